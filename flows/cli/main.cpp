@@ -1,0 +1,82 @@
+// Entry point of the `hcl` command-line shell: parses the subcommand and maps failures to the
+// project's exit-code convention (0 ok, 1 check failed, 2 bad input or missing tool).
+#include "command.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <map>
+
+namespace hcl::cli {
+std::vector<Command> &command_registry() {
+  static std::vector<Command> commands;
+  return commands;
+}
+} // namespace hcl::cli
+
+namespace {
+
+std::string usage_line(const CLI::App &app, const CLI::App *sub) {
+  if (sub != nullptr) {
+    return fmt::format("usage: hcl {} [options]   (see 'hcl {} --help')", sub->get_name(),
+                       sub->get_name());
+  }
+  (void)app;
+  return "usage: hcl [--help] [--version] <command> [<args>]   (see 'hcl --help')";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"hcl: from a DNN layer and a schedule to a verified accelerator.\n"
+               "Each command has its own help: hcl <command> --help",
+               "hcl"};
+  app.set_version_flag("--version", "hcl " HCL_VERSION);
+  app.require_subcommand(0, 1);
+  app.fallthrough(false);
+
+  auto &commands = hcl::cli::command_registry();
+  std::sort(commands.begin(), commands.end(),
+            [](const auto &a, const auto &b) { return a.name < b.name; });
+  std::map<CLI::App *, hcl::cli::RunFn> runners;
+  for (auto &cmd : commands) {
+    CLI::App *sub = app.add_subcommand(cmd.name, cmd.description);
+    runners[sub] = cmd.setup(*sub);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    const auto parsed = app.get_subcommands();
+    const CLI::App *sub = parsed.empty() ? nullptr : parsed.front();
+    fmt::print(stderr, "hcl: error: {}\n{}\n", e.what(), usage_line(app, sub));
+    return 2;
+  }
+
+  const auto parsed = app.get_subcommands();
+  if (parsed.empty()) {
+    fmt::print("{}", app.help());
+    return 0;
+  }
+  try {
+    return runners.at(parsed.front())();
+  } catch (const std::exception &e) {
+    // Every library reports bad user input (and missing tools) with its own exception type;
+    // all of them derive from std::invalid_argument, so the shell can tell bad input (exit 2)
+    // from internal faults (exit 1) without depending on each library's error classes.
+    if (dynamic_cast<const std::invalid_argument *>(&e) != nullptr) {
+      fmt::print(stderr, "hcl {}: error: {}\n", parsed.front()->get_name(), e.what());
+      return 2;
+    }
+    fmt::print(stderr, "hcl {}: internal error: {}\n", parsed.front()->get_name(), e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian packages hcl needs, only those that are missing, so that both README
+# commands work on a fresh Debian 12 machine and are cheap to re-run.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build make git
+  libfmt-dev catch2 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  verilator yosys
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
+    SUDO="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The OSU 0.18 um liberty ships inside qflow-tech-osu018; we only need its .lib, so unpack the
+# .deb into a cache folder instead of pulling in all of qflow.
+osu_dir="${HCL_OSU018_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build/third_party/osu018}"
+if [ ! -f "$osu_dir/.done" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download qflow-tech-osu018 >/dev/null 2>&1) || {
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && (cd "$tmp" && apt-get download qflow-tech-osu018 >/dev/null)
+  }
+  mkdir -p "$osu_dir.tmp"
+  dpkg -x "$tmp"/qflow-tech-osu018_*.deb "$osu_dir.tmp"
+  rm -rf "$osu_dir"; mv "$osu_dir.tmp" "$osu_dir"; touch "$osu_dir/.done"
+  rm -rf "$tmp"
+  echo "install-deps: OSU 0.18 um liberty unpacked to $osu_dir"
+fi
