@@ -1,0 +1,49 @@
+// An architecture is a list of storage levels from the MACs outward (index 0 is innermost,
+// the last is the backing store), each with a spatial fan-out below it. This is the same
+// flattening Timeloop uses: per-tensor scratchpads of one !Parallel group are consecutive
+// levels that each keep one tensor.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <scheduler/problem.h>
+
+namespace hcl::sched {
+
+enum class MemKind { DRAM, SRAM, RegFile, Register };
+
+struct Level {
+  std::string name;
+  MemKind kind = MemKind::SRAM;
+  std::int64_t size_words = 0; // capacity in words per instance; 0 = unbounded
+  int word_bits = 16;          // datawidth of one word
+  int block_size = 1;          // words per vector access (Timeloop's width / datawidth)
+  double read_bandwidth = 0;   // words/cycle per instance; 0 = unlimited
+  double write_bandwidth = 0;
+  bool double_buffered = false;
+  // Tensors this level may hold; a mapping can bypass further but never keep what is false.
+  std::array<bool, kMaxTensors> keeps{true, true, true};
+  double read_energy_pj = 0;   // per vector access
+  double write_energy_pj = 0;
+  double update_energy_pj = 0;
+  // Spatial fan-out directly below this level (children per instance), as a mesh.
+  std::int64_t fanout_x = 1;
+  std::int64_t fanout_y = 1;
+  std::int64_t fanout() const { return fanout_x * fanout_y; }
+};
+
+struct Arch {
+  std::string name;
+  std::vector<Level> levels; // innermost first
+  double mac_energy_pj = 0;
+  int mac_bits = 16;
+  double clock_ghz = 1.0;
+  // Instances of level i = product of fan-outs of the levels above it.
+  std::int64_t instances(int level) const;
+  std::int64_t total_macs() const; // product of all fan-outs
+};
+
+} // namespace hcl::sched

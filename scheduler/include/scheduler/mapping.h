@@ -1,0 +1,30 @@
+// A mapping (schedule) assigns, at each storage level, temporal loops in an order and spatial
+// loops on the fan-out below the level, plus which tensors the level keeps. It is the
+// evaluated form of the Halide-style schedule API and of Timeloop's mapping YAML.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include <scheduler/problem.h>
+
+namespace hcl::sched {
+
+struct Loop {
+  int dim = 0;
+  std::int64_t factor = 1;
+};
+
+struct LevelMapping {
+  std::vector<Loop> temporal;  // innermost first, like Timeloop's permutation strings
+  std::vector<Loop> spatial_x; // fan-out below this level along the mesh's X axis
+  std::vector<Loop> spatial_y; // ... and Y axis
+  std::array<bool, kMaxTensors> keep{true, true, true};
+};
+
+struct Mapping {
+  std::vector<LevelMapping> levels; // innermost first, one per Arch level
+};
+
+} // namespace hcl::sched
