@@ -38,7 +38,11 @@ struct Problem {
   // Number of distinct elements of `tensor` touched by a tile whose extent along each
   // dimension is tile[d] (halo-aware: an index P*s + R over extents e_P, e_R spans
   // s*(e_P-1) + e_R values, not e_P*e_R).
+  // Like Timeloop, a strided index is counted as its bounding span (an axis-aligned box).
+  // tile.size() must equal dim_names.size().
   std::int64_t footprint(int tensor, const std::vector<std::int64_t> &tile) const;
+  // Allocation-free form for the cost model: `tile` points at dim_names.size() extents.
+  std::int64_t footprint(int tensor, const std::int64_t *tile) const;
   std::int64_t tensor_size(int tensor) const;   // footprint of the whole problem
 };
 
@@ -50,7 +54,11 @@ struct ConvShape {
   std::int64_t groups = 1;           // groups == C == K is depthwise
 };
 
-// Conv2d (grouped when groups > 1) as a Problem with dims R,S,P,Q,C,K,N (and G for groups).
+// Conv2d (grouped when groups > 1) as a Problem with dims R,S,P,Q,C,K,N (and G appended for
+// groups > 1, in which case C and K are per-group: C/groups, K/groups, and every tensor gets a
+// G rank). Tensors: 0 Weights[(G),K,C,R,S], 1 Inputs[N,(G),C,H,W] with H = P*stride + R*dil,
+// 2 Outputs[N,(G),K,P,Q] (read-write). Throws std::invalid_argument when groups does not
+// divide C and K or an extent is < 1.
 Problem make_conv2d(const ConvShape &shape);
 // GEMM/FC: Outputs[M,N] += Inputs[M,K] * Weights[K,N], expressed with conv dims
 // (P=M, C=K, K=N) so every architecture and mapping for convs applies unchanged.
