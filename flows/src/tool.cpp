@@ -1,0 +1,163 @@
+#include <flows/errors.h>
+#include <flows/tool.h>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace hcl::flows {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> find_executable(const std::string &name, const std::string &env_override) {
+  std::string wanted = name;
+  if (!env_override.empty()) {
+    if (const char *v = std::getenv(env_override.c_str()); v != nullptr && *v != '\0') {
+      wanted = v;
+    }
+  }
+  if (wanted.find('/') != std::string::npos) {
+    if (::access(wanted.c_str(), X_OK) == 0 && fs::is_regular_file(wanted)) {
+      return fs::absolute(wanted);
+    }
+    return std::nullopt;
+  }
+  const char *path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) {
+      end = dirs.size();
+    }
+    fs::path dir = dirs.substr(start, end - start);
+    if (dir.empty()) {
+      dir = ".";
+    }
+    fs::path candidate = dir / wanted;
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+fs::path require_executable(const std::string &name, const std::string &package,
+                            const std::string &env_override) {
+  if (auto p = find_executable(name, env_override)) {
+    return *p;
+  }
+  throw ToolMissing(name, package);
+}
+
+fs::path verilator_executable() { return require_executable("verilator", "verilator", "HCL_VERILATOR"); }
+
+fs::path yosys_executable() { return require_executable("yosys", "yosys", "HCL_YOSYS"); }
+
+ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &cwd) {
+  if (argv.empty()) {
+    throw std::runtime_error("run_process: empty command");
+  }
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
+  }
+  std::vector<char *> args;
+  args.reserve(argv.size() + 1);
+  for (const auto &a : argv) {
+    args.push_back(const_cast<char *>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    ::dup2(fds[1], 1);
+    ::dup2(fds[1], 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
+      ::_exit(127);
+    }
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  ProcessResult result;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n > 0) {
+      result.output.append(buf, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.exit_code = 128 + WTERMSIG(status);
+  }
+  return result;
+}
+
+std::string tail_lines(const std::string &text, std::size_t n) {
+  std::size_t pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') {
+    --pos;
+  }
+  std::size_t count = 0;
+  while (pos > 0) {
+    --pos;
+    if (text[pos] == '\n' && ++count == n) {
+      return text.substr(pos + 1);
+    }
+  }
+  return text;
+}
+
+std::vector<fs::path> collect_verilog(const std::vector<fs::path> &paths) {
+  std::vector<fs::path> files;
+  for (const auto &p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> found;
+      for (const auto &entry : fs::directory_iterator(p)) {
+        const auto ext = entry.path().extension();
+        if (entry.is_regular_file() && (ext == ".v" || ext == ".sv")) {
+          found.push_back(entry.path());
+        }
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      files.push_back(p);
+    } else {
+      throw UsageError(fmt::format("{}: no such file or folder (expected Verilog files or a "
+                                   "folder holding *.v / *.sv files)",
+                                   p.string()));
+    }
+  }
+  if (files.empty()) {
+    throw UsageError("no Verilog sources given: pass *.v / *.sv files or a folder holding them");
+  }
+  return files;
+}
+
+} // namespace hcl::flows
