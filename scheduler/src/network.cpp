@@ -1,0 +1,65 @@
+#include <scheduler/network.h>
+#include <scheduler/spec_yaml.h>
+#include <scheduler/yaml_util.h>
+
+#include <fmt/format.h>
+
+namespace hcl::sched {
+
+std::int64_t Network::layer_count() const {
+  std::int64_t n = 0;
+  for (const auto &l : layers) {
+    n += l.repeat;
+  }
+  return n;
+}
+
+std::int64_t Network::macs() const {
+  std::int64_t n = 0;
+  for (const auto &l : layers) {
+    n += l.repeat * l.problem.macs();
+  }
+  return n;
+}
+
+const NetworkLayer *Network::find(const std::string &name) const {
+  for (const auto &l : layers) {
+    if (l.problem.name == name) {
+      return &l;
+    }
+  }
+  return nullptr;
+}
+
+Network load_network_yaml(const std::string &path) {
+  const auto doc = load_yaml_file(path);
+  doc.require_keys({"network"}, "a network file");
+  const auto net = doc.at("network");
+  net.require_keys({"name", "source", "batch", "layers"}, "network");
+  Network n;
+  n.name = net.at("name").as_string();
+  if (auto s = net.get("source")) {
+    n.source = s->as_string();
+  }
+  const std::int64_t batch = net.get("batch") ? net.at("batch").as_int(1) : 1;
+  const auto layers = net.at("layers");
+  const auto items = layers.items();
+  if (items.empty()) {
+    layers.fail("list at least one layer");
+  }
+  for (const auto &item : items) {
+    NetworkLayer layer;
+    layer.problem = parse_problem(item, batch, {"repeat"});
+    if (auto r = item.get("repeat")) {
+      layer.repeat = r->as_int(1);
+    }
+    if (const auto *other = n.find(layer.problem.name)) {
+      (void)other;
+      item.at("name").fail(fmt::format("layer name '{}' is used twice", layer.problem.name));
+    }
+    n.layers.push_back(std::move(layer));
+  }
+  return n;
+}
+
+} // namespace hcl::sched

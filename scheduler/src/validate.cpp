@@ -1,0 +1,283 @@
+#include <scheduler/validate.h>
+
+#include <fmt/format.h>
+
+namespace hcl::sched {
+
+std::string group_digits(std::int64_t value) {
+  // Unsigned magnitude so INT64_MIN does not overflow on negation.
+  const std::uint64_t mag =
+      value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  const std::string digits = std::to_string(mag);
+  std::string out = value < 0 ? "-" : "";
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) {
+      out += ',';
+    }
+    out += digits[i];
+  }
+  return out;
+}
+
+namespace {
+
+using Kind = MappingIssue::Kind;
+
+const char *axis_name(int axis) { return axis == 0 ? "X" : "Y"; }
+
+std::string dim_name(const Problem &p, int d) {
+  return d >= 0 && d < static_cast<int>(p.dim_names.size())
+             ? p.dim_names[static_cast<std::size_t>(d)]
+             : fmt::format("#{}", d);
+}
+
+std::string tensor_name(const Problem &p, int t) {
+  return t >= 0 && t < static_cast<int>(p.tensors.size())
+             ? p.tensors[static_cast<std::size_t>(t)].name
+             : fmt::format("#{}", t);
+}
+
+bool keeps(const Arch &a, const Mapping &m, int level, int t) {
+  const auto l = static_cast<std::size_t>(level);
+  const auto ti = static_cast<std::size_t>(t);
+  return m.levels[l].keep[ti] && a.levels[l].keeps[ti];
+}
+
+// Checks one loop list; returns false when a loop has a bad dim (the rest of validation would
+// index out of range).
+bool check_loops(const Problem &p, const Arch &a, int level, const std::vector<Loop> &loops,
+                 const std::string &what, std::vector<MappingIssue> &out) {
+  const auto &lname = a.levels[static_cast<std::size_t>(level)].name;
+  const int ndims = static_cast<int>(p.dim_names.size());
+  bool ok = true;
+  std::vector<bool> seen(static_cast<std::size_t>(ndims), false);
+  for (const auto &loop : loops) {
+    if (loop.dim < 0 || loop.dim >= ndims) {
+      out.push_back(
+          {Kind::Shape, level, loop.dim, -1,
+           fmt::format("{} loops at {} use dimension index {}, layer '{}' has {} "
+                       "dimensions ({})",
+                       what, lname, loop.dim, p.name, ndims, fmt::join(p.dim_names, ", "))});
+      ok = false;
+      continue;
+    }
+    if (loop.factor < 1) {
+      out.push_back({Kind::Factor, level, loop.dim, -1,
+                     fmt::format("{} factor of {} at {} is {}, factors must be at least 1", what,
+                                 dim_name(p, loop.dim), lname, loop.factor)});
+    }
+    if (seen[static_cast<std::size_t>(loop.dim)]) {
+      out.push_back({Kind::Factor, level, loop.dim, -1,
+                     fmt::format("{} appears twice in the {} loops at {}; merge the factors",
+                                 dim_name(p, loop.dim), what, lname)});
+    }
+    seen[static_cast<std::size_t>(loop.dim)] = true;
+  }
+  return ok;
+}
+
+} // namespace
+
+std::int64_t tile_words(const Problem &problem, const Mapping &mapping, int level) {
+  std::vector<std::int64_t> tile(problem.dim_names.size(), 1);
+  for (int j = 0; j <= level; ++j) {
+    const auto &lm = mapping.levels[static_cast<std::size_t>(j)];
+    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+      for (const auto &loop : *loops) {
+        tile[static_cast<std::size_t>(loop.dim)] *= loop.factor;
+      }
+    }
+  }
+  std::int64_t words = 0;
+  for (int t = 0; t < static_cast<int>(problem.tensors.size()); ++t) {
+    if (mapping.levels[static_cast<std::size_t>(level)].keep[static_cast<std::size_t>(t)]) {
+      words += problem.footprint(t, tile);
+    }
+  }
+  return words;
+}
+
+std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const Mapping &m,
+                                        const ValidateOptions &opts) {
+  std::vector<MappingIssue> out;
+  const int nlevels = static_cast<int>(a.levels.size());
+  const int ndims = static_cast<int>(p.dim_names.size());
+  const int ntensors = static_cast<int>(p.tensors.size());
+  if (static_cast<int>(m.levels.size()) != nlevels) {
+    out.push_back({Kind::Shape, -1, -1, -1,
+                   fmt::format("mapping has {} levels, architecture '{}' has {}", m.levels.size(),
+                               a.name, nlevels)});
+    return out;
+  }
+  if (nlevels == 0) {
+    out.push_back(
+        {Kind::Shape, -1, -1, -1, fmt::format("architecture '{}' has no levels", a.name)});
+    return out;
+  }
+  if (ntensors > kMaxTensors || ndims > kMaxDims || static_cast<int>(p.bounds.size()) != ndims) {
+    out.push_back({Kind::Shape, -1, -1, -1,
+                   fmt::format("layer '{}' has {} dimensions with {} bounds and {} tensors (at "
+                               "most {} dimensions and {} tensors)",
+                               p.name, ndims, p.bounds.size(), ntensors, kMaxDims, kMaxTensors)});
+    return out;
+  }
+
+  bool indices_ok = true;
+  for (int l = 0; l < nlevels; ++l) {
+    const auto &lm = m.levels[static_cast<std::size_t>(l)];
+    indices_ok &= check_loops(p, a, l, lm.temporal, "temporal", out);
+    indices_ok &= check_loops(p, a, l, lm.spatial_x, "spatial X", out);
+    indices_ok &= check_loops(p, a, l, lm.spatial_y, "spatial Y", out);
+  }
+  if (!indices_ok) {
+    return out;
+  }
+
+  // Products per dimension, and the outermost factor of each (for the padding rule).
+  std::vector<std::int64_t> product(static_cast<std::size_t>(ndims), 1);
+  std::vector<std::int64_t> outermost(static_cast<std::size_t>(ndims), 1);
+  for (int l = 0; l < nlevels; ++l) {
+    const auto &lm = m.levels[static_cast<std::size_t>(l)];
+    // Spatial loops sit below the level's temporal loops, so visit them first.
+    for (const auto *loops : {&lm.spatial_x, &lm.spatial_y, &lm.temporal}) {
+      for (const auto &loop : *loops) {
+        if (loop.factor >= 1) {
+          product[static_cast<std::size_t>(loop.dim)] *= loop.factor;
+          if (loop.factor > 1) {
+            outermost[static_cast<std::size_t>(loop.dim)] = loop.factor;
+          }
+        }
+      }
+    }
+  }
+  for (int d = 0; d < ndims; ++d) {
+    const auto du = static_cast<std::size_t>(d);
+    const std::int64_t bound = p.bounds[du];
+    const std::int64_t prod = product[du];
+    bool bad = prod != bound;
+    if (bad && opts.allow_padding && prod > bound) {
+      // Padding is fine as long as the outermost loop's last step is still needed.
+      bad = prod / outermost[du] * (outermost[du] - 1) >= bound;
+    }
+    if (bad) {
+      out.push_back({Kind::Product, -1, d, -1,
+                     fmt::format("factors of {} multiply to {}, layer has {}{}", p.dim_names[du],
+                                 group_digits(prod), group_digits(bound),
+                                 opts.allow_padding && prod > bound
+                                     ? " (padding may not add a whole outer step)"
+                                     : "")});
+    }
+  }
+
+  for (int l = 0; l < nlevels; ++l) {
+    const auto &lm = m.levels[static_cast<std::size_t>(l)];
+    const auto &lv = a.levels[static_cast<std::size_t>(l)];
+    const std::vector<Loop> *axes[2] = {&lm.spatial_x, &lm.spatial_y};
+    const std::int64_t mesh[2] = {lv.fanout_x, lv.fanout_y};
+    for (int axis = 0; axis < 2; ++axis) {
+      std::int64_t f = 1;
+      std::vector<std::string> parts;
+      for (const auto &loop : *axes[axis]) {
+        f *= loop.factor;
+        parts.push_back(fmt::format("{}={}", dim_name(p, loop.dim), loop.factor));
+      }
+      if (f > mesh[axis]) {
+        const std::string detail =
+            parts.size() > 1 ? fmt::format(" ({})", fmt::join(parts, " x ")) : std::string();
+        out.push_back({Kind::Fanout, l, (*axes[axis])[0].dim, -1,
+                       mesh[axis] == 1 && lv.fanout() == 1
+                           ? fmt::format("spatial factor {}{} on {} below {}, which has no "
+                                         "spatial fan-out",
+                                         group_digits(f), detail, axis_name(axis), lv.name)
+                           : fmt::format("spatial factor {}{} on {} exceeds mesh {} below {}",
+                                         group_digits(f), detail, axis_name(axis),
+                                         group_digits(mesh[axis]), lv.name)});
+      }
+    }
+  }
+
+  for (int l = 0; l < nlevels; ++l) {
+    const auto &lm = m.levels[static_cast<std::size_t>(l)];
+    const auto &lv = a.levels[static_cast<std::size_t>(l)];
+    for (int t = 0; t < ntensors; ++t) {
+      const auto tu = static_cast<std::size_t>(t);
+      if (lm.keep[tu] && !lv.keeps[tu]) {
+        out.push_back({Kind::Keep, l, -1, t,
+                       fmt::format("{} cannot keep {}: the architecture bypasses it there", lv.name,
+                                   tensor_name(p, t))});
+      }
+      if (l == nlevels - 1 && !lm.keep[tu]) {
+        out.push_back(
+            {Kind::Keep, l, -1, t,
+             fmt::format("{} is the backing store and must keep {}", lv.name, tensor_name(p, t))});
+      }
+    }
+    if (lv.size_words <= 0) {
+      continue;
+    }
+    // Effective keep set for capacity: only what the level can actually hold.
+    Mapping effective;
+    effective.levels = m.levels;
+    for (int t = 0; t < ntensors; ++t) {
+      effective.levels[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(t)] =
+          keeps(a, m, l, t);
+    }
+    const std::int64_t need = tile_words(p, effective, l);
+    const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
+    if (need > usable) {
+      std::vector<std::string> parts;
+      std::vector<std::int64_t> tile(static_cast<std::size_t>(ndims), 1);
+      for (int j = 0; j <= l; ++j) {
+        const auto &jm = m.levels[static_cast<std::size_t>(j)];
+        for (const auto *loops : {&jm.temporal, &jm.spatial_x, &jm.spatial_y}) {
+          for (const auto &loop : *loops) {
+            tile[static_cast<std::size_t>(loop.dim)] *= loop.factor;
+          }
+        }
+      }
+      for (int t = 0; t < ntensors; ++t) {
+        if (keeps(a, m, l, t)) {
+          parts.push_back(
+              fmt::format("{} {}", tensor_name(p, t), group_digits(p.footprint(t, tile))));
+        }
+      }
+      out.push_back(
+          {Kind::Capacity, l, -1, -1,
+           lv.double_buffered
+               ? fmt::format("tile needs {} words at {}, capacity {} ({} with double "
+                             "buffering): {}",
+                             group_digits(need), lv.name, group_digits(lv.size_words),
+                             group_digits(usable), fmt::join(parts, " + "))
+               : fmt::format("tile needs {} words at {}, capacity {}: {}", group_digits(need),
+                             lv.name, group_digits(lv.size_words), fmt::join(parts, " + "))});
+    }
+  }
+  return out;
+}
+
+namespace {
+std::string join_issues(const std::vector<MappingIssue> &issues) {
+  std::string s = issues.size() == 1 ? "invalid mapping: " : "invalid mapping:\n  ";
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    if (i > 0) {
+      s += "\n  ";
+    }
+    s += issues[i].message;
+  }
+  return s;
+}
+} // namespace
+
+MappingError::MappingError(std::vector<MappingIssue> issues)
+    : std::invalid_argument(join_issues(issues)), issues_(std::move(issues)) {}
+
+void validate(const Problem &problem, const Arch &arch, const Mapping &mapping,
+              const ValidateOptions &opts) {
+  auto issues = check_mapping(problem, arch, mapping, opts);
+  if (!issues.empty()) {
+    throw MappingError(std::move(issues));
+  }
+}
+
+} // namespace hcl::sched
