@@ -29,6 +29,7 @@ struct Level {
   double read_energy_pj = 0;   // per vector access
   double write_energy_pj = 0;
   double update_energy_pj = 0;
+  double leak_energy_pj = 0;   // per instance per cycle
   // Spatial fan-out directly below this level (children per instance), as a mesh.
   std::int64_t fanout_x = 1;
   std::int64_t fanout_y = 1;

@@ -11,6 +11,10 @@
 
 namespace hcl::sched {
 
+// Timeloop: Timeloop v0.4 counting (../shared/docs/cost-model.md section A), exact.
+// Interstellar: the seed tool's energy formulas (see interstellar.h; evaluate() rejects it).
+// Hcl: Timeloop's counts, plus two tiles in double-buffered levels, fill stalls of
+// single-buffered levels and pipeline fill/drain in the cycle count (docs/cost-model.md).
 enum class Mode { Timeloop, Interstellar, Hcl };
 
 struct TensorCounts {
@@ -19,20 +23,32 @@ struct TensorCounts {
   std::int64_t reads = 0;
   std::int64_t fills = 0;
   std::int64_t updates = 0;
-  double energy_pj = 0;
+  double energy_pj = 0; // over all utilized instances (Timeloop's "Energy (total)")
 };
 
 struct LevelResult {
   std::string name;
   std::int64_t instances = 0;
   std::array<std::optional<TensorCounts>, kMaxTensors> tensors; // empty = bypassed
+  double leak_energy_pj = 0;     // leakage x cycles x instances
+  std::int64_t bandwidth_cycles = 0; // cycles this level's ports need (0 = unlimited)
+};
+
+// Lower bounds any mapping of the problem on the architecture must respect (section C).
+struct Bounds {
+  std::int64_t compute_cycles = 0;          // ceil(MACs / PEs)
+  std::int64_t compulsory_backing_words = 0; // |W| + |I| + |O|: every word crosses once
 };
 
 struct Evaluation {
   std::int64_t macs = 0;
   std::int64_t cycles = 0;
-  double utilization = 0;
-  double energy_pj = 0;
+  std::int64_t compute_cycles = 0; // ceil(MACs / utilized MACs), no stalls
+  double utilization = 0;          // MACs / (cycles x PEs)
+  double energy_pj = 0;            // storage + MAC + leakage
+  double mac_energy_pj = 0;
+  std::int64_t backing_words = 0;  // reads + updates at the backing store, all instances
+  Bounds bounds;
   std::vector<LevelResult> levels; // innermost first
 };
 

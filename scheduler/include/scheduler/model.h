@@ -1,0 +1,62 @@
+// The closed-form analytical cost model (docs/cost-model.md). Evaluation is O(levels x loops)
+// per tensor: tile sequences are counted with products over the loop nest, never iterated.
+//
+// Contract: the mapping must have one LevelMapping per Arch level, the temporal and spatial
+// factors of every dimension must multiply to its bound, spatial factors must fit the mesh of
+// their level, the backing store (last level) must keep every tensor and a level may keep only
+// tensors its Arch level allows. Violations throw std::invalid_argument naming the level and
+// dimension. Capacity is NOT checked here (see validate.h): an over-full tile is reported with
+// its utilized capacity, so searches can rank it instead of crashing.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <scheduler/arch.h>
+#include <scheduler/evaluation.h>
+#include <scheduler/mapping.h>
+#include <scheduler/problem.h>
+
+namespace hcl::sched {
+
+struct EvalOptions {
+  // Timeloop before v0.4 (2021 "legacy" references) counted the first, zero-valued fill of a
+  // partial-sum tile as a fill at the child (the parent still did not read for it).
+  bool legacy_first_fill = false;
+};
+
+// A reusable evaluator: all scratch space is sized once for the problem and architecture, so
+// evaluate() does not allocate. Not thread-safe; use one per thread.
+class Evaluator {
+public:
+  Evaluator(const Problem &problem, const Arch &arch, Mode mode = Mode::Hcl,
+            EvalOptions options = {});
+  // The returned reference stays valid until the next call.
+  const Evaluation &evaluate(const Mapping &mapping);
+
+  const Problem &problem() const { return problem_; }
+  const Arch &arch() const { return arch_; }
+  Mode mode() const { return mode_; }
+
+private:
+  void check(const Mapping &mapping) const;
+
+  Problem problem_;
+  Arch arch_;
+  Mode mode_;
+  EvalOptions options_;
+  Evaluation result_;
+  // Per-level scratch, flattened [level * kMaxDims + dim].
+  std::vector<std::int64_t> temporal_;
+  std::vector<std::int64_t> spatial_;
+  std::vector<std::int64_t> tile_;
+  std::vector<std::int64_t> fetches_;    // [level * kMaxTensors + t]
+  std::vector<std::int64_t> distinct_;   // [level * kMaxTensors + t]
+  std::vector<std::int64_t> tile_words_; // [level * kMaxTensors + t], one tile
+};
+
+// One-shot convenience wrapper around Evaluator.
+Evaluation evaluate(const Problem &problem, const Arch &arch, const Mapping &mapping,
+                    Mode mode = Mode::Hcl, EvalOptions options = {});
+
+} // namespace hcl::sched

@@ -1,0 +1,394 @@
+#include <scheduler/model.h>
+
+#include <scheduler/bounds.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace hcl::sched {
+
+namespace {
+
+constexpr int K = kMaxDims;
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+std::int64_t ceil_words(double words, double per_cycle) {
+  return static_cast<std::int64_t>(std::ceil(words / per_cycle - 1e-9));
+}
+
+// Accesses are paid per vector: ceil(count / block) x energy (Timeloop rounds per instance).
+double access_energy(std::int64_t count, int block, double energy) {
+  return static_cast<double>(ceil_div(count, block)) * energy;
+}
+
+} // namespace
+
+Evaluator::Evaluator(const Problem &problem, const Arch &arch, Mode mode, EvalOptions options)
+    : problem_(problem), arch_(arch), mode_(mode), options_(options) {
+  if (mode_ == Mode::Interstellar) {
+    throw std::invalid_argument("the closed-form model evaluates modes 'timeloop' and 'hcl'; "
+                                "'interstellar' uses the Interstellar evaluator (interstellar.h)");
+  }
+  const std::size_t dims = problem_.dim_names.size();
+  if (dims == 0 || dims > static_cast<std::size_t>(kMaxDims) ||
+      problem_.bounds.size() != dims) {
+    throw std::invalid_argument(fmt::format("problem '{}': needs 1..{} dimensions with one bound "
+                                            "each, has {} names and {} bounds",
+                                            problem_.name, kMaxDims, dims,
+                                            problem_.bounds.size()));
+  }
+  if (problem_.tensors.empty() || problem_.tensors.size() > static_cast<std::size_t>(kMaxTensors)) {
+    throw std::invalid_argument(fmt::format("problem '{}': needs 1..{} tensors, has {}",
+                                            problem_.name, kMaxTensors, problem_.tensors.size()));
+  }
+  for (const auto &t : problem_.tensors) {
+    for (const auto &rank : t.projection) {
+      for (const auto &term : rank) {
+        if (term.dim < 0 || term.dim >= static_cast<int>(dims)) {
+          throw std::invalid_argument(fmt::format("problem '{}': tensor {} indexes dimension {}, "
+                                                  "valid are 0..{}",
+                                                  problem_.name, t.name, term.dim, dims - 1));
+        }
+      }
+    }
+  }
+  if (arch_.levels.empty()) {
+    throw std::invalid_argument("arch '" + arch_.name + "' has no storage levels");
+  }
+  const std::size_t L = arch_.levels.size();
+  temporal_.assign(L * K, 1);
+  spatial_.assign(L * K, 1);
+  tile_.assign(L * K, 1);
+  fetches_.assign(L * kMaxTensors, 0);
+  distinct_.assign(L * kMaxTensors, 0);
+  tile_words_.assign(L * kMaxTensors, 0);
+  result_.macs = problem_.macs();
+  result_.bounds = compute_bounds(problem_, arch_);
+  result_.levels.resize(L);
+  for (std::size_t i = 0; i < L; ++i) {
+    result_.levels[i].name = arch_.levels[i].name;
+    result_.levels[i].instances = arch_.instances(static_cast<int>(i));
+  }
+}
+
+void Evaluator::check(const Mapping &m) const {
+  const int L = static_cast<int>(arch_.levels.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  if (static_cast<int>(m.levels.size()) != L) {
+    throw std::invalid_argument(fmt::format("mapping has {} levels, arch '{}' has {}",
+                                            m.levels.size(), arch_.name, L));
+  }
+  std::array<std::int64_t, K> product{};
+  product.fill(1);
+  for (int i = 0; i < L; ++i) {
+    const auto &lm = m.levels[static_cast<std::size_t>(i)];
+    const auto &lvl = arch_.levels[static_cast<std::size_t>(i)];
+    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+      for (const auto &loop : *loops) {
+        if (loop.dim < 0 || loop.dim >= D || loop.factor < 1) {
+          throw std::invalid_argument(fmt::format("mapping level {}: loop over dimension {} with "
+                                                  "factor {} (dimensions are 0..{}, factors >= 1)",
+                                                  lvl.name, loop.dim, loop.factor, D - 1));
+        }
+        product[static_cast<std::size_t>(loop.dim)] *= loop.factor;
+      }
+    }
+    std::int64_t sx = 1, sy = 1;
+    for (const auto &loop : lm.spatial_x) {
+      sx *= loop.factor;
+    }
+    for (const auto &loop : lm.spatial_y) {
+      sy *= loop.factor;
+    }
+    if (sx > lvl.fanout_x || sy > lvl.fanout_y) {
+      throw std::invalid_argument(fmt::format("mapping level {}: spatial factors {}x{} exceed the "
+                                              "mesh {}x{} below it",
+                                              lvl.name, sx, sy, lvl.fanout_x, lvl.fanout_y));
+    }
+    for (int t = 0; t < static_cast<int>(problem_.tensors.size()); ++t) {
+      const bool keep = lm.keep[static_cast<std::size_t>(t)];
+      if (keep && !lvl.keeps[static_cast<std::size_t>(t)]) {
+        throw std::invalid_argument(fmt::format("mapping level {} keeps {}, which the "
+                                                "architecture bypasses there",
+                                                lvl.name, problem_.tensors[static_cast<std::size_t>(t)].name));
+      }
+      if (!keep && i == L - 1) {
+        throw std::invalid_argument(fmt::format("mapping bypasses {} at the backing store {}; it "
+                                                "must keep every tensor",
+                                                problem_.tensors[static_cast<std::size_t>(t)].name,
+                                                lvl.name));
+      }
+    }
+  }
+  for (int d = 0; d < D; ++d) {
+    if (product[static_cast<std::size_t>(d)] != problem_.bounds[static_cast<std::size_t>(d)]) {
+      throw std::invalid_argument(fmt::format("mapping: factors of {} multiply to {}, problem has {}",
+                                              problem_.dim_names[static_cast<std::size_t>(d)],
+                                              product[static_cast<std::size_t>(d)],
+                                              problem_.bounds[static_cast<std::size_t>(d)]));
+    }
+  }
+}
+
+const Evaluation &Evaluator::evaluate(const Mapping &m) {
+  check(m);
+  const int L = static_cast<int>(arch_.levels.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  const int T = static_cast<int>(problem_.tensors.size());
+  const bool hcl = mode_ == Mode::Hcl;
+  auto at = [](int level, int d) { return static_cast<std::size_t>(level * K + d); };
+  auto att = [](int level, int t) { return static_cast<std::size_t>(level * kMaxTensors + t); };
+
+  std::fill(temporal_.begin(), temporal_.end(), 1);
+  std::fill(spatial_.begin(), spatial_.end(), 1);
+  std::array<std::int64_t, 64> sp_total{}; // product of all spatial factors of a level
+  if (L > 64) {
+    throw std::invalid_argument("arch '" + arch_.name + "' has more than 64 levels");
+  }
+  for (int i = 0; i < L; ++i) {
+    const auto &lm = m.levels[static_cast<std::size_t>(i)];
+    for (const auto &l : lm.temporal) {
+      temporal_[at(i, l.dim)] *= l.factor;
+    }
+    std::int64_t sp = 1;
+    for (const auto *loops : {&lm.spatial_x, &lm.spatial_y}) {
+      for (const auto &l : *loops) {
+        spatial_[at(i, l.dim)] *= l.factor;
+        sp *= l.factor;
+      }
+    }
+    sp_total[static_cast<std::size_t>(i)] = sp;
+    for (int d = 0; d < D; ++d) {
+      const std::int64_t below = i == 0 ? 1 : tile_[at(i - 1, d)];
+      tile_[at(i, d)] = below * temporal_[at(i, d)] * spatial_[at(i, d)];
+    }
+  }
+  // Utilized instances of level i: spatial factors of every level above it.
+  std::array<std::int64_t, 64> uinst{};
+  uinst[static_cast<std::size_t>(L - 1)] = 1;
+  for (int i = L - 2; i >= 0; --i) {
+    uinst[static_cast<std::size_t>(i)] =
+        uinst[static_cast<std::size_t>(i + 1)] * sp_total[static_cast<std::size_t>(i + 1)];
+  }
+  std::int64_t used_macs = uinst[0] * sp_total[0];
+
+  Evaluation &r = result_;
+  for (auto &lr : r.levels) {
+    lr.tensors.fill(std::nullopt);
+  }
+
+  for (int t = 0; t < T; ++t) {
+    const TensorSpec &ts = problem_.tensors[static_cast<std::size_t>(t)];
+    std::array<bool, K> rel{};
+    for (int d = 0; d < D; ++d) {
+      rel[static_cast<std::size_t>(d)] = problem_.relevant(t, d);
+    }
+    // Operand latching: only when the innermost loop of the nest is spatial, the run of
+    // irrelevant temporal loops right above it keeps t in the MAC's operand register.
+    std::int64_t latch = 1;
+    if (sp_total[0] > 1) {
+      bool done = false;
+      for (int j = 0; j < L && !done; ++j) {
+        for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
+          if (l.factor == 1) {
+            continue;
+          }
+          if (rel[static_cast<std::size_t>(l.dim)]) {
+            done = true;
+            break;
+          }
+          latch *= l.factor;
+        }
+      }
+    }
+
+    int child = -1;
+    for (int i = 0; i < L; ++i) {
+      const bool keeps = i == L - 1 || (arch_.levels[static_cast<std::size_t>(i)].keeps[static_cast<std::size_t>(t)] &&
+                                        m.levels[static_cast<std::size_t>(i)].keep[static_cast<std::size_t>(t)]);
+      if (!keeps) {
+        continue;
+      }
+      const std::int64_t *tile = &tile_[at(i, 0)];
+      const std::int64_t words = problem_.footprint(t, tile);
+      std::array<std::int64_t, K> region{};
+      for (int d = 0; d < D; ++d) {
+        std::int64_t above = 1;
+        for (int j = i + 1; j < L; ++j) {
+          above *= temporal_[at(j, d)];
+        }
+        region[static_cast<std::size_t>(d)] = tile[d] * above;
+      }
+      const std::int64_t distinct = problem_.footprint(t, region.data());
+
+      // Tiles in the order the temporal loops above produce them: stationary across the
+      // innermost irrelevant loops, sliding (halo credited) along the innermost relevant one,
+      // and fetched whole whenever a loop outside it steps.
+      std::int64_t fetches = words;
+      if (i < L - 1) {
+        int slide_dim = -1;
+        std::int64_t slide_factor = 1, outer = 1;
+        for (int j = i + 1; j < L; ++j) {
+          for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
+            if (l.factor == 1) {
+              continue;
+            }
+            if (slide_dim >= 0) {
+              outer *= l.factor;
+            } else if (rel[static_cast<std::size_t>(l.dim)]) {
+              slide_dim = l.dim;
+              slide_factor = l.factor;
+            }
+          }
+        }
+        if (slide_dim >= 0) {
+          std::int64_t overlap = 1;
+          for (const auto &rank : ts.projection) {
+            std::int64_t span = 1, shift = 0;
+            for (const auto &term : rank) {
+              const std::int64_t c = term.coef < 0 ? -term.coef : term.coef;
+              span += c * (tile[term.dim] - 1);
+              if (term.dim == slide_dim) {
+                shift += c * tile[term.dim];
+              }
+            }
+            overlap *= std::max<std::int64_t>(0, span - shift);
+          }
+          fetches = outer * (words + (slide_factor - 1) * (words - overlap));
+        }
+      }
+      fetches_[att(i, t)] = fetches;
+      distinct_[att(i, t)] = distinct;
+      tile_words_[att(i, t)] = words;
+
+      TensorCounts c;
+      const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
+      c.utilized_capacity = (hcl && lvl.double_buffered) ? 2 * words : words;
+      c.utilized_instances = uinst[static_cast<std::size_t>(i)];
+      if (i < L - 1) {
+        c.fills = (ts.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;
+      }
+      if (child < 0) {
+        // The MACs below: each one consumes every operand once per MAC, minus multicast across
+        // irrelevant spatial loops and latching; partial sums are read except at first touch.
+        std::int64_t irrelevant_spatial = 1;
+        for (int j = 0; j <= i; ++j) {
+          for (int d = 0; d < D; ++d) {
+            if (!rel[static_cast<std::size_t>(d)]) {
+              irrelevant_spatial *= spatial_[at(j, d)];
+            }
+          }
+        }
+        const std::int64_t n =
+            result_.macs / uinst[static_cast<std::size_t>(i)] / irrelevant_spatial / latch;
+        if (ts.read_write) {
+          c.updates = n;
+          c.reads = n - distinct;
+        } else {
+          c.reads = n;
+        }
+      } else {
+        std::int64_t relevant_spatial = 1;
+        for (int j = child + 1; j <= i; ++j) {
+          for (int d = 0; d < D; ++d) {
+            if (rel[static_cast<std::size_t>(d)]) {
+              relevant_spatial *= spatial_[at(j, d)];
+            }
+          }
+        }
+        const std::int64_t child_fetches = fetches_[att(child, t)];
+        const std::int64_t child_first = ts.read_write ? distinct_[att(child, t)] : 0;
+        c.reads = (child_fetches - child_first) * relevant_spatial;
+        if (ts.read_write) {
+          c.updates = child_fetches * relevant_spatial;
+        }
+      }
+      c.energy_pj = static_cast<double>(c.utilized_instances) *
+                    (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
+                     access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
+                     access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
+      r.levels[static_cast<std::size_t>(i)].tensors[static_cast<std::size_t>(t)] = c;
+      child = i;
+    }
+  }
+
+  // Cycles: the MAC array's steady state, or a level's ports if they are slower.
+  r.compute_cycles = ceil_div(r.macs, used_macs);
+  std::int64_t cycles = r.compute_cycles;
+  std::int64_t stalls = 0, fill_drain = 0;
+  for (int i = 0; i < L; ++i) {
+    const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
+    LevelResult &lr = r.levels[static_cast<std::size_t>(i)];
+    std::int64_t reads = 0, writes = 0, fills = 0, first_tiles = 0, out_tile = 0;
+    for (int t = 0; t < T; ++t) {
+      const auto &c = lr.tensors[static_cast<std::size_t>(t)];
+      if (!c) {
+        continue;
+      }
+      reads += c->reads;
+      writes += c->fills + c->updates;
+      fills += c->fills;
+      first_tiles += tile_words_[att(i, t)];
+      if (problem_.tensors[static_cast<std::size_t>(t)].read_write) {
+        out_tile += tile_words_[att(i, t)];
+      }
+    }
+    std::int64_t bw = 0;
+    if (lvl.read_bandwidth > 0) {
+      bw = std::max(bw, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
+    }
+    if (lvl.write_bandwidth > 0) {
+      bw = std::max(bw, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
+    }
+    lr.bandwidth_cycles = bw;
+    cycles = std::max(cycles, bw);
+    if (hcl && i < L - 1) {
+      // A single-buffered level cannot refill while the level below computes on it; a double-
+      // buffered one hides refills except the very first tile. The last partial sums always
+      // drain after the last MAC. Ports without a bandwidth move one block per cycle.
+      const double wbw = lvl.write_bandwidth > 0 ? lvl.write_bandwidth : lvl.block_size;
+      const double rbw = lvl.read_bandwidth > 0 ? lvl.read_bandwidth : lvl.block_size;
+      if (lvl.double_buffered) {
+        fill_drain += ceil_words(static_cast<double>(first_tiles), wbw);
+      } else {
+        stalls += ceil_words(static_cast<double>(fills), wbw);
+      }
+      fill_drain += ceil_words(static_cast<double>(out_tile), rbw);
+    }
+  }
+  r.cycles = cycles + stalls + fill_drain;
+  const std::int64_t pes = arch_.total_macs();
+  r.utilization = static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * static_cast<double>(pes));
+  r.mac_energy_pj = static_cast<double>(r.macs) * arch_.mac_energy_pj;
+  r.energy_pj = r.mac_energy_pj;
+  for (int i = 0; i < L; ++i) {
+    LevelResult &lr = r.levels[static_cast<std::size_t>(i)];
+    lr.leak_energy_pj = arch_.levels[static_cast<std::size_t>(i)].leak_energy_pj *
+                        static_cast<double>(r.cycles) * static_cast<double>(lr.instances);
+    r.energy_pj += lr.leak_energy_pj;
+    for (const auto &c : lr.tensors) {
+      if (c) {
+        r.energy_pj += c->energy_pj;
+      }
+    }
+  }
+  r.backing_words = 0;
+  for (const auto &c : r.levels[static_cast<std::size_t>(L - 1)].tensors) {
+    if (c) {
+      r.backing_words += (c->reads + c->updates) * c->utilized_instances;
+    }
+  }
+  return r;
+}
+
+Evaluation evaluate(const Problem &problem, const Arch &arch, const Mapping &mapping, Mode mode,
+                    EvalOptions options) {
+  Evaluator e(problem, arch, mode, options);
+  return e.evaluate(mapping);
+}
+
+} // namespace hcl::sched

@@ -1,0 +1,330 @@
+#include <scheduler/model.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+
+#include "support/brute_force.h"
+#include "support/timeloop_cases.h"
+
+using namespace hcl::sched;
+
+namespace {
+
+const tlcase::Case &find_case(const std::string &name) {
+  static const std::vector<tlcase::Case> cases = tlcase::all_cases();
+  for (const auto &c : cases) {
+    if (c.name == name) {
+      return c;
+    }
+  }
+  FAIL("no case " << name);
+  throw std::logic_error("unreachable");
+}
+
+int level_of(const Arch &a, const std::string &name) {
+  for (std::size_t i = 0; i < a.levels.size(); ++i) {
+    if (a.levels[i].name == name) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+void check_golden(const std::string &name) {
+  const auto &c = find_case(name);
+  EvalOptions opt;
+  opt.legacy_first_fill = c.legacy;
+  const Evaluation e = evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop, opt);
+  CHECK(e.macs == c.problem.macs());
+  CHECK(e.cycles == c.cycles);
+  for (const auto &row : c.rows) {
+    INFO(name << ": " << row.level << " " << row.tensor);
+    const int li = level_of(c.arch, row.level);
+    REQUIRE(li >= 0);
+    int t = -1;
+    for (std::size_t k = 0; k < c.problem.tensors.size(); ++k) {
+      if (c.problem.tensors[k].name == row.tensor) {
+        t = static_cast<int>(k);
+      }
+    }
+    REQUIRE(t >= 0);
+    const auto &got = e.levels[static_cast<std::size_t>(li)].tensors[static_cast<std::size_t>(t)];
+    REQUIRE(got.has_value());
+    CHECK(got->utilized_capacity == row.capacity);
+    CHECK(got->utilized_instances == row.instances);
+    CHECK(got->reads == row.reads);
+    CHECK(got->fills == row.fills);
+    CHECK(got->updates == row.updates);
+    if (row.energy_pj >= 0) {
+      CHECK(got->energy_pj == Approx(row.energy_pj).margin(0.006));
+    }
+  }
+  if (c.total_energy_pj >= 0) {
+    CHECK(e.energy_pj == Approx(c.total_energy_pj).epsilon(1e-5));
+  }
+}
+
+} // namespace
+
+// Golden: Timeloop v0.4 reference counts, timeloop-accelergy-exercises (facts in
+// support/timeloop_cases.h with their sources).
+TEST_CASE("model golden c1 ref_v4: first read of partial sums is elided") {
+  check_golden("c1 ref_v4");
+}
+TEST_CASE("model golden c2 ref_v4_ws: sliding window across R") { check_golden("c2 ref_v4_ws"); }
+TEST_CASE("model golden c2 ref_v4_os: sliding window across P") { check_golden("c2 ref_v4_os"); }
+TEST_CASE("model golden c3 ref_v4_untiled: no halo reuse across an outer step") {
+  check_golden("c3 ref_v4_untiled");
+}
+TEST_CASE("model golden c3 ref_v4_tiled") { check_golden("c3 ref_v4_tiled"); }
+TEST_CASE("model golden c5 ref_v4_cp: spatial reduction") { check_golden("c5 ref_v4_cp"); }
+TEST_CASE("model golden c5 ref_v4_kp: multicast") { check_golden("c5 ref_v4_kp"); }
+TEST_CASE("model golden c5 ref_legacy_cp: legacy first fill of partial sums") {
+  check_golden("c5 ref_legacy_cp");
+}
+TEST_CASE("model golden c5 ref_legacy_kp") { check_golden("c5 ref_legacy_kp"); }
+
+TEST_CASE("model: legacy option changes only the child's output fills") {
+  const auto &c = find_case("c5 ref_v4_cp");
+  EvalOptions legacy;
+  legacy.legacy_first_fill = true;
+  const Evaluation v4 = evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop);
+  const Evaluation old = evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop, legacy);
+  CHECK(v4.levels[0].tensors[2]->fills == 512);
+  CHECK(old.levels[0].tensors[2]->fills == 1024);
+  CHECK(old.levels[1].tensors[2]->reads == v4.levels[1].tensors[2]->reads);
+}
+
+TEST_CASE("model: bypass sends a child's fills to the next keeper") {
+  // c2 with the Buffer bypassing Weights: MainMemory serves every MAC directly.
+  auto c = find_case("c2 ref_v4_os");
+  c.mapping.levels[0].keep = {false, true, true};
+  const Evaluation e = evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop);
+  CHECK_FALSE(e.levels[0].tensors[0].has_value());
+  CHECK(e.levels[1].tensors[0]->reads == 48);
+  CHECK(e.levels[1].tensors[1]->reads == 18);
+}
+
+TEST_CASE("model: operand latching only under an innermost spatial loop") {
+  // GEMM-like: 4 MACs fed by a register level with spatial K=4; temporal P=8 above it is
+  // irrelevant to Weights, so each MAC keeps its weight latched.
+  Problem p = tlcase::conv1d({"K", "R", "P"}, {4, 1, 8});
+  Level reg = tlcase::regfile("Reg");
+  reg.fanout_x = 4;
+  Arch a = tlcase::arch_with({reg, tlcase::sram("Mem", 1024)});
+  Mapping m;
+  m.levels.resize(2);
+  m.levels[0].spatial_x = {{p.dim_index("K"), 4}};
+  m.levels[0].temporal = {{p.dim_index("P"), 8}};
+  const Evaluation e = evaluate(p, a, m, Mode::Timeloop);
+  CHECK(e.levels[0].tensors[0]->reads == 4);  // one per MAC, latched for all 8 steps
+  CHECK(e.levels[0].tensors[1]->reads == 8);  // inputs multicast over K, change every step
+  // Same nest without the spatial loop: every MAC reads every operand.
+  Level reg1 = tlcase::regfile("Reg");
+  Arch a1 = tlcase::arch_with({reg1, tlcase::sram("Mem", 1024)});
+  Mapping m1;
+  m1.levels.resize(2);
+  m1.levels[0].temporal = {{p.dim_index("P"), 8}, {p.dim_index("K"), 4}};
+  CHECK(evaluate(p, a1, m1, Mode::Timeloop).levels[0].tensors[0]->reads == 32);
+}
+
+TEST_CASE("model: hcl mode doubles double-buffered tiles and adds stalls") {
+  auto c = find_case("c3 ref_v4_tiled");
+  const Evaluation tl = evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop);
+  const Evaluation single = evaluate(c.problem, c.arch, c.mapping, Mode::Hcl);
+  // Buffer fills 96 + 288 words at 1 word/cycle stall a single-buffered RF; the 2 output
+  // words drain at the end.
+  CHECK(single.cycles == 1536 + 96 + 288 + 2);
+  c.arch.levels[0].double_buffered = true;
+  const Evaluation dbl = evaluate(c.problem, c.arch, c.mapping, Mode::Hcl);
+  CHECK(dbl.levels[0].tensors[0]->utilized_capacity == 12);
+  CHECK(tl.levels[0].tensors[0]->utilized_capacity == 6);
+  // Only the first tiles (6 + 3 + 2 words) and the final drain are exposed.
+  CHECK(dbl.cycles == 1536 + 11 + 2);
+  CHECK(dbl.levels[0].tensors[1]->reads == tl.levels[0].tensors[1]->reads);
+  c.arch.levels[1].read_bandwidth = 0.2; // 96 + 288 words read from MainMemory at 0.2 w/cycle
+  CHECK(evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop).cycles == 1920);
+}
+
+TEST_CASE("model: bounds and energy composition") {
+  const auto &c = find_case("c5 ref_v4_kp");
+  const Evaluation e = evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop);
+  CHECK(e.bounds.compute_cycles == 3072);
+  CHECK(e.bounds.compulsory_backing_words == 3072 + 576 + 512);
+  CHECK(e.backing_words == 3072 + 576 + 512);
+  CHECK(e.mac_energy_pj == Approx(49152 * 0.845));
+  CHECK(e.utilization == Approx(1.0));
+}
+
+TEST_CASE("model: malformed mappings are rejected with the reason") {
+  const auto &c = find_case("c3 ref_v4_tiled");
+  Mapping m = c.mapping;
+  m.levels[0].temporal[2].factor = 4; // K: 16 x 4 = 64
+  CHECK_THROWS_WITH(evaluate(c.problem, c.arch, m, Mode::Timeloop),
+                    Catch::Contains("factors of K multiply to 64, problem has 32"));
+  Mapping short_map = c.mapping;
+  short_map.levels.pop_back();
+  CHECK_THROWS_AS(evaluate(c.problem, c.arch, short_map), std::invalid_argument);
+  Mapping spatial = c.mapping;
+  spatial.levels[0].spatial_x = {{0, 1}};
+  spatial.levels[1].spatial_x = {{c.problem.dim_index("K"), 2}};
+  spatial.levels[1].temporal[2].factor = 8;
+  CHECK_THROWS_WITH(evaluate(c.problem, c.arch, spatial), Catch::Contains("exceed the mesh 1x1"));
+  Mapping bypass = c.mapping;
+  bypass.levels[1].keep = {true, false, true};
+  CHECK_THROWS_WITH(evaluate(c.problem, c.arch, bypass), Catch::Contains("backing store"));
+  CHECK_THROWS_AS(Evaluator(c.problem, c.arch, Mode::Interstellar), std::invalid_argument);
+}
+
+TEST_CASE("model: reusable evaluator gives identical results") {
+  const auto &c = find_case("c5 ref_v4_cp");
+  Evaluator ev(c.problem, c.arch, Mode::Timeloop);
+  const double first = ev.evaluate(c.mapping).energy_pj;
+  const auto &k = find_case("c5 ref_v4_kp");
+  CHECK(ev.evaluate(k.mapping).levels[1].tensors[1]->utilized_capacity == 576);
+  CHECK(ev.evaluate(c.mapping).energy_pj == first);
+}
+
+namespace {
+
+// Random small layer of the conv1d family with an optional batch, a random 2..4-level arch
+// with random fan-outs, and a random valid mapping (spatial loops only over window-free dims,
+// where multicast is exact without halo sharing between neighbours).
+struct RandomCase {
+  Problem problem;
+  Arch arch;
+  Mapping mapping;
+};
+
+RandomCase random_case(std::mt19937 &rng) {
+  auto pick = [&](std::vector<std::int64_t> v) {
+    return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
+  };
+  RandomCase rc;
+  rc.problem = tlcase::conv1d({"C", "K", "R", "P"}, {pick({1, 2, 3}), pick({1, 2, 4}),
+                                                     pick({1, 2, 3}), pick({1, 3, 4, 6})});
+  const int L = static_cast<int>(pick({2, 3, 4}));
+  std::vector<Level> levels;
+  for (int i = 0; i < L; ++i) {
+    Level l = tlcase::regfile("L" + std::to_string(i));
+    l.fanout_x = i < L - 1 ? pick({1, 1, 2, 4}) : 1;
+    l.fanout_y = i < L - 1 ? pick({1, 1, 2}) : 1;
+    levels.push_back(l);
+  }
+  rc.arch = tlcase::arch_with(levels);
+  rc.mapping.levels.resize(static_cast<std::size_t>(L));
+  const int D = static_cast<int>(rc.problem.dim_names.size());
+  std::vector<std::int64_t> sx(static_cast<std::size_t>(L), 1), sy(static_cast<std::size_t>(L), 1);
+  for (int d = 0; d < D; ++d) {
+    std::int64_t rest = rc.problem.bounds[static_cast<std::size_t>(d)];
+    const bool can_spatial = rc.problem.dim_names[static_cast<std::size_t>(d)] == "C" ||
+                             rc.problem.dim_names[static_cast<std::size_t>(d)] == "K";
+    for (int i = 0; i < L; ++i) {
+      auto &lm = rc.mapping.levels[static_cast<std::size_t>(i)];
+      const auto &lv = rc.arch.levels[static_cast<std::size_t>(i)];
+      if (i == L - 1) {
+        lm.temporal.push_back({d, rest});
+        break;
+      }
+      auto take = [&](std::int64_t limit) {
+        std::vector<std::int64_t> ds;
+        for (std::int64_t f = 1; f <= rest && f <= limit; ++f) {
+          if (rest % f == 0) {
+            ds.push_back(f);
+          }
+        }
+        const std::int64_t f = pick(ds);
+        rest /= f;
+        return f;
+      };
+      if (can_spatial) {
+        const std::int64_t fx = take(lv.fanout_x / sx[static_cast<std::size_t>(i)]);
+        if (fx > 1) {
+          lm.spatial_x.push_back({d, fx});
+          sx[static_cast<std::size_t>(i)] *= fx;
+        }
+        const std::int64_t fy = take(lv.fanout_y / sy[static_cast<std::size_t>(i)]);
+        if (fy > 1) {
+          lm.spatial_y.push_back({d, fy});
+          sy[static_cast<std::size_t>(i)] *= fy;
+        }
+      }
+      lm.temporal.push_back({d, take(rest)});
+    }
+  }
+  for (int i = 0; i < L; ++i) {
+    auto &lm = rc.mapping.levels[static_cast<std::size_t>(i)];
+    std::shuffle(lm.temporal.begin(), lm.temporal.end(), rng);
+    if (i < L - 1) {
+      for (auto &k : lm.keep) {
+        k = std::uniform_int_distribution<int>(0, 3)(rng) != 0;
+      }
+    }
+  }
+  return rc;
+}
+
+} // namespace
+
+TEST_CASE("model property: closed form equals the loop-by-loop simulator") {
+  std::mt19937 rng(20261126);
+  int compared = 0;
+  for (int iter = 0; iter < 300; ++iter) {
+    const RandomCase rc = random_case(rng);
+    for (bool legacy : {false, true}) {
+      EvalOptions opt;
+      opt.legacy_first_fill = legacy;
+      const Evaluation e = evaluate(rc.problem, rc.arch, rc.mapping, Mode::Timeloop, opt);
+      const auto ref = brute::Sim(rc.problem, rc.arch, rc.mapping, legacy).run();
+      for (std::size_t i = 0; i < ref.size(); ++i) {
+        for (std::size_t t = 0; t < 3; ++t) {
+          INFO("iteration " << iter << " level " << i << " tensor " << t << " legacy " << legacy);
+          REQUIRE(ref[i][t].has_value() == e.levels[i].tensors[t].has_value());
+          if (!ref[i][t]) {
+            continue;
+          }
+          const auto &got = *e.levels[i].tensors[t];
+          CHECK(got.utilized_capacity == ref[i][t]->capacity);
+          CHECK(got.utilized_instances == ref[i][t]->instances);
+          CHECK(got.reads == ref[i][t]->reads);
+          CHECK(got.fills == ref[i][t]->fills);
+          CHECK(got.updates == ref[i][t]->updates);
+          ++compared;
+        }
+      }
+    }
+  }
+  CHECK(compared > 1000);
+}
+
+TEST_CASE("model property: brute force reproduces the golden cases too") {
+  // Guards the simulator itself: it must agree with Timeloop where Timeloop was run.
+  for (const auto &c : tlcase::all_cases()) {
+    if (c.problem.macs() > 2000) {
+      continue; // c5 is too large to enumerate quickly
+    }
+    const auto ref = brute::Sim(c.problem, c.arch, c.mapping, c.legacy).run();
+    for (const auto &row : c.rows) {
+      INFO(c.name << " " << row.level << " " << row.tensor);
+      int li = -1, t = -1;
+      for (std::size_t i = 0; i < c.arch.levels.size(); ++i) {
+        if (c.arch.levels[i].name == row.level) {
+          li = static_cast<int>(i);
+        }
+      }
+      for (std::size_t k = 0; k < 3; ++k) {
+        if (c.problem.tensors[k].name == row.tensor) {
+          t = static_cast<int>(k);
+        }
+      }
+      const auto &got = ref[static_cast<std::size_t>(li)][static_cast<std::size_t>(t)];
+      REQUIRE(got.has_value());
+      CHECK(got->reads == row.reads);
+      CHECK(got->fills == row.fills);
+      CHECK(got->updates == row.updates);
+      CHECK(got->capacity == row.capacity);
+    }
+  }
+}
