@@ -1,0 +1,805 @@
+#include <scheduler/timeloop_import.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+
+namespace hcl::sched {
+
+namespace {
+
+// Timeloop accepts both spellings for several keys across versions.
+std::optional<YamlView> get_either(const YamlView &v, std::string_view a, std::string_view b) {
+  if (auto x = v.get(a)) {
+    return x;
+  }
+  return v.get(b);
+}
+
+std::vector<std::string> tokens_of(const std::string &s, const std::vector<std::string> &dims) {
+  std::vector<std::string> out;
+  const bool separated = s.find_first_of(" ,") != std::string::npos;
+  if (separated) {
+    std::string cur;
+    for (char c : s + " ") {
+      if (c == ' ' || c == ',') {
+        if (!cur.empty()) {
+          out.push_back(cur);
+        }
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    return out;
+  }
+  // Unseparated strings list one-letter dims (Timeloop's "RPKC"); a whole multi-letter dim
+  // name is taken as one token.
+  if (std::find(dims.begin(), dims.end(), s) != dims.end()) {
+    return {s};
+  }
+  for (char c : s) {
+    out.emplace_back(1, c);
+  }
+  return out;
+}
+
+int tensor_index(const YamlView &where, const Problem &p, const std::string &name) {
+  for (std::size_t i = 0; i < p.tensors.size(); ++i) {
+    if (p.tensors[i].name == name) {
+      return static_cast<int>(i);
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto &t : p.tensors) {
+    names.push_back(t.name);
+  }
+  where.fail(fmt::format("unknown data space '{}'; valid are {}", name, join_names(names)));
+}
+
+std::array<bool, kMaxTensors> keep_from(const YamlView &dataspace, const Problem &p,
+                                        std::array<bool, kMaxTensors> keeps) {
+  dataspace.require_map("dataspace constraints");
+  dataspace.require_keys({"keep", "bypass", "keep_only", "bypass_only"});
+  bool explicit_keep = false;
+  for (const char *key : {"keep", "keep_only"}) {
+    if (auto k = dataspace.get(key)) {
+      if (!explicit_keep) {
+        keeps = {false, false, false};
+        explicit_keep = true;
+      }
+      for (const auto &item : k->items()) {
+        keeps[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = true;
+      }
+    }
+  }
+  for (const char *key : {"bypass", "bypass_only"}) {
+    if (auto b = dataspace.get(key)) {
+      for (const auto &item : b->items()) {
+        keeps[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = false;
+      }
+    }
+  }
+  return keeps;
+}
+
+MemKind kind_of(const std::string &cls) {
+  std::string c;
+  for (char ch : cls) {
+    c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  if (c.find("dram") != std::string::npos) {
+    return MemKind::DRAM;
+  }
+  if (c.find("regfile") != std::string::npos || c.find("_rf") != std::string::npos) {
+    return MemKind::RegFile;
+  }
+  if (c == "reg" || c.find("register") != std::string::npos) {
+    return MemKind::Register;
+  }
+  return MemKind::SRAM;
+}
+
+// Instance range of a v0.2 name "RegisterFile[0..15]" -> ("RegisterFile", 16).
+std::pair<std::string, std::int64_t> split_range(const YamlView &where, const std::string &name) {
+  const auto open = name.find('[');
+  if (open == std::string::npos) {
+    return {name, 1};
+  }
+  const auto dots = name.find("..", open);
+  const auto close = name.find(']', open);
+  if (dots == std::string::npos || close == std::string::npos || close != name.size() - 1) {
+    where.fail(fmt::format("name '{}' has a malformed instance range; write NAME[0..N-1]", name));
+  }
+  try {
+    const std::int64_t lo = std::stoll(name.substr(open + 1, dots - open - 1));
+    const std::int64_t hi = std::stoll(name.substr(dots + 2, close - dots - 2));
+    if (hi < lo) {
+      throw std::out_of_range("range");
+    }
+    return {name.substr(0, open), hi - lo + 1};
+  } catch (const std::logic_error &) {
+    where.fail(fmt::format("name '{}' has a malformed instance range; write NAME[0..N-1]", name));
+  }
+}
+
+struct Builder {
+  const Problem &problem;
+  TimeloopArch out;
+  std::vector<Level> outer_first; // storage levels, outermost first
+  std::vector<std::int64_t> instances; // v0.2: instances of each level in outer_first
+  std::vector<std::int64_t> meshx;     // v0.2: meshX of each level in outer_first
+  bool have_compute = false;
+  std::vector<std::string> containers; // names usable as spatial targets
+
+  void read_constraints(const YamlView &c, const std::string &target, Level *level) {
+    c.require_map("constraints");
+    c.require_keys({"dataspace", "temporal", "spatial"});
+    if (auto d = c.get("dataspace")) {
+      if (!level) {
+        d->fail("dataspace constraints apply to storage components only");
+      }
+      level->keeps = keep_from(*d, problem, level->keeps);
+    }
+    for (const char *type : {"temporal", "spatial"}) {
+      if (auto t = c.get(type)) {
+        t->require_map(std::string(type) + " constraints");
+        if (std::string(type) == "temporal") {
+          t->require_keys({"factors", "permutation", "factors_only", "max_factors"});
+        } else {
+          t->require_keys({"factors", "permutation", "split", "factors_only", "max_factors",
+                           "no_reuse", "no_link_transfer"});
+        }
+        TimeloopConstraint tc;
+        tc.target = target;
+        tc.type = type;
+        if (auto f = t->get("factors")) {
+          tc.factors = f->is_scalar() ? f->as_string() : join_names(f->as_string_list(), " ");
+        }
+        if (auto pm = t->get("permutation")) {
+          tc.permutation = pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
+        }
+        if (auto s = t->get("split")) {
+          tc.split = static_cast<int>(s->as_int(0, 64));
+        }
+        out.constraints.push_back(tc);
+      }
+    }
+  }
+
+  Level storage_from(const YamlView &node, const std::string &name, const std::string &cls,
+                     const YamlView *attrs) {
+    Level l;
+    l.name = name;
+    l.kind = kind_of(cls);
+    std::int64_t depth = 0, width = 0;
+    int datawidth = 0;
+    std::int64_t block = 0;
+    if (attrs) {
+      attrs->require_map("attributes");
+      if (auto v = get_either(*attrs, "depth", "memory_depth")) {
+        depth = v->as_int(0);
+      }
+      if (auto v = get_either(*attrs, "width", "memory_width")) {
+        width = v->as_int(1);
+      }
+      if (auto v = get_either(*attrs, "datawidth", "word-bits")) {
+        datawidth = static_cast<int>(v->as_int(1, 1 << 20));
+      } else if (auto w = attrs->get("word_bits")) {
+        datawidth = static_cast<int>(w->as_int(1, 1 << 20));
+      }
+      if (auto v = get_either(*attrs, "block_size", "block-size")) {
+        block = v->as_int(1);
+      }
+      if (auto v = attrs->get("read_bandwidth")) {
+        l.read_bandwidth = v->as_double(0);
+      }
+      if (auto v = attrs->get("write_bandwidth")) {
+        l.write_bandwidth = v->as_double(0);
+      }
+      if (auto v = attrs->get("multiple_buffering")) {
+        l.double_buffered = v->as_double(1) >= 2;
+      }
+    }
+    if (datawidth == 0) {
+      datawidth = width > 0 && block > 0 ? static_cast<int>(width / block) : 16;
+    }
+    if (block == 0) {
+      block = width > 0 ? std::max<std::int64_t>(1, width / datawidth) : 1;
+    }
+    if (width > 0 && width % datawidth != 0) {
+      node.fail(fmt::format("component '{}': width {} is not a multiple of datawidth {}", name,
+                            width, datawidth));
+    }
+    l.word_bits = datawidth;
+    l.block_size = static_cast<int>(block);
+    l.size_words = depth * block; // 0 = unbounded (DRAM without depth)
+    return l;
+  }
+
+  void set_compute(const YamlView &node, const YamlView *attrs) {
+    if (attrs) {
+      if (auto v = get_either(*attrs, "datawidth", "width")) {
+        out.arch.mac_bits = static_cast<int>(v->as_int(1, 1 << 20));
+      }
+    }
+    (void)node;
+    have_compute = true;
+  }
+
+  // v0.4 node list, outermost first.
+  void walk_nodes(const YamlView &nodes, bool in_parallel) {
+    for (const auto &n : nodes.items()) {
+      if (have_compute) {
+        n.fail("nothing may follow the compute element (the innermost !Component)");
+      }
+      const std::string tag = n.node().Tag();
+      n.require_map("an architecture node");
+      if (tag == "!Container") {
+        if (in_parallel) {
+          n.fail("a !Container cannot sit directly in a !Parallel group");
+        }
+        n.require_keys({"name", "attributes", "spatial", "constraints", "required_actions",
+                        "enabled", "area_share", "energy_scale", "area_scale"});
+        const std::string name = n.at("name").as_string();
+        std::int64_t mx = 1, my = 1;
+        if (auto s = n.get("spatial")) {
+          s->require_map("spatial fan-out");
+          s->require_keys({"meshX", "meshY"});
+          if (auto x = s->get("meshX")) {
+            mx = x->as_int(1);
+          }
+          if (auto y = s->get("meshY")) {
+            my = y->as_int(1);
+          }
+        }
+        containers.push_back(name);
+        if (mx * my > 1) {
+          if (outer_first.empty()) {
+            n.fail(fmt::format("container '{}' fans out before any storage level; put a "
+                               "backing store above it",
+                               name));
+          }
+          Level d;
+          d.name = "inter_" + name + "_spatial";
+          d.size_words = 1;
+          d.word_bits = 1;
+          d.keeps = {false, false, false};
+          d.fanout_x = mx;
+          d.fanout_y = my;
+          outer_first.push_back(d);
+        }
+        if (auto c = n.get("constraints")) {
+          Level *dummy = mx * my > 1 ? &outer_first.back() : nullptr;
+          read_constraints(*c, mx * my > 1 ? "inter_" + name + "_spatial" : name, dummy);
+        }
+      } else if (tag == "!Component") {
+        n.require_keys({"name", "class", "subclass", "attributes", "spatial", "constraints",
+                        "required_actions", "enabled", "area_share", "energy_scale",
+                        "area_scale"});
+        const std::string name = n.at("name").as_string();
+        const std::string cls = n.has("class") ? n.at("class").as_string() : "";
+        std::optional<YamlView> attrs = n.get("attributes");
+        if (auto s = n.get("spatial")) {
+          s->require_map("spatial fan-out");
+          s->require_keys({"meshX", "meshY"});
+          std::int64_t mx = s->has("meshX") ? s->at("meshX").as_int(1) : 1;
+          std::int64_t my = s->has("meshY") ? s->at("meshY").as_int(1) : 1;
+          if (mx * my > 1) {
+            if (outer_first.empty()) {
+              s->fail("a component fan-out needs a storage level above it");
+            }
+            outer_first.back().fanout_x *= mx;
+            outer_first.back().fanout_y *= my;
+          }
+        }
+        if (is_compute(cls, attrs ? &*attrs : nullptr)) {
+          if (in_parallel) {
+            n.fail("the compute element cannot sit in a !Parallel group");
+          }
+          out.compute_name = name;
+          set_compute(n, attrs ? &*attrs : nullptr);
+          if (auto c = n.get("constraints")) {
+            read_constraints(*c, name, nullptr);
+          }
+          continue;
+        }
+        Level l = storage_from(n, name, cls, attrs ? &*attrs : nullptr);
+        outer_first.push_back(l);
+        if (auto c = n.get("constraints")) {
+          read_constraints(*c, name, &outer_first.back());
+        }
+      } else if (tag == "!Parallel" || tag == "!Hierarchical") {
+        n.require_keys({"nodes"});
+        walk_nodes(n.at("nodes"), tag == "!Parallel");
+      } else {
+        n.fail(fmt::format("unknown node tag '{}'; valid are !Container, !Component, !Parallel, "
+                           "!Hierarchical",
+                           tag.empty() ? std::string("(none)") : tag));
+      }
+    }
+  }
+
+  static bool is_compute(const std::string &cls, const YamlView *attrs) {
+    std::string c;
+    for (char ch : cls) {
+      c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    if (c.find("mac") != std::string::npos || c.find("compute") != std::string::npos ||
+        c.find("mult") != std::string::npos || c.find("adder") != std::string::npos) {
+      return true;
+    }
+    (void)attrs;
+    return false;
+  }
+
+  // v0.2/v0.3: subtree: [{name, attributes, local: [...], subtree: [...]}]
+  void walk_subtree(const YamlView &list, std::int64_t inst) {
+    for (const auto &st : list.items()) {
+      st.require_map("a subtree");
+      st.require_keys({"name", "attributes", "local", "subtree", "required_actions"});
+      const auto [name, n] = split_range(st.at("name"), st.at("name").as_string());
+      const std::int64_t here = inst * n;
+      containers.push_back(name);
+      if (auto local = st.get("local")) {
+        for (const auto &c : local->items()) {
+          if (have_compute) {
+            c.fail("nothing may follow the compute element");
+          }
+          c.require_map("a component");
+          c.require_keys({"name", "class", "subclass", "attributes", "required_actions"});
+          const auto [cname, cn] = split_range(c.at("name"), c.at("name").as_string());
+          const std::string cls = c.has("class") ? c.at("class").as_string() : "";
+          std::optional<YamlView> attrs = c.get("attributes");
+          const std::int64_t total = here * cn;
+          const std::int64_t mesh = attach_fanout(c, total, attrs ? &*attrs : nullptr);
+          if (is_compute(cls, attrs ? &*attrs : nullptr)) {
+            out.compute_name = cname;
+            set_compute(c, attrs ? &*attrs : nullptr);
+            continue;
+          }
+          outer_first.push_back(storage_from(c, cname, cls, attrs ? &*attrs : nullptr));
+          instances.push_back(total);
+          meshx.push_back(mesh);
+        }
+      }
+      if (auto sub = st.get("subtree")) {
+        // Instances of a subtree name multiply everything inside it.
+        walk_subtree(*sub, here);
+      }
+    }
+  }
+
+  // v0.2: instance counts define the fan-out of the level above; meshX (default: all
+  // instances in one row) says how much of it runs along X.
+  std::int64_t attach_fanout(const YamlView &c, std::int64_t total, const YamlView *attrs) {
+    std::int64_t mesh = total;
+    if (attrs) {
+      if (auto m = attrs->get("meshX")) {
+        mesh = m->as_int(1);
+        if (total % mesh != 0) {
+          m->fail(fmt::format("meshX {} does not divide the {} instances", mesh, total));
+        }
+      }
+    }
+    if (instances.empty()) {
+      if (total != 1) {
+        c.fail("the outermost component must have one instance");
+      }
+      return mesh;
+    }
+    const std::int64_t above = instances.back();
+    if (total % above != 0 || mesh % meshx.back() != 0) {
+      c.fail(fmt::format("{} instances (meshX {}) do not divide evenly under {} instances "
+                         "(meshX {}) above",
+                         total, mesh, above, meshx.back()));
+    }
+    const std::int64_t fan = total / above;
+    const std::int64_t fx = mesh / meshx.back();
+    if (fan % fx != 0) {
+      c.fail(fmt::format("fan-out {} is not a multiple of its X part {}", fan, fx));
+    }
+    outer_first.back().fanout_x = fx;
+    outer_first.back().fanout_y = fan / fx;
+    return mesh;
+  }
+};
+
+} // namespace
+
+TimeloopKind timeloop_kind(const std::string &path) {
+  const YamlView doc = load_yaml_file(path);
+  if (!doc.is_map()) {
+    return TimeloopKind::None;
+  }
+  if (doc.has("problem")) {
+    return TimeloopKind::Problem;
+  }
+  if (doc.has("architecture")) {
+    return TimeloopKind::Architecture;
+  }
+  if (doc.has("mapping")) {
+    return TimeloopKind::Mapping;
+  }
+  if (doc.has("ERT_summary") || doc.has("ERT")) {
+    return TimeloopKind::Ert;
+  }
+  return TimeloopKind::None;
+}
+
+Problem load_timeloop_problem(const std::string &path) {
+  return parse_timeloop_problem(load_yaml_file(path));
+}
+
+Problem parse_timeloop_problem(const YamlView &doc) {
+  doc.require_map("a Timeloop problem file");
+  doc.require_keys({"problem"}, "a Timeloop problem file");
+  const YamlView prob = doc.at("problem");
+  prob.require_map("problem");
+  prob.require_keys({"version", "shape", "instance"});
+  const YamlView shape = prob.at("shape");
+  shape.require_map("shape");
+  shape.require_keys({"name", "dimensions", "coefficients", "data_spaces", "data-spaces"});
+  Problem p;
+  p.name = shape.has("name") ? shape.at("name").as_string() : "timeloop";
+  for (const auto &d : shape.at("dimensions").items()) {
+    const std::string n = d.as_string();
+    if (p.dim_index(n) >= 0) {
+      d.fail(fmt::format("dimension '{}' is listed twice", n));
+    }
+    p.dim_names.push_back(n);
+  }
+  if (p.dim_names.empty() || p.dim_names.size() > static_cast<std::size_t>(kMaxDims)) {
+    shape.at("dimensions").fail(fmt::format("needs 1..{} dimensions", kMaxDims));
+  }
+  std::map<std::string, std::int64_t> coefs;
+  if (auto cs = shape.get("coefficients")) {
+    for (const auto &c : cs->items()) {
+      c.require_map("a coefficient");
+      c.require_keys({"name", "default"});
+      coefs[c.at("name").as_string()] = c.has("default") ? c.at("default").as_int() : 1;
+    }
+  }
+  const YamlView inst = prob.at("instance");
+  inst.require_map("instance");
+  p.bounds.assign(p.dim_names.size(), 0);
+  for (const auto &[key, v] : inst.entries()) {
+    const int d = p.dim_index(key);
+    if (d >= 0) {
+      p.bounds[static_cast<std::size_t>(d)] = v.as_int(1);
+    } else if (coefs.count(key)) {
+      coefs[key] = v.as_int();
+    } else if (key == "densities") {
+      continue; // sparsity is outside the dense model; accepted so Timeloop files load
+    } else {
+      std::vector<std::string> valid = p.dim_names;
+      for (const auto &[c, _] : coefs) {
+        valid.push_back(c);
+      }
+      valid.push_back("densities");
+      v.fail(fmt::format("unknown instance key; valid are {}", join_names(valid)));
+    }
+  }
+  for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
+    if (p.bounds[d] == 0) {
+      inst.fail(fmt::format("dimension {} has no bound", p.dim_names[d]));
+    }
+  }
+  auto spaces = get_either(shape, "data_spaces", "data-spaces");
+  if (!spaces) {
+    shape.fail("missing data_spaces");
+  }
+  for (const auto &ds : spaces->items()) {
+    ds.require_map("a data space");
+    ds.require_keys({"name", "projection", "read_write", "read-write"});
+    TensorSpec t;
+    t.name = ds.at("name").as_string();
+    if (auto rw = get_either(ds, "read_write", "read-write")) {
+      // Timeloop's files are read by a YAML 1.1 parser: True/False are booleans there.
+      const std::string v = rw->is_scalar() ? rw->as_string() : "";
+      if (v == "True" || v == "TRUE") {
+        t.read_write = true;
+      } else if (v == "False" || v == "FALSE") {
+        t.read_write = false;
+      } else {
+        t.read_write = rw->as_bool();
+      }
+    }
+    for (const auto &rank : ds.at("projection").items()) {
+      std::vector<Term> expr;
+      for (const auto &term : rank.items()) {
+        // [dim] or [dim, coefficient] where the coefficient is a name or a number.
+        const auto parts = term.items();
+        if (parts.empty() || parts.size() > 2) {
+          term.fail("a projection term is [DIM] or [DIM, COEFFICIENT]");
+        }
+        Term tm;
+        tm.dim = p.dim_index(parts[0].as_string());
+        if (tm.dim < 0) {
+          parts[0].fail(fmt::format("unknown dimension '{}'; valid are {}",
+                                    parts[0].as_string(), join_names(p.dim_names)));
+        }
+        if (parts.size() == 2) {
+          const std::string c = parts[1].as_string();
+          if (coefs.count(c)) {
+            tm.coef = coefs[c];
+          } else if (!c.empty() && (std::isdigit(static_cast<unsigned char>(c[0])) != 0)) {
+            tm.coef = parts[1].as_int(1);
+          } else {
+            parts[1].fail(fmt::format("unknown coefficient '{}'; declare it under "
+                                      "shape.coefficients",
+                                      c));
+          }
+        }
+        expr.push_back(tm);
+      }
+      t.projection.push_back(expr);
+    }
+    p.tensors.push_back(t);
+  }
+  if (p.tensors.empty() || p.tensors.size() > static_cast<std::size_t>(kMaxTensors)) {
+    spaces->fail(fmt::format("needs 1..{} data spaces", kMaxTensors));
+  }
+  return p;
+}
+
+TimeloopArch load_timeloop_arch(const std::string &path, const Problem &problem) {
+  return parse_timeloop_arch(load_yaml_file(path), problem);
+}
+
+TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
+  doc.require_map("a Timeloop architecture file");
+  doc.require_keys({"architecture", "architecture_constraints"}, "a Timeloop architecture file");
+  const YamlView a = doc.at("architecture");
+  a.require_map("architecture");
+  a.require_keys({"version", "nodes", "subtree", "local"});
+  Builder b{problem, {}, {}, {}, {}, false, {}};
+  if (auto nodes = a.get("nodes")) {
+    b.walk_nodes(*nodes, false);
+  } else if (auto sub = a.get("subtree")) {
+    b.walk_subtree(*sub, 1);
+  } else {
+    a.fail("missing 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
+  }
+  if (auto ac = doc.get("architecture_constraints")) {
+    ac->require_map("architecture_constraints");
+    ac->require_keys({"targets"});
+  }
+  if (b.outer_first.empty()) {
+    a.fail("has no storage component");
+  }
+  if (!b.have_compute) {
+    a.fail("has no compute element (a !Component of a MAC class such as intmac)");
+  }
+  TimeloopArch out = std::move(b.out);
+  out.arch.name = "timeloop";
+  out.arch.levels.assign(b.outer_first.rbegin(), b.outer_first.rend());
+  return out;
+}
+
+namespace {
+
+std::vector<Loop> parse_factors(const YamlView &v, const Problem &p, std::vector<bool> &seen) {
+  std::vector<Loop> out;
+  const std::string text = v.is_scalar() ? v.as_string() : join_names(v.as_string_list(), " ");
+  for (const auto &tok : tokens_of(text + " ", {})) {
+    const auto eq = tok.find('=');
+    if (eq == std::string::npos) {
+      v.fail(fmt::format("factor '{}' is not DIM=N", tok));
+    }
+    const std::string dim = tok.substr(0, eq);
+    const int d = p.dim_index(dim);
+    if (d < 0) {
+      v.fail(fmt::format("unknown dimension '{}'; valid are {}", dim, join_names(p.dim_names)));
+    }
+    std::int64_t f = 0;
+    try {
+      f = std::stoll(tok.substr(eq + 1));
+    } catch (const std::logic_error &) {
+      v.fail(fmt::format("factor '{}' is not DIM=N with N >= 1", tok));
+    }
+    if (f < 1) {
+      v.fail(fmt::format("factor '{}' must be >= 1", tok));
+    }
+    if (seen[static_cast<std::size_t>(d)]) {
+      v.fail(fmt::format("dimension {} is given twice", dim));
+    }
+    seen[static_cast<std::size_t>(d)] = true;
+    out.push_back({d, f});
+  }
+  return out;
+}
+
+// Loops in permutation order (innermost first); dims the permutation leaves out go outside.
+std::vector<Loop> order(const std::vector<Loop> &loops, const YamlView *perm, const Problem &p) {
+  std::vector<Loop> out;
+  std::vector<bool> used(loops.size(), false);
+  if (perm) {
+    const std::string text =
+        perm->is_scalar() ? perm->as_string() : join_names(perm->as_string_list(), " ");
+    for (const auto &tok : tokens_of(text, p.dim_names)) {
+      const int d = p.dim_index(tok);
+      if (d < 0) {
+        perm->fail(fmt::format("unknown dimension '{}' in permutation; valid are {}", tok,
+                               join_names(p.dim_names)));
+      }
+      for (std::size_t i = 0; i < loops.size(); ++i) {
+        if (loops[i].dim == d && !used[i]) {
+          out.push_back(loops[i]);
+          used[i] = true;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < loops.size(); ++i) {
+    if (!used[i]) {
+      out.push_back(loops[i]);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+Mapping load_timeloop_mapping(const std::string &path, const Problem &problem, const Arch &arch) {
+  return parse_timeloop_mapping(load_yaml_file(path), problem, arch);
+}
+
+Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch &arch) {
+  doc.require_map("a Timeloop mapping file");
+  doc.require_keys({"mapping"}, "a Timeloop mapping file");
+  const YamlView list = doc.at("mapping");
+  Mapping m;
+  m.levels.resize(arch.levels.size());
+  for (std::size_t i = 0; i < arch.levels.size(); ++i) {
+    m.levels[i].keep = arch.levels[i].keeps;
+  }
+  std::vector<std::string> targets;
+  for (const auto &l : arch.levels) {
+    targets.push_back(l.name);
+  }
+  for (const auto &dir : list.items()) {
+    dir.require_map("a mapping directive");
+    dir.require_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
+    const YamlView tv = dir.at("target");
+    const std::string target = tv.as_string();
+    int level = -1;
+    for (std::size_t i = 0; i < arch.levels.size(); ++i) {
+      if (arch.levels[i].name == target || arch.levels[i].name == "inter_" + target + "_spatial") {
+        level = static_cast<int>(i);
+      }
+    }
+    if (level < 0) {
+      tv.fail(fmt::format("unknown target '{}'; valid are {}", target, join_names(targets)));
+    }
+    auto &lm = m.levels[static_cast<std::size_t>(level)];
+    const YamlView typev = dir.at("type");
+    const int type = typev.as_choice({"temporal", "spatial", "datatype", "bypass"});
+    if (type <= 1) {
+      for (const char *k : {"keep", "bypass"}) {
+        if (dir.has(k)) {
+          dir.at(k).fail(fmt::format("'{}' belongs to a datatype/bypass directive", k));
+        }
+      }
+      if (type == 0 && dir.has("split")) {
+        dir.at("split").fail("'split' belongs to a spatial directive");
+      }
+      std::vector<bool> seen(p.dim_names.size(), false);
+      std::vector<Loop> loops;
+      if (auto f = dir.get("factors")) {
+        loops = parse_factors(*f, p, seen);
+      }
+      auto perm = dir.get("permutation");
+      loops = order(loops, perm ? &*perm : nullptr, p);
+      if (type == 0) {
+        if (!lm.temporal.empty()) {
+          dir.fail(fmt::format("a second temporal directive for target '{}'", target));
+        }
+        lm.temporal = loops;
+      } else {
+        if (!lm.spatial_x.empty() || !lm.spatial_y.empty()) {
+          dir.fail(fmt::format("a second spatial directive for target '{}'", target));
+        }
+        // Timeloop: the first `split` loops of the permutation go to X, the rest to Y; with
+        // no split, everything goes to X unless the mesh is a column.
+        const Level &lv = arch.levels[static_cast<std::size_t>(level)];
+        int split = static_cast<int>(loops.size());
+        if (auto s = dir.get("split")) {
+          split = static_cast<int>(s->as_int(0, 1 << 20));
+        } else if (lv.fanout_x == 1 && lv.fanout_y > 1) {
+          split = 0;
+        }
+        for (std::size_t i = 0; i < loops.size(); ++i) {
+          (static_cast<int>(i) < split ? lm.spatial_x : lm.spatial_y).push_back(loops[i]);
+        }
+      }
+    } else {
+      for (const char *k : {"factors", "permutation", "split"}) {
+        if (dir.has(k)) {
+          dir.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial directive", k));
+        }
+      }
+      if (auto k = dir.get("keep")) {
+        for (const auto &item : k->items()) {
+          lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = true;
+        }
+      }
+      if (auto b = dir.get("bypass")) {
+        for (const auto &item : b->items()) {
+          lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = false;
+        }
+      }
+    }
+  }
+  // Factor products: a dimension a mapping leaves short is an error, named with its levels.
+  for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
+    std::int64_t prod = 1;
+    for (const auto &lm : m.levels) {
+      for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+        for (const auto &l : *loops) {
+          if (l.dim == static_cast<int>(d)) {
+            prod *= l.factor;
+          }
+        }
+      }
+    }
+    if (prod != p.bounds[d]) {
+      list.fail(fmt::format("factors of {} multiply to {}, problem has {}", p.dim_names[d], prod,
+                            p.bounds[d]));
+    }
+  }
+  return m;
+}
+
+void apply_timeloop_ert(const std::string &path, TimeloopArch &arch) {
+  apply_timeloop_ert(load_yaml_file(path), arch);
+}
+
+void apply_timeloop_ert(const YamlView &doc, TimeloopArch &ta) {
+  doc.require_map("an Accelergy ERT summary");
+  doc.require_keys({"ERT_summary"}, "an Accelergy ERT summary");
+  const YamlView s = doc.at("ERT_summary");
+  s.require_map("ERT_summary");
+  s.require_keys({"version", "table_summary"});
+  for (const auto &entry : s.at("table_summary").items()) {
+    entry.require_map("an ERT entry");
+    entry.require_keys({"name", "actions", "primitive_estimation(s)"});
+    // "System_top_level.GlobalBuffer[1..16]" -> "GlobalBuffer"
+    std::string name = split_range(entry.at("name"), entry.at("name").as_string()).first;
+    const auto dot = name.rfind('.');
+    if (dot != std::string::npos) {
+      name = name.substr(dot + 1);
+    }
+    std::map<std::string, double> energy;
+    for (const auto &a : entry.at("actions").items()) {
+      a.require_map("an action");
+      a.require_keys({"name", "energy", "average_energy", "max_energy", "min_energy", "arguments"});
+      auto e = a.get("energy");
+      if (!e) {
+        e = a.get("average_energy");
+      }
+      if (!e) {
+        a.fail("an action needs 'energy' (or 'average_energy')");
+      }
+      energy[a.at("name").as_string()] = e->as_double(0);
+    }
+    auto get = [&](const char *k) { return energy.count(k) ? energy[k] : 0.0; };
+    if (name == ta.compute_name) {
+      ta.arch.mac_energy_pj = energy.count("compute") ? energy["compute"] : get("mac_random");
+      continue;
+    }
+    for (auto &l : ta.arch.levels) {
+      if (l.name == name) {
+        l.read_energy_pj = get("read");
+        l.write_energy_pj = energy.count("write") ? energy["write"] : get("fill");
+        l.update_energy_pj = energy.count("update") ? energy["update"] : l.write_energy_pj;
+        l.leak_energy_pj = get("leak");
+      }
+    }
+  }
+}
+
+} // namespace hcl::sched
