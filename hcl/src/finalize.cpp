@@ -38,14 +38,20 @@ std::string describe(const ir::Design &d, const ir::Module &m, ir::NodeId id) {
   for (ir::NodeId o : {n.a, n.b, n.c}) {
     if (o == ir::kNone)
       continue;
-    const ir::Node &on = m.nodes[o];
     s += first ? "" : ", ";
     first = false;
-    if (on.name != ir::kNoName || on.op == ir::Op::Input || on.op == ir::Op::Const ||
-        on.op == ir::Op::InstOut)
-      s += describe(d, m, o);
+    // Extensions and reinterpretations are noise in a message: name what they wrap.
+    ir::NodeId x = o;
+    for (int depth = 0; depth < 4 && ir::is_wrapper(m.nodes[x].op) && m.nodes[x].op != ir::Op::Bits &&
+                        m.nodes[x].name == ir::kNoName;
+         ++depth)
+      x = m.nodes[x].a;
+    const ir::Node &xn = m.nodes[x];
+    if (xn.name != ir::kNoName || xn.op == ir::Op::Input || xn.op == ir::Op::Const ||
+        xn.op == ir::Op::InstOut || xn.op == ir::Op::Output || xn.op == ir::Op::MemRead)
+      s += describe(d, m, x);
     else
-      s += ir::op_name(on.op);
+      s += ir::op_name(xn.op);
   }
   return s + ")";
 }
@@ -248,13 +254,15 @@ void check_loops(Context &ctx, ir::Module &m) {
                                  [&](const Frame &g) { return g.id == x; });
           for (; it != stack.end(); ++it)
             cycle.push_back(it->id);
-          // Report the loop in data-flow order, starting at a named signal when there is one.
+          // Report the loop in data-flow order, starting at the first-declared named signal,
+          // so the message does not depend on where the search happened to enter the loop.
           std::reverse(cycle.begin(), cycle.end());
-          auto named = std::find_if(cycle.begin(), cycle.end(), [&](ir::NodeId c) {
-            return m.nodes[c].name != ir::kNoName;
-          });
-          if (named != cycle.end())
-            std::rotate(cycle.begin(), named, cycle.end());
+          auto start = cycle.end();
+          for (auto c = cycle.begin(); c != cycle.end(); ++c)
+            if (m.nodes[*c].name != ir::kNoName && (start == cycle.end() || *c < *start))
+              start = c;
+          if (start != cycle.end())
+            std::rotate(cycle.begin(), start, cycle.end());
           throw Error(loop_message(d, m, cycle), m.nodes[cycle.front()].loc);
         }
         continue;

@@ -27,6 +27,10 @@
 
 namespace hcl {
 
+namespace detail {
+[[noreturn]] void vec_index_error(std::size_t i, std::size_t size, const SrcLoc &loc);
+}
+
 template <class T> class Vec {
 public:
   struct Index {
@@ -48,12 +52,14 @@ public:
   std::size_t size() const { return elems_.size(); }
   // Constant index; out of range is an hcl::Error at the caller's line.
   T &at(std::size_t i, SrcLoc loc = SrcLoc::current()) {
-    check(i, loc);
-    return elems_[i];
+    if (i < elems_.size())
+      return elems_[i];
+    detail::vec_index_error(i, elems_.size(), loc);
   }
   const T &at(std::size_t i, SrcLoc loc = SrcLoc::current()) const {
-    check(i, loc);
-    return elems_[i];
+    if (i < elems_.size())
+      return elems_[i];
+    detail::vec_index_error(i, elems_.size(), loc);
   }
   T &operator[](const Index &i) { return at(i.value, i.loc); }
   const T &operator[](const Index &i) const { return at(i.value, i.loc); }
@@ -66,12 +72,10 @@ public:
   auto end() const { return elems_.end(); }
 
 private:
-  void check(std::size_t i, const SrcLoc &loc) const;
   std::vector<T> elems_;
 };
 
 namespace detail {
-[[noreturn]] void vec_index_error(std::size_t i, std::size_t size, const SrcLoc &loc);
 Signal vec_dynamic_read(const std::vector<Signal> &elems, const Signal &index);
 
 template <class T> struct is_vec : std::false_type {};
@@ -107,11 +111,6 @@ template <class T, class F> void for_each_leaf(T &x, const std::string &name, bo
   }
 }
 } // namespace detail
-
-template <class T> void Vec<T>::check(std::size_t i, const SrcLoc &loc) const {
-  if (i >= elems_.size())
-    detail::vec_index_error(i, elems_.size(), loc);
-}
 
 template <class T> Signal Vec<T>::operator[](const Signal &index) const {
   static_assert(std::is_base_of_v<Signal, T>, "dynamic Vec indexing needs a Vec of signals");

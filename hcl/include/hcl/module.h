@@ -106,11 +106,20 @@ private:
 
 // ---- Submodules ------------------------------------------------------------------------------
 
+// A port name with the location of the user's code that names it.
+struct PortName {
+  PortName(const char *n, SrcLoc l = SrcLoc::current()) : name(n), loc(l) {}
+  PortName(const std::string &n, SrcLoc l = SrcLoc::current()) : name(n), loc(l) {}
+  PortName(std::string_view n, SrcLoc l = SrcLoc::current()) : name(n), loc(l) {}
+  std::string_view name;
+  SrcLoc loc;
+};
+
 class Instance {
 public:
   // The named port of the instance. Outputs can be read; inputs must be connected with <<=.
   Signal port(std::string_view name, SrcLoc loc = SrcLoc::current()) const;
-  Signal operator[](std::string_view name) const { return port(name); }
+  Signal operator[](const PortName &p) const { return port(p.name, p.loc); }
   const std::string &module_name() const;
 
   // Internal.
