@@ -502,10 +502,14 @@ void parse_storage(const YamlView &v, Level &lv, const ArchDefaults &d, bool siz
   }
   if (auto en = v.get("energy")) {
     if (en->is_map()) {
-      en->require_keys({"read", "write", "update"}, "energy (pJ per vector access)");
+      en->require_keys({"read", "write", "update", "leak"},
+                       "energy (pJ per vector access; leak per instance per cycle)");
       lv.read_energy_pj = en->at("read").as_double(0);
       lv.write_energy_pj = en->at("write").as_double(0);
       lv.update_energy_pj = en->get("update") ? en->at("update").as_double(0) : lv.write_energy_pj;
+      if (auto leak = en->get("leak")) {
+        lv.leak_energy_pj = leak->as_double(0);
+      }
     } else {
       lv.read_energy_pj = lv.write_energy_pj = lv.update_energy_pj = en->as_double(0);
     }
@@ -584,9 +588,14 @@ Arch parse_arch(const YamlView &arch) {
     base.word_bits = d.word_bits;
     base.keeps = parse_keep(item);
     if (auto mesh = item.get("mesh")) {
-      mesh->require_keys({"x", "y"}, "mesh");
+      mesh->require_keys({"x", "y", "hop_energy_pj"}, "mesh");
       base.fanout_x = mesh->get("x") ? mesh->at("x").as_int(1) : 1;
       base.fanout_y = mesh->get("y") ? mesh->at("y").as_int(1) : 1;
+      if (auto hop = mesh->get("hop_energy_pj")) {
+        base.hop_energy_pj = hop->as_double(0);
+      } else if (d.table) {
+        base.hop_energy_pj = kInterstellarHopEnergyPj * base.word_bits / 16.0;
+      }
     }
     const auto parts = item.get("partitioned");
     if (!parts) {
@@ -703,12 +712,18 @@ std::string arch_to_yaml(const Arch &a) {
     }
     e << YAML::Key << "energy" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "read"
       << YAML::Value << num(l.read_energy_pj) << YAML::Key << "write" << YAML::Value
-      << num(l.write_energy_pj) << YAML::Key << "update" << YAML::Value << num(l.update_energy_pj)
-      << YAML::EndMap;
-    if (l.fanout() > 1) {
+      << num(l.write_energy_pj) << YAML::Key << "update" << YAML::Value << num(l.update_energy_pj);
+    if (l.leak_energy_pj != 0) {
+      e << YAML::Key << "leak" << YAML::Value << num(l.leak_energy_pj);
+    }
+    e << YAML::EndMap;
+    if (l.fanout() > 1 || l.hop_energy_pj != 0) {
       e << YAML::Key << "mesh" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "x"
-        << YAML::Value << l.fanout_x << YAML::Key << "y" << YAML::Value << l.fanout_y
-        << YAML::EndMap;
+        << YAML::Value << l.fanout_x << YAML::Key << "y" << YAML::Value << l.fanout_y;
+      if (l.hop_energy_pj != 0) {
+        e << YAML::Key << "hop_energy_pj" << YAML::Value << num(l.hop_energy_pj);
+      }
+      e << YAML::EndMap;
     }
     e << YAML::EndMap;
   }

@@ -186,6 +186,8 @@ TEST_CASE("arch levels are read outermost first and stored innermost first") {
   CHECK(a.levels[0].read_energy_pj == 0.1);
   CHECK(a.levels[0].write_energy_pj == 0.2);
   CHECK(a.levels[0].update_energy_pj == 0.3);
+  CHECK(a.levels[0].leak_energy_pj == 0.01);
+  CHECK(a.levels[1].hop_energy_pj == 0.05);
   // Table energies: 16 KB SRAM is one halving below 32 KB -> 9 / 1.5 pJ; DRAM 200 pJ.
   CHECK(a.levels[1].read_energy_pj == Approx(6.0));
   CHECK(a.levels[2].write_energy_pj == 200.0);
@@ -223,6 +225,7 @@ TEST_CASE("partitioned levels become one level per tensor scratchpad") {
   CHECK(a.levels[3].fanout_x == 14);
   CHECK(a.levels[3].fanout_y == 12);
   CHECK(a.total_macs() == 168);
+  CHECK(a.levels[3].hop_energy_pj == kInterstellarHopEnergyPj); // from the table
   CHECK(a.instances(0) == 168);
   CHECK(a.clock_ghz == 0.2);
 
@@ -317,9 +320,10 @@ TEST_CASE("arch errors name file, line and key") {
 }
 
 TEST_CASE("arch_to_yaml round-trips every bundled architecture") {
-  for (const char *f :
-       {"eyeriss_like", "tpu_like", "interstellar_baseline", "interstellar_64reg"}) {
-    const Arch a = load_arch_yaml(kArchDir + f + ".yaml");
+  for (const std::string f :
+       {"eyeriss_like", "tpu_like", "interstellar_baseline", "interstellar_64reg", "small"}) {
+    const Arch a =
+        load_arch_yaml(f == "small" ? kSpecs + "small.arch.yaml" : kArchDir + f + ".yaml");
     const auto path = spec_file("rt.arch.yaml", "");
     save_arch_yaml(path, a);
     const Arch b = load_arch_yaml(path);
@@ -343,6 +347,8 @@ TEST_CASE("arch_to_yaml round-trips every bundled architecture") {
       CHECK(y.read_energy_pj == x.read_energy_pj);
       CHECK(y.write_energy_pj == x.write_energy_pj);
       CHECK(y.update_energy_pj == x.update_energy_pj);
+      CHECK(y.leak_energy_pj == x.leak_energy_pj);
+      CHECK(y.hop_energy_pj == x.hop_energy_pj);
       CHECK(y.fanout_x == x.fanout_x);
       CHECK(y.fanout_y == x.fanout_y);
     }
@@ -360,6 +366,7 @@ TEST_CASE("bundled Interstellar architectures carry the tool's numbers") {
   CHECK(a.levels[1].read_energy_pj == 20);
   CHECK(a.levels[2].read_energy_pj == 200);
   CHECK(a.instances(0) == 256);
+  CHECK(a.levels[1].hop_energy_pj == 0.035);
   CHECK(a.mac_energy_pj == 0);
   const Arch r = load_arch_yaml(kArchDir + "interstellar_64reg.yaml");
   CHECK(r.levels[0].size_words == 32);

@@ -33,6 +33,9 @@ struct Level {
   // Spatial fan-out directly below this level (children per instance), as a mesh.
   std::int64_t fanout_x = 1;
   std::int64_t fanout_y = 1;
+  // Energy of moving one word one hop between neighbours of that mesh (Interstellar's
+  // parallel_cost); 0 = not modelled.
+  double hop_energy_pj = 0;
   std::int64_t fanout() const { return fanout_x * fanout_y; }
 };
 
