@@ -328,12 +328,22 @@ void check_mapping(const Layer &layer, const ArchSpec &arch, const MappingSpec &
         fail(fmt::format("{} is {}; must be 0 (innermost) .. 6 (absent)", field("orders"),
                          m.order[l][v]));
       }
+      // Factors larger than the extent cannot divide it; checking first also keeps the
+      // product from overflowing.
+      if (m.blocking[l][v] > sizes[l] || m.partitioning[l][v] > sizes[l]) {
+        product = sizes[l] + 1;
+        break;
+      }
       product *= m.blocking[l][v] * m.partitioning[l][v];
+      if (product > sizes[l]) {
+        break;
+      }
     }
     if (product != sizes[l]) {
       fail(fmt::format("blockings x partitionings of {} multiply to {}, the layer has {} (the "
                        "tool uses exact divisors only)",
-                       kLoopNames[l], product, sizes[l]));
+                       kLoopNames[l],
+                       product > sizes[l] ? "more than that" : std::to_string(product), sizes[l]));
     }
   }
   for (int v = 0; v < m.levels; ++v) {

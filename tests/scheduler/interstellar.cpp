@@ -459,6 +459,11 @@ TEST_CASE("interstellar: check_mapping rejects structurally invalid mappings") {
                     Catch::Contains("m.json") &&
                         Catch::Contains("OC multiply to 2, the layer has 4"));
   m = good;
+  m.blocking[OC][1] = std::int64_t{1} << 62; // must not overflow while multiplying
+  m.blocking[OC][0] = 4;
+  CHECK_THROWS_WITH(check_mapping(layer, arch, m, "m.json"),
+                    Catch::Contains("OC multiply to more than that, the layer has 4"));
+  m = good;
   m.order[FX][0] = 7;
   CHECK_THROWS_WITH(check_mapping(layer, arch, m, "m.json"),
                     Catch::Contains("orders.FX[0] is 7") && Catch::Contains("0 (innermost)"));

@@ -139,8 +139,9 @@ TEST_CASE("interstellar io: evaluate_files reports energies in the tool's order"
 TEST_CASE("interstellar io: evaluate_files rejects a mapping that does not tile the layer") {
   std::string bad = kMapping;
   bad.replace(bad.find("\"OC\": [1, 8, 1, 1]"), 18, "\"OC\": [1, 4, 1, 1]");
-  const auto layer = write_temp("layer.json", kLayer);
-  const auto arch = write_temp("arch.json", kArch4);
+  // Own file names: ctest may run the tests of this file in parallel.
+  const auto layer = write_temp("bad_case_layer.json", kLayer);
+  const auto arch = write_temp("bad_case_arch.json", kArch4);
   const auto mapping = write_temp("bad_mapping.json", bad);
   const std::string msg = message_of([&] { evaluate_files(layer, arch, mapping); });
   CHECK_THAT(msg, Contains("bad_mapping.json") && Contains("OC multiply to 4, the layer has 8"));
