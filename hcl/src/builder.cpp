@@ -36,12 +36,13 @@ ir::NodeId add_port(Builder &b, std::string_view name, const Signal &type, ir::D
   if (name.empty())
     throw Error(fmt::format("{} needs a name", what), loc);
   ir::StrId sid = intern(name);
-  for (const auto &p : b.mod->ports) {
-    if (p.name == sid)
-      throw Error(fmt::format("port '{}' is declared twice in module '{}' (first at {})", name,
-                              b.mod->name, format_location(b.node(p.node).loc)),
-                  loc);
-  }
+  auto [it, fresh] =
+      b.port_index.emplace(sid, static_cast<std::uint32_t>(b.mod->ports.size()));
+  if (!fresh)
+    throw Error(fmt::format("port '{}' is declared twice in module '{}' (first at {})", name,
+                            b.mod->name,
+                            format_location(b.node(b.mod->ports[it->second].node).loc)),
+                loc);
   ir::Node n;
   n.op = dir == ir::Dir::In ? ir::Op::Input : ir::Op::Output;
   n.type = type.type();

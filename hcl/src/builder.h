@@ -26,6 +26,8 @@ struct Builder {
   std::vector<Connect> connects;
   // Effective condition of the innermost when(), kNone at the top level of the body.
   ir::NodeId cond = ir::kNone;
+  // Port name -> port index, for the duplicate check.
+  std::unordered_map<ir::StrId, std::uint32_t> port_index;
 
   ir::NodeId add(ir::Node n) {
     mod->nodes.push_back(n);
