@@ -79,7 +79,9 @@ bool check_loops(const Problem &p, const Arch &a, int level, const std::vector<L
 
 } // namespace
 
-std::int64_t tile_words(const Problem &problem, const Mapping &mapping, int level) {
+namespace {
+// Extent of each dimension over all loops at `level` and below.
+std::vector<std::int64_t> level_tile(const Problem &problem, const Mapping &mapping, int level) {
   std::vector<std::int64_t> tile(problem.dim_names.size(), 1);
   for (int j = 0; j <= level; ++j) {
     const auto &lm = mapping.levels[static_cast<std::size_t>(j)];
@@ -89,9 +91,16 @@ std::int64_t tile_words(const Problem &problem, const Mapping &mapping, int leve
       }
     }
   }
+  return tile;
+}
+} // namespace
+
+std::int64_t tile_words(const Problem &problem, const Arch &arch, const Mapping &mapping,
+                        int level) {
+  const auto tile = level_tile(problem, mapping, level);
   std::int64_t words = 0;
   for (int t = 0; t < static_cast<int>(problem.tensors.size()); ++t) {
-    if (mapping.levels[static_cast<std::size_t>(level)].keep[static_cast<std::size_t>(t)]) {
+    if (keeps(arch, mapping, level, t)) {
       words += problem.footprint(t, tile);
     }
   }
@@ -216,26 +225,11 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
     if (lv.size_words <= 0) {
       continue;
     }
-    // Effective keep set for capacity: only what the level can actually hold.
-    Mapping effective;
-    effective.levels = m.levels;
-    for (int t = 0; t < ntensors; ++t) {
-      effective.levels[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(t)] =
-          keeps(a, m, l, t);
-    }
-    const std::int64_t need = tile_words(p, effective, l);
+    const auto tile = level_tile(p, m, l);
+    const std::int64_t need = tile_words(p, a, m, l);
     const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
     if (need > usable) {
       std::vector<std::string> parts;
-      std::vector<std::int64_t> tile(static_cast<std::size_t>(ndims), 1);
-      for (int j = 0; j <= l; ++j) {
-        const auto &jm = m.levels[static_cast<std::size_t>(j)];
-        for (const auto *loops : {&jm.temporal, &jm.spatial_x, &jm.spatial_y}) {
-          for (const auto &loop : *loops) {
-            tile[static_cast<std::size_t>(loop.dim)] *= loop.factor;
-          }
-        }
-      }
       for (int t = 0; t < ntensors; ++t) {
         if (keeps(a, m, l, t)) {
           parts.push_back(

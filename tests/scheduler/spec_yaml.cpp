@@ -393,7 +393,7 @@ TEST_CASE("a schedule file loads into a valid mapping") {
   CHECK(gb.keep == std::array<bool, 3>{false, true, true});
   CHECK(m.levels[0].keep == std::array<bool, 3>{true, true, true});
   CHECK_NOTHROW(validate(p, a, m));
-  CHECK(tile_words(p, m, 0) == 18 + 18 + 1);
+  CHECK(tile_words(p, a, m, 0) == 18 + 18 + 1);
 }
 
 TEST_CASE("schedule round-trips through mapping_to_yaml") {
@@ -429,8 +429,16 @@ TEST_CASE("the bundled example schedule is valid on its architecture") {
   const Arch a = load_arch_yaml(kArchDir + "interstellar_baseline.yaml");
   const Mapping m =
       load_mapping_yaml(dir + "alexnet_conv3.interstellar_baseline.schedule.yaml", p, a);
-  CHECK(tile_words(p, m, 0) == 73); // numbers quoted in the file's comment
-  CHECK(tile_words(p, m, 1) == 26320);
+  CHECK(tile_words(p, a, m, 0) == 73); // numbers quoted in the file's comment
+  CHECK(tile_words(p, a, m, 1) == 26320);
+
+  const Arch eyeriss = load_arch_yaml(kArchDir + "eyeriss_like.yaml");
+  const Mapping rs =
+      load_mapping_yaml(dir + "alexnet_conv3.eyeriss_like.schedule.yaml", p, eyeriss);
+  CHECK(tile_words(p, eyeriss, rs, 0) == 16);  // PsumSpad
+  CHECK(tile_words(p, eyeriss, rs, 1) == 3);   // InputsSpad
+  CHECK(tile_words(p, eyeriss, rs, 2) == 192); // WeightsSpad
+  CHECK(tile_words(p, eyeriss, rs, 3) == 19808);
 }
 
 TEST_CASE("schedule errors name file, line and key") {

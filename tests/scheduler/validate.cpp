@@ -78,10 +78,10 @@ TEST_CASE("a legal mapping has no issues") {
   CHECK(check_mapping(p, a, m).empty());
   CHECK_NOTHROW(validate(p, a, m));
   // Tile at the GlobalBuffer: W 2*16*9 + I 16*9*14 + O 2*7*12 (halo-aware inputs).
-  CHECK(tile_words(p, m, 1) == 288 + 2016 + 168);
+  CHECK(tile_words(p, a, m, 1) == 288 + 2016 + 168);
   // The big tile: W 4*32*9 + I 32*9*26 + O 4*7*24.
-  CHECK(tile_words(p, big_mapping(), 1) == 1152 + 7488 + 672);
-  CHECK(tile_words(p, m, 0) == 9 + 9 + 1);
+  CHECK(tile_words(p, a, big_mapping(), 1) == 1152 + 7488 + 672);
+  CHECK(tile_words(p, a, m, 0) == 9 + 9 + 1);
 }
 
 TEST_CASE("factors that do not multiply to the bound") {
@@ -132,6 +132,9 @@ TEST_CASE("capacity counts only the tensors a level keeps") {
   a.levels[1].keeps[1] = false; // the arch cannot hold inputs: only outputs count (and fit)
   m.levels[1].keep[1] = false;
   CHECK(check_mapping(p, a, m).empty());
+  CHECK(tile_words(p, a, m, 1) == 672);
+  m.levels[1].keep = {true, true, true}; // tile_words still counts only what the arch keeps
+  CHECK(tile_words(p, a, m, 1) == 1152 + 672);
 }
 
 TEST_CASE("spatial factors beyond the mesh") {

@@ -58,10 +58,12 @@ private:
 void validate(const Problem &problem, const Arch &arch, const Mapping &mapping,
               const ValidateOptions &opts = {});
 
-// Words that `mapping` keeps at `level` (sum over kept tensors of the footprint of all loops at
-// that level and below, halo included) -- the number the capacity check compares, exposed for
-// reports. Doubled by callers that model double buffering.
-std::int64_t tile_words(const Problem &problem, const Mapping &mapping, int level);
+// Words `mapping` keeps at `level`: the sum, over tensors both the mapping and the arch keep
+// there, of the footprint of all loops at that level and below (spatial ones included, halo
+// counted) -- the number the capacity check compares, exposed for reports. A double-buffered
+// level needs twice this.
+std::int64_t tile_words(const Problem &problem, const Arch &arch, const Mapping &mapping,
+                        int level);
 
 // 9312 -> "9,312" (the form used in every message).
 std::string group_digits(std::int64_t value);
