@@ -421,6 +421,8 @@ private:
       std::string nm = ref(a);
       if (wa == 1)
         return fmt::format("{{{}{{{}}}}}", x.type.width, nm);
+      if (x.type.width - wa == 1)
+        return fmt::format("{{{}[{}], {}}}", nm, wa - 1, nm);
       return fmt::format("{{{{{}{{{}[{}]}}}}, {}}}", x.type.width - wa, nm, wa - 1, nm);
     }
     case Op::AsUInt:
