@@ -152,7 +152,9 @@ std::vector<Term> parse_index(const YamlView &item, const std::vector<std::strin
     if (const auto star = term.find('*'); star != std::string::npos) {
       std::string a = trim(term.substr(0, star));
       std::string b = trim(term.substr(star + 1));
-      if (!a.empty() && std::isdigit(static_cast<unsigned char>(a[0])) != 0) {
+      // Either side may be the dimension: "2*P" and "P*2" both work.
+      if (std::find(dims.begin(), dims.end(), a) == dims.end() &&
+          std::find(dims.begin(), dims.end(), b) != dims.end()) {
         std::swap(a, b);
       }
       dim = a;
@@ -882,8 +884,12 @@ Mapping parse_mapping(const YamlView &sched, const Problem &p, const Arch &a) {
     }
   }
 
-  const auto issues = check_mapping(p, a, m);
+  auto issues = check_mapping(p, a, m);
   if (!issues.empty()) {
+    // Lead with an issue we can point at a level entry for; the rest follow as "also".
+    std::stable_partition(issues.begin(), issues.end(), [&](const MappingIssue &i) {
+      return i.level >= 0 && listed[static_cast<std::size_t>(i.level)].line > 0;
+    });
     const auto &first = issues.front();
     int line = levels_view.line();
     std::string key = "levels";
