@@ -590,6 +590,10 @@ Arch parse_arch(const YamlView &arch) {
                                     k));
       }
     }
+    // The group's word width is the default of its partitions.
+    if (auto wb = item.get("word_bits")) {
+      base.word_bits = static_cast<int>(wb->as_int(1, 1024));
+    }
     const auto entries = parts->items();
     if (entries.empty()) {
       parts->fail("list one entry per tensor scratchpad");

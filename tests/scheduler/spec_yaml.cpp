@@ -238,6 +238,17 @@ TEST_CASE("partitioned levels become one level per tensor scratchpad") {
   CHECK(tpu.levels[2].fanout() == 1); // the mesh sits below the innermost partition
   CHECK(tpu.levels[0].size_words == 1);
   CHECK(tpu.levels[0].keeps == std::array<bool, 3>{true, false, false});
+
+  const Arch bytes = load_arch_yaml(spec_file(
+      "p.yaml", "arch:\n  name: a\n  levels:\n    - {name: DRAM, kind: dram}\n"
+                "    - name: PE\n      kind: regfile\n      word_bits: 8\n      partitioned:\n"
+                "        - {tensor: Weights, size: 12 B}\n"
+                "        - {tensor: Outputs, size: 12 B, word_bits: 32}\n"));
+  REQUIRE(bytes.levels.size() == 3);
+  CHECK(bytes.levels[1].name == "PE_Weights");
+  CHECK(bytes.levels[1].size_words == 12); // the group's 8-bit words
+  CHECK(bytes.levels[0].name == "PE_Outputs");
+  CHECK(bytes.levels[0].size_words == 3);
 }
 
 TEST_CASE("arch errors name file, line and key") {
