@@ -28,6 +28,29 @@ struct Builder {
   ir::NodeId cond = ir::kNone;
   // Port name -> port index, for the duplicate check.
   std::unordered_map<ir::StrId, std::uint32_t> port_index;
+  // Structural hash of pure nodes (operations and constants) -> node, so the same expression
+  // written twice is one node and one Verilog wire (common subexpression elimination).
+  std::unordered_map<std::string, ir::NodeId> pure;
+
+  // Adds a pure node, or returns the identical one made before.
+  ir::NodeId add_pure(const ir::Node &n) {
+    std::string key(reinterpret_cast<const char *>(&n.op), sizeof n.op);
+    auto put = [&key](const auto &v) {
+      key.append(reinterpret_cast<const char *>(&v), sizeof v);
+    };
+    put(n.type.kind);
+    put(n.type.width);
+    put(n.a);
+    put(n.b);
+    put(n.c);
+    put(n.p0);
+    put(n.p1);
+    put(n.imm);
+    auto [it, fresh] = pure.emplace(std::move(key), static_cast<ir::NodeId>(mod->nodes.size()));
+    if (fresh)
+      mod->nodes.push_back(n);
+    return it->second;
+  }
 
   ir::NodeId add(ir::Node n) {
     mod->nodes.push_back(n);

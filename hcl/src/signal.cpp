@@ -35,7 +35,7 @@ ir::NodeId make_const(Builder &b, ir::Type t, std::int64_t value, const SrcLoc &
   n.type = t;
   n.imm = canonical(t, value);
   n.loc = loc;
-  return b.add(n);
+  return b.add_pure(n);
 }
 
 ir::NodeId make_op(Builder &b, ir::Op op, ir::Type t, ir::NodeId a, ir::NodeId c1, ir::NodeId c2,
@@ -47,7 +47,7 @@ ir::NodeId make_op(Builder &b, ir::Op op, ir::Type t, ir::NodeId a, ir::NodeId c
   n.b = c1;
   n.c = c2;
   n.loc = loc;
-  return b.add(n);
+  return b.add_pure(n);
 }
 
 ir::NodeId extend(Builder &b, ir::NodeId id, std::uint32_t w, const SrcLoc &loc) {
@@ -83,7 +83,7 @@ ir::NodeId make_bits(Builder &b, ir::NodeId a, std::uint32_t hi, std::uint32_t l
   m.p0 = hi;
   m.p1 = lo;
   m.loc = loc;
-  return b.add(m);
+  return b.add_pure(m);
 }
 
 } // namespace hcl::detail
@@ -239,9 +239,16 @@ Signal Signal::bit(unsigned i, SrcLoc loc) const {
   const ir::Node n = b.node(node());
   if (width() == 1 && n.op != ir::Op::Const)
     return b.sig(make_op(b, ir::Op::AsUInt, kBool, node(), ir::kNone, ir::kNone, loc));
-  ir::NodeId id = make_bits(b, node(), i, i, loc);
-  b.mod->nodes[id].type = kBool;
-  return b.sig(id);
+  if (n.op == ir::Op::Const)
+    return b.sig(make_const(b, kBool, (n.imm >> std::min<unsigned>(i, 63)) & 1, loc));
+  ir::Node m;
+  m.op = ir::Op::Bits;
+  m.type = kBool;
+  m.a = node();
+  m.p0 = i;
+  m.p1 = i;
+  m.loc = loc;
+  return b.sig(b.add_pure(m));
 }
 
 Signal Signal::operator[](const Operand &i) const {
@@ -453,7 +460,7 @@ Signal operator<<(const Operand &x, const Operand &n) {
     m.a = s.node();
     m.p0 = k;
     m.loc = x.loc();
-    return b.sig(b.add(m));
+    return b.sig(b.add_pure(m));
   }
   ir::NodeId amt = operand_node(b, n, ir::Type{ir::Kind::UInt, 1});
   ir::Type at = b.node(amt).type;
