@@ -14,9 +14,9 @@ std::string dump(const Design &d) {
   std::string out;
   for (std::uint32_t mi = 0; mi < d.modules.size(); ++mi) {
     const ir::Module &m = *d.modules[mi];
-    out += fmt::format("module {}{}{}{}{}\n", m.name, mi == d.top ? " (top)" : "",
+    out += fmt::format("module {}{}{}{}{}{}\n", m.name, mi == d.top ? " (top)" : "",
                        m.is_extern ? " extern" : "", m.uses_clock ? " clock" : "",
-                       m.uses_reset ? " reset" : "");
+                       m.uses_reset ? " reset" : "", m.uses_areset ? " areset" : "");
     for (const ir::Port &p : m.ports)
       out += fmt::format("  port {} {} : {} = %{}\n", p.dir == ir::Dir::In ? "in" : "out",
                          d.str(p.name), ir::to_string(p.type), p.node);

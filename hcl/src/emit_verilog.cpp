@@ -273,6 +273,8 @@ private:
       scope_.claim("clock");
     if (m_.uses_reset)
       scope_.claim("reset");
+    if (m_.uses_areset)
+      scope_.claim("areset");
     for (const ir::Port &p : m_.ports)
       name_[p.node] = scope_.claim(str(p.name));
     for (NodeId i = 0; i < n_; ++i)
@@ -542,6 +544,8 @@ private:
       ports.push_back("  input  wire clock");
     if (m_.uses_reset)
       ports.push_back("  input  wire reset");
+    if (m_.uses_areset)
+      ports.push_back("  input  wire areset");
     std::vector<std::string> comments(ports.size());
     for (const ir::Port &p : m_.ports) {
       ports.push_back(fmt::format("  {} wire {}{}", p.dir == ir::Dir::In ? "input " : "output",
@@ -605,6 +609,8 @@ private:
       conns.push_back(fmt::format("    .{}(reset)", reset));
       reset_read_ = true;
     }
+    if (!c.is_extern && c.uses_areset)
+      conns.push_back("    .areset(areset)");
     for (std::size_t p = 0; p < c.ports.size(); ++p) {
       NodeId pn = inst.port_nodes[p];
       const ir::Node &x = node(pn);
@@ -653,12 +659,12 @@ private:
     if (reset_regs.empty() && plain_regs.empty() && !mems && !asserts)
       return;
     if (async)
-      fmt::format_to(out, "  always @(posedge clock or posedge reset) begin\n");
+      fmt::format_to(out, "  always @(posedge clock or posedge areset) begin\n");
     else
       fmt::format_to(out, "  always @(posedge clock) begin\n");
     if (!reset_regs.empty()) {
-      reset_read_ = true;
-      fmt::format_to(out, "    if (reset) begin\n");
+      reset_read_ |= !async;
+      fmt::format_to(out, "    if ({}) begin\n", async ? "areset" : "reset");
       for (NodeId r : reset_regs)
         fmt::format_to(out, "      {} <= {};\n", name_[r], expr(node(r).b));
       fmt::format_to(out, "    end else begin\n");

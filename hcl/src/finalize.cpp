@@ -162,7 +162,7 @@ void compute_uses(Context &ctx, ir::Module &m) {
     if (n.op == ir::Op::Reg) {
       m.uses_clock = true;
       if (n.b != ir::kNone)
-        m.uses_reset = true;
+        (n.p0 ? m.uses_areset : m.uses_reset) = true;
     }
   }
   if (!m.memories.empty())
@@ -173,6 +173,7 @@ void compute_uses(Context &ctx, ir::Module &m) {
     const ir::Module &c = *ctx.design->modules[inst.module];
     m.uses_clock |= c.uses_clock;
     m.uses_reset |= c.uses_reset;
+    m.uses_areset |= c.uses_areset;
   }
 }
 

@@ -151,7 +151,8 @@ struct Module {
   std::vector<Memory> memories;
   std::vector<Assertion> assertions;
   bool uses_clock = false;
-  bool uses_reset = false;
+  bool uses_reset = false;  // synchronous reset input `reset`
+  bool uses_areset = false; // asynchronous reset input `areset` (RegInitAsync)
   bool is_extern = false;
   ExternInfo extern_info;
   // For each output port index: the input port indices it depends on combinationally. Used to

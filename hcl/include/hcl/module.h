@@ -23,7 +23,8 @@
 // `static constexpr bool cacheable = false;` (they are still merged by structure afterwards).
 //
 // Every module has an implicit clock and an active-high synchronous reset; the ports `clock`
-// and `reset` are emitted only when the module (or a submodule) uses them.
+// and `reset` are emitted only when the module (or a submodule) uses them (`areset`, the
+// asynchronous reset of RegInitAsync, likewise).
 #pragma once
 
 #include <hcl/error.h>
@@ -48,8 +49,10 @@ Signal Output(std::string_view name, const Signal &type, SrcLoc loc = SrcLoc::cu
 Signal Wire(const Signal &type, std::string_view name = {}, SrcLoc loc = SrcLoc::current());
 Signal WireDefault(const Signal &type, const Operand &init, std::string_view name = {},
                    SrcLoc loc = SrcLoc::current());
-// A register on the implicit clock. Reg has no reset; RegInit resets to `init` synchronously
-// (asynchronously when `async_reset`). A register keeps its value when not assigned.
+// A register on the implicit clock. Reg has no reset; RegInit resets to `init` when the
+// synchronous `reset` input is high. RegInitAsync resets asynchronously on the separate
+// implicit input `areset`: one net used as both kinds of reset is a lint error (Verilator
+// SYNCASYNCNET) and a timing hazard. A register keeps its value when not assigned.
 Signal Reg(const Signal &type, std::string_view name = {}, SrcLoc loc = SrcLoc::current());
 Signal RegInit(const Signal &type, const Operand &init, std::string_view name = {},
                SrcLoc loc = SrcLoc::current());
