@@ -787,7 +787,7 @@ void apply_timeloop_ert(const YamlView &doc, TimeloopArch &ta) {
       energy[a.at("name").as_string()] = e->as_double(0);
     }
     auto get = [&](const char *k) { return energy.count(k) ? energy[k] : 0.0; };
-    if (name == ta.compute_name) {
+    if (name == ta.compute_name || (ta.compute_name.empty() && energy.count("compute"))) {
       ta.arch.mac_energy_pj = energy.count("compute") ? energy["compute"] : get("mac_random");
       continue;
     }

@@ -1,0 +1,211 @@
+// `hcl evaluate`: the analytical cost of one mapping of one layer on one architecture, from
+// Timeloop's files or ours (recognized by content), in Timeloop, Interstellar or hcl mode.
+#include "command.h"
+
+#include <flows/atomic_file.h>
+#include <flows/errors.h>
+
+#include <scheduler/interstellar_io.h>
+#include <scheduler/json_out.h>
+#include <scheduler/model.h>
+#include <scheduler/spec_yaml.h>
+#include <scheduler/timeloop_export.h>
+#include <scheduler/timeloop_import.h>
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+
+namespace {
+
+using namespace hcl::sched;
+
+struct Options {
+  std::string problem, arch, mapping, ert, json, export_timeloop;
+  std::string mode = "hcl";
+  bool legacy = false;
+};
+
+void require_file(const std::string &path, const char *what) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw hcl::flows::UsageError(fmt::format("{} file '{}' does not exist", what, path));
+  }
+}
+
+struct Inputs {
+  Problem problem;
+  TimeloopArch arch;
+  Mapping mapping;
+};
+
+Inputs load_inputs(const Options &o) {
+  Inputs in;
+  const TimeloopKind pk = timeloop_kind(o.problem);
+  if (pk == TimeloopKind::Problem) {
+    in.problem = load_timeloop_problem(o.problem);
+  } else if (detect_spec_kind(o.problem) == SpecKind::Workload) {
+    in.problem = load_problem_yaml(o.problem);
+  } else {
+    throw hcl::flows::UsageError(fmt::format(
+        "{}: not a problem file; expected Timeloop's 'problem:' or our 'workload:' at the top",
+        o.problem));
+  }
+  const TimeloopKind ak = timeloop_kind(o.arch);
+  if (ak == TimeloopKind::Architecture) {
+    in.arch = load_timeloop_arch(o.arch, in.problem);
+  } else if (detect_spec_kind(o.arch) == SpecKind::Arch) {
+    in.arch.arch = load_arch_yaml(o.arch);
+  } else {
+    throw hcl::flows::UsageError(fmt::format(
+        "{}: not an architecture file; expected Timeloop's 'architecture:' or our 'arch:'",
+        o.arch));
+  }
+  if (!o.ert.empty()) {
+    require_file(o.ert, "--ert");
+    if (timeloop_kind(o.ert) != TimeloopKind::Ert) {
+      throw hcl::flows::UsageError(
+          fmt::format("{}: not an Accelergy ERT summary (expected 'ERT_summary:')", o.ert));
+    }
+    apply_timeloop_ert(o.ert, in.arch);
+  }
+  if (timeloop_kind(o.mapping) == TimeloopKind::Mapping) {
+    in.mapping = load_timeloop_mapping(o.mapping, in.problem, in.arch.arch);
+  } else if (detect_spec_kind(o.mapping) == SpecKind::Schedule) {
+    in.mapping = load_mapping_yaml(o.mapping, in.problem, in.arch.arch);
+  } else {
+    throw hcl::flows::UsageError(fmt::format(
+        "{}: not a mapping file; expected Timeloop's 'mapping:' or our 'schedule:'", o.mapping));
+  }
+  return in;
+}
+
+std::string grouped(std::int64_t v) {
+  std::string s = std::to_string(v < 0 ? -v : v), out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) {
+      out += ',';
+    }
+    out += s[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+
+void print_table(const Inputs &in, const Evaluation &e, const std::string &mode) {
+  fmt::print("mode {}: {} MACs, {} cycles, utilization {:.2f}%, energy {:.2f} pJ "
+             "({:.2f} fJ/MAC)\n",
+             mode, grouped(e.macs), grouped(e.cycles), 100 * e.utilization, e.energy_pj,
+             1000 * e.energy_pj / static_cast<double>(e.macs));
+  fmt::print("bounds: compute {} cycles; backing store {} words (compulsory {})\n",
+             grouped(e.bounds.compute_cycles), grouped(e.backing_words),
+             grouped(e.bounds.compulsory_backing_words));
+  fmt::print("{:<20} {:>5} {:<8} {:>10} {:>5} {:>12} {:>12} {:>12} {:>14}\n", "level", "inst",
+             "tensor", "capacity", "used", "reads", "fills", "updates", "energy_pj");
+  for (std::size_t i = 0; i < e.levels.size(); ++i) {
+    const auto &lr = e.levels[i];
+    std::int64_t words = 0;
+    for (std::size_t t = 0; t < in.problem.tensors.size(); ++t) {
+      const auto &c = lr.tensors[t];
+      if (!c) {
+        continue;
+      }
+      words += c->utilized_capacity;
+      fmt::print("{:<20} {:>5} {:<8} {:>10} {:>5} {:>12} {:>12} {:>12} {:>14.2f}\n", lr.name,
+                 lr.instances, in.problem.tensors[t].name, grouped(c->utilized_capacity),
+                 c->utilized_instances, grouped(c->reads), grouped(c->fills),
+                 grouped(c->updates), c->energy_pj);
+    }
+    const std::int64_t size = in.arch.arch.levels[i].size_words;
+    if (size > 0 && words > size) {
+      fmt::print(stderr, "warning: {} holds {} words of tiles, capacity {}\n", lr.name,
+                 grouped(words), grouped(size));
+    }
+  }
+  fmt::print("MACs energy {:.2f} pJ\n", e.mac_energy_pj);
+}
+
+int run(const Options &o) {
+  require_file(o.problem, "--problem");
+  require_file(o.arch, "--arch");
+  require_file(o.mapping, "--mapping");
+  if (o.mode == "interstellar") {
+    if (!o.ert.empty() || o.legacy || !o.export_timeloop.empty()) {
+      throw hcl::flows::UsageError(
+          "--ert, --timeloop-legacy and --export-timeloop do not apply to --mode interstellar");
+    }
+    const nlohmann::json j = interstellar::evaluate_files(o.problem, o.arch, o.mapping);
+    fmt::print("mode interstellar: {} MACs, energy {:.2f} pJ\n", j.value("macs", 0),
+               j.value("energy_pj", 0.0));
+    if (j.contains("levels")) {
+      for (const auto &l : j["levels"]) {
+        fmt::print("{:<20} {:>14.2f} pJ\n", l.value("name", std::string("?")),
+                   l.value("energy_pj", 0.0));
+      }
+    }
+    if (!j.value("valid", true) && j.contains("violations")) {
+      for (const auto &v : j["violations"]) {
+        fmt::print(stderr, "warning: {}\n", v.get<std::string>());
+      }
+    }
+    if (!o.json.empty()) {
+      hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
+      fmt::print("wrote {}\n", o.json);
+    }
+    return 0;
+  }
+  const Inputs in = load_inputs(o);
+  EvalOptions opt;
+  opt.legacy_first_fill = o.legacy;
+  const Mode mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
+  const Evaluation e = evaluate(in.problem, in.arch.arch, in.mapping, mode, opt);
+  print_table(in, e, o.mode);
+  if (!o.json.empty()) {
+    hcl::flows::write_file_atomic(o.json, to_json(in.problem, in.arch.arch, e).dump(2) + "\n");
+    fmt::print("wrote {}\n", o.json);
+  }
+  if (!o.export_timeloop.empty()) {
+    hcl::flows::write_file_atomic(
+        o.export_timeloop, mapping_to_timeloop_yaml(in.problem, in.arch.arch, in.mapping));
+    fmt::print("wrote {}\n", o.export_timeloop);
+  }
+  return 0;
+}
+
+const hcl::cli::RegisterCommand reg_evaluate{
+    "evaluate",
+    "Analytical cost (per-level reads/fills/updates, cycles, energy) of one mapping",
+    [](CLI::App &cmd) -> hcl::cli::RunFn {
+      auto o = std::make_shared<Options>();
+      cmd.add_option("--problem", o->problem,
+                     "Layer: Timeloop problem YAML or our workload YAML; with --mode "
+                     "interstellar the tool's layer JSON")
+          ->required();
+      cmd.add_option("--arch", o->arch,
+                     "Architecture: Timeloop v0.4 (or v0.2) architecture YAML or our arch YAML; "
+                     "with --mode interstellar the tool's arch JSON")
+          ->required();
+      cmd.add_option("--mapping", o->mapping,
+                     "Mapping: Timeloop mapping YAML or our schedule YAML; with --mode "
+                     "interstellar a JSON with blockings, partitionings, orders, para_loop_dim")
+          ->required();
+      cmd.add_option("--ert", o->ert,
+                     "Accelergy ERT_summary.yaml: energy per read/write/update/leak of each "
+                     "level and per MAC (overrides the arch's energies)");
+      cmd.add_option("--mode", o->mode,
+                     "timeloop: Timeloop v0.4 counts; interstellar: the Interstellar energy "
+                     "model; hcl (default): Timeloop counts plus double buffering, stalls and "
+                     "pipeline fill/drain")
+          ->check(CLI::IsMember({"timeloop", "interstellar", "hcl"}));
+      cmd.add_flag("--timeloop-legacy", o->legacy,
+                   "Count the first (zero) fill of partial sums as a fill, like Timeloop before "
+                   "v0.4");
+      cmd.add_option("--json", o->json,
+                     "Write the evaluation as JSON here (counts per instance, levels innermost "
+                     "first)");
+      cmd.add_option("--export-timeloop", o->export_timeloop,
+                     "Also write the mapping as a Timeloop v0.4 mapping YAML here");
+      return [o]() { return run(*o); };
+    }};
+
+} // namespace
