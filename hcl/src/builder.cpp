@@ -6,7 +6,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <bit>
+#include <iterator>
 
 namespace hcl::detail {
 
@@ -298,16 +300,31 @@ void Signal::operator<<=(const Operand &src) const {
   ir::Type t = d.type;
   ir::NodeId v = adapt(b, src, t, target, loc);
   b.connects.push_back({node(), v, b.cond, loc});
+  if (!b.branch_driven.empty())
+    b.branch_driven.back().push_back(node());
 }
+
+namespace {
+// Runs one branch of a when-chain under `cond` and returns the targets it fully drives.
+std::vector<ir::NodeId> run_branch(Builder &b, ir::NodeId cond, const std::function<void()> &body,
+                                   const SrcLoc &loc) {
+  ir::NodeId saved = b.cond;
+  b.cond = and_enclosing(b, cond, loc);
+  b.branch_driven.emplace_back();
+  body();
+  std::vector<ir::NodeId> driven = std::move(b.branch_driven.back());
+  b.branch_driven.pop_back();
+  b.cond = saved;
+  std::sort(driven.begin(), driven.end());
+  driven.erase(std::unique(driven.begin(), driven.end()), driven.end());
+  return driven;
+}
+} // namespace
 
 WhenChain when(const Operand &cond, const std::function<void()> &body) {
   Builder &b = current(cond.loc());
   ir::NodeId c = cond_node(b, cond, "when");
-  ir::NodeId saved = b.cond;
-  b.cond = and_enclosing(b, c, cond.loc());
-  body();
-  b.cond = saved;
-  return WhenChain(c);
+  return WhenChain(c, run_branch(b, c, body, cond.loc()));
 }
 
 WhenChain &WhenChain::elsewhen(const Operand &cond, const std::function<void()> &body) {
@@ -316,10 +333,11 @@ WhenChain &WhenChain::elsewhen(const Operand &cond, const std::function<void()> 
   const ir::Type bt{ir::Kind::Bool, 1};
   ir::NodeId not_taken = make_op(b, ir::Op::Not, bt, taken_, ir::kNone, ir::kNone, cond.loc());
   ir::NodeId mine = make_op(b, ir::Op::And, bt, not_taken, c, ir::kNone, cond.loc());
-  ir::NodeId saved = b.cond;
-  b.cond = and_enclosing(b, mine, cond.loc());
-  body();
-  b.cond = saved;
+  std::vector<ir::NodeId> driven = run_branch(b, mine, body, cond.loc());
+  std::vector<ir::NodeId> both;
+  std::set_intersection(driven_.begin(), driven_.end(), driven.begin(), driven.end(),
+                        std::back_inserter(both));
+  driven_ = std::move(both);
   taken_ = make_op(b, ir::Op::Or, bt, taken_, c, ir::kNone, cond.loc());
   return *this;
 }
@@ -328,10 +346,17 @@ void WhenChain::otherwise(const std::function<void()> &body, SrcLoc loc) {
   Builder &b = current(loc);
   const ir::Type bt{ir::Kind::Bool, 1};
   ir::NodeId mine = make_op(b, ir::Op::Not, bt, taken_, ir::kNone, ir::kNone, loc);
-  ir::NodeId saved = b.cond;
-  b.cond = and_enclosing(b, mine, loc);
-  body();
-  b.cond = saved;
+  std::vector<ir::NodeId> driven = run_branch(b, mine, body, loc);
+  std::vector<ir::NodeId> all;
+  std::set_intersection(driven_.begin(), driven_.end(), driven.begin(), driven.end(),
+                        std::back_inserter(all));
+  // The chain is exhaustive: what every branch drives is driven in the enclosing scope.
+  for (ir::NodeId sink : all) {
+    b.connects.push_back({sink, ir::kNone, b.cond, loc});
+    if (!b.branch_driven.empty())
+      b.branch_driven.back().push_back(sink);
+  }
+  driven_.clear();
 }
 
 void assert_(const Operand &cond, std::string_view message) {

@@ -15,8 +15,8 @@ namespace hcl::detail {
 
 struct Connect {
   ir::NodeId sink;
-  ir::NodeId value;
-  ir::NodeId cond; // kNone: unconditional
+  ir::NodeId value; // kNone: a when-chain ending in otherwise() drove `sink` on every branch
+  ir::NodeId cond;  // kNone: unconditional
   SrcLoc loc;
 };
 
@@ -26,6 +26,8 @@ struct Builder {
   std::vector<Connect> connects;
   // Effective condition of the innermost when(), kNone at the top level of the body.
   ir::NodeId cond = ir::kNone;
+  // One list per running when-branch: the targets that branch drives on all of its paths.
+  std::vector<std::vector<ir::NodeId>> branch_driven;
   // Port name -> port index, for the duplicate check.
   std::unordered_map<ir::StrId, std::uint32_t> port_index;
   // Structural hash of pure nodes (operations and constants) -> node, so the same expression

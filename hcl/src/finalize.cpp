@@ -68,6 +68,13 @@ void resolve_drivers(Context &ctx, Builder &b) {
   std::vector<ir::NodeId> cur(n, ir::kNone);
   std::vector<const Connect *> partial(n, nullptr);
   for (const Connect &c : b.connects) {
+    if (c.value == ir::kNone) {
+      // An exhaustive when-chain drove the sink on every branch. At the top level of the body
+      // that makes it fully driven; nested chains are accounted for by their enclosing chain.
+      if (c.cond == ir::kNone)
+        partial[c.sink] = nullptr;
+      continue;
+    }
     if (c.cond == ir::kNone) {
       cur[c.sink] = c.value;
       partial[c.sink] = nullptr;
@@ -82,8 +89,11 @@ void resolve_drivers(Context &ctx, Builder &b) {
         base = s.b;
     }
     if (base == ir::kNone) {
-      if (!partial[c.sink])
-        partial[c.sink] = &c;
+      // No value yet when the condition is false: that case is unreachable if a later
+      // exhaustive chain or connect completes the sink (checked below), so the value under
+      // this condition stands for both cases, as FIRRTL's validif removal does.
+      partial[c.sink] = &c;
+      cur[c.sink] = c.value;
       continue;
     }
     ir::Node mux;
@@ -114,9 +124,9 @@ void resolve_drivers(Context &ctx, Builder &b) {
     if (!is_sink(s.op))
       continue;
     ir::NodeId drv = cur[i];
-    if (drv == ir::kNone && s.op == ir::Op::Wire && !partial[i])
+    if (drv == ir::kNone && s.op == ir::Op::Wire)
       drv = s.b;
-    if (drv != ir::kNone) {
+    if (drv != ir::kNone && !partial[i]) {
       s.driver = drv;
       continue;
     }

@@ -116,3 +116,45 @@ TEST_CASE("modules record which outputs depend combinationally on which inputs")
   REQUIRE(m.uses_clock);
   REQUIRE_FALSE(m.uses_reset);
 }
+
+TEST_CASE("when/elsewhen/otherwise that drive a target on every branch need no default") {
+  Design d = elaborate(FnModule{"Exhaustive", [] {
+                                  auto s = Input("s", UInt(2));
+                                  auto y = Output("y", UInt(4));
+                                  auto z = Wire(UInt(4), "z");
+                                  when(s == 0, [&] { y <<= 1; })
+                                      .elsewhen(s == 1, [&] { y <<= 2; })
+                                      .otherwise([&] {
+                                        // nested exhaustive chain inside a branch
+                                        when(s == 2, [&] { y <<= 3; }).otherwise([&] {
+                                          y <<= 4;
+                                        });
+                                      });
+                                  when(s[0], [&] { z <<= 5; }).otherwise([&] { z <<= 6; });
+                                  Output("w", UInt(4)) <<= z;
+                                }});
+  std::string v = emit_module(d, d.top, EmitOptions{false});
+  INFO(v);
+  // The first branch's value stands for the unreachable "no branch taken" case.
+  REQUIRE(v.find("4'h1") != std::string::npos);
+  REQUIRE(v.find("4'h4") != std::string::npos);
+}
+
+TEST_CASE("error: a chain without otherwise leaves the target undriven on some path") {
+  expect_error(
+      [] {
+        auto s = Input("s", UInt(2));
+        auto y = Output("y", UInt(4));
+        when(s == 0, [&] { y <<= 1; }).elsewhen(s == 1, [&] { y <<= 2; });
+      },
+      __LINE__ - 3, {"'y' is driven only under a condition"}, kFile);
+  expect_error(
+      [] {
+        auto s = Input("s", UInt(2));
+        auto y = Output("y", UInt(4));
+        when(s == 0, [&] { y <<= 1; }).otherwise([&] {
+          when(s == 1, [&] { y <<= 2; }); // not exhaustive inside the otherwise
+        });
+      },
+      __LINE__ - 5, {"'y' is driven only under a condition"}, kFile);
+}

@@ -64,16 +64,20 @@ Signal RegEnable(const Operand &next, const Operand &en, std::string_view name =
 
 // ---- Conditional connects -----------------------------------------------------------------
 
+// A when/elsewhen/otherwise chain. A target connected in every branch of a chain that ends
+// with otherwise() counts as driven on every path (no default needed).
 class WhenChain {
 public:
   WhenChain &elsewhen(const Operand &cond, const std::function<void()> &body);
   void otherwise(const std::function<void()> &body, SrcLoc loc = SrcLoc::current());
 
   // Internal.
-  explicit WhenChain(ir::NodeId taken) : taken_(taken) {}
+  WhenChain(ir::NodeId taken, std::vector<ir::NodeId> driven)
+      : taken_(taken), driven_(std::move(driven)) {}
 
 private:
-  ir::NodeId taken_; // OR of the conditions so far
+  ir::NodeId taken_;               // OR of the conditions so far
+  std::vector<ir::NodeId> driven_; // targets fully driven in every branch so far (sorted)
 };
 
 // Connects inside `body` take effect only when `cond` is true (and the enclosing whens are).
