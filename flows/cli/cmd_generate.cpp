@@ -1,0 +1,61 @@
+// `hcl generate`: elaborate one of the hardware generators and write its Verilog and params.
+#include "command.h"
+
+#include <generators/array.h>
+#include <generators/generate.h>
+
+#include <fmt/core.h>
+
+#include <memory>
+
+namespace {
+
+const hcl::cli::RegisterCommand reg_generate{
+    "generate",
+    "Generate a PE, buffer, spatial array or loop controller: DIR/rtl/*.v, DIR/params.json, "
+    "DIR/params.h",
+    [](CLI::App &cmd) -> hcl::cli::RunFn {
+      struct Args {
+        std::string generator;
+        std::string preset;
+        std::vector<std::string> sets;
+        std::string out;
+      };
+      auto a = std::make_shared<Args>();
+      cmd.add_option("generator", a->generator, "What to generate: pe, buffer, array, controller")
+          ->required();
+      cmd.add_option("--preset", a->preset,
+                     "array only: tpu (weight-stationary systolic, default), eyeriss (row "
+                     "stationary, diagonal inputs), tree (adder-tree reduction), "
+                     "output-stationary");
+      cmd.add_option("--set", a->sets,
+                     "key=value, repeatable. Always valid: rows, cols, data_width, acc_width. "
+                     "array: row_loops/col_loops (N,K,C,Y,X,FY,FX; e.g. C or C:2,FX:2), "
+                     "weight_width, signed, stationary (none|weight|input|output), "
+                     "double_buffer, pipeline_stages, input_flow/weight_flow "
+                     "(broadcast|systolic), reduce (tree|chain), edge_accumulate. pe: "
+                     "weight_width, signed, stationary, double_buffer, pipeline_stages, "
+                     "forward_x, forward_w, psum_chain. buffer: depth, width, banks, ports, "
+                     "double_buffer, sram_threshold_bits. controller: levels, counter_width, "
+                     "addr_width, addr_gens. See docs/generators.md");
+      cmd.add_option("-o,--output", a->out,
+                     "Output folder; its rtl/, params.json and params.h are replaced only "
+                     "when generation succeeds")
+          ->required();
+      return [a]() {
+        hcl::gen::GenerateRequest req{a->generator, a->preset, {}};
+        for (const auto &s : a->sets)
+          req.settings.push_back(hcl::gen::parse_setting(s));
+        const auto g = hcl::gen::generate(req);
+        const auto files = hcl::gen::write_generated(g, a->out);
+        if (g.params.contains("ignored"))
+          fmt::print(stderr, "note: no effect on '{}': {}\n", a->generator,
+                     g.params["ignored"].dump());
+        fmt::print("top: {}\n", g.params["top"].get<std::string>());
+        for (const auto &f : files)
+          fmt::print("wrote {}\n", f.string());
+        return 0;
+      };
+    }};
+
+} // namespace

@@ -1,0 +1,120 @@
+// The spatial array generator: ONE generator whose parameters are the loops unrolled onto the
+// two physical dimensions of the array. The interconnect is derived, not chosen by hand
+// (Interstellar, Yang et al., ASPLOS 2020): for each tensor and each dimension,
+//   - weights/inputs that do not depend on the dimension's loops are SHARED along it:
+//     broadcast or forwarded systolically (weight_flow / input_flow);
+//   - weights/inputs that depend on the loops of both dimensions must be STATIONARY in the PEs
+//     (loaded through a chain down each column);
+//   - inputs whose sliding-window pair (FY with Y, FX with X) is split across the two
+//     dimensions travel DIAGONALLY (PE (r, c) sees input lane r + c), as in Eyeriss;
+//   - outputs that do not depend on the row loops are REDUCED down each column: an adder tree
+//     or a systolic accumulation chain (reduce); outputs depending on both dimensions stay in
+//     the PEs (output stationary) and are drained down the columns.
+// Skew (on operand lanes) and deskew (on outputs) registers are derived from the same
+// analysis: PE (r, c) works on iteration t at cycle t + alpha*r + beta*c, where alpha/beta are
+// 1 when something moves systolically along that dimension and 0 when it is broadcast or
+// reduced by a tree; conflicting requirements are configuration errors.
+//
+// The loop nest is a convolution O[n][k][y][x] += W[k][c][fy][fx] * I[n][c][y+fy][x+fx]
+// (GEMM: K=M rows of W, C the reduction, X the columns of the result).
+//
+// Ports (lanes are numbered from 0):
+//   x_i [data_width]   input lanes   (rows, cols, rows+cols-1 for diagonal, 1 for all)
+//   w_i [weight_width] weight lanes  (same rule)
+//   a stationary operand's lanes are its load lanes, one per column; `load` shifts the column
+//     chain down by one PE (feed the bottom row's value first); `swap` (double_buffer) makes
+//     the loaded values active for iterations that start after the swap cycle.
+//   en: the lanes carry iteration t this cycle (plus `first`/`last` for the edge accumulator)
+//   reduced outputs: out_c [acc_width] and out_valid, `latency` cycles after the iteration;
+//     with edge_accumulate, out_c sums the iterations from `first` to `last` and out_valid
+//     pulses once per `last`.
+//   output stationary: `drain` shifts every column down by one PE; out_c is the bottom PE.
+//     Results are complete `drain_wait` cycles after the last `en`.
+#pragma once
+
+#include <generators/pe.h>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hcl::gen {
+
+enum class Loop { N, K, C, Y, X, FY, FX };
+const char *to_string(Loop l);
+
+struct LoopDim {
+  Loop loop = Loop::C;
+  int size = 0;  // 0: the whole dimension (only when it is the dimension's only loop)
+};
+
+enum class Flow { Broadcast, Systolic };
+enum class Reduce { Tree, Chain };
+
+struct ArrayConfig {
+  std::string preset = "custom";
+  int rows = 4;
+  int cols = 4;
+  std::vector<LoopDim> row_loops{{Loop::C, 0}};  // one or two loops, outer first
+  std::vector<LoopDim> col_loops{{Loop::K, 0}};
+  int data_width = 8;
+  int weight_width = 8;
+  int acc_width = 32;
+  bool is_signed = true;
+  Stationary stationary = Stationary::Weight;
+  bool double_buffer = true;
+  int pipeline_stages = 0;
+  Flow input_flow = Flow::Systolic;
+  Flow weight_flow = Flow::Systolic;
+  Reduce reduce = Reduce::Chain;
+  bool edge_accumulate = false;
+
+  void validate() const;  // throws ConfigError; same rules as plan()
+  void set(const std::string &key, const std::string &value);
+  std::string module_name() const;
+  nlohmann::json to_json() const;
+};
+
+// "tpu", "eyeriss", "tree", "output-stationary". Throws ConfigError("preset", ...) otherwise.
+ArrayConfig array_preset(const std::string &name);
+std::vector<std::string> array_preset_names();
+
+// How one operand reaches the PEs.
+enum class Route { Horizontal, Vertical, Diagonal, All, Load };
+const char *to_string(Route r);
+
+struct OperandPlan {
+  Route route = Route::All;
+  Flow flow = Flow::Broadcast;  // along the route (Horizontal/Vertical)
+  int lanes = 1;
+  // Lane feeding PE (r, c), and the skew registers on lane i.
+  int lane(int r, int c) const;
+  std::vector<int> skew;
+};
+
+// Everything derived from an ArrayConfig: the validated interconnect and timing.
+struct ArrayPlan {
+  OperandPlan x, w;
+  bool output_stationary = false;
+  int alpha = 0, beta = 0;        // cycles per row / per column of the iteration wavefront
+  int latency = 0;                // en -> out_valid (reduced outputs)
+  int drain_wait = 0;             // last en -> drain may start (output stationary)
+  std::vector<int> deskew;        // registers on out_c
+  std::vector<int> row_index_sizes, col_index_sizes;  // loop sizes on each dimension
+};
+
+// Validates `cfg` (all rules, in one place) and derives the plan.
+ArrayPlan plan_array(const ArrayConfig &cfg);
+
+// The PE configuration used at (r, c): forwarding is dropped on the last row/column.
+PeConfig array_pe_config(const ArrayConfig &cfg, const ArrayPlan &plan, int r, int c);
+
+struct Array {
+  ArrayConfig cfg;
+  std::string name() const { return cfg.module_name(); }
+  void body() const;
+};
+
+} // namespace hcl::gen

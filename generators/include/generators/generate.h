@@ -1,0 +1,53 @@
+// One entry point for every generator, shared by `hcl generate` and the tests: pick a
+// generator by name, apply a preset and `key=value` settings, validate, elaborate, and write
+//   DIR/rtl/<module>.v   one file per module
+//   DIR/params.json      the generator's to_json() ("top" names the top module)
+//   DIR/params.h         the same as C #defines
+// into a temporary sibling of DIR that is renamed into place only when everything succeeded.
+//
+// The keys rows, cols, data_width and acc_width are accepted by every generator:
+//   array       all four; data_width also sets weight_width unless weight_width is given
+//   pe          data_width (likewise), acc_width
+//   buffer      rows = depth, cols = banks, data_width = width
+// A common key that means nothing to the chosen generator (rows/cols of a PE, acc_width of a
+// buffer, all four for the controller) is accepted, has no effect, and is listed under
+// "ignored" in params.json so a script that always passes them keeps working.
+#pragma once
+
+#include <hcl/ir.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hcl::gen {
+
+struct GenerateRequest {
+  std::string generator;  // pe, buffer, array, controller
+  std::string preset;     // array: tpu, eyeriss, tree, output-stationary (empty: tpu)
+  std::vector<std::pair<std::string, std::string>> settings;  // applied in order
+};
+
+struct Generated {
+  Design design;
+  nlohmann::json params;  // {"generator", "top", "params", "derived"}
+  std::string header;     // params.h
+};
+
+std::vector<std::string> generator_names();
+
+// Splits "key=value"; throws ConfigError("--set", ...) when there is no '='.
+std::pair<std::string, std::string> parse_setting(const std::string &text);
+
+// Validates and elaborates. Throws ConfigError (an std::invalid_argument) naming the key.
+Generated generate(const GenerateRequest &request);
+
+// Writes the outputs as described above; on any failure nothing is left behind and DIR keeps
+// what it had. Returns the written files (rtl first, then params.json, params.h).
+std::vector<std::filesystem::path> write_generated(const Generated &g,
+                                                   const std::filesystem::path &dir);
+
+} // namespace hcl::gen

@@ -1,0 +1,59 @@
+// The multiply-accumulate processing element.
+//
+// Ports (widths from the config; types SInt when `is_signed`, else UInt):
+//   x_in  [data_width]    activation operand
+//   w_in  [weight_width]  weight operand
+//   stationary weight/input: `load` shifts the operand's port into the stationary register
+//     (the shadow half when double_buffer; its value is on w_out/x_out so a column of PEs forms
+//     a load chain); `swap` (double_buffer only) copies the shadow into the active register,
+//     like Gemmini's `propagate`: the next weights load while the current ones compute.
+//   stationary output: `en` accumulates x*w into the PE's register, `drain` replaces it with
+//     psum_in instead (a column of PEs shifts its results out); psum_out is the register.
+//   otherwise, psum_chain: psum_out = register(psum_in + x*w) (a systolic accumulation chain);
+//     without psum_chain: psum_out = register(x*w) (feeds an adder tree outside the PE).
+//   forward_x / forward_w: x_out / w_out carry the operand delayed one cycle (systolic sharing).
+// `pipeline_stages` registers sit between the multiplier and the adder (also on `en`), so the
+// PE's latency from operands to psum_out is pipeline_stages + 1 (0 for output-stationary
+// reads, which see the register itself). Sums wrap at acc_width bits.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace hcl::gen {
+
+enum class Stationary { None, Weight, Input, Output };
+
+// "none", "weight", "input", "output" and back.
+const char *to_string(Stationary s);
+Stationary parse_stationary(const std::string &key, const std::string &value);
+
+struct PeConfig {
+  int data_width = 8;    // activation width, 1..32
+  int weight_width = 8;  // weight width, 1..32
+  int acc_width = 32;    // >= data_width + weight_width (the full product), <= 64
+  bool is_signed = true;
+  Stationary stationary = Stationary::Weight;
+  bool double_buffer = true;  // only meaningful for weight/input stationary
+  int pipeline_stages = 0;    // 0..4 product registers
+  bool forward_x = false;
+  bool forward_w = false;
+  bool psum_chain = true;  // ignored for output-stationary PEs
+
+  void validate() const;
+  void set(const std::string &key, const std::string &value);
+  std::string module_name() const;  // encodes every parameter
+  nlohmann::json to_json() const;   // {"generator": "pe", "top", "params", "derived"}
+  // Cycles from operands at the ports to their product in psum_out.
+  int latency() const { return pipeline_stages + 1; }
+};
+
+// The hcl module generator of a PE (validates its config first).
+struct Pe {
+  PeConfig cfg;
+  std::string name() const { return cfg.module_name(); }
+  void body() const;
+};
+
+} // namespace hcl::gen

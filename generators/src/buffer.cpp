@@ -1,0 +1,171 @@
+#include <generators/buffer.h>
+#include <generators/params.h>
+#include <generators/require.h>
+
+#include <hcl/hcl.h>
+
+#include <fmt/core.h>
+
+#include <vector>
+
+namespace hcl::gen {
+
+void BufferConfig::validate() const {
+  require(depth >= 2 && depth <= (1 << 20), "depth",
+          fmt::format("must be in [2, 1048576] (got {})", depth));
+  require(width >= 1 && width <= 1024, "width", fmt::format("must be in [1, 1024] (got {})", width));
+  require(banks >= 1 && banks <= 64, "banks", fmt::format("must be in [1, 64] (got {})", banks));
+  require(ports >= 1 && ports <= 4, "ports", fmt::format("must be in [1, 4] (got {})", ports));
+}
+
+void BufferConfig::set(const std::string &key, const std::string &value) {
+  if (key == "depth" || key == "rows")
+    depth = static_cast<int>(parse_int(key, value, 0, 1 << 24));
+  else if (key == "width" || key == "data_width")
+    width = static_cast<int>(parse_int(key, value, 0, 1 << 16));
+  else if (key == "banks" || key == "cols")
+    banks = static_cast<int>(parse_int(key, value, 0, 1024));
+  else if (key == "ports")
+    ports = static_cast<int>(parse_int(key, value, 0, 64));
+  else if (key == "double_buffer")
+    double_buffer = parse_bool(key, value);
+  else if (key == "sram_threshold_bits")
+    sram_threshold_bits = static_cast<std::uint64_t>(parse_int(key, value, 0, INT64_MAX));
+  else
+    throw ConfigError(key, "unknown buffer parameter; valid: depth (alias rows), width (alias "
+                           "data_width), banks (alias cols), ports, double_buffer, "
+                           "sram_threshold_bits");
+}
+
+bool BufferConfig::uses_sram_macro() const {
+  return sram_threshold_bits != 0 &&
+         static_cast<std::uint64_t>(depth) * static_cast<std::uint64_t>(width) >=
+             sram_threshold_bits;
+}
+
+std::string BufferConfig::module_name() const {
+  return fmt::format("hcl_buffer_{}x{}_b{}_r{}{}{}", depth, width, banks, ports,
+                     double_buffer ? "_db" : "", uses_sram_macro() ? "_sram" : "");
+}
+
+nlohmann::json BufferConfig::to_json() const {
+  const int halves = double_buffer ? 2 : 1;
+  nlohmann::json p = {{"depth", depth},   {"width", width},
+                      {"banks", banks},   {"ports", ports},
+                      {"double_buffer", double_buffer},
+                      {"sram_threshold_bits", sram_threshold_bits}};
+  nlohmann::json d = {{"addr_width", addr_bits(static_cast<std::uint64_t>(depth))},
+                      {"halves", halves},
+                      {"read_latency", 1},
+                      {"sram_macro", uses_sram_macro()},
+                      {"total_bits", static_cast<std::uint64_t>(depth) * width * banks * halves}};
+  return {{"generator", "buffer"}, {"top", module_name()}, {"params", p}, {"derived", d}};
+}
+
+namespace {
+
+// The behavioural model of the SRAM macro; a memory compiler's model replaces it.
+struct SramMacro {
+  int depth, width, ports;
+  std::string name() const { return fmt::format("hcl_sram_{}x{}_{}r1w", depth, width, ports); }
+  void body() const {
+    const int aw = addr_bits(static_cast<std::uint64_t>(depth));
+    std::string v = fmt::format("// Behavioural model of an SRAM macro: {} words x {} bits, "
+                                "{} read port(s), 1 write port, registered reads.\n",
+                                depth, width, ports);
+    v += fmt::format("module {} (\n  input clock,\n  input we,\n  input [{}:0] waddr,\n"
+                     "  input [{}:0] wdata",
+                     name(), aw - 1, width - 1);
+    for (int p = 0; p < ports; ++p)
+      v += fmt::format(",\n  input re_{0},\n  input [{1}:0] raddr_{0},\n  output reg [{2}:0] rdata_{0}",
+                       p, aw - 1, width - 1);
+    v += fmt::format("\n);\n  reg [{}:0] mem [0:{}];\n  always @(posedge clock) begin\n"
+                     "    if (we) mem[waddr] <= wdata;\n",
+                     width - 1, depth - 1);
+    for (int p = 0; p < ports; ++p)
+      v += fmt::format("    if (re_{0}) rdata_{0} <= mem[raddr_{0}];\n", p);
+    v += "  end\nendmodule\n";
+    ir::ExternInfo info;
+    info.verilog = v;
+    extern_module(info);
+    Input("we", Bool());
+    Input("waddr", UInt(aw));
+    Input("wdata", UInt(width));
+    for (int p = 0; p < ports; ++p) {
+      Input(fmt::format("re_{}", p), Bool());
+      Input(fmt::format("raddr_{}", p), UInt(aw));
+      Output(fmt::format("rdata_{}", p), UInt(width));
+    }
+  }
+};
+
+// One half of one bank: write port and `ports` read ports, data one cycle after the address.
+std::vector<Signal> half(const BufferConfig &c, const std::string &id, const Signal &we,
+                         const Signal &waddr, const Signal &wdata,
+                         const std::vector<Signal> &re, const std::vector<Signal> &raddr) {
+  std::vector<Signal> out;
+  if (c.uses_sram_macro()) {
+    Instance m = instance("sram_" + id, SramMacro{c.depth, c.width, c.ports});
+    m["we"] <<= we;
+    m["waddr"] <<= waddr;
+    m["wdata"] <<= wdata;
+    for (int p = 0; p < c.ports; ++p) {
+      m[fmt::format("re_{}", p)] <<= re[static_cast<std::size_t>(p)];
+      m[fmt::format("raddr_{}", p)] <<= raddr[static_cast<std::size_t>(p)];
+      out.push_back(m[fmt::format("rdata_{}", p)]);
+    }
+    return out;
+  }
+  Mem mem(static_cast<unsigned>(c.depth), UInt(c.width), "mem_" + id);
+  mem.write(waddr, wdata, we);
+  for (int p = 0; p < c.ports; ++p)
+    out.push_back(mem.read(raddr[static_cast<std::size_t>(p)], re[static_cast<std::size_t>(p)]));
+  return out;
+}
+
+} // namespace
+
+void Buffer::body() const {
+  cfg.validate();
+  const int aw = addr_bits(static_cast<std::uint64_t>(cfg.depth));
+  Signal fill = Bool::lit(false);
+  Signal fill_q = fill;
+  if (cfg.double_buffer) {
+    auto swap = Input("swap", Bool());
+    auto sel = RegInit(Bool(), false, "fill_sel");
+    when(swap, [&] { sel <<= !sel; });
+    Output("fill_half", Bool()) <<= sel;
+    fill = sel;
+    // Read data returns a cycle after the request: select it with the half read back then.
+    fill_q = RegNext(sel, "fill_sel_q");
+  }
+  for (int b = 0; b < cfg.banks; ++b) {
+    auto we = Input(fmt::format("wr_en_{}", b), Bool());
+    auto waddr = Input(fmt::format("wr_addr_{}", b), UInt(aw));
+    auto wdata = Input(fmt::format("wr_data_{}", b), UInt(cfg.width));
+    std::vector<Signal> re, raddr;
+    for (int p = 0; p < cfg.ports; ++p) {
+      re.push_back(Input(fmt::format("rd_en_{}_{}", b, p), Bool()));
+      raddr.push_back(Input(fmt::format("rd_addr_{}_{}", b, p), UInt(aw)));
+    }
+    std::vector<Signal> data;
+    if (!cfg.double_buffer) {
+      data = half(cfg, std::to_string(b), we, waddr, wdata, re, raddr);
+    } else {
+      // Half h is filled while fill == h and read while fill != h.
+      std::vector<Signal> re0, re1;
+      for (auto &r : re) {
+        re0.push_back(r && fill);
+        re1.push_back(r && !fill);
+      }
+      auto d0 = half(cfg, fmt::format("{}_0", b), we && !fill, waddr, wdata, re0, raddr);
+      auto d1 = half(cfg, fmt::format("{}_1", b), we && fill, waddr, wdata, re1, raddr);
+      for (int p = 0; p < cfg.ports; ++p)
+        data.push_back(Mux(fill_q, d0[static_cast<std::size_t>(p)], d1[static_cast<std::size_t>(p)]));
+    }
+    for (int p = 0; p < cfg.ports; ++p)
+      Output(fmt::format("rd_data_{}_{}", b, p), UInt(cfg.width)) <<= data[static_cast<std::size_t>(p)];
+  }
+}
+
+} // namespace hcl::gen

@@ -1,0 +1,150 @@
+#include <generators/controller.h>
+#include <generators/params.h>
+#include <generators/require.h>
+
+#include <hcl/hcl.h>
+
+#include <fmt/core.h>
+
+#include <vector>
+
+namespace hcl::gen {
+
+void ControllerConfig::validate() const {
+  require(levels >= 1 && levels <= 8, "levels", fmt::format("must be in [1, 8] (got {})", levels));
+  require(counter_width >= 1 && counter_width <= 32, "counter_width",
+          fmt::format("must be in [1, 32] (got {})", counter_width));
+  require(addr_width >= 1 && addr_width <= 48, "addr_width",
+          fmt::format("must be in [1, 48] (got {})", addr_width));
+  require(addr_gens >= 1 && addr_gens <= 8, "addr_gens",
+          fmt::format("must be in [1, 8] (got {})", addr_gens));
+}
+
+void ControllerConfig::set(const std::string &key, const std::string &value) {
+  if (key == "levels")
+    levels = static_cast<int>(parse_int(key, value, 0, 64));
+  else if (key == "counter_width")
+    counter_width = static_cast<int>(parse_int(key, value, 0, 64));
+  else if (key == "addr_width")
+    addr_width = static_cast<int>(parse_int(key, value, 0, 64));
+  else if (key == "addr_gens")
+    addr_gens = static_cast<int>(parse_int(key, value, 0, 64));
+  else
+    throw ConfigError(key, "unknown controller parameter; valid: levels, counter_width, "
+                           "addr_width, addr_gens");
+}
+
+std::string ControllerConfig::module_name() const {
+  return fmt::format("hcl_ctrl_l{}_c{}_a{}_g{}", levels, counter_width, addr_width, addr_gens);
+}
+
+nlohmann::json ControllerConfig::to_json() const {
+  nlohmann::json p = {{"levels", levels},
+                      {"counter_width", counter_width},
+                      {"addr_width", addr_width},
+                      {"addr_gens", addr_gens}};
+  nlohmann::json regs = nlohmann::json::object();
+  for (int l = 0; l < levels; ++l)
+    regs[fmt::format("bound_{}", l)] = bound_reg(l);
+  for (int g = 0; g < addr_gens; ++g) {
+    for (int l = 0; l < levels; ++l)
+      regs[fmt::format("stride_{}_{}", g, l)] = stride_reg(g, l);
+    regs[fmt::format("base_{}", g)] = base_reg(g);
+  }
+  nlohmann::json d = {{"config_registers", config_registers()},
+                      {"cfg_addr_width", addr_bits(static_cast<std::uint64_t>(config_registers()))},
+                      {"cfg_data_width", cfg_data_width()},
+                      {"reg", regs}};
+  return {{"generator", "controller"}, {"top", module_name()}, {"params", p}, {"derived", d}};
+}
+
+void Controller::body() const {
+  cfg.validate();
+  const auto L = static_cast<std::size_t>(cfg.levels);
+  const auto G = static_cast<std::size_t>(cfg.addr_gens);
+  const unsigned cw = static_cast<unsigned>(cfg.counter_width);
+  const unsigned aw = static_cast<unsigned>(cfg.addr_width);
+  const int caw = addr_bits(static_cast<std::uint64_t>(cfg.config_registers()));
+
+  auto cfg_we = Input("cfg_we", Bool());
+  auto cfg_addr = Input("cfg_addr", UInt(caw));
+  auto cfg_data = Input("cfg_data", UInt(cfg.cfg_data_width()));
+  auto start = Input("start", Bool());
+  auto ready = Input("ready", Bool());
+
+  // Configuration registers: reset to bound 1, stride 0, base 0 (a harmless single step).
+  const auto config_reg = [&](int index, unsigned w, int init, const std::string &name) {
+    auto r = RegInit(UInt(static_cast<int>(w)), init, name);
+    when(cfg_we && cfg_addr == index, [&] { r <<= cfg_data.bits(w - 1, 0); });
+    return r;
+  };
+  std::vector<Signal> bound, base;
+  std::vector<std::vector<Signal>> stride(G);
+  for (std::size_t l = 0; l < L; ++l)
+    bound.push_back(config_reg(cfg.bound_reg(static_cast<int>(l)), cw, 1, fmt::format("bound_{}", l)));
+  for (std::size_t g = 0; g < G; ++g) {
+    for (std::size_t l = 0; l < L; ++l)
+      stride[g].push_back(config_reg(cfg.stride_reg(static_cast<int>(g), static_cast<int>(l)), aw,
+                                     0, fmt::format("stride_{}_{}", g, l)));
+    base.push_back(config_reg(cfg.base_reg(static_cast<int>(g)), aw, 0, fmt::format("base_{}", g)));
+  }
+
+  auto busy = RegInit(Bool(), false, "busy");
+  auto done = RegInit(Bool(), false, "done_q");
+  std::vector<Signal> idx;
+  std::vector<std::vector<Signal>> off(G);
+  for (std::size_t l = 0; l < L; ++l)
+    idx.push_back(RegInit(UInt(static_cast<int>(cw)), 0, fmt::format("idx_{}", l)));
+  for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t l = 0; l < L; ++l)
+      off[g].push_back(RegInit(UInt(static_cast<int>(aw)), 0, fmt::format("off_{}_{}", g, l)));
+
+  // wrap[l]: level l is on its last iteration; carry[l]: level l advances this step.
+  std::vector<Signal> wrap, carry;
+  Signal c = busy && ready;
+  for (std::size_t l = 0; l < L; ++l) {
+    wrap.push_back((idx[l].pad(cw + 1) + 1 >= bound[l]).named(fmt::format("wrap_{}", l)));
+    carry.push_back(c);
+    c = (c && wrap[l]);
+  }
+  const Signal finished = c.named("finished");
+
+  done <<= finished;
+  when(start && !busy, [&] {
+    busy <<= true;
+    for (std::size_t l = 0; l < L; ++l)
+      idx[l] <<= 0;
+    for (std::size_t g = 0; g < G; ++g)
+      for (std::size_t l = 0; l < L; ++l)
+        off[g][l] <<= 0;
+  }).otherwise([&] {
+    when(finished, [&] { busy <<= false; });
+    for (std::size_t l = 0; l < L; ++l) {
+      when(carry[l], [&] {
+        when(wrap[l], [&] {
+          idx[l] <<= 0;
+          for (std::size_t g = 0; g < G; ++g)
+            off[g][l] <<= 0;
+        }).otherwise([&] {
+          idx[l] <<= idx[l].add_wrap(1);
+          for (std::size_t g = 0; g < G; ++g)
+            off[g][l] <<= off[g][l].add_wrap(stride[g][l]);
+        });
+      });
+    }
+  });
+
+  Output("busy", Bool()) <<= busy;
+  Output("valid", Bool()) <<= busy;
+  Output("done", Bool()) <<= done;
+  Output("first", Bool()) <<= busy && idx[0] == 0;
+  Output("last", Bool()) <<= busy && wrap[0];
+  for (std::size_t g = 0; g < G; ++g) {
+    Signal a = base[g];
+    for (std::size_t l = 0; l < L; ++l)
+      a = a.add_wrap(off[g][l]);
+    Output(fmt::format("addr_{}", g), UInt(static_cast<int>(aw))) <<= a;
+  }
+}
+
+} // namespace hcl::gen

@@ -1,0 +1,148 @@
+#include <generators/array.h>
+#include <generators/buffer.h>
+#include <generators/controller.h>
+#include <generators/generate.h>
+#include <generators/params.h>
+#include <generators/pe.h>
+#include <generators/require.h>
+
+#include <hcl/hcl.h>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <system_error>
+
+namespace hcl::gen {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> generator_names() { return {"pe", "buffer", "array", "controller"}; }
+
+std::pair<std::string, std::string> parse_setting(const std::string &text) {
+  const auto eq = text.find('=');
+  require(eq != std::string::npos && eq > 0, "--set",
+          fmt::format("expected key=value, got '{}'", text));
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+namespace {
+
+// Applies settings; keys in `ignore` are recorded instead. data_width also sets weight_width
+// unless the request sets weight_width itself.
+template <class Config>
+nlohmann::json apply(Config &c, const GenerateRequest &r, const std::vector<std::string> &ignore) {
+  nlohmann::json ignored = nlohmann::json::object();
+  bool explicit_ww = false;
+  for (const auto &[k, v] : r.settings)
+    explicit_ww = explicit_ww || k == "weight_width";
+  for (const auto &[k, v] : r.settings) {
+    if (std::find(ignore.begin(), ignore.end(), k) != ignore.end()) {
+      ignored[k] = v;
+      continue;
+    }
+    c.set(k, v);
+    if constexpr (requires { c.weight_width; }) {
+      if (k == "data_width" && !explicit_ww)
+        c.set("weight_width", v);
+    }
+  }
+  return ignored;
+}
+
+template <class Gen> Generated finish(const Gen &gen, nlohmann::json j, nlohmann::json ignored) {
+  Generated g{elaborate(gen), std::move(j), ""};
+  if (!ignored.empty())
+    g.params["ignored"] = ignored;
+  g.header = c_header(g.params);
+  return g;
+}
+
+} // namespace
+
+Generated generate(const GenerateRequest &r) {
+  const auto &name = r.generator;
+  require(name == "array" || r.preset.empty(), "--preset",
+          fmt::format("presets exist only for 'array' (got --preset {} for '{}')", r.preset, name));
+  if (name == "array") {
+    ArrayConfig c = array_preset(r.preset.empty() ? "tpu" : r.preset);
+    auto ignored = apply(c, r, {});
+    c.validate();
+    return finish(Array{c}, c.to_json(), ignored);
+  }
+  if (name == "pe") {
+    PeConfig c;
+    auto ignored = apply(c, r, {"rows", "cols"});
+    c.validate();
+    return finish(Pe{c}, c.to_json(), ignored);
+  }
+  if (name == "buffer") {
+    BufferConfig c;
+    auto ignored = apply(c, r, {"acc_width"});
+    c.validate();
+    return finish(Buffer{c}, c.to_json(), ignored);
+  }
+  if (name == "controller") {
+    ControllerConfig c;
+    auto ignored = apply(c, r, {"rows", "cols", "data_width", "acc_width"});
+    c.validate();
+    return finish(Controller{c}, c.to_json(), ignored);
+  }
+  throw ConfigError("generator", fmt::format("unknown generator '{}'; valid: pe, buffer, array, "
+                                             "controller",
+                                             name));
+}
+
+namespace {
+
+void write_text(const fs::path &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out)
+    throw std::runtime_error("cannot write " + path.string());
+}
+
+} // namespace
+
+std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
+  const fs::path target = fs::absolute(dir).lexically_normal();
+  const fs::path parent = target.parent_path();
+  fs::create_directories(parent);
+  std::random_device rd;
+  const fs::path tmp = parent / fmt::format(".{}.tmp-{:08x}", target.filename().string(), rd());
+  const fs::path old = parent / fmt::format(".{}.old-{:08x}", target.filename().string(), rd());
+  std::vector<fs::path> files;
+  try {
+    fs::create_directories(tmp / "rtl");
+    EmitResult e = emit_verilog(g.design, tmp / "rtl");
+    write_text(tmp / "params.json", g.params.dump(2) + "\n");
+    write_text(tmp / "params.h", g.header);
+    for (const auto &f : e.files)
+      files.push_back(target / "rtl" / f.filename());
+    // Swap in: our three outputs replace any previous ones; other files in DIR stay.
+    if (!fs::exists(target)) {
+      fs::rename(tmp, target);
+    } else {
+      fs::create_directories(old);
+      for (const char *entry : {"rtl", "params.json", "params.h"})
+        if (fs::exists(target / entry))
+          fs::rename(target / entry, old / entry);
+      for (const char *entry : {"rtl", "params.json", "params.h"})
+        fs::rename(tmp / entry, target / entry);
+      fs::remove_all(old);
+      fs::remove_all(tmp);
+    }
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  files.push_back(target / "params.json");
+  files.push_back(target / "params.h");
+  return files;
+}
+
+} // namespace hcl::gen
