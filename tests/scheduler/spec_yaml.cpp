@@ -2,6 +2,7 @@
 #include <scheduler/validate.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -637,4 +638,34 @@ TEST_CASE("remaining schedule errors name their line and key") {
   wrong.levels.resize(2);
   const auto w = spec_error([&] { mapping_to_yaml(p, a, wrong); });
   CHECK(w.message() == "mapping has 2 levels, architecture 'small' has 3");
+}
+
+TEST_CASE("bundled Interstellar archs agree with the seed tool's arch JSON (shared cases)") {
+  const std::string dir = HCL_SHARED_DIR "/cases/interstellar/arch/";
+  if (!std::filesystem::exists(dir)) {
+    WARN("skipped: " << dir << " not found (HCL_SHARED_DIR is optional)");
+    return;
+  }
+  const std::pair<const char *, const char *> pairs[] = {
+      {"3_level_mem_baseline_asic.json", "interstellar_baseline.yaml"},
+      {"3_level_mem_64Reg_asic.json", "interstellar_64reg.yaml"}};
+  for (const auto &[json_name, yaml_name] : pairs) {
+    INFO(yaml_name);
+    std::ifstream in(dir + json_name);
+    const auto j = nlohmann::json::parse(in);
+    const Arch a = load_arch_yaml(kArchDir + yaml_name);
+    const int bits = j.at("precision").get<int>();
+    REQUIRE(a.levels.size() == j.at("mem_levels").get<std::size_t>());
+    for (std::size_t v = 0; v < a.levels.size(); ++v) {
+      const auto &lv = a.levels[v];
+      CHECK(lv.word_bits == bits);
+      CHECK(lv.read_energy_pj == j.at("access_cost")[v].get<double>());
+      if (lv.kind != MemKind::DRAM) { // the tool's DRAM "capacity" is a stand-in for unbounded
+        CHECK(lv.size_words * bits / 8 == j.at("capacity")[v].get<std::int64_t>());
+      }
+    }
+    // parallel_count [256, 1, 1]: 256 instances of level 0.
+    CHECK(a.instances(0) == j.at("parallel_count")[0].get<std::int64_t>());
+    CHECK(a.levels[1].hop_energy_pj == j.at("parallel_cost")[0].get<double>());
+  }
 }
