@@ -21,7 +21,15 @@ std::int64_t ceil_words(double words, double per_cycle) {
 }
 
 // Accesses are paid per vector: ceil(count / block) x energy (Timeloop rounds per instance).
+// Most levels move one word per access, and a 64-bit division per count would dominate the
+// evaluation, so that case skips it.
 double access_energy(std::int64_t count, int block, double energy) {
+  if (count == 0 || energy == 0) {
+    return 0;
+  }
+  if (block == 1) {
+    return static_cast<double>(count) * energy;
+  }
   return static_cast<double>(ceil_div(count, block)) * energy;
 }
 
@@ -59,7 +67,40 @@ Evaluator::Evaluator(const Problem &problem, const Arch &arch, Mode mode, EvalOp
   if (arch_.levels.empty()) {
     throw std::invalid_argument("arch '" + arch_.name + "' has no storage levels");
   }
+  if (arch_.levels.size() > 64) {
+    throw std::invalid_argument("arch '" + arch_.name + "' has more than 64 levels");
+  }
+  for (std::size_t t = 0; t < problem_.tensors.size(); ++t) {
+    const auto &spec = problem_.tensors[t];
+    auto &ft = flat_[t];
+    if (spec.projection.size() > static_cast<std::size_t>(kMaxRanks)) {
+      throw std::invalid_argument(fmt::format("tensor {} has {} ranks; the model supports {}",
+                                              spec.name, spec.projection.size(), kMaxRanks));
+    }
+    ft.ranks = static_cast<int>(spec.projection.size());
+    ft.read_write = spec.read_write;
+    for (std::size_t r = 0; r < spec.projection.size(); ++r) {
+      const auto &rank = spec.projection[r];
+      if (rank.size() > static_cast<std::size_t>(kMaxTerms)) {
+        throw std::invalid_argument(fmt::format("tensor {} rank {} has {} terms; the model "
+                                                "supports {}",
+                                                spec.name, r, rank.size(), kMaxTerms));
+      }
+      ft.rank[r].terms = static_cast<int>(rank.size());
+      for (std::size_t k = 0; k < rank.size(); ++k) {
+        ft.rank[r].dim[k] = rank[k].dim;
+        ft.rank[r].coef[k] = rank[k].coef < 0 ? -rank[k].coef : rank[k].coef;
+      }
+    }
+    for (int d = 0; d < static_cast<int>(dims); ++d) {
+      ft.relevant[static_cast<std::size_t>(d)] = problem_.relevant(static_cast<int>(t), d);
+    }
+  }
   const std::size_t L = arch_.levels.size();
+  above_.assign(L * K, 1);
+  first_above_.assign(L, 0);
+  nest_.reserve(64);
+  outer_.reserve(64);
   temporal_.assign(L * K, 1);
   spatial_.assign(L * K, 1);
   tile_.assign(L * K, 1);
@@ -73,6 +114,19 @@ Evaluator::Evaluator(const Problem &problem, const Arch &arch, Mode mode, EvalOp
     result_.levels[i].name = arch_.levels[i].name;
     result_.levels[i].instances = arch_.instances(static_cast<int>(i));
   }
+}
+
+std::int64_t Evaluator::footprint(const FlatTensor &t, const std::int64_t *extent) const {
+  std::int64_t words = 1;
+  for (int r = 0; r < t.ranks; ++r) {
+    const FlatRank &rk = t.rank[static_cast<std::size_t>(r)];
+    std::int64_t span = 1;
+    for (int k = 0; k < rk.terms; ++k) {
+      span += rk.coef[static_cast<std::size_t>(k)] * (extent[rk.dim[static_cast<std::size_t>(k)]] - 1);
+    }
+    words *= span;
+  }
+  return words;
 }
 
 void Evaluator::check(const Mapping &m) const {
@@ -145,14 +199,16 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
 
   std::fill(temporal_.begin(), temporal_.end(), 1);
   std::fill(spatial_.begin(), spatial_.end(), 1);
-  std::array<std::int64_t, 64> sp_total{}; // product of all spatial factors of a level
-  if (L > 64) {
-    throw std::invalid_argument("arch '" + arch_.name + "' has more than 64 levels");
-  }
+  std::array<std::int64_t, 64> sp_total; // product of all spatial factors of a level
+  nest_.clear();
   for (int i = 0; i < L; ++i) {
     const auto &lm = m.levels[static_cast<std::size_t>(i)];
+    first_above_[static_cast<std::size_t>(i)] = -1;
     for (const auto &l : lm.temporal) {
       temporal_[at(i, l.dim)] *= l.factor;
+      if (l.factor > 1) {
+        nest_.push_back({i, l.dim, l.factor});
+      }
     }
     std::int64_t sp = 1;
     for (const auto *loops : {&lm.spatial_x, &lm.spatial_y}) {
@@ -167,8 +223,48 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       tile_[at(i, d)] = below * temporal_[at(i, d)] * spatial_[at(i, d)];
     }
   }
+  // Suffix products of the nest and, per level, where the loops above it start.
+  const int N = static_cast<int>(nest_.size());
+  outer_.resize(static_cast<std::size_t>(N));
+  std::int64_t acc = 1;
+  for (int k = N - 1; k >= 0; --k) {
+    outer_[static_cast<std::size_t>(k)] = acc;
+    acc *= nest_[static_cast<std::size_t>(k)].factor;
+  }
+  {
+    int k = 0;
+    for (int i = 0; i < L; ++i) {
+      while (k < N && nest_[static_cast<std::size_t>(k)].level <= i) {
+        ++k;
+      }
+      first_above_[static_cast<std::size_t>(i)] = k;
+    }
+  }
+  for (int d = 0; d < D; ++d) {
+    above_[at(L - 1, d)] = 1;
+  }
+  for (int i = L - 2; i >= 0; --i) {
+    for (int d = 0; d < D; ++d) {
+      above_[at(i, d)] = above_[at(i + 1, d)] * temporal_[at(i + 1, d)];
+    }
+  }
+  // Spatial fan-out of each level split by relevance to each tensor (multicast/reduction).
+  std::array<std::array<std::int64_t, kMaxTensors>, 64> sp_rel, sp_irr;
+  for (int i = 0; i < L; ++i) {
+    for (int t = 0; t < T; ++t) {
+      std::int64_t rel = 1, irr = 1;
+      if (sp_total[static_cast<std::size_t>(i)] > 1) {
+        for (int d = 0; d < D; ++d) {
+          (flat_[static_cast<std::size_t>(t)].relevant[static_cast<std::size_t>(d)] ? rel : irr) *=
+              spatial_[at(i, d)];
+        }
+      }
+      sp_rel[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = rel;
+      sp_irr[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = irr;
+    }
+  }
   // Utilized instances of level i: spatial factors of every level above it.
-  std::array<std::int64_t, 64> uinst{};
+  std::array<std::int64_t, 64> uinst;
   uinst[static_cast<std::size_t>(L - 1)] = 1;
   for (int i = L - 2; i >= 0; --i) {
     uinst[static_cast<std::size_t>(i)] =
@@ -182,27 +278,17 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
   }
 
   for (int t = 0; t < T; ++t) {
-    const TensorSpec &ts = problem_.tensors[static_cast<std::size_t>(t)];
-    std::array<bool, K> rel{};
-    for (int d = 0; d < D; ++d) {
-      rel[static_cast<std::size_t>(d)] = problem_.relevant(t, d);
-    }
+    const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
+    const auto &rel = ft.relevant;
     // Operand latching: only when the innermost loop of the nest is spatial, the run of
     // irrelevant temporal loops right above it keeps t in the MAC's operand register.
     std::int64_t latch = 1;
     if (sp_total[0] > 1) {
-      bool done = false;
-      for (int j = 0; j < L && !done; ++j) {
-        for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
-          if (l.factor == 1) {
-            continue;
-          }
-          if (rel[static_cast<std::size_t>(l.dim)]) {
-            done = true;
-            break;
-          }
-          latch *= l.factor;
+      for (const auto &l : nest_) {
+        if (rel[static_cast<std::size_t>(l.dim)]) {
+          break;
         }
+        latch *= l.factor;
       }
     }
 
@@ -214,51 +300,39 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
         continue;
       }
       const std::int64_t *tile = &tile_[at(i, 0)];
-      const std::int64_t words = problem_.footprint(t, tile);
-      std::array<std::int64_t, K> region{};
+      const std::int64_t words = footprint(ft, tile);
+      std::array<std::int64_t, K> region;
       for (int d = 0; d < D; ++d) {
-        std::int64_t above = 1;
-        for (int j = i + 1; j < L; ++j) {
-          above *= temporal_[at(j, d)];
-        }
-        region[static_cast<std::size_t>(d)] = tile[d] * above;
+        region[static_cast<std::size_t>(d)] = tile[d] * above_[at(i, d)];
       }
-      const std::int64_t distinct = problem_.footprint(t, region.data());
+      const std::int64_t distinct = footprint(ft, region.data());
 
       // Tiles in the order the temporal loops above produce them: stationary across the
       // innermost irrelevant loops, sliding (halo credited) along the innermost relevant one,
       // and fetched whole whenever a loop outside it steps.
       std::int64_t fetches = words;
       if (i < L - 1) {
-        int slide_dim = -1;
-        std::int64_t slide_factor = 1, outer = 1;
-        for (int j = i + 1; j < L; ++j) {
-          for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
-            if (l.factor == 1) {
-              continue;
-            }
-            if (slide_dim >= 0) {
-              outer *= l.factor;
-            } else if (rel[static_cast<std::size_t>(l.dim)]) {
-              slide_dim = l.dim;
-              slide_factor = l.factor;
-            }
+        for (int k = first_above_[static_cast<std::size_t>(i)]; k < N; ++k) {
+          const NestLoop &l = nest_[static_cast<std::size_t>(k)];
+          if (!rel[static_cast<std::size_t>(l.dim)]) {
+            continue;
           }
-        }
-        if (slide_dim >= 0) {
           std::int64_t overlap = 1;
-          for (const auto &rank : ts.projection) {
+          for (int rr = 0; rr < ft.ranks; ++rr) {
+            const FlatRank &rk = ft.rank[static_cast<std::size_t>(rr)];
             std::int64_t span = 1, shift = 0;
-            for (const auto &term : rank) {
-              const std::int64_t c = term.coef < 0 ? -term.coef : term.coef;
-              span += c * (tile[term.dim] - 1);
-              if (term.dim == slide_dim) {
-                shift += c * tile[term.dim];
+            for (int q = 0; q < rk.terms; ++q) {
+              const std::int64_t c = rk.coef[static_cast<std::size_t>(q)];
+              const int dd = rk.dim[static_cast<std::size_t>(q)];
+              span += c * (tile[dd] - 1);
+              if (dd == l.dim) {
+                shift += c * tile[dd];
               }
             }
             overlap *= std::max<std::int64_t>(0, span - shift);
           }
-          fetches = outer * (words + (slide_factor - 1) * (words - overlap));
+          fetches = outer_[static_cast<std::size_t>(k)] * (words + (l.factor - 1) * (words - overlap));
+          break;
         }
       }
       fetches_[att(i, t)] = fetches;
@@ -270,22 +344,18 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       c.utilized_capacity = (hcl && lvl.double_buffered) ? 2 * words : words;
       c.utilized_instances = uinst[static_cast<std::size_t>(i)];
       if (i < L - 1) {
-        c.fills = (ts.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;
+        c.fills = (ft.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;
       }
       if (child < 0) {
         // The MACs below: each one consumes every operand once per MAC, minus multicast across
         // irrelevant spatial loops and latching; partial sums are read except at first touch.
         std::int64_t irrelevant_spatial = 1;
         for (int j = 0; j <= i; ++j) {
-          for (int d = 0; d < D; ++d) {
-            if (!rel[static_cast<std::size_t>(d)]) {
-              irrelevant_spatial *= spatial_[at(j, d)];
-            }
-          }
+          irrelevant_spatial *= sp_irr[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
         }
         const std::int64_t n =
-            result_.macs / uinst[static_cast<std::size_t>(i)] / irrelevant_spatial / latch;
-        if (ts.read_write) {
+            result_.macs / (uinst[static_cast<std::size_t>(i)] * irrelevant_spatial * latch);
+        if (ft.read_write) {
           c.updates = n;
           c.reads = n - distinct;
         } else {
@@ -294,16 +364,12 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       } else {
         std::int64_t relevant_spatial = 1;
         for (int j = child + 1; j <= i; ++j) {
-          for (int d = 0; d < D; ++d) {
-            if (rel[static_cast<std::size_t>(d)]) {
-              relevant_spatial *= spatial_[at(j, d)];
-            }
-          }
+          relevant_spatial *= sp_rel[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
         }
         const std::int64_t child_fetches = fetches_[att(child, t)];
-        const std::int64_t child_first = ts.read_write ? distinct_[att(child, t)] : 0;
+        const std::int64_t child_first = ft.read_write ? distinct_[att(child, t)] : 0;
         c.reads = (child_fetches - child_first) * relevant_spatial;
-        if (ts.read_write) {
+        if (ft.read_write) {
           c.updates = child_fetches * relevant_spatial;
         }
       }

@@ -9,6 +9,7 @@
 // its utilized capacity, so searches can rank it instead of crashing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -41,8 +42,35 @@ public:
 private:
   void check(const Mapping &mapping) const;
 
+  // Projections flattened into fixed arrays, so footprints need no pointer chasing.
+  static constexpr int kMaxRanks = 8;
+  static constexpr int kMaxTerms = 4;
+  struct FlatRank {
+    int terms = 0;
+    std::array<int, kMaxTerms> dim{};
+    std::array<std::int64_t, kMaxTerms> coef{}; // absolute values
+  };
+  struct FlatTensor {
+    int ranks = 0;
+    std::array<FlatRank, kMaxRanks> rank{};
+    std::array<bool, kMaxDims> relevant{};
+    bool read_write = false;
+  };
+  std::int64_t footprint(const FlatTensor &t, const std::int64_t *extent) const;
+  // A non-trivial temporal loop of the whole nest, innermost first.
+  struct NestLoop {
+    int level;
+    int dim;
+    std::int64_t factor;
+  };
+
   Problem problem_;
   Arch arch_;
+  std::array<FlatTensor, kMaxTensors> flat_{};
+  std::vector<NestLoop> nest_;          // capacity reserved; cleared per evaluation
+  std::vector<std::int64_t> outer_;     // outer_[k] = product of nest_ factors after k
+  std::vector<int> first_above_;        // first nest_ index with level > i
+  std::vector<std::int64_t> above_;     // [level * kMaxDims + dim]: temporal product above
   Mode mode_;
   EvalOptions options_;
   Evaluation result_;
