@@ -972,21 +972,25 @@ SpecKind detect_spec_kind(const std::string &path) {
     throw SpecError(path, e.mark.is_null() ? 0 : e.mark.line + 1, "",
                     "YAML syntax error: " + e.msg);
   }
-  if (!doc.IsMap() || doc.size() != 1) {
+  if (!doc.IsMap()) {
     return SpecKind::Other;
   }
-  const std::string key = doc.begin()->first.as<std::string>("");
-  if (key == "workload") {
-    return SpecKind::Workload;
-  }
-  if (key == "arch") {
-    return SpecKind::Arch;
-  }
-  if (key == "schedule") {
-    return SpecKind::Schedule;
-  }
-  if (key == "network") {
-    return SpecKind::Network;
+  // Any of our keys decides, even next to stray ones: the loader then names the stray key,
+  // which helps more than "not a workload file".
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    if (key == "workload") {
+      return SpecKind::Workload;
+    }
+    if (key == "arch") {
+      return SpecKind::Arch;
+    }
+    if (key == "schedule") {
+      return SpecKind::Schedule;
+    }
+    if (key == "network") {
+      return SpecKind::Network;
+    }
   }
   return SpecKind::Other;
 }
