@@ -1,0 +1,83 @@
+// The auto-scheduler: exact branch and bound over the search space of space.h, minimizing
+// energy, cycles or energy x delay under the closed-form model (model.h, modes timeloop/hcl).
+//
+// Structure: the space splits into subproblems, one per (spatial choice, keep assignment);
+// each is bounded at its root and the subproblems are visited in increasing root bound. Inside
+// one, a depth-first search fixes the temporal factors of the backing store, then its loop
+// order, then the level below, and so on; every node is bounded with BoundModel
+// (lower_bound.h) and cut when the bound cannot beat the best mapping so far. Children are
+// visited best bound first. Leaves are evaluated with the real Evaluator.
+//
+// Exactness: with no time limit the result is optimal within the space (up to a relative
+// 1e-9 that absorbs floating-point rounding of the bound), `optimal` is true and `gap` 0.
+// With a time limit that stops the search first, the result is the best mapping found, and
+// `lower_bound` a value no mapping of the space beats (the smallest root bound of the
+// subproblems not finished), so `gap` = (objective - lower_bound) / objective.
+//
+// Determinism: subproblems are searched in fixed batches of 8 (in their sorted order), every
+// search in a batch starts from the incumbent of the batch's start, and results are merged in
+// order, with ties kept by the earlier subproblem. The result (mapping, value and statistics)
+// therefore does not depend on the number of threads. A time limit breaks this, by nature.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <scheduler/arch.h>
+#include <scheduler/evaluation.h>
+#include <scheduler/mapping.h>
+#include <scheduler/model.h>
+#include <scheduler/problem.h>
+#include <scheduler/space.h>
+
+namespace hcl::sched {
+
+enum class Objective { Energy, Cycles, Edp };
+
+// "energy", "cycles", "edp"; throws std::invalid_argument naming the valid values.
+Objective parse_objective(const std::string &name);
+const char *objective_name(Objective objective);
+double objective_value(const Evaluation &evaluation, Objective objective);
+
+struct SearchStats {
+  std::int64_t subproblems = 0;        // (spatial, keep) combinations in the space
+  std::int64_t subproblems_pruned = 0; // cut at their root bound without a search
+  std::int64_t nodes = 0;              // partial mappings bounded
+  std::int64_t pruned = 0;             // nodes cut by their bound
+  std::int64_t evaluations = 0;        // complete mappings evaluated with the model
+  std::int64_t capacity_cuts = 0;      // factor choices whose tile did not fit
+  double seconds = 0;
+};
+
+struct SearchProgress {
+  SearchStats stats;
+  double best = 0;        // objective of the incumbent (0 when none yet)
+  double lower_bound = 0; // smallest root bound of the subproblems not yet finished
+  bool found = false;
+};
+
+struct SearchOptions {
+  Objective objective = Objective::Energy;
+  Mode mode = Mode::Hcl; // Timeloop or Hcl (Interstellar has its own search: search_interstellar.h)
+  SpaceOptions space;
+  int threads = 1;
+  double time_limit_s = 0; // 0 = none
+  // Called now and then (at most every 0.2 s) from one search thread at a time.
+  std::function<void(const SearchProgress &)> progress;
+};
+
+struct SearchResult {
+  bool found = false; // false: no mapping of the space fits the architecture
+  Mapping mapping;
+  Evaluation evaluation;
+  double objective = 0;
+  double lower_bound = 0;
+  bool optimal = false;
+  double gap = 0;
+  SearchStats stats;
+};
+
+SearchResult search(const Problem &problem, const Arch &arch, const SearchOptions &options);
+
+} // namespace hcl::sched

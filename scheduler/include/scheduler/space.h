@@ -1,0 +1,84 @@
+// The search space of the auto-scheduler for one layer on one architecture, defined precisely
+// so that the branch-and-bound search (search.h) and an independent brute-force enumerator
+// (tests) cover exactly the same mappings. A mapping is in the space when:
+// - spatial: every level with a mesh below it puts 0..max_dims_per_axis loops on each axis,
+//   each over a different dimension (a dimension appears at most once per level, on one axis),
+//   every factor > 1 and the product of an axis at most its mesh side; two loops on one axis is
+//   replication. With `unroll_dims` set, only those dimensions may be unrolled; the product of
+//   all spatial factors is at least min_utilization x PEs;
+// - temporal: every level gets one factor per dimension (1 = no loop), and per dimension the
+//   temporal and spatial factors of all levels multiply to the bound exactly (padding, see
+//   search.h, enlarges the bound first);
+// - order: any permutation of a level's loops with factor > 1 (the search visits one
+//   representative per class of permutations that give identical counts: order_classes);
+// - bypass: with `bypass` set every level but the backing store keeps any subset of the
+//   tensors the architecture lets it keep; otherwise it keeps all of them;
+// - every tile fits its level (validate.h's capacity rule: half the size when double
+//   buffered), and fixed factors/permutations/keeps from `constraints` hold.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <scheduler/arch.h>
+#include <scheduler/mapping.h>
+#include <scheduler/problem.h>
+#include <scheduler/timeloop_import.h>
+
+namespace hcl::sched {
+
+// Constraints on one level, as Timeloop's mapper takes them from an architecture's
+// `constraints:` (temporal/spatial factors and permutation, dataspace keep/bypass).
+struct LevelConstraint {
+  std::array<std::int64_t, kMaxDims> temporal{}; // 0 = free, else the fixed temporal factor
+  std::array<std::int64_t, kMaxDims> spatial{};  // 0 = free, else the fixed spatial factor
+  // Dimensions that must be innermost at this level in this order (innermost first); loops
+  // not listed come outside them. Empty = any order.
+  std::vector<int> permutation;
+  std::array<int, kMaxTensors> keep{}; // 0 = free, 1 = must keep, -1 = must bypass
+};
+
+struct SpaceOptions {
+  int max_dims_per_axis = 2;
+  bool bypass = true;
+  double min_utilization = 0; // of the PEs (product of spatial factors / Arch::total_macs())
+  std::vector<int> unroll_dims; // fixed dataflow: dims that may be unrolled; empty = any
+  std::vector<LevelConstraint> constraints; // per Arch level (innermost first) or empty
+};
+
+// The spatial part of a mapping: per level, loops on X and Y (sorted by dimension).
+struct SpatialChoice {
+  std::vector<std::vector<Loop>> x, y; // [level]
+  std::int64_t pes = 1;                // product of all spatial factors
+};
+
+// Every spatial choice of the space, in a deterministic order.
+std::vector<SpatialChoice> enumerate_spatial(const Problem &problem, const Arch &arch,
+                                             const SpaceOptions &opts);
+
+// Every keep assignment of the space (one array per level), deterministic order.
+std::vector<std::vector<std::array<bool, kMaxTensors>>>
+enumerate_keeps(const Problem &problem, const Arch &arch, const SpaceOptions &opts);
+
+// One representative permutation (innermost first) per class of permutations of the dims in
+// `dims_mask` that yield the same counts in the closed-form model: the model only sees, per
+// tensor, which loops lie inside the first loop relevant to it and, when that loop slides a
+// halo, which one it is. Only tensors in `tensor_mask` are distinguished (a tensor no level
+// below keeps is not affected by this level's order). `fixed` is a permutation constraint.
+std::vector<std::vector<int>> order_classes(const Problem &problem, unsigned dims_mask,
+                                            unsigned tensor_mask,
+                                            const std::vector<int> &fixed = {});
+
+// Dimension `d` slides a halo of tensor `t`: it occurs in a rank with several terms.
+bool slides_halo(const Problem &problem, int t, int d);
+
+// Timeloop mapper constraints (timeloop_import.h) as per-level constraints. Factor lists are
+// "D=n" tokens, permutations dimension names (one letter each, or space-separated); dataspace
+// keep lists are already folded into Level::keeps by the importer. Unknown targets or
+// dimensions throw std::invalid_argument naming them.
+std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, const Arch &arch,
+                                                       const std::vector<TimeloopConstraint> &tc);
+
+} // namespace hcl::sched

@@ -1,0 +1,477 @@
+#include <scheduler/lower_bound.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace hcl::sched {
+
+namespace {
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+std::int64_t ceil_words(double words, double per_cycle) {
+  return static_cast<std::int64_t>(std::ceil(words / per_cycle - 1e-9));
+}
+
+// Same rounding as model.cpp: accesses are paid per vector.
+double access_energy(std::int64_t count, int block, double energy) {
+  return static_cast<double>(ceil_div(count, block)) * energy;
+}
+
+} // namespace
+
+std::int64_t used_elements(const Problem &problem, int tensor, const std::int64_t *extent) {
+  const auto &proj = problem.tensors[static_cast<std::size_t>(tensor)].projection;
+  std::int64_t product = 1, largest = 1;
+  unsigned seen = 0;
+  bool disjoint = true;
+  for (const auto &rank : proj) {
+    std::int64_t values = 1;
+    if (rank.size() == 1) {
+      values = rank[0].coef == 0 ? 1 : extent[rank[0].dim];
+    } else if (!rank.empty()) {
+      // Count the distinct values of sum(coef * x) exactly on a bitmap over its span.
+      std::int64_t lo = 0, hi = 0, combos = 1;
+      for (const auto &term : rank) {
+        const std::int64_t reach = term.coef * (extent[term.dim] - 1);
+        (reach < 0 ? lo : hi) += reach;
+        combos *= extent[term.dim];
+      }
+      if (combos <= (1 << 20) && hi - lo < (1 << 24)) {
+        std::vector<char> hit(static_cast<std::size_t>(hi - lo + 1), 0);
+        std::vector<std::int64_t> idx(rank.size(), 0);
+        for (std::int64_t n = 0; n < combos; ++n) {
+          std::int64_t v = -lo;
+          for (std::size_t r = 0; r < rank.size(); ++r) {
+            v += rank[r].coef * idx[r];
+          }
+          hit[static_cast<std::size_t>(v)] = 1;
+          for (std::size_t r = 0; r < rank.size(); ++r) {
+            if (++idx[r] < extent[rank[r].dim]) {
+              break;
+            }
+            idx[r] = 0;
+          }
+        }
+        values = std::count(hit.begin(), hit.end(), 1);
+      } else {
+        for (const auto &term : rank) {
+          values = std::max(values, term.coef == 0 ? 1 : extent[term.dim]);
+        }
+      }
+    }
+    for (const auto &term : rank) {
+      if ((seen >> term.dim) & 1U) {
+        disjoint = false;
+      }
+    }
+    for (const auto &term : rank) {
+      seen |= 1U << term.dim;
+    }
+    product *= values;
+    largest = std::max(largest, values);
+  }
+  // Ranks over shared dimensions do not form a product; any one rank still bounds the count.
+  return disjoint ? product : largest;
+}
+
+BoundModel::BoundModel(const Problem &problem, const Arch &arch, Mode mode)
+    : problem_(problem), arch_(arch), mode_(mode) {
+  L_ = static_cast<int>(arch_.levels.size());
+  D_ = static_cast<int>(problem_.dim_names.size());
+  T_ = static_cast<int>(problem_.tensors.size());
+  if (L_ < 1 || L_ > 64 || D_ < 1 || D_ > kMaxDims || T_ < 1 || T_ > kMaxTensors) {
+    throw std::invalid_argument("BoundModel: problem or arch outside the model's limits");
+  }
+  for (int t = 0; t < T_; ++t) {
+    for (int d = 0; d < D_; ++d) {
+      rel_[static_cast<std::size_t>(t)][static_cast<std::size_t>(d)] = problem_.relevant(t, d);
+    }
+  }
+  macs_ = problem_.macs();
+}
+
+void BoundModel::set_skeleton(const Mapping &sk) {
+  const auto L = static_cast<std::size_t>(L_);
+  keep_.assign(L, {});
+  spatial_.assign(L, {});
+  sp_total_.assign(L, 1);
+  uinst_.assign(L, 1);
+  distinct_.assign(L, {});
+  used_.assign(L, {});
+  for (std::size_t i = 0; i < L; ++i) {
+    spatial_[i].fill(1);
+    for (const auto *loops : {&sk.levels[i].spatial_x, &sk.levels[i].spatial_y}) {
+      for (const auto &l : *loops) {
+        spatial_[i][static_cast<std::size_t>(l.dim)] *= l.factor;
+        sp_total_[i] *= l.factor;
+      }
+    }
+    for (int t = 0; t < T_; ++t) {
+      const auto tu = static_cast<std::size_t>(t);
+      keep_[i][tu] = i == L - 1 || (arch_.levels[i].keeps[tu] && sk.levels[i].keep[tu]);
+    }
+  }
+  for (int i = L_ - 2; i >= 0; --i) {
+    const auto iu = static_cast<std::size_t>(i);
+    uinst_[iu] = uinst_[iu + 1] * sp_total_[iu + 1];
+  }
+  const std::int64_t used_macs = uinst_[0] * sp_total_[0];
+  compute_cycles_ = ceil_div(macs_, used_macs);
+  for (int i = 0; i < L_; ++i) {
+    std::array<std::int64_t, kMaxDims> region{};
+    region.fill(1);
+    for (int d = 0; d < D_; ++d) {
+      std::int64_t above = 1;
+      for (int j = i + 1; j < L_; ++j) {
+        above *= spatial_[static_cast<std::size_t>(j)][static_cast<std::size_t>(d)];
+      }
+      region[static_cast<std::size_t>(d)] = problem_.bounds[static_cast<std::size_t>(d)] / above;
+    }
+    for (int t = 0; t < T_; ++t) {
+      distinct_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
+          problem_.footprint(t, region.data());
+      used_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
+          used_elements(problem_, t, region.data());
+    }
+  }
+  for (int t = 0; t < T_; ++t) {
+    const auto tu = static_cast<std::size_t>(t);
+    int c0 = 0;
+    while (!keep_[static_cast<std::size_t>(c0)][tu]) {
+      ++c0;
+    }
+    std::int64_t irrsp = 1;
+    for (int j = 0; j <= c0; ++j) {
+      for (int d = 0; d < D_; ++d) {
+        if (!rel_[tu][static_cast<std::size_t>(d)]) {
+          irrsp *= spatial_[static_cast<std::size_t>(j)][static_cast<std::size_t>(d)];
+        }
+      }
+    }
+    mac_reads_[tu] = macs_ / uinst_[static_cast<std::size_t>(c0)] / irrsp;
+    std::int64_t irr = 1;
+    for (int d = 0; d < D_; ++d) {
+      if (!rel_[tu][static_cast<std::size_t>(d)]) {
+        std::int64_t sp = 1;
+        for (int j = 0; j < L_; ++j) {
+          sp *= spatial_[static_cast<std::size_t>(j)][static_cast<std::size_t>(d)];
+        }
+        irr *= problem_.bounds[static_cast<std::size_t>(d)] / sp;
+      }
+    }
+    irr_temporal_[tu] = irr;
+  }
+}
+
+// The model's walk over the temporal loops of levels from..L-1 (innermost first, factor-1 loops
+// skipped). At `free_level` the loops are taken irrelevant-first, then `pick`, then the rest:
+// the order most favourable to tensor t.
+BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_level,
+                                  int pick) const {
+  Walk w;
+  const auto &rel = rel_[static_cast<std::size_t>(t)];
+  auto visit = [&](const Loop &l) {
+    if (l.factor == 1) {
+      return;
+    }
+    if (w.slide_dim >= 0) {
+      w.outer *= l.factor;
+    } else if (rel[static_cast<std::size_t>(l.dim)]) {
+      w.slide_dim = l.dim;
+      w.slide_factor = l.factor;
+    }
+  };
+  for (int j = from; j < L_; ++j) {
+    const auto &loops = m.levels[static_cast<std::size_t>(j)].temporal;
+    if (j != free_level) {
+      for (const auto &l : loops) {
+        visit(l);
+      }
+      continue;
+    }
+    for (const auto &l : loops) {
+      if (!rel[static_cast<std::size_t>(l.dim)]) {
+        visit(l);
+      }
+    }
+    for (const auto &l : loops) {
+      if (l.dim == pick && rel[static_cast<std::size_t>(l.dim)]) {
+        visit(l);
+      }
+    }
+    for (const auto &l : loops) {
+      if (l.dim != pick && rel[static_cast<std::size_t>(l.dim)]) {
+        visit(l);
+      }
+    }
+  }
+  return w;
+}
+
+std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int64_t words,
+                                      const Walk &w) const {
+  if (w.slide_dim < 0) {
+    return words;
+  }
+  std::int64_t overlap = 1;
+  for (const auto &rank : problem_.tensors[static_cast<std::size_t>(t)].projection) {
+    std::int64_t span = 1, shift = 0;
+    for (const auto &term : rank) {
+      const std::int64_t c = term.coef < 0 ? -term.coef : term.coef;
+      span += c * (tile[term.dim] - 1);
+      if (term.dim == w.slide_dim) {
+        shift += c * tile[term.dim];
+      }
+    }
+    overlap *= std::max<std::int64_t>(0, span - shift);
+  }
+  return w.outer * (words + (w.slide_factor - 1) * (words - overlap));
+}
+
+CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
+  const bool hcl = mode_ == Mode::Hcl;
+  const int free_level = free_order_at_j ? j : -1;
+  // Tiles of the levels whose loops above are all fixed.
+  std::array<std::array<std::int64_t, kMaxDims>, 64> tile{};
+  std::array<std::int64_t, kMaxDims> above{};
+  above.fill(1);
+  for (int i = L_ - 1; i >= 0; --i) {
+    const auto iu = static_cast<std::size_t>(i);
+    if (i + 1 < L_ && i + 1 < j) {
+      break;
+    }
+    if (i + 1 < L_) {
+      for (const auto &l : m.levels[iu + 1].temporal) {
+        above[static_cast<std::size_t>(l.dim)] *= l.factor;
+      }
+      for (int d = 0; d < D_; ++d) {
+        above[static_cast<std::size_t>(d)] *= spatial_[iu + 1][static_cast<std::size_t>(d)];
+      }
+    }
+    for (int d = 0; d < D_; ++d) {
+      tile[iu][static_cast<std::size_t>(d)] =
+          problem_.bounds[static_cast<std::size_t>(d)] / above[static_cast<std::size_t>(d)];
+    }
+  }
+  const int known_from = std::max(0, j - 1); // levels >= known_from have known tiles
+
+  struct TC {
+    std::int64_t reads = 0, fills = 0, updates = 0, words = 0;
+    double energy = 0;
+    bool present = false;
+  };
+  std::array<std::array<TC, kMaxTensors>, 64> tc{};
+  std::array<std::int64_t, 64> fetches{};
+
+  for (int t = 0; t < T_; ++t) {
+    const auto tu = static_cast<std::size_t>(t);
+    const bool rw = problem_.tensors[tu].read_write;
+    const auto &rel = rel_[tu];
+    std::int64_t latch = 1;
+    if (sp_total_[0] > 1) {
+      if (j == 0) {
+        const Walk w = walk(m, t, 0, free_level, -1);
+        // Latching multiplies the irrelevant loops inside the first relevant one.
+        latch = 1;
+        bool done = false;
+        for (int lv = 0; lv < L_ && !done; ++lv) {
+          const auto &loops = m.levels[static_cast<std::size_t>(lv)].temporal;
+          auto take = [&](const Loop &l) {
+            if (done || l.factor == 1) {
+              return;
+            }
+            if (rel[static_cast<std::size_t>(l.dim)]) {
+              done = true;
+            } else {
+              latch *= l.factor;
+            }
+          };
+          if (lv == free_level) {
+            for (const auto &l : loops) {
+              if (!rel[static_cast<std::size_t>(l.dim)]) {
+                take(l);
+              }
+            }
+            for (const auto &l : loops) {
+              if (rel[static_cast<std::size_t>(l.dim)]) {
+                take(l);
+              }
+            }
+          } else {
+            for (const auto &l : loops) {
+              take(l);
+            }
+          }
+        }
+        (void)w;
+      } else {
+        latch = irr_temporal_[tu];
+      }
+    }
+    // Irrelevant loops outside the first relevant loop of the fixed nest (levels >= j).
+    std::int64_t irr_outside = 1;
+    if (j < L_) {
+      bool found = false;
+      auto visit = [&](const Loop &l) {
+        if (l.factor == 1) {
+          return;
+        }
+        if (found) {
+          if (!rel[static_cast<std::size_t>(l.dim)]) {
+            irr_outside *= l.factor;
+          }
+        } else if (rel[static_cast<std::size_t>(l.dim)]) {
+          found = true;
+        }
+      };
+      for (int lv = j; lv < L_; ++lv) {
+        const auto &loops = m.levels[static_cast<std::size_t>(lv)].temporal;
+        if (lv == free_level) {
+          for (const auto &l : loops) {
+            if (!rel[static_cast<std::size_t>(l.dim)]) {
+              visit(l);
+            }
+          }
+          for (const auto &l : loops) {
+            if (rel[static_cast<std::size_t>(l.dim)]) {
+              visit(l);
+            }
+          }
+        } else {
+          for (const auto &l : loops) {
+            visit(l);
+          }
+        }
+      }
+    }
+
+    int child = -1;
+    for (int i = 0; i < L_; ++i) {
+      const auto iu = static_cast<std::size_t>(i);
+      if (!keep_[iu][tu]) {
+        continue;
+      }
+      const std::int64_t distinct = distinct_[iu][tu];
+      std::int64_t words = 0, f = 0;
+      if (i >= known_from) {
+        const std::int64_t *tl = tile[iu].data();
+        words = problem_.footprint(t, tl);
+        if (i == L_ - 1) {
+          f = words;
+        } else if (free_level >= 0 && i == free_level - 1) {
+          f = -1;
+          bool any = false;
+          for (const auto &l : m.levels[static_cast<std::size_t>(free_level)].temporal) {
+            if (l.factor > 1 && rel[static_cast<std::size_t>(l.dim)]) {
+              any = true;
+              const std::int64_t v = fetches_from(t, tl, words, walk(m, t, i + 1, free_level, l.dim));
+              f = f < 0 ? v : std::min(f, v);
+            }
+          }
+          if (!any) {
+            f = fetches_from(t, tl, words, walk(m, t, i + 1, free_level, -1));
+          }
+        } else {
+          f = fetches_from(t, tl, words, walk(m, t, i + 1, -1, -1));
+        }
+      } else {
+        f = std::max(used_[iu][tu] * irr_outside, rw ? distinct : std::int64_t{0});
+      }
+      fetches[iu] = f;
+      TC &c = tc[iu][tu];
+      c.present = true;
+      c.words = words;
+      if (i < L_ - 1) {
+        c.fills = rw ? f - distinct : f;
+      }
+      if (child < 0) {
+        const std::int64_t n = mac_reads_[tu] / latch;
+        if (rw) {
+          c.updates = n;
+          c.reads = n - distinct;
+        } else {
+          c.reads = n;
+        }
+      } else {
+        std::int64_t relsp = 1;
+        for (int k = child + 1; k <= i; ++k) {
+          for (int d = 0; d < D_; ++d) {
+            if (rel[static_cast<std::size_t>(d)]) {
+              relsp *= spatial_[static_cast<std::size_t>(k)][static_cast<std::size_t>(d)];
+            }
+          }
+        }
+        const std::int64_t cf = fetches[static_cast<std::size_t>(child)];
+        const std::int64_t first = rw ? distinct_[static_cast<std::size_t>(child)][tu] : 0;
+        c.reads = (cf - first) * relsp;
+        if (rw) {
+          c.updates = cf * relsp;
+        }
+      }
+      const Level &lvl = arch_.levels[iu];
+      c.energy = static_cast<double>(uinst_[iu]) *
+                 (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
+                  access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
+                  access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
+      child = i;
+    }
+  }
+
+  std::int64_t cycles = compute_cycles_;
+  std::int64_t stalls = 0, fill_drain = 0;
+  for (int i = 0; i < L_; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    const Level &lvl = arch_.levels[iu];
+    std::int64_t reads = 0, writes = 0, fills = 0, first_tiles = 0, out_tile = 0;
+    for (int t = 0; t < T_; ++t) {
+      const TC &c = tc[iu][static_cast<std::size_t>(t)];
+      if (!c.present) {
+        continue;
+      }
+      reads += c.reads;
+      writes += c.fills + c.updates;
+      fills += c.fills;
+      first_tiles += c.words;
+      if (problem_.tensors[static_cast<std::size_t>(t)].read_write) {
+        out_tile += c.words;
+      }
+    }
+    std::int64_t bw = 0;
+    if (lvl.read_bandwidth > 0) {
+      bw = std::max(bw, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
+    }
+    if (lvl.write_bandwidth > 0) {
+      bw = std::max(bw, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
+    }
+    cycles = std::max(cycles, bw);
+    if (hcl && i < L_ - 1) {
+      const double wbw = lvl.write_bandwidth > 0 ? lvl.write_bandwidth : lvl.block_size;
+      const double rbw = lvl.read_bandwidth > 0 ? lvl.read_bandwidth : lvl.block_size;
+      if (lvl.double_buffered) {
+        fill_drain += ceil_words(static_cast<double>(first_tiles), wbw);
+      } else {
+        stalls += ceil_words(static_cast<double>(fills), wbw);
+      }
+      fill_drain += ceil_words(static_cast<double>(out_tile), rbw);
+    }
+  }
+  CostBound out;
+  out.cycles = cycles + stalls + fill_drain;
+  double energy = static_cast<double>(macs_) * arch_.mac_energy_pj;
+  for (int i = 0; i < L_; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    energy += arch_.levels[iu].leak_energy_pj * static_cast<double>(out.cycles) *
+              static_cast<double>(arch_.instances(i));
+    for (int t = 0; t < T_; ++t) {
+      if (tc[iu][static_cast<std::size_t>(t)].present) {
+        energy += tc[iu][static_cast<std::size_t>(t)].energy;
+      }
+    }
+  }
+  out.energy_pj = energy;
+  return out;
+}
+
+} // namespace hcl::sched

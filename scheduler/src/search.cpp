@@ -1,0 +1,573 @@
+#include <scheduler/search.h>
+
+#include <scheduler/factorize.h>
+#include <scheduler/lower_bound.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <numeric>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+namespace hcl::sched {
+
+Objective parse_objective(const std::string &name) {
+  if (name == "energy") {
+    return Objective::Energy;
+  }
+  if (name == "cycles") {
+    return Objective::Cycles;
+  }
+  if (name == "edp") {
+    return Objective::Edp;
+  }
+  throw std::invalid_argument(
+      fmt::format("unknown objective '{}'; valid: energy, cycles, edp", name));
+}
+
+const char *objective_name(Objective o) {
+  switch (o) {
+  case Objective::Energy:
+    return "energy";
+  case Objective::Cycles:
+    return "cycles";
+  case Objective::Edp:
+    return "edp";
+  }
+  return "?";
+}
+
+double objective_value(const Evaluation &e, Objective o) {
+  switch (o) {
+  case Objective::Energy:
+    return e.energy_pj;
+  case Objective::Cycles:
+    return static_cast<double>(e.cycles);
+  case Objective::Edp:
+    return e.energy_pj * static_cast<double>(e.cycles);
+  }
+  return e.energy_pj;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kRel = 1e-9; // bound slack for floating-point rounding
+constexpr std::size_t kBatch = 8;
+
+double bound_value(const CostBound &b, Objective o) {
+  switch (o) {
+  case Objective::Energy:
+    return b.energy_pj;
+  case Objective::Cycles:
+    return static_cast<double>(b.cycles);
+  case Objective::Edp:
+    return b.energy_pj * static_cast<double>(b.cycles);
+  }
+  return b.energy_pj;
+}
+
+bool cut(double lb, double best) { return best < kInf && lb >= best - kRel * std::fabs(best); }
+
+struct Sub {
+  std::size_t spatial = 0, keep = 0;
+  double root = 0;
+};
+
+struct Shared {
+  const Problem &problem;
+  const Arch &arch;
+  const SearchOptions &opts;
+  std::vector<SpatialChoice> spatial;
+  std::vector<std::vector<std::array<bool, kMaxTensors>>> keeps;
+  Clock::time_point start;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> have_incumbent{false}; // the time limit never stops a search with nothing
+};
+
+Mapping skeleton(const Shared &sh, const Sub &s) {
+  const std::size_t L = sh.arch.levels.size();
+  Mapping m;
+  m.levels.resize(L);
+  for (std::size_t l = 0; l < L; ++l) {
+    m.levels[l].spatial_x = sh.spatial[s.spatial].x[l];
+    m.levels[l].spatial_y = sh.spatial[s.spatial].y[l];
+    m.levels[l].keep = sh.keeps[s.keep][l];
+    if (l + 1 == L) {
+      m.levels[l].keep = {true, true, true};
+    }
+  }
+  return m;
+}
+
+// One search thread: its own bound model and evaluator.
+class Worker {
+public:
+  explicit Worker(Shared &sh)
+      : sh_(sh), bm_(sh.problem, sh.arch, sh.opts.mode), ev_(sh.problem, sh.arch, sh.opts.mode) {
+    L_ = static_cast<int>(sh.arch.levels.size());
+    D_ = static_cast<int>(sh.problem.dim_names.size());
+    T_ = static_cast<int>(sh.problem.tensors.size());
+  }
+
+  double root_bound(const Sub &s) {
+    m_ = skeleton(sh_, s);
+    bm_.set_skeleton(m_);
+    return bound_value(bm_.bound(m_, L_), sh_.opts.objective);
+  }
+
+  struct Outcome {
+    bool found = false, finished = true;
+    double value = kInf;
+    Mapping mapping;
+    SearchStats stats;
+  };
+
+  Outcome run(const Sub &s, double incumbent) {
+    out_ = Outcome{};
+    best_ = incumbent;
+    m_ = skeleton(sh_, s);
+    bm_.set_skeleton(m_);
+    sp_.assign(static_cast<std::size_t>(L_), {});
+    tensor_below_.assign(static_cast<std::size_t>(L_), 0U);
+    std::array<std::int64_t, kMaxDims> rem{};
+    rem.fill(1);
+    for (int d = 0; d < D_; ++d) {
+      rem[static_cast<std::size_t>(d)] = sh_.problem.bounds[static_cast<std::size_t>(d)];
+    }
+    std::int64_t pes0 = 1;
+    for (int l = 0; l < L_; ++l) {
+      auto &sp = sp_[static_cast<std::size_t>(l)];
+      sp.fill(1);
+      for (const auto *loops : {&m_.levels[static_cast<std::size_t>(l)].spatial_x,
+                                &m_.levels[static_cast<std::size_t>(l)].spatial_y}) {
+        for (const auto &lp : *loops) {
+          sp[static_cast<std::size_t>(lp.dim)] *= lp.factor;
+          rem[static_cast<std::size_t>(lp.dim)] /= lp.factor;
+          if (l == 0) {
+            pes0 *= lp.factor;
+          }
+        }
+      }
+    }
+    const bool latch = pes0 > 1;
+    unsigned below = 0;
+    for (int l = 0; l < L_; ++l) {
+      tensor_below_[static_cast<std::size_t>(l)] = latch ? (1U << T_) - 1 : below;
+      for (int t = 0; t < T_; ++t) {
+        if (keeps(l, t)) {
+          below |= 1U << t;
+        }
+      }
+    }
+    // The backing store's tile is the whole problem.
+    std::array<std::int64_t, kMaxDims> whole{};
+    whole.fill(1);
+    for (int d = 0; d < D_; ++d) {
+      whole[static_cast<std::size_t>(d)] = sh_.problem.bounds[static_cast<std::size_t>(d)];
+    }
+    if (fits(L_ - 1, whole)) {
+      dfs(L_ - 1, rem);
+    }
+    return out_;
+  }
+
+private:
+  bool keeps(int l, int t) const {
+    return l == L_ - 1 || (sh_.arch.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)] &&
+                           m_.levels[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(t)]);
+  }
+
+  bool fits(int l, const std::array<std::int64_t, kMaxDims> &tile) const {
+    const Level &lv = sh_.arch.levels[static_cast<std::size_t>(l)];
+    if (lv.size_words <= 0) {
+      return true;
+    }
+    std::int64_t need = 0;
+    for (int t = 0; t < T_; ++t) {
+      if (keeps(l, t)) {
+        need += sh_.problem.footprint(t, tile.data());
+      }
+    }
+    const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
+    return need <= usable;
+  }
+
+  bool keeps_any(int l) const {
+    for (int t = 0; t < T_; ++t) {
+      if (keeps(l, t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const std::vector<std::vector<int>> &orders(int l, unsigned mask) {
+    const unsigned tmask = tensor_below_[static_cast<std::size_t>(l)];
+    const std::uint64_t key = (static_cast<std::uint64_t>(l) << 32) | (std::uint64_t{tmask} << 16) | mask;
+    auto it = order_cache_.find(key);
+    if (it != order_cache_.end()) {
+      return it->second;
+    }
+    static const std::vector<int> none;
+    const auto &c = sh_.opts.space.constraints;
+    const auto &fixed = static_cast<std::size_t>(l) < c.size() ? c[static_cast<std::size_t>(l)].permutation : none;
+    return order_cache_.emplace(key, order_classes(sh_.problem, mask, tmask, fixed)).first->second;
+  }
+
+  bool time_up() {
+    if (sh_.stop.load(std::memory_order_relaxed)) {
+      return true;
+    }
+    if (sh_.opts.time_limit_s > 0 && (out_.stats.nodes & 255) == 0) {
+      const double s = std::chrono::duration<double>(Clock::now() - sh_.start).count();
+      if (s > sh_.opts.time_limit_s && sh_.have_incumbent) {
+        sh_.stop = true;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void set_temporal(int l, const std::array<std::int64_t, kMaxDims> &f, const std::vector<int> &order) {
+    auto &tl = m_.levels[static_cast<std::size_t>(l)].temporal;
+    tl.clear();
+    for (int d : order) {
+      tl.push_back({d, f[static_cast<std::size_t>(d)]});
+    }
+  }
+
+  void leaf() {
+    ++out_.stats.evaluations;
+    const Evaluation &e = ev_.evaluate(m_);
+    const double v = objective_value(e, sh_.opts.objective);
+    if (v < best_) {
+      sh_.have_incumbent = true;
+      best_ = v;
+      out_.found = true;
+      out_.value = v;
+      out_.mapping = m_;
+    }
+  }
+
+  void dfs(int j, const std::array<std::int64_t, kMaxDims> &rem) {
+    if (time_up()) {
+      out_.finished = false;
+      return;
+    }
+    const auto &cons = sh_.opts.space.constraints;
+    const LevelConstraint *lc =
+        static_cast<std::size_t>(j) < cons.size() ? &cons[static_cast<std::size_t>(j)] : nullptr;
+    if (j == 0) {
+      std::array<std::int64_t, kMaxDims> f = rem;
+      unsigned mask = 0;
+      for (int d = 0; d < D_; ++d) {
+        const std::int64_t fixed = lc ? lc->temporal[static_cast<std::size_t>(d)] : 0;
+        if (fixed > 0 && fixed != f[static_cast<std::size_t>(d)]) {
+          return;
+        }
+        if (f[static_cast<std::size_t>(d)] > 1) {
+          mask |= 1U << d;
+        }
+      }
+      for (const auto &ord : orders(0, mask)) {
+        set_temporal(0, f, ord);
+        leaf();
+      }
+      m_.levels[0].temporal.clear();
+      return;
+    }
+    // Candidate factors per dimension at level j.
+    std::array<std::vector<std::int64_t>, kMaxDims> cand;
+    const bool pass_through = !keeps_any(j) && j < L_ - 1;
+    for (int d = 0; d < D_; ++d) {
+      const auto du = static_cast<std::size_t>(d);
+      const std::int64_t fixed = lc ? lc->temporal[du] : 0;
+      if (fixed > 0) {
+        if (rem[du] % fixed != 0) {
+          return;
+        }
+        cand[du] = {fixed};
+      } else if (pass_through) {
+        // A level that keeps nothing: its loops act exactly like the innermost loops of the
+        // level above, so the space keeps them there.
+        cand[du] = {1};
+      } else {
+        cand[du] = divisors(rem[du]);
+      }
+    }
+    struct Child {
+      double lb;
+      std::array<std::int64_t, kMaxDims> f;
+    };
+    std::vector<Child> kids;
+    std::array<std::size_t, kMaxDims> idx{};
+    std::array<std::int64_t, kMaxDims> f{}, next{}, tile{};
+    f.fill(1);
+    next.fill(1);
+    tile.fill(1);
+    std::vector<int> any_order;
+    while (true) {
+      unsigned mask = 0;
+      for (int d = 0; d < D_; ++d) {
+        const auto du = static_cast<std::size_t>(d);
+        f[du] = cand[du][idx[du]];
+        next[du] = rem[du] / f[du];
+        std::int64_t sp = 1;
+        for (int l = 0; l < j; ++l) {
+          sp *= sp_[static_cast<std::size_t>(l)][du];
+        }
+        tile[du] = next[du] * sp;
+        if (f[du] > 1) {
+          mask |= 1U << d;
+        }
+      }
+      ++out_.stats.nodes;
+      if (!fits(j - 1, tile)) {
+        ++out_.stats.capacity_cuts;
+      } else {
+        any_order.clear();
+        for (int d = 0; d < D_; ++d) {
+          if ((mask >> d) & 1U) {
+            any_order.push_back(d);
+          }
+        }
+        set_temporal(j, f, any_order);
+        const double lb = bound_value(bm_.bound(m_, j, true), sh_.opts.objective);
+        if (cut(lb, best_)) {
+          ++out_.stats.pruned;
+        } else {
+          kids.push_back({lb, f});
+        }
+      }
+      int d = 0;
+      for (; d < D_; ++d) {
+        const auto du = static_cast<std::size_t>(d);
+        if (++idx[du] < cand[du].size()) {
+          break;
+        }
+        idx[du] = 0;
+      }
+      if (d == D_) {
+        break;
+      }
+    }
+    std::stable_sort(kids.begin(), kids.end(),
+                     [](const Child &a, const Child &b) { return a.lb < b.lb; });
+    struct Ordered {
+      double lb;
+      const std::vector<int> *order;
+    };
+    std::vector<Ordered> ords;
+    for (std::size_t k = 0; k < kids.size(); ++k) {
+      if (cut(kids[k].lb, best_)) {
+        out_.stats.pruned += static_cast<std::int64_t>(kids.size() - k);
+        break;
+      }
+      const auto &kf = kids[k].f;
+      unsigned mask = 0;
+      for (int d = 0; d < D_; ++d) {
+        const auto du = static_cast<std::size_t>(d);
+        next[du] = rem[du] / kf[du];
+        if (kf[du] > 1) {
+          mask |= 1U << d;
+        }
+      }
+      ords.clear();
+      for (const auto &ord : orders(j, mask)) {
+        set_temporal(j, kf, ord);
+        ++out_.stats.nodes;
+        const double lb = bound_value(bm_.bound(m_, j, false), sh_.opts.objective);
+        if (cut(lb, best_)) {
+          ++out_.stats.pruned;
+        } else {
+          ords.push_back({lb, &ord});
+        }
+      }
+      std::stable_sort(ords.begin(), ords.end(),
+                       [](const Ordered &a, const Ordered &b) { return a.lb < b.lb; });
+      const auto child_rem = next;
+      for (std::size_t o = 0; o < ords.size(); ++o) {
+        if (cut(ords[o].lb, best_)) {
+          out_.stats.pruned += static_cast<std::int64_t>(ords.size() - o);
+          break;
+        }
+        set_temporal(j, kf, *ords[o].order);
+        dfs(j - 1, child_rem);
+        if (!out_.finished) {
+          m_.levels[static_cast<std::size_t>(j)].temporal.clear();
+          return;
+        }
+      }
+    }
+    m_.levels[static_cast<std::size_t>(j)].temporal.clear();
+  }
+
+  Shared &sh_;
+  BoundModel bm_;
+  Evaluator ev_;
+  int L_ = 0, D_ = 0, T_ = 0;
+  Mapping m_;
+  std::vector<std::array<std::int64_t, kMaxDims>> sp_;
+  std::vector<unsigned> tensor_below_;
+  std::unordered_map<std::uint64_t, std::vector<std::vector<int>>> order_cache_;
+  double best_ = kInf;
+  Outcome out_;
+};
+
+void add(SearchStats &a, const SearchStats &b) {
+  a.nodes += b.nodes;
+  a.pruned += b.pruned;
+  a.evaluations += b.evaluations;
+  a.capacity_cuts += b.capacity_cuts;
+}
+
+} // namespace
+
+SearchResult search(const Problem &problem, const Arch &arch, const SearchOptions &opts) {
+  if (opts.mode == Mode::Interstellar) {
+    throw std::invalid_argument("search: mode 'interstellar' has its own search "
+                                "(search_interstellar.h); use 'timeloop' or 'hcl' here");
+  }
+  if (opts.threads < 1) {
+    throw std::invalid_argument(fmt::format("search: threads must be >= 1, got {}", opts.threads));
+  }
+  Shared sh{problem, arch, opts, {}, {}, Clock::now(), {}};
+  sh.spatial = enumerate_spatial(problem, arch, opts.space);
+  sh.keeps = enumerate_keeps(problem, arch, opts.space);
+
+  SearchResult res;
+  std::vector<Sub> subs;
+  subs.reserve(sh.spatial.size() * sh.keeps.size());
+  {
+    Worker w(sh);
+    for (std::size_t s = 0; s < sh.spatial.size(); ++s) {
+      for (std::size_t k = 0; k < sh.keeps.size(); ++k) {
+        Sub sub{s, k, 0};
+        sub.root = w.root_bound(sub);
+        subs.push_back(sub);
+      }
+    }
+  }
+  res.stats.subproblems = static_cast<std::int64_t>(subs.size());
+  std::stable_sort(subs.begin(), subs.end(), [](const Sub &a, const Sub &b) { return a.root < b.root; });
+
+  const int nthreads = std::max(1, std::min<int>(opts.threads, static_cast<int>(kBatch)));
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int t = 0; t < nthreads; ++t) {
+    workers.push_back(std::make_unique<Worker>(sh));
+  }
+  double best = kInf;
+  Mapping best_mapping;
+  std::size_t pos = 0; // next subproblem to search
+  std::size_t batch_begin = 0, batch_end = 0;
+  std::vector<Worker::Outcome> outcomes(kBatch);
+  std::atomic<std::size_t> next{0};
+  bool done = false;
+  double lower = kInf; // smallest root bound among subproblems not finished
+  auto last_progress = Clock::now();
+
+  auto plan_batch = [&] {
+    batch_begin = pos;
+    batch_end = pos;
+    while (batch_end < subs.size() && batch_end - batch_begin < kBatch &&
+           !cut(subs[batch_end].root, best)) {
+      ++batch_end;
+    }
+    pos = batch_end;
+    next = batch_begin;
+    if (batch_begin == batch_end || sh.stop) {
+      done = true;
+    }
+  };
+  std::int64_t searched = 0;
+  auto finish_batch = [&]() noexcept {
+    searched += static_cast<std::int64_t>(batch_end - batch_begin);
+    for (std::size_t i = batch_begin; i < batch_end; ++i) {
+      auto &o = outcomes[i - batch_begin];
+      add(res.stats, o.stats);
+      if (!o.finished) {
+        lower = std::min(lower, subs[i].root);
+      }
+      if (o.found && o.value < best) {
+        best = o.value;
+        best_mapping = std::move(o.mapping);
+      }
+    }
+    if (opts.progress) {
+      const auto now = Clock::now();
+      if (std::chrono::duration<double>(now - last_progress).count() >= 0.2) {
+        last_progress = now;
+        SearchProgress p;
+        p.stats = res.stats;
+        p.stats.seconds = std::chrono::duration<double>(now - sh.start).count();
+        p.best = best < kInf ? best : 0;
+        p.found = best < kInf;
+        p.lower_bound = pos < subs.size() ? std::min(lower, subs[pos].root) : std::min(lower, best);
+        try {
+          opts.progress(p);
+        } catch (...) {
+        }
+      }
+    }
+    plan_batch();
+  };
+
+  plan_batch();
+  if (!done) {
+    std::barrier sync(nthreads, finish_batch);
+    auto body = [&](int tid) {
+      Worker &w = *workers[static_cast<std::size_t>(tid)];
+      while (!done) {
+        const double incumbent = best;
+        for (std::size_t i = next++; i < batch_end; i = next++) {
+          outcomes[i - batch_begin] = w.run(subs[i], incumbent);
+        }
+        sync.arrive_and_wait();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < nthreads; ++t) {
+      pool.emplace_back(body, t);
+    }
+    body(0);
+    for (auto &th : pool) {
+      th.join();
+    }
+  }
+  // Everything not searched because of the time limit keeps its root bound.
+  for (std::size_t i = pos; i < subs.size(); ++i) {
+    if (!cut(subs[i].root, best)) {
+      lower = std::min(lower, subs[i].root);
+    }
+  }
+  res.stats.subproblems_pruned = res.stats.subproblems - searched;
+  res.stats.seconds = std::chrono::duration<double>(Clock::now() - sh.start).count();
+  if (best < kInf) {
+    res.found = true;
+    res.mapping = best_mapping;
+    res.evaluation = evaluate(problem, arch, best_mapping, opts.mode);
+    res.objective = best;
+    res.lower_bound = std::min(lower, best);
+    res.optimal = !sh.stop && lower >= best;
+    if (res.optimal) {
+      res.lower_bound = best;
+    }
+    res.gap = best > 0 ? (best - res.lower_bound) / best : 0;
+  } else {
+    res.lower_bound = lower < kInf ? lower : 0;
+    res.optimal = !sh.stop; // proven: nothing in the space fits
+  }
+  return res;
+}
+
+} // namespace hcl::sched
