@@ -749,7 +749,11 @@ struct ListedLevel {
 } // namespace
 
 Mapping parse_mapping(const YamlView &sched, const Problem &p, const Arch &a) {
-  sched.require_keys({"layer", "arch", "levels"}, "schedule");
+  sched.require_keys({"layer", "arch", "padding", "levels"}, "schedule");
+  ValidateOptions opts;
+  if (auto pad = sched.get("padding")) {
+    opts.allow_padding = pad->as_bool();
+  }
   for (const char *info : {"layer", "arch"}) {
     if (auto v = sched.get(info)) {
       v->as_string();
@@ -863,7 +867,7 @@ Mapping parse_mapping(const YamlView &sched, const Problem &p, const Arch &a) {
     }
   }
 
-  auto issues = check_mapping(p, a, m);
+  auto issues = check_mapping(p, a, m, opts);
   if (!issues.empty()) {
     // Lead with an issue we can point at a level entry for; the rest follow as "also".
     std::stable_partition(issues.begin(), issues.end(), [&](const MappingIssue &i) {
@@ -904,6 +908,18 @@ std::string mapping_to_yaml(const Problem &p, const Arch &a, const Mapping &m) {
   e << YAML::BeginMap << YAML::Key << "schedule" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "layer" << YAML::Value << p.name;
   e << YAML::Key << "arch" << YAML::Value << a.name;
+  // Imperfect factorizations (from the search's padding) must say so to load back.
+  std::vector<std::int64_t> product(p.dim_names.size(), 1);
+  for (const auto &lm : m.levels) {
+    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+      for (const auto &loop : *loops) {
+        product.at(static_cast<std::size_t>(loop.dim)) *= loop.factor;
+      }
+    }
+  }
+  if (product != p.bounds) {
+    e << YAML::Key << "padding" << YAML::Value << true;
+  }
   e << YAML::Key << "levels" << YAML::Value << YAML::BeginSeq;
   for (std::size_t i = a.levels.size(); i-- > 0;) {
     const auto &lm = m.levels[i];

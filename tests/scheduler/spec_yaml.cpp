@@ -435,6 +435,28 @@ TEST_CASE("schedule round-trips through mapping_to_yaml") {
   }
 }
 
+TEST_CASE("padded schedules say so and load back") {
+  const Problem p = load_problem_yaml(kSpecs + "small.workload.yaml");
+  const Arch a = load_arch_yaml(kSpecs + "small.arch.yaml");
+  Mapping m = load_mapping_yaml(kSpecs + "small.schedule.yaml", p, a);
+  const std::string plain = mapping_to_yaml(p, a, m);
+  CHECK(plain.find("padding") == std::string::npos);
+  m.levels[0].temporal.back().factor = 3; // C: 3 * 2 * 2 = 12 > 8; the outer step is still needed
+  const std::string padded = mapping_to_yaml(p, a, m);
+  CHECK_THAT(padded, Catch::Contains("padding: true"));
+  const auto path = spec_file("pad.schedule.yaml", padded);
+  const Mapping back = load_mapping_yaml(path, p, a);
+  CHECK(back.levels[0].temporal.back().factor == 3);
+  // Without the flag the same factors are an error.
+  const auto e = spec_error([&] {
+    load_mapping_yaml(spec_file("nopad.schedule.yaml", plain.substr(0, plain.find("levels:")) +
+                                                           padded.substr(padded.find("levels:"))),
+                      p, a);
+  });
+  CHECK(e.key() == "C");
+  CHECK(e.message() == "factors of C multiply to 12, layer has 8");
+}
+
 TEST_CASE("the bundled example schedule is valid on its architecture") {
   const std::string dir = HCL_SOURCE_DIR "/examples/schedules/";
   const Problem p = load_problem_yaml(dir + "alexnet_conv3.workload.yaml");
