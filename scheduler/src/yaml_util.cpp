@@ -207,11 +207,16 @@ double YamlView::as_double(double min, double max) const {
 bool YamlView::as_bool() const {
   if (node_.IsScalar()) {
     const std::string &s = node_.Scalar();
-    if (s == "true" || s == "on" || s == "yes") {
-      return true;
+    // YAML 1.2 core spellings plus the 1.1 on/off and yes/no that yaml-cpp also accepts.
+    for (const char *t : {"true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"}) {
+      if (s == t) {
+        return true;
+      }
     }
-    if (s == "false" || s == "off" || s == "no") {
-      return false;
+    for (const char *f : {"false", "False", "FALSE", "off", "Off", "OFF", "no", "No", "NO"}) {
+      if (s == f) {
+        return false;
+      }
     }
   }
   fail(fmt::format("expected true or false, found {}", describe_kind(node_)));

@@ -38,6 +38,11 @@ TEST_CASE("YamlView reads typed scalars and reports the key's line") {
   CHECK(top.at("count").as_int(1) == 12);
   CHECK(top.at("ratio").as_double(0) == 0.5);
   CHECK(top.at("flag").as_bool());
+  const auto bools = load_yaml_string("a: True\nb: FALSE\nc: no\nd: 1\n", "b.yaml");
+  CHECK(bools.at("a").as_bool());
+  CHECK_FALSE(bools.at("b").as_bool());
+  CHECK_FALSE(bools.at("c").as_bool());
+  CHECK_THROWS_AS(bools.at("d").as_bool(), SpecError); // 1 is a number, not a boolean
   CHECK(top.at("kind").as_choice({"dram", "sram"}) == 1);
   CHECK(top.at("list").as_string_list() == std::vector<std::string>{"a", "b"});
   CHECK(top.at("kind").line() == 5);
