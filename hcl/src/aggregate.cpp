@@ -16,14 +16,14 @@ void vec_index_error(std::size_t i, std::size_t size, const SrcLoc &loc) {
               loc);
 }
 
-Signal vec_dynamic_read(const std::vector<Signal> &elems, const Signal &index) {
-  const SrcLoc loc = SrcLoc::current();
+Signal vec_dynamic_read(const std::vector<Signal> &elems, const Signal &index, const SrcLoc &loc) {
   if (elems.empty())
     throw Error("dynamic index into an empty Vec", loc);
   if (index.is_signed())
-    throw Error("a Vec index must be a UInt", loc);
-  // A balanced tree of 2:1 multiplexers on the index bits, LSB first; indices past the end
-  // select the last element.
+    throw Error(fmt::format("a Vec index must be a UInt, got {}; convert it with .as_uint()",
+                            ir::to_string(index.type())),
+                loc);
+  // A balanced tree of 2:1 multiplexers on the index bits, LSB first.
   std::vector<Signal> level = elems;
   unsigned bit = 0;
   while (level.size() > 1) {

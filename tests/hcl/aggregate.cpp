@@ -67,3 +67,13 @@ TEST_CASE("Vec of signals: per-element ports and a dynamic read multiplexer") {
     ++muxes;
   REQUIRE(muxes == 2); // 3 elements: a 2:1 mux on bit 0, then one on bit 1
 }
+
+TEST_CASE("error: a signed dynamic Vec index is rejected at the caller's line") {
+  expect_error(
+      [] {
+        auto v = Input("v", Vec<UInt>(4, UInt(8)));
+        auto i = Input("i", SInt(2));
+        Output("y", UInt(8)) <<= v[i];
+      },
+      __LINE__ - 2, {"a Vec index must be a UInt, got SInt(2)"}, kFile);
+}

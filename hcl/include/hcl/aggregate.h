@@ -63,8 +63,14 @@ public:
   }
   T &operator[](const Index &i) { return at(i.value, i.loc); }
   const T &operator[](const Index &i) const { return at(i.value, i.loc); }
-  // Dynamic read: a multiplexer over the elements (T must be a Signal type).
-  Signal operator[](const Signal &index) const;
+  // Dynamic read: a multiplexer tree over the elements, on the low clog2(size) index bits (T
+  // must be a Signal type). An index >= size reads an unspecified element.
+  struct DynIndex {
+    DynIndex(const Signal &s, SrcLoc l = SrcLoc::current()) : sig(s), loc(l) {}
+    Signal sig;
+    SrcLoc loc;
+  };
+  Signal operator[](const DynIndex &index) const;
 
   auto begin() { return elems_.begin(); }
   auto end() { return elems_.end(); }
@@ -76,7 +82,7 @@ private:
 };
 
 namespace detail {
-Signal vec_dynamic_read(const std::vector<Signal> &elems, const Signal &index);
+Signal vec_dynamic_read(const std::vector<Signal> &elems, const Signal &index, const SrcLoc &loc);
 
 template <class T> struct is_vec : std::false_type {};
 template <class T> struct is_vec<Vec<T>> : std::true_type {};
@@ -112,10 +118,10 @@ template <class T, class F> void for_each_leaf(T &x, const std::string &name, bo
 }
 } // namespace detail
 
-template <class T> Signal Vec<T>::operator[](const Signal &index) const {
+template <class T> Signal Vec<T>::operator[](const DynIndex &index) const {
   static_assert(std::is_base_of_v<Signal, T>, "dynamic Vec indexing needs a Vec of signals");
   std::vector<Signal> leaves(elems_.begin(), elems_.end());
-  return detail::vec_dynamic_read(leaves, index);
+  return detail::vec_dynamic_read(leaves, index.sig, index.loc);
 }
 
 // Aggregate IO: one port per leaf, named <name>_<field>/<name>_<index>. Flipped leaves of an
