@@ -246,10 +246,14 @@ private:
     }
     if (ir::is_wrapper(x.op) && x.a != kNone && depth < 4)
       return short_name(x.a, depth + 1);
+    // An unnamed operation inside a name is spelled out two levels deep (_and_not_eq_s_0_...),
+    // then abbreviated to its operator.
+    if (depth < 2 && x.op != Op::Mux)
+      return temp_base(id, depth + 1).substr(1);
     return std::string(ir::op_name(x.op));
   }
 
-  std::string temp_base(NodeId id) const {
+  std::string temp_base(NodeId id, int depth = 0) const {
     const ir::Node &x = node(id);
     if (x.op == Op::Mux && x.p1 == 1)
       return fmt::format("_{}_next", short_name(static_cast<NodeId>(x.imm)));
@@ -260,7 +264,7 @@ private:
     std::string s = fmt::format("_{}", ir::op_name(x.op));
     for (NodeId o : {x.a, x.b, x.c})
       if (o != kNone)
-        s += fmt::format("_{}", short_name(o));
+        s += fmt::format("_{}", short_name(o, depth));
     if (s.size() > 40)
       s.resize(40);
     while (!s.empty() && s.back() == '_')
