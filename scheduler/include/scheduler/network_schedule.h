@@ -1,0 +1,46 @@
+// Network mode of the auto-scheduler: every layer of a network scheduled with search(), layers
+// of identical shape searched once, and totals over one inference (repeats included).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <scheduler/arch.h>
+#include <scheduler/network.h>
+#include <scheduler/problem.h>
+#include <scheduler/search.h>
+
+namespace hcl::sched {
+
+// Same loop nest: dimensions (names and bounds) and tensors (names, projections, read_write).
+// The layer name does not matter.
+bool same_shape(const Problem &a, const Problem &b);
+
+struct LayerSchedule {
+  std::string name;
+  std::int64_t repeat = 1;
+  std::string same_as; // the earlier layer whose search result this one reuses, or empty
+  Problem problem;
+  SearchResult result;
+};
+
+struct NetworkSchedule {
+  std::vector<LayerSchedule> layers;
+  double total_energy_pj = 0;    // sum of energy x repeat
+  std::int64_t total_cycles = 0; // sum of cycles x repeat (layers run one after another)
+  std::int64_t unique_layers = 0;
+  bool all_found = true;
+  bool all_optimal = true;
+  double seconds = 0;
+};
+
+// Schedules every layer. A time limit in `options` is the budget for the whole network: each
+// unique layer gets an equal share of what is left when it starts. `on_layer` is called after
+// each layer (with the reused result for duplicates).
+NetworkSchedule schedule_network(const Network &network, const Arch &arch,
+                                 const SearchOptions &options,
+                                 const std::function<void(const LayerSchedule &)> &on_layer = {});
+
+} // namespace hcl::sched
