@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace hcl::sched {
 
 std::int64_t Network::layer_count() const {
@@ -31,49 +29,6 @@ const NetworkLayer *Network::find(const std::string &name) const {
     }
   }
   return nullptr;
-}
-
-bool same_shape(const Problem &a, const Problem &b) {
-  if (a.dim_names != b.dim_names || a.bounds != b.bounds || a.tensors.size() != b.tensors.size()) {
-    return false;
-  }
-  for (std::size_t t = 0; t < a.tensors.size(); ++t) {
-    const auto &x = a.tensors[t];
-    const auto &y = b.tensors[t];
-    if (x.name != y.name || x.read_write != y.read_write ||
-        x.projection.size() != y.projection.size()) {
-      return false;
-    }
-    for (std::size_t r = 0; r < x.projection.size(); ++r) {
-      if (x.projection[r].size() != y.projection[r].size()) {
-        return false;
-      }
-      for (std::size_t i = 0; i < x.projection[r].size(); ++i) {
-        if (x.projection[r][i].dim != y.projection[r][i].dim ||
-            x.projection[r][i].coef != y.projection[r][i].coef) {
-          return false;
-        }
-      }
-    }
-  }
-  return true;
-}
-
-std::vector<ShapeGroup> unique_shapes(const Network &network) {
-  std::vector<ShapeGroup> groups;
-  for (std::size_t i = 0; i < network.layers.size(); ++i) {
-    const auto &layer = network.layers[i];
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const ShapeGroup &g) {
-      return same_shape(network.layers[g.first].problem, layer.problem);
-    });
-    if (it == groups.end()) {
-      groups.push_back({i, {}, 0});
-      it = groups.end() - 1;
-    }
-    it->members.push_back(i);
-    it->count += layer.repeat;
-  }
-  return groups;
 }
 
 Network load_network_yaml(const std::string &path) {

@@ -193,38 +193,3 @@ TEST_CASE("network errors name file, line and key") {
   CHECK(e.line() == 3);
   CHECK(e.message() == "list at least one layer");
 }
-
-TEST_CASE("unique_shapes groups layers of identical shape") {
-  const Network n = load_network_yaml(kNets + "resnet50.yaml");
-  const auto groups = unique_shapes(n);
-  std::size_t members = 0;
-  std::int64_t count = 0;
-  for (const auto &g : groups) {
-    members += g.members.size();
-    count += g.count;
-    CHECK(g.members.front() == g.first);
-    for (auto i : g.members) {
-      CHECK(same_shape(n.layers[i].problem, n.layers[g.first].problem));
-    }
-  }
-  CHECK(members == 54);
-  CHECK(count == 54);
-  // Counted from the architecture: conv1; layer1 has 4 shapes (its projection 64->256 @56 equals
-  // conv3 of block 0); layers 2-4 have 6 each (block 0: 1x1 in, strided 3x3, 1x1 out, strided
-  // projection; later blocks: a new 1x1 in and an unstrided 3x3, the same 1x1 out); fc.
-  // 1 + 4 + 3 * 6 + 1 = 24.
-  CHECK(groups.size() == 24);
-  const auto &first3x3 = n.find("layer1.0.conv2")->problem;
-  const auto it = std::find_if(groups.begin(), groups.end(), [&](const ShapeGroup &g) {
-    return same_shape(n.layers[g.first].problem, first3x3);
-  });
-  REQUIRE(it != groups.end());
-  CHECK(it->count == 3); // layer1.{0,1,2}.conv2
-  ConvShape a;
-  a.name = "x";
-  ConvShape b = a;
-  b.name = "y";
-  CHECK(same_shape(make_conv2d(a), make_conv2d(b)));
-  b.stride_h = 2;
-  CHECK_FALSE(same_shape(make_conv2d(a), make_conv2d(b)));
-}

@@ -29,17 +29,6 @@ struct Network {
   const NetworkLayer *find(const std::string &name) const;
 };
 
-// Layers with the same shape (dimensions, bounds, tensors and projections; names ignored), so a
-// search runs once per distinct shape: ResNet-50's 54 layers have 24 distinct shapes.
-struct ShapeGroup {
-  std::size_t first = 0;            // index of the first layer with this shape
-  std::vector<std::size_t> members; // all layers with this shape, in network order
-  std::int64_t count = 0;           // runs per inference (repeats summed)
-};
-std::vector<ShapeGroup> unique_shapes(const Network &network);
-// Whether two problems describe the same computation, ignoring their names.
-bool same_shape(const Problem &a, const Problem &b);
-
 // Reads `network: {name, source, batch, layers: [...]}`; each layer is a workload mapping
 // (spec_yaml.h, parse_problem) plus an optional `repeat`. `batch` (default 1) is N for layers
 // that do not set it. Throws SpecError naming file, line and key; duplicate layer names are an
