@@ -44,6 +44,7 @@ class Schedule {
 public:
   using Where = std::source_location;
 
+  // `problem` and `arch` are referenced, not copied: they must outlive the Schedule.
   Schedule(const Problem &problem, const Arch &arch);
   // Starts from an existing mapping (e.g. one loaded from YAML) to edit it.
   Schedule(const Problem &problem, const Arch &arch, const Mapping &start);
