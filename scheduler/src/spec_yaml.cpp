@@ -590,6 +590,10 @@ Arch parse_arch(const YamlView &arch) {
     base.kind = static_cast<MemKind>(item.at("kind").as_choice(kKinds));
     base.word_bits = d.word_bits;
     base.keeps = parse_keep(item);
+    bool hop_from_table = false;
+    const auto table_hop = [](const Level &lv) {
+      return kInterstellarHopEnergyPj * lv.word_bits / 16.0;
+    };
     if (auto mesh = item.get("mesh")) {
       mesh->require_keys({"x", "y", "hop_energy_pj"}, "mesh");
       base.fanout_x = mesh->get("x") ? mesh->at("x").as_int(1) : 1;
@@ -597,12 +601,15 @@ Arch parse_arch(const YamlView &arch) {
       if (auto hop = mesh->get("hop_energy_pj")) {
         base.hop_energy_pj = hop->as_double(0);
       } else if (d.table) {
-        base.hop_energy_pj = kInterstellarHopEnergyPj * base.word_bits / 16.0;
+        hop_from_table = true; // priced below, once the level's word width is known
       }
     }
     const auto parts = item.get("partitioned");
     if (!parts) {
       parse_storage(item, base, d, base.kind != MemKind::DRAM);
+      if (hop_from_table) {
+        base.hop_energy_pj = table_hop(base);
+      }
       outer_first.push_back(base);
       lines.push_back(item.line());
       continue;
@@ -643,8 +650,12 @@ Arch parse_arch(const YamlView &arch) {
       // The mesh sits below the whole group, i.e. below its innermost (last) partition.
       if (i + 1 != entries.size()) {
         lv.fanout_x = lv.fanout_y = 1;
+        lv.hop_energy_pj = 0;
       }
       parse_storage(e, lv, d, lv.kind != MemKind::DRAM);
+      if (hop_from_table && i + 1 == entries.size()) {
+        lv.hop_energy_pj = table_hop(lv);
+      }
       outer_first.push_back(lv);
       lines.push_back(e.line());
     }

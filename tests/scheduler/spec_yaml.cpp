@@ -237,6 +237,8 @@ TEST_CASE("partitioned levels become one level per tensor scratchpad") {
   CHECK(tpu.levels[1].size_words == 16 * 1024 * 8 / 32);
   CHECK(tpu.levels[1].fanout() == 256);
   CHECK(tpu.levels[2].fanout() == 1); // the mesh sits below the innermost partition
+  CHECK(tpu.levels[2].hop_energy_pj == 0);
+  CHECK(tpu.levels[1].hop_energy_pj == 2 * kInterstellarHopEnergyPj); // 32-bit partial sums
   CHECK(tpu.levels[0].size_words == 1);
   CHECK(tpu.levels[0].keeps == std::array<bool, 3>{true, false, false});
 
