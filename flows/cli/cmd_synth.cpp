@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include <flows/atomic_file.h>
+#include <flows/errors.h>
 #include <flows/synth.h>
 #include <flows/tool.h>
 
@@ -21,6 +22,7 @@ const hcl::cli::RegisterCommand reg_synth{
         std::string liberty;
         std::string json;
         bool flat = false;
+        std::vector<std::string> params;
         std::uint64_t sram_threshold = hcl::flows::SramModel{}.threshold_bits;
       };
       auto a = std::make_shared<Args>();
@@ -34,6 +36,8 @@ const hcl::cli::RegisterCommand reg_synth{
       cmd.add_option("--json", a->json,
                      "Also write the report as JSON to this file: {\"top\", \"total_area_um2\", "
                      "\"modules\": {NAME: {\"instances\", \"area_um2\" (one instance), \"cells\"}}}");
+      cmd.add_option("-P,--param", a->params,
+                     "Override a parameter of the top module, NAME=VALUE (repeatable)");
       cmd.add_flag("--flat", a->flat,
                    "Flatten before synthesis (default: synthesize each module once and multiply "
                    "by its instance count; flat is much slower on arrays)");
@@ -47,6 +51,14 @@ const hcl::cli::RegisterCommand reg_synth{
         hcl::flows::SynthOptions opts;
         opts.liberty = hcl::flows::resolve_liberty(a->liberty);
         opts.flat = a->flat;
+        for (const auto &p : a->params) {
+          const auto eq = p.find('=');
+          if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
+            throw hcl::flows::UsageError(
+                fmt::format("--param '{}': expected NAME=VALUE, e.g. --param R=16", p));
+          }
+          opts.top_parameters.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+        }
         opts.sram.threshold_bits = a->sram_threshold;
         opts.sram.scale = hcl::flows::sram_scale_for(a->liberty);
         const auto report = hcl::flows::synthesize(files, a->top, opts);

@@ -121,6 +121,7 @@ Simulator::Simulator(const std::vector<fs::path> &files, const std::string &top,
   lib_ = load(built_.library);
   const std::string vcd = options.vcd.string();
   inst_ = lib_->create(vcd.empty() ? nullptr : vcd.c_str());
+  tracing_ = !vcd.empty();
   const int n = lib_->port_count();
   RawPort *raw = lib_->ports(inst_);
   for (int i = 0; i < n; ++i) {
@@ -279,17 +280,18 @@ void Simulator::eval() {
 void Simulator::set_clock(bool level) {
   *static_cast<std::uint8_t *>(data_[static_cast<std::size_t>(clock_)]) = level ? 1 : 0;
   lib_->eval(inst_);
-  lib_->dump(inst_, time_++);
+  if (tracing_) {
+    lib_->dump(inst_, time_++);
+  }
 }
 
 void Simulator::step(std::uint64_t n) {
   if (clock_ < 0) {
     throw UsageError("step() needs a clock: set SimOptions::clock to the clock input's name");
   }
-  if (dirty_) {
-    // Settle combinational logic on the new inputs before the edge, as a real circuit would.
-    lib_->eval(inst_);
-  }
+  // No separate settle before the edge: Verilator's eval() first propagates changed inputs
+  // through combinational logic and only then runs the posedge processes, so inputs poked
+  // since the last step are what the flops sample, as if they had settled before the edge.
   for (std::uint64_t i = 0; i < n; ++i) {
     set_clock(true);
     set_clock(false);

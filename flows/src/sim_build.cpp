@@ -11,6 +11,7 @@
 #include <fstream>
 #include <mutex>
 #include <regex>
+#include <utility>
 #include <sstream>
 
 #include <fcntl.h>
@@ -191,6 +192,9 @@ void build_into(const fs::path &dir, const std::vector<fs::path> &files, const s
   if (options.trace) {
     argv.push_back("--trace");
   }
+  for (const auto &[name, value] : options.top_parameters) {
+    argv.push_back(fmt::format("-G{}={}", name, value));
+  }
   for (const auto &a : options.verilator_args) {
     argv.push_back(a);
   }
@@ -212,7 +216,7 @@ void build_into(const fs::path &dir, const std::vector<fs::path> &files, const s
   auto make = require_executable("make", "make");
   // -j2: the machine is shared; the model compiles in a few seconds anyway.
   run = run_process({make.string(), "-s", "-C", obj.string(), "-f",
-                     std::string(kPrefix) + ".mk", "-j2"});
+                     std::string(kPrefix) + ".mk", "-j2", "OPT_FAST=" + options.opt_fast});
   log += run.output;
   write_file_atomic(dir / "build.log", log);
   if (run.exit_code != 0 || !fs::exists(dir / "model.so")) {
@@ -255,6 +259,10 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
   h.add(verilator_version(verilator));
   h.add(top);
   h.add(options.trace ? "trace" : "notrace");
+  h.add(options.opt_fast);
+  for (const auto &[name, value] : options.top_parameters) {
+    h.add(fmt::format("-G{}={}", name, value));
+  }
   for (const auto &a : options.verilator_args) {
     h.add(a);
   }

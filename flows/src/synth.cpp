@@ -344,9 +344,13 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   for (const auto &f : files) {
     read += fmt::format(" {}", quote(f));
   }
-  const std::string front = fmt::format("read_verilog -sv{}\nhierarchy -check -top {}\nproc\n{}"
+  std::string chparams;
+  for (const auto &[name, value] : options.top_parameters) {
+    chparams += fmt::format(" -chparam {} {}", name, value);
+  }
+  const std::string front = fmt::format("read_verilog -sv{}\nhierarchy -check -top {}{}\nproc\n{}"
                                         "opt_clean\nmemory -nomap\nopt_clean\n",
-                                        read, top, options.flat ? "flatten\n" : "");
+                                        read, top, chparams, options.flat ? "flatten\n" : "");
   SynthReport report;
   report.top = top;
   report.liberty = liberty;

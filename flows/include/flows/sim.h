@@ -100,6 +100,7 @@ private:
   long reset_ = -1;
   bool reset_active_low_ = false;
   bool dirty_ = true;
+  bool tracing_ = false;
   std::uint64_t cycle_ = 0;
   std::uint64_t time_ = 0;
 };

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hcl::flows {
@@ -20,7 +21,12 @@ namespace hcl::flows {
 struct ModelOptions {
   bool trace = false;                       // compile VCD tracing support into the model
   std::vector<std::string> verilator_args;  // extra Verilator arguments (part of the cache key)
+  // Overrides of the top module's parameters (Verilator -G), e.g. {{"R", "16"}}.
+  std::vector<std::pair<std::string, std::string>> top_parameters;
   std::filesystem::path cache_dir;          // empty: default_cache_dir()
+  // Compiler optimization of the model's evaluation code (Verilator's OPT_FAST). -Os builds
+  // fastest; -O2 simulates faster and is worth it for long runs of big designs.
+  std::string opt_fast = "-Os";
 };
 
 struct BuiltModel {

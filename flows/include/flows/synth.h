@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hcl::flows {
@@ -42,6 +43,8 @@ struct SramModel {
 struct SynthOptions {
   std::filesystem::path liberty;  // empty: default_liberty()
   bool flat = false;              // flatten before synthesis (slow for big arrays)
+  // Overrides of the top module's parameters, e.g. {{"R", "16"}, {"C", "16"}}.
+  std::vector<std::pair<std::string, std::string>> top_parameters;
   SramModel sram;
 };
 
