@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 namespace hcl::sched {
 
 std::string group_digits(std::int64_t value) {
@@ -51,7 +53,7 @@ bool check_loops(const Problem &p, const Arch &a, int level, const std::vector<L
   const auto &lname = a.levels[static_cast<std::size_t>(level)].name;
   const int ndims = static_cast<int>(p.dim_names.size());
   bool ok = true;
-  std::vector<bool> seen(static_cast<std::size_t>(ndims), false);
+  std::array<bool, kMaxDims> seen{};
   for (const auto &loop : loops) {
     if (loop.dim < 0 || loop.dim >= ndims) {
       out.push_back(
@@ -80,31 +82,37 @@ bool check_loops(const Problem &p, const Arch &a, int level, const std::vector<L
 } // namespace
 
 namespace {
-// Extent of each dimension over all loops at `level` and below.
-std::vector<std::int64_t> level_tile(const Problem &problem, const Mapping &mapping, int level) {
-  std::vector<std::int64_t> tile(problem.dim_names.size(), 1);
-  for (int j = 0; j <= level; ++j) {
-    const auto &lm = mapping.levels[static_cast<std::size_t>(j)];
-    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
-      for (const auto &loop : *loops) {
-        tile[static_cast<std::size_t>(loop.dim)] *= loop.factor;
-      }
+// Fixed-size extents: check_mapping runs on every search candidate, so no heap traffic here.
+using Tile = std::array<std::int64_t, kMaxDims>;
+
+void multiply_level(Tile &tile, const LevelMapping &lm) {
+  for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+    for (const auto &loop : *loops) {
+      tile[static_cast<std::size_t>(loop.dim)] *= loop.factor;
     }
   }
-  return tile;
+}
+
+std::int64_t kept_words(const Problem &p, const Arch &a, const Mapping &m, int level,
+                        const Tile &tile) {
+  std::int64_t words = 0;
+  for (int t = 0; t < static_cast<int>(p.tensors.size()); ++t) {
+    if (keeps(a, m, level, t)) {
+      words += p.footprint(t, tile.data());
+    }
+  }
+  return words;
 }
 } // namespace
 
 std::int64_t tile_words(const Problem &problem, const Arch &arch, const Mapping &mapping,
                         int level) {
-  const auto tile = level_tile(problem, mapping, level);
-  std::int64_t words = 0;
-  for (int t = 0; t < static_cast<int>(problem.tensors.size()); ++t) {
-    if (keeps(arch, mapping, level, t)) {
-      words += problem.footprint(t, tile);
-    }
+  Tile tile;
+  tile.fill(1);
+  for (int j = 0; j <= level; ++j) {
+    multiply_level(tile, mapping.levels[static_cast<std::size_t>(j)]);
   }
-  return words;
+  return kept_words(problem, arch, mapping, level, tile);
 }
 
 std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const Mapping &m,
@@ -144,8 +152,10 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
   }
 
   // Products per dimension, and the outermost factor of each (for the padding rule).
-  std::vector<std::int64_t> product(static_cast<std::size_t>(ndims), 1);
-  std::vector<std::int64_t> outermost(static_cast<std::size_t>(ndims), 1);
+  Tile product;
+  Tile outermost;
+  product.fill(1);
+  outermost.fill(1);
   for (int l = 0; l < nlevels; ++l) {
     const auto &lm = m.levels[static_cast<std::size_t>(l)];
     // Spatial loops sit below the level's temporal loops, so visit them first.
@@ -206,6 +216,8 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
     }
   }
 
+  Tile tile; // all loops at the current level and below
+  tile.fill(1);
   for (int l = 0; l < nlevels; ++l) {
     const auto &lm = m.levels[static_cast<std::size_t>(l)];
     const auto &lv = a.levels[static_cast<std::size_t>(l)];
@@ -222,18 +234,18 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
              fmt::format("{} is the backing store and must keep {}", lv.name, tensor_name(p, t))});
       }
     }
+    multiply_level(tile, lm);
     if (lv.size_words <= 0) {
       continue;
     }
-    const auto tile = level_tile(p, m, l);
-    const std::int64_t need = tile_words(p, a, m, l);
+    const std::int64_t need = kept_words(p, a, m, l, tile);
     const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
     if (need > usable) {
       std::vector<std::string> parts;
       for (int t = 0; t < ntensors; ++t) {
         if (keeps(a, m, l, t)) {
           parts.push_back(
-              fmt::format("{} {}", tensor_name(p, t), group_digits(p.footprint(t, tile))));
+              fmt::format("{} {}", tensor_name(p, t), group_digits(p.footprint(t, tile.data()))));
         }
       }
       out.push_back(
