@@ -125,4 +125,69 @@ struct MacArray {
   }
 };
 
+// A ready/valid FIFO on a synchronous 1R1W memory; the head element is prefetched into the
+// memory's registered read data, so deq_data is valid whenever deq_valid is high.
+struct MemFifo {
+  int width = 8;
+  int depth = 16;
+  std::string name() const {
+    return "MemFifo" + std::to_string(width) + "x" + std::to_string(depth);
+  }
+  void body() const {
+    int aw = 1;
+    while ((1 << aw) < depth)
+      ++aw;
+    auto enq_valid = Input("enq_valid", Bool());
+    auto enq_ready = Output("enq_ready", Bool());
+    auto enq_data = Input("enq_data", UInt(width));
+    auto deq_valid = Output("deq_valid", Bool());
+    auto deq_ready = Input("deq_ready", Bool());
+    auto deq_data = Output("deq_data", UInt(width));
+    Mem ram(static_cast<unsigned>(depth), UInt(width), "ram");
+    auto wr_ptr = RegInit(UInt(aw), 0, "wr_ptr");
+    auto rd_ptr = RegInit(UInt(aw), 0, "rd_ptr");
+    auto stored = RegInit(UInt(aw + 1), 0, "stored");
+    auto out_valid = RegInit(Bool(), false, "out_valid");
+    auto fetching = RegInit(Bool(), false, "fetching");
+    auto do_enq = (enq_valid && stored != depth).named("do_enq");
+    auto do_deq = (deq_ready && out_valid).named("do_deq");
+    auto out_free = (!out_valid || do_deq).named("out_free");
+    auto do_fetch = (out_free && !fetching && stored != 0).named("do_fetch");
+    ram.write(wr_ptr, enq_data, do_enq);
+    auto rdata = ram.read(rd_ptr, do_fetch);
+    when(do_enq, [&] { wr_ptr <<= wr_ptr.add_wrap(1); });
+    when(do_fetch, [&] { rd_ptr <<= rd_ptr.add_wrap(1); });
+    when(do_enq && !do_fetch, [&] { stored <<= stored.add_wrap(1); })
+        .elsewhen(do_fetch && !do_enq, [&] { stored <<= stored.sub_wrap(1); });
+    fetching <<= do_fetch;
+    when(fetching, [&] { out_valid <<= true; }).elsewhen(do_deq, [&] { out_valid <<= false; });
+    enq_ready <<= stored != depth;
+    deq_valid <<= out_valid;
+    deq_data <<= rdata;
+    assert_(!(fetching && out_valid && !do_deq), "output register overwritten");
+  }
+};
+
+// A true dual-port RAM: two read-first read/write ports on one memory.
+struct TrueDualPortRam {
+  int width = 8;
+  int depth = 16;
+  std::string name() const {
+    return "TdpRam" + std::to_string(width) + "x" + std::to_string(depth);
+  }
+  void body() const {
+    int aw = 1;
+    while ((1 << aw) < depth)
+      ++aw;
+    Mem ram(static_cast<unsigned>(depth), SInt(width), "ram");
+    for (std::string p : {"a", "b"}) {
+      auto addr = Input(p + "_addr", UInt(aw));
+      auto wdata = Input(p + "_wdata", SInt(width));
+      auto wen = Input(p + "_wen", Bool());
+      auto en = Input(p + "_en", Bool());
+      Output(p + "_rdata", SInt(width)) <<= ram.readwrite(addr, wdata, wen, en);
+    }
+  }
+};
+
 } // namespace hcl_test
