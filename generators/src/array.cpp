@@ -315,6 +315,7 @@ ArrayPlan plan_array(const ArrayConfig &c) {
   skews(p.x);
   skews(p.w);
   const int wave = p.alpha * (c.rows - 1) + p.beta * (c.cols - 1);
+  p.swap_to_load = wave;
   if (p.output_stationary) {
     p.drain_wait = wave + c.pipeline_stages;
   } else {
@@ -458,6 +459,7 @@ nlohmann::json ArrayConfig::to_json() const {
       {"beta", p.beta},
       {"latency", p.latency},
       {"drain_wait", p.drain_wait},
+      {"swap_to_load", p.swap_to_load},
       {"deskew_registers", deskew},
       {"pes", rows * cols},
       {"pe_modules", std::vector<std::string>(pes.begin(), pes.end())}};

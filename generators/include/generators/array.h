@@ -23,7 +23,10 @@
 //   w_i [weight_width] weight lanes  (same rule)
 //   a stationary operand's lanes are its load lanes, one per column; `load` shifts the column
 //     chain down by one PE (feed the bottom row's value first); `swap` (double_buffer) makes
-//     the loaded values active for iterations that start after the swap cycle.
+//     the loaded values active for iterations that start after the swap cycle. The swap
+//     travels with the wavefront, so the next `load` may start only `swap_to_load` cycles
+//     after a swap (earlier, a PE the swap has not reached yet would copy a half-loaded
+//     shadow register).
 //   en: the lanes carry iteration t this cycle (plus `first`/`last` for the edge accumulator)
 //   reduced outputs: out_c [acc_width] and out_valid, `latency` cycles after the iteration;
 //     with edge_accumulate, out_c sums the iterations from `first` to `last` and out_valid
@@ -101,6 +104,7 @@ struct ArrayPlan {
   int alpha = 0, beta = 0;        // cycles per row / per column of the iteration wavefront
   int latency = 0;                // en -> out_valid (reduced outputs)
   int drain_wait = 0;             // last en -> drain may start (output stationary)
+  int swap_to_load = 0;           // swap -> next load may start (double-buffered stationary)
   std::vector<int> deskew;        // registers on out_c
   std::vector<int> row_index_sizes, col_index_sizes;  // loop sizes on each dimension
 };

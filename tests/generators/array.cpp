@@ -1,0 +1,318 @@
+#include "harness.h"
+
+#include <generators/array.h>
+#include <generators/require.h>
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace hcl::gen;
+using gen_test::mask;
+using gen_test::value;
+
+namespace {
+
+// The parameter points co-simulated: every preset at a non-square size (so a row/column
+// mix-up cannot pass), all in one Verilator model.
+ArrayConfig sized(const std::string &preset, int rows, int cols) {
+  ArrayConfig c = array_preset(preset);
+  c.rows = rows;
+  c.cols = cols;
+  return c;
+}
+const std::vector<std::pair<std::string, ArrayConfig>> &cosim_points() {
+  static const std::vector<std::pair<std::string, ArrayConfig>> pts = {
+      {"tpu", sized("tpu", 3, 4)},
+      {"eyeriss", sized("eyeriss", 3, 4)},
+      {"tree", sized("tree", 4, 3)},
+      {"os", sized("output-stationary", 3, 4)}};
+  return pts;
+}
+
+hcl::flows::Simulator &array_sim() {
+  static std::unique_ptr<hcl::flows::Simulator> sim;
+  if (!sim) {
+    std::vector<gen_test::Point> points;
+    for (const auto &[prefix, cfg] : cosim_points())
+      points.push_back(gen_test::point(prefix, Array{cfg}));
+    sim = gen_test::simulate(gen_test::wrap_points("array_cosim", points));
+  }
+  return *sim;
+}
+
+const ArrayConfig &cfg_of(const std::string &prefix) {
+  for (const auto &[p, c] : cosim_points())
+    if (p == prefix)
+      return c;
+  throw std::logic_error(prefix);
+}
+
+using Matrix = std::vector<std::vector<std::int64_t>>;
+Matrix random_matrix(std::mt19937_64 &rng, std::size_t n, std::size_t m, int width) {
+  Matrix a(n, std::vector<std::int64_t>(m));
+  for (auto &row : a)
+    for (auto &v : row)
+      v = value(rng(), width, true);
+  return a;
+}
+
+// The C++ reference: a plain matrix product O[k][p] = sum_c W[k][c] * I[c][p].
+Matrix matmul(const Matrix &w, const Matrix &in) {
+  Matrix o(w.size(), std::vector<std::int64_t>(in[0].size(), 0));
+  for (std::size_t k = 0; k < w.size(); ++k)
+    for (std::size_t p = 0; p < in[0].size(); ++p)
+      for (std::size_t c = 0; c < in.size(); ++c)
+        o[k][p] += w[k][c] * in[c][p];
+  return o;
+}
+
+// Drives a weight-stationary array (rows = C, cols = K; tpu and tree presets) through two
+// batches: W1 is loaded and swapped in, batch 1 streams while W2 loads into the shadow
+// registers, the swap rides on batch 1's last cycle, and batch 2 follows without a gap.
+void run_weight_stationary(const std::string &prefix) {
+  auto &sim = array_sim();
+  const ArrayConfig &c = cfg_of(prefix);
+  const auto R = static_cast<std::size_t>(c.rows), K = static_cast<std::size_t>(c.cols);
+  const std::string p = prefix + "_";
+  std::mt19937_64 rng(prefix.size() * 31 + 7);
+  const std::size_t P = 12;
+  REQUIRE(P > static_cast<std::size_t>(plan_array(c).swap_to_load) + R);
+  const Matrix w1 = random_matrix(rng, K, R, c.weight_width), w2 = random_matrix(rng, K, R, c.weight_width);
+  const Matrix i1 = random_matrix(rng, R, P, c.data_width), i2 = random_matrix(rng, R, P, c.data_width);
+  const Matrix o1 = matmul(w1, i1), o2 = matmul(w2, i2);
+
+  sim.reset(2);
+  const auto idle = [&] {
+    for (const auto &port : sim.ports())
+      if (!port.output && port.name.rfind(p, 0) == 0)
+        sim.poke(port.name, 0);
+  };
+  std::vector<std::vector<std::int64_t>> got;  // one row of K outputs per out_valid
+  const auto step = [&] {
+    sim.step();
+    if (sim.peek(p + "out_valid")) {
+      std::vector<std::int64_t> row;
+      for (std::size_t k = 0; k < K; ++k)
+        row.push_back(value(sim.peek(p + "out_" + std::to_string(k)), c.acc_width, true));
+      got.push_back(row);
+    }
+  };
+  // The load chain shifts down: the bottom row's weights go in first.
+  const auto load_row = [&](const Matrix &w, std::size_t j) {
+    sim.poke(p + "load", 1);
+    for (std::size_t k = 0; k < K; ++k)
+      sim.poke(p + "w_" + std::to_string(k), mask(w[k][R - 1 - j], c.weight_width));
+  };
+  idle();
+  for (std::size_t j = 0; j < R; ++j) {
+    load_row(w1, j);
+    step();
+  }
+  idle();
+  sim.poke(p + "swap", 1);
+  step();
+  for (std::size_t t = 0; t < 2 * P; ++t) {
+    idle();
+    const Matrix &in = t < P ? i1 : i2;
+    for (std::size_t r = 0; r < R; ++r)
+      sim.poke(p + "x_" + std::to_string(r), mask(in[r][t % P], c.data_width));
+    sim.poke(p + "en", 1);
+    // W2 loads into the shadow registers while batch 1 computes, once the skewed swap has
+    // reached every PE (array.h: swap_to_load).
+    const auto s2l = static_cast<std::size_t>(plan_array(c).swap_to_load);
+    if (t >= s2l && t < s2l + R)
+      load_row(w2, t - s2l);
+    if (t == P - 1)
+      sim.poke(p + "swap", 1);
+    step();
+  }
+  idle();
+  const auto latency = static_cast<std::size_t>(plan_array(c).latency);
+  for (std::size_t i = 0; i < latency + 2; ++i)
+    step();
+  REQUIRE(got.size() == 2 * P);
+  for (std::size_t t = 0; t < 2 * P; ++t)
+    for (std::size_t k = 0; k < K; ++k) {
+      INFO("iteration " << t << " output " << k);
+      REQUIRE(got[t][k] == (t < P ? o1 : o2)[k][t % P]);
+    }
+}
+
+} // namespace
+
+TEST_CASE("array: presets derive the interconnect from loop relevance") {
+  const ArrayPlan tpu = plan_array(array_preset("tpu"));
+  CHECK(tpu.w.route == Route::Load);
+  CHECK(tpu.x.route == Route::Horizontal);  // inputs independent of K: shared along a row
+  CHECK(tpu.x.flow == Flow::Systolic);
+  CHECK(tpu.alpha == 1);
+  CHECK(tpu.beta == 1);
+  CHECK(tpu.x.skew == std::vector<int>{0, 1, 2, 3});
+  CHECK(tpu.deskew == std::vector<int>{3, 2, 1, 0});
+  CHECK(tpu.latency == 3 + 3 + 1);
+
+  const ArrayPlan ey = plan_array(array_preset("eyeriss"));
+  CHECK(ey.x.route == Route::Diagonal);  // FY on rows, Y on cols: I[y + fy]
+  CHECK(ey.x.lanes == 3 + 4 - 1);
+  CHECK(ey.x.lane(1, 2) == 3);
+  CHECK(ey.w.route == Route::Horizontal);  // weights independent of Y: shared along a row
+  CHECK(ey.alpha == 0);
+  CHECK(ey.beta == 0);
+
+  const ArrayPlan tree = plan_array(array_preset("tree"));
+  CHECK(tree.x.flow == Flow::Broadcast);
+  CHECK(tree.latency == 1);
+
+  const ArrayPlan os = plan_array(array_preset("output-stationary"));
+  CHECK(os.output_stationary);
+  CHECK(os.w.route == Route::Horizontal);  // weights independent of X
+  CHECK(os.x.route == Route::Vertical);    // inputs independent of K
+  CHECK(os.drain_wait == 3 + 3);
+
+  // A custom mapping: C and FX share the rows (same relevance), inputs stationary on C x X.
+  ArrayConfig is = array_preset("tpu");
+  is.set("row_loops", "C");
+  is.set("col_loops", "X");
+  is.set("stationary", "input");
+  is.set("weight_flow", "broadcast");
+  const ArrayPlan isp = plan_array(is);
+  CHECK(isp.x.route == Route::Load);
+  CHECK(isp.w.route == Route::Horizontal);
+}
+
+TEST_CASE("array: invalid mappings name the key and the reason") {
+  const auto err = [](std::vector<std::pair<std::string, std::string>> sets,
+                      const std::string &preset = "tpu") {
+    try {
+      ArrayConfig c = array_preset(preset);
+      for (auto &[k, v] : sets)
+        c.set(k, v);
+      plan_array(c);
+    } catch (const ConfigError &e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(err({{"rows", "0"}}), Catch::StartsWith("rows: must be in [1, 128] (got 0)"));
+  CHECK_THAT(err({{"acc_width", "12"}}), Catch::StartsWith("acc_width: must hold the full product"));
+  CHECK_THAT(err({{"row_loops", "FY:2,Y:2"}}),
+             Catch::StartsWith("row_loops: the sliding-window pair FY and Y cannot share a dimension"));
+  CHECK_THAT(err({{"row_loops", "C:2,N:2"}}),
+             Catch::StartsWith("row_loops: loops C and N cannot share a dimension"));
+  CHECK_THAT(err({{"row_loops", "C:3,FX:2"}}),
+             Catch::StartsWith("row_loops: the loop sizes multiply to 6 but rows = 4"));
+  CHECK_THAT(err({{"col_loops", "C"}}), Catch::StartsWith("col_loops: loop C is already unrolled"));
+  CHECK_THAT(err({{"stationary", "none"}}), Catch::StartsWith("stationary: the weights depend"));
+  CHECK_THAT(err({{"reduce", "tree"}}, "output-stationary"), Catch::Contains("no error"));
+  CHECK_THAT(err({{"row_loops", "K"}, {"col_loops", "C"}}), Catch::StartsWith("col_loops: the outputs do not depend"));
+  // Chain accumulation delays rows by one cycle, the diagonal broadcast needs equal delays.
+  CHECK_THAT(err({{"reduce", "chain"}}, "eyeriss"), Catch::StartsWith("input_flow: diagonal inputs"));
+  CHECK_THAT(err({{"row_loops", "Q"}}), Catch::Contains("unknown loop 'Q'"));
+  CHECK_THROWS_WITH(array_preset("gemmini"), Catch::Contains("valid: tpu, eyeriss, tree"));
+}
+
+TEST_CASE("array: tpu preset computes two matrix products bit-exactly, double-buffered (Verilator)") {
+  run_weight_stationary("tpu");
+}
+
+TEST_CASE("array: tree preset computes two matrix products bit-exactly (Verilator)") {
+  run_weight_stationary("tree");
+}
+
+TEST_CASE("array: eyeriss preset computes a 2-D convolution bit-exactly (Verilator)") {
+  auto &sim = array_sim();
+  const ArrayConfig &c = cfg_of("eyeriss");
+  const std::string p = "eyeriss_";
+  const int FY = c.rows, Y = c.cols, FX = 3, X = 5;
+  const int H = Y + FY - 1, Wd = X + FX - 1;
+  std::mt19937_64 rng(11);
+  const Matrix w = random_matrix(rng, static_cast<std::size_t>(FY), FX, c.weight_width);
+  const Matrix in = random_matrix(rng, static_cast<std::size_t>(H), static_cast<std::size_t>(Wd), c.data_width);
+  // The C++ reference convolution (valid padding, stride 1).
+  Matrix ref(static_cast<std::size_t>(Y), std::vector<std::int64_t>(static_cast<std::size_t>(X), 0));
+  for (int y = 0; y < Y; ++y)
+    for (int x = 0; x < X; ++x)
+      for (int fy = 0; fy < FY; ++fy)
+        for (int fx = 0; fx < FX; ++fx)
+          ref[y][x] += w[fy][fx] * in[static_cast<std::size_t>(y + fy)][static_cast<std::size_t>(x + fx)];
+
+  sim.reset(2);
+  for (const auto &port : sim.ports())
+    if (!port.output && port.name.rfind(p, 0) == 0)
+      sim.poke(port.name, 0);
+  Matrix got;
+  const auto step = [&] {
+    sim.step();
+    if (sim.peek(p + "out_valid")) {
+      std::vector<std::int64_t> row;
+      for (int y = 0; y < Y; ++y)
+        row.push_back(value(sim.peek(p + "out_" + std::to_string(y)), c.acc_width, true));
+      got.push_back(row);
+    }
+  };
+  for (int x = 0; x < X; ++x)
+    for (int fx = 0; fx < FX; ++fx) {
+      for (int fy = 0; fy < FY; ++fy)  // filter row fy, broadcast along PE row fy
+        sim.poke(p + "w_" + std::to_string(fy), mask(w[fy][fx], c.weight_width));
+      for (int d = 0; d < H; ++d)  // input row d, broadcast along the diagonal fy + y = d
+        sim.poke(p + "x_" + std::to_string(d), mask(in[d][x + fx], c.data_width));
+      sim.poke(p + "en", 1);
+      sim.poke(p + "first", fx == 0);
+      sim.poke(p + "last", fx == FX - 1);
+      step();
+    }
+  sim.poke(p + "en", 0);
+  for (int i = 0; i < plan_array(c).latency + 2; ++i)
+    step();
+  REQUIRE(got.size() == static_cast<std::size_t>(X));
+  for (int x = 0; x < X; ++x)
+    for (int y = 0; y < Y; ++y) {
+      INFO("output row " << y << " column " << x);
+      REQUIRE(got[x][y] == ref[y][x]);
+    }
+}
+
+TEST_CASE("array: output-stationary preset computes a multi-channel 1-D convolution bit-exactly (Verilator)") {
+  auto &sim = array_sim();
+  const ArrayConfig &c = cfg_of("os");
+  const std::string p = "os_";
+  const int K = c.rows, X = c.cols, C = 2, FX = 3;
+  sim.reset(2);
+  for (const auto &port : sim.ports())
+    if (!port.output && port.name.rfind(p, 0) == 0)
+      sim.poke(port.name, 0);
+  std::mt19937_64 rng(23);
+  for (int run = 0; run < 2; ++run) {  // the drain leaves zeros: a second run needs no reset
+    std::vector<Matrix> w(static_cast<std::size_t>(K)), in;
+    for (auto &wk : w)
+      wk = random_matrix(rng, C, FX, c.weight_width);
+    const Matrix img = random_matrix(rng, C, static_cast<std::size_t>(X + FX - 1), c.data_width);
+    Matrix ref(static_cast<std::size_t>(K), std::vector<std::int64_t>(static_cast<std::size_t>(X), 0));
+    for (int k = 0; k < K; ++k)
+      for (int x = 0; x < X; ++x)
+        for (int ch = 0; ch < C; ++ch)
+          for (int fx = 0; fx < FX; ++fx)
+            ref[k][x] += w[k][ch][fx] * img[ch][x + fx];
+    for (int ch = 0; ch < C; ++ch)
+      for (int fx = 0; fx < FX; ++fx) {
+        for (int k = 0; k < K; ++k)  // weights move right along row k
+          sim.poke(p + "w_" + std::to_string(k), mask(w[k][ch][fx], c.weight_width));
+        for (int x = 0; x < X; ++x)  // inputs move down column x
+          sim.poke(p + "x_" + std::to_string(x), mask(img[ch][x + fx], c.data_width));
+        sim.poke(p + "en", 1);
+        sim.step();
+      }
+    sim.poke(p + "en", 0);
+    sim.step(static_cast<std::uint64_t>(plan_array(c).drain_wait));
+    for (int j = 0; j < K; ++j) {  // bottom row first
+      for (int x = 0; x < X; ++x) {
+        INFO("run " << run << " output channel " << K - 1 - j << " column " << x);
+        REQUIRE(value(sim.peek(p + "out_" + std::to_string(x)), c.acc_width, true) == ref[K - 1 - j][x]);
+      }
+      sim.poke(p + "drain", 1);
+      sim.step();
+      sim.poke(p + "drain", 0);
+    }
+  }
+}
