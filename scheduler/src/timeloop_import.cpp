@@ -586,9 +586,15 @@ std::vector<Loop> parse_factors(const YamlView &v, const Problem &p, std::vector
   std::vector<Loop> out;
   const std::string text = v.is_scalar() ? v.as_string() : join_names(v.as_string_list(), " ");
   for (const auto &tok : tokens_of(text + " ", {})) {
-    const auto eq = tok.find('=');
+    // "K=16" (inputs) or "K16" (what Timeloop writes in its own map.yaml outputs).
+    auto eq = tok.find('=');
+    std::size_t num_at = eq + 1;
     if (eq == std::string::npos) {
-      v.fail(fmt::format("factor '{}' is not DIM=N", tok));
+      eq = tok.find_first_of("0123456789");
+      num_at = eq;
+      if (eq == std::string::npos || eq == 0) {
+        v.fail(fmt::format("factor '{}' is not DIM=N", tok));
+      }
     }
     const std::string dim = tok.substr(0, eq);
     const int d = p.dim_index(dim);
@@ -597,7 +603,11 @@ std::vector<Loop> parse_factors(const YamlView &v, const Problem &p, std::vector
     }
     std::int64_t f = 0;
     try {
-      f = std::stoll(tok.substr(eq + 1));
+      std::size_t used = 0;
+      f = std::stoll(tok.substr(num_at), &used);
+      if (used != tok.size() - num_at) {
+        throw std::invalid_argument("trailing text");
+      }
     } catch (const std::logic_error &) {
       v.fail(fmt::format("factor '{}' is not DIM=N with N >= 1", tok));
     }

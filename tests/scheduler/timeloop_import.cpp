@@ -201,6 +201,31 @@ TEST_CASE("timeloop import: imported c5 cp reproduces Timeloop's counts") {
   }
 }
 
+TEST_CASE("timeloop import: Timeloop's own map.yaml output form (K16, lists, empty keep)") {
+  const Imported a = import_strings(kConv1dProblem, kSpatialArch, kMappingCp, kErt);
+  const Imported b = import_strings(kConv1dProblem, kSpatialArch, R"(mapping:
+  - target: inter_PE_spatial
+    type: datatype
+    keep:
+      []
+    bypass: [Weights, Inputs, Outputs]
+  - {target: MainMemory, type: temporal, factors: R1 P1 K1 C1, permutation: PRKC}
+  - {target: GlobalBuffer, type: temporal, factors: [R=3, P=1, K=32, C=2], permutation: PRKC}
+  - {target: inter_PE_spatial, type: spatial, factors: C16 K1, permutation: CK, split: 1}
+  - {target: inter_PE_spatial, type: temporal, factors: C1 K1 R1 P1, permutation: CKRP}
+  - {target: RegisterFile, type: temporal, factors: R1 P16 K1 C1, permutation: RPKC}
+)",
+                                     kErt);
+  const Evaluation ea = evaluate(a.problem, a.arch.arch, a.mapping, Mode::Timeloop);
+  const Evaluation eb = evaluate(b.problem, b.arch.arch, b.mapping, Mode::Timeloop);
+  CHECK(ea.energy_pj == eb.energy_pj);
+  CHECK(ea.levels[1].tensors[1]->fills == eb.levels[1].tensors[1]->fills);
+  CHECK_THROWS_WITH(import_strings(kConv1dProblem, kSpatialArch,
+                                   "mapping:\n  - {target: MainMemory, type: temporal, factors: "
+                                   "K16x}\n"),
+                    Catch::Contains("factor 'K16x' is not DIM=N"));
+}
+
 TEST_CASE("timeloop import: v0.2 subtree arch with instance ranges (legacy c5)") {
   const Imported im = import_strings(kConv1dProblem, R"(architecture:
   version: 0.2
