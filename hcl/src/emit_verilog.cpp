@@ -204,6 +204,23 @@ private:
         continue;
       force_name(x.a);
     }
+    // The mux chain that last-connect resolution built for a wire, output or register is
+    // printed in place: nested ?: for wires, an if / else if chain for registers.
+    for (NodeId i = 0; i < n_; ++i) {
+      const ir::Node &x = node(i);
+      if (x.op != Op::Output && x.op != Op::Wire && x.op != Op::Reg)
+        continue;
+      for (NodeId m = x.driver; in_chain(m, i); m = node(m).c) {
+        decl_[m] = 0;
+        // A single-use condition or value reads best in place: if (a & b) r <= r + 1;
+        for (NodeId o : {node(m).a, node(m).b}) {
+          const ir::Node &on = node(o);
+          if (uses_[o] == 1 && on.name == ir::kNoName && !is_source(on.op) &&
+              !ir::is_wrapper(on.op) && on.op != Op::Mux)
+            decl_[o] = 0;
+        }
+      }
+    }
     // Instance inputs are connected by expression; keep operations out of port lists.
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
@@ -213,6 +230,15 @@ private:
           decl_[x.driver] = 1;
       }
     }
+  }
+
+  // True for a when-resolution mux of `sink` that nothing else reads.
+  bool in_chain(NodeId m, NodeId sink) const {
+    if (m == kNone || dead_[m])
+      return false;
+    const ir::Node &x = node(m);
+    return x.op == Op::Mux && x.p1 == 1 && x.imm == static_cast<std::int64_t>(sink) &&
+           x.name == ir::kNoName && uses_[m] == 1;
   }
 
   void force_name(NodeId id) {
@@ -632,19 +658,26 @@ private:
                    loc_comment(inst.loc), fmt::join(conns, ",\n"));
   }
 
-  // Register update of `r`: a hold-mux made by when() prints as an if.
+  // Register update of `r`: its when-chain prints as if / else if, the last connect first;
+  // a register that keeps its value needs no final else.
   template <class Out> void print_update(Out out, NodeId r, const std::string &indent) {
-    const ir::Node &x = node(r);
-    NodeId drv = x.driver;
-    const ir::Node &dn = node(drv);
-    if (dn.op == Op::Mux && dn.c == r && !decl_[drv]) {
-      fmt::format_to(out, "{}if ({}) begin\n{}  {} <= {};\n{}end\n", indent, expr(dn.a), indent,
-                     name_[r], expr(dn.b), indent);
+    NodeId m = node(r).driver;
+    bool first = true;
+    for (; in_chain(m, r) && !decl_[m]; m = node(m).c) {
+      const ir::Node &x = node(m);
+      fmt::format_to(out, "{}{} ({}) begin\n{}  {} <= {};\n", indent,
+                     first ? "if" : "end else if", expr(x.a), indent, name_[r], expr(x.b));
+      first = false;
+    }
+    if (first) {
+      if (m != r)
+        fmt::format_to(out, "{}{} <= {};\n", indent, name_[r], expr(m));
       return;
     }
-    if (drv == r)
-      return;
-    fmt::format_to(out, "{}{} <= {};\n", indent, name_[r], expr(drv));
+    if (m != r)
+      fmt::format_to(out, "{}end else begin\n{}  {} <= {};\n", indent, indent, name_[r],
+                     expr(m));
+    fmt::format_to(out, "{}end\n", indent);
   }
 
   template <class Out> void print_always(Out out, bool async) {

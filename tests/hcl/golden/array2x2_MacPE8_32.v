@@ -15,9 +15,6 @@ module MacPE8_32 (
   reg signed [7:0] b_q; // @[designs.h:90]
   wire signed [15:0] product = {{8{a_in[7]}}, a_in} * {{8{b_in[7]}}, b_in}; // @[designs.h:85]
   wire _not_clear = ~clear;
-  wire _and_not_clear_en = _not_clear & en;
-  wire signed [31:0] _add_acc_q_product = acc_q + {{16{product[15]}}, product};
-  wire signed [31:0] _acc_q_next = clear ? 32'h0 : acc_q;
   assign a_out = a_q;
   assign b_out = b_q;
   assign acc = acc_q;
@@ -25,7 +22,11 @@ module MacPE8_32 (
     if (reset) begin
       acc_q <= 32'h0;
     end else begin
-      acc_q <= _and_not_clear_en ? _add_acc_q_product : _acc_q_next;
+      if (_not_clear & en) begin
+        acc_q <= acc_q + {{16{product[15]}}, product};
+      end else if (clear) begin
+        acc_q <= 32'h0;
+      end
     end
     a_q <= a_in;
     b_q <= b_in;

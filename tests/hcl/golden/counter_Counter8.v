@@ -6,14 +6,13 @@ module Counter8 (
   output wire [7:0] count // @[designs.h:20]
 );
   reg [7:0] value; // @[designs.h:21]
-  wire [7:0] _add_value_1 = value + 8'h1;
   assign count = value;
   always @(posedge clock) begin
     if (reset) begin
       value <= 8'h0;
     end else begin
       if (en) begin
-        value <= _add_value_1;
+        value <= value + 8'h1;
       end
     end
   end

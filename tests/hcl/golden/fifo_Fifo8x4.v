@@ -23,24 +23,14 @@ module Fifo8x4 (
   wire [7:0] _mux_head_slot_1_slot_0 = head[0] ? slot_1 : slot_0;
   wire [7:0] _mux_head_slot_3_slot_2 = head[0] ? slot_3 : slot_2;
   wire _eq_tail_0 = tail == 2'h0;
-  wire _and_do_enq_eq_tail_0 = do_enq & _eq_tail_0;
   wire _eq_tail_1 = tail == 2'h1;
-  wire _and_do_enq_eq_tail_1 = do_enq & _eq_tail_1;
   wire _eq_tail_2 = tail == 2'h2;
-  wire _and_do_enq_eq_tail_2 = do_enq & _eq_tail_2;
   wire _eq_tail_3 = tail == 2'h3;
-  wire _and_do_enq_eq_tail_3 = do_enq & _eq_tail_3;
-  wire [1:0] _add_tail_1 = tail + 2'h1;
-  wire [1:0] _add_head_1 = head + 2'h1;
   wire _not_do_deq = ~do_deq;
   wire _and_do_enq_not_do_deq = do_enq & _not_do_deq;
-  wire [2:0] _add_count_1 = count + 3'h1;
   wire _not_do_enq = ~do_enq;
   wire _and_do_deq_not_do_enq = do_deq & _not_do_enq;
   wire _not_and_do_enq_not_do_deq = ~_and_do_enq_not_do_deq;
-  wire _and_not_and_do_enq_not_and_do_deq_not_d = _not_and_do_enq_not_do_deq & _and_do_deq_not_do_enq;
-  wire [2:0] _sub_count_1 = count - 3'h1;
-  wire [2:0] _count_next = _and_do_enq_not_do_deq ? _add_count_1 : count;
   assign enq_ready = can_enq;
   assign deq_valid = can_deq;
   assign deq_data = head[1] ? _mux_head_slot_3_slot_2 : _mux_head_slot_1_slot_0;
@@ -51,23 +41,27 @@ module Fifo8x4 (
       count <= 3'h0;
     end else begin
       if (do_deq) begin
-        head <= _add_head_1;
+        head <= head + 2'h1;
       end
       if (do_enq) begin
-        tail <= _add_tail_1;
+        tail <= tail + 2'h1;
       end
-      count <= _and_not_and_do_enq_not_and_do_deq_not_d ? _sub_count_1 : _count_next;
+      if (_not_and_do_enq_not_do_deq & _and_do_deq_not_do_enq) begin
+        count <= count - 3'h1;
+      end else if (_and_do_enq_not_do_deq) begin
+        count <= count + 3'h1;
+      end
     end
-    if (_and_do_enq_eq_tail_0) begin
+    if (do_enq & _eq_tail_0) begin
       slot_0 <= enq_data;
     end
-    if (_and_do_enq_eq_tail_1) begin
+    if (do_enq & _eq_tail_1) begin
       slot_1 <= enq_data;
     end
-    if (_and_do_enq_eq_tail_2) begin
+    if (do_enq & _eq_tail_2) begin
       slot_2 <= enq_data;
     end
-    if (_and_do_enq_eq_tail_3) begin
+    if (do_enq & _eq_tail_3) begin
       slot_3 <= enq_data;
     end
   end
