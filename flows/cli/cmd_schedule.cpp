@@ -1,0 +1,342 @@
+// `hcl schedule`: the optimal schedule (within the search space, or with its gap when a time
+// limit stops the search) of one layer or of every layer of a network on one architecture.
+#include "command.h"
+
+#include <flows/atomic_file.h>
+#include <flows/errors.h>
+
+#include <scheduler/interstellar_io.h>
+#include <scheduler/json_out.h>
+#include <scheduler/network.h>
+#include <scheduler/network_schedule.h>
+#include <scheduler/search.h>
+#include <scheduler/search_interstellar.h>
+#include <scheduler/search_json.h>
+#include <scheduler/space_hint.h>
+#include <scheduler/spec_yaml.h>
+#include <scheduler/timeloop_export.h>
+#include <scheduler/timeloop_import.h>
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <unistd.h>
+
+namespace {
+
+using namespace hcl::sched;
+using hcl::flows::UsageError;
+
+struct Options {
+  std::string problem, network, arch, ert, json, emit, hint, unroll;
+  std::string objective = "energy", mode = "hcl";
+  int threads = 1;
+  double time_limit = 0;
+  double min_util = 0;
+  int max_dims = 2;
+  bool no_bypass = false;
+};
+
+void require_file(const std::string &path, const char *what) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw UsageError(fmt::format("{} file '{}' does not exist", what, path));
+  }
+}
+
+Problem load_problem(const std::string &path) {
+  if (timeloop_kind(path) == TimeloopKind::Problem) {
+    return load_timeloop_problem(path);
+  }
+  if (detect_spec_kind(path) == SpecKind::Workload) {
+    return load_problem_yaml(path);
+  }
+  throw UsageError(fmt::format(
+      "{}: not a problem file; expected Timeloop's 'problem:' or our 'workload:' at the top", path));
+}
+
+// Our arch or Timeloop's (whose mapper constraints the search honours), plus an optional ERT.
+TimeloopArch load_arch(const Options &o, const Problem &problem) {
+  TimeloopArch a;
+  if (timeloop_kind(o.arch) == TimeloopKind::Architecture) {
+    a = load_timeloop_arch(o.arch, problem);
+  } else if (detect_spec_kind(o.arch) == SpecKind::Arch) {
+    a.arch = load_arch_yaml(o.arch);
+  } else {
+    throw UsageError(fmt::format(
+        "{}: not an architecture file; expected Timeloop's 'architecture:' or our 'arch:'", o.arch));
+  }
+  if (!o.ert.empty()) {
+    require_file(o.ert, "--ert");
+    if (timeloop_kind(o.ert) != TimeloopKind::Ert) {
+      throw UsageError(fmt::format("{}: not an Accelergy ERT summary (expected 'ERT_summary:')", o.ert));
+    }
+    apply_timeloop_ert(o.ert, a);
+  }
+  return a;
+}
+
+std::string grouped(std::int64_t v) {
+  std::string s = std::to_string(v < 0 ? -v : v), out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) {
+      out += ',';
+    }
+    out += s[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+
+std::vector<int> parse_dims(const Problem &p, const std::string &list) {
+  std::vector<int> out;
+  std::stringstream ss(list);
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    if (tok.empty()) {
+      continue;
+    }
+    const int d = p.dim_index(tok);
+    if (d < 0) {
+      std::string valid;
+      for (const auto &n : p.dim_names) {
+        valid += (valid.empty() ? "" : ",") + n;
+      }
+      throw UsageError(fmt::format("--unroll: layer '{}' has no dimension '{}' (valid: {})", p.name,
+                                   tok, valid));
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+struct Progress {
+  bool tty = isatty(fileno(stderr)) != 0;
+  std::string layer;
+  void operator()(const SearchProgress &p) const {
+    if (!tty) {
+      return;
+    }
+    const double total = static_cast<double>(p.stats.nodes);
+    const double gap = p.found && p.best > 0 ? (p.best - p.lower_bound) / p.best : 1.0;
+    fmt::print(stderr, "\r{:<24} {:>6.1f}s explored {} pruned {:.1f}% best {} gap {:.2f}%   ",
+               layer, p.stats.seconds, grouped(p.stats.nodes),
+               total > 0 ? 100.0 * static_cast<double>(p.stats.pruned + p.stats.capacity_cuts) / total : 0.0,
+               p.found ? fmt::format("{:.6g}", p.best) : std::string("-"), 100.0 * std::max(0.0, gap));
+  }
+  void clear() const {
+    if (tty) {
+      fmt::print(stderr, "\r{:<100}\r", "");
+    }
+  }
+};
+
+int run_interstellar(const Options &o) {
+  if (!o.network.empty() || !o.emit.empty() || !o.ert.empty()) {
+    throw UsageError("--network, --emit-mapping and --ert do not apply to --mode interstellar "
+                     "(it takes the tool's layer JSON, arch JSON and schedule hint)");
+  }
+  if (o.objective != "energy") {
+    throw UsageError("--mode interstellar optimizes energy only (the tool models no latency)");
+  }
+  const auto layer = interstellar::read_layer(o.problem);
+  const auto arch = interstellar::read_arch(o.arch);
+  interstellar::ScheduleHint hint;
+  interstellar::SearchOptions so;
+  so.time_limit_s = o.time_limit;
+  if (!o.hint.empty()) {
+    require_file(o.hint, "--hint");
+    hint = interstellar::read_schedule_hint(o.hint, arch.levels);
+    so.hint = &hint;
+  }
+  const auto r = interstellar::search(layer, arch, so);
+  const std::string name = std::filesystem::path(o.problem).stem().string();
+  if (!r.found) {
+    fmt::print("{}: no valid mapping in the space (capacity/utilization rules)\n", name);
+    return 1;
+  }
+  fmt::print("{}: energy {:.1f} pJ, {} ({} evaluations, {:.3f} s)\n", name, r.result.energy_pj,
+             r.optimal ? "optimal within the space" : fmt::format("gap {:.2f}%", 100 * r.gap),
+             grouped(r.stats.evaluations), r.stats.seconds);
+  if (!o.json.empty()) {
+    nlohmann::json layer_j = {
+        {"name", name},
+        {"schedule", interstellar::mapping_to_json(r.mapping)},
+        {"evaluation", interstellar::result_to_json(r.result, layer, arch, r.mapping)},
+        {"optimal", r.optimal},
+        {"gap", r.gap},
+        {"lower_bound", r.lower_bound},
+        {"stats", stats_json(r.stats)}};
+    const nlohmann::json j = {{"layers", nlohmann::json::array({layer_j})},
+                              {"total", {{"energy_pj", r.result.energy_pj}, {"cycles", 0}}}};
+    hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
+    fmt::print("wrote {}\n", o.json);
+  }
+  return 0;
+}
+
+int run(const Options &o) {
+  if (o.problem.empty() == o.network.empty()) {
+    throw UsageError("give exactly one of --problem and --network");
+  }
+  require_file(o.problem.empty() ? o.network : o.problem, o.problem.empty() ? "--network" : "--problem");
+  require_file(o.arch, "--arch");
+  if (o.threads < 1 || o.threads > 256) {
+    throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
+  }
+  if (o.mode == "interstellar") {
+    return run_interstellar(o);
+  }
+  Network net;
+  if (!o.network.empty()) {
+    net = load_network_yaml(o.network);
+  } else {
+    net.name = std::filesystem::path(o.problem).stem().string();
+    net.layers.push_back({load_problem(o.problem), 1});
+  }
+  if (net.layers.empty()) {
+    throw UsageError(fmt::format("{}: the network has no layers", o.network));
+  }
+  const TimeloopArch ta = load_arch(o, net.layers.front().problem);
+  SearchOptions so;
+  so.objective = parse_objective(o.objective);
+  so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
+  so.threads = o.threads;
+  so.time_limit_s = o.time_limit;
+  so.space.bypass = !o.no_bypass;
+  so.space.min_utilization = o.min_util;
+  so.space.max_dims_per_axis = o.max_dims;
+  const Problem &first = net.layers.front().problem;
+  if (!o.unroll.empty()) {
+    so.space.unroll_dims = parse_dims(first, o.unroll);
+  }
+  if (!ta.constraints.empty()) {
+    so.space.constraints = constraints_from_timeloop(first, ta.arch, ta.constraints);
+  }
+  if (!o.hint.empty()) {
+    require_file(o.hint, "--hint");
+    const auto hint = interstellar::read_schedule_hint(o.hint, static_cast<int>(ta.arch.levels.size()));
+    so.space.constraints = constraints_from_hint(first, ta.arch, hint);
+  }
+  auto progress = std::make_shared<Progress>();
+  so.progress = [progress](const SearchProgress &p) { (*progress)(p); };
+  progress->layer = first.name;
+
+  fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9}  {}\n", "layer", "repeat", "energy_pj",
+             "cycles", "util%", "cyc/bound", "traffic/c", "status");
+  auto on_layer = [&](const LayerSchedule &l) {
+    progress->clear();
+    const auto &r = l.result;
+    std::string status;
+    if (!l.same_as.empty()) {
+      status = "same as " + l.same_as;
+    } else if (!r.found) {
+      status = r.optimal ? "no mapping fits" : "none found in time";
+    } else if (r.optimal) {
+      status = fmt::format("optimal ({:.2f} s)", r.stats.seconds);
+    } else {
+      status = fmt::format("gap {:.2f}% ({:.2f} s)", 100 * r.gap, r.stats.seconds);
+    }
+    if (r.found) {
+      const auto &e = r.evaluation;
+      fmt::print("{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f}  {}\n", l.name, l.repeat,
+                 e.energy_pj, grouped(e.cycles), 100 * e.utilization,
+                 static_cast<double>(e.cycles) / static_cast<double>(std::max<std::int64_t>(1, e.bounds.compute_cycles)),
+                 static_cast<double>(e.backing_words) /
+                     static_cast<double>(std::max<std::int64_t>(1, e.bounds.compulsory_backing_words)),
+                 status);
+    } else {
+      fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9}  {}\n", l.name, l.repeat, "-", "-",
+                 "-", "-", "-", status);
+    }
+    std::fflush(stdout);
+  };
+  // Each layer's progress line names the layer being searched.
+  std::size_t next_layer = 1;
+  auto on_layer_then_name = [&](const LayerSchedule &l) {
+    on_layer(l);
+    if (next_layer < net.layers.size()) {
+      progress->layer = net.layers[next_layer].problem.name;
+    }
+    ++next_layer;
+  };
+  const NetworkSchedule s = schedule_network(net, ta.arch, so, on_layer_then_name);
+  progress->clear();
+  fmt::print("total: energy {:.1f} pJ, {} cycles, {} layers ({} unique), {}, {:.2f} s\n",
+             s.total_energy_pj, grouped(s.total_cycles), net.layer_count(), s.unique_layers,
+             s.all_optimal ? "all optimal within the space" : "NOT all proven optimal", s.seconds);
+
+  if (!o.emit.empty()) {
+    std::filesystem::create_directories(o.emit);
+    for (const auto &l : s.layers) {
+      if (!l.result.found) {
+        continue;
+      }
+      const auto base = std::filesystem::path(o.emit) / l.name;
+      hcl::flows::write_file_atomic(base.string() + ".schedule.yaml",
+                                    mapping_to_yaml(l.problem, ta.arch, l.result.mapping));
+      hcl::flows::write_file_atomic(base.string() + ".timeloop.map.yaml",
+                                    mapping_to_timeloop_yaml(l.problem, ta.arch, l.result.mapping));
+    }
+    fmt::print("wrote {}/<layer>.schedule.yaml and <layer>.timeloop.map.yaml\n", o.emit);
+  }
+  if (!o.json.empty()) {
+    hcl::flows::write_file_atomic(o.json, network_json(s, ta.arch, so.objective).dump(2) + "\n");
+    fmt::print("wrote {}\n", o.json);
+  }
+  return s.all_found ? 0 : 1;
+}
+
+const hcl::cli::RegisterCommand reg_schedule{
+    "schedule",
+    "Optimal schedule of a layer or a whole network (branch and bound; proof or gap)",
+    [](CLI::App &cmd) -> hcl::cli::RunFn {
+      auto o = std::make_shared<Options>();
+      cmd.add_option("--problem", o->problem,
+                     "One layer: our workload YAML or a Timeloop problem YAML; with --mode "
+                     "interstellar the tool's layer JSON");
+      cmd.add_option("--network", o->network,
+                     "A network YAML (examples/networks): every layer, identical shapes searched "
+                     "once, per-layer table and total");
+      cmd.add_option("--arch", o->arch,
+                     "Architecture: our arch YAML or Timeloop's (its mapper constraints are "
+                     "honoured); with --mode interstellar the tool's arch JSON")
+          ->required();
+      cmd.add_option("--objective", o->objective, "What to minimize: energy (default), cycles, edp")
+          ->check(CLI::IsMember({"energy", "cycles", "edp"}));
+      cmd.add_option("--mode", o->mode,
+                     "Cost model: hcl (default), timeloop, or interstellar (the seed tool's "
+                     "formulas and validity rules)")
+          ->check(CLI::IsMember({"timeloop", "interstellar", "hcl"}));
+      cmd.add_option("--threads", o->threads,
+                     "Search threads (the result does not depend on it); default 1");
+      cmd.add_option("--time-limit", o->time_limit,
+                     "Seconds for the whole run; when it stops a search the best schedule so far "
+                     "is reported with its gap to the lower bound (0 = prove optimality)")
+          ->check(CLI::NonNegativeNumber);
+      cmd.add_option("--json", o->json,
+                     "Write {layers: [{name, schedule, evaluation, optimal, gap, stats}], total} "
+                     "here");
+      cmd.add_option("--emit-mapping", o->emit,
+                     "Directory for each best schedule as <layer>.schedule.yaml (ours) and "
+                     "<layer>.timeloop.map.yaml (Timeloop v0.4)");
+      cmd.add_option("--ert", o->ert, "Accelergy ERT_summary.yaml with energies per action");
+      cmd.add_option("--hint", o->hint,
+                     "The seed tool's schedule-hint JSON: fixes the blockings and unrollings it "
+                     "gives (loops FX,FY,OX,OY,OC,IC,ON = S,R,Q,P,K,C,N)");
+      cmd.add_option("--unroll", o->unroll,
+                     "Fixed dataflow: comma-separated dimensions that may be unrolled (e.g. C,K)");
+      cmd.add_option("--min-utilization", o->min_util,
+                     "Minimum fraction of the PEs the spatial loops must use (0..1)")
+          ->check(CLI::Range(0.0, 1.0));
+      cmd.add_option("--max-dims-per-axis", o->max_dims,
+                     "Loops that may share one array axis (replication); default 2")
+          ->check(CLI::Range(1, 4));
+      cmd.add_flag("--no-bypass", o->no_bypass,
+                   "Keep every tensor the architecture allows at each level instead of also "
+                   "searching bypass");
+      return [o]() { return run(*o); };
+    }};
+
+} // namespace

@@ -1,0 +1,98 @@
+#include <scheduler/search_json.h>
+
+#include <scheduler/json_out.h>
+
+namespace hcl::sched {
+
+namespace {
+
+nlohmann::json loops_json(const Problem &p, const std::vector<Loop> &loops) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto &l : loops) {
+    out.push_back({{"dim", p.dim_names[static_cast<std::size_t>(l.dim)]}, {"factor", l.factor}});
+  }
+  return out;
+}
+
+} // namespace
+
+nlohmann::json schedule_json(const Problem &problem, const Arch &arch, const Mapping &mapping) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (std::size_t i = mapping.levels.size(); i-- > 0;) {
+    const auto &lm = mapping.levels[i];
+    nlohmann::json keep = nlohmann::json::array();
+    for (std::size_t t = 0; t < problem.tensors.size(); ++t) {
+      if (i + 1 == mapping.levels.size() || (lm.keep[t] && arch.levels[i].keeps[t])) {
+        keep.push_back(problem.tensors[t].name);
+      }
+    }
+    levels.push_back({{"name", arch.levels[i].name},
+                      {"temporal", loops_json(problem, lm.temporal)},
+                      {"spatial_x", loops_json(problem, lm.spatial_x)},
+                      {"spatial_y", loops_json(problem, lm.spatial_y)},
+                      {"keep", keep}});
+  }
+  return {{"levels", levels}};
+}
+
+nlohmann::json stats_json(const SearchStats &s) {
+  const double total = static_cast<double>(s.nodes);
+  return {{"subproblems", s.subproblems},
+          {"subproblems_pruned", s.subproblems_pruned},
+          {"nodes", s.nodes},
+          {"pruned", s.pruned},
+          {"capacity_cuts", s.capacity_cuts},
+          {"evaluations", s.evaluations},
+          {"fraction_pruned", total > 0 ? static_cast<double>(s.pruned + s.capacity_cuts) / total : 0.0},
+          {"seconds", s.seconds}};
+}
+
+nlohmann::json bounds_report_json(const Evaluation &e) {
+  nlohmann::json j = bounds_to_json(e);
+  j["cycles_over_compute_bound"] =
+      e.bounds.compute_cycles > 0 ? static_cast<double>(e.cycles) / static_cast<double>(e.bounds.compute_cycles) : 0.0;
+  j["traffic_over_compulsory"] =
+      e.bounds.compulsory_backing_words > 0
+          ? static_cast<double>(e.backing_words) / static_cast<double>(e.bounds.compulsory_backing_words)
+          : 0.0;
+  return j;
+}
+
+nlohmann::json layer_json(const LayerSchedule &l, const Arch &arch, Objective objective) {
+  const SearchResult &r = l.result;
+  nlohmann::json j = {{"name", l.name}, {"repeat", l.repeat}};
+  if (!l.same_as.empty()) {
+    j["same_as"] = l.same_as;
+  }
+  j["objective"] = objective_name(objective);
+  if (r.found) {
+    j["schedule"] = schedule_json(l.problem, arch, r.mapping);
+    j["evaluation"] = to_json(l.problem, arch, r.evaluation);
+    j["bounds"] = bounds_report_json(r.evaluation);
+    j["objective_value"] = r.objective;
+  } else {
+    j["schedule"] = nullptr;
+    j["evaluation"] = nullptr;
+  }
+  j["lower_bound"] = r.lower_bound;
+  j["optimal"] = r.optimal;
+  j["gap"] = r.gap;
+  j["stats"] = stats_json(r.stats);
+  return j;
+}
+
+nlohmann::json network_json(const NetworkSchedule &s, const Arch &arch, Objective objective) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto &l : s.layers) {
+    layers.push_back(layer_json(l, arch, objective));
+  }
+  return {{"layers", layers},
+          {"total",
+           {{"energy_pj", s.total_energy_pj},
+            {"cycles", s.total_cycles},
+            {"unique_layers", s.unique_layers},
+            {"all_optimal", s.all_optimal},
+            {"seconds", s.seconds}}}};
+}
+
+} // namespace hcl::sched
