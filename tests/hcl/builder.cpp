@@ -261,7 +261,7 @@ struct DocRow {
 TEST_CASE("docs/hcl.md: the Row example elaborates and emits as described") {
   Design d = elaborate(DocRow{4});
   REQUIRE(d.modules.size() == 2);
-  auto dir = std::filesystem::temp_directory_path() / "hcl_doc_row";
+  auto dir = std::filesystem::path(HCL_BINARY_DIR) / "test-out" / "hcl" / "doc_row";
   std::filesystem::remove_all(dir);
   auto r = emit_verilog(d, dir);
   REQUIRE(r.top == "Row4");
