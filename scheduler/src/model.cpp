@@ -164,12 +164,9 @@ void Evaluator::check(const Mapping &m) const {
                                               lvl.name, sx, sy, lvl.fanout_x, lvl.fanout_y));
     }
     for (int t = 0; t < static_cast<int>(problem_.tensors.size()); ++t) {
+      // A level keeps t when both the architecture and the mapping let it (LevelMapping::keep
+      // defaults to "may keep", so per-tensor scratchpads need no bypass list in a schedule).
       const bool keep = lm.keep[static_cast<std::size_t>(t)];
-      if (keep && !lvl.keeps[static_cast<std::size_t>(t)]) {
-        throw std::invalid_argument(fmt::format("mapping level {} keeps {}, which the "
-                                                "architecture bypasses there",
-                                                lvl.name, problem_.tensors[static_cast<std::size_t>(t)].name));
-      }
       if (!keep && i == L - 1) {
         throw std::invalid_argument(fmt::format("mapping bypasses {} at the backing store {}; it "
                                                 "must keep every tensor",

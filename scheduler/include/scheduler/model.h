@@ -3,10 +3,11 @@
 //
 // Contract: the mapping must have one LevelMapping per Arch level, the temporal and spatial
 // factors of every dimension must multiply to its bound, spatial factors must fit the mesh of
-// their level, the backing store (last level) must keep every tensor and a level may keep only
-// tensors its Arch level allows. Violations throw std::invalid_argument naming the level and
-// dimension. Capacity is NOT checked here (see validate.h): an over-full tile is reported with
-// its utilized capacity, so searches can rank it instead of crashing.
+// their level and the backing store (last level) must keep every tensor. Violations throw
+// std::invalid_argument naming the level and dimension. A level keeps a tensor when its Arch
+// level and its LevelMapping both allow it. Capacity is NOT checked here (see validate.h): an
+// over-full tile is reported with its utilized capacity, so searches can rank it instead of
+// crashing.
 #pragma once
 
 #include <array>
