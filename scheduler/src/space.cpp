@@ -87,7 +87,13 @@ void spatial_rec(const Problem &p, const Arch &a, const SpaceOptions &o, int lev
   std::vector<std::vector<Loop>> xs, ys;
   std::vector<Loop> scratch;
   axis_lists(p, o, c, rem, 0U, lv.fanout_x, 0, scratch, 1, xs);
+  auto has = [](const std::vector<Loop> &v, int d) {
+    return d < 0 || std::any_of(v.begin(), v.end(), [d](const Loop &l) { return l.dim == d; });
+  };
   for (const auto &x : xs) {
+    if (lv.fanout_x > 1 && !has(x, o.dataflow_x)) {
+      continue;
+    }
     unsigned used = 0;
     for (const auto &l : x) {
       used |= 1U << l.dim;
@@ -96,6 +102,9 @@ void spatial_rec(const Problem &p, const Arch &a, const SpaceOptions &o, int lev
     ys.clear();
     axis_lists(p, o, c, rem, used, lv.fanout_y, 0, scratch, 1, ys);
     for (const auto &y : ys) {
+      if (lv.fanout_y > 1 && !has(y, o.dataflow_y)) {
+        continue;
+      }
       unsigned all = used;
       for (const auto &l : y) {
         all |= 1U << l.dim;

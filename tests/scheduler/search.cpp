@@ -57,6 +57,38 @@ TEST_CASE("search: optimum equals brute-force enumeration on 60 random tiny laye
   CHECK(searched < brute_points);
 }
 
+TEST_CASE("search: dataflow X|Y with replication equals brute force") {
+  std::mt19937 rng(515);
+  int compared = 0;
+  for (int i = 0; i < 200 && compared < 8; ++i) {
+    const Problem p = tiny::layer(rng, i);
+    if (p.bounds[static_cast<std::size_t>(p.dim_index("K"))] % 2 != 0 ||
+        p.bounds[static_cast<std::size_t>(p.dim_index("C"))] % 2 != 0) {
+      continue;
+    }
+    Arch a = tiny::arch(rng);
+    a.levels[1].fanout_x = 2;
+    a.levels[1].fanout_y = 2;
+    SearchOptions o;
+    o.space.dataflow_x = p.dim_index("K");
+    o.space.dataflow_y = p.dim_index("C");
+    const auto brute = bf::enumerate(p, a, o.mode, o.objective, o.space);
+    const SearchResult r = search(p, a, o);
+    REQUIRE(r.found == (brute.valid > 0));
+    if (!r.found) {
+      continue;
+    }
+    ++compared;
+    CHECK(same(r.objective, brute.best));
+    bool k_on_x = false;
+    for (const auto &l : r.mapping.levels[1].spatial_x) {
+      k_on_x |= l.dim == p.dim_index("K");
+    }
+    CHECK(k_on_x);
+  }
+  CHECK(compared >= 8);
+}
+
 TEST_CASE("search: result does not depend on the thread count") {
   std::mt19937 rng(7);
   for (int i = 0; i < 6; ++i) {

@@ -5,7 +5,8 @@
 //   each over a different dimension (a dimension appears at most once per level, on one axis),
 //   every factor > 1 and the product of an axis at most its mesh side; two loops on one axis is
 //   replication. With `unroll_dims` set, only those dimensions may be unrolled; the product of
-//   all spatial factors is at least min_utilization x PEs;
+//   all spatial factors is at least min_utilization x PEs; with dataflow_x/y set, every mesh's
+//   X (Y) axis includes a loop over that dimension;
 // - temporal: every level gets one factor per dimension (1 = no loop), and per dimension the
 //   temporal and spatial factors of all levels multiply to the bound exactly (padding, see
 //   search.h, enlarges the bound first);
@@ -45,6 +46,9 @@ struct SpaceOptions {
   bool bypass = true;
   double min_utilization = 0; // of the PEs (product of spatial factors / Arch::total_macs())
   std::vector<int> unroll_dims; // fixed dataflow: dims that may be unrolled; empty = any
+  // Dataflow "X|Y" in the seed paper's sense: on every mesh, the X axis must unroll dataflow_x
+  // and the Y axis dataflow_y (-1 = free); other loops may join them (replication).
+  int dataflow_x = -1, dataflow_y = -1;
   std::vector<LevelConstraint> constraints; // per Arch level (innermost first) or empty
 };
 

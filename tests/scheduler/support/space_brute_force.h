@@ -68,6 +68,11 @@ inline Result enumerate(const Problem &p, const Arch &a, Mode mode, Objective ob
             ok = ok && other == 1;
           }
         }
+        const int need = axis == 0 ? so.dataflow_x : so.dataflow_y;
+        if (need >= 0 && (axis == 0 ? lv.fanout_x : lv.fanout_y) > 1) {
+          ok = ok && fac[static_cast<std::size_t>(need)][pick[static_cast<std::size_t>(need)]]
+                        [static_cast<std::size_t>(3 * l + 1 + axis)] > 1;
+        }
         pes *= prod;
         ok = ok && count <= so.max_dims_per_axis && prod <= (axis == 0 ? lv.fanout_x : lv.fanout_y);
       }

@@ -1,0 +1,260 @@
+// `hcl explore dataflows|memory`: the seed paper's design-space experiments, each point an
+// exact search (hcl schedule), printed as a table and written as CSV and JSON.
+#include "command.h"
+
+#include <flows/atomic_file.h>
+#include <flows/errors.h>
+
+#include <scheduler/explore.h>
+#include <scheduler/spec_yaml.h>
+#include <scheduler/timeloop_import.h>
+
+#include <fmt/core.h>
+
+#include <cctype>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+namespace {
+
+using namespace hcl::sched;
+using hcl::flows::UsageError;
+
+struct Options {
+  std::string problem, arch, csv, json, dataflows, objective = "energy", mode = "hcl";
+  std::vector<std::string> sizes;
+  int threads = 1;
+  double time_limit = 0;
+};
+
+void require_file(const std::string &path, const char *what) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw UsageError(fmt::format("{} file '{}' does not exist", what, path));
+  }
+}
+
+Problem load_problem(const std::string &path) {
+  if (timeloop_kind(path) == TimeloopKind::Problem) {
+    return load_timeloop_problem(path);
+  }
+  if (detect_spec_kind(path) == SpecKind::Workload) {
+    return load_problem_yaml(path);
+  }
+  throw UsageError(fmt::format("{}: not a problem file; expected Timeloop's 'problem:' or our "
+                               "'workload:' at the top",
+                               path));
+}
+
+Arch load_arch(const std::string &path, const Problem &p) {
+  if (timeloop_kind(path) == TimeloopKind::Architecture) {
+    return load_timeloop_arch(path, p).arch;
+  }
+  if (detect_spec_kind(path) == SpecKind::Arch) {
+    return load_arch_yaml(path);
+  }
+  throw UsageError(fmt::format("{}: not an architecture file; expected Timeloop's "
+                               "'architecture:' or our 'arch:'",
+                               path));
+}
+
+SearchOptions search_options(const Options &o) {
+  if (o.threads < 1 || o.threads > 256) {
+    throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
+  }
+  SearchOptions so;
+  so.objective = parse_objective(o.objective);
+  so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
+  so.threads = o.threads;
+  so.time_limit_s = o.time_limit;
+  return so;
+}
+
+// "64", "512B", "32KB", "1MB" -> bytes.
+std::int64_t parse_bytes(const std::string &s, const std::string &where) {
+  std::size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0) {
+    ++i;
+  }
+  std::string unit = s.substr(i);
+  for (auto &c : unit) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  std::int64_t mult = 0;
+  if (unit.empty() || unit == "B") {
+    mult = 1;
+  } else if (unit == "K" || unit == "KB") {
+    mult = 1024;
+  } else if (unit == "M" || unit == "MB") {
+    mult = 1024 * 1024;
+  }
+  if (i == 0 || mult == 0) {
+    throw UsageError(fmt::format("{}: size '{}' is not a byte count like 512, 512B, 32KB or 1MB",
+                                 where, s));
+  }
+  return std::stoll(s.substr(0, i)) * mult;
+}
+
+void write_outputs(const Options &o, const std::string &csv, const nlohmann::json &json) {
+  if (!o.csv.empty()) {
+    hcl::flows::write_file_atomic(o.csv, csv);
+    fmt::print("wrote {}\n", o.csv);
+  }
+  if (!o.json.empty()) {
+    hcl::flows::write_file_atomic(o.json, json.dump(2) + "\n");
+    fmt::print("wrote {}\n", o.json);
+  }
+}
+
+std::string status(const SearchResult &r) {
+  if (!r.found) {
+    return r.optimal ? "no mapping fits" : "none found in time";
+  }
+  return r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap);
+}
+
+int run_dataflows(const Options &o) {
+  require_file(o.problem, "--problem");
+  require_file(o.arch, "--arch");
+  const Problem p = load_problem(o.problem);
+  const Arch a = load_arch(o.arch, p);
+  std::vector<std::string> dfs;
+  if (o.dataflows.empty()) {
+    dfs = default_dataflows();
+  } else {
+    std::stringstream ss(o.dataflows);
+    std::string tok;
+    while (std::getline(ss, tok, ',')) {
+      if (!tok.empty()) {
+        dfs.push_back(tok);
+      }
+    }
+  }
+  const auto pts = explore_dataflows(p, a, dfs, search_options(o));
+  double best = 0;
+  for (const auto &pt : pts) {
+    if (pt.result.found && (best == 0 || pt.result.evaluation.energy_pj < best)) {
+      best = pt.result.evaluation.energy_pj;
+    }
+  }
+  fmt::print("layer {} on {}: best energy per dataflow (unrolled loops)\n", p.name, a.name);
+  fmt::print("{:<10} {:>16} {:>14} {:>7} {:>9}  {}\n", "dataflow", "energy_pj", "cycles", "util%",
+             "vs best", "status");
+  bool all = true;
+  for (const auto &pt : pts) {
+    all = all && pt.result.found;
+    if (!pt.result.found) {
+      fmt::print("{:<10} {:>16} {:>14} {:>7} {:>9}  {}\n", pt.name, "-", "-", "-", "-", status(pt.result));
+      continue;
+    }
+    const auto &e = pt.result.evaluation;
+    fmt::print("{:<10} {:>16.1f} {:>14} {:>7.2f} {:>+8.2f}%  {}\n", pt.name, e.energy_pj, e.cycles,
+               100 * e.utilization, 100 * (e.energy_pj / best - 1), status(pt.result));
+  }
+  write_outputs(o, dataflows_csv(pts), dataflows_json(p, a, pts));
+  return all ? 0 : 1;
+}
+
+int run_memory(const Options &o) {
+  require_file(o.problem, "--problem");
+  require_file(o.arch, "--arch");
+  const Problem p = load_problem(o.problem);
+  const Arch a = load_arch(o.arch, p);
+  if (o.sizes.empty()) {
+    throw UsageError("--sizes: give LEVEL=SIZE,SIZE,... for one or two levels, e.g. --sizes "
+                     "RF=64B,256B,1KB --sizes GlobalBuffer=32KB,128KB");
+  }
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> sweep;
+  for (const auto &spec : o.sizes) {
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError(fmt::format("--sizes '{}': expected LEVEL=SIZE,SIZE,...", spec));
+    }
+    std::vector<std::int64_t> list;
+    std::stringstream ss(spec.substr(eq + 1));
+    std::string tok;
+    while (std::getline(ss, tok, ',')) {
+      list.push_back(parse_bytes(tok, "--sizes " + spec.substr(0, eq)));
+    }
+    sweep.emplace_back(spec.substr(0, eq), list);
+  }
+  const MemoryGrid g = explore_memory(p, a, sweep, search_options(o));
+  double lo = 0, hi = 0;
+  fmt::print("layer {} on {}: best energy (pJ) per size of {}\n", p.name, a.name,
+             fmt::format("{}", g.levels.size() == 2 ? g.levels[0] + " (rows) x " + g.levels[1] + " (columns)" : g.levels[0]));
+  const std::size_t cols = g.levels.size() >= 2 ? g.sizes.back().size() : 1;
+  std::string head = fmt::format("{:>12}", g.levels.size() >= 2 ? "" : "size");
+  if (g.levels.size() >= 2) {
+    for (auto b : g.sizes.back()) {
+      head += fmt::format(" {:>16}", fmt::format("{} B", b));
+    }
+  } else {
+    head += fmt::format(" {:>16}", "energy_pj");
+  }
+  fmt::print("{}\n", head);
+  bool all = true;
+  for (std::size_t i = 0; i < g.points.size(); i += cols) {
+    std::string row = fmt::format("{:>12}", fmt::format("{} B", g.points[i].size_bytes[0]));
+    for (std::size_t c = 0; c < cols && i + c < g.points.size(); ++c) {
+      const auto &r = g.points[i + c].result;
+      all = all && r.found;
+      if (r.found) {
+        const double e = r.evaluation.energy_pj;
+        lo = lo == 0 ? e : std::min(lo, e);
+        hi = std::max(hi, e);
+        row += fmt::format(" {:>15.4g}{}", e, r.optimal ? " " : "~");
+      } else {
+        row += fmt::format(" {:>16}", "-");
+      }
+    }
+    fmt::print("{}\n", row);
+  }
+  if (lo > 0) {
+    fmt::print("spread: the worst size costs {:.2f}x the best ('~' = not proven optimal, '-' = "
+               "nothing fits)\n",
+               hi / lo);
+  }
+  write_outputs(o, memory_csv(g), memory_json(p, a, g));
+  return all ? 0 : 1;
+}
+
+void common(CLI::App &c, Options &o) {
+  c.add_option("--problem", o.problem, "Layer: our workload YAML or a Timeloop problem YAML")->required();
+  c.add_option("--arch", o.arch, "Architecture: our arch YAML or Timeloop's")->required();
+  c.add_option("--csv", o.csv, "Write the table as CSV here");
+  c.add_option("--json", o.json, "Write every point (schedule, evaluation, proof) as JSON here");
+  c.add_option("--objective", o.objective, "energy (default), cycles or edp")
+      ->check(CLI::IsMember({"energy", "cycles", "edp"}));
+  c.add_option("--mode", o.mode, "hcl (default) or timeloop")->check(CLI::IsMember({"timeloop", "hcl"}));
+  c.add_option("--threads", o.threads, "Search threads (results do not depend on it)");
+  c.add_option("--time-limit", o.time_limit,
+               "Seconds for all points together; unproven points are marked (0 = prove all)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+const hcl::cli::RegisterCommand reg_explore{
+    "explore",
+    "Design-space experiments: best energy per dataflow, or over a grid of memory sizes",
+    [](CLI::App &cmd) -> hcl::cli::RunFn {
+      auto o = std::make_shared<Options>();
+      cmd.require_subcommand(1);
+      auto *df = cmd.add_subcommand("dataflows", "Best energy for each choice of unrolled loops");
+      common(*df, *o);
+      df->add_option("--dataflows", o->dataflows,
+                     "Comma-separated dataflows, each the dims that may be unrolled joined by '|' "
+                     "(default C|K,R|P,Q|P,S|R: TPU, Eyeriss FY|Y, X|Y, FX|FY)");
+      auto *mem = cmd.add_subcommand("memory", "Best energy over a grid of on-chip level sizes");
+      common(*mem, *o);
+      mem->add_option("--sizes", o->sizes,
+                      "LEVEL=SIZE,SIZE,... (bytes, or with B/KB/MB); repeat for a second level. "
+                      "Access energies rescale with the built-in Interstellar table");
+      return [o, df, mem]() {
+        if (df->parsed()) {
+          return run_dataflows(*o);
+        }
+        (void)mem;
+        return run_memory(*o);
+      };
+    }};
+
+} // namespace
