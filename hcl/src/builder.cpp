@@ -76,11 +76,20 @@ ir::NodeId and_enclosing(Builder &b, ir::NodeId c, const SrcLoc &loc) {
 ir::NodeId make_reg(Builder &b, const Signal &type, ir::NodeId init, bool async,
                     std::string_view name, const SrcLoc &loc) {
   check_type_template(type, "Reg", loc);
+  if (b.domain != 0 && async)
+    throw Error("RegInitAsync inside with_clock_domain(): asynchronous reset is only available "
+                "on the implicit clock; use RegInit with the domain's reset",
+                loc);
+  if (b.domain != 0 && init != ir::kNone && b.mod->domains[b.domain].reset == ir::kNone)
+    throw Error("RegInit inside a clock domain without reset: give with_clock_domain() a reset "
+                "signal or use Reg",
+                loc);
   ir::Node n;
   n.op = ir::Op::Reg;
   n.type = type.type();
   n.b = init;
   n.p0 = async ? 1 : 0;
+  n.p1 = b.domain;
   n.name = intern(name);
   n.loc = loc;
   return b.add(n);
@@ -362,7 +371,30 @@ void WhenChain::otherwise(const std::function<void()> &body, SrcLoc loc) {
 void assert_(const Operand &cond, std::string_view message) {
   Builder &b = current(cond.loc());
   ir::NodeId c = cond_node(b, cond, "assert_");
-  b.mod->assertions.push_back({c, b.cond, std::string(message), cond.loc()});
+  b.mod->assertions.push_back({c, b.cond, std::string(message), cond.loc(), b.domain});
+}
+
+void with_clock_domain(const Signal &clock, const Signal &reset,
+                       const std::function<void()> &body, SrcLoc loc) {
+  Builder &b = current(loc);
+  auto bool_node = [&](const Signal &s, const char *what) {
+    owner_of(s, what, loc);
+    if (s.width() != 1 || s.is_signed())
+      throw Error(fmt::format("with_clock_domain: the {} must be a Bool, got {}", what,
+                              ir::to_string(s.type())),
+                  loc);
+    return s.node();
+  };
+  ir::ClockDomain d;
+  d.clock = bool_node(clock, "clock");
+  if (reset.is_hardware() || reset.width() != 0)
+    d.reset = bool_node(reset, "reset");
+  auto index = static_cast<std::uint32_t>(b.mod->domains.size());
+  b.mod->domains.push_back(d);
+  std::uint32_t saved = b.domain;
+  b.domain = index;
+  body();
+  b.domain = saved;
 }
 
 Mem::Mem(unsigned depth, const Signal &type, std::string_view name, SrcLoc loc)
@@ -373,8 +405,8 @@ Mem::Mem(unsigned depth, const Signal &type, std::string_view name, SrcLoc loc)
     throw Error(fmt::format("Mem needs a depth of at least 2, got {}", depth), loc);
   owner_ = b.serial;
   index_ = static_cast<std::uint32_t>(b.mod->memories.size());
-  b.mod->memories.push_back(
-      {intern(name.empty() ? std::string_view("mem") : name), type.type(), depth, {}, loc});
+  b.mod->memories.push_back({intern(name.empty() ? std::string_view("mem") : name), type.type(),
+                             depth, {}, loc, b.domain});
 }
 
 unsigned Mem::addr_width() const {
@@ -520,6 +552,12 @@ Instance make_instance(std::string_view inst_name, std::uint32_t module, SrcLoc 
   inst.name = intern(inst_name.empty() ? std::string_view(child.name) : inst_name);
   inst.module = module;
   inst.loc = loc;
+  inst.domain = b.domain;
+  if (b.domain != 0 && child.uses_reset && b.mod->domains[b.domain].reset == ir::kNone)
+    throw Error(fmt::format("module '{}' uses a reset, but the clock domain it is instantiated "
+                            "in has none; give with_clock_domain() a reset signal",
+                            child.name),
+                loc);
   auto index = static_cast<std::uint32_t>(b.mod->instances.size());
   inst.port_nodes.reserve(child.ports.size());
   for (std::uint32_t i = 0; i < child.ports.size(); ++i) {

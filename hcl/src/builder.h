@@ -26,6 +26,8 @@ struct Builder {
   std::vector<Connect> connects;
   // Effective condition of the innermost when(), kNone at the top level of the body.
   ir::NodeId cond = ir::kNone;
+  // The clock domain new state belongs to (index into mod->domains).
+  std::uint32_t domain = 0;
   // One list per running when-branch: the targets that branch drives on all of its paths.
   std::vector<std::vector<ir::NodeId>> branch_driven;
   // Port name -> port index, for the duplicate check.

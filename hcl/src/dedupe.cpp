@@ -62,6 +62,11 @@ std::string structural_key(const ir::Module &m, const std::vector<std::uint32_t>
   for (const ir::Instance &i : m.instances) {
     w.pod(i.name);
     w.pod(canon[i.module]);
+    w.pod(i.domain);
+  }
+  for (const ir::ClockDomain &dom : m.domains) {
+    w.pod(dom.clock);
+    w.pod(dom.reset);
   }
   w.pod(m.memories.size());
   for (const ir::Memory &mem : m.memories) {
@@ -69,6 +74,7 @@ std::string structural_key(const ir::Module &m, const std::vector<std::uint32_t>
     w.pod(mem.type.kind);
     w.pod(mem.type.width);
     w.pod(mem.depth);
+    w.pod(mem.domain);
     for (const ir::MemPort &p : mem.ports) {
       w.pod(p.addr);
       w.pod(p.en);
@@ -80,6 +86,7 @@ std::string structural_key(const ir::Module &m, const std::vector<std::uint32_t>
   for (const ir::Assertion &a : m.assertions) {
     w.pod(a.cond);
     w.pod(a.enable);
+    w.pod(a.domain);
     w.str(a.message);
   }
   return std::move(w.out);

@@ -50,6 +50,8 @@ std::string dump(const Design &d) {
       case ir::Op::Reg:
         if (n.b != ir::kNone)
           out += fmt::format(" init {}{}", ref(n.b), n.p0 ? " async" : "");
+        if (n.p1)
+          out += fmt::format(" domain {}", n.p1);
         break;
       case ir::Op::Wire:
         break;
@@ -68,8 +70,12 @@ std::string dump(const Design &d) {
       }
       out += "\n";
     }
+    for (std::size_t k = 1; k < m.domains.size(); ++k)
+      out += fmt::format("  domain {} clock {} reset {}\n", k, ref(m.domains[k].clock),
+                         ref(m.domains[k].reset));
     for (const ir::Instance &inst : m.instances)
-      out += fmt::format("  inst {} : {}\n", d.str(inst.name), d.modules[inst.module]->name);
+      out += fmt::format("  inst {} : {}{}\n", d.str(inst.name), d.modules[inst.module]->name,
+                         inst.domain ? fmt::format(" domain {}", inst.domain) : "");
     for (const ir::Memory &mem : m.memories) {
       out += fmt::format("  mem {} : {} x {}\n", d.str(mem.name), ir::to_string(mem.type),
                          mem.depth);

@@ -147,6 +147,10 @@ private:
       use(a.cond, kNone);
       use(a.enable, kNone);
     }
+    for (const ir::ClockDomain &d : m_.domains) {
+      use(d.clock, kNone);
+      use(d.reset, kNone);
+    }
   }
 
   // Unnamed operations nobody reads are not printed (operands before users, so one reverse
@@ -197,6 +201,11 @@ private:
         decl_[i] = !(uses_[i] == 1 && user_is_sink_[i]);
       }
     }
+    // Clocks and resets of explicit domains appear in event controls: names only.
+    for (const ir::ClockDomain &d : m_.domains)
+      for (NodeId x : {d.clock, d.reset})
+        if (x != kNone)
+          force_name(x);
     // Bit-selects and sign extensions index their operand, so it must be a name.
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
@@ -561,8 +570,9 @@ private:
         fmt::format_to(out, "  assign {} = {};\n", name_[i], expr(x.driver));
     }
 
-    print_always(out, false);
-    print_always(out, true);
+    for (std::uint32_t d = 0; d < m_.domains.size(); ++d)
+      print_always(out, d, false);
+    print_always(out, 0, true);
 
     // Header last: the _unused wire depends on what the body read.
     std::string head;
@@ -634,11 +644,9 @@ private:
     std::string clock = c.is_extern ? c.extern_info.clock : (c.uses_clock ? "clock" : "");
     std::string reset = c.is_extern ? c.extern_info.reset : (c.uses_reset ? "reset" : "");
     if (!clock.empty())
-      conns.push_back(fmt::format("    .{}(clock)", clock));
-    if (!reset.empty()) {
-      conns.push_back(fmt::format("    .{}(reset)", reset));
-      reset_read_ = true;
-    }
+      conns.push_back(fmt::format("    .{}({})", clock, domain_clock(inst.domain)));
+    if (!reset.empty())
+      conns.push_back(fmt::format("    .{}({})", reset, domain_reset(inst.domain)));
     if (!c.is_extern && c.uses_areset)
       conns.push_back("    .areset(areset)");
     for (std::size_t p = 0; p < c.ports.size(); ++p) {
@@ -680,28 +688,48 @@ private:
     fmt::format_to(out, "{}end\n", indent);
   }
 
-  template <class Out> void print_always(Out out, bool async) {
+  // The clock and reset of a domain as Verilog names.
+  std::string domain_clock(std::uint32_t d) {
+    return d == 0 ? std::string("clock") : expr(m_.domains[d].clock);
+  }
+  std::string domain_reset(std::uint32_t d) {
+    if (d == 0) {
+      reset_read_ = true;
+      return "reset";
+    }
+    return m_.domains[d].reset == kNone ? std::string() : expr(m_.domains[d].reset);
+  }
+
+  // One always block: the registers, memories and assertions of domain `d` (or the
+  // asynchronously reset registers of the implicit domain when `async`).
+  template <class Out> void print_always(Out out, std::uint32_t d, bool async) {
     std::vector<NodeId> reset_regs, plain_regs;
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (x.op != Op::Reg)
+      if (x.op != Op::Reg || x.p1 != d)
         continue;
       bool is_async = x.b != kNone && x.p0 == 1;
       if (is_async != async)
         continue;
       (x.b != kNone ? reset_regs : plain_regs).push_back(i);
     }
-    bool mems = !async && !m_.memories.empty();
-    bool asserts = !async && !m_.assertions.empty();
-    if (reset_regs.empty() && plain_regs.empty() && !mems && !asserts)
+    std::vector<std::size_t> mems;
+    for (std::size_t k = 0; k < m_.memories.size() && !async; ++k)
+      if (m_.memories[k].domain == d)
+        mems.push_back(k);
+    std::vector<const ir::Assertion *> asserts;
+    for (const ir::Assertion &a : m_.assertions)
+      if (!async && a.domain == d)
+        asserts.push_back(&a);
+    if (reset_regs.empty() && plain_regs.empty() && mems.empty() && asserts.empty())
       return;
+    std::string clock = domain_clock(d);
     if (async)
-      fmt::format_to(out, "  always @(posedge clock or posedge areset) begin\n");
+      fmt::format_to(out, "  always @(posedge {} or posedge areset) begin\n", clock);
     else
-      fmt::format_to(out, "  always @(posedge clock) begin\n");
+      fmt::format_to(out, "  always @(posedge {}) begin\n", clock);
     if (!reset_regs.empty()) {
-      reset_read_ |= !async;
-      fmt::format_to(out, "    if ({}) begin\n", async ? "areset" : "reset");
+      fmt::format_to(out, "    if ({}) begin\n", async ? std::string("areset") : domain_reset(d));
       for (NodeId r : reset_regs)
         fmt::format_to(out, "      {} <= {};\n", name_[r], expr(node(r).b));
       fmt::format_to(out, "    end else begin\n");
@@ -711,37 +739,49 @@ private:
     }
     for (NodeId r : plain_regs)
       print_update(out, r, "    ");
-    if (mems) {
-      for (std::size_t k = 0; k < m_.memories.size(); ++k) {
-        const ir::Memory &mem = m_.memories[k];
-        const std::string &mn = mem_names_[k];
-        for (const ir::MemPort &p : mem.ports) {
-          std::string addr = expr(p.addr);
-          if (p.rdata != kNone && p.wdata != kNone) {
-            fmt::format_to(out,
-                           "    if ({}) begin\n      if ({}) begin\n        {}[{}] <= {};\n"
-                           "      end\n      {} <= {}[{}];\n    end\n",
-                           expr(p.en), expr(p.wen), mn, addr, expr(p.wdata), name_[p.rdata], mn,
-                           addr);
-          } else if (p.rdata != kNone) {
-            fmt::format_to(out, "    if ({}) begin\n      {} <= {}[{}];\n    end\n", expr(p.en),
-                           name_[p.rdata], mn, addr);
-          } else {
-            fmt::format_to(out, "    if ({}) begin\n      {}[{}] <= {};\n    end\n",
-                           expr(p.wen), mn, addr, expr(p.wdata));
-          }
+    // `stmt` under `if (en)`, or alone when the enable is the constant 1.
+    auto guarded = [&](NodeId en, const std::string &indent, const std::string &stmt) {
+      const ir::Node &e = node(en);
+      if (e.op == Op::Const && e.imm != 0)
+        return fmt::format("{}{}\n", indent, stmt);
+      return fmt::format("{}if ({}) begin\n{}  {}\n{}end\n", indent, expr(en), indent, stmt,
+                         indent);
+    };
+    for (std::size_t k : mems) {
+      const ir::Memory &mem = m_.memories[k];
+      const std::string &mn = mem_names_[k];
+      for (const ir::MemPort &p : mem.ports) {
+        std::string addr = expr(p.addr);
+        std::string text;
+        if (p.rdata != kNone && p.wdata != kNone) {
+          // Read-first: the read sees the old content; nonblocking assignments make it so.
+          std::string inner =
+              guarded(p.wen, "      ", fmt::format("{}[{}] <= {};", mn, addr, expr(p.wdata)));
+          inner += fmt::format("      {} <= {}[{}];\n", name_[p.rdata], mn, addr);
+          const ir::Node &e = node(p.en);
+          if (e.op == Op::Const && e.imm != 0)
+            text = inner;
+          else
+            text = fmt::format("    if ({}) begin\n{}    end\n", expr(p.en), inner);
+        } else if (p.rdata != kNone) {
+          text = guarded(p.en, "    ", fmt::format("{} <= {}[{}];", name_[p.rdata], mn, addr));
+        } else {
+          text = guarded(p.wen, "    ", fmt::format("{}[{}] <= {};", mn, addr, expr(p.wdata)));
         }
+        fmt::format_to(out, "{}", text);
       }
     }
-    if (asserts) {
-      reset_read_ = true;
+    if (!asserts.empty()) {
+      std::string reset = domain_reset(d);
       fmt::format_to(out, "`ifndef SYNTHESIS\n");
-      for (const ir::Assertion &a : m_.assertions) {
-        std::string en = a.enable == kNone ? "" : fmt::format(" && {}", expr(a.enable));
+      for (const ir::Assertion *a : asserts) {
+        std::string guard = reset.empty() ? "" : fmt::format("!{} && ", reset);
+        if (a->enable != kNone)
+          guard += fmt::format("{} && ", expr(a->enable));
         fmt::format_to(out,
-                       "    if (!reset{} && !{}) begin\n      $fatal(1, \"assertion failed: "
+                       "    if ({}!{}) begin\n      $fatal(1, \"assertion failed: "
                        "{} @[{}]\");\n    end\n",
-                       en, expr(a.cond), escape(a.message), escape(basename_loc(a.loc)));
+                       guard, expr(a->cond), escape(a->message), escape(basename_loc(a->loc)));
       }
       fmt::format_to(out, "`endif\n");
     }

@@ -168,22 +168,30 @@ void compute_uses(Context &ctx, ir::Module &m) {
     m.uses_reset = !m.extern_info.reset.empty();
     return;
   }
+  // Only state in the implicit domain (0) needs the implicit clock and reset ports.
   for (const ir::Node &n : m.nodes) {
     if (n.op == ir::Op::Reg) {
+      if (n.b != ir::kNone && n.p0)
+        m.uses_areset = m.uses_clock = true;
+      if (n.p1 != 0)
+        continue;
       m.uses_clock = true;
-      if (n.b != ir::kNone)
-        (n.p0 ? m.uses_areset : m.uses_reset) = true;
+      if (n.b != ir::kNone && !n.p0)
+        m.uses_reset = true;
     }
   }
-  if (!m.memories.empty())
-    m.uses_clock = true;
-  if (!m.assertions.empty())
-    m.uses_clock = m.uses_reset = true;
+  for (const ir::Memory &mem : m.memories)
+    m.uses_clock |= mem.domain == 0;
+  for (const ir::Assertion &a : m.assertions)
+    if (a.domain == 0)
+      m.uses_clock = m.uses_reset = true;
   for (const ir::Instance &inst : m.instances) {
     const ir::Module &c = *ctx.design->modules[inst.module];
+    m.uses_areset |= c.uses_areset;
+    if (inst.domain != 0)
+      continue;
     m.uses_clock |= c.uses_clock;
     m.uses_reset |= c.uses_reset;
-    m.uses_areset |= c.uses_areset;
   }
 }
 

@@ -283,3 +283,30 @@ TEST_CASE("docs/hcl.md: the width mismatch message quoted in the document") {
        ".resize(8)"},
       kFile);
 }
+
+TEST_CASE("error: RegInit in a clock domain without reset") {
+  expect_error(
+      [] {
+        auto clk = Input("clk", Bool());
+        with_clock_domain(clk, Signal(), [&] {
+          auto r = RegInit(UInt(2), 0, "r");
+          r <<= r;
+          Output("y", UInt(2)) <<= r;
+        });
+      },
+      __LINE__ - 5, {"RegInit inside a clock domain without reset"}, kFile);
+}
+
+TEST_CASE("error: asynchronous reset inside an explicit clock domain") {
+  expect_error(
+      [] {
+        auto clk = Input("clk", Bool());
+        auto rst = Input("rst", Bool());
+        with_clock_domain(clk, rst, [&] {
+          auto r = RegInitAsync(UInt(2), 0, "r");
+          r <<= 1;
+          Output("y", UInt(2)) <<= r;
+        });
+      },
+      __LINE__ - 5, {"RegInitAsync inside with_clock_domain()"}, kFile);
+}

@@ -285,3 +285,48 @@ TEST_CASE("emit: an extern module with its own Verilog is written next to its us
   require_verilator_clean(r);
   require_yosys_clean(r);
 }
+
+namespace {
+// Two clock domains: the implicit one and (clk_b, rst_b), each with registers, and a counter
+// instance and a memory clocked by clk_b.
+struct TwoClocks {
+  std::string name() const { return "TwoClocks"; }
+  void body() const {
+    using namespace hcl;
+    auto clk_b = Input("clk_b", Bool());
+    auto rst_b = Input("rst_b", Bool());
+    auto d = Input("d", UInt(8));
+    auto a_q = RegNext(d, "a_q");
+    Output("a", UInt(8)) <<= a_q;
+    with_clock_domain(clk_b, rst_b, [&] {
+      auto b_q = RegInit(UInt(8), 0, "b_q");
+      b_q <<= a_q; // a (deliberately unsynchronized) crossing, fine for the structure test
+      Output("b", UInt(8)) <<= b_q;
+      auto c = instance("count_b", hcl_test::Counter{4});
+      c["en"] <<= b_q.bit(0);
+      Output("n", UInt(4)) <<= c["count"];
+      Mem m(4, UInt(8), "buf_b");
+      m.write(b_q.bits(1, 0), d);
+      Output("m", UInt(8)) <<= m.read(d.bits(1, 0));
+      assert_(b_q != 0xff, "b_q saturates");
+    });
+  }
+};
+} // namespace
+
+TEST_CASE("emit: explicit clock domains get their own always block and clock connections") {
+  hcl::Design d = hcl::elaborate(TwoClocks{});
+  auto r = hcl::emit_verilog(d, scratch_dir("two_clocks"));
+  std::string v = read_text(r.files.back());
+  INFO(v);
+  REQUIRE(v.find("always @(posedge clock) begin") != std::string::npos);
+  REQUIRE(v.find("always @(posedge clk_b) begin") != std::string::npos);
+  REQUIRE(v.find("if (rst_b) begin") != std::string::npos);
+  REQUIRE(v.find(".clock(clk_b),") != std::string::npos);
+  REQUIRE(v.find(".reset(rst_b),") != std::string::npos);
+  REQUIRE(v.find("if (!rst_b && !") != std::string::npos);
+  // The implicit domain has no reset user, so the module has no reset port.
+  REQUIRE(v.find("input  wire reset") == std::string::npos);
+  require_verilator_clean(r);
+  require_yosys_clean(r);
+}

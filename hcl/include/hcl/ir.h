@@ -45,7 +45,8 @@ enum class Op : std::uint8_t {
   Input,   // module input port; p0 = port index
   Output,  // module output port (a sink); p0 = port index
   Wire,    // a sink with a name; `b` = default value or kNone
-  Reg,     // driver = next value, b = reset value (kNone: no reset), p0 = 1 when async reset
+  Reg,     // driver = next value, b = reset value (kNone: no reset), p0 = 1 when async reset,
+           // p1 = clock domain
   Const,   // value in `imm`, already truncated/sign-extended to the width
   InstIn,  // input port of an instance (a sink); p0 = instance index, p1 = port index
   InstOut, // output port of an instance; p0 = instance index, p1 = port index
@@ -109,6 +110,7 @@ struct Instance {
   std::uint32_t module;            // index into Design::modules
   std::vector<NodeId> port_nodes;  // parallel to the child's ports: InstIn / InstOut nodes
   std::source_location loc;
+  std::uint32_t domain = 0;        // clock domain its implicit clock and reset come from
 };
 
 struct MemPort {
@@ -125,6 +127,7 @@ struct Memory {
   std::uint32_t depth;
   std::vector<MemPort> ports;
   std::source_location loc;
+  std::uint32_t domain = 0;
 };
 
 struct Assertion {
@@ -132,6 +135,14 @@ struct Assertion {
   NodeId enable;  // the enclosing when-condition, or kNone
   std::string message;
   std::source_location loc;
+  std::uint32_t domain = 0;
+};
+
+// A clock domain of a module. Domain 0 is the implicit one (the `clock` and `reset` ports);
+// others come from with_clock_domain() and name a Bool node of the module for each signal.
+struct ClockDomain {
+  NodeId clock = kNone;
+  NodeId reset = kNone; // synchronous, active high; kNone: no reset
 };
 
 // An external (blackbox) module. Its outputs are assumed not to depend combinationally on its
@@ -150,6 +161,7 @@ struct Module {
   std::vector<Instance> instances;
   std::vector<Memory> memories;
   std::vector<Assertion> assertions;
+  std::vector<ClockDomain> domains{ClockDomain{}};
   bool uses_clock = false;
   bool uses_reset = false;  // synchronous reset input `reset`
   bool uses_areset = false; // asynchronous reset input `areset` (RegInitAsync)

@@ -87,6 +87,14 @@ WhenChain when(const Operand &cond, const std::function<void()> &body);
 // enclosing whens). Emitted as `$fatal` under `ifndef SYNTHESIS`.
 void assert_(const Operand &cond, std::string_view message = {});
 
+// An explicit clock domain: registers, memories, assertions and submodules created inside
+// `body` are clocked by `clock` and reset (synchronously, active high) by `reset` instead of
+// the implicit clock and reset. Both are Bool signals of this module, typically inputs; pass
+// Signal() as `reset` for a domain without reset. Asynchronous reset (RegInitAsync) stays on
+// the implicit `areset` and is not available inside an explicit domain.
+void with_clock_domain(const Signal &clock, const Signal &reset,
+                       const std::function<void()> &body, SrcLoc loc = SrcLoc::current());
+
 // ---- Memories ------------------------------------------------------------------------------
 
 // A synchronous memory of `depth` elements. Each read()/write()/readwrite() call adds a port;
