@@ -154,9 +154,8 @@ TEST_CASE("generate: 2x2 Verilog of every preset matches the golden text") {
     o.locators = false;
     std::size_t compared = 0;
     for (std::uint32_t m = 0; m < d.modules.size(); ++m) {
-      if (d.modules[m]->is_extern)
-        continue;
-      const std::string text = hcl::emit_module(d, m, o);
+      const std::string text = d.modules[m]->is_extern ? d.modules[m]->extern_info.verilog
+                                                       : hcl::emit_module(d, m, o);
       const fs::path f = golden / (d.modules[m]->name + ".v");
       if (update) {
         std::ofstream(f, std::ios::binary) << text;

@@ -12,7 +12,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
+
+#include <unistd.h>
 
 namespace gen_test {
 
@@ -73,8 +76,11 @@ struct Emitted {
   bool uses_reset = false;
 };
 
+// Each process emits into its own folder: ctest runs test cases of one file in parallel, and
+// they must not rewrite each other's files while Verilator reads them. The model cache is
+// keyed by the Verilog text, not the path, so the build still happens once.
 inline Emitted emit(const hcl::Design &d, const std::string &name) {
-  auto r = hcl::emit_verilog(d, scratch_dir(name));
+  auto r = hcl::emit_verilog(d, scratch_dir(name + "-" + std::to_string(::getpid())));
   return {r.files, r.top, d.top_module().uses_reset};
 }
 
@@ -99,7 +105,11 @@ inline std::unique_ptr<hcl::flows::Simulator> simulate(const Emitted &e) {
   hcl::flows::SimOptions o;
   o.clock = "clock";
   o.reset = e.uses_reset ? "reset" : "";
-  return std::make_unique<hcl::flows::Simulator>(e.files, e.top, o);
+  auto sim = std::make_unique<hcl::flows::Simulator>(e.files, e.top, o);
+  // The loaded model no longer needs the sources.
+  std::error_code ec;
+  fs::remove_all(e.files.front().parent_path(), ec);
+  return sim;
 }
 
 } // namespace gen_test

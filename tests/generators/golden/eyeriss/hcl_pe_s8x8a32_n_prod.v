@@ -5,10 +5,15 @@ module hcl_pe_s8x8a32_n_prod (
   input  wire signed [7:0] w_in,
   output wire signed [31:0] psum_out
 );
+  wire signed [15:0] mul_y;
   reg signed [31:0] prod_q;
-  wire signed [15:0] prod = {{8{x_in[7]}}, x_in} * {{8{w_in[7]}}, w_in};
+  hcl_mul_s8x8 mul (
+    .a(x_in),
+    .b(w_in),
+    .y(mul_y)
+  );
   assign psum_out = prod_q;
   always @(posedge clock) begin
-    prod_q <= {{16{prod[15]}}, prod};
+    prod_q <= {{16{mul_y[15]}}, mul_y};
   end
 endmodule

@@ -8,13 +8,18 @@ module hcl_pe_s8x8a32_os (
   input  wire drain,
   input  wire signed [31:0] psum_in
 );
+  wire signed [15:0] mul_y;
   reg signed [31:0] acc;
-  wire signed [15:0] prod = {{8{x_in[7]}}, x_in} * {{8{w_in[7]}}, w_in};
   wire _not_drain = ~drain;
+  hcl_mul_s8x8 mul (
+    .a(x_in),
+    .b(w_in),
+    .y(mul_y)
+  );
   assign psum_out = acc;
   always @(posedge clock) begin
     if (_not_drain & en) begin
-      acc <= acc + {{16{prod[15]}}, prod};
+      acc <= acc + {{16{mul_y[15]}}, mul_y};
     end else if (drain) begin
       acc <= psum_in;
     end

@@ -11,8 +11,13 @@ module hcl_pe_s8x8a32_ws_db_chain (
 );
   reg signed [7:0] active;
   reg signed [7:0] shadow;
+  wire signed [15:0] mul_y;
   reg signed [31:0] psum_q;
-  wire signed [15:0] prod = {{8{x_in[7]}}, x_in} * {{8{active[7]}}, active};
+  hcl_mul_s8x8 mul (
+    .a(x_in),
+    .b(active),
+    .y(mul_y)
+  );
   assign w_out = shadow;
   assign psum_out = psum_q;
   always @(posedge clock) begin
@@ -22,6 +27,6 @@ module hcl_pe_s8x8a32_ws_db_chain (
     if (load) begin
       shadow <= w_in;
     end
-    psum_q <= psum_in + {{16{prod[15]}}, prod};
+    psum_q <= psum_in + {{16{mul_y[15]}}, mul_y};
   end
 endmodule

@@ -13,8 +13,13 @@ module hcl_pe_s8x8a32_ws_db_fx_chain (
   reg signed [7:0] active;
   reg signed [7:0] shadow;
   reg signed [7:0] x_q;
+  wire signed [15:0] mul_y;
   reg signed [31:0] psum_q;
-  wire signed [15:0] prod = {{8{x_in[7]}}, x_in} * {{8{active[7]}}, active};
+  hcl_mul_s8x8 mul (
+    .a(x_in),
+    .b(active),
+    .y(mul_y)
+  );
   assign w_out = shadow;
   assign x_out = x_q;
   assign psum_out = psum_q;
@@ -26,6 +31,6 @@ module hcl_pe_s8x8a32_ws_db_fx_chain (
       shadow <= w_in;
     end
     x_q <= x_in;
-    psum_q <= psum_in + {{16{prod[15]}}, prod};
+    psum_q <= psum_in + {{16{mul_y[15]}}, mul_y};
   end
 endmodule
