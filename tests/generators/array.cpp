@@ -26,7 +26,19 @@ const std::vector<std::pair<std::string, ArrayConfig>> &cosim_points() {
       {"tpu", sized("tpu", 3, 4)},
       {"eyeriss", sized("eyeriss", 3, 4)},
       {"tree", sized("tree", 4, 3)},
-      {"os", sized("output-stationary", 3, 4)}};
+      {"os", sized("output-stationary", 3, 4)},
+      // A non-preset point: unsigned 4x5-bit operands, 2 product pipeline stages, inputs
+      // broadcast along the rows while partial sums still flow down a chain (alpha 1, beta 0).
+      {"wsp", [] {
+         ArrayConfig c = sized("tpu", 2, 3);
+         c.set("signed", "false");
+         c.set("data_width", "4");
+         c.set("weight_width", "5");
+         c.set("acc_width", "12");
+         c.set("pipeline_stages", "2");
+         c.set("input_flow", "broadcast");
+         return c;
+       }()}};
   return pts;
 }
 
@@ -49,11 +61,12 @@ const ArrayConfig &cfg_of(const std::string &prefix) {
 }
 
 using Matrix = std::vector<std::vector<std::int64_t>>;
-Matrix random_matrix(std::mt19937_64 &rng, std::size_t n, std::size_t m, int width) {
+Matrix random_matrix(std::mt19937_64 &rng, std::size_t n, std::size_t m, int width,
+                     bool is_signed = true) {
   Matrix a(n, std::vector<std::int64_t>(m));
   for (auto &row : a)
     for (auto &v : row)
-      v = value(rng(), width, true);
+      v = value(rng(), width, is_signed);
   return a;
 }
 
@@ -78,9 +91,16 @@ void run_weight_stationary(const std::string &prefix) {
   std::mt19937_64 rng(prefix.size() * 31 + 7);
   const std::size_t P = 12;
   REQUIRE(P > static_cast<std::size_t>(plan_array(c).swap_to_load) + R);
-  const Matrix w1 = random_matrix(rng, K, R, c.weight_width), w2 = random_matrix(rng, K, R, c.weight_width);
-  const Matrix i1 = random_matrix(rng, R, P, c.data_width), i2 = random_matrix(rng, R, P, c.data_width);
-  const Matrix o1 = matmul(w1, i1), o2 = matmul(w2, i2);
+  const bool sg = c.is_signed;
+  const Matrix w1 = random_matrix(rng, K, R, c.weight_width, sg),
+               w2 = random_matrix(rng, K, R, c.weight_width, sg);
+  const Matrix i1 = random_matrix(rng, R, P, c.data_width, sg),
+               i2 = random_matrix(rng, R, P, c.data_width, sg);
+  Matrix o1 = matmul(w1, i1), o2 = matmul(w2, i2);
+  for (Matrix *o : {&o1, &o2})  // the accumulator wraps at acc_width bits
+    for (auto &row : *o)
+      for (auto &v : row)
+        v = gen_test::wrap(v, c.acc_width, sg);
 
   sim.reset(2);
   const auto idle = [&] {
@@ -94,7 +114,7 @@ void run_weight_stationary(const std::string &prefix) {
     if (sim.peek(p + "out_valid")) {
       std::vector<std::int64_t> row;
       for (std::size_t k = 0; k < K; ++k)
-        row.push_back(value(sim.peek(p + "out_" + std::to_string(k)), c.acc_width, true));
+        row.push_back(value(sim.peek(p + "out_" + std::to_string(k)), c.acc_width, sg));
       got.push_back(row);
     }
   };
@@ -214,6 +234,10 @@ TEST_CASE("array: invalid mappings name the key and the reason") {
 
 TEST_CASE("array: tpu preset computes two matrix products bit-exactly, double-buffered (Verilator)") {
   run_weight_stationary("tpu");
+}
+
+TEST_CASE("array: unsigned, pipelined, broadcast-input variant computes matrix products (Verilator)") {
+  run_weight_stationary("wsp");
 }
 
 TEST_CASE("array: tree preset computes two matrix products bit-exactly (Verilator)") {
