@@ -545,6 +545,11 @@ std::uint32_t end_module(const std::type_info *cache_type) {
   return index;
 }
 
+void abort_module() {
+  if (g_ctx && !g_ctx->stack.empty())
+    g_ctx->stack.pop_back();
+}
+
 Instance make_instance(std::string_view inst_name, std::uint32_t module, SrcLoc loc) {
   Builder &b = current(loc);
   const ir::Module &child = *g_ctx->design->modules[module];

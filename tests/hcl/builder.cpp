@@ -310,3 +310,21 @@ TEST_CASE("error: asynchronous reset inside an explicit clock domain") {
       },
       __LINE__ - 5, {"RegInitAsync inside with_clock_domain()"}, kFile);
 }
+
+TEST_CASE("a caught error in a submodule leaves the parent module usable") {
+  struct Broken {
+    std::string name() const { return "Broken"; }
+    void body() const { Output("y", UInt(2)) <<= Input("x", UInt(4)); } // width mismatch
+  };
+  Design d = elaborate(FnModule{"Parent", [] {
+                                  auto a = Input("a", UInt(2));
+                                  try {
+                                    instance("b", Broken{});
+                                  } catch (const Error &) {
+                                  }
+                                  Output("y", UInt(2)) <<= a;
+                                }});
+  REQUIRE(d.modules.size() == 1);
+  REQUIRE(d.top_module().name == "Parent");
+  REQUIRE(d.top_module().ports.size() == 2);
+}

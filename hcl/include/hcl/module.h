@@ -164,6 +164,7 @@ namespace detail {
 std::optional<std::uint32_t> cached_module(const std::type_info &type, const std::string &name);
 void begin_module(const std::string &name, SrcLoc loc);
 std::uint32_t end_module(const std::type_info *cache_type);
+void abort_module();
 Instance make_instance(std::string_view inst_name, std::uint32_t module, SrcLoc loc);
 
 // Owns the design being elaborated; nested elaborate() calls are independent.
@@ -193,7 +194,13 @@ template <class Gen> std::uint32_t define(const Gen &gen, SrcLoc loc) {
       return *def;
   }
   begin_module(name, loc);
-  gen.body();
+  try {
+    gen.body();
+  } catch (...) {
+    // A caller that catches the error keeps elaborating the module it was in.
+    abort_module();
+    throw;
+  }
   return end_module(cacheable ? &typeid(Gen) : nullptr);
 }
 } // namespace detail
