@@ -77,3 +77,44 @@ TEST_CASE("error: a signed dynamic Vec index is rejected at the caller's line") 
       },
       __LINE__ - 2, {"a Vec index must be a UInt, got SInt(2)"}, kFile);
 }
+
+namespace {
+struct Stage {
+  std::string name() const { return "Stage"; }
+  void body() const {
+    auto in = Input("in", Flit{});
+    auto out = Output("out", Flit{});
+    auto q = Reg(Vec<UInt>(2, UInt(8)), "q");
+    q[0] <<= in.data;
+    q[1] <<= q[0];
+    out.data <<= q[1];
+    out.valid <<= in.valid;
+    in.ready <<= out.ready;
+  }
+};
+} // namespace
+
+TEST_CASE("bundles on instance ports: io() binds them, connect() wires two stages") {
+  Design d = elaborate(FnModule{"Pipe", [] {
+                                  auto in = Input("in", Flit{});
+                                  auto out = Output("out", Flit{});
+                                  auto s0 = instance("s0", Stage{});
+                                  auto s1 = instance("s1", Stage{});
+                                  auto s0_in = io(s0, "in", Flit{});
+                                  auto s0_out = io(s0, "out", Flit{});
+                                  auto s1_in = io(s1, "in", Flit{});
+                                  auto s1_out = io(s1, "out", Flit{});
+                                  connect(s0_in, in);
+                                  connect(s1_in, s0_out);
+                                  connect(out, s1_out);
+                                }});
+  std::string v = emit_module(d, d.top, EmitOptions{false});
+  INFO(v);
+  REQUIRE(v.find(".in_data(s0_out_data)") != std::string::npos);
+  REQUIRE(v.find(".out_ready(s1_in_ready)") != std::string::npos);
+  REQUIRE(v.find("assign in_ready = s0_in_ready;") != std::string::npos);
+  std::string stage = emit_module(d, 0, EmitOptions{false});
+  INFO(stage);
+  REQUIRE(stage.find("reg [7:0] q_0;") != std::string::npos);
+  REQUIRE(stage.find("q_1 <= q_0;") != std::string::npos);
+}
