@@ -14,7 +14,9 @@
 //   forward_x / forward_w: x_out / w_out carry the operand delayed one cycle (systolic sharing).
 // `pipeline_stages` registers sit between the multiplier and the adder (also on `en`), so the
 // PE's latency from operands to psum_out is pipeline_stages + 1 (0 for output-stationary
-// reads, which see the register itself). Sums wrap at acc_width bits.
+// reads, which see the register itself). Sums wrap at acc_width bits. The multiplier is a
+// submodule `hcl_mul_<s|u><wa>x<wb>` holding a native-width Verilog `a * b` (see pe.cpp for
+// why), so synthesis builds a wa x wb multiplier.
 #pragma once
 
 #include <nlohmann/json.hpp>
