@@ -37,7 +37,9 @@ struct MacPE {
 
 struct Array {
   int rows, cols;
-  std::string name() const { return "MacArray" + std::to_string(rows) + "x" + std::to_string(cols); }
+  std::string name() const {
+    return "MacArray" + std::to_string(rows) + "x" + std::to_string(cols);
+  }
   void body() const {
     auto en = Input("en", Bool());
     std::vector<Signal> left, top;

@@ -49,8 +49,9 @@ struct MemFifo {
 
     when(do_enq, [&] { wr_ptr <<= wr_ptr.add_wrap(1); });
     when(do_fetch, [&] { rd_ptr <<= rd_ptr.add_wrap(1); });
-    when(do_enq && !do_fetch, [&] { stored <<= stored.add_wrap(1); })
-        .elsewhen(do_fetch && !do_enq, [&] { stored <<= stored.sub_wrap(1); });
+    when(do_enq && !do_fetch, [&] {
+      stored <<= stored.add_wrap(1);
+    }).elsewhen(do_fetch && !do_enq, [&] { stored <<= stored.sub_wrap(1); });
     fetching <<= do_fetch;
     when(fetching, [&] { out_valid <<= true; }).elsewhen(do_deq, [&] { out_valid <<= false; });
 

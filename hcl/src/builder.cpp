@@ -38,8 +38,7 @@ ir::NodeId add_port(Builder &b, std::string_view name, const Signal &type, ir::D
   if (name.empty())
     throw Error(fmt::format("{} needs a name", what), loc);
   ir::StrId sid = intern(name);
-  auto [it, fresh] =
-      b.port_index.emplace(sid, static_cast<std::uint32_t>(b.mod->ports.size()));
+  auto [it, fresh] = b.port_index.emplace(sid, static_cast<std::uint32_t>(b.mod->ports.size()));
   if (!fresh)
     throw Error(fmt::format("port '{}' is declared twice in module '{}' (first at {})", name,
                             b.mod->name,
@@ -60,9 +59,9 @@ ir::NodeId cond_node(Builder &b, const Operand &c, const char *what) {
   ir::NodeId id = operand_node(b, c, ir::Type{ir::Kind::Bool, 1});
   const ir::Node &n = b.node(id);
   if (n.type.width != 1 || n.type.kind == ir::Kind::SInt)
-    throw Error(fmt::format("{} needs a Bool (or UInt(1)) condition, got {}", what,
-                            ir::to_string(n.type)),
-                c.loc());
+    throw Error(
+        fmt::format("{} needs a Bool (or UInt(1)) condition, got {}", what, ir::to_string(n.type)),
+        c.loc());
   return id;
 }
 
@@ -140,11 +139,21 @@ std::string target_name(Builder &b, ir::NodeId id) {
   const ir::Node &n = b.node(id);
   const char *kind = "";
   switch (n.op) {
-  case ir::Op::Output: kind = "output"; break;
-  case ir::Op::Wire: kind = "wire"; break;
-  case ir::Op::Reg: kind = "register"; break;
-  case ir::Op::InstIn: kind = "instance input"; break;
-  default: kind = "signal"; break;
+  case ir::Op::Output:
+    kind = "output";
+    break;
+  case ir::Op::Wire:
+    kind = "wire";
+    break;
+  case ir::Op::Reg:
+    kind = "register";
+    break;
+  case ir::Op::InstIn:
+    kind = "instance input";
+    break;
+  default:
+    kind = "signal";
+    break;
   }
   return fmt::format("{} '{}'", kind, describe(*g_ctx->design, *b.mod, id));
 }
@@ -204,7 +213,8 @@ ir::NodeId operand_node(Builder &b, const Operand &op, ir::Type like) {
                             "SInt (.to_sint()) or SInt::lit",
                             v),
                 op.loc());
-  auto w = static_cast<std::uint32_t>(std::max<int>(1, std::bit_width(static_cast<std::uint64_t>(v))));
+  auto w =
+      static_cast<std::uint32_t>(std::max<int>(1, std::bit_width(static_cast<std::uint64_t>(v))));
   return make_const(b, ir::Type{ir::Kind::UInt, w}, v, op.loc());
 }
 
@@ -256,8 +266,7 @@ Signal RegInit(const Signal &type, const Operand &init, std::string_view name, S
   return b.sig(make_reg(b, type, i, false, name, loc));
 }
 
-Signal RegInitAsync(const Signal &type, const Operand &init, std::string_view name,
-                    SrcLoc loc) {
+Signal RegInitAsync(const Signal &type, const Operand &init, std::string_view name, SrcLoc loc) {
   Builder &b = current(loc);
   check_type_template(type, "RegInitAsync", loc);
   ir::NodeId i = adapt(b, init, type.type(), "the reset value of a register", init.loc());
@@ -374,8 +383,8 @@ void assert_(const Operand &cond, std::string_view message) {
   b.mod->assertions.push_back({c, b.cond, std::string(message), cond.loc(), b.domain});
 }
 
-void with_clock_domain(const Signal &clock, const Signal &reset,
-                       const std::function<void()> &body, SrcLoc loc) {
+void with_clock_domain(const Signal &clock, const Signal &reset, const std::function<void()> &body,
+                       SrcLoc loc) {
   Builder &b = current(loc);
   auto bool_node = [&](const Signal &s, const char *what) {
     owner_of(s, what, loc);
@@ -397,16 +406,19 @@ void with_clock_domain(const Signal &clock, const Signal &reset,
   b.domain = saved;
 }
 
-Mem::Mem(unsigned depth, const Signal &type, std::string_view name, SrcLoc loc)
-    : depth_(depth) {
+Mem::Mem(unsigned depth, const Signal &type, std::string_view name, SrcLoc loc) : depth_(depth) {
   Builder &b = current(loc);
   check_type_template(type, "Mem", loc);
   if (depth < 2)
     throw Error(fmt::format("Mem needs a depth of at least 2, got {}", depth), loc);
   owner_ = b.serial;
   index_ = static_cast<std::uint32_t>(b.mod->memories.size());
-  b.mod->memories.push_back({intern(name.empty() ? std::string_view("mem") : name), type.type(),
-                             depth, {}, loc, b.domain});
+  b.mod->memories.push_back({intern(name.empty() ? std::string_view("mem") : name),
+                             type.type(),
+                             depth,
+                             {},
+                             loc,
+                             b.domain});
 }
 
 unsigned Mem::addr_width() const {

@@ -39,9 +39,7 @@ struct Builder {
   // Adds a pure node, or returns the identical one made before.
   ir::NodeId add_pure(const ir::Node &n) {
     std::string key(reinterpret_cast<const char *>(&n.op), sizeof n.op);
-    auto put = [&key](const auto &v) {
-      key.append(reinterpret_cast<const char *>(&v), sizeof v);
-    };
+    auto put = [&key](const auto &v) { key.append(reinterpret_cast<const char *>(&v), sizeof v); };
     put(n.type.kind);
     put(n.type.width);
     put(n.a);
@@ -88,8 +86,8 @@ std::string describe(const ir::Design &d, const ir::Module &m, ir::NodeId id);
 ir::NodeId make_const(Builder &b, ir::Type t, std::int64_t value, const SrcLoc &loc);
 // Extends (or, for equal widths, returns) `id` to width `w` by its signedness.
 ir::NodeId extend(Builder &b, ir::NodeId id, std::uint32_t w, const SrcLoc &loc);
-ir::NodeId make_op(Builder &b, ir::Op op, ir::Type t, ir::NodeId a, ir::NodeId c1,
-                   ir::NodeId c2, const SrcLoc &loc);
+ir::NodeId make_op(Builder &b, ir::Op op, ir::Type t, ir::NodeId a, ir::NodeId c1, ir::NodeId c2,
+                   const SrcLoc &loc);
 ir::NodeId make_bits(Builder &b, ir::NodeId a, std::uint32_t hi, std::uint32_t lo,
                      const SrcLoc &loc);
 

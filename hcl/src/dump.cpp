@@ -77,8 +77,8 @@ std::string dump(const Design &d) {
       out += fmt::format("  inst {} : {}{}\n", d.str(inst.name), d.modules[inst.module]->name,
                          inst.domain ? fmt::format(" domain {}", inst.domain) : "");
     for (const ir::Memory &mem : m.memories) {
-      out += fmt::format("  mem {} : {} x {}\n", d.str(mem.name), ir::to_string(mem.type),
-                         mem.depth);
+      out +=
+          fmt::format("  mem {} : {} x {}\n", d.str(mem.name), ir::to_string(mem.type), mem.depth);
       for (const ir::MemPort &p : mem.ports)
         out += fmt::format("    port addr {} en {} wdata {} wen {} rdata {}\n", ref(p.addr),
                            ref(p.en), ref(p.wdata), ref(p.wen), ref(p.rdata));

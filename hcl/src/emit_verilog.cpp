@@ -25,9 +25,9 @@ namespace hcl {
 
 namespace {
 
+using ir::kNone;
 using ir::NodeId;
 using ir::Op;
-using ir::kNone;
 
 std::string basename_loc(const std::source_location &loc) {
   std::string_view f = loc.file_name();
@@ -93,7 +93,7 @@ private:
   std::vector<NodeId> user_;               // the last user of each node
   std::vector<std::uint8_t> decl_;         // printed as a name
   std::vector<std::string> name_;
-  std::vector<std::uint8_t> full_;         // every bit is read somewhere
+  std::vector<std::uint8_t> full_; // every bit is read somewhere
   std::unordered_map<NodeId, std::vector<bool>> partial_;
   std::vector<std::uint8_t> dead_;
   detail::NameScope scope_;
@@ -539,8 +539,8 @@ private:
     }
     for (std::size_t k = 0; k < m_.memories.size(); ++k) {
       const ir::Memory &mem = m_.memories[k];
-      fmt::format_to(out, "  reg {}{} [0:{}];{}\n", range(mem.type), mem_names_[k],
-                     mem.depth - 1, loc_comment(mem.loc));
+      fmt::format_to(out, "  reg {}{} [0:{}];{}\n", range(mem.type), mem_names_[k], mem.depth - 1,
+                     loc_comment(mem.loc));
     }
 
     // Temporaries, operands first.
@@ -599,8 +599,9 @@ private:
       mark_reset_unused_ = true;
     std::string unused = unused_list();
     if (!unused.empty())
-      fmt::format_to(out, "  // Bits no logic reads, collected so lint sees them used.\n"
-                          "  wire {} = ^{{{}}};\n",
+      fmt::format_to(out,
+                     "  // Bits no logic reads, collected so lint sees them used.\n"
+                     "  wire {} = ^{{{}}};\n",
                      scope_.claim("_unused"), unused);
     body += "endmodule\n";
     return head + body;
@@ -673,8 +674,8 @@ private:
     bool first = true;
     for (; in_chain(m, r) && !decl_[m]; m = node(m).c) {
       const ir::Node &x = node(m);
-      fmt::format_to(out, "{}{} ({}) begin\n{}  {} <= {};\n", indent,
-                     first ? "if" : "end else if", expr(x.a), indent, name_[r], expr(x.b));
+      fmt::format_to(out, "{}{} ({}) begin\n{}  {} <= {};\n", indent, first ? "if" : "end else if",
+                     expr(x.a), indent, name_[r], expr(x.b));
       first = false;
     }
     if (first) {
@@ -683,8 +684,7 @@ private:
       return;
     }
     if (m != r)
-      fmt::format_to(out, "{}end else begin\n{}  {} <= {};\n", indent, indent, name_[r],
-                     expr(m));
+      fmt::format_to(out, "{}end else begin\n{}  {} <= {};\n", indent, indent, name_[r], expr(m));
     fmt::format_to(out, "{}end\n", indent);
   }
 

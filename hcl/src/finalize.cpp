@@ -42,8 +42,8 @@ std::string describe(const ir::Design &d, const ir::Module &m, ir::NodeId id) {
     first = false;
     // Extensions and reinterpretations are noise in a message: name what they wrap.
     ir::NodeId x = o;
-    for (int depth = 0; depth < 4 && ir::is_wrapper(m.nodes[x].op) && m.nodes[x].op != ir::Op::Bits &&
-                        m.nodes[x].name == ir::kNoName;
+    for (int depth = 0; depth < 4 && ir::is_wrapper(m.nodes[x].op) &&
+                        m.nodes[x].op != ir::Op::Bits && m.nodes[x].name == ir::kNoName;
          ++depth)
       x = m.nodes[x].a;
     const ir::Node &xn = m.nodes[x];
@@ -155,8 +155,8 @@ void resolve_drivers(Context &ctx, Builder &b) {
                               what, what),
                   s.loc);
     default:
-      throw Error(fmt::format("undriven instance input: '{}' (module '{}') is not connected",
-                              what, d.modules[m.instances[s.p0].module]->name),
+      throw Error(fmt::format("undriven instance input: '{}' (module '{}') is not connected", what,
+                              d.modules[m.instances[s.p0].module]->name),
                   s.loc);
     }
   }
@@ -231,8 +231,8 @@ std::string loop_message(const ir::Design &d, const ir::Module &m,
   std::string s = fmt::format("combinational loop in module '{}': ", m.name);
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const ir::Node &n = m.nodes[cycle[i]];
-    s += fmt::format("{}{} ({})", i ? " -> " : "", describe(d, m, cycle[i]),
-                     format_location(n.loc));
+    s +=
+        fmt::format("{}{} ({})", i ? " -> " : "", describe(d, m, cycle[i]), format_location(n.loc));
   }
   s += fmt::format(" -> {}; break it with a register", describe(d, m, cycle.front()));
   return s;
@@ -269,8 +269,8 @@ void check_loops(Context &ctx, ir::Module &m) {
           push(x);
         } else if (state[x] == 1) {
           std::vector<ir::NodeId> cycle;
-          auto it = std::find_if(stack.begin(), stack.end(),
-                                 [&](const Frame &g) { return g.id == x; });
+          auto it =
+              std::find_if(stack.begin(), stack.end(), [&](const Frame &g) { return g.id == x; });
           for (; it != stack.end(); ++it)
             cycle.push_back(it->id);
           // Report the loop in data-flow order, starting at the first-declared named signal,

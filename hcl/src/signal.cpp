@@ -70,8 +70,7 @@ ir::NodeId make_bits(Builder &b, ir::NodeId a, std::uint32_t hi, std::uint32_t l
     for (std::uint32_t i = 0; i < std::min<std::uint32_t>(t.width, 64); ++i)
       v |= std::uint64_t{const_bit(n.imm, lo + i)} << i;
     if (t.width > 64 && n.imm < 0)
-      throw Error("bit extraction wider than 64 bits of a negative constant is not supported",
-                  loc);
+      throw Error("bit extraction wider than 64 bits of a negative constant is not supported", loc);
     return make_const(b, t, static_cast<std::int64_t>(v), loc);
   }
   if (lo == 0 && hi + 1 == n.type.width && n.type.kind != ir::Kind::SInt)
@@ -110,8 +109,7 @@ Pair operands(const Operand &x, const Operand &y, const char *op) {
   const SrcLoc &loc = x.is_literal() ? y.loc() : x.loc();
   Builder &b = current(loc);
   if (x.is_literal() && y.is_literal())
-    throw Error(fmt::format("'{}' needs at least one hardware operand, got two literals", op),
-                loc);
+    throw Error(fmt::format("'{}' needs at least one hardware operand, got two literals", op), loc);
   ir::Type hint = x.is_literal() ? y.signal().type() : x.signal().type();
   ir::NodeId a = operand_node(b, x, hint);
   ir::NodeId c = operand_node(b, y, hint);
@@ -231,8 +229,8 @@ Signal Signal::bits(unsigned hi, unsigned lo, SrcLoc loc) const {
 Signal Signal::bit(unsigned i, SrcLoc loc) const {
   Builder &b = self(*this, "bit", loc);
   if (i >= width())
-    throw Error(fmt::format("bit({}) is out of range for a {}-bit value; valid bits are {}..0",
-                            i, width(), width() - 1),
+    throw Error(fmt::format("bit({}) is out of range for a {}-bit value; valid bits are {}..0", i,
+                            width(), width() - 1),
                 loc);
   if (is_bool())
     return *this;
@@ -279,9 +277,9 @@ Signal Signal::zext(unsigned w, SrcLoc loc) const {
                 ".sext(w)",
                 loc);
   if (w < width())
-    throw Error(fmt::format("zext({}) of a {}-bit value would narrow it; use .trunc({})", w,
-                            width(), w),
-                loc);
+    throw Error(
+        fmt::format("zext({}) of a {}-bit value would narrow it; use .trunc({})", w, width(), w),
+        loc);
   return b.sig(extend(b, node(), w, loc));
 }
 
@@ -291,9 +289,9 @@ Signal Signal::sext(unsigned w, SrcLoc loc) const {
     throw Error("sext() of a UInt: use .as_sint().sext(w) to sign-extend the bits, or .zext(w)",
                 loc);
   if (w < width())
-    throw Error(fmt::format("sext({}) of a {}-bit value would narrow it; use .trunc({})", w,
-                            width(), w),
-                loc);
+    throw Error(
+        fmt::format("sext({}) of a {}-bit value would narrow it; use .trunc({})", w, width(), w),
+        loc);
   return b.sig(extend(b, node(), w, loc));
 }
 
@@ -364,8 +362,8 @@ Signal Signal::xor_r(SrcLoc loc) const { return unary(*this, ir::Op::XorR, kBool
 UInt::UInt(int width, SrcLoc loc) : Signal(ir::Type{ir::Kind::UInt, 0}) {
   if (width < 1)
     throw Error(fmt::format("UInt({}): a width must be at least 1", width), loc);
-  *static_cast<Signal *>(this) = Signal::make(0, ir::kNone, ir::Type{ir::Kind::UInt,
-                                                                     static_cast<unsigned>(width)});
+  *static_cast<Signal *>(this) =
+      Signal::make(0, ir::kNone, ir::Type{ir::Kind::UInt, static_cast<unsigned>(width)});
 }
 
 UInt::UInt(const Signal &s, SrcLoc loc) : Signal(s) {
@@ -377,8 +375,7 @@ UInt::UInt(const Signal &s, SrcLoc loc) : Signal(s) {
 
 UInt UInt::lit(std::uint64_t value, int width, SrcLoc loc) {
   if (width < 1 || (width < 64 && value >> width))
-    throw Error(fmt::format("UInt::lit({}, {}): the value does not fit in the width", value,
-                            width),
+    throw Error(fmt::format("UInt::lit({}, {}): the value does not fit in the width", value, width),
                 loc);
   Builder &b = current(loc);
   return UInt(b.sig(make_const(b, ir::Type{ir::Kind::UInt, static_cast<unsigned>(width)},
@@ -389,8 +386,8 @@ UInt UInt::lit(std::uint64_t value, int width, SrcLoc loc) {
 SInt::SInt(int width, SrcLoc loc) : Signal(ir::Type{ir::Kind::SInt, 0}) {
   if (width < 1)
     throw Error(fmt::format("SInt({}): a width must be at least 1", width), loc);
-  *static_cast<Signal *>(this) = Signal::make(0, ir::kNone, ir::Type{ir::Kind::SInt,
-                                                                     static_cast<unsigned>(width)});
+  *static_cast<Signal *>(this) =
+      Signal::make(0, ir::kNone, ir::Type{ir::Kind::SInt, static_cast<unsigned>(width)});
 }
 
 SInt::SInt(const Signal &s, SrcLoc loc) : Signal(s) {
@@ -405,13 +402,12 @@ SInt SInt::lit(std::int64_t value, int width, SrcLoc loc) {
   bool fits = width >= 64 || (width >= 1 && value >= -(std::int64_t{1} << (width - 1)) &&
                               value < (std::int64_t{1} << (width - 1)));
   if (!fits)
-    throw Error(fmt::format("SInt::lit({}, {}): the value does not fit in the width", value,
-                            width),
+    throw Error(fmt::format("SInt::lit({}, {}): the value does not fit in the width", value, width),
                 loc);
   Builder &b = current(loc);
-  return SInt(b.sig(make_const(b, ir::Type{ir::Kind::SInt, static_cast<unsigned>(width)}, value,
-                               loc)),
-              loc);
+  return SInt(
+      b.sig(make_const(b, ir::Type{ir::Kind::SInt, static_cast<unsigned>(width)}, value, loc)),
+      loc);
 }
 
 Bool::Bool(const Signal &s, SrcLoc loc) : Signal(s) {
@@ -427,9 +423,15 @@ Bool Bool::lit(bool value, SrcLoc loc) {
   return Bool(b.sig(make_const(b, kBool, value ? 1 : 0, loc)), loc);
 }
 
-Signal operator+(const Operand &a, const Operand &b) { return arith(a, b, ir::Op::Add, "+", false); }
-Signal operator-(const Operand &a, const Operand &b) { return arith(a, b, ir::Op::Sub, "-", false); }
-Signal operator*(const Operand &a, const Operand &b) { return arith(a, b, ir::Op::Mul, "*", false); }
+Signal operator+(const Operand &a, const Operand &b) {
+  return arith(a, b, ir::Op::Add, "+", false);
+}
+Signal operator-(const Operand &a, const Operand &b) {
+  return arith(a, b, ir::Op::Sub, "-", false);
+}
+Signal operator*(const Operand &a, const Operand &b) {
+  return arith(a, b, ir::Op::Mul, "*", false);
+}
 Signal operator&(const Operand &a, const Operand &b) { return bitwise(a, b, ir::Op::And, "&"); }
 Signal operator|(const Operand &a, const Operand &b) { return bitwise(a, b, ir::Op::Or, "|"); }
 Signal operator^(const Operand &a, const Operand &b) { return bitwise(a, b, ir::Op::Xor, "^"); }
@@ -470,7 +472,8 @@ Signal operator<<(const Operand &x, const Operand &n) {
                 n.loc());
   std::uint32_t w = s.width() + (1u << at.width) - 1;
   ir::NodeId a = extend(b, s.node(), w, x.loc());
-  return b.sig(make_op(b, ir::Op::Dshl, ir::Type{numeric(s.type()), w}, a, amt, ir::kNone, x.loc()));
+  return b.sig(
+      make_op(b, ir::Op::Dshl, ir::Type{numeric(s.type()), w}, a, amt, ir::kNone, x.loc()));
 }
 
 Signal operator>>(const Operand &x, const Operand &n) {
@@ -512,8 +515,8 @@ Signal operator-(const Operand &x) {
   Builder &b = self(s, "-", x.loc());
   std::uint32_t w = s.width() + 1;
   ir::NodeId a = extend(b, s.node(), w, x.loc());
-  return b.sig(make_op(b, ir::Op::Neg, ir::Type{ir::Kind::SInt, w}, a, ir::kNone, ir::kNone,
-                       x.loc()));
+  return b.sig(
+      make_op(b, ir::Op::Neg, ir::Type{ir::Kind::SInt, w}, a, ir::kNone, ir::kNone, x.loc()));
 }
 
 Signal operator~(const Operand &x) {
@@ -561,8 +564,8 @@ Signal Cat(const std::vector<Signal> &parts, SrcLoc loc) {
   std::uint32_t w = parts.back().width();
   for (std::size_t i = parts.size() - 1; i-- > 0;) {
     w += parts[i].width();
-    acc = make_op(b, ir::Op::Cat, ir::Type{ir::Kind::UInt, w}, parts[i].node(), acc, ir::kNone,
-                  loc);
+    acc =
+        make_op(b, ir::Op::Cat, ir::Type{ir::Kind::UInt, w}, parts[i].node(), acc, ir::kNone, loc);
   }
   if (parts.size() == 1)
     return parts[0].as_uint(loc);

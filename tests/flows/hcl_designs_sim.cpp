@@ -111,8 +111,8 @@ TEST_CASE("hcl designs: the signed MAC PE matches a C++ model on random inputs")
     if (clear)
       acc = 0;
     else if (en) // 32-bit accumulator wraps: compute in 64 bits and keep the low 32
-      acc = static_cast<std::int32_t>(static_cast<std::uint32_t>(
-          static_cast<std::int64_t>(acc) + static_cast<std::int64_t>(a) * b));
+      acc = static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::int64_t>(acc) +
+                                                                 static_cast<std::int64_t>(a) * b));
     a_q = a;
     b_q = b;
     have_q = true;
@@ -173,8 +173,7 @@ TEST_CASE("hcl designs: the memory FIFO delivers every accepted element in order
 
 TEST_CASE("hcl designs: the true dual-port RAM reads first and writes on both ports") {
   const unsigned depth = 16;
-  auto sim = simulate(hcl::elaborate(hcl_test::TrueDualPortRam{8, static_cast<int>(depth)}),
-                      "tdp");
+  auto sim = simulate(hcl::elaborate(hcl_test::TrueDualPortRam{8, static_cast<int>(depth)}), "tdp");
   std::mt19937 rng(5);
   std::vector<std::int8_t> mem(depth, 0);
   // Initialise through port a so the model and the RAM agree.

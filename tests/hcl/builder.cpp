@@ -23,8 +23,7 @@ TEST_CASE("error: assigning a wider value to a narrower target names both widths
         auto y = Output("y", UInt(8));
         y <<= a + b;
       },
-      __LINE__ - 2, {"width mismatch", "9-bit", "8-bit", ".trunc(8)", ".resize(8)", "'y'"},
-      kFile);
+      __LINE__ - 2, {"width mismatch", "9-bit", "8-bit", ".trunc(8)", ".resize(8)", "'y'"}, kFile);
   (void)what;
 }
 
@@ -127,15 +126,16 @@ TEST_CASE("error: hardware declared outside of a module body") {
 }
 
 TEST_CASE("when/elsewhen/otherwise: last connect wins, conditions are exclusive") {
-  Design d = elaborate(FnModule{"When", [] {
-                                  auto s = Input("s", UInt(2));
-                                  auto y = Output("y", UInt(4));
-                                  y <<= 0;
-                                  when(s == 1, [&] { y <<= 1; })
-                                      .elsewhen(s == 2, [&] { y <<= 2; })
-                                      .otherwise([&] { y <<= 3; });
-                                  when(s == 0, [&] { y <<= 9; }); // later connect overrides
-                                }});
+  Design d = elaborate(
+      FnModule{"When", [] {
+                 auto s = Input("s", UInt(2));
+                 auto y = Output("y", UInt(4));
+                 y <<= 0;
+                 when(s == 1, [&] { y <<= 1; }).elsewhen(s == 2, [&] { y <<= 2; }).otherwise([&] {
+                   y <<= 3;
+                 });
+                 when(s == 0, [&] { y <<= 9; }); // later connect overrides
+               }});
   std::string text = dump(d);
   INFO(text);
   // y is driven by a chain of four muxes ending in the constant 0.

@@ -28,9 +28,7 @@ struct Counter {
 struct Fifo {
   int width = 8;
   int depth = 4;
-  std::string name() const {
-    return "Fifo" + std::to_string(width) + "x" + std::to_string(depth);
-  }
+  std::string name() const { return "Fifo" + std::to_string(width) + "x" + std::to_string(depth); }
   void body() const {
     int aw = 1;
     while ((1 << aw) < depth)
@@ -61,8 +59,9 @@ struct Fifo {
       when(do_enq && tail == i, [&] { slots[i] <<= enq_data; });
     when(do_enq, [&] { tail <<= tail.add_wrap(1); });
     when(do_deq, [&] { head <<= head.add_wrap(1); });
-    when(do_enq && !do_deq, [&] { count <<= count.add_wrap(1); })
-        .elsewhen(do_deq && !do_enq, [&] { count <<= count.sub_wrap(1); });
+    when(do_enq && !do_deq, [&] { count <<= count.add_wrap(1); }).elsewhen(do_deq && !do_enq, [&] {
+      count <<= count.sub_wrap(1);
+    });
   }
 };
 
@@ -157,8 +156,9 @@ struct MemFifo {
     auto rdata = ram.read(rd_ptr, do_fetch);
     when(do_enq, [&] { wr_ptr <<= wr_ptr.add_wrap(1); });
     when(do_fetch, [&] { rd_ptr <<= rd_ptr.add_wrap(1); });
-    when(do_enq && !do_fetch, [&] { stored <<= stored.add_wrap(1); })
-        .elsewhen(do_fetch && !do_enq, [&] { stored <<= stored.sub_wrap(1); });
+    when(do_enq && !do_fetch, [&] {
+      stored <<= stored.add_wrap(1);
+    }).elsewhen(do_fetch && !do_enq, [&] { stored <<= stored.sub_wrap(1); });
     fetching <<= do_fetch;
     when(fetching, [&] { out_valid <<= true; }).elsewhen(do_deq, [&] { out_valid <<= false; });
     enq_ready <<= stored != depth;

@@ -77,7 +77,7 @@ TEST_CASE("error: combinational loop lists the signals and their lines") {
       },
       __LINE__ - 6, {"combinational loop in module 'Dut'", "break it with a register"}, kFile);
   // The loop as data flows: x -> y -> x_next -> x, each with the line that created it.
-  REQUIRE(what.find("x (" ) != std::string::npos);
+  REQUIRE(what.find("x (") != std::string::npos);
   REQUIRE(what.find("finalize.cpp:" + std::to_string(first)) != std::string::npos);
   REQUIRE(what.find("finalize.cpp:" + std::to_string(first + 1)) != std::string::npos);
   REQUIRE(what.find("x_next (") != std::string::npos);
@@ -92,7 +92,8 @@ TEST_CASE("combinational loops are found through instances, and registers break 
     std::string name() const { return "Delay"; }
     void body() const { Output("y", UInt(1)) <<= RegNext(Input("x", UInt(1))); }
   };
-  REQUIRE_THROWS_WITH(elaborate(FnModule{"Ring", [] {
+  REQUIRE_THROWS_WITH(elaborate(FnModule{"Ring",
+                                         [] {
                                            auto u = instance("u", Pass{});
                                            u["x"] <<= u["y"];
                                          }}),
@@ -118,21 +119,18 @@ TEST_CASE("modules record which outputs depend combinationally on which inputs")
 }
 
 TEST_CASE("when/elsewhen/otherwise that drive a target on every branch need no default") {
-  Design d = elaborate(FnModule{"Exhaustive", [] {
-                                  auto s = Input("s", UInt(2));
-                                  auto y = Output("y", UInt(4));
-                                  auto z = Wire(UInt(4), "z");
-                                  when(s == 0, [&] { y <<= 1; })
-                                      .elsewhen(s == 1, [&] { y <<= 2; })
-                                      .otherwise([&] {
-                                        // nested exhaustive chain inside a branch
-                                        when(s == 2, [&] { y <<= 3; }).otherwise([&] {
-                                          y <<= 4;
-                                        });
-                                      });
-                                  when(s[0], [&] { z <<= 5; }).otherwise([&] { z <<= 6; });
-                                  Output("w", UInt(4)) <<= z;
-                                }});
+  Design d = elaborate(
+      FnModule{"Exhaustive", [] {
+                 auto s = Input("s", UInt(2));
+                 auto y = Output("y", UInt(4));
+                 auto z = Wire(UInt(4), "z");
+                 when(s == 0, [&] { y <<= 1; }).elsewhen(s == 1, [&] { y <<= 2; }).otherwise([&] {
+                   // nested exhaustive chain inside a branch
+                   when(s == 2, [&] { y <<= 3; }).otherwise([&] { y <<= 4; });
+                 });
+                 when(s[0], [&] { z <<= 5; }).otherwise([&] { z <<= 6; });
+                 Output("w", UInt(4)) <<= z;
+               }});
   std::string v = emit_module(d, d.top, EmitOptions{false});
   INFO(v);
   // The first branch's value stands for the unreachable "no branch taken" case.

@@ -34,9 +34,7 @@ inline ToolRun run_command(const std::string &cmd) {
   return r;
 }
 
-inline bool have_tool(const std::string &tool) {
-  return run_command("command -v " + tool).rc == 0;
-}
+inline bool have_tool(const std::string &tool) { return run_command("command -v " + tool).rc == 0; }
 
 // A fresh folder under the build tree for one test's output.
 inline std::filesystem::path scratch_dir(const std::string &name) {
@@ -72,7 +70,8 @@ inline void require_verilator_clean(const hcl::EmitResult &r) {
 inline void require_yosys_clean(const hcl::EmitResult &r) {
   if (!have_tool("yosys"))
     FAIL("yosys not found on PATH; install it with: apt-get install yosys");
-  std::string script = "read_verilog -sv" + file_list(r, false) + "; hierarchy -check -top " + r.top;
+  std::string script =
+      "read_verilog -sv" + file_list(r, false) + "; hierarchy -check -top " + r.top;
   auto run = run_command("yosys -q -p \"" + script + "\"");
   INFO("yosys output:\n" << run.output);
   REQUIRE(run.rc == 0);

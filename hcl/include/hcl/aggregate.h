@@ -100,9 +100,7 @@ template <class F> struct FieldVisitor {
   template <class M> void operator()(std::string_view n, M &m) {
     for_each_leaf(m, join(n), flip, f);
   }
-  template <class M> void flipped(std::string_view n, M &m) {
-    for_each_leaf(m, join(n), !flip, f);
-  }
+  template <class M> void flipped(std::string_view n, M &m) { for_each_leaf(m, join(n), !flip, f); }
 };
 
 template <class T, class F> void for_each_leaf(T &x, const std::string &name, bool flip, F &f) {
@@ -127,8 +125,8 @@ template <class T> Signal Vec<T>::operator[](const DynIndex &index) const {
 // Aggregate IO: one port per leaf, named <name>_<field>/<name>_<index>. Flipped leaves of an
 // Input are outputs and vice versa.
 template <class T>
-  requires(!std::is_base_of_v<Signal, T>)
-T Input(std::string_view name, T type, SrcLoc loc = SrcLoc::current()) {
+requires(!std::is_base_of_v<Signal, T>) T
+    Input(std::string_view name, T type, SrcLoc loc = SrcLoc::current()) {
   auto f = [&](const std::string &n, Signal &leaf, bool flip) {
     leaf = flip ? Output(n, leaf, loc) : Input(n, leaf, loc);
   };
@@ -137,8 +135,8 @@ T Input(std::string_view name, T type, SrcLoc loc = SrcLoc::current()) {
 }
 
 template <class T>
-  requires(!std::is_base_of_v<Signal, T>)
-T Output(std::string_view name, T type, SrcLoc loc = SrcLoc::current()) {
+requires(!std::is_base_of_v<Signal, T>) T
+    Output(std::string_view name, T type, SrcLoc loc = SrcLoc::current()) {
   auto f = [&](const std::string &n, Signal &leaf, bool flip) {
     leaf = flip ? Input(n, leaf, loc) : Output(n, leaf, loc);
   };
@@ -147,24 +145,24 @@ T Output(std::string_view name, T type, SrcLoc loc = SrcLoc::current()) {
 }
 
 template <class T>
-  requires(!std::is_base_of_v<Signal, T>)
-T Wire(T type, std::string_view name = {}, SrcLoc loc = SrcLoc::current()) {
+requires(!std::is_base_of_v<Signal, T>) T
+    Wire(T type, std::string_view name = {}, SrcLoc loc = SrcLoc::current()) {
   auto f = [&](const std::string &n, Signal &leaf, bool) { leaf = Wire(leaf, n, loc); };
   detail::for_each_leaf(type, std::string(name), false, f);
   return type;
 }
 
 template <class T>
-  requires(!std::is_base_of_v<Signal, T>)
-T Reg(T type, std::string_view name = {}, SrcLoc loc = SrcLoc::current()) {
+requires(!std::is_base_of_v<Signal, T>) T
+    Reg(T type, std::string_view name = {}, SrcLoc loc = SrcLoc::current()) {
   auto f = [&](const std::string &n, Signal &leaf, bool) { leaf = Reg(leaf, n, loc); };
   detail::for_each_leaf(type, std::string(name), false, f);
   return type;
 }
 
 // The ports of an instance as an aggregate, matching the names Input/Output gave them.
-template <class T> T io(const Instance &inst, std::string_view name, T type,
-                        SrcLoc loc = SrcLoc::current()) {
+template <class T>
+T io(const Instance &inst, std::string_view name, T type, SrcLoc loc = SrcLoc::current()) {
   auto f = [&](const std::string &n, Signal &leaf, bool) { leaf = inst.port(n, loc); };
   detail::for_each_leaf(type, std::string(name), false, f);
   return type;

@@ -107,17 +107,17 @@ struct Port {
 
 struct Instance {
   StrId name;
-  std::uint32_t module;            // index into Design::modules
-  std::vector<NodeId> port_nodes;  // parallel to the child's ports: InstIn / InstOut nodes
+  std::uint32_t module;           // index into Design::modules
+  std::vector<NodeId> port_nodes; // parallel to the child's ports: InstIn / InstOut nodes
   std::source_location loc;
-  std::uint32_t domain = 0;        // clock domain its implicit clock and reset come from
+  std::uint32_t domain = 0; // clock domain its implicit clock and reset come from
 };
 
 struct MemPort {
   // Operands are nodes of the owning module; kNone when the port does not have that role.
-  NodeId addr = kNone, en = kNone;      // read or shared address and enable
-  NodeId wdata = kNone, wen = kNone;    // write data and write enable
-  NodeId rdata = kNone;                 // the MemRead node, when the port reads
+  NodeId addr = kNone, en = kNone;   // read or shared address and enable
+  NodeId wdata = kNone, wen = kNone; // write data and write enable
+  NodeId rdata = kNone;              // the MemRead node, when the port reads
   std::source_location loc;
 };
 
@@ -131,8 +131,8 @@ struct Memory {
 };
 
 struct Assertion {
-  NodeId cond;    // must be true every cycle when not in reset
-  NodeId enable;  // the enclosing when-condition, or kNone
+  NodeId cond;   // must be true every cycle when not in reset
+  NodeId enable; // the enclosing when-condition, or kNone
   std::string message;
   std::source_location loc;
   std::uint32_t domain = 0;

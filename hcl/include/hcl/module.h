@@ -92,8 +92,8 @@ void assert_(const Operand &cond, std::string_view message = {});
 // the implicit clock and reset. Both are Bool signals of this module, typically inputs; pass
 // Signal() as `reset` for a domain without reset. Asynchronous reset (RegInitAsync) stays on
 // the implicit `areset` and is not available inside an explicit domain.
-void with_clock_domain(const Signal &clock, const Signal &reset,
-                       const std::function<void()> &body, SrcLoc loc = SrcLoc::current());
+void with_clock_domain(const Signal &clock, const Signal &reset, const std::function<void()> &body,
+                       SrcLoc loc = SrcLoc::current());
 
 // ---- Memories ------------------------------------------------------------------------------
 

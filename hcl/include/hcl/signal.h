@@ -31,7 +31,6 @@ namespace hcl {
 
 using SrcLoc = std::source_location;
 
-
 class Operand;
 
 class Signal {
@@ -110,8 +109,7 @@ class Operand {
 public:
   Operand(const Signal &s, SrcLoc loc = SrcLoc::current()) : sig_(s), literal_(false), loc_(loc) {}
   template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  Operand(I value, SrcLoc loc = SrcLoc::current())
+  requires(!std::same_as<I, bool>) Operand(I value, SrcLoc loc = SrcLoc::current())
       : value_(static_cast<std::int64_t>(value)), loc_(loc) {}
   Operand(bool value, SrcLoc loc = SrcLoc::current())
       : value_(value ? 1 : 0), is_bool_(true), loc_(loc) {}

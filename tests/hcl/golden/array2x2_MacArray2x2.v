@@ -2,16 +2,16 @@
 module MacArray2x2 (
   input  wire clock,
   input  wire reset,
-  input  wire en, // @[designs.h:105]
-  input  wire clear, // @[designs.h:106]
-  input  wire signed [7:0] a_0, // @[designs.h:109]
-  input  wire signed [7:0] a_1, // @[designs.h:109]
-  input  wire signed [7:0] b_0, // @[designs.h:111]
-  input  wire signed [7:0] b_1, // @[designs.h:111]
-  output wire signed [31:0] acc_0_0, // @[designs.h:121]
-  output wire signed [31:0] acc_0_1, // @[designs.h:121]
-  output wire signed [31:0] acc_1_0, // @[designs.h:121]
-  output wire signed [31:0] acc_1_1 // @[designs.h:121]
+  input  wire en, // @[designs.h:104]
+  input  wire clear, // @[designs.h:105]
+  input  wire signed [7:0] a_0, // @[designs.h:108]
+  input  wire signed [7:0] a_1, // @[designs.h:108]
+  input  wire signed [7:0] b_0, // @[designs.h:110]
+  input  wire signed [7:0] b_1, // @[designs.h:110]
+  output wire signed [31:0] acc_0_0, // @[designs.h:120]
+  output wire signed [31:0] acc_0_1, // @[designs.h:120]
+  output wire signed [31:0] acc_1_0, // @[designs.h:120]
+  output wire signed [31:0] acc_1_1 // @[designs.h:120]
 );
   wire signed [7:0] pe_0_0_a_out;
   wire signed [7:0] pe_0_0_b_out;
@@ -25,7 +25,7 @@ module MacArray2x2 (
   wire signed [7:0] pe_1_1_a_out;
   wire signed [7:0] pe_1_1_b_out;
   wire signed [31:0] pe_1_1_acc;
-  MacPE8_32 pe_0_0 ( // @[designs.h:116]
+  MacPE8_32 pe_0_0 ( // @[designs.h:115]
     .clock(clock),
     .reset(reset),
     .a_in(a_0),
@@ -36,7 +36,7 @@ module MacArray2x2 (
     .b_out(pe_0_0_b_out),
     .acc(pe_0_0_acc)
   );
-  MacPE8_32 pe_0_1 ( // @[designs.h:116]
+  MacPE8_32 pe_0_1 ( // @[designs.h:115]
     .clock(clock),
     .reset(reset),
     .a_in(pe_0_0_a_out),
@@ -47,7 +47,7 @@ module MacArray2x2 (
     .b_out(pe_0_1_b_out),
     .acc(pe_0_1_acc)
   );
-  MacPE8_32 pe_1_0 ( // @[designs.h:116]
+  MacPE8_32 pe_1_0 ( // @[designs.h:115]
     .clock(clock),
     .reset(reset),
     .a_in(a_1),
@@ -58,7 +58,7 @@ module MacArray2x2 (
     .b_out(pe_1_0_b_out),
     .acc(pe_1_0_acc)
   );
-  MacPE8_32 pe_1_1 ( // @[designs.h:116]
+  MacPE8_32 pe_1_1 ( // @[designs.h:115]
     .clock(clock),
     .reset(reset),
     .a_in(pe_1_0_a_out),

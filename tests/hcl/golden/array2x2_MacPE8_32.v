@@ -2,18 +2,18 @@
 module MacPE8_32 (
   input  wire clock,
   input  wire reset,
-  input  wire signed [7:0] a_in, // @[designs.h:77]
-  input  wire signed [7:0] b_in, // @[designs.h:78]
-  input  wire en, // @[designs.h:79]
-  input  wire clear, // @[designs.h:80]
-  output wire signed [7:0] a_out, // @[designs.h:81]
-  output wire signed [7:0] b_out, // @[designs.h:82]
-  output wire signed [31:0] acc // @[designs.h:83]
+  input  wire signed [7:0] a_in, // @[designs.h:76]
+  input  wire signed [7:0] b_in, // @[designs.h:77]
+  input  wire en, // @[designs.h:78]
+  input  wire clear, // @[designs.h:79]
+  output wire signed [7:0] a_out, // @[designs.h:80]
+  output wire signed [7:0] b_out, // @[designs.h:81]
+  output wire signed [31:0] acc // @[designs.h:82]
 );
-  reg signed [31:0] acc_q; // @[designs.h:84]
-  reg signed [7:0] a_q; // @[designs.h:89]
-  reg signed [7:0] b_q; // @[designs.h:90]
-  wire signed [15:0] product = {{8{a_in[7]}}, a_in} * {{8{b_in[7]}}, b_in}; // @[designs.h:85]
+  reg signed [31:0] acc_q; // @[designs.h:83]
+  reg signed [7:0] a_q; // @[designs.h:88]
+  reg signed [7:0] b_q; // @[designs.h:89]
+  wire signed [15:0] product = {{8{a_in[7]}}, a_in} * {{8{b_in[7]}}, b_in}; // @[designs.h:84]
   wire _not_clear = ~clear;
   assign a_out = a_q;
   assign b_out = b_q;

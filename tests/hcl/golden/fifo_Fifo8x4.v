@@ -2,24 +2,24 @@
 module Fifo8x4 (
   input  wire clock,
   input  wire reset,
-  input  wire enq_valid, // @[designs.h:38]
-  output wire enq_ready, // @[designs.h:39]
-  input  wire [7:0] enq_data, // @[designs.h:40]
-  output wire deq_valid, // @[designs.h:41]
-  input  wire deq_ready, // @[designs.h:42]
-  output wire [7:0] deq_data // @[designs.h:43]
+  input  wire enq_valid, // @[designs.h:36]
+  output wire enq_ready, // @[designs.h:37]
+  input  wire [7:0] enq_data, // @[designs.h:38]
+  output wire deq_valid, // @[designs.h:39]
+  input  wire deq_ready, // @[designs.h:40]
+  output wire [7:0] deq_data // @[designs.h:41]
 );
-  reg [7:0] slot_0; // @[designs.h:47]
-  reg [7:0] slot_1; // @[designs.h:47]
-  reg [7:0] slot_2; // @[designs.h:47]
-  reg [7:0] slot_3; // @[designs.h:47]
-  reg [1:0] head; // @[designs.h:48]
-  reg [1:0] tail; // @[designs.h:49]
-  reg [2:0] count; // @[designs.h:50]
-  wire can_enq = count != 3'h4; // @[designs.h:52]
-  wire can_deq = count != 3'h0; // @[designs.h:53]
-  wire do_enq = enq_valid & can_enq; // @[designs.h:54]
-  wire do_deq = deq_ready & can_deq; // @[designs.h:55]
+  reg [7:0] slot_0; // @[designs.h:45]
+  reg [7:0] slot_1; // @[designs.h:45]
+  reg [7:0] slot_2; // @[designs.h:45]
+  reg [7:0] slot_3; // @[designs.h:45]
+  reg [1:0] head; // @[designs.h:46]
+  reg [1:0] tail; // @[designs.h:47]
+  reg [2:0] count; // @[designs.h:48]
+  wire can_enq = count != 3'h4; // @[designs.h:50]
+  wire can_deq = count != 3'h0; // @[designs.h:51]
+  wire do_enq = enq_valid & can_enq; // @[designs.h:52]
+  wire do_deq = deq_ready & can_deq; // @[designs.h:53]
   wire [7:0] _mux_head_slot_1_slot_0 = head[0] ? slot_1 : slot_0;
   wire [7:0] _mux_head_slot_3_slot_2 = head[0] ? slot_3 : slot_2;
   wire _eq_tail_0 = tail == 2'h0;
