@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "scratch_dir.h"
+
 using namespace hcl::sched;
 
 namespace {
@@ -23,8 +25,7 @@ template <class F> SpecError spec_error(F &&f) {
 }
 
 std::string net_file(const std::string &text) {
-  const auto dir = std::filesystem::path(HCL_BINARY_DIR) / "test-network";
-  std::filesystem::create_directories(dir);
+  const auto dir = hcl::test::scratch_dir("network");
   const auto path = (dir / "net.yaml").string();
   std::ofstream(path) << text;
   return path;

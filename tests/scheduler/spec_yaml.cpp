@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "scratch_dir.h"
+
 using namespace hcl::sched;
 
 namespace {
@@ -26,8 +28,7 @@ template <class F> SpecError spec_error(F &&f) {
 
 // Writes a spec into the build tree so error lines can be read off the literal in the test.
 std::string spec_file(const std::string &name, const std::string &text) {
-  const auto dir = std::filesystem::path(HCL_BINARY_DIR) / "test-spec-yaml";
-  std::filesystem::create_directories(dir);
+  const auto dir = hcl::test::scratch_dir("spec-yaml");
   const auto path = (dir / name).string();
   std::ofstream(path) << text;
   return path;
