@@ -111,6 +111,20 @@ int main(int argc, char **argv) {
     const double sim_s = since(t0);
     fmt::print("verilator: {} cycles in {:.2f} s = {:.0f} cycles/s (16 pokes + 1 step per cycle)\n",
                cycles, sim_s, static_cast<double>(cycles) / sim_s);
+    const auto ref_x = ref.port("x_in"), ref_en = ref.port("en");
+    t0 = Clock::now();
+    for (std::uint64_t c = 0; c < cycles; ++c) {
+      std::vector<std::uint32_t> xw(4, 0);
+      for (int i = 0; i < n; ++i)
+        xw[static_cast<std::size_t>(i / 4)] |=
+            static_cast<std::uint32_t>(((c * 7 + static_cast<std::uint64_t>(i)) & 0xff) << (8 * (i % 4)));
+      ref.poke_words(ref_x, xw);
+      ref.poke(ref_en, 1);
+      ref.step();
+    }
+    const double ref_s = since(t0);
+    fmt::print("verilator, reference: {:.0f} cycles/s (one 128-bit poke + 1 step per cycle)\n",
+               static_cast<double>(cycles) / ref_s);
 
     const auto ours = hcl::flows::synthesize(rtl, top);
     const auto theirs = hcl::flows::synthesize({ref_file}, "tpu_ref_16x16");
