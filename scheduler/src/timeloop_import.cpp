@@ -564,12 +564,78 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
   } else {
     a.fail("missing 'nodes' (v0.4) or 'subtree' (v0.2/v0.3)");
   }
+  if (b.outer_first.empty()) {
+    a.fail("has no storage component");
+  }
+  // v0.3-style constraint lists: {targets: [{target, type, keep, bypass, factors, permutation,
+  // split}]}. Keep/bypass narrows what a level may hold; the rest is kept for the mapper.
   if (auto ac = doc.get("architecture_constraints")) {
     ac->require_map("architecture_constraints");
     ac->require_keys({"targets"});
-  }
-  if (b.outer_first.empty()) {
-    a.fail("has no storage component");
+    if (auto targets = ac->get("targets")) {
+      for (const auto &c : targets->items()) {
+        c.require_map("a constraint");
+        c.require_keys({"target", "type", "keep", "bypass", "factors", "permutation", "split"});
+        const std::string target = c.at("target").as_string();
+        Level *level = nullptr;
+        std::vector<std::string> names;
+        for (auto &l : b.outer_first) {
+          names.push_back(l.name);
+          if (l.name == target || l.name == "inter_" + target + "_spatial") {
+            level = &l;
+          }
+        }
+        if (!level) {
+          c.at("target").fail(fmt::format("unknown target '{}'; valid are {}", target,
+                                          join_names(names)));
+        }
+        const int type =
+            c.at("type").as_choice({"temporal", "spatial", "bypass", "dataspace", "datatype"});
+        if (type >= 2) {
+          for (const char *k : {"factors", "permutation", "split"}) {
+            if (c.has(k)) {
+              c.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial constraint", k));
+            }
+          }
+          if (auto k = c.get("keep")) {
+            std::array<bool, kMaxTensors> keeps{false, false, false};
+            for (const auto &item : k->items()) {
+              keeps[static_cast<std::size_t>(tensor_index(item, problem, item.as_string()))] = true;
+            }
+            level->keeps = keeps;
+          }
+          if (auto by = c.get("bypass")) {
+            for (const auto &item : by->items()) {
+              level->keeps[static_cast<std::size_t>(tensor_index(item, problem, item.as_string()))] =
+                  false;
+            }
+          }
+        } else {
+          for (const char *k : {"keep", "bypass"}) {
+            if (c.has(k)) {
+              c.at(k).fail(fmt::format("'{}' belongs to a bypass constraint", k));
+            }
+          }
+          if (type == 0 && c.has("split")) {
+            c.at("split").fail("'split' belongs to a spatial constraint");
+          }
+          TimeloopConstraint tc;
+          tc.target = level->name;
+          tc.type = type == 0 ? "temporal" : "spatial";
+          if (auto f = c.get("factors")) {
+            tc.factors = f->is_scalar() ? f->as_string() : join_names(f->as_string_list(), " ");
+          }
+          if (auto pm = c.get("permutation")) {
+            tc.permutation =
+                pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
+          }
+          if (auto sp = c.get("split")) {
+            tc.split = static_cast<int>(sp->as_int(0, 64));
+          }
+          b.out.constraints.push_back(tc);
+        }
+      }
+    }
   }
   if (!b.have_compute) {
     a.fail("has no compute element (a !Component of a MAC class such as intmac)");

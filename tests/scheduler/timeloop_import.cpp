@@ -340,6 +340,27 @@ TEST_CASE("timeloop import: !Parallel per-tensor scratchpads and dataspace const
   CHECK(e.macs == 32 * 32 * 3 * 16);
 }
 
+TEST_CASE("timeloop import: v0.3-style architecture_constraints targets") {
+  const Problem p = parse_timeloop_problem(load_yaml_string(kConv1dProblem, "prob.yaml"));
+  const std::string arch = std::string(kSpatialArch) + R"(architecture_constraints:
+  targets:
+    - {target: RegisterFile, type: bypass, bypass: [Inputs, Outputs], keep: [Weights]}
+    - {target: RegisterFile, type: temporal, permutation: PRKC, factors: P=1}
+    - {target: PE, type: spatial, permutation: CK, split: 1}
+)";
+  const TimeloopArch ta = parse_timeloop_arch(load_yaml_string(arch, "c.yaml"), p);
+  CHECK(ta.arch.levels[0].keeps == std::array<bool, 3>{true, false, false});
+  REQUIRE(ta.constraints.size() == 2);
+  CHECK(ta.constraints[1].target == "inter_PE_spatial");
+  CHECK(ta.constraints[1].split == 1);
+  const std::string bad = std::string(kSpatialArch) + R"(architecture_constraints:
+  targets:
+    - {target: RegisterFile, type: temporal, keep: [Weights]}
+)";
+  CHECK_THROWS_WITH(parse_timeloop_arch(load_yaml_string(bad, "c.yaml"), p),
+                    Catch::Contains("c.yaml:28") && Catch::Contains("keep"));
+}
+
 TEST_CASE("timeloop import: errors name file, line and key") {
   // Unknown key in a component.
   std::string msg = error_of([] {

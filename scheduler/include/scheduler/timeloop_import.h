@@ -49,7 +49,8 @@ struct TimeloopArch {
   std::vector<TimeloopConstraint> constraints;
 };
 
-// architecture: {version, nodes: [...]} (v0.4) or {version, subtree: [...]} (v0.2/0.3).
+// architecture: {version, nodes: [...]} (v0.4) or {version, subtree: [...]} (v0.2/0.3), and
+// optionally, in the same document, v0.3-style `architecture_constraints: {targets: [...]}`.
 // `problem` names the tensors that dataspace keep/bypass lists refer to.
 TimeloopArch load_timeloop_arch(const std::string &path, const Problem &problem);
 TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem);
