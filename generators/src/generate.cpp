@@ -110,6 +110,8 @@ void write_text(const fs::path &path, const std::string &text) {
 std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
   const fs::path target = fs::absolute(dir).lexically_normal();
   const fs::path parent = target.parent_path();
+  require(!fs::exists(target) || fs::is_directory(target), "-o",
+          fmt::format("'{}' exists and is not a folder", dir.string()));
   fs::create_directories(parent);
   std::random_device rd;
   const fs::path tmp = parent / fmt::format(".{}.tmp-{:08x}", target.filename().string(), rd());
