@@ -74,7 +74,8 @@ int main() {
       }
       const auto parts = pick(ordered_factorizations(rest, 4));
       for (int l = 0; l < 4; ++l) {
-        m.levels[static_cast<std::size_t>(l)].temporal.push_back({d, parts[static_cast<std::size_t>(l)]});
+        m.levels[static_cast<std::size_t>(l)].temporal.push_back(
+            {d, parts[static_cast<std::size_t>(l)]});
       }
     }
     for (auto &lm : m.levels) {
@@ -100,7 +101,8 @@ int main() {
       evals += static_cast<std::int64_t>(maps.size());
       seconds = thread_seconds() - c0;
     }
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double rate = static_cast<double>(evals) / seconds;
     fmt::print("evaluate ({} mode, {}, {} levels): {:.0f} evals/s single thread (CPU time; "
                "{:.0f}/s wall); target 1,000,000; ratio {:.2f}x (checksum {:.3g})\n",

@@ -113,8 +113,8 @@ void print_table(const Inputs &in, const Evaluation &e, const std::string &mode)
       words += c->utilized_capacity;
       fmt::print("{:<20} {:>5} {:<8} {:>10} {:>5} {:>12} {:>12} {:>12} {:>14.2f}\n", lr.name,
                  lr.instances, in.problem.tensors[t].name, grouped(c->utilized_capacity),
-                 c->utilized_instances, grouped(c->reads), grouped(c->fills),
-                 grouped(c->updates), c->energy_pj);
+                 c->utilized_instances, grouped(c->reads), grouped(c->fills), grouped(c->updates),
+                 c->energy_pj);
     }
     const std::int64_t size = in.arch.arch.levels[i].size_words;
     if (size > 0 && words > size) {
@@ -165,16 +165,15 @@ int run(const Options &o) {
     fmt::print("wrote {}\n", o.json);
   }
   if (!o.export_timeloop.empty()) {
-    hcl::flows::write_file_atomic(
-        o.export_timeloop, mapping_to_timeloop_yaml(in.problem, in.arch.arch, in.mapping));
+    hcl::flows::write_file_atomic(o.export_timeloop,
+                                  mapping_to_timeloop_yaml(in.problem, in.arch.arch, in.mapping));
     fmt::print("wrote {}\n", o.export_timeloop);
   }
   return 0;
 }
 
 const hcl::cli::RegisterCommand reg_evaluate{
-    "evaluate",
-    "Analytical cost (per-level reads/fills/updates, cycles, energy) of one mapping",
+    "evaluate", "Analytical cost (per-level reads/fills/updates, cycles, energy) of one mapping",
     [](CLI::App &cmd) -> hcl::cli::RunFn {
       auto o = std::make_shared<Options>();
       cmd.add_option("--problem", o->problem,

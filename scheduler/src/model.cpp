@@ -42,12 +42,10 @@ Evaluator::Evaluator(const Problem &problem, const Arch &arch, Mode mode, EvalOp
                                 "'interstellar' uses the Interstellar evaluator (interstellar.h)");
   }
   const std::size_t dims = problem_.dim_names.size();
-  if (dims == 0 || dims > static_cast<std::size_t>(kMaxDims) ||
-      problem_.bounds.size() != dims) {
+  if (dims == 0 || dims > static_cast<std::size_t>(kMaxDims) || problem_.bounds.size() != dims) {
     throw std::invalid_argument(fmt::format("problem '{}': needs 1..{} dimensions with one bound "
                                             "each, has {} names and {} bounds",
-                                            problem_.name, kMaxDims, dims,
-                                            problem_.bounds.size()));
+                                            problem_.name, kMaxDims, dims, problem_.bounds.size()));
   }
   if (problem_.tensors.empty() || problem_.tensors.size() > static_cast<std::size_t>(kMaxTensors)) {
     throw std::invalid_argument(fmt::format("problem '{}': needs 1..{} tensors, has {}",
@@ -122,7 +120,8 @@ std::int64_t Evaluator::footprint(const FlatTensor &t, const std::int64_t *exten
     const FlatRank &rk = t.rank[static_cast<std::size_t>(r)];
     std::int64_t span = 1;
     for (int k = 0; k < rk.terms; ++k) {
-      span += rk.coef[static_cast<std::size_t>(k)] * (extent[rk.dim[static_cast<std::size_t>(k)]] - 1);
+      span +=
+          rk.coef[static_cast<std::size_t>(k)] * (extent[rk.dim[static_cast<std::size_t>(k)]] - 1);
     }
     words *= span;
   }
@@ -133,8 +132,8 @@ void Evaluator::check(const Mapping &m) const {
   const int L = static_cast<int>(arch_.levels.size());
   const int D = static_cast<int>(problem_.dim_names.size());
   if (static_cast<int>(m.levels.size()) != L) {
-    throw std::invalid_argument(fmt::format("mapping has {} levels, arch '{}' has {}",
-                                            m.levels.size(), arch_.name, L));
+    throw std::invalid_argument(
+        fmt::format("mapping has {} levels, arch '{}' has {}", m.levels.size(), arch_.name, L));
   }
   std::array<std::int64_t, K> product{};
   product.fill(1);
@@ -177,10 +176,10 @@ void Evaluator::check(const Mapping &m) const {
   }
   for (int d = 0; d < D; ++d) {
     if (product[static_cast<std::size_t>(d)] != problem_.bounds[static_cast<std::size_t>(d)]) {
-      throw std::invalid_argument(fmt::format("mapping: factors of {} multiply to {}, problem has {}",
-                                              problem_.dim_names[static_cast<std::size_t>(d)],
-                                              product[static_cast<std::size_t>(d)],
-                                              problem_.bounds[static_cast<std::size_t>(d)]));
+      throw std::invalid_argument(fmt::format(
+          "mapping: factors of {} multiply to {}, problem has {}",
+          problem_.dim_names[static_cast<std::size_t>(d)], product[static_cast<std::size_t>(d)],
+          problem_.bounds[static_cast<std::size_t>(d)]));
     }
   }
 }
@@ -291,8 +290,10 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
 
     int child = -1;
     for (int i = 0; i < L; ++i) {
-      const bool keeps = i == L - 1 || (arch_.levels[static_cast<std::size_t>(i)].keeps[static_cast<std::size_t>(t)] &&
-                                        m.levels[static_cast<std::size_t>(i)].keep[static_cast<std::size_t>(t)]);
+      const bool keeps =
+          i == L - 1 ||
+          (arch_.levels[static_cast<std::size_t>(i)].keeps[static_cast<std::size_t>(t)] &&
+           m.levels[static_cast<std::size_t>(i)].keep[static_cast<std::size_t>(t)]);
       if (!keeps) {
         continue;
       }
@@ -328,7 +329,8 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
             }
             overlap *= std::max<std::int64_t>(0, span - shift);
           }
-          fetches = outer_[static_cast<std::size_t>(k)] * (words + (l.factor - 1) * (words - overlap));
+          fetches =
+              outer_[static_cast<std::size_t>(k)] * (words + (l.factor - 1) * (words - overlap));
           break;
         }
       }
@@ -425,7 +427,8 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
   }
   r.cycles = cycles + stalls + fill_drain;
   const std::int64_t pes = arch_.total_macs();
-  r.utilization = static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * static_cast<double>(pes));
+  r.utilization =
+      static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * static_cast<double>(pes));
   r.mac_energy_pj = static_cast<double>(r.macs) * arch_.mac_energy_pj;
   r.energy_pj = r.mac_energy_pj;
   for (int i = 0; i < L; ++i) {

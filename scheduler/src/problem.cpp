@@ -69,11 +69,18 @@ void require_positive(const ConvShape &s, const char *field, std::int64_t v) {
 } // namespace
 
 Problem make_conv2d(const ConvShape &s) {
-  const std::pair<const char *, std::int64_t> fields[] = {
-      {"N", s.N},           {"K", s.K},           {"C", s.C},
-      {"P", s.P},           {"Q", s.Q},           {"R", s.R},
-      {"S", s.S},           {"stride_h", s.stride_h}, {"stride_w", s.stride_w},
-      {"dilation_h", s.dilation_h}, {"dilation_w", s.dilation_w}, {"groups", s.groups}};
+  const std::pair<const char *, std::int64_t> fields[] = {{"N", s.N},
+                                                          {"K", s.K},
+                                                          {"C", s.C},
+                                                          {"P", s.P},
+                                                          {"Q", s.Q},
+                                                          {"R", s.R},
+                                                          {"S", s.S},
+                                                          {"stride_h", s.stride_h},
+                                                          {"stride_w", s.stride_w},
+                                                          {"dilation_h", s.dilation_h},
+                                                          {"dilation_w", s.dilation_w},
+                                                          {"groups", s.groups}};
   for (const auto &[f, v] : fields) {
     require_positive(s, f, v);
   }
@@ -105,9 +112,8 @@ Problem make_conv2d(const ConvShape &s) {
     in.projection.push_back(Rank{{G, 1}});
     out.projection.push_back(Rank{{G, 1}});
   }
-  in.projection.insert(in.projection.end(),
-                       {Rank{{C, 1}}, Rank{{P, s.stride_h}, {R, s.dilation_h}},
-                        Rank{{Q, s.stride_w}, {S, s.dilation_w}}});
+  in.projection.insert(in.projection.end(), {Rank{{C, 1}}, Rank{{P, s.stride_h}, {R, s.dilation_h}},
+                                             Rank{{Q, s.stride_w}, {S, s.dilation_w}}});
   out.projection.insert(out.projection.end(), {Rank{{K, 1}}, Rank{{P, 1}}, Rank{{Q, 1}}});
   p.tensors = {std::move(w), std::move(in), std::move(out)};
   return p;

@@ -129,7 +129,7 @@ std::pair<std::string, std::int64_t> split_range(const YamlView &where, const st
 struct Builder {
   const Problem &problem;
   TimeloopArch out;
-  std::vector<Level> outer_first; // storage levels, outermost first
+  std::vector<Level> outer_first;      // storage levels, outermost first
   std::vector<std::int64_t> instances; // v0.2: instances of each level in outer_first
   std::vector<std::int64_t> meshx;     // v0.2: meshX of each level in outer_first
   bool have_compute = false;
@@ -160,7 +160,8 @@ struct Builder {
           tc.factors = f->is_scalar() ? f->as_string() : join_names(f->as_string_list(), " ");
         }
         if (auto pm = t->get("permutation")) {
-          tc.permutation = pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
+          tc.permutation =
+              pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
         }
         if (auto s = t->get("split")) {
           tc.split = static_cast<int>(s->as_int(0, 64));
@@ -278,8 +279,7 @@ struct Builder {
         }
       } else if (tag == "!Component") {
         n.require_keys({"name", "class", "subclass", "attributes", "spatial", "constraints",
-                        "required_actions", "enabled", "area_share", "energy_scale",
-                        "area_scale"});
+                        "required_actions", "enabled", "area_share", "energy_scale", "area_scale"});
         const std::string name = n.at("name").as_string();
         const std::string cls = n.has("class") ? n.at("class").as_string() : "";
         std::optional<YamlView> attrs = n.get("attributes");
@@ -519,8 +519,8 @@ Problem parse_timeloop_problem(const YamlView &doc) {
         Term tm;
         tm.dim = p.dim_index(parts[0].as_string());
         if (tm.dim < 0) {
-          parts[0].fail(fmt::format("unknown dimension '{}'; valid are {}",
-                                    parts[0].as_string(), join_names(p.dim_names)));
+          parts[0].fail(fmt::format("unknown dimension '{}'; valid are {}", parts[0].as_string(),
+                                    join_names(p.dim_names)));
         }
         if (parts.size() == 2) {
           const std::string c = parts[1].as_string();
@@ -586,8 +586,8 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
           }
         }
         if (!level) {
-          c.at("target").fail(fmt::format("unknown target '{}'; valid are {}", target,
-                                          join_names(names)));
+          c.at("target").fail(
+              fmt::format("unknown target '{}'; valid are {}", target, join_names(names)));
         }
         const int type =
             c.at("type").as_choice({"temporal", "spatial", "bypass", "dataspace", "datatype"});
@@ -606,7 +606,8 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
           }
           if (auto by = c.get("bypass")) {
             for (const auto &item : by->items()) {
-              level->keeps[static_cast<std::size_t>(tensor_index(item, problem, item.as_string()))] =
+              level
+                  ->keeps[static_cast<std::size_t>(tensor_index(item, problem, item.as_string()))] =
                   false;
             }
           }

@@ -119,8 +119,8 @@ TEST_CASE("model: operand latching only under an innermost spatial loop") {
   m.levels[0].spatial_x = {{p.dim_index("K"), 4}};
   m.levels[0].temporal = {{p.dim_index("P"), 8}};
   const Evaluation e = evaluate(p, a, m, Mode::Timeloop);
-  CHECK(e.levels[0].tensors[0]->reads == 4);  // one per MAC, latched for all 8 steps
-  CHECK(e.levels[0].tensors[1]->reads == 8);  // inputs multicast over K, change every step
+  CHECK(e.levels[0].tensors[0]->reads == 4); // one per MAC, latched for all 8 steps
+  CHECK(e.levels[0].tensors[1]->reads == 8); // inputs multicast over K, change every step
   // Same nest without the spatial loop: every MAC reads every operand.
   Level reg1 = tlcase::regfile("Reg");
   Arch a1 = tlcase::arch_with({reg1, tlcase::sram("Mem", 1024)});

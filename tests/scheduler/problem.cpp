@@ -13,8 +13,8 @@ TEST_CASE("conv2d problem: dims, MACs, relevance") {
   CHECK(p.dim_index("K") == 5);
   CHECK(p.dim_index("G") == -1);
   CHECK(p.macs() == 64LL * 64 * 56 * 56 * 9);
-  const int R = p.dim_index("R"), K = p.dim_index("K"), C = p.dim_index("C"),
-            P = p.dim_index("P"), N = p.dim_index("N");
+  const int R = p.dim_index("R"), K = p.dim_index("K"), C = p.dim_index("C"), P = p.dim_index("P"),
+            N = p.dim_index("N");
   CHECK(p.relevant(0, K));
   CHECK_FALSE(p.relevant(0, P));
   CHECK(p.relevant(1, R)); // inputs depend on R through the window

@@ -215,7 +215,7 @@ TEST_CASE("timeloop import: Timeloop's own map.yaml output form (K16, lists, emp
   - {target: inter_PE_spatial, type: temporal, factors: C1 K1 R1 P1, permutation: CKRP}
   - {target: RegisterFile, type: temporal, factors: R1 P16 K1 C1, permutation: RPKC}
 )",
-                                     kErt);
+                                    kErt);
   const Evaluation ea = evaluate(a.problem, a.arch.arch, a.mapping, Mode::Timeloop);
   const Evaluation eb = evaluate(b.problem, b.arch.arch, b.mapping, Mode::Timeloop);
   CHECK(ea.energy_pj == eb.energy_pj);

@@ -30,13 +30,13 @@ struct LevelResult {
   std::string name;
   std::int64_t instances = 0;
   std::array<std::optional<TensorCounts>, kMaxTensors> tensors; // empty = bypassed
-  double leak_energy_pj = 0;     // leakage x cycles x instances
+  double leak_energy_pj = 0;                                    // leakage x cycles x instances
   std::int64_t bandwidth_cycles = 0; // cycles this level's ports need (0 = unlimited)
 };
 
 // Lower bounds any mapping of the problem on the architecture must respect (section C).
 struct Bounds {
-  std::int64_t compute_cycles = 0;          // ceil(MACs / PEs)
+  std::int64_t compute_cycles = 0;           // ceil(MACs / PEs)
   std::int64_t compulsory_backing_words = 0; // |W| + |I| + |O|: every word crosses once
 };
 
@@ -47,7 +47,7 @@ struct Evaluation {
   double utilization = 0;          // MACs / (cycles x PEs)
   double energy_pj = 0;            // storage + MAC + leakage
   double mac_energy_pj = 0;
-  std::int64_t backing_words = 0;  // reads + updates at the backing store, all instances
+  std::int64_t backing_words = 0; // reads + updates at the backing store, all instances
   Bounds bounds;
   std::vector<LevelResult> levels; // innermost first
 };

@@ -68,10 +68,10 @@ private:
   Problem problem_;
   Arch arch_;
   std::array<FlatTensor, kMaxTensors> flat_{};
-  std::vector<NestLoop> nest_;          // capacity reserved; cleared per evaluation
-  std::vector<std::int64_t> outer_;     // outer_[k] = product of nest_ factors after k
-  std::vector<int> first_above_;        // first nest_ index with level > i
-  std::vector<std::int64_t> above_;     // [level * kMaxDims + dim]: temporal product above
+  std::vector<NestLoop> nest_;      // capacity reserved; cleared per evaluation
+  std::vector<std::int64_t> outer_; // outer_[k] = product of nest_ factors after k
+  std::vector<int> first_above_;    // first nest_ index with level > i
+  std::vector<std::int64_t> above_; // [level * kMaxDims + dim]: temporal product above
   Mode mode_;
   EvalOptions options_;
   Evaluation result_;

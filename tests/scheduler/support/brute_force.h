@@ -22,8 +22,8 @@
 #include <scheduler/problem.h>
 
 #include <array>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -73,8 +73,9 @@ public:
 
   bool keeps(int level, int t) const {
     const int L = static_cast<int>(a_.levels.size());
-    return level == L - 1 || (a_.levels[static_cast<std::size_t>(level)].keeps[static_cast<std::size_t>(t)] &&
-                              m_.levels[static_cast<std::size_t>(level)].keep[static_cast<std::size_t>(t)]);
+    return level == L - 1 ||
+           (a_.levels[static_cast<std::size_t>(level)].keeps[static_cast<std::size_t>(t)] &&
+            m_.levels[static_cast<std::size_t>(level)].keep[static_cast<std::size_t>(t)]);
   }
 
   Elem coords(int t, const std::vector<std::int64_t> &point) const {
@@ -366,8 +367,8 @@ public:
         Counts c;
         c.instances = spatial_above(i);
         ESet first_tile;
-        const auto own = sequence(t, i, std::vector<std::int64_t>(nest_.size(), 0), nullptr,
-                                  &first_tile);
+        const auto own =
+            sequence(t, i, std::vector<std::int64_t>(nest_.size(), 0), nullptr, &first_tile);
         c.capacity = static_cast<std::int64_t>(first_tile.size());
         if (i < L - 1) {
           for (const auto &st : own) {

@@ -166,8 +166,7 @@ inline std::vector<Case> all_cases() {
     c.arch = arch_with({regfile("Buffer"), sram("MainMemory", 32768)});
     c.mapping.levels.resize(2);
     const std::int64_t kin = tiled ? 2 : 1;
-    c.mapping.levels[1].temporal =
-        loops(c.problem, "PRK", {{'R', 1}, {'P', 16}, {'K', 32 / kin}});
+    c.mapping.levels[1].temporal = loops(c.problem, "PRK", {{'R', 1}, {'P', 16}, {'K', 32 / kin}});
     c.mapping.levels[0].temporal = loops(c.problem, "RPK", {{'R', 3}, {'P', 1}, {'K', kin}});
     c.rows = {{"Buffer", "Weights", tiled ? 6 : 3, 1, 1536, 96, 0, 694.64},
               {"Buffer", "Inputs", 3, 1, 1536, tiled ? 288 : 576, 0, tiled ? 776.37 : 898.95},
@@ -194,12 +193,14 @@ inline std::vector<Case> all_cases() {
     c.arch = arch_with(
         {regfile("RegisterFile"), sram("GlobalBuffer", 32768), dummy, dram("MainMemory")});
     c.mapping.levels.resize(4);
-    c.mapping.levels[3].temporal = loops(c.problem, "PRKC", {{'R', 1}, {'P', 1}, {'K', 1}, {'C', 1}});
+    c.mapping.levels[3].temporal =
+        loops(c.problem, "PRKC", {{'R', 1}, {'P', 1}, {'K', 1}, {'C', 1}});
     c.mapping.levels[2].keep = {false, false, false};
     c.mapping.levels[2].spatial_x = {{c.problem.dim_index(cp ? "C" : "K"), 16}};
-    c.mapping.levels[1].temporal = loops(c.problem, "PRKC",
-                                         {{'R', 3}, {'P', 1}, {'K', cp ? 32 : 2}, {'C', cp ? 2 : 32}});
-    c.mapping.levels[0].temporal = loops(c.problem, "RPKC", {{'R', 1}, {'P', 16}, {'K', 1}, {'C', 1}});
+    c.mapping.levels[1].temporal =
+        loops(c.problem, "PRKC", {{'R', 3}, {'P', 1}, {'K', cp ? 32 : 2}, {'C', cp ? 2 : 32}});
+    c.mapping.levels[0].temporal =
+        loops(c.problem, "RPKC", {{'R', 1}, {'P', 16}, {'K', 1}, {'C', 1}});
     c.rows = {{"RegisterFile", "Weights", 1, 16, 3072, 192, 0, 22228.62},
               {"RegisterFile", "Inputs", 16, 16, 3072, 1152, 0, 28766.45},
               {"RegisterFile", "Outputs", 16, 16, cp ? 2560 : 3040, cp ? 512 : 992, 3072,
@@ -230,11 +231,13 @@ inline std::vector<Case> all_cases() {
     glb.fanout_x = 16;
     c.arch = arch_with({regfile("RegisterFile"), glb, dram("MainMemory")});
     c.mapping.levels.resize(3);
-    c.mapping.levels[2].temporal = loops(c.problem, "PRKC", {{'R', 1}, {'P', 1}, {'K', 1}, {'C', 1}});
-    c.mapping.levels[1].temporal = loops(c.problem, "PRKC",
-                                         {{'R', 3}, {'P', 1}, {'K', cp ? 32 : 2}, {'C', cp ? 2 : 32}});
+    c.mapping.levels[2].temporal =
+        loops(c.problem, "PRKC", {{'R', 1}, {'P', 1}, {'K', 1}, {'C', 1}});
+    c.mapping.levels[1].temporal =
+        loops(c.problem, "PRKC", {{'R', 3}, {'P', 1}, {'K', cp ? 32 : 2}, {'C', cp ? 2 : 32}});
     c.mapping.levels[1].spatial_x = {{c.problem.dim_index(cp ? "C" : "K"), 16}};
-    c.mapping.levels[0].temporal = loops(c.problem, "RPKC", {{'R', 1}, {'P', 16}, {'K', 1}, {'C', 1}});
+    c.mapping.levels[0].temporal =
+        loops(c.problem, "RPKC", {{'R', 1}, {'P', 16}, {'K', 1}, {'C', 1}});
     c.rows = {{"RegisterFile", "Weights", 1, 16, 3072, 192, 0, -1},
               {"RegisterFile", "Inputs", 16, 16, 3072, 1152, 0, -1},
               {"RegisterFile", "Outputs", 16, 16, cp ? 2560 : 3040, 1024, 3072, -1},
