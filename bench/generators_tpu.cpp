@@ -136,6 +136,20 @@ int main(int argc, char **argv) {
     fmt::print("area ratio generated/reference: {:.3f} (target <= 1.0: {})\n", ratio,
                ratio <= 1.0 ? "met" : "NOT met");
     fmt::print("{}", hcl::flows::synth_report_table(ours));
+
+    // For context: the other presets at the same size (no reference to compare with).
+    for (const char *preset : {"eyeriss", "tree", "output-stationary"}) {
+      const auto gp = hcl::gen::generate(
+          {"array", preset, {{"rows", std::to_string(n)}, {"cols", std::to_string(n)}}});
+      std::vector<fs::path> files;
+      for (const auto &f : hcl::gen::write_generated(gp, out.string() + "-" + preset))
+        if (f.extension() == ".v")
+          files.push_back(f);
+      const auto rep = hcl::flows::synthesize(files, gp.params["top"]);
+      fmt::print("preset {:<18} {}x{}: {:.0f} um^2 ({:.0f} um^2 per PE), latency {}\n", preset, n,
+                 n, rep.total_area_um2, rep.total_area_um2 / (n * n),
+                 gp.params["derived"]["latency"].get<int>());
+    }
     return mismatches == 0 ? 0 : 1;
   } catch (const std::exception &e) {
     fmt::print(stderr, "bench_generators_tpu: {}\n", e.what());
