@@ -219,6 +219,14 @@ int run(const Options &o) {
     const auto hint = interstellar::read_schedule_hint(o.hint, static_cast<int>(ta.arch.levels.size()));
     so.space.constraints = constraints_from_hint(first, ta.arch, hint);
   }
+  bool any_energy = ta.arch.mac_energy_pj > 0;
+  for (const auto &lv : ta.arch.levels) {
+    any_energy = any_energy || lv.read_energy_pj > 0 || lv.write_energy_pj > 0 || lv.update_energy_pj > 0;
+  }
+  if (!any_energy && so.objective != Objective::Cycles) {
+    fmt::print(stderr, "warning: {} gives no access or MAC energies (Timeloop archs need --ert); "
+               "every schedule costs 0 pJ and the first one found is reported\n", o.arch);
+  }
   auto progress = std::make_shared<Progress>();
   so.progress = [progress](const SearchProgress &p) { (*progress)(p); };
   progress->layer = first.name;

@@ -1,6 +1,7 @@
 #include <scheduler/search.h>
 
 #include <scheduler/schedule.h>
+#include <scheduler/timeloop_import.h>
 #include <scheduler/validate.h>
 
 #include <catch2/catch.hpp>
@@ -10,6 +11,7 @@
 #include "support/tiny_random.h"
 
 #include <cmath>
+#include <filesystem>
 #include <random>
 
 using namespace hcl::sched;
@@ -208,4 +210,66 @@ TEST_CASE("search: objective names") {
   CHECK(parse_objective("edp") == Objective::Edp);
   CHECK(std::string(objective_name(Objective::Cycles)) == "cycles");
   CHECK_THROWS_WITH(parse_objective("power"), Catch::Contains("valid: energy, cycles, edp"));
+}
+
+TEST_CASE("search: never worse than the shared Timeloop cases' mappings (when present)") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(HCL_SHARED_DIR) / "cases/timeloop";
+  if (!fs::exists(dir)) {
+    WARN("../shared/cases/timeloop not present; skipped");
+    return;
+  }
+  int compared = 0;
+  for (const auto &c : fs::directory_iterator(dir)) {
+    if (!c.is_directory()) {
+      continue;
+    }
+    std::string ert;
+    for (const auto &sub : fs::directory_iterator(c.path())) {
+      const auto n = sub.path().filename().string();
+      if (n.rfind("ref_v4", 0) == 0 && fs::exists(sub.path() / "timeloop-model.ERT_summary.yaml")) {
+        ert = (sub.path() / "timeloop-model.ERT_summary.yaml").string();
+      }
+    }
+    for (const auto &sub : fs::directory_iterator(c.path())) {
+      const auto n = sub.path().filename().string();
+      if (n.rfind("inputs", 0) != 0 || n.find("v02") != std::string::npos || !sub.is_directory()) {
+        continue;
+      }
+      std::string prob, arch;
+      std::vector<std::string> maps;
+      for (const auto &f : fs::directory_iterator(sub.path())) {
+        const auto fn = f.path().filename().string();
+        if (fn.find(".prob.") != std::string::npos) {
+          prob = f.path().string();
+        } else if (fn.find(".arch.") != std::string::npos) {
+          arch = f.path().string();
+        } else if (fn.find(".map.") != std::string::npos) {
+          maps.push_back(f.path().string());
+        }
+      }
+      if (prob.empty() || arch.empty()) {
+        continue;
+      }
+      INFO(sub.path().string());
+      const Problem p = load_timeloop_problem(prob);
+      TimeloopArch ta = load_timeloop_arch(arch, p);
+      if (!ert.empty()) {
+        apply_timeloop_ert(ert, ta);
+      }
+      SearchOptions o;
+      o.mode = Mode::Timeloop;
+      o.space.constraints = constraints_from_timeloop(p, ta.arch, ta.constraints);
+      const SearchResult r = search(p, ta.arch, o);
+      REQUIRE(r.found);
+      CHECK(r.optimal);
+      for (const auto &m : maps) {
+        INFO(m);
+        const Mapping ref = load_timeloop_mapping(m, p, ta.arch);
+        CHECK(r.evaluation.energy_pj <= evaluate(p, ta.arch, ref, Mode::Timeloop).energy_pj * (1 + 1e-12));
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared >= 5);
 }
