@@ -92,7 +92,7 @@ int main(int argc, char **argv) {
       ref.step();
       if (sim.peek(valid) != ref.peek("out_valid"))
         ++mismatches;
-      if (c > 64) {  // once every register has been written
+      if (c > 64) { // once every register has been written
         const auto ro = ref.peek_words("out");
         for (int i = 0; i < n; ++i)
           if (sim.peek(outs[static_cast<std::size_t>(i)]) != ro[static_cast<std::size_t>(i)])
@@ -116,8 +116,8 @@ int main(int argc, char **argv) {
     for (std::uint64_t c = 0; c < cycles; ++c) {
       std::vector<std::uint32_t> xw(4, 0);
       for (int i = 0; i < n; ++i)
-        xw[static_cast<std::size_t>(i / 4)] |=
-            static_cast<std::uint32_t>(((c * 7 + static_cast<std::uint64_t>(i)) & 0xff) << (8 * (i % 4)));
+        xw[static_cast<std::size_t>(i / 4)] |= static_cast<std::uint32_t>(
+            ((c * 7 + static_cast<std::uint64_t>(i)) & 0xff) << (8 * (i % 4)));
       ref.poke_words(ref_x, xw);
       ref.poke(ref_en, 1);
       ref.step();

@@ -38,7 +38,7 @@ const hcl::cli::RegisterCommand reg_generate{
                      "forward_x, forward_w, psum_chain. buffer: depth, width, banks, ports, "
                      "double_buffer, sram_threshold_bits. controller: levels, counter_width, "
                      "addr_width, addr_gens. See docs/generators.md")
-          ->allow_extra_args(false);  // one key=value per --set: a later positional stays one
+          ->allow_extra_args(false); // one key=value per --set: a later positional stays one
       cmd.add_option("-o,--output", a->out,
                      "Output folder; its rtl/, params.json and params.h are replaced only "
                      "when generation succeeds")

@@ -17,7 +17,7 @@ namespace hcl::gen {
 namespace {
 
 const std::vector<std::pair<Loop, const char *>> kLoopNames = {
-    {Loop::N, "N"}, {Loop::K, "K"}, {Loop::C, "C"},   {Loop::Y, "Y"},
+    {Loop::N, "N"}, {Loop::K, "K"},   {Loop::C, "C"},  {Loop::Y, "Y"},
     {Loop::X, "X"}, {Loop::FY, "FY"}, {Loop::FX, "FX"}};
 
 // Relevance of the convolution's tensors to each loop (the docstring's loop nest).
@@ -25,9 +25,7 @@ bool weight_depends(Loop l) {
   return l == Loop::K || l == Loop::C || l == Loop::FY || l == Loop::FX;
 }
 bool input_depends(Loop l) { return l != Loop::K; }
-bool output_depends(Loop l) {
-  return l == Loop::N || l == Loop::K || l == Loop::Y || l == Loop::X;
-}
+bool output_depends(Loop l) { return l == Loop::N || l == Loop::K || l == Loop::Y || l == Loop::X; }
 // Y+FY and X+FX index the input: the two loops of a pair form a sliding window.
 bool sliding_pair(Loop a, Loop b) {
   return (a == Loop::Y && b == Loop::FY) || (a == Loop::FY && b == Loop::Y) ||
@@ -90,7 +88,7 @@ struct Delay {
 };
 
 struct DimInfo {
-  bool x = false, w = false, o = false;  // does the dimension index the tensor
+  bool x = false, w = false, o = false; // does the dimension index the tensor
 };
 
 DimInfo dim_relevance(const std::vector<LoopDim> &loops, const std::string &key) {
@@ -117,8 +115,8 @@ void check_loops(const std::vector<LoopDim> &loops, int size, const std::string 
           fmt::format("one or two loops per dimension (got {})", loops.size()));
   if (loops.size() == 1) {
     require(loops[0].size == 0 || loops[0].size == size, key,
-            fmt::format("loop {} has size {} but {} = {}", to_string(loops[0].loop),
-                        loops[0].size, size_key, size));
+            fmt::format("loop {} has size {} but {} = {}", to_string(loops[0].loop), loops[0].size,
+                        size_key, size));
     return;
   }
   require(loops[0].loop != loops[1].loop, key,
@@ -144,7 +142,8 @@ OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_
   const Flow flow = input ? c.input_flow : c.weight_flow;
   const std::string fkey = flow_key(input);
   const int fdelay = flow == Flow::Systolic ? 1 : 0;
-  const std::string fwhy = fmt::format("{}={}", fkey, flow == Flow::Systolic ? "systolic" : "broadcast");
+  const std::string fwhy =
+      fmt::format("{}={}", fkey, flow == Flow::Systolic ? "systolic" : "broadcast");
   p.flow = flow;
   if (c.stationary == self) {
     p.route = Route::Load;
@@ -162,11 +161,11 @@ OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_
                                   "needs its own value: they must be stationary (stationary={})",
                                   tensor, input ? "input" : "weight"));
   } else if (dep_r) {
-    p.route = Route::Horizontal;  // one lane per row, shared along the row
+    p.route = Route::Horizontal; // one lane per row, shared along the row
     p.lanes = c.rows;
     beta.need(fdelay, fkey, fwhy);
   } else if (dep_c) {
-    p.route = Route::Vertical;  // one lane per column, shared down the column
+    p.route = Route::Vertical; // one lane per column, shared down the column
     p.lanes = c.cols;
     alpha.need(fdelay, fkey, fwhy);
   } else {
@@ -223,8 +222,10 @@ int OperandPlan::lane(int r, int c) const {
 }
 
 ArrayPlan plan_array(const ArrayConfig &c) {
-  require(c.rows >= 1 && c.rows <= 128, "rows", fmt::format("must be in [1, 128] (got {})", c.rows));
-  require(c.cols >= 1 && c.cols <= 128, "cols", fmt::format("must be in [1, 128] (got {})", c.cols));
+  require(c.rows >= 1 && c.rows <= 128, "rows",
+          fmt::format("must be in [1, 128] (got {})", c.rows));
+  require(c.cols >= 1 && c.cols <= 128, "cols",
+          fmt::format("must be in [1, 128] (got {})", c.cols));
   check_loops(c.row_loops, c.rows, "row_loops", "rows");
   check_loops(c.col_loops, c.cols, "col_loops", "cols");
   for (const auto &r : c.row_loops)
@@ -359,7 +360,7 @@ PeConfig array_pe_config(const ArrayConfig &c, const ArrayPlan &p, int r, int k)
 void ArrayConfig::set(const std::string &key, const std::string &value) {
   const auto flow = [&] {
     return parse_choice(key, value, {"broadcast", "systolic"}) == "systolic" ? Flow::Systolic
-                                                                           : Flow::Broadcast;
+                                                                             : Flow::Broadcast;
   };
   if (key == "rows")
     rows = static_cast<int>(parse_int(key, value, 0, 1 << 16));
@@ -407,13 +408,12 @@ std::string ArrayConfig::module_name() const {
     return fmt::format("{}", fmt::join(parts, ""));
   };
   const char *st[] = {"n", "ws", "is", "os"};
-  return fmt::format("hcl_array_{}x{}_{}_{}_{}{}x{}a{}_{}{}_p{}_{}{}_{}{}", rows, cols,
-                     loops(row_loops), loops(col_loops), is_signed ? 's' : 'u', data_width,
-                     weight_width, acc_width, st[static_cast<int>(stationary)],
-                     double_buffer ? "db" : "", pipeline_stages,
-                     input_flow == Flow::Systolic ? 's' : 'b',
-                     weight_flow == Flow::Systolic ? 's' : 'b',
-                     reduce == Reduce::Chain ? "chain" : "tree", edge_accumulate ? "_ea" : "");
+  return fmt::format(
+      "hcl_array_{}x{}_{}_{}_{}{}x{}a{}_{}{}_p{}_{}{}_{}{}", rows, cols, loops(row_loops),
+      loops(col_loops), is_signed ? 's' : 'u', data_width, weight_width, acc_width,
+      st[static_cast<int>(stationary)], double_buffer ? "db" : "", pipeline_stages,
+      input_flow == Flow::Systolic ? 's' : 'b', weight_flow == Flow::Systolic ? 's' : 'b',
+      reduce == Reduce::Chain ? "chain" : "tree", edge_accumulate ? "_ea" : "");
 }
 
 nlohmann::json ArrayConfig::to_json() const {
@@ -451,18 +451,19 @@ nlohmann::json ArrayConfig::to_json() const {
   int deskew = 0;
   for (int d : p.deskew)
     deskew += d;
-  nlohmann::json derived = {
-      {"inputs", op(p.x)},
-      {"weights", op(p.w)},
-      {"outputs", p.output_stationary ? "stationary" : (reduce == Reduce::Chain ? "chain" : "tree")},
-      {"alpha", p.alpha},
-      {"beta", p.beta},
-      {"latency", p.latency},
-      {"drain_wait", p.drain_wait},
-      {"swap_to_load", p.swap_to_load},
-      {"deskew_registers", deskew},
-      {"pes", rows * cols},
-      {"pe_modules", std::vector<std::string>(pes.begin(), pes.end())}};
+  nlohmann::json derived = {{"inputs", op(p.x)},
+                            {"weights", op(p.w)},
+                            {"outputs", p.output_stationary
+                                            ? "stationary"
+                                            : (reduce == Reduce::Chain ? "chain" : "tree")},
+                            {"alpha", p.alpha},
+                            {"beta", p.beta},
+                            {"latency", p.latency},
+                            {"drain_wait", p.drain_wait},
+                            {"swap_to_load", p.swap_to_load},
+                            {"deskew_registers", deskew},
+                            {"pes", rows * cols},
+                            {"pe_modules", std::vector<std::string>(pes.begin(), pes.end())}};
   return {{"generator", "array"}, {"top", module_name()}, {"params", params}, {"derived", derived}};
 }
 
@@ -545,7 +546,8 @@ void Array::body() const {
     std::vector<Signal> v;
     for (int i = 0; i < op.lanes; ++i) {
       auto in = Input(fmt::format("{}_{}", prefix, i), type(width));
-      v.push_back(delay(in, op.skew[static_cast<std::size_t>(i)], fmt::format("{}{}_skew", prefix, i)));
+      v.push_back(
+          delay(in, op.skew[static_cast<std::size_t>(i)], fmt::format("{}{}_skew", prefix, i)));
     }
     return v;
   };
@@ -607,8 +609,8 @@ void Array::body() const {
       pe[r].push_back(inst);
       inst["x_in"] <<= operand(p.x, xl, "x_out", r, k);
       inst["w_in"] <<= operand(p.w, wl, "w_out", r, k);
-      const auto tap = static_cast<std::size_t>(p.alpha * static_cast<int>(r) +
-                                                p.beta * static_cast<int>(k));
+      const auto tap =
+          static_cast<std::size_t>(p.alpha * static_cast<int>(r) + p.beta * static_cast<int>(k));
       if (has_load)
         inst["load"] <<= load;
       if (has_swap)

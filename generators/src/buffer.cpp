@@ -13,7 +13,8 @@ namespace hcl::gen {
 void BufferConfig::validate() const {
   require(depth >= 2 && depth <= (1 << 20), "depth",
           fmt::format("must be in [2, 1048576] (got {})", depth));
-  require(width >= 1 && width <= 1024, "width", fmt::format("must be in [1, 1024] (got {})", width));
+  require(width >= 1 && width <= 1024, "width",
+          fmt::format("must be in [1, 1024] (got {})", width));
   require(banks >= 1 && banks <= 64, "banks", fmt::format("must be in [1, 64] (got {})", banks));
   require(ports >= 1 && ports <= 4, "ports", fmt::format("must be in [1, 4] (got {})", ports));
 }
@@ -50,8 +51,10 @@ std::string BufferConfig::module_name() const {
 
 nlohmann::json BufferConfig::to_json() const {
   const int halves = double_buffer ? 2 : 1;
-  nlohmann::json p = {{"depth", depth},   {"width", width},
-                      {"banks", banks},   {"ports", ports},
+  nlohmann::json p = {{"depth", depth},
+                      {"width", width},
+                      {"banks", banks},
+                      {"ports", ports},
                       {"double_buffer", double_buffer},
                       {"sram_threshold_bits", sram_threshold_bits}};
   nlohmann::json d = {{"addr_width", addr_bits(static_cast<std::uint64_t>(depth))},
@@ -77,8 +80,9 @@ struct SramMacro {
                      "  input [{}:0] wdata",
                      name(), aw - 1, width - 1);
     for (int p = 0; p < ports; ++p)
-      v += fmt::format(",\n  input re_{0},\n  input [{1}:0] raddr_{0},\n  output reg [{2}:0] rdata_{0}",
-                       p, aw - 1, width - 1);
+      v += fmt::format(
+          ",\n  input re_{0},\n  input [{1}:0] raddr_{0},\n  output reg [{2}:0] rdata_{0}", p,
+          aw - 1, width - 1);
     v += fmt::format("\n);\n  reg [{}:0] mem [0:{}];\n  always @(posedge clock) begin\n"
                      "    if (we) mem[waddr] <= wdata;\n",
                      width - 1, depth - 1);
@@ -101,8 +105,8 @@ struct SramMacro {
 
 // One half of one bank: write port and `ports` read ports, data one cycle after the address.
 std::vector<Signal> half(const BufferConfig &c, const std::string &id, const Signal &we,
-                         const Signal &waddr, const Signal &wdata,
-                         const std::vector<Signal> &re, const std::vector<Signal> &raddr) {
+                         const Signal &waddr, const Signal &wdata, const std::vector<Signal> &re,
+                         const std::vector<Signal> &raddr) {
   std::vector<Signal> out;
   if (c.uses_sram_macro()) {
     Instance m = instance("sram_" + id, SramMacro{c.depth, c.width, c.ports});
@@ -161,10 +165,12 @@ void Buffer::body() const {
       auto d0 = half(cfg, fmt::format("{}_0", b), we && !fill, waddr, wdata, re0, raddr);
       auto d1 = half(cfg, fmt::format("{}_1", b), we && fill, waddr, wdata, re1, raddr);
       for (int p = 0; p < cfg.ports; ++p)
-        data.push_back(Mux(fill_q, d0[static_cast<std::size_t>(p)], d1[static_cast<std::size_t>(p)]));
+        data.push_back(
+            Mux(fill_q, d0[static_cast<std::size_t>(p)], d1[static_cast<std::size_t>(p)]));
     }
     for (int p = 0; p < cfg.ports; ++p)
-      Output(fmt::format("rd_data_{}_{}", b, p), UInt(cfg.width)) <<= data[static_cast<std::size_t>(p)];
+      Output(fmt::format("rd_data_{}_{}", b, p), UInt(cfg.width)) <<=
+          data[static_cast<std::size_t>(p)];
   }
 }
 

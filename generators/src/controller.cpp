@@ -81,7 +81,8 @@ void Controller::body() const {
   std::vector<Signal> bound, base;
   std::vector<std::vector<Signal>> stride(G);
   for (std::size_t l = 0; l < L; ++l)
-    bound.push_back(config_reg(cfg.bound_reg(static_cast<int>(l)), cw, 1, fmt::format("bound_{}", l)));
+    bound.push_back(
+        config_reg(cfg.bound_reg(static_cast<int>(l)), cw, 1, fmt::format("bound_{}", l)));
   for (std::size_t g = 0; g < G; ++g) {
     for (std::size_t l = 0; l < L; ++l)
       stride[g].push_back(config_reg(cfg.stride_reg(static_cast<int>(g), static_cast<int>(l)), aw,

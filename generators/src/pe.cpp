@@ -110,9 +110,8 @@ nlohmann::json PeConfig::to_json() const {
                       {"psum_chain", psum_chain}};
   nlohmann::json d = {{"product_width", data_width + weight_width},
                       {"latency", latency()},
-                      {"stationary_registers", has_stationary_operand(*this)
-                                                   ? (double_buffered(*this) ? 2 : 1)
-                                                   : 0}};
+                      {"stationary_registers",
+                       has_stationary_operand(*this) ? (double_buffered(*this) ? 2 : 1) : 0}};
   return {{"generator", "pe"}, {"top", module_name()}, {"params", p}, {"derived", d}};
 }
 
@@ -125,9 +124,7 @@ namespace {
 struct Multiplier {
   int wa, wb;
   bool is_signed;
-  std::string name() const {
-    return fmt::format("hcl_mul_{}{}x{}", is_signed ? 's' : 'u', wa, wb);
-  }
+  std::string name() const { return fmt::format("hcl_mul_{}{}x{}", is_signed ? 's' : 'u', wa, wb); }
   void body() const {
     const char *s = is_signed ? " signed" : "";
     ir::ExternInfo info;
@@ -182,8 +179,8 @@ void Pe::body() const {
   if (cfg.forward_w && !st_w)
     Output("w_out", w_in) <<= RegNext(w_in, "w_q");
 
-  Instance mul = instance("mul", Multiplier{static_cast<int>(x.width()),
-                                             static_cast<int>(w.width()), cfg.is_signed});
+  Instance mul = instance(
+      "mul", Multiplier{static_cast<int>(x.width()), static_cast<int>(w.width()), cfg.is_signed});
   mul["a"] <<= x;
   mul["b"] <<= w;
   Signal prod = mul["y"];

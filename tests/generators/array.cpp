@@ -29,7 +29,8 @@ const std::vector<std::pair<std::string, ArrayConfig>> &cosim_points() {
       {"os", sized("output-stationary", 3, 4)},
       // A non-preset point: unsigned 4x5-bit operands, 2 product pipeline stages, inputs
       // broadcast along the rows while partial sums still flow down a chain (alpha 1, beta 0).
-      {"wsp", [] {
+      {"wsp",
+       [] {
          ArrayConfig c = sized("tpu", 2, 3);
          c.set("signed", "false");
          c.set("data_width", "4");
@@ -107,7 +108,7 @@ void run_weight_stationary(const std::string &prefix) {
   const Matrix i1 = random_matrix(rng, R, P, c.data_width, sg),
                i2 = random_matrix(rng, R, P, c.data_width, sg);
   Matrix o1 = matmul(w1, i1), o2 = matmul(w2, i2);
-  for (Matrix *o : {&o1, &o2})  // the accumulator wraps at acc_width bits
+  for (Matrix *o : {&o1, &o2}) // the accumulator wraps at acc_width bits
     for (auto &row : *o)
       for (auto &v : row)
         v = gen_test::wrap(v, c.acc_width, sg);
@@ -118,7 +119,7 @@ void run_weight_stationary(const std::string &prefix) {
       if (!port.output && port.name.rfind(p, 0) == 0)
         sim.poke(port.name, 0);
   };
-  std::vector<std::vector<std::int64_t>> got;  // one row of K outputs per out_valid
+  std::vector<std::vector<std::int64_t>> got; // one row of K outputs per out_valid
   const auto step = [&] {
     sim.step();
     if (sim.peek(p + "out_valid")) {
@@ -174,7 +175,7 @@ void run_weight_stationary(const std::string &prefix) {
 TEST_CASE("array: presets derive the interconnect from loop relevance") {
   const ArrayPlan tpu = plan_array(array_preset("tpu"));
   CHECK(tpu.w.route == Route::Load);
-  CHECK(tpu.x.route == Route::Horizontal);  // inputs independent of K: shared along a row
+  CHECK(tpu.x.route == Route::Horizontal); // inputs independent of K: shared along a row
   CHECK(tpu.x.flow == Flow::Systolic);
   CHECK(tpu.alpha == 1);
   CHECK(tpu.beta == 1);
@@ -183,10 +184,10 @@ TEST_CASE("array: presets derive the interconnect from loop relevance") {
   CHECK(tpu.latency == 3 + 3 + 1);
 
   const ArrayPlan ey = plan_array(array_preset("eyeriss"));
-  CHECK(ey.x.route == Route::Diagonal);  // FY on rows, Y on cols: I[y + fy]
+  CHECK(ey.x.route == Route::Diagonal); // FY on rows, Y on cols: I[y + fy]
   CHECK(ey.x.lanes == 3 + 4 - 1);
   CHECK(ey.x.lane(1, 2) == 3);
-  CHECK(ey.w.route == Route::Horizontal);  // weights independent of Y: shared along a row
+  CHECK(ey.w.route == Route::Horizontal); // weights independent of Y: shared along a row
   CHECK(ey.alpha == 0);
   CHECK(ey.beta == 0);
 
@@ -196,8 +197,8 @@ TEST_CASE("array: presets derive the interconnect from loop relevance") {
 
   const ArrayPlan os = plan_array(array_preset("output-stationary"));
   CHECK(os.output_stationary);
-  CHECK(os.w.route == Route::Horizontal);  // weights independent of X
-  CHECK(os.x.route == Route::Vertical);    // inputs independent of K
+  CHECK(os.w.route == Route::Horizontal); // weights independent of X
+  CHECK(os.x.route == Route::Vertical);   // inputs independent of K
   CHECK(os.drain_wait == 3 + 3);
 
   // A custom mapping: C and FX share the rows (same relevance), inputs stationary on C x X.
@@ -225,9 +226,11 @@ TEST_CASE("array: invalid mappings name the key and the reason") {
     return std::string("no error");
   };
   CHECK_THAT(err({{"rows", "0"}}), Catch::StartsWith("rows: must be in [1, 128] (got 0)"));
-  CHECK_THAT(err({{"acc_width", "12"}}), Catch::StartsWith("acc_width: must hold the full product"));
-  CHECK_THAT(err({{"row_loops", "FY:2,Y:2"}}),
-             Catch::StartsWith("row_loops: the sliding-window pair FY and Y cannot share a dimension"));
+  CHECK_THAT(err({{"acc_width", "12"}}),
+             Catch::StartsWith("acc_width: must hold the full product"));
+  CHECK_THAT(
+      err({{"row_loops", "FY:2,Y:2"}}),
+      Catch::StartsWith("row_loops: the sliding-window pair FY and Y cannot share a dimension"));
   CHECK_THAT(err({{"row_loops", "C:2,N:2"}}),
              Catch::StartsWith("row_loops: loops C and N cannot share a dimension"));
   CHECK_THAT(err({{"row_loops", "C:3,FX:2"}}),
@@ -235,18 +238,22 @@ TEST_CASE("array: invalid mappings name the key and the reason") {
   CHECK_THAT(err({{"col_loops", "C"}}), Catch::StartsWith("col_loops: loop C is already unrolled"));
   CHECK_THAT(err({{"stationary", "none"}}), Catch::StartsWith("stationary: the weights depend"));
   CHECK_THAT(err({{"reduce", "tree"}}, "output-stationary"), Catch::Contains("no error"));
-  CHECK_THAT(err({{"row_loops", "K"}, {"col_loops", "C"}}), Catch::StartsWith("col_loops: the outputs do not depend"));
+  CHECK_THAT(err({{"row_loops", "K"}, {"col_loops", "C"}}),
+             Catch::StartsWith("col_loops: the outputs do not depend"));
   // Chain accumulation delays rows by one cycle, the diagonal broadcast needs equal delays.
-  CHECK_THAT(err({{"reduce", "chain"}}, "eyeriss"), Catch::StartsWith("input_flow: diagonal inputs"));
+  CHECK_THAT(err({{"reduce", "chain"}}, "eyeriss"),
+             Catch::StartsWith("input_flow: diagonal inputs"));
   CHECK_THAT(err({{"row_loops", "Q"}}), Catch::Contains("unknown loop 'Q'"));
   CHECK_THROWS_WITH(array_preset("gemmini"), Catch::Contains("valid: tpu, eyeriss, tree"));
 }
 
-TEST_CASE("array: tpu preset computes two matrix products bit-exactly, double-buffered (Verilator)") {
+TEST_CASE(
+    "array: tpu preset computes two matrix products bit-exactly, double-buffered (Verilator)") {
   run_weight_stationary("tpu");
 }
 
-TEST_CASE("array: unsigned, pipelined, broadcast-input variant computes matrix products (Verilator)") {
+TEST_CASE(
+    "array: unsigned, pipelined, broadcast-input variant computes matrix products (Verilator)") {
   run_weight_stationary("wsp");
 }
 
@@ -255,16 +262,16 @@ TEST_CASE("array: input-stationary custom mapping (C x X) computes a 1x1 convolu
   const ArrayConfig &c = cfg_of("isx");
   const std::string p = "isx_";
   const auto R = static_cast<std::size_t>(c.rows), X = static_cast<std::size_t>(c.cols);
-  const std::size_t KO = 7;  // output channels, streamed in time
+  const std::size_t KO = 7; // output channels, streamed in time
   std::mt19937_64 rng(41);
   const Matrix w = random_matrix(rng, KO, R, c.weight_width);
   const Matrix img = random_matrix(rng, R, X, c.data_width);
-  const Matrix ref = matmul(w, img);  // O[k][x] = sum_c W[k][c] I[c][x]
+  const Matrix ref = matmul(w, img); // O[k][x] = sum_c W[k][c] I[c][x]
   sim.reset(2);
   for (const auto &port : sim.ports())
     if (!port.output && port.name.rfind(p, 0) == 0)
       sim.poke(port.name, 0);
-  for (std::size_t j = 0; j < R; ++j) {  // inputs load down the columns, bottom row first
+  for (std::size_t j = 0; j < R; ++j) { // inputs load down the columns, bottom row first
     sim.poke(p + "load", 1);
     for (std::size_t x = 0; x < X; ++x)
       sim.poke(p + "x_" + std::to_string(x), mask(img[R - 1 - j][x], c.data_width));
@@ -313,14 +320,17 @@ TEST_CASE("array: eyeriss preset computes a 2-D convolution bit-exactly (Verilat
   const int H = Y + FY - 1, Wd = X + FX - 1;
   std::mt19937_64 rng(11);
   const Matrix w = random_matrix(rng, static_cast<std::size_t>(FY), FX, c.weight_width);
-  const Matrix in = random_matrix(rng, static_cast<std::size_t>(H), static_cast<std::size_t>(Wd), c.data_width);
+  const Matrix in =
+      random_matrix(rng, static_cast<std::size_t>(H), static_cast<std::size_t>(Wd), c.data_width);
   // The C++ reference convolution (valid padding, stride 1).
-  Matrix ref(static_cast<std::size_t>(Y), std::vector<std::int64_t>(static_cast<std::size_t>(X), 0));
+  Matrix ref(static_cast<std::size_t>(Y),
+             std::vector<std::int64_t>(static_cast<std::size_t>(X), 0));
   for (int y = 0; y < Y; ++y)
     for (int x = 0; x < X; ++x)
       for (int fy = 0; fy < FY; ++fy)
         for (int fx = 0; fx < FX; ++fx)
-          ref[y][x] += w[fy][fx] * in[static_cast<std::size_t>(y + fy)][static_cast<std::size_t>(x + fx)];
+          ref[y][x] +=
+              w[fy][fx] * in[static_cast<std::size_t>(y + fy)][static_cast<std::size_t>(x + fx)];
 
   sim.reset(2);
   for (const auto &port : sim.ports())
@@ -338,9 +348,9 @@ TEST_CASE("array: eyeriss preset computes a 2-D convolution bit-exactly (Verilat
   };
   for (int x = 0; x < X; ++x)
     for (int fx = 0; fx < FX; ++fx) {
-      for (int fy = 0; fy < FY; ++fy)  // filter row fy, broadcast along PE row fy
+      for (int fy = 0; fy < FY; ++fy) // filter row fy, broadcast along PE row fy
         sim.poke(p + "w_" + std::to_string(fy), mask(w[fy][fx], c.weight_width));
-      for (int d = 0; d < H; ++d)  // input row d, broadcast along the diagonal fy + y = d
+      for (int d = 0; d < H; ++d) // input row d, broadcast along the diagonal fy + y = d
         sim.poke(p + "x_" + std::to_string(d), mask(in[d][x + fx], c.data_width));
       sim.poke(p + "en", 1);
       sim.poke(p + "first", fx == 0);
@@ -358,7 +368,8 @@ TEST_CASE("array: eyeriss preset computes a 2-D convolution bit-exactly (Verilat
     }
 }
 
-TEST_CASE("array: output-stationary preset computes a multi-channel 1-D convolution bit-exactly (Verilator)") {
+TEST_CASE("array: output-stationary preset computes a multi-channel 1-D convolution bit-exactly "
+          "(Verilator)") {
   auto &sim = array_sim();
   const ArrayConfig &c = cfg_of("os");
   const std::string p = "os_";
@@ -368,12 +379,13 @@ TEST_CASE("array: output-stationary preset computes a multi-channel 1-D convolut
     if (!port.output && port.name.rfind(p, 0) == 0)
       sim.poke(port.name, 0);
   std::mt19937_64 rng(23);
-  for (int run = 0; run < 2; ++run) {  // the drain leaves zeros: a second run needs no reset
+  for (int run = 0; run < 2; ++run) { // the drain leaves zeros: a second run needs no reset
     std::vector<Matrix> w(static_cast<std::size_t>(K)), in;
     for (auto &wk : w)
       wk = random_matrix(rng, C, FX, c.weight_width);
     const Matrix img = random_matrix(rng, C, static_cast<std::size_t>(X + FX - 1), c.data_width);
-    Matrix ref(static_cast<std::size_t>(K), std::vector<std::int64_t>(static_cast<std::size_t>(X), 0));
+    Matrix ref(static_cast<std::size_t>(K),
+               std::vector<std::int64_t>(static_cast<std::size_t>(X), 0));
     for (int k = 0; k < K; ++k)
       for (int x = 0; x < X; ++x)
         for (int ch = 0; ch < C; ++ch)
@@ -381,19 +393,20 @@ TEST_CASE("array: output-stationary preset computes a multi-channel 1-D convolut
             ref[k][x] += w[k][ch][fx] * img[ch][x + fx];
     for (int ch = 0; ch < C; ++ch)
       for (int fx = 0; fx < FX; ++fx) {
-        for (int k = 0; k < K; ++k)  // weights move right along row k
+        for (int k = 0; k < K; ++k) // weights move right along row k
           sim.poke(p + "w_" + std::to_string(k), mask(w[k][ch][fx], c.weight_width));
-        for (int x = 0; x < X; ++x)  // inputs move down column x
+        for (int x = 0; x < X; ++x) // inputs move down column x
           sim.poke(p + "x_" + std::to_string(x), mask(img[ch][x + fx], c.data_width));
         sim.poke(p + "en", 1);
         sim.step();
       }
     sim.poke(p + "en", 0);
     sim.step(static_cast<std::uint64_t>(plan_array(c).drain_wait));
-    for (int j = 0; j < K; ++j) {  // bottom row first
+    for (int j = 0; j < K; ++j) { // bottom row first
       for (int x = 0; x < X; ++x) {
         INFO("run " << run << " output channel " << K - 1 - j << " column " << x);
-        REQUIRE(value(sim.peek(p + "out_" + std::to_string(x)), c.acc_width, true) == ref[K - 1 - j][x]);
+        REQUIRE(value(sim.peek(p + "out_" + std::to_string(x)), c.acc_width, true) ==
+                ref[K - 1 - j][x]);
       }
       sim.poke(p + "drain", 1);
       sim.step();

@@ -14,29 +14,30 @@ namespace {
 // The ping-pong contract of buffer.h as a plain model.
 struct BufferModel {
   BufferConfig c;
-  std::vector<std::vector<std::vector<std::uint64_t>>> mem;  // [bank][half][addr]
+  std::vector<std::vector<std::vector<std::uint64_t>>> mem; // [bank][half][addr]
   bool fill = false;
   explicit BufferModel(const BufferConfig &cfg) : c(cfg) {
     mem.assign(static_cast<std::size_t>(c.banks),
                std::vector<std::vector<std::uint64_t>>(
-                   c.double_buffer ? 2 : 1, std::vector<std::uint64_t>(static_cast<std::size_t>(c.depth), 0)));
+                   c.double_buffer ? 2 : 1,
+                   std::vector<std::uint64_t>(static_cast<std::size_t>(c.depth), 0)));
   }
   std::size_t read_half() const { return c.double_buffer ? (fill ? 0 : 1) : 0; }
   std::size_t write_half() const { return c.double_buffer ? (fill ? 1 : 0) : 0; }
 };
 
 std::vector<BufferConfig> configs() {
-  BufferConfig a;  // two banks, ping-pong, hcl memories
+  BufferConfig a; // two banks, ping-pong, hcl memories
   a.depth = 16;
   a.width = 8;
   a.banks = 2;
-  BufferConfig b;  // single buffer, two read ports
+  BufferConfig b; // single buffer, two read ports
   b.depth = 8;
   b.width = 12;
   b.banks = 1;
   b.ports = 2;
   b.double_buffer = false;
-  BufferConfig s;  // above the SRAM threshold: blackbox macro halves
+  BufferConfig s; // above the SRAM threshold: blackbox macro halves
   s.depth = 32;
   s.width = 16;
   s.banks = 1;
@@ -59,7 +60,8 @@ TEST_CASE("buffer: validation, names and the SRAM threshold") {
   CHECK(j["derived"]["addr_width"] == 4);
 }
 
-TEST_CASE("buffer: three parameter points match the ping-pong model on random traffic (Verilator)") {
+TEST_CASE(
+    "buffer: three parameter points match the ping-pong model on random traffic (Verilator)") {
   const auto cs = configs();
   std::vector<gen_test::Point> points;
   std::vector<BufferModel> models;
@@ -83,8 +85,8 @@ TEST_CASE("buffer: three parameter points match the ping-pong model on random tr
       auto &m = models[i];
       const auto &c = cs[i];
       const std::string p = "b" + std::to_string(i) + "_";
-      expect[i].assign(static_cast<std::size_t>(c.banks),
-                       std::vector<std::optional<std::uint64_t>>(static_cast<std::size_t>(c.ports)));
+      expect[i].assign(static_cast<std::size_t>(c.banks), std::vector<std::optional<std::uint64_t>>(
+                                                              static_cast<std::size_t>(c.ports)));
       const bool swap = c.double_buffer && rng() % 8 == 0;
       if (c.double_buffer)
         sim->poke(p + "swap", swap);

@@ -54,7 +54,7 @@ struct Driver {
   std::string p;
   ControllerConfig c;
   std::mt19937_64 rng;
-  std::vector<std::pair<int, std::uint64_t>> writes;  // pending register writes
+  std::vector<std::pair<int, std::uint64_t>> writes; // pending register writes
   std::vector<Iteration> expected, seen;
   int runs_done = 0;
   int dones = 0;
@@ -68,12 +68,12 @@ struct Driver {
     writes.clear();
     const std::uint64_t max_bound = std::min<std::uint64_t>((1u << c.counter_width) - 1, 4);
     for (std::size_t l = 0; l < L; ++l) {
-      bound[l] = rng() % (max_bound + 1);  // includes 0, which counts as 1
+      bound[l] = rng() % (max_bound + 1); // includes 0, which counts as 1
       writes.push_back({c.bound_reg(static_cast<int>(l)), bound[l]});
     }
     for (std::size_t g = 0; g < G; ++g) {
       for (std::size_t l = 0; l < L; ++l) {
-        stride[g][l] = static_cast<std::int64_t>(rng() % 41) - 20;  // negative strides too
+        stride[g][l] = static_cast<std::int64_t>(rng() % 41) - 20; // negative strides too
         writes.push_back({c.stride_reg(static_cast<int>(g), static_cast<int>(l)),
                           gen_test::mask(stride[g][l], c.addr_width)});
       }
@@ -179,7 +179,7 @@ TEST_CASE("controller: three parameter points walk runtime-configured loop nests
   }
   for (auto &d : drivers) {
     INFO(d.p);
-    CHECK(d.runs_done >= 10);  // every run reconfigured the same hardware
+    CHECK(d.runs_done >= 10); // every run reconfigured the same hardware
     CHECK(d.dones == d.runs_done);
   }
 }

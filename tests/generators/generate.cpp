@@ -34,9 +34,12 @@ std::vector<GenerateRequest> sweep() {
   for (const char *preset : {"tpu", "eyeriss", "tree", "output-stationary"}) {
     for (auto [r, c] : {std::pair{1, 1}, {2, 3}, {4, 4}})
       for (bool s : {true, false})
-        v.push_back({"array", preset,
-                     {{"rows", std::to_string(r)}, {"cols", std::to_string(c)},
-                      {"signed", s ? "true" : "false"}, {"data_width", s ? "8" : "4"},
+        v.push_back({"array",
+                     preset,
+                     {{"rows", std::to_string(r)},
+                      {"cols", std::to_string(c)},
+                      {"signed", s ? "true" : "false"},
+                      {"data_width", s ? "8" : "4"},
                       {"acc_width", s ? "32" : "12"}}});
     v.push_back({"array", preset, {{"pipeline_stages", "2"}, {"rows", "3"}, {"cols", "2"}}});
   }
@@ -46,22 +49,27 @@ std::vector<GenerateRequest> sweep() {
   v.push_back({"array", "tree", {{"reduce", "chain"}, {"rows", "5"}, {"cols", "3"}}});
   v.push_back({"array", "tpu", {{"row_loops", "C:2,FX:2"}, {"rows", "4"}}});
   v.push_back({"array", "tpu", {{"row_loops", "FY"}, {"col_loops", "K"}}});
-  v.push_back({"array", "output-stationary",
-               {{"input_flow", "broadcast"}, {"weight_flow", "broadcast"}}});
+  v.push_back(
+      {"array", "output-stationary", {{"input_flow", "broadcast"}, {"weight_flow", "broadcast"}}});
   v.push_back({"array", "output-stationary", {{"row_loops", "N"}, {"col_loops", "K"}}});
   v.push_back({"array", "eyeriss", {{"weight_flow", "systolic"}, {"reduce", "chain"}}});
   v.push_back({"array", "eyeriss", {{"row_loops", "FX"}, {"col_loops", "X"}, {"rows", "2"}}});
-  v.push_back({"array", "tpu",
-               {{"row_loops", "C"}, {"col_loops", "X"}, {"stationary", "input"},
-                {"weight_flow", "broadcast"}, {"reduce", "tree"}}});
-  for (const Sets &s : std::vector<Sets>{{},
-                                         {{"stationary", "output"}, {"pipeline_stages", "3"}},
-                                         {{"stationary", "input"}, {"double_buffer", "false"}},
-                                         {{"stationary", "none"}, {"psum_chain", "false"}},
-                                         {{"signed", "false"}, {"data_width", "3"}, {"acc_width", "6"}},
-                                         {{"forward_x", "true"}, {"forward_w", "true"}},
-                                         {{"weight_width", "16"}, {"data_width", "16"}, {"acc_width", "40"}},
-                                         {{"stationary", "weight"}, {"pipeline_stages", "1"}}})
+  v.push_back({"array",
+               "tpu",
+               {{"row_loops", "C"},
+                {"col_loops", "X"},
+                {"stationary", "input"},
+                {"weight_flow", "broadcast"},
+                {"reduce", "tree"}}});
+  for (const Sets &s :
+       std::vector<Sets>{{},
+                         {{"stationary", "output"}, {"pipeline_stages", "3"}},
+                         {{"stationary", "input"}, {"double_buffer", "false"}},
+                         {{"stationary", "none"}, {"psum_chain", "false"}},
+                         {{"signed", "false"}, {"data_width", "3"}, {"acc_width", "6"}},
+                         {{"forward_x", "true"}, {"forward_w", "true"}},
+                         {{"weight_width", "16"}, {"data_width", "16"}, {"acc_width", "40"}},
+                         {{"stationary", "weight"}, {"pipeline_stages", "1"}}})
     v.push_back({"pe", "", s});
   for (const Sets &s : std::vector<Sets>{{},
                                          {{"banks", "1"}, {"double_buffer", "false"}},
@@ -70,11 +78,12 @@ std::vector<GenerateRequest> sweep() {
                                          {{"rows", "64"}, {"cols", "4"}, {"data_width", "16"}},
                                          {{"depth", "2"}, {"width", "1"}, {"banks", "3"}}})
     v.push_back({"buffer", "", s});
-  for (const Sets &s : std::vector<Sets>{{},
-                                         {{"levels", "1"}, {"addr_gens", "1"}},
-                                         {{"levels", "6"}, {"counter_width", "12"}, {"addr_width", "32"}},
-                                         {{"counter_width", "1"}, {"addr_width", "1"}},
-                                         {{"addr_gens", "4"}, {"levels", "2"}}})
+  for (const Sets &s :
+       std::vector<Sets>{{},
+                         {{"levels", "1"}, {"addr_gens", "1"}},
+                         {{"levels", "6"}, {"counter_width", "12"}, {"addr_width", "32"}},
+                         {{"counter_width", "1"}, {"addr_width", "1"}},
+                         {{"addr_gens", "4"}, {"levels", "2"}}})
     v.push_back({"controller", "", s});
   return v;
 }
@@ -110,7 +119,7 @@ TEST_CASE("generate: writes rtl/, params.json with top, and params.h") {
   const auto files = write_generated(g, dir);
   const auto j = nlohmann::json::parse(read_text(dir / "params.json"));
   CHECK(j["top"] == "hcl_array_3x5_FY_Y_s6x6a32_ndb_p0_bb_tree_ea");
-  CHECK(j["params"]["weight_width"] == 6);  // data_width also sets weight_width
+  CHECK(j["params"]["weight_width"] == 6); // data_width also sets weight_width
   CHECK(j["derived"]["inputs"]["lanes"] == 7);
   CHECK(fs::exists(dir / "rtl" / (j["top"].get<std::string>() + ".v")));
   CHECK(read_text(dir / "params.h").find("#define HCL_ARRAY_COLS 5") != std::string::npos);
@@ -128,9 +137,11 @@ TEST_CASE("generate: writes rtl/, params.json with top, and params.h") {
 }
 
 TEST_CASE("generate: bad requests name the key") {
-  CHECK_THROWS_WITH(generate({"gpu", "", {}}), Catch::StartsWith("generator: unknown generator 'gpu'"));
+  CHECK_THROWS_WITH(generate({"gpu", "", {}}),
+                    Catch::StartsWith("generator: unknown generator 'gpu'"));
   CHECK_THROWS_WITH(generate({"pe", "tpu", {}}), Catch::StartsWith("--preset: presets exist only"));
-  CHECK_THROWS_WITH(generate({"buffer", "", {{"depth", "0"}}}), Catch::StartsWith("depth: must be"));
+  CHECK_THROWS_WITH(generate({"buffer", "", {{"depth", "0"}}}),
+                    Catch::StartsWith("depth: must be"));
   CHECK_THROWS_WITH(parse_setting("rows"), Catch::StartsWith("--set: expected key=value"));
   CHECK(parse_setting("row_loops=C:2,FX:2").second == "C:2,FX:2");
 }
@@ -154,8 +165,8 @@ TEST_CASE("generate: 2x2 Verilog of every preset matches the golden text") {
     o.locators = false;
     std::size_t compared = 0;
     for (std::uint32_t m = 0; m < d.modules.size(); ++m) {
-      const std::string text = d.modules[m]->is_extern ? d.modules[m]->extern_info.verilog
-                                                       : hcl::emit_module(d, m, o);
+      const std::string text =
+          d.modules[m]->is_extern ? d.modules[m]->extern_info.verilog : hcl::emit_module(d, m, o);
       const fs::path f = golden / (d.modules[m]->name + ".v");
       if (update) {
         std::ofstream(f, std::ios::binary) << text;

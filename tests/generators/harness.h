@@ -49,7 +49,7 @@ inline std::int64_t wrap(std::int64_t v, int w, bool is_signed) {
 struct Point {
   std::string prefix;
   std::function<hcl::Instance(std::string_view)> make;
-  std::vector<std::pair<std::string, std::pair<bool, hcl::ir::Type>>> ports;  // name, (out, type)
+  std::vector<std::pair<std::string, std::pair<bool, hcl::ir::Type>>> ports; // name, (out, type)
 };
 
 template <class Gen> Point point(const std::string &prefix, const Gen &gen) {

@@ -11,8 +11,7 @@ TEST_CASE("params: value parsers name the key and what is valid") {
   CHECK_THROWS_WITH(parse_int("rows", "0", 1, 64), "rows: must be in [1, 64] (got 0)");
   CHECK(parse_bool("signed", "Yes"));
   CHECK_FALSE(parse_bool("signed", "0"));
-  CHECK_THROWS_WITH(parse_bool("signed", "maybe"),
-                    "signed: expected true or false, got 'maybe'");
+  CHECK_THROWS_WITH(parse_bool("signed", "maybe"), "signed: expected true or false, got 'maybe'");
   CHECK_THROWS_WITH(parse_choice("reduce", "sum", {"tree", "chain"}),
                     "reduce: expected one of tree, chain, got 'sum'");
 }

@@ -33,7 +33,7 @@ struct PeModel {
     const bool db = (st_w || st_x) && c.double_buffer;
     const std::int64_t x = st_x ? active : in.x;
     const std::int64_t w = st_w ? active : in.w;
-    std::int64_t prod = x * w;  // exact: both operands <= 32 bits here
+    std::int64_t prod = x * w; // exact: both operands <= 32 bits here
     bool en = in.en;
     if (c.pipeline_stages > 0) {
       prod_pipe.push_back(prod);
@@ -77,9 +77,9 @@ struct Case {
 };
 
 std::vector<Case> cases() {
-  PeConfig ws;  // int8 weight-stationary, double-buffered, forwarding inputs (TPU PE)
+  PeConfig ws; // int8 weight-stationary, double-buffered, forwarding inputs (TPU PE)
   ws.forward_x = true;
-  PeConfig os;  // unsigned 4x6, output-stationary with a 2-stage multiplier
+  PeConfig os; // unsigned 4x6, output-stationary with a 2-stage multiplier
   os.data_width = 4;
   os.weight_width = 6;
   os.acc_width = 16;
@@ -87,7 +87,7 @@ std::vector<Case> cases() {
   os.stationary = Stationary::Output;
   os.pipeline_stages = 2;
   os.forward_w = true;
-  PeConfig is;  // signed 5x7 input-stationary, single buffer, product out for a tree
+  PeConfig is; // signed 5x7 input-stationary, single buffer, product out for a tree
   is.data_width = 5;
   is.weight_width = 7;
   is.acc_width = 13;
@@ -148,9 +148,7 @@ TEST_CASE("pe: three parameter points match the C++ model on random data (Verila
       auto &m = models[i];
       const std::string p = cases()[i].prefix + "_";
       PeModel::In in;
-      const auto rnd = [&](int w, bool s) {
-        return gen_test::value(rng(), w, s);
-      };
+      const auto rnd = [&](int w, bool s) { return gen_test::value(rng(), w, s); };
       in.x = rnd(m.c.data_width, m.c.is_signed);
       in.w = rnd(m.c.weight_width, m.c.is_signed);
       in.psum_in = rnd(m.c.acc_width, m.c.is_signed);
@@ -162,8 +160,8 @@ TEST_CASE("pe: three parameter points match the C++ model on random data (Verila
       sim->poke(p + "w_in", gen_test::mask(in.w, m.c.weight_width));
       if (sim->has_port(p + "psum_in"))
         sim->poke(p + "psum_in", gen_test::mask(in.psum_in, m.c.acc_width));
-      for (auto [name, v] : {std::pair{"load", in.load}, {"swap", in.swap}, {"en", in.en},
-                             {"drain", in.drain}})
+      for (auto [name, v] :
+           {std::pair{"load", in.load}, {"swap", in.swap}, {"en", in.en}, {"drain", in.drain}})
         if (sim->has_port(p + name))
           sim->poke(p + name, v ? 1 : 0);
       m.step(in);
@@ -172,9 +170,8 @@ TEST_CASE("pe: three parameter points match the C++ model on random data (Verila
     for (std::size_t i = 0; i < models.size(); ++i) {
       auto &m = models[i];
       const std::string p = cases()[i].prefix + "_";
-      const auto psum =
-          gen_test::value(sim->peek(p + "psum_out"), m.c.acc_width, m.c.is_signed);
-      if (cycle > 8) {  // after every pipeline register has been written once
+      const auto psum = gen_test::value(sim->peek(p + "psum_out"), m.c.acc_width, m.c.is_signed);
+      if (cycle > 8) { // after every pipeline register has been written once
         INFO("point " << p << " cycle " << cycle);
         REQUIRE(psum == m.psum);
         if (sim->has_port(p + "x_out") && m.c.stationary != Stationary::Input)

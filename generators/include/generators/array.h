@@ -50,7 +50,7 @@ const char *to_string(Loop l);
 
 struct LoopDim {
   Loop loop = Loop::C;
-  int size = 0;  // 0: the whole dimension (only when it is the dimension's only loop)
+  int size = 0; // 0: the whole dimension (only when it is the dimension's only loop)
 };
 
 enum class Flow { Broadcast, Systolic };
@@ -60,7 +60,7 @@ struct ArrayConfig {
   std::string preset = "custom";
   int rows = 4;
   int cols = 4;
-  std::vector<LoopDim> row_loops{{Loop::C, 0}};  // one or two loops, outer first
+  std::vector<LoopDim> row_loops{{Loop::C, 0}}; // one or two loops, outer first
   std::vector<LoopDim> col_loops{{Loop::K, 0}};
   int data_width = 8;
   int weight_width = 8;
@@ -74,7 +74,7 @@ struct ArrayConfig {
   Reduce reduce = Reduce::Chain;
   bool edge_accumulate = false;
 
-  void validate() const;  // throws ConfigError; same rules as plan()
+  void validate() const; // throws ConfigError; same rules as plan()
   void set(const std::string &key, const std::string &value);
   std::string module_name() const;
   nlohmann::json to_json() const;
@@ -90,7 +90,7 @@ const char *to_string(Route r);
 
 struct OperandPlan {
   Route route = Route::All;
-  Flow flow = Flow::Broadcast;  // along the route (Horizontal/Vertical)
+  Flow flow = Flow::Broadcast; // along the route (Horizontal/Vertical)
   int lanes = 1;
   // Lane feeding PE (r, c), and the skew registers on lane i.
   int lane(int r, int c) const;
@@ -101,12 +101,12 @@ struct OperandPlan {
 struct ArrayPlan {
   OperandPlan x, w;
   bool output_stationary = false;
-  int alpha = 0, beta = 0;        // cycles per row / per column of the iteration wavefront
-  int latency = 0;                // en -> out_valid (reduced outputs)
-  int drain_wait = 0;             // last en -> drain may start (output stationary)
-  int swap_to_load = 0;           // swap -> next load may start (double-buffered stationary)
-  std::vector<int> deskew;        // registers on out_c
-  std::vector<int> row_index_sizes, col_index_sizes;  // loop sizes on each dimension
+  int alpha = 0, beta = 0; // cycles per row / per column of the iteration wavefront
+  int latency = 0;         // en -> out_valid (reduced outputs)
+  int drain_wait = 0;      // last en -> drain may start (output stationary)
+  int swap_to_load = 0;    // swap -> next load may start (double-buffered stationary)
+  std::vector<int> deskew; // registers on out_c
+  std::vector<int> row_index_sizes, col_index_sizes; // loop sizes on each dimension
 };
 
 // Validates `cfg` (all rules, in one place) and derives the plan.

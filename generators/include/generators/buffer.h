@@ -22,12 +22,12 @@
 namespace hcl::gen {
 
 struct BufferConfig {
-  int depth = 256;  // words per half of each bank, 2..1<<20
-  int width = 32;   // bits per word, 1..1024
-  int banks = 2;    // independent banks, 1..64
-  int ports = 1;    // read ports per bank on the drain side, 1..4
+  int depth = 256; // words per half of each bank, 2..1<<20
+  int width = 32;  // bits per word, 1..1024
+  int banks = 2;   // independent banks, 1..64
+  int ports = 1;   // read ports per bank on the drain side, 1..4
   bool double_buffer = true;
-  std::uint64_t sram_threshold_bits = 65536;  // 0: never use the SRAM macro
+  std::uint64_t sram_threshold_bits = 65536; // 0: never use the SRAM macro
 
   void validate() const;
   void set(const std::string &key, const std::string &value);

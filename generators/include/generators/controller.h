@@ -22,10 +22,10 @@
 namespace hcl::gen {
 
 struct ControllerConfig {
-  int levels = 3;          // nested loops, 1..8
-  int counter_width = 16;  // bits of each index and bound, 1..32
-  int addr_width = 16;     // bits of each address, stride and base, 1..48
-  int addr_gens = 2;       // affine address generators, 1..8
+  int levels = 3;         // nested loops, 1..8
+  int counter_width = 16; // bits of each index and bound, 1..32
+  int addr_width = 16;    // bits of each address, stride and base, 1..48
+  int addr_gens = 2;      // affine address generators, 1..8
 
   void validate() const;
   void set(const std::string &key, const std::string &value);

@@ -26,15 +26,15 @@
 namespace hcl::gen {
 
 struct GenerateRequest {
-  std::string generator;  // pe, buffer, array, controller
-  std::string preset;     // array: tpu, eyeriss, tree, output-stationary (empty: tpu)
-  std::vector<std::pair<std::string, std::string>> settings;  // applied in order
+  std::string generator; // pe, buffer, array, controller
+  std::string preset;    // array: tpu, eyeriss, tree, output-stationary (empty: tpu)
+  std::vector<std::pair<std::string, std::string>> settings; // applied in order
 };
 
 struct Generated {
   Design design;
-  nlohmann::json params;  // {"generator", "top", "params", "derived"}
-  std::string header;     // params.h
+  nlohmann::json params; // {"generator", "top", "params", "derived"}
+  std::string header;    // params.h
 };
 
 std::vector<std::string> generator_names();

@@ -32,21 +32,21 @@ const char *to_string(Stationary s);
 Stationary parse_stationary(const std::string &key, const std::string &value);
 
 struct PeConfig {
-  int data_width = 8;    // activation width, 1..32
-  int weight_width = 8;  // weight width, 1..32
-  int acc_width = 32;    // >= data_width + weight_width (the full product), <= 64
+  int data_width = 8;   // activation width, 1..32
+  int weight_width = 8; // weight width, 1..32
+  int acc_width = 32;   // >= data_width + weight_width (the full product), <= 64
   bool is_signed = true;
   Stationary stationary = Stationary::Weight;
-  bool double_buffer = true;  // only meaningful for weight/input stationary
-  int pipeline_stages = 0;    // 0..4 product registers
+  bool double_buffer = true; // only meaningful for weight/input stationary
+  int pipeline_stages = 0;   // 0..4 product registers
   bool forward_x = false;
   bool forward_w = false;
-  bool psum_chain = true;  // ignored for output-stationary PEs
+  bool psum_chain = true; // ignored for output-stationary PEs
 
   void validate() const;
   void set(const std::string &key, const std::string &value);
-  std::string module_name() const;  // encodes every parameter
-  nlohmann::json to_json() const;   // {"generator": "pe", "top", "params", "derived"}
+  std::string module_name() const; // encodes every parameter
+  nlohmann::json to_json() const;  // {"generator": "pe", "top", "params", "derived"}
   // Cycles from operands at the ports to their product in psum_out.
   int latency() const { return pipeline_stages + 1; }
 };
