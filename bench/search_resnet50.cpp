@@ -10,6 +10,7 @@
 #include <scheduler/network.h>
 #include <scheduler/network_schedule.h>
 #include <scheduler/search.h>
+#include <scheduler/search_random.h>
 #include <scheduler/space.h>
 #include <scheduler/spec_yaml.h>
 #include <scheduler/validate.h>
@@ -19,89 +20,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <limits>
-#include <random>
 #include <string>
 
 using namespace hcl::sched;
 using Clock = std::chrono::steady_clock;
 
-namespace {
 
-struct RandomResult {
-  double best = std::numeric_limits<double>::infinity();
-  std::int64_t samples = 0, valid = 0;
-  double seconds = 0;
-};
-
-// Timeloop's random mapper over the same space: uniform spatial choice and keep set, each prime
-// factor of what is left of a dimension sent to a uniformly chosen level, a random order per
-// level. Stops after 500 consecutive valid samples without improvement (or 5M samples).
-RandomResult random_mapper(const Problem &p, const Arch &a, std::uint32_t seed) {
-  const auto start = Clock::now();
-  std::mt19937 rng(seed);
-  const SpaceOptions so;
-  const auto spatial = enumerate_spatial(p, a, so);
-  const auto keeps = enumerate_keeps(p, a, so);
-  const int L = static_cast<int>(a.levels.size());
-  const int D = static_cast<int>(p.dim_names.size());
-  Evaluator ev(p, a, Mode::Hcl);
-  RandomResult r;
-  int stale = 0;
-  Mapping m;
-  m.levels.resize(static_cast<std::size_t>(L));
-  while (stale < 500 && r.samples < 5'000'000) {
-    ++r.samples;
-    const auto &sp = spatial[std::uniform_int_distribution<std::size_t>(0, spatial.size() - 1)(rng)];
-    const auto &kp = keeps[std::uniform_int_distribution<std::size_t>(0, keeps.size() - 1)(rng)];
-    std::vector<std::vector<std::int64_t>> f(static_cast<std::size_t>(L),
-                                             std::vector<std::int64_t>(static_cast<std::size_t>(D), 1));
-    for (int d = 0; d < D; ++d) {
-      std::int64_t rem = p.bounds[static_cast<std::size_t>(d)];
-      for (int l = 0; l < L; ++l) {
-        for (const auto *v : {&sp.x[static_cast<std::size_t>(l)], &sp.y[static_cast<std::size_t>(l)]}) {
-          for (const auto &lp : *v) {
-            if (lp.dim == d) {
-              rem /= lp.factor;
-            }
-          }
-        }
-      }
-      for (std::int64_t pf : prime_factors(rem)) {
-        f[static_cast<std::size_t>(std::uniform_int_distribution<int>(0, L - 1)(rng))]
-         [static_cast<std::size_t>(d)] *= pf;
-      }
-    }
-    for (int l = 0; l < L; ++l) {
-      auto &lm = m.levels[static_cast<std::size_t>(l)];
-      lm.spatial_x = sp.x[static_cast<std::size_t>(l)];
-      lm.spatial_y = sp.y[static_cast<std::size_t>(l)];
-      lm.keep = kp[static_cast<std::size_t>(l)];
-      lm.temporal.clear();
-      for (int d = 0; d < D; ++d) {
-        if (f[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)] > 1) {
-          lm.temporal.push_back({d, f[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)]});
-        }
-      }
-      std::shuffle(lm.temporal.begin(), lm.temporal.end(), rng);
-    }
-    if (!check_mapping(p, a, m).empty()) {
-      continue;
-    }
-    ++r.valid;
-    const double e = ev.evaluate(m).energy_pj;
-    if (e < r.best) {
-      r.best = e;
-      stale = 0;
-    } else {
-      ++stale;
-    }
-  }
-  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return r;
-}
-
-} // namespace
 
 int main(int argc, char **argv) {
   const double limit = argc > 1 ? std::atof(argv[1]) : 10.0;
@@ -135,7 +59,9 @@ int main(int argc, char **argv) {
     o.threads = 2;
     o.time_limit_s = limit;
     const SearchResult r = search(*p, arch, o);
-    const RandomResult rr = random_mapper(*p, arch, 1234);
+    RandomSearchOptions ro;
+    ro.seed = 1234; // a different seed from the search's own first incumbent
+    const RandomSearchResult rr = random_search(*p, arch, ro);
     const double secs = std::max(1e-9, r.stats.seconds);
     t_ours += r.stats.seconds;
     t_rnd += rr.seconds;
@@ -144,7 +70,7 @@ int main(int argc, char **argv) {
     cut += r.stats.pruned + r.stats.capacity_cuts;
     proven += r.optimal ? 1 : 0;
     sum_ours += r.found ? r.evaluation.energy_pj : 0;
-    sum_rnd += rr.valid > 0 ? rr.best : 0;
+    sum_rnd += rr.valid > 0 ? rr.objective : 0;
     fmt::print("{:<22} {:>14.4g} {:>8} {:>8.2f} {:>11.3g} {:>11.3g} {:>6.1f}% | {:>14.4g} {:>8.3f} "
                "{:>7.2f}s {:>7.2f}s\n",
                p->name, r.found ? r.evaluation.energy_pj : 0.0, r.optimal ? "yes" : "no",
@@ -153,7 +79,7 @@ int main(int argc, char **argv) {
                r.stats.nodes > 0 ? 100.0 * static_cast<double>(r.stats.pruned + r.stats.capacity_cuts) /
                                        static_cast<double>(r.stats.nodes)
                                  : 0.0,
-               rr.best, rr.valid > 0 && r.found ? r.evaluation.energy_pj / rr.best : 0.0,
+               rr.objective, rr.valid > 0 && r.found ? r.evaluation.energy_pj / rr.objective : 0.0,
                r.stats.seconds, rr.seconds);
     std::fflush(stdout);
   }

@@ -2,6 +2,7 @@
 
 #include <scheduler/factorize.h>
 #include <scheduler/lower_bound.h>
+#include <scheduler/search_random.h>
 
 #include <fmt/format.h>
 
@@ -468,6 +469,22 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   }
   double best = kInf;
   Mapping best_mapping;
+  // A first incumbent from seeded random sampling (deterministic), so the bounds cut from the
+  // first node on and a time-limited run starts from a sensible schedule.
+  {
+    RandomSearchOptions ro;
+    ro.objective = opts.objective;
+    ro.mode = opts.mode;
+    ro.space = opts.space;
+    ro.max_samples = 50'000;
+    const RandomSearchResult rr = random_search(problem, arch, ro, sh.spatial, sh.keeps);
+    res.stats.evaluations += rr.valid;
+    if (rr.found) {
+      best = rr.objective;
+      best_mapping = rr.mapping;
+      sh.have_incumbent = true;
+    }
+  }
   std::size_t pos = 0; // next subproblem to search
   std::size_t batch_begin = 0, batch_end = 0;
   std::vector<Worker::Outcome> outcomes(kBatch);

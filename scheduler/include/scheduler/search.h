@@ -1,7 +1,8 @@
 // The auto-scheduler: exact branch and bound over the search space of space.h, minimizing
 // energy, cycles or energy x delay under the closed-form model (model.h, modes timeloop/hcl).
 //
-// Structure: the space splits into subproblems, one per (spatial choice, keep assignment);
+// Structure: a seeded random sampling of the space (search_random.h) gives the first
+// incumbent. Then the space splits into subproblems, one per (spatial choice, keep assignment);
 // each is bounded at its root and the subproblems are visited in increasing root bound. Inside
 // one, a depth-first search fixes the temporal factors of the backing store, then its loop
 // order, then the level below, and so on; every node is bounded with BoundModel

@@ -1,0 +1,50 @@
+// Random sampling of the search space (space.h), like Timeloop's default random mapper: each
+// sample takes a uniform spatial choice and keep set, sends every prime factor of what is left
+// of a dimension to a uniformly chosen level, and shuffles each level's loops; samples that
+// break a capacity, constraint or validity rule are dropped. It stops after `patience`
+// consecutive valid samples without improvement (Timeloop's victory condition) or after
+// `max_samples`. Deterministic for a given seed.
+//
+// Used as the baseline of bench/search_resnet50.cpp and, with a fixed seed, to give the exact
+// search (search.h) a good first incumbent so it prunes from the start.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+#include <scheduler/arch.h>
+#include <scheduler/mapping.h>
+#include <scheduler/model.h>
+#include <scheduler/problem.h>
+#include <scheduler/search.h>
+#include <scheduler/space.h>
+
+namespace hcl::sched {
+
+struct RandomSearchOptions {
+  Objective objective = Objective::Energy;
+  Mode mode = Mode::Hcl;
+  SpaceOptions space;
+  int patience = 500;
+  std::int64_t max_samples = 2'000'000;
+  std::uint32_t seed = 1;
+};
+
+struct RandomSearchResult {
+  bool found = false;
+  Mapping mapping;
+  double objective = std::numeric_limits<double>::infinity();
+  std::int64_t samples = 0, valid = 0;
+  double seconds = 0;
+};
+
+RandomSearchResult random_search(const Problem &problem, const Arch &arch,
+                                 const RandomSearchOptions &options);
+
+// The same, over precomputed spatial and keep choices (what search() already has).
+RandomSearchResult random_search(const Problem &problem, const Arch &arch,
+                                 const RandomSearchOptions &options,
+                                 const std::vector<SpatialChoice> &spatial,
+                                 const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps);
+
+} // namespace hcl::sched
