@@ -231,8 +231,8 @@ int run(const Options &o) {
   so.progress = [progress](const SearchProgress &p) { (*progress)(p); };
   progress->layer = first.name;
 
-  fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9}  {}\n", "layer", "repeat", "energy_pj",
-             "cycles", "util%", "cyc/bound", "traffic/c", "status");
+  fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9} {:>9}  {}\n", "layer", "repeat",
+             "energy_pj", "cycles", "util%", "cyc/bound", "traffic/c", "traffic/a", "status");
   auto on_layer = [&](const LayerSchedule &l) {
     progress->clear();
     const auto &r = l.result;
@@ -248,15 +248,16 @@ int run(const Options &o) {
     }
     if (r.found) {
       const auto &e = r.evaluation;
-      fmt::print("{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f}  {}\n", l.name, l.repeat,
-                 e.energy_pj, grouped(e.cycles), 100 * e.utilization,
+      fmt::print("{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f} {:>9.3f}  {}\n", l.name,
+                 l.repeat, e.energy_pj, grouped(e.cycles), 100 * e.utilization,
                  static_cast<double>(e.cycles) / static_cast<double>(std::max<std::int64_t>(1, e.bounds.compute_cycles)),
                  static_cast<double>(e.backing_words) /
                      static_cast<double>(std::max<std::int64_t>(1, e.bounds.compulsory_backing_words)),
+                 l.attainable_traffic > 0 ? static_cast<double>(e.backing_words) / l.attainable_traffic : 0.0,
                  status);
     } else {
-      fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9}  {}\n", l.name, l.repeat, "-", "-",
-                 "-", "-", "-", status);
+      fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9} {:>9}  {}\n", l.name, l.repeat, "-",
+                 "-", "-", "-", "-", "-", status);
     }
     std::fflush(stdout);
   };

@@ -72,6 +72,8 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
       const LayerSchedule &src = out.layers[static_cast<std::size_t>(first_of[i])];
       ls.same_as = src.name;
       ls.result = src.result;
+      ls.attainable_traffic = src.attainable_traffic;
+      ls.attainable_buffer_words = src.attainable_buffer_words;
     } else {
       SearchOptions o = options;
       if (options.time_limit_s > 0) {
@@ -79,6 +81,8 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
         o.time_limit_s = std::max(1e-3, (options.time_limit_s - used) / static_cast<double>(left));
       }
       ls.result = search(nl.problem, arch, o);
+      ls.attainable_buffer_words = arch_on_chip_words(arch);
+      ls.attainable_traffic = single_buffer_traffic_bound(nl.problem, ls.attainable_buffer_words, 1.0);
       --left;
     }
     out.all_found = out.all_found && ls.result.found;

@@ -593,4 +593,32 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   return res;
 }
 
+std::int64_t arch_on_chip_words(const Arch &arch) {
+  std::int64_t words = 0;
+  for (int l = 0; l + 1 < static_cast<int>(arch.levels.size()); ++l) {
+    words += arch.levels[static_cast<std::size_t>(l)].size_words * arch.instances(l);
+  }
+  return words;
+}
+
+double single_buffer_traffic_bound(const Problem &problem, std::int64_t buffer_words,
+                                   double time_limit_s) {
+  // Energy = 1 pJ per backing-store read or update, nothing else: the energy is the traffic.
+  Arch a;
+  a.name = "single_buffer";
+  Level buf, store;
+  buf.name = "Buffer";
+  buf.size_words = std::max<std::int64_t>(1, buffer_words);
+  store.name = "Backing";
+  store.kind = MemKind::DRAM;
+  store.read_energy_pj = store.update_energy_pj = 1;
+  a.levels = {buf, store};
+  SearchOptions o;
+  o.mode = Mode::Timeloop;
+  o.space.bypass = false;
+  o.time_limit_s = time_limit_s;
+  const SearchResult r = search(problem, a, o);
+  return r.found ? (r.optimal ? r.objective : r.lower_bound) : 0.0;
+}
+
 } // namespace hcl::sched

@@ -69,6 +69,12 @@ nlohmann::json layer_json(const LayerSchedule &l, const Arch &arch, Objective ob
     j["schedule"] = schedule_json(l.problem, arch, r.mapping);
     j["evaluation"] = to_json(l.problem, arch, r.evaluation);
     j["bounds"] = bounds_report_json(r.evaluation);
+    if (l.attainable_traffic > 0) {
+      j["bounds"]["attainable_single_buffer_words"] = l.attainable_traffic;
+      j["bounds"]["single_buffer_size_words"] = l.attainable_buffer_words;
+      j["bounds"]["traffic_over_attainable"] =
+          static_cast<double>(r.evaluation.backing_words) / l.attainable_traffic;
+    }
     j["objective_value"] = r.objective;
   } else {
     j["schedule"] = nullptr;

@@ -30,6 +30,8 @@ TEST_CASE("search_json: the hcl schedule JSON shape") {
   CHECK(l["stats"]["evaluations"].get<std::int64_t>() > 0);
   CHECK(l["bounds"]["traffic_over_compulsory"].get<double>() >= 1.0);
   CHECK(l["bounds"]["cycles_over_compute_bound"].get<double>() >= 1.0);
+  CHECK(l["bounds"]["traffic_over_attainable"].get<double>() >= 1.0 - 1e-12);
+  CHECK(l["bounds"]["single_buffer_size_words"].get<std::int64_t>() == arch_on_chip_words(a));
   CHECK(j["total"]["energy_pj"].get<double>() == Approx(2 * ns.layers[0].result.evaluation.energy_pj));
   CHECK(j["total"]["cycles"].get<std::int64_t>() == 2 * ns.layers[0].result.evaluation.cycles);
   // Every factor of a dimension multiplies to its bound.

@@ -24,6 +24,10 @@ struct LayerSchedule {
   std::string same_as; // the earlier layer whose search result this one reuses, or empty
   Problem problem;
   SearchResult result;
+  // Lower bound on backing-store words through one buffer as large as all on-chip storage
+  // (single_buffer_traffic_bound, search.h); 0 when not computed.
+  double attainable_traffic = 0;
+  std::int64_t attainable_buffer_words = 0;
 };
 
 struct NetworkSchedule {

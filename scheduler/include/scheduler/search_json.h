@@ -26,7 +26,8 @@ nlohmann::json schedule_json(const Problem &problem, const Arch &arch, const Map
 nlohmann::json stats_json(const SearchStats &stats);
 
 // Distance to the bounds of ../shared/docs/cost-model.md section C: compute bound and
-// compulsory backing-store traffic, and the ratios of the evaluation to them.
+// compulsory backing-store traffic, and the ratios of the evaluation to them. layer_json adds
+// the attainable single-buffer traffic and its ratio when the layer has it.
 nlohmann::json bounds_report_json(const Evaluation &evaluation);
 
 // One layer entry (see above); a layer without a mapping has "schedule": null and
