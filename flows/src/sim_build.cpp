@@ -285,8 +285,15 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
     result.cache_hit = true;
     return result;
   }
+  // Holding the key's lock, any tmp folder of this key is the remains of a killed build.
+  const std::string stale_prefix = fmt::format("tmp-{}-", result.key);
+  for (const auto &entry : fs::directory_iterator(cache)) {
+    if (entry.path().filename().string().rfind(stale_prefix, 0) == 0) {
+      std::error_code ignored;
+      fs::remove_all(entry.path(), ignored);
+    }
+  }
   const fs::path tmp = cache / fmt::format("tmp-{}-{}", result.key, ::getpid());
-  fs::remove_all(tmp);
   const auto start = std::chrono::steady_clock::now();
   try {
     build_into(tmp, files, top, options, verilator);

@@ -48,6 +48,31 @@ TEST_CASE("model cache: concurrent users share one build, later runs hit the cac
   fs::remove_all(cache);
 }
 
+TEST_CASE("model cache: the remains of a killed build are ignored and cleaned up") {
+  const auto dir = fresh_dir("simstale");
+  hcl::flows::ModelOptions opts;
+  opts.cache_dir = dir / "cache";
+  // Learn the key, then fake a build that died half-way: a tmp folder and no final entry.
+  const auto first = hcl::flows::build_model({data_dir / "accumulator.v"}, "accumulator", opts);
+  fs::remove_all(opts.cache_dir / first.key);
+  const auto stale = opts.cache_dir / ("tmp-" + first.key + "-999999");
+  fs::create_directories(stale / "obj");
+  std::ofstream(stale / "model.so") << "truncated";
+  const auto again = hcl::flows::build_model({data_dir / "accumulator.v"}, "accumulator", opts);
+  CHECK_FALSE(again.cache_hit);
+  CHECK_FALSE(fs::exists(stale));
+  hcl::flows::SimOptions sopts;
+  sopts.model = opts;
+  Simulator sim({data_dir / "accumulator.v"}, "accumulator", sopts);
+  CHECK(sim.cache_hit());
+  sim.reset();
+  sim.poke("en", 1);
+  sim.poke("d", 7);
+  sim.step(3);
+  CHECK(sim.peek("total") == 21);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("model cache key changes with the Verilog text") {
   const auto dir = fresh_dir("simkey");
   const auto cache = dir / "cache";
