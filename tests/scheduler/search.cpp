@@ -1,6 +1,8 @@
 #include <scheduler/search.h>
 
 #include <scheduler/schedule.h>
+#include <scheduler/spec_yaml.h>
+#include <scheduler/timeloop_export.h>
 #include <scheduler/timeloop_import.h>
 #include <scheduler/validate.h>
 
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <unistd.h>
 
 using namespace hcl::sched;
 
@@ -302,4 +305,30 @@ TEST_CASE("search: attainable single-buffer traffic bound (Orojenesis)") {
   REQUIRE(r.found);
   CHECK(static_cast<double>(r.evaluation.backing_words) >= t512 * (1 - 1e-12));
   CHECK(arch_on_chip_words(a) == 512);
+}
+
+TEST_CASE("search: emitted schedules (ours and Timeloop v0.4) load back to the same cost") {
+  ConvShape s;
+  s.name = "emit";
+  s.R = s.S = 3;
+  s.P = s.Q = 6;
+  s.C = 8;
+  s.K = 16;
+  const Problem p = make_conv2d(s);
+  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 512), tlcase::dram("DRAM")});
+  a.levels[1].fanout_x = 4;
+  a.levels[1].fanout_y = 4;
+  const SearchResult r = search(p, a, SearchOptions{});
+  REQUIRE(r.found);
+  const std::filesystem::path dir =
+      std::filesystem::path(HCL_BINARY_DIR) / "test_search_emit" / std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  save_mapping_yaml((dir / "emit.schedule.yaml").string(), p, a, r.mapping);
+  save_timeloop_mapping((dir / "emit.timeloop.map.yaml").string(), p, a, r.mapping);
+  const Mapping ours = load_mapping_yaml((dir / "emit.schedule.yaml").string(), p, a);
+  const Mapping tl = load_timeloop_mapping((dir / "emit.timeloop.map.yaml").string(), p, a);
+  CHECK(evaluate(p, a, ours).energy_pj == r.evaluation.energy_pj);
+  CHECK(evaluate(p, a, tl).energy_pj == r.evaluation.energy_pj);
+  CHECK(evaluate(p, a, tl).cycles == r.evaluation.cycles);
+  std::filesystem::remove_all(dir);
 }
