@@ -39,7 +39,7 @@ trap - EXIT
 cat <<MSG
 
 demo: results in $out/
-  schedules.txt / schedules.json   per-layer optimal schedules, energy, cycles, bounds
+  schedules.txt / schedules.json   per-layer best schedules (proven optimal, or with their gap), energy, cycles, bounds
   mappings/                        each schedule as our YAML and as a Timeloop v0.4 mapping
   accelerator/rtl/*.v              generated Verilog (one module per file), params.json/.h
   lint.txt, area.txt / area.json   Verilator lint result and Yosys area per module
