@@ -1,4 +1,5 @@
 #include <scheduler/bounds.h>
+#include <scheduler/lower_bound.h>
 
 #include <cmath>
 #include <stdexcept>
@@ -13,8 +14,11 @@ Bounds compute_bounds(const Problem &problem, const Arch &arch) {
   }
   const std::int64_t macs = problem.macs();
   b.compute_cycles = (macs + pes - 1) / pes;
+  // Count the elements the layer actually touches, not the tensor's bounding box: a strided
+  // 1x1 conv never reads the skipped input rows, and a tiled mapping does not fetch them, so
+  // the bounding box would not be a lower bound on its traffic.
   for (int t = 0; t < static_cast<int>(problem.tensors.size()); ++t) {
-    b.compulsory_backing_words += problem.tensor_size(t);
+    b.compulsory_backing_words += used_elements(problem, t, problem.bounds.data());
   }
   return b;
 }

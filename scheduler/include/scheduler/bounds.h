@@ -11,7 +11,8 @@
 namespace hcl::sched {
 
 // Compute bound ceil(MACs / PEs) and compulsory backing-store traffic |W| + |I| + |O| (every
-// tensor word has to cross the backing store's port at least once).
+// tensor word the layer uses has to cross the backing store's port at least once). Sizes count
+// the elements actually used, so strided layers do not count the input rows they skip.
 Bounds compute_bounds(const Problem &problem, const Arch &arch);
 
 // Smith et al.'s GEMM bound: an M x K by K x N product with S on-chip words moves at least
