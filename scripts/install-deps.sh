@@ -9,6 +9,15 @@ packages=(
   verilator yosys
 )
 
+# Installing needs root; without it, sudo, and without that a clear error naming what is missing.
+SUDO=""
+need_sudo() {
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: $1" >&2; exit 2; }
+    SUDO="sudo"
+  fi
+}
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -20,11 +29,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
 else
   echo "install-deps: installing ${missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
-    SUDO="sudo"
-  fi
+  need_sudo "${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
@@ -36,7 +41,7 @@ osu_dir="${HCL_OSU018_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build/third_party/o
 if [ ! -f "$osu_dir/.done" ]; then
   tmp=$(mktemp -d)
   (cd "$tmp" && apt-get download qflow-tech-osu018 >/dev/null 2>&1) || {
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    need_sudo qflow-tech-osu018
     $SUDO apt-get update -qq && (cd "$tmp" && apt-get download qflow-tech-osu018 >/dev/null)
   }
   mkdir -p "$osu_dir.tmp"

@@ -18,12 +18,11 @@ std::vector<Command> &command_registry() {
 
 namespace {
 
-std::string usage_line(const CLI::App &app, const CLI::App *sub) {
+std::string usage_line(const CLI::App *sub) {
   if (sub != nullptr) {
     return fmt::format("usage: hcl {} [options]   (see 'hcl {} --help')", sub->get_name(),
                        sub->get_name());
   }
-  (void)app;
   return "usage: hcl [--help] [--version] <command> [<args>]   (see 'hcl --help')";
 }
 
@@ -48,16 +47,12 @@ int main(int argc, char **argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp &e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion &e) {
+  } catch (const CLI::Success &e) { // --help, --help-all, --version
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
     const auto parsed = app.get_subcommands();
     const CLI::App *sub = parsed.empty() ? nullptr : parsed.front();
-    fmt::print(stderr, "hcl: error: {}\n{}\n", e.what(), usage_line(app, sub));
+    fmt::print(stderr, "hcl: error: {}\n{}\n", e.what(), usage_line(sub));
     return 2;
   }
 
