@@ -1,7 +1,10 @@
 #include <scheduler/lower_bound.h>
 
+#include <scheduler/factorize.h>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace hcl::sched {
@@ -163,6 +166,126 @@ void BoundModel::set_skeleton(const Mapping &sk) {
     }
     irr_temporal_[tu] = irr;
   }
+  sp_below_.assign(L, {});
+  room_.assign(L, {});
+  sig_.assign(L, {});
+  for (int i = 0; i < L_; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    for (int d = 0; d < D_; ++d) {
+      const auto du = static_cast<std::size_t>(d);
+      sp_below_[iu][du] = (i > 0 ? sp_below_[iu - 1][du] : 1) * spatial_[iu][du];
+    }
+    const Level &lv = arch_.levels[iu];
+    int kept = 0;
+    for (int t = 0; t < T_; ++t) {
+      kept += keep_[iu][static_cast<std::size_t>(t)] ? 1 : 0;
+    }
+    for (int t = 0; t < T_; ++t) {
+      const auto tu = static_cast<std::size_t>(t);
+      // Every other kept tensor's tile takes at least one word.
+      room_[iu][tu] = lv.size_words <= 0
+                          ? -1
+                          : (lv.double_buffered ? lv.size_words / 2 : lv.size_words) - (kept - 1);
+      std::vector<std::int64_t> key{i, t, room_[iu][tu]};
+      for (int d = 0; d < D_; ++d) {
+        key.push_back(rel_[tu][static_cast<std::size_t>(d)] ? sp_below_[iu][static_cast<std::size_t>(d)] : 1);
+      }
+      auto it = std::find(sig_keys_.begin(), sig_keys_.end(), key);
+      if (it == sig_keys_.end()) {
+        sig_keys_.push_back(key);
+        it = sig_keys_.end() - 1;
+      }
+      sig_[iu][tu] = static_cast<int>(it - sig_keys_.begin());
+    }
+  }
+}
+
+std::size_t BoundModel::FloorHash::operator()(const FloorKey &k) const noexcept {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ static_cast<std::uint64_t>(k.sig);
+  for (const std::int64_t v : k.rem) {
+    h ^= static_cast<std::uint64_t>(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  }
+  return static_cast<std::size_t>(h);
+}
+
+std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64_t, kMaxDims> &rem) {
+  const auto ku = static_cast<std::size_t>(k);
+  const auto tu = static_cast<std::size_t>(t);
+  const auto &rel = rel_[tu];
+  FloorKey key;
+  key.rem.fill(1);
+  key.sig = sig_[ku][tu];
+  std::vector<int> dims;
+  for (int d = 0; d < D_; ++d) {
+    if (rel[static_cast<std::size_t>(d)]) {
+      key.rem[static_cast<std::size_t>(d)] = rem[static_cast<std::size_t>(d)];
+      if (rem[static_cast<std::size_t>(d)] > 1) {
+        dims.push_back(d);
+      }
+    }
+  }
+  if (auto it = floor_memo_.find(key); it != floor_memo_.end()) {
+    return it->second;
+  }
+  const std::int64_t room = room_[ku][tu];
+  std::array<std::int64_t, kMaxDims> tile{}, g{};
+  tile.fill(1);
+  g.fill(1);
+  for (int d = 0; d < D_; ++d) {
+    tile[static_cast<std::size_t>(d)] = sp_below_[ku][static_cast<std::size_t>(d)];
+  }
+  std::vector<std::vector<std::int64_t>> cand;
+  for (int d : dims) {
+    cand.push_back(divisors(rem[static_cast<std::size_t>(d)]));
+  }
+  std::vector<std::size_t> idx(dims.size(), 0);
+  std::int64_t best = -1;
+  const auto &proj = problem_.tensors[tu].projection;
+  while (!dims.empty()) {
+    std::int64_t outer = 1;
+    for (std::size_t q = 0; q < dims.size(); ++q) {
+      const auto du = static_cast<std::size_t>(dims[q]);
+      const std::int64_t td = cand[q][idx[q]];
+      tile[du] = td * sp_below_[ku][du];
+      g[du] = rem[du] / td;
+      outer *= g[du];
+    }
+    const std::int64_t words = problem_.footprint(t, tile.data());
+    if (outer > 1 && (room < 0 || words <= room)) {
+      for (int s : dims) {
+        const auto su = static_cast<std::size_t>(s);
+        if (g[su] == 1) {
+          continue;
+        }
+        std::int64_t overlap = 1;
+        for (const auto &rank : proj) {
+          std::int64_t span = 1, shift = 0;
+          for (const auto &term : rank) {
+            const std::int64_t c = term.coef < 0 ? -term.coef : term.coef;
+            span += c * (tile[static_cast<std::size_t>(term.dim)] - 1);
+            if (term.dim == s) {
+              shift += c * tile[su];
+            }
+          }
+          overlap *= std::max<std::int64_t>(0, span - shift);
+        }
+        const std::int64_t v = outer / g[su] * (words + (g[su] - 1) * (words - overlap));
+        best = best < 0 ? v : std::min(best, v);
+      }
+    }
+    std::size_t q = 0;
+    for (; q < dims.size(); ++q) {
+      if (++idx[q] < cand[q].size()) {
+        break;
+      }
+      idx[q] = 0;
+    }
+    if (q == dims.size()) {
+      break;
+    }
+  }
+  floor_memo_.emplace(key, best);
+  return best;
 }
 
 // The model's walk over the temporal loops of levels from..L-1 (innermost first, factor-1 loops
@@ -230,6 +353,40 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
   return w.outer * (words + (w.slide_factor - 1) * (words - overlap));
 }
 
+std::int64_t BoundModel::refetch_bound(const Mapping &m, int t, int k, int j, int free_level,
+                                       const std::array<std::int64_t, kMaxDims> &rem,
+                                       std::int64_t fixed_product) {
+  const auto ku = static_cast<std::size_t>(k);
+  const auto tu = static_cast<std::size_t>(t);
+  constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+  // Some remaining relevant factor above k: every fixed loop lies outside the sliding one.
+  const std::int64_t floor = refetch_floor(k, t, rem);
+  std::int64_t best = floor < 0 ? kNone : floor * fixed_product;
+  // Or all of them inside k's tile: the fixed nest alone decides how often it is fetched.
+  std::array<std::int64_t, kMaxDims> tile{};
+  for (int d = 0; d < D_; ++d) {
+    const auto du = static_cast<std::size_t>(d);
+    tile[du] = rem[du] * sp_below_[ku][du];
+  }
+  const std::int64_t words = problem_.footprint(t, tile.data());
+  if (room_[ku][tu] < 0 || words <= room_[ku][tu]) {
+    std::int64_t f = -1;
+    if (free_level == j) {
+      for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
+        if (l.factor > 1 && rel_[tu][static_cast<std::size_t>(l.dim)]) {
+          const std::int64_t v = fetches_from(t, tile.data(), words, walk(m, t, j, free_level, l.dim));
+          f = f < 0 ? v : std::min(f, v);
+        }
+      }
+    }
+    if (f < 0) {
+      f = fetches_from(t, tile.data(), words, walk(m, t, j, free_level, -1));
+    }
+    best = std::min(best, f);
+  }
+  return best == kNone ? 0 : best;
+}
+
 CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
   const bool hcl = mode_ == Mode::Hcl;
   const int free_level = free_order_at_j ? j : -1;
@@ -256,6 +413,25 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
     }
   }
   const int known_from = std::max(0, j - 1); // levels >= known_from have known tiles
+  // Temporal factors still to place below level j, and the product of the fixed ones.
+  std::array<std::int64_t, kMaxDims> rem{};
+  rem.fill(1);
+  std::int64_t fixed_product = 1;
+  if (known_from > 0) {
+    for (int d = 0; d < D_; ++d) {
+      std::int64_t sp = 1;
+      for (int l = 0; l < L_; ++l) {
+        sp *= spatial_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)];
+      }
+      rem[static_cast<std::size_t>(d)] = problem_.bounds[static_cast<std::size_t>(d)] / sp;
+    }
+    for (int l = j; l < L_; ++l) {
+      for (const auto &lp : m.levels[static_cast<std::size_t>(l)].temporal) {
+        rem[static_cast<std::size_t>(lp.dim)] /= lp.factor;
+        fixed_product *= lp.factor;
+      }
+    }
+  }
 
   struct TC {
     std::int64_t reads = 0, fills = 0, updates = 0, words = 0;
@@ -378,6 +554,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
         }
       } else {
         f = std::max(used_[iu][tu] * irr_outside, rw ? distinct : std::int64_t{0});
+        f = std::max(f, refetch_bound(m, t, i, j, free_level, rem, fixed_product));
       }
       fetches[iu] = f;
       TC &c = tc[iu][tu];

@@ -14,10 +14,20 @@
 // product of all irrelevant temporal factors) and every energy and cycle term is monotone in
 // the counts, so putting these bounds through the model's own formulas gives a lower bound.
 // With every level fixed the bound IS the model's value (bit for bit).
+//
+// Small inner levels (e.g. per-tensor scratchpads) also force refetches that the compulsory
+// count above misses. So for an undecided level k the bound also takes, per tensor alone, the
+// fewest fetches any tile of that tensor that fits k (alone: other tensors' tiles only shrink
+// what is left) can have, with the remaining temporal factors placed and ordered as that
+// tensor likes best: its irrelevant ones below k, one relevant loop sliding right above k and
+// every fixed loop outside. Each level's count is a minimum over a superset of the completions,
+// so the larger of the two counts is still a lower bound. These minima depend only on the
+// remaining factors and are memoized per (level, tensor, remaining relevant factors).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include <scheduler/arch.h>
@@ -59,6 +69,23 @@ private:
   Walk walk(const Mapping &m, int t, int from, int free_level, int pick) const;
   std::int64_t fetches_from(int t, const std::int64_t *tile, std::int64_t words,
                             const Walk &w) const;
+  // Fewest fetches of t at the undecided level k over every tile of t that fits k and has a
+  // remaining relevant temporal loop above it, divided by the fixed loops' product (they all
+  // sit outside that loop). `rem` = remaining temporal factors per dimension. -1: no such tile.
+  std::int64_t refetch_floor(int k, int t, const std::array<std::int64_t, kMaxDims> &rem);
+  // Fewest fetches of t at the undecided level k (< j - 1) over all completions, 0 if none fits.
+  std::int64_t refetch_bound(const Mapping &m, int t, int k, int j, int free_level,
+                             const std::array<std::int64_t, kMaxDims> &rem,
+                             std::int64_t fixed_product);
+
+  struct FloorKey {
+    std::array<std::int64_t, kMaxDims> rem{}; // relevant dimensions only, others 1
+    int sig = 0; // what the tile space of (level, tensor) depends on in the skeleton
+    bool operator==(const FloorKey &o) const { return sig == o.sig && rem == o.rem; }
+  };
+  struct FloorHash {
+    std::size_t operator()(const FloorKey &k) const noexcept;
+  };
 
   Problem problem_;
   Arch arch_;
@@ -74,6 +101,14 @@ private:
   std::array<std::array<bool, kMaxDims>, kMaxTensors> rel_{};
   std::int64_t compute_cycles_ = 0;
   std::int64_t macs_ = 0;
+  // Per [level][tensor]: words a tile of the tensor alone may use (-1 = unlimited) and the id
+  // of (level, tensor, that limit, spatial factors at or below the level): memo entries stay
+  // valid across skeletons with the same id.
+  std::vector<std::array<std::int64_t, kMaxTensors>> room_;
+  std::vector<std::array<int, kMaxTensors>> sig_;
+  std::vector<std::array<std::int64_t, kMaxDims>> sp_below_; // [level][dim], levels <= it
+  std::vector<std::vector<std::int64_t>> sig_keys_;          // index = sig id
+  std::unordered_map<FloorKey, std::int64_t, FloorHash> floor_memo_;
 };
 
 // Distinct elements of `tensor` touched by iterating every dimension d over [0, extent[d]):

@@ -25,6 +25,7 @@ using namespace hcl::sched;
 struct Result {
   double best = std::numeric_limits<double>::infinity();
   std::int64_t valid = 0;
+  bool complete = true; // false: stopped at `limit` mappings
   std::vector<Mapping> all; // every valid mapping when `keep_all`
 };
 
@@ -147,6 +148,7 @@ inline Result enumerate(const Problem &p, const Arch &a, Mode mode, Objective ob
         };
         rec(0);
         if (visited > limit) {
+          r.complete = false;
           return r;
         }
       }

@@ -7,6 +7,8 @@
 #include <scheduler/arch.h>
 #include <scheduler/problem.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -15,7 +17,7 @@ namespace tiny {
 
 using namespace hcl::sched;
 
-inline Problem layer(std::mt19937 &rng, int index) {
+inline Problem layer(std::mt19937 &rng, int index, std::int64_t max_macs = 32) {
   auto pick = [&](std::int64_t lo, std::int64_t hi) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
   };
@@ -29,7 +31,7 @@ inline Problem layer(std::mt19937 &rng, int index) {
     s.K = pick(1, 4);
     s.N = pick(1, 2);
     s.stride_h = pick(1, 2);
-  } while (s.R * s.P * s.C * s.K * s.N > 32 || s.R * s.P * s.C * s.K * s.N < 4);
+  } while (s.R * s.P * s.C * s.K * s.N > max_macs || s.R * s.P * s.C * s.K * s.N < 4);
   return make_conv2d(s);
 }
 
@@ -75,6 +77,44 @@ inline Arch arch(std::mt19937 &rng) {
   dram.read_energy_pj = dram.write_energy_pj = dram.update_energy_pj = energy(50, 200);
   dram.read_bandwidth = pick(0, 1) ? 2.0 : 0;
   a.levels = {rf, buf, dram};
+  return a;
+}
+
+// Eyeriss-like: one scratchpad per tensor (consecutive levels, each keeping one tensor, in a
+// random order) under a backing store with a small mesh, so the spads' small capacities force
+// refetches. Four levels keep the brute-force space enumerable for layers of <= 16 MACs.
+inline Arch spad_arch(std::mt19937 &rng) {
+  auto pick = [&](std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
+  auto energy = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
+  Arch a;
+  a.name = "tiny_spads";
+  a.mac_energy_pj = energy(0.1, 1.0);
+  std::array<int, 3> order{0, 1, 2};
+  std::shuffle(order.begin(), order.end(), rng);
+  for (int t : order) {
+    Level s;
+    s.name = "Spad" + std::to_string(t);
+    s.kind = MemKind::RegFile;
+    s.keeps = {false, false, false};
+    s.keeps[static_cast<std::size_t>(t)] = true;
+    s.size_words = pick(1, 6);
+    s.double_buffered = pick(0, 4) == 0;
+    s.read_energy_pj = energy(0.5, 1.5);
+    s.write_energy_pj = energy(0.5, 1.5);
+    s.update_energy_pj = energy(0.5, 1.5);
+    a.levels.push_back(s);
+  }
+  Level dram;
+  dram.name = "DRAM";
+  dram.kind = MemKind::DRAM;
+  dram.block_size = static_cast<int>(pick(1, 2));
+  dram.read_energy_pj = dram.write_energy_pj = dram.update_energy_pj = energy(50, 200);
+  dram.fanout_x = pick(1, 2);
+  a.levels.push_back(dram);
   return a;
 }
 
