@@ -1,0 +1,515 @@
+// The array generator's configuration: parsing, presets, and the derivation of the
+// interconnect and timing from loop relevance (plan_array). The RTL is in array.cpp.
+#include <generators/array.h>
+#include <generators/params.h>
+#include <generators/require.h>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace hcl::gen {
+
+namespace {
+
+const std::vector<std::pair<Loop, const char *>> kLoopNames = {
+    {Loop::N, "N"}, {Loop::K, "K"},   {Loop::C, "C"},  {Loop::Y, "Y"},
+    {Loop::X, "X"}, {Loop::FY, "FY"}, {Loop::FX, "FX"}};
+
+// Relevance of the convolution's tensors to each loop (the docstring's loop nest).
+bool weight_depends(Loop l) {
+  return l == Loop::K || l == Loop::C || l == Loop::FY || l == Loop::FX;
+}
+bool input_depends(Loop l) { return l != Loop::K; }
+bool output_depends(Loop l) { return l == Loop::N || l == Loop::K || l == Loop::Y || l == Loop::X; }
+// Y+FY and X+FX index the input: the two loops of a pair form a sliding window.
+bool sliding_pair(Loop a, Loop b) {
+  return (a == Loop::Y && b == Loop::FY) || (a == Loop::FY && b == Loop::Y) ||
+         (a == Loop::X && b == Loop::FX) || (a == Loop::FX && b == Loop::X);
+}
+
+std::string loops_text(const std::vector<LoopDim> &loops) {
+  std::vector<std::string> parts;
+  for (const auto &l : loops)
+    parts.push_back(l.size > 0 ? fmt::format("{}:{}", to_string(l.loop), l.size)
+                               : std::string(to_string(l.loop)));
+  return fmt::format("{}", fmt::join(parts, ","));
+}
+
+std::vector<LoopDim> parse_loops(const std::string &key, const std::string &value) {
+  std::vector<LoopDim> out;
+  std::size_t pos = 0;
+  while (pos <= value.size()) {
+    std::size_t comma = value.find(',', pos);
+    if (comma == std::string::npos)
+      comma = value.size();
+    std::string item = value.substr(pos, comma - pos);
+    std::string name = item, size;
+    if (auto colon = item.find(':'); colon != std::string::npos) {
+      name = item.substr(0, colon);
+      size = item.substr(colon + 1);
+    }
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
+    auto it = std::find_if(kLoopNames.begin(), kLoopNames.end(),
+                           [&](const auto &p) { return name == p.second; });
+    require(it != kLoopNames.end(), key,
+            fmt::format("unknown loop '{}' in '{}'; loops are N, K, C, Y, X, FY, FX, written "
+                        "LOOP or LOOP:SIZE, comma separated (e.g. C or C:2,FX:2)",
+                        name, value));
+    LoopDim d{it->first, 0};
+    if (!size.empty())
+      d.size = static_cast<int>(parse_int(key, size, 1, 4096));
+    out.push_back(d);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+// Timing requirements: the wavefront delay per row (alpha) and per column (beta), each set by
+// the first interconnect that needs it, remembered with the key that set it for messages.
+struct Delay {
+  std::optional<int> value;
+  std::string who;
+  void need(int v, const std::string &key, const std::string &why) {
+    if (value && *value != v)
+      throw ConfigError(key, fmt::format("{} needs {}, but {} needs {}: no consistent skew; "
+                                         "change one of them",
+                                         why, v, who, *value));
+    if (!value) {
+      value = v;
+      who = fmt::format("{} ({})", why, key);
+    }
+  }
+};
+
+struct DimInfo {
+  bool x = false, w = false, o = false; // does the dimension index the tensor
+};
+
+DimInfo dim_relevance(const std::vector<LoopDim> &loops, const std::string &key) {
+  DimInfo d;
+  const auto uniform = [&](bool (*dep)(Loop), const char *tensor) {
+    const bool first = dep(loops.front().loop);
+    for (const auto &l : loops)
+      require(dep(l.loop) == first, key,
+              fmt::format("loops {} and {} cannot share a dimension: the {} depend on one "
+                          "and not the other, so the interconnect along it would not be "
+                          "uniform; put them on different dimensions",
+                          to_string(loops.front().loop), to_string(l.loop), tensor));
+    return first;
+  };
+  d.w = uniform(weight_depends, "weights");
+  d.x = uniform(input_depends, "inputs");
+  d.o = uniform(output_depends, "outputs");
+  return d;
+}
+
+void check_loops(const std::vector<LoopDim> &loops, int size, const std::string &key,
+                 const std::string &size_key) {
+  require(loops.size() == 1 || loops.size() == 2, key,
+          fmt::format("one or two loops per dimension (got {})", loops.size()));
+  if (loops.size() == 1) {
+    require(loops[0].size == 0 || loops[0].size == size, key,
+            fmt::format("loop {} has size {} but {} = {}", to_string(loops[0].loop), loops[0].size,
+                        size_key, size));
+    return;
+  }
+  require(loops[0].loop != loops[1].loop, key,
+          fmt::format("loop {} is listed twice", to_string(loops[0].loop)));
+  require(!sliding_pair(loops[0].loop, loops[1].loop), key,
+          fmt::format("the sliding-window pair {} and {} cannot share a dimension: their "
+                      "inputs move diagonally, so put one on rows and the other on cols",
+                      to_string(loops[0].loop), to_string(loops[1].loop)));
+  require(loops[0].size > 0 && loops[1].size > 0, key,
+          "with two loops on a dimension give both sizes, e.g. C:2,FX:2");
+  require(loops[0].size * loops[1].size == size, key,
+          fmt::format("the loop sizes multiply to {} but {} = {}", loops[0].size * loops[1].size,
+                      size_key, size));
+}
+
+const char *flow_key(bool input) { return input ? "input_flow" : "weight_flow"; }
+
+OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_c, bool diag,
+                         Delay &alpha, Delay &beta, bool &diagonal_used) {
+  OperandPlan p;
+  const char *tensor = input ? "inputs" : "weights";
+  const Stationary self = input ? Stationary::Input : Stationary::Weight;
+  const Flow flow = input ? c.input_flow : c.weight_flow;
+  const std::string fkey = flow_key(input);
+  const int fdelay = flow == Flow::Systolic ? 1 : 0;
+  const std::string fwhy =
+      fmt::format("{}={}", fkey, flow == Flow::Systolic ? "systolic" : "broadcast");
+  p.flow = flow;
+  if (c.stationary == self) {
+    p.route = Route::Load;
+    p.lanes = c.cols;
+  } else if (diag) {
+    require(flow == Flow::Broadcast, fkey,
+            "diagonal (sliding-window) inputs are broadcast along each diagonal; systolic "
+            "forwarding of diagonals is not generated: use broadcast");
+    p.route = Route::Diagonal;
+    p.lanes = c.rows + c.cols - 1;
+    diagonal_used = true;
+  } else if (dep_r && dep_c) {
+    throw ConfigError("stationary",
+                      fmt::format("the {} depend on the loops of both dimensions, so every PE "
+                                  "needs its own value: they must be stationary (stationary={})",
+                                  tensor, input ? "input" : "weight"));
+  } else if (dep_r) {
+    p.route = Route::Horizontal; // one lane per row, shared along the row
+    p.lanes = c.rows;
+    beta.need(fdelay, fkey, fwhy);
+  } else if (dep_c) {
+    p.route = Route::Vertical; // one lane per column, shared down the column
+    p.lanes = c.cols;
+    alpha.need(fdelay, fkey, fwhy);
+  } else {
+    require(flow == Flow::Broadcast, fkey,
+            fmt::format("the {} are shared along both dimensions; only broadcast is generated "
+                        "for them",
+                        tensor));
+    p.route = Route::All;
+    p.lanes = 1;
+    alpha.need(0, fkey, fwhy);
+    beta.need(0, fkey, fwhy);
+  }
+  return p;
+}
+
+} // namespace
+
+const char *to_string(Loop l) {
+  for (const auto &p : kLoopNames)
+    if (p.first == l)
+      return p.second;
+  return "?";
+}
+
+const char *to_string(Route r) {
+  switch (r) {
+  case Route::Horizontal:
+    return "horizontal";
+  case Route::Vertical:
+    return "vertical";
+  case Route::Diagonal:
+    return "diagonal";
+  case Route::All:
+    return "broadcast-all";
+  case Route::Load:
+    return "stationary-load";
+  }
+  return "?";
+}
+
+int OperandPlan::lane(int r, int c) const {
+  switch (route) {
+  case Route::Horizontal:
+    return r;
+  case Route::Vertical:
+  case Route::Load:
+    return c;
+  case Route::Diagonal:
+    return r + c;
+  case Route::All:
+    return 0;
+  }
+  return 0;
+}
+
+ArrayPlan plan_array(const ArrayConfig &c) {
+  require(c.rows >= 1 && c.rows <= 128, "rows",
+          fmt::format("must be in [1, 128] (got {})", c.rows));
+  require(c.cols >= 1 && c.cols <= 128, "cols",
+          fmt::format("must be in [1, 128] (got {})", c.cols));
+  check_loops(c.row_loops, c.rows, "row_loops", "rows");
+  check_loops(c.col_loops, c.cols, "col_loops", "cols");
+  for (const auto &r : c.row_loops)
+    for (const auto &k : c.col_loops)
+      require(r.loop != k.loop, "col_loops",
+              fmt::format("loop {} is already unrolled on rows", to_string(r.loop)));
+  PeConfig pe;
+  pe.data_width = c.data_width;
+  pe.weight_width = c.weight_width;
+  pe.acc_width = c.acc_width;
+  pe.pipeline_stages = c.pipeline_stages;
+  pe.validate();
+
+  const DimInfo R = dim_relevance(c.row_loops, "row_loops");
+  const DimInfo C = dim_relevance(c.col_loops, "col_loops");
+  bool diag = false;
+  for (const auto &r : c.row_loops)
+    for (const auto &k : c.col_loops)
+      diag = diag || sliding_pair(r.loop, k.loop);
+  if (diag) {
+    require(c.row_loops.size() == 1, "row_loops",
+            "a dimension holding half of a sliding-window pair must hold only that loop");
+    require(c.col_loops.size() == 1, "col_loops",
+            "a dimension holding half of a sliding-window pair must hold only that loop");
+  }
+
+  ArrayPlan p;
+  Delay alpha, beta;
+  bool diagonal_used = false;
+  p.x = plan_operand(c, true, R.x, C.x, diag, alpha, beta, diagonal_used);
+  p.w = plan_operand(c, false, R.w, C.w, false, alpha, beta, diagonal_used);
+
+  if (c.stationary == Stationary::Output) {
+    require(R.o && C.o, "stationary",
+            fmt::format("output-stationary PEs need outputs that depend on both dimensions, "
+                        "but the outputs are reduced along {}",
+                        R.o ? "cols" : "rows"));
+    p.output_stationary = true;
+  } else {
+    require(!(R.o && C.o), "stationary",
+            "the outputs depend on the loops of both dimensions, so each PE owns an output: "
+            "use stationary=output");
+    require(C.o, "col_loops",
+            "the outputs do not depend on the column loops, so they would be reduced across "
+            "columns; reductions are generated down the columns only: unroll the reduced loop "
+            "(C, FY or FX) on rows and an output loop (N, K, Y or X) on cols");
+    if (c.reduce == Reduce::Chain)
+      alpha.need(1, "reduce", "reduce=chain (systolic accumulation)");
+    else
+      alpha.need(0, "reduce", "reduce=tree (combinational adder tree)");
+  }
+  if (diagonal_used) {
+    // PEs on one diagonal share an input lane, so rows and columns must have equal delays.
+    if (alpha.value && !beta.value)
+      beta.need(*alpha.value, "input_flow", "diagonal inputs");
+    else if (beta.value && !alpha.value)
+      alpha.need(*beta.value, "input_flow", "diagonal inputs");
+    else if (!alpha.value && !beta.value) {
+      alpha.value = 0;
+      beta.value = 0;
+    }
+    require(*alpha.value == *beta.value, "input_flow",
+            fmt::format("diagonal inputs need equal delays per row and per column, but {} "
+                        "gives {} per row and {} gives {} per column",
+                        alpha.who, *alpha.value, beta.who, *beta.value));
+  }
+  p.alpha = alpha.value.value_or(0);
+  p.beta = beta.value.value_or(0);
+
+  const auto skews = [&](OperandPlan &op) {
+    op.skew.assign(static_cast<std::size_t>(op.lanes), 0);
+    for (int i = 0; i < op.lanes; ++i) {
+      switch (op.route) {
+      case Route::Horizontal:
+        op.skew[static_cast<std::size_t>(i)] = p.alpha * i;
+        break;
+      case Route::Vertical:
+        op.skew[static_cast<std::size_t>(i)] = p.beta * i;
+        break;
+      case Route::Diagonal:
+        op.skew[static_cast<std::size_t>(i)] = p.alpha * i;
+        break;
+      default:
+        break;
+      }
+    }
+  };
+  skews(p.x);
+  skews(p.w);
+  const int wave = p.alpha * (c.rows - 1) + p.beta * (c.cols - 1);
+  p.swap_to_load = wave;
+  if (p.output_stationary) {
+    p.drain_wait = wave + c.pipeline_stages;
+  } else {
+    p.latency = wave + c.pipeline_stages + 1 + (c.edge_accumulate ? 1 : 0);
+    for (int k = 0; k < c.cols; ++k)
+      p.deskew.push_back(p.beta * (c.cols - 1 - k));
+  }
+  for (const auto &l : c.row_loops)
+    p.row_index_sizes.push_back(l.size > 0 ? l.size : c.rows);
+  for (const auto &l : c.col_loops)
+    p.col_index_sizes.push_back(l.size > 0 ? l.size : c.cols);
+  return p;
+}
+
+void ArrayConfig::validate() const { (void)plan_array(*this); }
+
+PeConfig array_pe_config(const ArrayConfig &c, const ArrayPlan &p, int r, int k) {
+  PeConfig pe;
+  pe.data_width = c.data_width;
+  pe.weight_width = c.weight_width;
+  pe.acc_width = c.acc_width;
+  pe.is_signed = c.is_signed;
+  pe.stationary = c.stationary;
+  pe.double_buffer = c.double_buffer;
+  pe.pipeline_stages = c.pipeline_stages;
+  const auto forwards = [&](const OperandPlan &op) {
+    if (op.flow != Flow::Systolic)
+      return false;
+    if (op.route == Route::Horizontal)
+      return k < c.cols - 1;
+    if (op.route == Route::Vertical)
+      return r < c.rows - 1;
+    return false;
+  };
+  pe.forward_x = forwards(p.x);
+  pe.forward_w = forwards(p.w);
+  pe.psum_chain = c.reduce == Reduce::Chain;
+  return pe;
+}
+
+void ArrayConfig::set(const std::string &key, const std::string &value) {
+  const auto flow = [&] {
+    return parse_choice(key, value, {"broadcast", "systolic"}) == "systolic" ? Flow::Systolic
+                                                                             : Flow::Broadcast;
+  };
+  if (key == "rows")
+    rows = static_cast<int>(parse_int(key, value, 0, 1 << 16));
+  else if (key == "cols")
+    cols = static_cast<int>(parse_int(key, value, 0, 1 << 16));
+  else if (key == "row_loops")
+    row_loops = parse_loops(key, value);
+  else if (key == "col_loops")
+    col_loops = parse_loops(key, value);
+  else if (key == "data_width")
+    data_width = static_cast<int>(parse_int(key, value, 0, 64));
+  else if (key == "weight_width")
+    weight_width = static_cast<int>(parse_int(key, value, 0, 64));
+  else if (key == "acc_width")
+    acc_width = static_cast<int>(parse_int(key, value, 0, 128));
+  else if (key == "signed")
+    is_signed = parse_bool(key, value);
+  else if (key == "stationary")
+    stationary = parse_stationary(key, value);
+  else if (key == "double_buffer")
+    double_buffer = parse_bool(key, value);
+  else if (key == "pipeline_stages")
+    pipeline_stages = static_cast<int>(parse_int(key, value, 0, 64));
+  else if (key == "input_flow")
+    input_flow = flow();
+  else if (key == "weight_flow")
+    weight_flow = flow();
+  else if (key == "reduce")
+    reduce = parse_choice(key, value, {"tree", "chain"}) == "tree" ? Reduce::Tree : Reduce::Chain;
+  else if (key == "edge_accumulate")
+    edge_accumulate = parse_bool(key, value);
+  else
+    throw ConfigError(key, "unknown array parameter; valid: rows, cols, row_loops, col_loops, "
+                           "data_width, weight_width, acc_width, signed, stationary, "
+                           "double_buffer, pipeline_stages, input_flow, weight_flow, reduce, "
+                           "edge_accumulate");
+}
+
+std::string ArrayConfig::module_name() const {
+  const auto loops = [](const std::vector<LoopDim> &v) {
+    std::vector<std::string> parts;
+    for (const auto &l : v)
+      parts.push_back(l.size > 0 ? fmt::format("{}{}", to_string(l.loop), l.size)
+                                 : std::string(to_string(l.loop)));
+    return fmt::format("{}", fmt::join(parts, ""));
+  };
+  const char *st[] = {"n", "ws", "is", "os"};
+  return fmt::format(
+      "hcl_array_{}x{}_{}_{}_{}{}x{}a{}_{}{}_p{}_{}{}_{}{}", rows, cols, loops(row_loops),
+      loops(col_loops), is_signed ? 's' : 'u', data_width, weight_width, acc_width,
+      st[static_cast<int>(stationary)], double_buffer ? "db" : "", pipeline_stages,
+      input_flow == Flow::Systolic ? 's' : 'b', weight_flow == Flow::Systolic ? 's' : 'b',
+      reduce == Reduce::Chain ? "chain" : "tree", edge_accumulate ? "_ea" : "");
+}
+
+nlohmann::json ArrayConfig::to_json() const {
+  const ArrayPlan p = plan_array(*this);
+  nlohmann::json params = {
+      {"preset", preset},
+      {"rows", rows},
+      {"cols", cols},
+      {"row_loops", loops_text(row_loops)},
+      {"col_loops", loops_text(col_loops)},
+      {"data_width", data_width},
+      {"weight_width", weight_width},
+      {"acc_width", acc_width},
+      {"signed", is_signed},
+      {"stationary", to_string(stationary)},
+      {"double_buffer", double_buffer},
+      {"pipeline_stages", pipeline_stages},
+      {"input_flow", input_flow == Flow::Systolic ? "systolic" : "broadcast"},
+      {"weight_flow", weight_flow == Flow::Systolic ? "systolic" : "broadcast"},
+      {"reduce", reduce == Reduce::Chain ? "chain" : "tree"},
+      {"edge_accumulate", edge_accumulate}};
+  const auto op = [](const OperandPlan &o) {
+    int regs = 0;
+    for (int s : o.skew)
+      regs += s;
+    return nlohmann::json{{"route", to_string(o.route)},
+                          {"flow", o.flow == Flow::Systolic ? "systolic" : "broadcast"},
+                          {"lanes", o.lanes},
+                          {"skew_registers", regs}};
+  };
+  std::set<std::string> pes;
+  for (int r = 0; r < rows; ++r)
+    for (int k = 0; k < cols; ++k)
+      pes.insert(array_pe_config(*this, p, r, k).module_name());
+  int deskew = 0;
+  for (int d : p.deskew)
+    deskew += d;
+  nlohmann::json derived = {{"inputs", op(p.x)},
+                            {"weights", op(p.w)},
+                            {"outputs", p.output_stationary
+                                            ? "stationary"
+                                            : (reduce == Reduce::Chain ? "chain" : "tree")},
+                            {"alpha", p.alpha},
+                            {"beta", p.beta},
+                            {"latency", p.latency},
+                            {"drain_wait", p.drain_wait},
+                            {"swap_to_load", p.swap_to_load},
+                            {"deskew_registers", deskew},
+                            {"pes", rows * cols},
+                            {"pe_modules", std::vector<std::string>(pes.begin(), pes.end())}};
+  return {{"generator", "array"}, {"top", module_name()}, {"params", params}, {"derived", derived}};
+}
+
+std::vector<std::string> array_preset_names() {
+  return {"tpu", "eyeriss", "tree", "output-stationary"};
+}
+
+ArrayConfig array_preset(const std::string &name) {
+  ArrayConfig c;
+  c.preset = name;
+  if (name == "tpu") {
+    // Weight-stationary systolic (TPU / Gemmini WS): C down the rows, K across the columns.
+    c.row_loops = {{Loop::C, 0}};
+    c.col_loops = {{Loop::K, 0}};
+    c.stationary = Stationary::Weight;
+    c.input_flow = Flow::Systolic;
+    c.reduce = Reduce::Chain;
+  } else if (name == "eyeriss") {
+    // Row stationary (Eyeriss): filter rows FY down the rows, output rows Y across the columns.
+    c.rows = 3;
+    c.row_loops = {{Loop::FY, 0}};
+    c.col_loops = {{Loop::Y, 0}};
+    c.stationary = Stationary::None;
+    c.input_flow = Flow::Broadcast;
+    c.weight_flow = Flow::Broadcast;
+    c.reduce = Reduce::Tree;
+    c.edge_accumulate = true;
+  } else if (name == "tree") {
+    // Reduction tree (NVDLA-like): C reduced by an adder tree, inputs broadcast across K.
+    c.row_loops = {{Loop::C, 0}};
+    c.col_loops = {{Loop::K, 0}};
+    c.stationary = Stationary::Weight;
+    c.input_flow = Flow::Broadcast;
+    c.reduce = Reduce::Tree;
+  } else if (name == "output-stationary") {
+    // Output stationary (ShiDianNao-like): K down the rows, X across; C, FX in time.
+    c.row_loops = {{Loop::K, 0}};
+    c.col_loops = {{Loop::X, 0}};
+    c.stationary = Stationary::Output;
+    c.input_flow = Flow::Systolic;
+    c.weight_flow = Flow::Systolic;
+  } else {
+    throw ConfigError("preset", fmt::format("unknown array preset '{}'; valid: tpu, eyeriss, "
+                                            "tree, output-stationary",
+                                            name));
+  }
+  return c;
+}
+
+} // namespace hcl::gen
