@@ -115,23 +115,31 @@ void Array::body() const {
         inst["drain"] <<= drain;
       }
       if (p.output_stationary || cfg.reduce == Reduce::Chain) {
-        if (r == 0)
+        // The drain and the chain run down the columns, or along the rows when the outputs
+        // are reduced across the columns.
+        const bool rowwise = p.out_route == Route::Horizontal;
+        if (rowwise ? k == 0 : r == 0)
           inst["psum_in"] <<= 0;
         else
-          inst["psum_in"] <<= pe[r - 1][k]["psum_out"];
+          inst["psum_in"] <<= rowwise ? pe[r][k - 1]["psum_out"] : pe[r - 1][k]["psum_out"];
       }
     }
   }
 
-  for (std::size_t k = 0; k < K; ++k) {
+  // The PEs whose partial sums leave through out_i: column i, or row i.
+  const auto out_pe = [&](std::size_t i, std::size_t j) -> Instance & {
+    return p.out_route == Route::Vertical ? pe[j][i] : pe[i][j];
+  };
+  const std::size_t along = p.out_route == Route::Vertical ? R : K;
+  for (std::size_t k = 0; k < static_cast<std::size_t>(p.out_lanes); ++k) {
     Signal raw;
     if (p.output_stationary || cfg.reduce == Reduce::Chain) {
-      raw = pe[R - 1][k]["psum_out"];
+      raw = out_pe(k, along - 1)["psum_out"];
     } else {
-      // Balanced adder tree over the column, wrapping at acc_width like the chain.
+      // Balanced adder tree over the column (or row), wrapping at acc_width like the chain.
       std::vector<Signal> level;
-      for (std::size_t r = 0; r < R; ++r)
-        level.push_back(pe[r][k]["psum_out"]);
+      for (std::size_t j = 0; j < along; ++j)
+        level.push_back(out_pe(k, j)["psum_out"]);
       while (level.size() > 1) {
         std::vector<Signal> next;
         for (std::size_t i = 0; i + 1 < level.size(); i += 2)

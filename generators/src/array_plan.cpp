@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <stdexcept>
 
 namespace hcl::gen {
 
@@ -168,16 +169,29 @@ OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_
     p.lanes = c.cols;
     alpha.need(fdelay, fkey, fwhy);
   } else {
-    require(flow == Flow::Broadcast, fkey,
-            fmt::format("the {} are shared along both dimensions; only broadcast is generated "
-                        "for them",
-                        tensor));
-    p.route = Route::All;
-    p.lanes = 1;
-    alpha.need(0, fkey, fwhy);
-    beta.need(0, fkey, fwhy);
+    // Unreachable: check_sharing() rejects operands independent of both dimensions first.
+    throw std::logic_error(fmt::format("array plan: the {} depend on neither dimension", tensor));
   }
   return p;
+}
+
+// A tensor independent of both dimensions makes the other two depend on both: weights
+// independent of both means N, Y, X on both dimensions, which the inputs and outputs index;
+// outputs independent of both means C, FY, FX on both, which index weights and inputs (no
+// sliding-window pair among them, so no diagonal). A PE holds only one operand or output
+// stationary and the other unicast tensor would need a lane per PE, which is not generated.
+// (Inputs depend on every loop but K, and K fits on one dimension only.)
+void check_sharing(const DimInfo &R, const DimInfo &C) {
+  require(R.w || C.w, "col_loops",
+          "the weights depend on neither dimension (both hold loops from N, Y, X), so the "
+          "inputs and the outputs both depend on both dimensions: each PE would need its own "
+          "input and its own output, but only one of them can be stationary; unroll K, C, FY "
+          "or FX on one dimension");
+  require(R.o || C.o, "col_loops",
+          "the outputs depend on neither dimension (both hold reduction loops from C, FY, FX), "
+          "so the weights and the inputs both depend on both dimensions: each PE would need "
+          "its own weight and its own input, but only one of them can be stationary; unroll an "
+          "output loop (N, K, Y or X) on one dimension");
 }
 
 } // namespace
@@ -251,6 +265,8 @@ ArrayPlan plan_array(const ArrayConfig &c) {
             "a dimension holding half of a sliding-window pair must hold only that loop");
   }
 
+  check_sharing(R, C);
+
   ArrayPlan p;
   Delay alpha, beta;
   bool diagonal_used = false;
@@ -267,15 +283,15 @@ ArrayPlan plan_array(const ArrayConfig &c) {
     require(!(R.o && C.o), "stationary",
             "the outputs depend on the loops of both dimensions, so each PE owns an output: "
             "use stationary=output");
-    require(C.o, "col_loops",
-            "the outputs do not depend on the column loops, so they would be reduced across "
-            "columns; reductions are generated down the columns only: unroll the reduced loop "
-            "(C, FY or FX) on rows and an output loop (N, K, Y or X) on cols");
+    // Outputs independent of the row loops are reduced down each column, else along each row.
+    Delay &along = C.o ? alpha : beta;
+    p.out_route = C.o ? Route::Vertical : Route::Horizontal;
     if (c.reduce == Reduce::Chain)
-      alpha.need(1, "reduce", "reduce=chain (systolic accumulation)");
+      along.need(1, "reduce", "reduce=chain (systolic accumulation)");
     else
-      alpha.need(0, "reduce", "reduce=tree (combinational adder tree)");
+      along.need(0, "reduce", "reduce=tree (combinational adder tree)");
   }
+  p.out_lanes = p.out_route == Route::Vertical ? c.cols : c.rows;
   if (diagonal_used) {
     // PEs on one diagonal share an input lane, so rows and columns must have equal delays.
     if (alpha.value && !beta.value)
@@ -320,8 +336,10 @@ ArrayPlan plan_array(const ArrayConfig &c) {
     p.drain_wait = wave + c.pipeline_stages;
   } else {
     p.latency = wave + c.pipeline_stages + 1 + (c.edge_accumulate ? 1 : 0);
-    for (int k = 0; k < c.cols; ++k)
-      p.deskew.push_back(p.beta * (c.cols - 1 - k));
+    // Lane i's sum is complete when the wavefront passes its last PE; align all to the last.
+    const bool vertical = p.out_route == Route::Vertical;
+    for (int i = 0; i < p.out_lanes; ++i)
+      p.deskew.push_back(vertical ? p.beta * (c.cols - 1 - i) : p.alpha * (c.rows - 1 - i));
   }
   for (const auto &l : c.row_loops)
     p.row_index_sizes.push_back(l.size > 0 ? l.size : c.rows);
@@ -455,6 +473,8 @@ nlohmann::json ArrayConfig::to_json() const {
                             {"outputs", p.output_stationary
                                             ? "stationary"
                                             : (reduce == Reduce::Chain ? "chain" : "tree")},
+                            {"output_route", to_string(p.out_route)},
+                            {"output_lanes", p.out_lanes},
                             {"alpha", p.alpha},
                             {"beta", p.beta},
                             {"latency", p.latency},

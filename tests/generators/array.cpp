@@ -1,3 +1,4 @@
+#include "array_driver.h"
 #include "harness.h"
 
 #include <generators/array.h>
@@ -337,5 +338,135 @@ TEST_CASE("array: output-stationary preset computes a multi-channel 1-D convolut
       sim.step();
       sim.poke(p + "drain", 0);
     }
+  }
+}
+
+namespace {
+
+// Mappings beyond the presets, co-simulated through the generic convolution driver
+// (array_driver.h) in a second Verilator model. Each point with the problem it runs; the
+// unrolled loops take their bounds from the array.
+struct MappingPoint {
+  std::string prefix;
+  ArrayConfig cfg;
+  array_test::Problem problem;
+};
+
+ArrayConfig mapping(int rows, int cols,
+                    const std::vector<std::pair<std::string, std::string>> &sets,
+                    const std::string &preset = "tpu") {
+  ArrayConfig c = sized(preset, rows, cols);
+  for (const auto &[k, v] : sets)
+    c.set(k, v);
+  return c;
+}
+
+array_test::Problem problem(std::vector<std::pair<Loop, int>> temporal) {
+  array_test::Problem pb;
+  for (auto [l, n] : temporal) {
+    pb.size[array_test::li(l)] = n;
+    pb.temporal.push_back(l);
+  }
+  return pb;
+}
+
+const std::vector<MappingPoint> &mapping_points() {
+  static const std::vector<MappingPoint> pts = {
+      // Outputs reduced across the columns (the reduction loop on cols), leaving at row ends.
+      // Transposed TPU: K x C, weights stationary, inputs forwarded down the columns, a
+      // systolic chain along each row (alpha 1, beta 1).
+      {"kc", mapping(3, 4, {{"row_loops", "K"}, {"col_loops", "C"}}), problem({{Loop::X, 7}})},
+      // K x (C, FX): a 1-D convolution with two loops on the columns; inputs broadcast down
+      // the columns, an adder tree per row; unsigned, one product pipeline stage.
+      {"kcfx",
+       mapping(2, 6,
+               {{"row_loops", "K"},
+                {"col_loops", "C:2,FX:3"},
+                {"input_flow", "broadcast"},
+                {"reduce", "tree"},
+                {"signed", "false"},
+                {"data_width", "5"},
+                {"weight_width", "6"},
+                {"acc_width", "16"},
+                {"pipeline_stages", "1"}}),
+       problem({{Loop::X, 5}})},
+      // Eyeriss transposed: Y x FY, diagonal inputs, weights forwarded down the columns, a
+      // chain along the rows (alpha = beta = 1, so the diagonals are skewed too), FX and the
+      // edge accumulators in time.
+      {"yfy",
+       mapping(4, 3,
+               {{"row_loops", "Y"},
+                {"col_loops", "FY"},
+                {"weight_flow", "systolic"},
+                {"reduce", "chain"}},
+               "eyeriss"),
+       problem({{Loop::X, 3}, {Loop::FX, 3}})},
+      // N x C: inputs I[n][c] stationary (single-buffered), weights forwarded down the
+      // columns, an adder tree per row; output channels K in time.
+      {"nc",
+       mapping(3, 3,
+               {{"row_loops", "N"},
+                {"col_loops", "C"},
+                {"stationary", "input"},
+                {"double_buffer", "false"},
+                {"weight_flow", "systolic"},
+                {"input_flow", "broadcast"},
+                {"reduce", "tree"}}),
+       problem({{Loop::K, 5}})},
+      // Two loops on one dimension (replication).
+      // (C, FX) x K: the TPU running a 1-D convolution, X in time.
+      {"cfxk", mapping(4, 3, {{"row_loops", "C:2,FX:2"}}), problem({{Loop::X, 6}})},
+      // K x (Y, X): output stationary over a 2-D output tile; C, FY, FX in time.
+      {"kyx", mapping(2, 6, {{"row_loops", "K"}, {"col_loops", "Y:2,X:3"}}, "output-stationary"),
+       problem({{Loop::C, 2}, {Loop::FY, 2}, {Loop::FX, 2}})},
+      // (C, FY) x (N, X): inputs stationary, weights broadcast along the rows, a chain down
+      // the columns (alpha 1, beta 0); output channels K in time.
+      {"cfynx",
+       mapping(4, 4,
+               {{"row_loops", "C:2,FY:2"},
+                {"col_loops", "N:2,X:2"},
+                {"stationary", "input"},
+                {"weight_flow", "broadcast"},
+                {"reduce", "chain"}}),
+       problem({{Loop::K, 4}})}};
+  return pts;
+}
+
+hcl::flows::Simulator &mapping_sim() {
+  static std::unique_ptr<hcl::flows::Simulator> sim;
+  if (!sim) {
+    std::vector<gen_test::Point> points;
+    for (const auto &m : mapping_points())
+      points.push_back(gen_test::point(m.prefix, Array{m.cfg}));
+    sim = gen_test::simulate(gen_test::wrap_points("array_mappings", points));
+  }
+  return *sim;
+}
+
+void run_point(const std::string &prefix) {
+  for (const auto &m : mapping_points())
+    if (m.prefix == prefix) {
+      for (std::uint64_t seed : {1u, 2u, 3u}) // fresh random data, same model
+        array_test::run_mapping(mapping_sim(), prefix, m.cfg, m.problem,
+                                seed * 977 + prefix.size());
+      return;
+    }
+  FAIL("no mapping point " << prefix);
+}
+
+} // namespace
+
+TEST_CASE("array: outputs reduced along the rows compute convolutions bit-exactly (Verilator)") {
+  for (const char *p : {"kc", "kcfx", "yfy", "nc"}) {
+    INFO(p);
+    run_point(p);
+  }
+}
+
+// kcfx above also holds two loops on its columns.
+TEST_CASE("array: two loops on one dimension compute convolutions bit-exactly (Verilator)") {
+  for (const char *p : {"cfxk", "kyx", "cfynx"}) {
+    INFO(p);
+    run_point(p);
   }
 }

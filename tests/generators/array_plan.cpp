@@ -73,11 +73,92 @@ TEST_CASE("array: invalid mappings name the key and the reason") {
   CHECK_THAT(err({{"col_loops", "C"}}), Catch::StartsWith("col_loops: loop C is already unrolled"));
   CHECK_THAT(err({{"stationary", "none"}}), Catch::StartsWith("stationary: the weights depend"));
   CHECK_THAT(err({{"reduce", "tree"}}, "output-stationary"), Catch::Contains("no error"));
-  CHECK_THAT(err({{"row_loops", "K"}, {"col_loops", "C"}}),
-             Catch::StartsWith("col_loops: the outputs do not depend"));
+  // A tensor independent of both dimensions leaves two tensors unicast: only one can stay.
+  CHECK_THAT(err({{"row_loops", "C"}, {"col_loops", "FX"}}),
+             Catch::StartsWith("col_loops: the outputs depend on neither dimension"));
+  CHECK_THAT(err({{"row_loops", "FY"}, {"col_loops", "C:2,FX:2"}}),
+             Catch::StartsWith("col_loops: the outputs depend on neither dimension"));
+  CHECK_THAT(err({{"row_loops", "N"}, {"col_loops", "X"}, {"weight_flow", "systolic"}},
+                 "output-stationary"),
+             Catch::StartsWith("col_loops: the weights depend on neither dimension"));
+  CHECK_THAT(err({{"row_loops", "N:2,Y:2"}, {"col_loops", "X"}}, "output-stationary"),
+             Catch::StartsWith("col_loops: the weights depend on neither dimension"));
+  // Reduced along the rows: a chain needs one cycle per column, the diagonal broadcast equal
+  // delays, and weights broadcast down the columns none per row.
+  CHECK_THAT(err({{"row_loops", "Y"}, {"col_loops", "FY"}, {"reduce", "chain"}}, "eyeriss"),
+             Catch::StartsWith("input_flow: diagonal inputs need equal delays"));
+  // Two loops with different relevance on the columns (the assignment's "K x X").
+  CHECK_THAT(err({{"row_loops", "C"}, {"col_loops", "K:2,X:2"}}),
+             Catch::StartsWith("col_loops: loops K and X cannot share a dimension"));
   // Chain accumulation delays rows by one cycle, the diagonal broadcast needs equal delays.
   CHECK_THAT(err({{"reduce", "chain"}}, "eyeriss"),
              Catch::StartsWith("input_flow: diagonal inputs"));
   CHECK_THAT(err({{"row_loops", "Q"}}), Catch::Contains("unknown loop 'Q'"));
   CHECK_THROWS_WITH(array_preset("gemmini"), Catch::Contains("valid: tpu, eyeriss, tree"));
+}
+
+TEST_CASE("array: outputs reduced across the columns leave at the row ends") {
+  // K on rows, C on cols: the transposed TPU. Inputs I[c] go down the columns, weights
+  // W[k][c] are stationary, and the partial sums run along each row to out_k.
+  ArrayConfig kc = array_preset("tpu");
+  kc.rows = 3;
+  kc.cols = 5;
+  kc.set("row_loops", "K");
+  kc.set("col_loops", "C");
+  const ArrayPlan t = plan_array(kc);
+  CHECK(t.out_route == Route::Horizontal);
+  CHECK(t.out_lanes == 3);
+  CHECK(t.w.route == Route::Load);
+  CHECK(t.x.route == Route::Vertical);
+  CHECK(t.alpha == 1); // inputs forwarded down the columns
+  CHECK(t.beta == 1);  // the chain along the rows
+  CHECK(t.x.skew == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK(t.deskew == std::vector<int>{2, 1, 0}); // row r ends at cycle r + 4: align to row 2
+  CHECK(t.latency == 2 + 4 + 1);
+
+  // The same with broadcast inputs and an adder tree per row: no skew at all.
+  kc.set("input_flow", "broadcast");
+  kc.set("reduce", "tree");
+  const ArrayPlan tt = plan_array(kc);
+  CHECK(tt.alpha == 0);
+  CHECK(tt.beta == 0);
+  CHECK(tt.deskew == std::vector<int>{0, 0, 0});
+  CHECK(tt.latency == 1);
+
+  // A chain along the rows with inputs broadcast down the columns: alpha 0, beta 1.
+  kc.set("reduce", "chain");
+  const ArrayPlan tc = plan_array(kc);
+  CHECK(tc.alpha == 0);
+  CHECK(tc.beta == 1);
+  CHECK(tc.x.skew == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK(tc.deskew == std::vector<int>{0, 0, 0});
+
+  // Eyeriss transposed: Y on rows, FY on cols; diagonal inputs, weights down the columns.
+  ArrayConfig yf = array_preset("eyeriss");
+  yf.rows = 4;
+  yf.cols = 3;
+  yf.set("row_loops", "Y");
+  yf.set("col_loops", "FY");
+  const ArrayPlan e = plan_array(yf);
+  CHECK(e.x.route == Route::Diagonal);
+  CHECK(e.w.route == Route::Vertical);
+  CHECK(e.out_route == Route::Horizontal);
+  CHECK(e.out_lanes == 4);
+
+  // Outputs reduced down the columns keep their lanes per column.
+  const ArrayPlan tpu = plan_array(array_preset("tpu"));
+  CHECK(tpu.out_route == Route::Vertical);
+  CHECK(tpu.out_lanes == 4);
+  CHECK(plan_array(array_preset("output-stationary")).out_lanes == 4);
+}
+
+TEST_CASE("array: two loops on a dimension index the PEs outer loop first") {
+  ArrayConfig c = array_preset("tpu");
+  c.rows = 6;
+  c.set("row_loops", "C:2,FX:3");
+  const ArrayPlan p = plan_array(c);
+  CHECK(p.row_index_sizes == std::vector<int>{2, 3});
+  CHECK(p.col_index_sizes == std::vector<int>{4});
+  CHECK(p.x.route == Route::Horizontal); // C and FX both index the inputs: one lane per row
+  CHECK(p.x.lanes == 6);
 }

@@ -61,6 +61,65 @@ std::vector<GenerateRequest> sweep() {
                 {"stationary", "input"},
                 {"weight_flow", "broadcast"},
                 {"reduce", "tree"}}});
+  // Outputs reduced along the rows (the reduction loop on the columns), and two loops on one
+  // dimension: the points co-simulated in array.cpp plus variants of them.
+  v.push_back({"array", "tpu", {{"row_loops", "K"}, {"col_loops", "C"}, {"rows", "3"}}});
+  v.push_back({"array",
+               "tpu",
+               {{"row_loops", "K"},
+                {"col_loops", "C:2,FX:3"},
+                {"rows", "2"},
+                {"cols", "6"},
+                {"input_flow", "broadcast"},
+                {"reduce", "tree"},
+                {"signed", "false"},
+                {"data_width", "5"},
+                {"weight_width", "6"},
+                {"acc_width", "16"},
+                {"pipeline_stages", "1"}}});
+  v.push_back({"array",
+               "eyeriss",
+               {{"row_loops", "Y"},
+                {"col_loops", "FY"},
+                {"rows", "4"},
+                {"cols", "3"},
+                {"weight_flow", "systolic"},
+                {"reduce", "chain"}}});
+  v.push_back({"array", "eyeriss", {{"row_loops", "X"}, {"col_loops", "FX"}, {"cols", "2"}}});
+  v.push_back({"array",
+               "tpu",
+               {{"row_loops", "N"},
+                {"col_loops", "C"},
+                {"stationary", "input"},
+                {"double_buffer", "false"},
+                {"weight_flow", "systolic"},
+                {"reduce", "tree"}}});
+  v.push_back({"array",
+               "tpu",
+               {{"row_loops", "K"},
+                {"col_loops", "C"},
+                {"input_flow", "broadcast"},
+                {"reduce", "chain"},
+                {"edge_accumulate", "true"},
+                {"pipeline_stages", "2"}}});
+  v.push_back({"array", "tpu", {{"row_loops", "C:2,FX:2"}, {"cols", "3"}}});
+  v.push_back({"array",
+               "output-stationary",
+               {{"row_loops", "K"}, {"col_loops", "Y:2,X:3"}, {"rows", "2"}, {"cols", "6"}}});
+  v.push_back({"array",
+               "tpu",
+               {{"row_loops", "C:2,FY:2"},
+                {"col_loops", "N:2,X:2"},
+                {"stationary", "input"},
+                {"weight_flow", "broadcast"},
+                {"reduce", "chain"}}});
+  v.push_back({"array",
+               "tpu",
+               {{"row_loops", "FY:2,C:3"},
+                {"col_loops", "K"},
+                {"rows", "6"},
+                {"input_flow", "broadcast"},
+                {"reduce", "tree"}}});
   for (const Sets &s :
        std::vector<Sets>{{},
                          {{"stationary", "output"}, {"pipeline_stages", "3"}},
@@ -90,9 +149,9 @@ std::vector<GenerateRequest> sweep() {
 
 } // namespace
 
-TEST_CASE("generate: a sweep of 55+ parameter points is lint-clean under verilator -Wall") {
+TEST_CASE("generate: a sweep of 65+ parameter points is lint-clean under verilator -Wall") {
   const auto points = sweep();
-  REQUIRE(points.size() >= 50);
+  REQUIRE(points.size() >= 65);
   double seconds = 0;
   int n = 0;
   for (const auto &req : points) {

@@ -7,9 +7,13 @@
 //     (loaded through a chain down each column);
 //   - inputs whose sliding-window pair (FY with Y, FX with X) is split across the two
 //     dimensions travel DIAGONALLY (PE (r, c) sees input lane r + c), as in Eyeriss;
-//   - outputs that do not depend on the row loops are REDUCED down each column: an adder tree
-//     or a systolic accumulation chain (reduce); outputs depending on both dimensions stay in
-//     the PEs (output stationary) and are drained down the columns.
+//   - outputs that do not depend on one dimension's loops are REDUCED along it: down each
+//     column (reduced loop on the rows) or along each row (reduced loop on the columns), by an
+//     adder tree or a systolic accumulation chain (reduce); outputs depending on both
+//     dimensions stay in the PEs (output stationary) and are drained down the columns.
+//   - an operand, or the outputs, independent of BOTH dimensions never occurs in a valid
+//     mapping: it forces the other two tensors to depend on both dimensions, and a PE can hold
+//     only one of them (plan_array rejects it naming col_loops; docs/generators.md explains).
 // Skew (on operand lanes) and deskew (on outputs) registers are derived from the same
 // analysis: PE (r, c) works on iteration t at cycle t + alpha*r + beta*c, where alpha/beta are
 // 1 when something moves systolically along that dimension and 0 when it is broadcast or
@@ -19,7 +23,7 @@
 // (GEMM: K=M rows of W, C the reduction, X the columns of the result).
 //
 // Ports (lanes are numbered from 0):
-//   x_i [data_width]   input lanes   (rows, cols, rows+cols-1 for diagonal, 1 for all)
+//   x_i [data_width]   input lanes   (rows, cols, rows+cols-1 for diagonal)
 //   w_i [weight_width] weight lanes  (same rule)
 //   a stationary operand's lanes are its load lanes, one per column; `load` shifts the column
 //     chain down by one PE (feed the bottom row's value first); `swap` (double_buffer) makes
@@ -28,9 +32,10 @@
 //     after a swap (earlier, a PE the swap has not reached yet would copy a half-loaded
 //     shadow register).
 //   en: the lanes carry iteration t this cycle (plus `first`/`last` for the edge accumulator)
-//   reduced outputs: out_c [acc_width] and out_valid, `latency` cycles after the iteration;
-//     with edge_accumulate, out_c sums the iterations from `first` to `last` and out_valid
-//     pulses once per `last`.
+//   reduced outputs: out_i [acc_width] and out_valid, `latency` cycles after the iteration;
+//     out_i is column i's sum when reduced down the columns (out_route Vertical) and row i's
+//     when reduced along the rows (Horizontal). With edge_accumulate, out_i sums the
+//     iterations from `first` to `last` and out_valid pulses once per `last`.
 //   output stationary: `drain` shifts every column down by one PE; out_c is the bottom PE.
 //     Results are complete `drain_wait` cycles after the last `en`.
 #pragma once
@@ -84,7 +89,8 @@ struct ArrayConfig {
 ArrayConfig array_preset(const std::string &name);
 std::vector<std::string> array_preset_names();
 
-// How one operand reaches the PEs.
+// How one operand reaches the PEs (All, one lane for every PE, is not produced by any valid
+// mapping; see the header comment), or which way the outputs leave the array.
 enum class Route { Horizontal, Vertical, Diagonal, All, Load };
 const char *to_string(Route r);
 
@@ -101,11 +107,16 @@ struct OperandPlan {
 struct ArrayPlan {
   OperandPlan x, w;
   bool output_stationary = false;
+  // Outputs leave at the bottom of each column (Vertical: reduced down the columns, or
+  // drained) or at the end of each row (Horizontal: reduced along the rows); one out_i lane
+  // per column or per row.
+  Route out_route = Route::Vertical;
+  int out_lanes = 0;
   int alpha = 0, beta = 0; // cycles per row / per column of the iteration wavefront
   int latency = 0;         // en -> out_valid (reduced outputs)
   int drain_wait = 0;      // last en -> drain may start (output stationary)
   int swap_to_load = 0;    // swap -> next load may start (double-buffered stationary)
-  std::vector<int> deskew; // registers on out_c
+  std::vector<int> deskew; // registers on out_i
   std::vector<int> row_index_sizes, col_index_sizes; // loop sizes on each dimension
 };
 
