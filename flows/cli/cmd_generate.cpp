@@ -12,22 +12,24 @@ namespace {
 
 const hcl::cli::RegisterCommand reg_generate{
     "generate",
-    "Generate a PE, buffer, spatial array or loop controller: DIR/rtl/*.v, DIR/params.json, "
-    "DIR/params.h",
+    "Generate a PE, buffer, spatial array, loop controller or a whole accelerator: DIR/rtl/*.v, "
+    "DIR/params.json, DIR/params.h (accelerator: DIR/config/<layer>.json per --layer)",
     [](CLI::App &cmd) -> hcl::cli::RunFn {
       struct Args {
         std::string generator;
         std::string preset;
         std::vector<std::string> sets;
+        std::vector<std::string> layers;
         std::string out;
       };
       auto a = std::make_shared<Args>();
-      cmd.add_option("generator", a->generator, "What to generate: pe, buffer, array, controller")
+      cmd.add_option("generator", a->generator,
+                     "What to generate: pe, buffer, array, controller, accelerator")
           ->required();
       cmd.add_option("--preset", a->preset,
-                     "array only: tpu (weight-stationary systolic, default), eyeriss (row "
+                     "array: tpu (weight-stationary systolic, default), eyeriss (row "
                      "stationary, diagonal inputs), tree (adder-tree reduction), "
-                     "output-stationary");
+                     "output-stationary. accelerator: tpu (default) or tree");
       cmd.add_option("--set", a->sets,
                      "key=value, repeatable. Always valid: rows, cols, data_width, acc_width. "
                      "array: row_loops/col_loops (N,K,C,Y,X,FY,FX; e.g. C or C:2,FX:2), "
@@ -37,14 +39,20 @@ const hcl::cli::RegisterCommand reg_generate{
                      "weight_width, signed, stationary, double_buffer, pipeline_stages, "
                      "forward_x, forward_w, psum_chain. buffer: depth, width, banks, ports, "
                      "double_buffer, sram_threshold_bits. controller: levels, counter_width, "
-                     "addr_width, addr_gens. See docs/generators.md")
+                     "addr_width, addr_gens. accelerator: weight_width, signed, "
+                     "pipeline_stages, in_depth, wt_depth, out_depth. See docs/generators.md")
           ->allow_extra_args(false); // one key=value per --set: a later positional stays one
+      cmd.add_option("--layer", a->layers,
+                     "accelerator only, repeatable: C=..,K=..,X=..[,name=..] (a GEMM or 1x1 "
+                     "convolution O[K][X] = W[K][C] * I[C][X]); writes DIR/config/<name>.json "
+                     "with the register writes and buffer layouts of that layer")
+          ->allow_extra_args(false);
       cmd.add_option("-o,--output", a->out,
                      "Output folder; its rtl/, params.json and params.h are replaced only "
                      "when generation succeeds")
           ->required();
       return [a]() {
-        hcl::gen::GenerateRequest req{a->generator, a->preset, {}};
+        hcl::gen::GenerateRequest req{a->generator, a->preset, {}, a->layers};
         for (const auto &s : a->sets)
           req.settings.push_back(hcl::gen::parse_setting(s));
         const auto g = hcl::gen::generate(req);

@@ -1,3 +1,4 @@
+#include <generators/accelerator.h>
 #include <generators/array.h>
 #include <generators/buffer.h>
 #include <generators/controller.h>
@@ -19,7 +20,9 @@ namespace hcl::gen {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> generator_names() { return {"pe", "buffer", "array", "controller"}; }
+std::vector<std::string> generator_names() {
+  return {"pe", "buffer", "array", "controller", "accelerator"};
+}
 
 std::pair<std::string, std::string> parse_setting(const std::string &text) {
   const auto eq = text.find('=');
@@ -53,7 +56,7 @@ nlohmann::json apply(Config &c, const GenerateRequest &r, const std::vector<std:
 }
 
 template <class Gen> Generated finish(const Gen &gen, nlohmann::json j, nlohmann::json ignored) {
-  Generated g{elaborate(gen), std::move(j), ""};
+  Generated g{elaborate(gen), std::move(j), "", {}, {}};
   if (!ignored.empty())
     g.params["ignored"] = ignored;
   g.header = c_header(g.params);
@@ -64,13 +67,37 @@ template <class Gen> Generated finish(const Gen &gen, nlohmann::json j, nlohmann
 
 Generated generate(const GenerateRequest &r) {
   const auto &name = r.generator;
-  require(name == "array" || r.preset.empty(), "--preset",
-          fmt::format("presets exist only for 'array' (got --preset {} for '{}')", r.preset, name));
+  require(name == "array" || name == "accelerator" || r.preset.empty(), "--preset",
+          fmt::format("presets exist only for 'array' and 'accelerator' (got --preset {} for "
+                      "'{}')",
+                      r.preset, name));
+  require(name == "accelerator" || r.layers.empty(), "--layer",
+          fmt::format("layer configurations exist only for 'accelerator' (got '{}')", name));
   if (name == "array") {
     ArrayConfig c = array_preset(r.preset.empty() ? "tpu" : r.preset);
     auto ignored = apply(c, r, {});
     c.validate();
     return finish(Array{c}, c.to_json(), ignored);
+  }
+  if (name == "accelerator") {
+    AcceleratorConfig c = accelerator_preset(r.preset.empty() ? "tpu" : r.preset);
+    auto ignored = apply(c, r, {});
+    c.validate();
+    // Layers are checked before anything is elaborated or written: a layer that does not fit
+    // fails the whole request.
+    std::vector<LayerConfig> layers;
+    for (const auto &text : r.layers)
+      layers.push_back(configure_layer(c, parse_layer(text)));
+    Generated g = finish(Accelerator{c}, c.to_json(), ignored);
+    g.owned_dirs.push_back("config");
+    for (const auto &l : layers) {
+      const std::string path = "config/" + l.file_stem() + ".json";
+      for (const auto &[existing, text] : g.files)
+        require(existing != path, "--layer",
+                fmt::format("two layers write {} (give them different name=)", path));
+      g.files.push_back({path, l.to_json().dump(2) + "\n"});
+    }
+    return g;
   }
   if (name == "pe") {
     PeConfig c;
@@ -91,7 +118,7 @@ Generated generate(const GenerateRequest &r) {
     return finish(Controller{c}, c.to_json(), ignored);
   }
   throw ConfigError("generator", fmt::format("unknown generator '{}'; valid: pe, buffer, array, "
-                                             "controller",
+                                             "controller, accelerator",
                                              name));
 }
 
@@ -116,7 +143,7 @@ std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
   std::random_device rd;
   const fs::path tmp = parent / fmt::format(".{}.tmp-{:08x}", target.filename().string(), rd());
   const fs::path old = parent / fmt::format(".{}.old-{:08x}", target.filename().string(), rd());
-  std::vector<fs::path> files;
+  std::vector<fs::path> files, extra;
   try {
     fs::create_directories(tmp / "rtl");
     EmitResult e = emit_verilog(g.design, tmp / "rtl");
@@ -124,15 +151,28 @@ std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
     write_text(tmp / "params.h", g.header);
     for (const auto &f : e.files)
       files.push_back(target / "rtl" / f.filename());
-    // Swap in: our three outputs replace any previous ones; other files in DIR stay.
+    std::vector<std::string> entries{"rtl", "params.json", "params.h"};
+    for (const auto &d : g.owned_dirs) {
+      fs::create_directories(tmp / d);
+      entries.push_back(d);
+    }
+    for (const auto &[rel, text] : g.files) {
+      fs::create_directories((tmp / rel).parent_path());
+      write_text(tmp / rel, text);
+      extra.push_back(target / rel);
+      const std::string top = fs::path(rel).begin()->string();
+      if (std::find(entries.begin(), entries.end(), top) == entries.end())
+        entries.push_back(top);
+    }
+    // Swap in: our outputs replace any previous ones; other files in DIR stay.
     if (!fs::exists(target)) {
       fs::rename(tmp, target);
     } else {
       fs::create_directories(old);
-      for (const char *entry : {"rtl", "params.json", "params.h"})
+      for (const auto &entry : entries)
         if (fs::exists(target / entry))
           fs::rename(target / entry, old / entry);
-      for (const char *entry : {"rtl", "params.json", "params.h"})
+      for (const auto &entry : entries)
         fs::rename(tmp / entry, target / entry);
       fs::remove_all(old);
       fs::remove_all(tmp);
@@ -144,6 +184,7 @@ std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
   }
   files.push_back(target / "params.json");
   files.push_back(target / "params.h");
+  files.insert(files.end(), extra.begin(), extra.end());
   return files;
 }
 

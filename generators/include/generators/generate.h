@@ -3,6 +3,7 @@
 //   DIR/rtl/<module>.v   one file per module
 //   DIR/params.json      the generator's to_json() ("top" names the top module)
 //   DIR/params.h         the same as C #defines
+//   DIR/config/<layer>.json   accelerator only: one per requested layer (configure_layer())
 // into a temporary sibling of DIR that is renamed into place only when everything succeeded.
 //
 // The keys rows, cols, data_width and acc_width are accepted by every generator:
@@ -10,8 +11,8 @@
 //   pe          data_width (likewise), acc_width
 //   buffer      rows = depth, cols = banks, data_width = width
 // A common key that means nothing to the chosen generator (rows/cols of a PE, acc_width of a
-// buffer, all four for the controller) is accepted, has no effect, and is listed under
-// "ignored" in params.json so a script that always passes them keeps working.
+// buffer, all four for the controller; the accelerator uses all four) is accepted, has no effect,
+// and is listed under "ignored" in params.json so a script that always passes them keeps working.
 #pragma once
 
 #include <hcl/ir.h>
@@ -26,15 +27,22 @@
 namespace hcl::gen {
 
 struct GenerateRequest {
-  std::string generator; // pe, buffer, array, controller
-  std::string preset;    // array: tpu, eyeriss, tree, output-stationary (empty: tpu)
+  std::string generator; // pe, buffer, array, controller, accelerator
+  std::string preset;    // array: tpu, eyeriss, tree, output-stationary; accelerator: tpu, tree
+                         // (empty: tpu)
   std::vector<std::pair<std::string, std::string>> settings; // applied in order
+  // accelerator only: layers ("C=..,K=..,X=..[,name=..]") to write DIR/config/<name>.json for
+  std::vector<std::string> layers = {};
 };
 
 struct Generated {
   Design design;
   nlohmann::json params; // {"generator", "top", "params", "derived"}
   std::string header;    // params.h
+  // Further outputs as (path relative to DIR, text), e.g. config/<layer>.json, and the folders
+  // this generator owns: they are replaced as a whole (so no stale layer file survives).
+  std::vector<std::pair<std::string, std::string>> files = {};
+  std::vector<std::string> owned_dirs = {};
 };
 
 std::vector<std::string> generator_names();
@@ -46,7 +54,8 @@ std::pair<std::string, std::string> parse_setting(const std::string &text);
 Generated generate(const GenerateRequest &request);
 
 // Writes the outputs as described above; on any failure nothing is left behind and DIR keeps
-// what it had. Returns the written files (rtl first, then params.json, params.h).
+// what it had. Returns the written files (rtl first, then params.json, params.h, then
+// Generated::files).
 std::vector<std::filesystem::path> write_generated(const Generated &g,
                                                    const std::filesystem::path &dir);
 
