@@ -8,6 +8,7 @@
 #include <scheduler/interstellar_io.h>
 #include <scheduler/json_out.h>
 #include <scheduler/model.h>
+#include <scheduler/padding.h>
 #include <scheduler/spec_yaml.h>
 #include <scheduler/timeloop_export.h>
 #include <scheduler/timeloop_import.h>
@@ -158,7 +159,14 @@ int run(const Options &o) {
   EvalOptions opt;
   opt.legacy_first_fill = o.legacy;
   const Mode mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
-  const Evaluation e = evaluate(in.problem, in.arch.arch, in.mapping, mode, opt);
+  // A padded schedule (`padding: true`) computes its factors' products: evaluate that problem,
+  // reported against the layer itself (padding.h's rule).
+  const auto computed = mapping_bounds(in.problem, in.mapping);
+  Evaluation e = evaluate(with_bounds(in.problem, computed), in.arch.arch, in.mapping, mode, opt);
+  if (computed != in.problem.bounds) {
+    report_against_original(in.problem, in.arch.arch, e);
+    fmt::print("padded: the schedule computes {} MACs for the layer's {}\n", e.macs, in.problem.macs());
+  }
   print_table(in, e, o.mode);
   if (!o.json.empty()) {
     hcl::flows::write_file_atomic(o.json, to_json(in.problem, in.arch.arch, e).dump(2) + "\n");

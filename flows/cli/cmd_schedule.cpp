@@ -9,6 +9,7 @@
 #include <scheduler/json_out.h>
 #include <scheduler/network.h>
 #include <scheduler/network_schedule.h>
+#include <scheduler/padding.h>
 #include <scheduler/search.h>
 #include <scheduler/search_interstellar.h>
 #include <scheduler/search_json.h>
@@ -38,7 +39,23 @@ struct Options {
   double min_util = 0;
   int max_dims = 2;
   bool no_bypass = false;
+  double max_pad = 0;
+  bool pad = false;
 };
+
+// What `--pad` alone means: enough for 7 -> 8, 55 -> 56/60/64, 197 -> 198/.../224.
+constexpr double kDefaultPad = 0.2;
+
+// "K 7->8, P 55->56", or empty when the result is not padded.
+std::string padding_note(const Problem &p, const std::vector<std::int64_t> &bounds) {
+  std::string out;
+  for (std::size_t d = 0; d < bounds.size() && d < p.bounds.size(); ++d) {
+    if (bounds[d] != p.bounds[d]) {
+      out += fmt::format("{}{} {}->{}", out.empty() ? "" : ", ", p.dim_names[d], p.bounds[d], bounds[d]);
+    }
+  }
+  return out;
+}
 
 void require_file(const std::string &path, const char *what) {
   if (!std::filesystem::is_regular_file(path)) {
@@ -207,6 +224,7 @@ int run(const Options &o) {
   so.space.bypass = !o.no_bypass;
   so.space.min_utilization = o.min_util;
   so.space.max_dims_per_axis = o.max_dims;
+  so.space.max_pad = o.max_pad > 0 ? o.max_pad : (o.pad ? kDefaultPad : 0.0);
   const Problem &first = net.layers.front().problem;
   if (!o.unroll.empty()) {
     so.space.unroll_dims = parse_dims(first, o.unroll);
@@ -246,6 +264,9 @@ int run(const Options &o) {
     } else {
       status = fmt::format("gap {:.2f}% ({:.2f} s)", 100 * r.gap, r.stats.seconds);
     }
+    if (const auto note = padding_note(l.problem, r.bounds); r.found && !note.empty()) {
+      status += ", padded " + note;
+    }
     if (r.found) {
       const auto &e = r.evaluation;
       fmt::print("{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f} {:>9.3f}  {}\n", l.name,
@@ -283,10 +304,20 @@ int run(const Options &o) {
         continue;
       }
       const auto base = std::filesystem::path(o.emit) / l.name;
+      // A padded schedule loads against the layer itself (its `padding: true` allows the
+      // larger factors); Timeloop has no such flag, so its mapping says which bounds to use.
+      const std::string note = padding_note(l.problem, l.result.bounds);
+      const std::string header =
+          note.empty() ? std::string()
+                       : fmt::format("# padded: {} (zeros computed); evaluate it in Timeloop with "
+                                     "these bounds in the problem instance\n",
+                                     note);
       hcl::flows::write_file_atomic(base.string() + ".schedule.yaml",
                                     mapping_to_yaml(l.problem, ta.arch, l.result.mapping));
-      hcl::flows::write_file_atomic(base.string() + ".timeloop.map.yaml",
-                                    mapping_to_timeloop_yaml(l.problem, ta.arch, l.result.mapping));
+      hcl::flows::write_file_atomic(
+          base.string() + ".timeloop.map.yaml",
+          header + mapping_to_timeloop_yaml(with_bounds(l.problem, l.result.bounds), ta.arch,
+                                            l.result.mapping));
     }
     fmt::print("wrote {}/<layer>.schedule.yaml and <layer>.timeloop.map.yaml\n", o.emit);
   }
@@ -342,6 +373,13 @@ const hcl::cli::RegisterCommand reg_schedule{
       cmd.add_option("--max-dims-per-axis", o->max_dims,
                      "Loops that may share one array axis (replication); default 2")
           ->check(CLI::Range(1, 4));
+      cmd.add_option("--max-pad", o->max_pad,
+                     "Imperfect factorization: also search each dimension padded with zeros by "
+                     "up to this fraction of its bound (e.g. 0.2: 55 -> 56, 60, 64); the extra "
+                     "MACs and words are costed. Default 0 = off")
+          ->check(CLI::Range(0.0, 1.0));
+      cmd.add_flag("--pad", o->pad,
+                   fmt::format("Same as --max-pad {}", kDefaultPad));
       cmd.add_flag("--no-bypass", o->no_bypass,
                    "Keep every tensor the architecture allows at each level instead of also "
                    "searching bypass");

@@ -2,6 +2,7 @@
 
 #include <scheduler/factorize.h>
 #include <scheduler/lower_bound.h>
+#include <scheduler/padding.h>
 #include <scheduler/search_random.h>
 
 #include <fmt/format.h>
@@ -59,6 +60,8 @@ double objective_value(const Evaluation &e, Objective o) {
 }
 
 namespace {
+
+bool have_incumbent_given(const SearchOptions &o) { return o.beat < std::numeric_limits<double>::infinity(); }
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -248,6 +251,9 @@ private:
   }
 
   void leaf() {
+    if (sh_.opts.admit && !sh_.opts.admit(m_)) {
+      return;
+    }
     ++out_.stats.evaluations;
     const Evaluation &e = ev_.evaluate(m_);
     const double v = objective_value(e, sh_.opts.objective);
@@ -273,7 +279,9 @@ private:
       unsigned mask = 0;
       for (int d = 0; d < D_; ++d) {
         const std::int64_t fixed = lc ? lc->temporal[static_cast<std::size_t>(d)] : 0;
-        if (fixed > 0 && fixed != f[static_cast<std::size_t>(d)]) {
+        const std::int64_t max = lc ? lc->temporal_max[static_cast<std::size_t>(d)] : 0;
+        if ((fixed > 0 && fixed != f[static_cast<std::size_t>(d)]) ||
+            (max > 0 && f[static_cast<std::size_t>(d)] > max)) {
           return;
         }
         if (f[static_cast<std::size_t>(d)] > 1) {
@@ -304,6 +312,12 @@ private:
         cand[du] = {1};
       } else {
         cand[du] = divisors(rem[du]);
+      }
+      if (lc && lc->temporal_max[du] > 0) { // Timeloop's "D<=n"
+        std::erase_if(cand[du], [max = lc->temporal_max[du]](std::int64_t v) { return v > max; });
+        if (cand[du].empty()) {
+          return;
+        }
       }
     }
     struct Child {
@@ -442,6 +456,9 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   if (opts.threads < 1) {
     throw std::invalid_argument(fmt::format("search: threads must be >= 1, got {}", opts.threads));
   }
+  if (opts.space.max_pad > 0) {
+    return search_padded(problem, arch, opts); // each padded variant comes back here, unpadded
+  }
   Shared sh{problem, arch, opts, {}, {}, Clock::now(), {}};
   sh.spatial = enumerate_spatial(problem, arch, opts.space);
   sh.keeps = enumerate_keeps(problem, arch, opts.space);
@@ -467,11 +484,14 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   for (int t = 0; t < nthreads; ++t) {
     workers.push_back(std::make_unique<Worker>(sh));
   }
-  double best = kInf;
+  double best = opts.beat;
+  bool have = false; // best_mapping holds a mapping (best < beat)
+  sh.have_incumbent = best < kInf;
   Mapping best_mapping;
   // A first incumbent from seeded random sampling (deterministic), so the bounds cut from the
-  // first node on and a time-limited run starts from a sensible schedule.
-  {
+  // first node on and a time-limited run starts from a sensible schedule. A caller's `beat`
+  // already is one (padding.cpp: the best of the variants before), so it is skipped then.
+  if (!have_incumbent_given(opts)) {
     RandomSearchOptions ro;
     ro.objective = opts.objective;
     ro.mode = opts.mode;
@@ -481,9 +501,10 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       ro.seed = seed;
       const RandomSearchResult rr = random_search(problem, arch, ro, sh.spatial, sh.keeps);
       res.stats.evaluations += rr.valid;
-      if (rr.found && rr.objective < best) {
+      if (rr.found && rr.objective < best && (!opts.admit || opts.admit(rr.mapping))) {
         best = rr.objective;
         best_mapping = rr.mapping;
+        have = true;
         sh.have_incumbent = true;
       }
       if (!rr.found) {
@@ -524,6 +545,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       if (o.found && o.value < best) {
         best = o.value;
         best_mapping = std::move(o.mapping);
+        have = true;
       }
     }
     if (opts.progress) {
@@ -533,8 +555,8 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
         SearchProgress p;
         p.stats = res.stats;
         p.stats.seconds = std::chrono::duration<double>(now - sh.start).count();
-        p.best = best < kInf ? best : 0;
-        p.found = best < kInf;
+        p.best = have ? best : 0;
+        p.found = have;
         p.lower_bound = pos < subs.size() ? std::min(lower, subs[pos].root) : std::min(lower, best);
         try {
           opts.progress(p);
@@ -575,7 +597,8 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   }
   res.stats.subproblems_pruned = res.stats.subproblems - searched;
   res.stats.seconds = std::chrono::duration<double>(Clock::now() - sh.start).count();
-  if (best < kInf) {
+  res.bounds = problem.bounds;
+  if (have) {
     res.found = true;
     res.mapping = best_mapping;
     res.evaluation = evaluate(problem, arch, best_mapping, opts.mode);
@@ -587,8 +610,10 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     }
     res.gap = best > 0 ? (best - res.lower_bound) / best : 0;
   } else {
-    res.lower_bound = lower < kInf ? lower : 0;
-    res.optimal = !sh.stop; // proven: nothing in the space fits
+    // Proven (when not stopped): nothing in the space fits, or nothing beats opts.beat.
+    res.lower_bound = std::min(lower, opts.beat);
+    res.lower_bound = res.lower_bound < kInf ? res.lower_bound : 0;
+    res.optimal = !sh.stop;
   }
   return res;
 }

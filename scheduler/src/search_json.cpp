@@ -76,6 +76,16 @@ nlohmann::json layer_json(const LayerSchedule &l, const Arch &arch, Objective ob
           static_cast<double>(r.evaluation.backing_words) / l.attainable_traffic;
     }
     j["objective_value"] = r.objective;
+    // Imperfect factorization (padding.h): the bounds the schedule computes, where larger.
+    nlohmann::json padded = nlohmann::json::object();
+    for (std::size_t d = 0; d < r.bounds.size() && d < l.problem.bounds.size(); ++d) {
+      if (r.bounds[d] != l.problem.bounds[d]) {
+        padded[l.problem.dim_names[d]] = r.bounds[d];
+      }
+    }
+    if (!padded.empty()) {
+      j["padded_bounds"] = padded;
+    }
   } else {
     j["schedule"] = nullptr;
     j["evaluation"] = nullptr;

@@ -9,44 +9,6 @@
 
 namespace hcl::sched {
 
-namespace {
-
-// Fixed factors and permutations of the space's constraints.
-bool meets_constraints(const Mapping &m, const SpaceOptions &so) {
-  for (std::size_t l = 0; l < so.constraints.size() && l < m.levels.size(); ++l) {
-    const LevelConstraint &c = so.constraints[l];
-    const auto &lm = m.levels[l];
-    for (int d = 0; d < kMaxDims; ++d) {
-      const std::int64_t fixed = c.temporal[static_cast<std::size_t>(d)];
-      if (fixed > 0) {
-        std::int64_t f = 1;
-        for (const auto &lp : lm.temporal) {
-          if (lp.dim == d) {
-            f *= lp.factor;
-          }
-        }
-        if (f != fixed) {
-          return false;
-        }
-      }
-    }
-    std::size_t k = 0;
-    for (int d : c.permutation) {
-      const bool present = std::any_of(lm.temporal.begin(), lm.temporal.end(),
-                                       [d](const Loop &lp) { return lp.dim == d; });
-      if (!present) {
-        continue;
-      }
-      if (k >= lm.temporal.size() || lm.temporal[k].dim != d) {
-        return false;
-      }
-      ++k;
-    }
-  }
-  return true;
-}
-
-} // namespace
 
 RandomSearchResult random_search(const Problem &p, const Arch &a, const RandomSearchOptions &o,
                                  const std::vector<SpatialChoice> &spatial,
@@ -99,7 +61,7 @@ RandomSearchResult random_search(const Problem &p, const Arch &a, const RandomSe
       }
       std::shuffle(lm.temporal.begin(), lm.temporal.end(), rng);
     }
-    if (!meets_constraints(m, o.space) || !check_mapping(p, a, m).empty()) {
+    if (!temporal_constraints_hold(m, o.space) || !check_mapping(p, a, m).empty()) {
       continue;
     }
     ++r.valid;

@@ -44,11 +44,12 @@ void axis_lists(const Problem &p, const SpaceOptions &o, const LevelConstraint *
       continue;
     }
     const std::int64_t fixed = c ? c->spatial[static_cast<std::size_t>(d)] : 0;
+    const std::int64_t max = c ? c->spatial_max[static_cast<std::size_t>(d)] : 0;
     if (fixed == 1) {
       continue;
     }
     for (std::int64_t f : divisors(rem[static_cast<std::size_t>(d)])) {
-      if (f < 2 || product * f > side) {
+      if (f < 2 || product * f > side || (max > 0 && f > max)) {
         continue;
       }
       if (fixed > 1 && f != fixed) {
@@ -111,11 +112,13 @@ void spatial_rec(const Problem &p, const Arch &a, const SpaceOptions &o, int lev
       }
       bool ok = true;
       if (c) {
-        for (int d = 0; d < static_cast<int>(p.dim_names.size()); ++d) {
+        const int D = static_cast<int>(p.dim_names.size());
+        for (int d = 0; d < D; ++d) {
           if (c->spatial[static_cast<std::size_t>(d)] > 1 && !((all >> d) & 1U)) {
             ok = false;
           }
         }
+        ok = ok && spatial_split_allowed(*c, D, x, y);
       }
       if (!ok) {
         continue;
@@ -304,47 +307,166 @@ std::vector<std::vector<int>> order_classes(const Problem &problem, unsigned dim
   return out;
 }
 
+bool spatial_split_allowed(const LevelConstraint &c, int num_dims, const std::vector<Loop> &x,
+                           const std::vector<Loop> &y) {
+  const auto &perm = c.spatial_permutation;
+  if (perm.empty() && c.split < 0) {
+    return true;
+  }
+  auto on = [](const std::vector<Loop> &v, int d) {
+    return std::any_of(v.begin(), v.end(), [d](const Loop &l) { return l.dim == d; });
+  };
+  auto listed = [&perm](int d) { return std::find(perm.begin(), perm.end(), d) != perm.end(); };
+  const int n = static_cast<int>(perm.size());
+  if (c.split >= 0) {
+    // Sequence [listed][unlisted, any order]; positions < split are X.
+    for (int i = 0; i < n; ++i) {
+      const int d = perm[static_cast<std::size_t>(i)];
+      if ((on(x, d) && i >= c.split) || (on(y, d) && i < c.split)) {
+        return false;
+      }
+    }
+    const int free_total = std::max(0, num_dims - n);
+    const int free_x = std::clamp(c.split - n, 0, free_total);
+    const auto ax = std::count_if(x.begin(), x.end(), [&](const Loop &l) { return !listed(l.dim); });
+    const auto ay = std::count_if(y.begin(), y.end(), [&](const Loop &l) { return !listed(l.dim); });
+    return ax <= free_x && ay <= free_total - free_x;
+  }
+  // No split: X is a prefix of [listed non-unit dims in order][unlisted non-unit, any order].
+  bool y_started = false;
+  for (int d : perm) {
+    if (on(x, d) && y_started) {
+      return false;
+    }
+    y_started = y_started || on(y, d);
+  }
+  return !y_started || std::all_of(x.begin(), x.end(), [&](const Loop &l) { return listed(l.dim); });
+}
+
+bool temporal_constraints_hold(const Mapping &m, const SpaceOptions &so) {
+  for (std::size_t l = 0; l < so.constraints.size() && l < m.levels.size(); ++l) {
+    const LevelConstraint &c = so.constraints[l];
+    const auto &lm = m.levels[l];
+    for (int d = 0; d < kMaxDims; ++d) {
+      std::int64_t f = 1;
+      for (const auto &lp : lm.temporal) {
+        if (lp.dim == d) {
+          f *= lp.factor;
+        }
+      }
+      const std::int64_t fixed = c.temporal[static_cast<std::size_t>(d)];
+      const std::int64_t max = c.temporal_max[static_cast<std::size_t>(d)];
+      if ((fixed > 0 && f != fixed) || (max > 0 && f > max)) {
+        return false;
+      }
+    }
+    std::size_t k = 0;
+    for (int d : c.permutation) {
+      const bool present = std::any_of(lm.temporal.begin(), lm.temporal.end(),
+                                       [d](const Loop &lp) { return lp.dim == d && lp.factor > 1; });
+      if (!present) {
+        continue;
+      }
+      while (k < lm.temporal.size() && lm.temporal[k].factor == 1) {
+        ++k;
+      }
+      if (k >= lm.temporal.size() || lm.temporal[k].dim != d) {
+        return false;
+      }
+      ++k;
+    }
+  }
+  return true;
+}
+
 std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, const Arch &arch,
                                                        const std::vector<TimeloopConstraint> &tc) {
   std::vector<LevelConstraint> out(arch.levels.size());
   for (const auto &c : tc) {
     int level = -1;
+    std::string names;
     for (std::size_t l = 0; l < arch.levels.size(); ++l) {
+      names += (names.empty() ? "" : ", ") + arch.levels[l].name;
       if (arch.levels[l].name == c.target || arch.levels[l].name == "inter_" + c.target + "_spatial") {
         level = static_cast<int>(l);
       }
     }
     if (level < 0) {
-      throw std::invalid_argument(fmt::format("constraint target '{}' is not a level of arch '{}'",
-                                              c.target, arch.name));
+      throw std::invalid_argument(fmt::format(
+          "constraint target '{}' is not a level of arch '{}' (valid: {})", c.target, arch.name, names));
     }
     LevelConstraint &lc = out[static_cast<std::size_t>(level)];
-    const bool spatial = c.type == "spatial";
     const std::string where = fmt::format("{} constraint at {}", c.type, c.target);
+    if (c.type == "dataspace") {
+      for (std::size_t t = 0; t < problem.tensors.size(); ++t) {
+        if (c.keep[t] != 0) {
+          lc.keep[t] = c.keep[t];
+        }
+      }
+      continue;
+    }
+    if (c.type != "temporal" && c.type != "spatial") {
+      throw std::invalid_argument(
+          fmt::format("{}: unknown constraint type (valid: temporal, spatial, dataspace)", where));
+    }
+    const bool spatial = c.type == "spatial";
     std::istringstream in(c.factors);
     std::string tok;
     while (in >> tok) {
+      // Timeloop: "D=n" fixes the factor, "D<=n" bounds it (constraints.cpp ParseFactors and
+      // ParseMaxFactors); there is no minimum.
+      const auto le = tok.find("<=");
       const auto eq = tok.find('=');
-      if (eq == std::string::npos) {
-        throw std::invalid_argument(fmt::format("{}: factor '{}' is not of the form D=n", where, tok));
+      if (eq == std::string::npos || eq == 0 || (le != std::string::npos && le == 0)) {
+        throw std::invalid_argument(
+            fmt::format("{}: factor '{}' is not of the form D=n or D<=n", where, tok));
       }
-      const int d = dim_by_name(problem, tok.substr(0, eq), where);
+      const bool is_max = le != std::string::npos;
+      const std::string name = tok.substr(0, is_max ? le : eq);
+      if (!name.empty() && (name.back() == '>' || name.back() == '<')) {
+        throw std::invalid_argument(fmt::format(
+            "{}: factor '{}': Timeloop constraints fix (D=n) or bound from above (D<=n) only", where, tok));
+      }
+      const int d = dim_by_name(problem, name, where);
       std::int64_t v = 0;
       try {
-        v = std::stoll(tok.substr(eq + 1));
+        std::size_t used = 0;
+        const std::string num = tok.substr(eq + 1);
+        v = std::stoll(num, &used);
+        if (used != num.size()) {
+          throw std::invalid_argument(num);
+        }
       } catch (const std::exception &) {
-        throw std::invalid_argument(fmt::format("{}: factor '{}' is not of the form D=n", where, tok));
+        throw std::invalid_argument(
+            fmt::format("{}: factor '{}' is not of the form D=n or D<=n", where, tok));
       }
-      if (v < 0) {
-        throw std::invalid_argument(fmt::format("{}: factor '{}' must be >= 0", where, tok));
+      if (v < 0 || (is_max && v == 0)) {
+        throw std::invalid_argument(fmt::format("{}: factor '{}' must be {}", where, tok,
+                                                is_max ? "> 0" : ">= 0"));
       }
-      // Timeloop's 0 means "the whole remaining extent": left free here.
-      (spatial ? lc.spatial : lc.temporal)[static_cast<std::size_t>(d)] = v;
+      const auto du = static_cast<std::size_t>(d);
+      if (is_max) {
+        (spatial ? lc.spatial_max : lc.temporal_max)[du] = v;
+        continue;
+      }
+      // Timeloop reads 0, and anything above the bound, as the whole bound.
+      const std::int64_t bound = problem.bounds[du];
+      (spatial ? lc.spatial : lc.temporal)[du] = v == 0 || v > bound ? bound : v;
     }
-    if (!spatial && !c.permutation.empty()) {
-      for (const auto &n : split_names(problem, c.permutation)) {
-        lc.permutation.push_back(dim_by_name(problem, n, where));
+    std::vector<int> perm;
+    for (const auto &n : split_names(problem, c.permutation)) {
+      const int d = dim_by_name(problem, n, where);
+      if (std::find(perm.begin(), perm.end(), d) != perm.end()) {
+        throw std::invalid_argument(
+            fmt::format("{}: dimension '{}' appears twice in permutation '{}'", where, n, c.permutation));
       }
+      perm.push_back(d);
+    }
+    if (spatial) {
+      lc.spatial_permutation = perm;
+      lc.split = c.split;
+    } else {
+      lc.permutation = perm;
     }
   }
   return out;

@@ -60,30 +60,47 @@ int tensor_index(const YamlView &where, const Problem &p, const std::string &nam
   where.fail(fmt::format("unknown data space '{}'; valid are {}", name, join_names(names)));
 }
 
-std::array<bool, kMaxTensors> keep_from(const YamlView &dataspace, const Problem &p,
-                                        std::array<bool, kMaxTensors> keeps) {
-  dataspace.require_map("dataspace constraints");
-  dataspace.require_keys({"keep", "bypass", "keep_only", "bypass_only"});
-  bool explicit_keep = false;
-  for (const char *key : {"keep", "keep_only"}) {
-    if (auto k = dataspace.get(key)) {
-      if (!explicit_keep) {
-        keeps = {false, false, false};
-        explicit_keep = true;
+// Dataspace keep/bypass as Timeloop's mapper reads it (constraints.cpp
+// ParseDatatypeBypassSettings, mapspaces/uber.cpp InitDatatypeBypassNestSpace): per tensor 1 =
+// must keep, -1 = must bypass, 0 = the mapper's choice. timeloopfe's keep_only/bypass_only fix
+// every tensor: the ones not listed are bypassed/kept. A tensor given twice is an error, as in
+// Timeloop ("re-specification of dataspace keep flag").
+std::array<int, kMaxTensors> keep_from(const YamlView &dataspace, const Problem &p) {
+  std::array<int, kMaxTensors> out{};
+  std::array<bool, kMaxTensors> listed{};
+  const int T = static_cast<int>(p.tensors.size());
+  for (const char *key : {"keep", "bypass", "keep_only", "bypass_only"}) {
+    const auto v = dataspace.get(key);
+    if (!v) {
+      continue;
+    }
+    const bool keep = key[0] == 'k';
+    const bool only = std::string(key).find("_only") != std::string::npos;
+    std::array<bool, kMaxTensors> here{};
+    for (const auto &item : v->items()) {
+      const auto t = static_cast<std::size_t>(tensor_index(item, p, item.as_string()));
+      if (listed[t]) {
+        item.fail(fmt::format("data space '{}' is given twice in one dataspace constraint",
+                              item.as_string()));
       }
-      for (const auto &item : k->items()) {
-        keeps[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = true;
+      listed[t] = here[t] = true;
+      out[t] = keep ? 1 : -1;
+    }
+    if (only) {
+      for (int t = 0; t < T; ++t) {
+        const auto tu = static_cast<std::size_t>(t);
+        if (!here[tu]) {
+          if (listed[tu]) {
+            v->fail(fmt::format("'{}' fixes every data space; '{}' is also given elsewhere", key,
+                                p.tensors[tu].name));
+          }
+          listed[tu] = true;
+          out[tu] = keep ? -1 : 1;
+        }
       }
     }
   }
-  for (const char *key : {"bypass", "bypass_only"}) {
-    if (auto b = dataspace.get(key)) {
-      for (const auto &item : b->items()) {
-        keeps[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = false;
-      }
-    }
-  }
-  return keeps;
+  return out;
 }
 
 MemKind kind_of(const std::string &cls) {
@@ -142,16 +159,27 @@ struct Builder {
       if (!level) {
         d->fail("dataspace constraints apply to storage components only");
       }
-      level->keeps = keep_from(*d, problem, level->keeps);
+      d->require_map("dataspace constraints");
+      d->require_keys({"keep", "bypass", "keep_only", "bypass_only"});
+      TimeloopConstraint tc;
+      tc.target = target;
+      tc.type = "dataspace";
+      tc.keep = keep_from(*d, problem);
+      for (std::size_t t = 0; t < kMaxTensors; ++t) {
+        if (tc.keep[t] < 0) {
+          level->keeps[t] = false;
+        }
+      }
+      out.constraints.push_back(tc);
     }
     for (const char *type : {"temporal", "spatial"}) {
       if (auto t = c.get(type)) {
         t->require_map(std::string(type) + " constraints");
+        // Timeloop's keys (constraints.cpp); a maximum is written "D<=n" inside factors.
         if (std::string(type) == "temporal") {
-          t->require_keys({"factors", "permutation", "factors_only", "max_factors"});
+          t->require_keys({"factors", "permutation"});
         } else {
-          t->require_keys({"factors", "permutation", "split", "factors_only", "max_factors",
-                           "no_reuse", "no_link_transfer"});
+          t->require_keys({"factors", "permutation", "split"});
         }
         TimeloopConstraint tc;
         tc.target = target;
@@ -568,7 +596,7 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
     a.fail("has no storage component");
   }
   // v0.3-style constraint lists: {targets: [{target, type, keep, bypass, factors, permutation,
-  // split}]}. Keep/bypass narrows what a level may hold; the rest is kept for the mapper.
+  // split}]}, applied by the search like the per-component constraints above.
   if (auto ac = doc.get("architecture_constraints")) {
     ac->require_map("architecture_constraints");
     ac->require_keys({"targets"});
@@ -597,20 +625,16 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
               c.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial constraint", k));
             }
           }
-          if (auto k = c.get("keep")) {
-            std::array<bool, kMaxTensors> keeps{false, false, false};
-            for (const auto &item : k->items()) {
-              keeps[static_cast<std::size_t>(tensor_index(item, problem, item.as_string()))] = true;
-            }
-            level->keeps = keeps;
-          }
-          if (auto by = c.get("bypass")) {
-            for (const auto &item : by->items()) {
-              level
-                  ->keeps[static_cast<std::size_t>(tensor_index(item, problem, item.as_string()))] =
-                  false;
+          TimeloopConstraint tc;
+          tc.target = level->name;
+          tc.type = "dataspace";
+          tc.keep = keep_from(c, problem);
+          for (std::size_t t = 0; t < kMaxTensors; ++t) {
+            if (tc.keep[t] < 0) {
+              level->keeps[t] = false;
             }
           }
+          b.out.constraints.push_back(tc);
         } else {
           for (const char *k : {"keep", "bypass"}) {
             if (c.has(k)) {

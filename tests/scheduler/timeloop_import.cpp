@@ -1,4 +1,5 @@
 #include <scheduler/model.h>
+#include <scheduler/space.h>
 #include <scheduler/timeloop_import.h>
 
 #include <catch2/catch.hpp>
@@ -295,17 +296,17 @@ TEST_CASE("timeloop import: !Parallel per-tensor scratchpads and dataspace const
           name: ifmap_spad
           class: regfile
           attributes: {depth: 12, width: 16, datawidth: 16}
-          constraints: {dataspace: {keep: [Inputs]}}
+          constraints: {dataspace: {keep_only: [Inputs]}}
         - !Component
           name: weights_spad
           class: regfile
           attributes: {depth: 192, width: 16, datawidth: 16}
-          constraints: {dataspace: {keep: [Weights]}, temporal: {permutation: PQ}}
+          constraints: {dataspace: {keep_only: [Weights]}, temporal: {permutation: PQ}}
         - !Component
           name: psum_spad
           class: regfile
           attributes: {depth: 16, width: 16, datawidth: 16}
-          constraints: {dataspace: {keep: [Outputs]}}
+          constraints: {dataspace: {keep_only: [Outputs]}}
     - !Component
       name: mac
       class: intmac
@@ -333,7 +334,8 @@ TEST_CASE("timeloop import: !Parallel per-tensor scratchpads and dataspace const
   CHECK(a.levels[4].read_bandwidth == 16);
   CHECK(im.mapping.levels[3].spatial_x.size() == 1);
   CHECK(im.mapping.levels[3].spatial_y.size() == 1);
-  CHECK(im.arch.constraints.size() == 2);
+  // glb and three scratchpads (dataspace), PE (spatial), weights_spad (temporal).
+  CHECK(im.arch.constraints.size() == 6);
   const Evaluation e = evaluate(im.problem, a, im.mapping, Mode::Timeloop);
   CHECK(e.levels[0].instances == 8);
   CHECK_FALSE(e.levels[4].tensors[0].has_value());
@@ -350,9 +352,11 @@ TEST_CASE("timeloop import: v0.3-style architecture_constraints targets") {
 )";
   const TimeloopArch ta = parse_timeloop_arch(load_yaml_string(arch, "c.yaml"), p);
   CHECK(ta.arch.levels[0].keeps == std::array<bool, 3>{true, false, false});
-  REQUIRE(ta.constraints.size() == 2);
-  CHECK(ta.constraints[1].target == "inter_PE_spatial");
-  CHECK(ta.constraints[1].split == 1);
+  REQUIRE(ta.constraints.size() == 3);
+  CHECK(ta.constraints[0].type == "dataspace");
+  CHECK(ta.constraints[0].keep == std::array<int, 3>{1, -1, -1});
+  CHECK(ta.constraints[2].target == "inter_PE_spatial");
+  CHECK(ta.constraints[2].split == 1);
   const std::string bad = std::string(kSpatialArch) + R"(architecture_constraints:
   targets:
     - {target: RegisterFile, type: temporal, keep: [Weights]}
@@ -544,4 +548,115 @@ TEST_CASE("timeloop import (shared cases): every case and variant matches expect
     }
   }
   CHECK(compared == 3 + 6 * 4 + 9 * 4 + 9 * 2);
+}
+
+TEST_CASE("timeloop import: every constraint kind survives, keep and bypass separately") {
+  // Timeloop's mapper semantics (NVlabs/timeloop src/mapping/constraints.cpp): `keep` forces,
+  // `bypass` forbids, unlisted tensors stay the mapper's choice; "D<=n" is a maximum factor;
+  // a spatial permutation with `split` sends its first `split` loops to X.
+  const std::string arch = R"(architecture:
+  version: 0.4
+  nodes:
+    - !Container {name: System}
+    - !Component
+      name: MainMemory
+      class: DRAM
+      attributes: {width: 256, datawidth: 8}
+    - !Container
+      name: PE
+      spatial: {meshX: 4, meshY: 4}
+      constraints: {spatial: {factors: K<=4 R=1, permutation: CK, split: 1}}
+    - !Component
+      name: GlobalBuffer
+      class: SRAM
+      attributes: {depth: 32768, width: 64, datawidth: 8}
+      constraints:
+        dataspace: {keep: [Weights], bypass: [Outputs]}
+        temporal: {factors: C<=8 R=3, permutation: RP}
+    - !Component
+      name: RegisterFile
+      class: regfile
+      attributes: {depth: 64, width: 8, datawidth: 8}
+      constraints: {dataspace: {bypass_only: [Inputs]}}
+    - !Component
+      name: MACC
+      class: intmac
+      attributes: {width: 8}
+)";
+  const Problem p = parse_timeloop_problem(load_yaml_string(kConv1dProblem, "prob.yaml"));
+  const TimeloopArch ta = parse_timeloop_arch(load_yaml_string(arch, "arch.yaml"), p);
+  const Arch &a = ta.arch;
+  REQUIRE(a.levels.size() == 4);
+  // Forced bypass removes a tensor from what the level can hold; keep does not narrow it.
+  CHECK(a.levels[1].keeps == std::array<bool, 3>{true, true, false});
+  CHECK(a.levels[0].keeps == std::array<bool, 3>{true, false, true});
+  const auto lc = constraints_from_timeloop(p, a, ta.constraints);
+  const auto C = static_cast<std::size_t>(p.dim_index("C"));
+  const auto K = static_cast<std::size_t>(p.dim_index("K"));
+  const auto R = static_cast<std::size_t>(p.dim_index("R"));
+  CHECK(lc[1].keep == std::array<int, 3>{1, 0, -1});
+  CHECK(lc[0].keep == std::array<int, 3>{1, -1, 1});
+  CHECK(lc[1].temporal_max[C] == 8);
+  CHECK(lc[1].temporal[R] == 3);
+  CHECK(lc[1].permutation == std::vector<int>{p.dim_index("R"), p.dim_index("P")});
+  CHECK(lc[2].spatial_max[K] == 4);
+  CHECK(lc[2].spatial[R] == 1);
+  CHECK(lc[2].spatial_permutation == std::vector<int>{p.dim_index("C"), p.dim_index("K")});
+  CHECK(lc[2].split == 1);
+  // The search space honours them: the keep sets keep Weights at the buffer and never Outputs.
+  SpaceOptions so;
+  so.constraints = lc;
+  for (const auto &k : enumerate_keeps(p, a, so)) {
+    CHECK(k[1][0]);
+    CHECK_FALSE(k[1][2]);
+    CHECK(k[0][0]);
+    CHECK(k[0][2]);
+  }
+  for (const auto &sc : enumerate_spatial(p, a, so)) {
+    for (const auto &l : sc.x[2]) {
+      CHECK(l.dim == p.dim_index("C")); // split 1: only the first listed dim (C) goes to X
+    }
+    for (const auto &l : sc.y[2]) {
+      CHECK(l.dim != p.dim_index("C"));
+      CHECK((l.dim != p.dim_index("K") || l.factor <= 4));
+    }
+  }
+}
+
+TEST_CASE("timeloop import: constraint keys Timeloop does not have are errors") {
+  const Problem p = parse_timeloop_problem(load_yaml_string(kConv1dProblem, "prob.yaml"));
+  auto with = [&](const std::string &constraints) {
+    return error_of([&] {
+      parse_timeloop_arch(load_yaml_string(std::string(R"(architecture:
+  version: 0.4
+  nodes:
+    - !Component
+      name: MainMemory
+      class: DRAM
+      attributes: {width: 256, datawidth: 8}
+    - !Component
+      name: Buffer
+      class: regfile
+      attributes: {depth: 64, width: 8, datawidth: 8}
+      constraints: )") + constraints + R"(
+    - !Component
+      name: MACC
+      class: intmac
+)",
+                                           "k.arch.yaml"),
+                          p);
+    });
+  };
+  for (const char *key : {"factors_only", "max_factors", "no_reuse"}) {
+    const std::string msg = with(std::string("{temporal: {") + key + ": K=2}}");
+    INFO(msg);
+    CHECK_THAT(msg, Catch::Contains("k.arch.yaml:12") && Catch::Contains(key) &&
+                        Catch::Contains("permutation"));
+  }
+  CHECK_THAT(with("{dataspace: {keep: [Weights], bypass: [Weights]}}"),
+             Catch::Contains("k.arch.yaml:12") && Catch::Contains("'Weights' is given twice"));
+  CHECK_THAT(with("{dataspace: {keep_only: [Weights], bypass: [Inputs]}}"),
+             Catch::Contains("fixes every data space"));
+  CHECK_THAT(with("{spatial: {split: 1}}"), Catch::Contains("(no error)"));
+  CHECK_THAT(with("{temporal: {split: 1}}"), Catch::Contains("split"));
 }

@@ -23,7 +23,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include <scheduler/arch.h>
 #include <scheduler/evaluation.h>
@@ -64,6 +66,12 @@ struct SearchOptions {
   SpaceOptions space;
   int threads = 1;
   double time_limit_s = 0; // 0 = none
+  // Look only for mappings whose objective is strictly below this (padding.cpp passes the
+  // best of the padded variants searched so far); nothing found = nothing beats it.
+  double beat = std::numeric_limits<double>::infinity();
+  // When set, complete mappings it rejects are not in the space (padding.cpp: a padded
+  // mapping's outermost step must be needed). Called from every search thread.
+  std::function<bool(const Mapping &)> admit;
   // Called now and then (at most every 0.2 s) from one search thread at a time.
   std::function<void(const SearchProgress &)> progress;
 };
@@ -77,8 +85,13 @@ struct SearchResult {
   bool optimal = false;
   double gap = 0;
   SearchStats stats;
+  // The bounds the mapping's factors multiply to: the problem's own, or padded ones when
+  // SpaceOptions::max_pad > 0 and padding won (padding.h; `evaluation` follows its reporting
+  // rule then).
+  std::vector<std::int64_t> bounds;
 };
 
+// With options.space.max_pad > 0 the space includes padded bounds (padding.h).
 SearchResult search(const Problem &problem, const Arch &arch, const SearchOptions &options);
 
 // The attainable single-buffer bound of ../shared/docs/cost-model.md section C (Orojenesis):

@@ -8,14 +8,15 @@
 //   all spatial factors is at least min_utilization x PEs; with dataflow_x/y set, every mesh's
 //   X (Y) axis includes a loop over that dimension;
 // - temporal: every level gets one factor per dimension (1 = no loop), and per dimension the
-//   temporal and spatial factors of all levels multiply to the bound exactly (padding, see
-//   search.h, enlarges the bound first);
+//   temporal and spatial factors of all levels multiply to the bound exactly (with
+//   `max_pad` > 0, padding.h first enlarges some bounds; each padded problem is its own space);
 // - order: any permutation of a level's loops with factor > 1 (the search visits one
 //   representative per class of permutations that give identical counts: order_classes);
 // - bypass: with `bypass` set every level but the backing store keeps any subset of the
 //   tensors the architecture lets it keep; otherwise it keeps all of them;
 // - every tile fits its level (validate.h's capacity rule: half the size when double
-//   buffered), and fixed factors/permutations/keeps from `constraints` hold.
+//   buffered), and fixed/maximum factors, permutations, spatial splits and keeps from
+//   `constraints` hold.
 #pragma once
 
 #include <array>
@@ -31,13 +32,25 @@
 namespace hcl::sched {
 
 // Constraints on one level, as Timeloop's mapper takes them from an architecture's
-// `constraints:` (temporal/spatial factors and permutation, dataspace keep/bypass).
+// `constraints:` (NVlabs/timeloop src/mapping/constraints.cpp, src/mapspaces/uber.cpp and
+// subspaces.cpp): fixed and maximum factors, the loop permutation, the spatial X/Y split and
+// dataspace keep/bypass.
 struct LevelConstraint {
   std::array<std::int64_t, kMaxDims> temporal{}; // 0 = free, else the fixed temporal factor
   std::array<std::int64_t, kMaxDims> spatial{};  // 0 = free, else the fixed spatial factor
+  // Timeloop's "D<=n": 0 = no maximum, else the level's factor along D is at most n.
+  std::array<std::int64_t, kMaxDims> temporal_max{};
+  std::array<std::int64_t, kMaxDims> spatial_max{};
   // Dimensions that must be innermost at this level in this order (innermost first); loops
   // not listed come outside them. Empty = any order.
   std::vector<int> permutation;
+  // The spatial loop order and X/Y split point. Timeloop lays a spatial level's dimensions
+  // out in one sequence and sends the first `split` to X and the rest to Y. With a split given
+  // the sequence is [listed dims][the others, any order]; without one it is [unit-factor dims]
+  // [listed non-unit dims][other non-unit dims, any order] and every split point is tried, so
+  // X holds a prefix of the non-unit dims. split = -1: none given. Both empty/-1: any X/Y.
+  std::vector<int> spatial_permutation;
+  int split = -1;
   std::array<int, kMaxTensors> keep{}; // 0 = free, 1 = must keep, -1 = must bypass
 };
 
@@ -50,6 +63,10 @@ struct SpaceOptions {
   // and the Y axis dataflow_y (-1 = free); other loops may join them (replication).
   int dataflow_x = -1, dataflow_y = -1;
   std::vector<LevelConstraint> constraints; // per Arch level (innermost first) or empty
+  // Imperfect factorization by zero padding (padding.h): a dimension of bound b may also be
+  // searched with a bound b' in (b, b * (1 + max_pad)] that padding_candidates() keeps. 0 =
+  // off (the default: results of the exact, unpadded space stay what they were).
+  double max_pad = 0;
 };
 
 // The spatial part of a mapping: per level, loops on X and Y (sorted by dimension).
@@ -78,10 +95,20 @@ std::vector<std::vector<int>> order_classes(const Problem &problem, unsigned dim
 // Dimension `d` slides a halo of tensor `t`: it occurs in a rank with several terms.
 bool slides_halo(const Problem &problem, int t, int d);
 
+// The spatial loops of one level may be laid out as `c`'s spatial permutation and split
+// require (see LevelConstraint). `x`/`y` hold the level's loops per axis (factors > 1).
+bool spatial_split_allowed(const LevelConstraint &c, int num_dims, const std::vector<Loop> &x,
+                           const std::vector<Loop> &y);
+
+// The temporal part of `constraints` (fixed and maximum factors, permutation) holds for
+// `mapping`; the spatial and keep parts are built into enumerate_spatial/enumerate_keeps.
+bool temporal_constraints_hold(const Mapping &mapping, const SpaceOptions &opts);
+
 // Timeloop mapper constraints (timeloop_import.h) as per-level constraints. Factor lists are
-// "D=n" tokens, permutations dimension names (one letter each, or space-separated); dataspace
-// keep lists are already folded into Level::keeps by the importer. Unknown targets or
-// dimensions throw std::invalid_argument naming them.
+// "D=n" (fixed; n = 0 or n > bound means the whole bound, as Timeloop reads it) and "D<=n"
+// (maximum) tokens; permutations are dimension names (one letter each, or space-separated);
+// dataspace constraints give keep (1) / bypass (-1) per tensor. Unknown targets, dimensions or
+// token forms throw std::invalid_argument naming them and what would be valid.
 std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, const Arch &arch,
                                                        const std::vector<TimeloopConstraint> &tc);
 

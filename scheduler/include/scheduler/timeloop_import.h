@@ -11,10 +11,11 @@
 // Flattening follows Timeloop: storage components from the outside in become levels (ours are
 // listed innermost first); the innermost component is the compute element; a !Container with
 // `spatial: {meshX, meshY}` becomes a level named `inter_<name>_spatial` that keeps nothing and
-// fans out below; the members of a !Parallel group become consecutive levels, each keeping
-// what its `constraints: {dataspace: {keep: ...}}` says.
+// fans out below; the members of a !Parallel group become consecutive levels (a per-tensor
+// scratchpad says so with `constraints: {dataspace: {keep_only: [T]}}`, or keep + bypass).
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -34,13 +35,18 @@ TimeloopKind timeloop_kind(const std::string &path);
 Problem load_timeloop_problem(const std::string &path);
 Problem parse_timeloop_problem(const YamlView &doc);
 
-// Mapper constraints written on architecture components (kept for reference and export; the
-// model itself only applies dataspace keep/bypass, which is folded into Level::keeps).
+// Mapper constraints written on architecture components, applied by the search through
+// constraints_from_timeloop (space.h). Dataspace constraints follow Timeloop's mapper: `keep`
+// forces a tensor to be kept at the level and `bypass` forbids it; tensors in neither list are
+// the mapper's choice. (timeloopfe's `keep_only`/`bypass_only` also fix the tensors they do not
+// list: bypassed/kept.) A forced bypass also clears the tensor from Level::keeps, the set the
+// level can hold at all.
 struct TimeloopConstraint {
   std::string target;
   std::string type; // temporal | spatial | dataspace
-  std::string factors, permutation;
-  int split = -1;
+  std::string factors, permutation; // factors: "D=n" (fixed) and "D<=n" (maximum) tokens
+  int split = -1;                   // spatial: loops of the permutation that go to X
+  std::array<int, kMaxTensors> keep{}; // dataspace: 1 keep, -1 bypass, 0 free
 };
 
 struct TimeloopArch {

@@ -2,8 +2,11 @@
 // independently of scheduler/src/{space,search,lower_bound}.cpp: it gives every dimension every
 // ordered factorization over all (level, temporal | spatial X | spatial Y) slots, filters by
 // the space's spatial rules, tries every keep set and EVERY permutation of every level's loops
-// (no order classes), drops mappings that validate.h rejects, and evaluates the rest with the
-// model. Exponential: only for tiny layers.
+// (no order classes), drops mappings that validate.h rejects or that break the space's
+// constraints (checked here from their definition: Timeloop's X/Y split by trying every loop
+// sequence Timeloop could build), and evaluates the rest with the model. With max_pad > 0 it
+// also enumerates every padded problem, picking the padded bounds with its own reading of the
+// rule in padding.h. Exponential: only for tiny layers.
 #pragma once
 
 #include <scheduler/factorize.h>
@@ -27,11 +30,128 @@ struct Result {
   std::int64_t valid = 0;
   bool complete = true; // false: stopped at `limit` mappings
   std::vector<Mapping> all; // every valid mapping when `keep_all`
+  std::vector<std::int64_t> best_bounds; // bounds of the problem the best mapping is of
 };
 
-inline Result enumerate(const Problem &p, const Arch &a, Mode mode, Objective obj,
-                        const SpaceOptions &so, bool keep_all = false,
-                        std::int64_t limit = 5'000'000) {
+// Timeloop's spatial X/Y assignment, literally (mapspaces/uber.cpp, subspaces.cpp): with a
+// split the loop sequence is [listed dims][the others in any order]; without one it is
+// [unit-factor dims][listed non-unit dims][other non-unit dims in any order] and the split
+// ranges over [#unit dims, D]. Positions before the split are X. True when some sequence and
+// split puts exactly the dims of xmask on X and those of ymask on Y.
+inline bool timeloop_split_ok(const LevelConstraint &c, int D, unsigned xmask, unsigned ymask) {
+  if (c.spatial_permutation.empty() && c.split < 0) {
+    return true;
+  }
+  auto in = [](unsigned m, int d) { return ((m >> d) & 1U) != 0; };
+  auto listed = [&c](int d) {
+    return std::find(c.spatial_permutation.begin(), c.spatial_permutation.end(), d) !=
+           c.spatial_permutation.end();
+  };
+  const unsigned used = xmask | ymask;
+  std::vector<int> prefix, rest;
+  int units = 0;
+  if (c.split >= 0) {
+    prefix = c.spatial_permutation;
+  } else {
+    for (int d = 0; d < D; ++d) {
+      if (!in(used, d)) {
+        prefix.push_back(d);
+        ++units;
+      }
+    }
+    for (int d : c.spatial_permutation) {
+      if (in(used, d)) {
+        prefix.push_back(d);
+      }
+    }
+  }
+  for (int d = 0; d < D; ++d) {
+    if (std::find(prefix.begin(), prefix.end(), d) == prefix.end() && !(c.split < 0 && listed(d))) {
+      rest.push_back(d);
+    }
+  }
+  std::sort(rest.begin(), rest.end());
+  do {
+    std::vector<int> seq = prefix;
+    seq.insert(seq.end(), rest.begin(), rest.end());
+    const int lo = c.split >= 0 ? c.split : units;
+    const int hi = c.split >= 0 ? c.split : D;
+    for (int split = lo; split <= hi; ++split) {
+      bool ok = true;
+      for (int i = 0; i < static_cast<int>(seq.size()); ++i) {
+        const int d = seq[static_cast<std::size_t>(i)];
+        if (in(used, d) && in(xmask, d) != (i < split)) {
+          ok = false;
+        }
+      }
+      if (ok) {
+        return true;
+      }
+    }
+  } while (std::next_permutation(rest.begin(), rest.end()));
+  return false;
+}
+
+// The fixed/maximum factors, permutations, splits and keeps of so.constraints, checked on a
+// complete mapping straight from LevelConstraint's definition.
+inline bool constraints_ok(const Problem &p, const Arch &a, const SpaceOptions &so, const Mapping &m) {
+  const int D = static_cast<int>(p.dim_names.size());
+  for (std::size_t l = 0; l < so.constraints.size() && l < m.levels.size(); ++l) {
+    const LevelConstraint &c = so.constraints[l];
+    const LevelMapping &lm = m.levels[l];
+    unsigned xmask = 0, ymask = 0;
+    for (int d = 0; d < D; ++d) {
+      const auto du = static_cast<std::size_t>(d);
+      std::int64_t t = 1, s = 1;
+      for (const auto &lp : lm.temporal) {
+        t *= lp.dim == d ? lp.factor : 1;
+      }
+      for (const auto &lp : lm.spatial_x) {
+        s *= lp.dim == d ? lp.factor : 1;
+        xmask |= lp.dim == d ? 1U << d : 0U;
+      }
+      for (const auto &lp : lm.spatial_y) {
+        s *= lp.dim == d ? lp.factor : 1;
+        ymask |= lp.dim == d ? 1U << d : 0U;
+      }
+      if ((c.temporal[du] > 0 && t != c.temporal[du]) || (c.spatial[du] > 0 && s != c.spatial[du]) ||
+          (c.temporal_max[du] > 0 && t > c.temporal_max[du]) ||
+          (c.spatial_max[du] > 0 && s > c.spatial_max[du])) {
+        return false;
+      }
+    }
+    // Listed dims with a loop here must be the innermost loops, in the listed order.
+    std::size_t k = 0;
+    for (int d : c.permutation) {
+      for (const auto &lp : lm.temporal) {
+        if (lp.dim == d) {
+          if (k >= lm.temporal.size() || lm.temporal[k].dim != d) {
+            return false;
+          }
+          ++k;
+        }
+      }
+    }
+    if (!timeloop_split_ok(c, D, xmask, ymask)) {
+      return false;
+    }
+    if (l + 1 < m.levels.size()) {
+      for (std::size_t t = 0; t < p.tensors.size(); ++t) {
+        const bool kept = lm.keep[t] && a.levels[l].keeps[t];
+        if ((c.keep[t] == 1 && a.levels[l].keeps[t] && !kept) || (c.keep[t] == -1 && kept)) {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// `padded_from`: the original problem when `p` is a padded version of it; a mapping must then
+// also validate against the original with padding allowed (every outermost step needed).
+inline Result enumerate_exact(const Problem &p, const Arch &a, Mode mode, Objective obj,
+                              const SpaceOptions &so, bool keep_all, std::int64_t limit,
+                              const Problem *padded_from = nullptr) {
   const int L = static_cast<int>(a.levels.size());
   const int D = static_cast<int>(p.dim_names.size());
   const int T = static_cast<int>(p.tensors.size());
@@ -123,12 +243,18 @@ inline Result enumerate(const Problem &p, const Arch &a, Mode mode, Objective ob
         std::function<void(int)> rec = [&](int l) {
           if (l == L) {
             ++visited;
-            if (!check_mapping(p, a, m).empty()) {
+            if (!constraints_ok(p, a, so, m) || !check_mapping(p, a, m).empty()) {
+              return;
+            }
+            if (padded_from && !check_mapping(*padded_from, a, m, ValidateOptions{true}).empty()) {
               return;
             }
             ++r.valid;
             const double v = objective_value(ev.evaluate(m), obj);
-            r.best = std::min(r.best, v);
+            if (v < r.best) {
+              r.best = v;
+              r.best_bounds = p.bounds;
+            }
             if (keep_all) {
               r.all.push_back(m);
             }
@@ -165,6 +291,79 @@ inline Result enumerate(const Problem &p, const Arch &a, Mode mode, Objective ob
     }
   }
   return r;
+}
+
+// Padded bounds per padding.h's rule, read independently: a candidate must have a smaller
+// largest prime factor than every smaller one kept (the bound itself included), or more
+// factors of two than every one of them.
+inline std::vector<std::int64_t> pads(std::int64_t b, double max_pad) {
+  auto largest_prime = [](std::int64_t n) {
+    std::int64_t best = 1;
+    for (std::int64_t q = 2; q <= n; ++q) {
+      if (n % q == 0) {
+        best = q;
+        while (n % q == 0) {
+          n /= q;
+        }
+      }
+    }
+    return best;
+  };
+  auto twos = [](std::int64_t n) {
+    int k = 0;
+    for (; n % 2 == 0; n /= 2) {
+      ++k;
+    }
+    return k;
+  };
+  std::vector<std::int64_t> out{b};
+  for (std::int64_t c = b + 1; b > 1 && static_cast<double>(c) <= static_cast<double>(b) * (1 + max_pad) + 1e-9; ++c) {
+    bool smoother = true, more_twos = true;
+    for (std::int64_t prev : out) {
+      smoother = smoother && largest_prime(c) < largest_prime(prev);
+      more_twos = more_twos && twos(c) > twos(prev);
+    }
+    if (smoother || more_twos) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// The whole space: every padded problem (max_pad > 0) or just `p`.
+inline Result enumerate(const Problem &p, const Arch &a, Mode mode, Objective obj,
+                        const SpaceOptions &so, bool keep_all = false,
+                        std::int64_t limit = 5'000'000) {
+  std::vector<std::vector<std::int64_t>> variants(1);
+  for (std::size_t d = 0; d < p.bounds.size(); ++d) {
+    bool fixed = false;
+    for (const auto &c : so.constraints) {
+      fixed = fixed || c.temporal[d] > 0 || c.spatial[d] > 0;
+    }
+    const auto choices = so.max_pad > 0 && !fixed ? pads(p.bounds[d], so.max_pad)
+                                                  : std::vector<std::int64_t>{p.bounds[d]};
+    std::vector<std::vector<std::int64_t>> next;
+    for (const auto &v : variants) {
+      for (std::int64_t b : choices) {
+        next.push_back(v);
+        next.back().push_back(b);
+      }
+    }
+    variants = std::move(next);
+  }
+  Result all;
+  for (const auto &bounds : variants) {
+    Problem q = p;
+    q.bounds = bounds;
+    Result r = enumerate_exact(q, a, mode, obj, so, keep_all, limit, bounds == p.bounds ? nullptr : &p);
+    all.valid += r.valid;
+    if (r.best < all.best) {
+      all.best = r.best;
+      all.best_bounds = r.best_bounds;
+    }
+    all.all.insert(all.all.end(), r.all.begin(), r.all.end());
+  }
+  return all;
 }
 
 } // namespace bf
