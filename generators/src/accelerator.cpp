@@ -10,8 +10,10 @@
 
 namespace hcl::gen {
 
-const char *const kAccelLevelNames[3] = {"step", "c_tile", "k_tile"};
-const char *const kAccelGenNames[kAccelGens] = {"input", "weight", "output", "phase", "accumulate"};
+const char *const kStreamLevelNames[3] = {"step", "c_tile", "k_tile"};
+const char *const kLoadLevelNames[3] = {"row", "c_tile", "k_tile"};
+const char *const kStreamGenNames[kStreamGens] = {"input", "output", "accumulate"};
+const char *const kLoadGenNames[kLoadGens] = {"weight"};
 
 std::vector<std::string> accelerator_preset_names() { return {"tpu", "tree"}; }
 
@@ -41,7 +43,31 @@ ArrayConfig array_of(const AcceleratorConfig &c) {
 
 constexpr int kMaxDepth = 1 << 16;
 
+// Register names of one controller in its own register order (controller.h).
+void name_registers(const ControllerConfig &c, const char *const *levels, const char *const *gens,
+                    const std::string &prefix, std::vector<std::string> &names) {
+  const auto at = [&](int reg) -> std::string & {
+    return names[names.size() - static_cast<std::size_t>(c.config_registers()) +
+                 static_cast<std::size_t>(reg)];
+  };
+  names.resize(names.size() + static_cast<std::size_t>(c.config_registers()));
+  for (int l = 0; l < c.levels; ++l)
+    at(c.bound_reg(l)) = fmt::format("{}bound_{}", prefix, levels[l]);
+  for (int g = 0; g < c.addr_gens; ++g) {
+    for (int l = 0; l < c.levels; ++l)
+      at(c.stride_reg(g, l)) = fmt::format("{}stride_{}_{}", prefix, gens[g], levels[l]);
+    at(c.base_reg(g)) = fmt::format("{}base_{}", prefix, gens[g]);
+  }
+}
+
 } // namespace
+
+int AcceleratorPlan::reg(const std::string &name) const {
+  const auto it = std::find(reg_names.begin(), reg_names.end(), name);
+  if (it == reg_names.end())
+    throw std::out_of_range("no accelerator register " + name);
+  return static_cast<int>(it - reg_names.begin());
+}
 
 void AcceleratorConfig::validate() const { (void)plan_accelerator(*this); }
 
@@ -52,6 +78,11 @@ AcceleratorPlan plan_accelerator(const AcceleratorConfig &c) {
                             std::pair{"out_depth", c.out_depth}})
     require(depth >= 2 && depth <= kMaxDepth, key,
             fmt::format("must be in [2, {}] (got {})", kMaxDepth, depth));
+  // Each array row and column is a buffer bank; name the limit by the accelerator's key.
+  require(c.rows <= 64, "rows",
+          fmt::format("must be <= 64, one input bank per row (got {})", c.rows));
+  require(c.cols <= 64, "cols",
+          fmt::format("must be <= 64, one weight and output bank per column (got {})", c.cols));
   AcceleratorPlan p;
   p.array = array_of(c);
   p.array_plan = plan_array(p.array); // names rows, cols, widths, pipeline_stages
@@ -70,15 +101,21 @@ AcceleratorPlan plan_accelerator(const AcceleratorConfig &c) {
   p.weight.validate();
   p.output.validate();
   p.latency = 1 + p.array_plan.latency; // buffer read, then the array
-  p.min_stream = std::max(1, p.array_plan.swap_to_load);
-  // One width for bounds and addresses: it must hold the largest step count
-  // (rows + 1 + a full buffer of columns) and address every buffer word.
+  p.swap_to_load = p.array_plan.swap_to_load;
+  // One width for bounds and addresses: it holds the largest bound (X + 1 <= in_depth + 1
+  // steps, at most a buffer's worth of tiles, `rows` load steps) and every buffer address.
   const int deepest = std::max({c.in_depth, c.wt_depth, c.out_depth});
-  p.ctrl.levels = 3;
-  p.ctrl.addr_gens = kAccelGens;
-  p.ctrl.addr_width = addr_bits(static_cast<std::uint64_t>(deepest + c.rows + 2));
-  p.ctrl.counter_width = p.ctrl.addr_width;
-  p.ctrl.validate();
+  const int width = addr_bits(static_cast<std::uint64_t>(std::max(deepest + 2, c.rows + 1)));
+  p.stream.levels = p.load.levels = 3;
+  p.stream.addr_gens = kStreamGens;
+  p.load.addr_gens = kLoadGens;
+  p.stream.addr_width = p.stream.counter_width = width;
+  p.load.addr_width = p.load.counter_width = width;
+  p.stream.validate();
+  p.load.validate();
+  name_registers(p.stream, kStreamLevelNames, kStreamGenNames, "", p.reg_names);
+  p.load_base = p.registers();
+  name_registers(p.load, kLoadLevelNames, kLoadGenNames, "load_", p.reg_names);
   p.in_bank_width = addr_bits(static_cast<std::uint64_t>(c.rows));
   p.wt_bank_width = addr_bits(static_cast<std::uint64_t>(c.cols));
   return p;
@@ -132,13 +169,8 @@ nlohmann::json AcceleratorConfig::to_json() const {
                            {"wt_depth", wt_depth},
                            {"out_depth", out_depth}};
   nlohmann::json reg = nlohmann::json::object();
-  for (int l = 0; l < 3; ++l)
-    reg[fmt::format("bound_{}", kAccelLevelNames[l])] = p.bound_reg(l);
-  for (int g = 0; g < kAccelGens; ++g) {
-    for (int l = 0; l < 3; ++l)
-      reg[fmt::format("stride_{}_{}", kAccelGenNames[g], kAccelLevelNames[l])] = p.stride_reg(g, l);
-    reg[fmt::format("base_{}", kAccelGenNames[g])] = p.base_reg(g);
-  }
+  for (int r = 0; r < p.registers(); ++r)
+    reg[p.reg_names[static_cast<std::size_t>(r)]] = r;
   const auto buffer = [](const BufferConfig &b) {
     return nlohmann::json{{"module", b.module_name()},
                           {"banks", b.banks},
@@ -152,7 +184,8 @@ nlohmann::json AcceleratorConfig::to_json() const {
        {{"module", p.array.module_name()},
         {"latency", p.array_plan.latency},
         {"swap_to_load", p.array_plan.swap_to_load}}},
-      {"controller", p.ctrl.module_name()},
+      {"stream_controller", p.stream.module_name()},
+      {"load_controller", p.load.module_name()},
       {"input_buffer", buffer(p.input)},
       {"weight_buffer", buffer(p.weight)},
       {"output_buffer", buffer(p.output)},
@@ -162,11 +195,10 @@ nlohmann::json AcceleratorConfig::to_json() const {
       {"in_bank_width", p.in_bank_width},
       {"wt_bank_width", p.wt_bank_width},
       {"out_bank_width", p.wt_bank_width},
-      {"config_registers", p.ctrl.config_registers()},
-      {"cfg_addr_width", addr_bits(static_cast<std::uint64_t>(p.ctrl.config_registers()))},
-      {"cfg_data_width", p.ctrl.cfg_data_width()},
+      {"config_registers", p.registers()},
+      {"cfg_addr_width", addr_bits(static_cast<std::uint64_t>(p.registers()))},
+      {"cfg_data_width", p.stream.cfg_data_width()},
       {"latency", p.latency},
-      {"min_stream", p.min_stream},
       {"reg", reg}};
   return {{"generator", "accelerator"},
           {"top", module_name()},
@@ -174,18 +206,39 @@ nlohmann::json AcceleratorConfig::to_json() const {
           {"derived", derived}};
 }
 
+namespace {
+
+// Delays `s` by n cycles through reset registers (control) or plain ones (data).
+Signal delayed(const Signal &s, int n, const std::string &name, bool with_reset) {
+  Signal d = s;
+  for (int i = 0; i < n; ++i) {
+    if (with_reset) {
+      auto q = RegInit(Bool(), false, fmt::format("{}_d{}", name, i + 1));
+      q <<= d;
+      d = q;
+    } else {
+      d = RegNext(d, fmt::format("{}_d{}", name, i + 1));
+    }
+  }
+  return d;
+}
+
+} // namespace
+
 void Accelerator::body() const {
   const AcceleratorPlan p = plan_accelerator(cfg);
   const int R = cfg.rows, K = cfg.cols;
   const int in_aw = addr_bits(static_cast<std::uint64_t>(cfg.in_depth));
   const int wt_aw = addr_bits(static_cast<std::uint64_t>(cfg.wt_depth));
   const int out_aw = addr_bits(static_cast<std::uint64_t>(cfg.out_depth));
+  const int caw = addr_bits(static_cast<std::uint64_t>(p.registers()));
+  const auto low = [](const Signal &s, int w) { return s.bits(static_cast<unsigned>(w - 1), 0); };
+  const auto addr = [](Instance &ctrl, int gen) { return ctrl[fmt::format("addr_{}", gen)]; };
 
   // ---- host interface
   auto cfg_we = Input("cfg_we", Bool());
-  auto cfg_addr =
-      Input("cfg_addr", UInt(addr_bits(static_cast<std::uint64_t>(p.ctrl.config_registers()))));
-  auto cfg_data = Input("cfg_data", UInt(p.ctrl.cfg_data_width()));
+  auto cfg_addr = Input("cfg_addr", UInt(caw));
+  auto cfg_data = Input("cfg_data", UInt(p.stream.cfg_data_width()));
   auto start = Input("start", Bool());
   auto in_we = Input("in_we", Bool());
   auto in_bank = Input("in_bank", UInt(p.in_bank_width));
@@ -199,46 +252,69 @@ void Accelerator::body() const {
   auto out_rd_bank = Input("out_rd_bank", UInt(p.wt_bank_width));
   auto out_rd_addr = Input("out_rd_addr", UInt(out_aw));
 
-  Instance ctrl = instance("u_ctrl", Controller{p.ctrl});
+  Instance sctl = instance("u_stream_ctrl", Controller{p.stream});
+  Instance lctl = instance("u_load_ctrl", Controller{p.load});
   Instance ibuf = instance("u_input", Buffer{p.input});
   Instance wbuf = instance("u_weight", Buffer{p.weight});
   Instance obuf = instance("u_output", Buffer{p.output});
   Instance array = instance("u_array", Array{p.array});
 
-  // The controller finishes `latency` cycles before its last output reaches the buffer: the
-  // accelerator stays busy (and ignores start and register writes) until then.
-  Signal ctrl_done = ctrl["done"];
-  std::vector<Signal> drain{ctrl_done};
+  // The stream controller finishes `latency` cycles before its last output reaches the
+  // buffer: the accelerator stays busy (ignoring start and register writes) until then. The
+  // load controller always finishes first (a tile's swap waits for its loads).
+  std::vector<Signal> drain{sctl["done"]};
   for (int i = 0; i < p.latency; ++i) {
     auto q = RegInit(Bool(), false, fmt::format("drain_{}", i + 1));
     q <<= drain.back();
     drain.push_back(q);
   }
-  Signal busy = ctrl["busy"];
+  Signal busy = sctl["busy"] || lctl["busy"];
   for (int i = 0; i < p.latency; ++i)
     busy = busy || drain[static_cast<std::size_t>(i)];
   busy = busy.named("busy_any");
   const Signal go = (start && !busy).named("go");
 
-  ctrl["cfg_we"] <<= cfg_we && !busy;
-  ctrl["cfg_addr"] <<= cfg_addr;
-  ctrl["cfg_data"] <<= cfg_data;
-  ctrl["start"] <<= go;
-  ctrl["ready"] <<= true; // the datapath never stalls
+  // Register writes: the stream controller's registers first, then the load controller's.
+  const Signal cfg_ok = cfg_we && !busy;
+  const Signal to_load = (cfg_addr >= p.load_base).named("cfg_to_load");
+  const int s_caw = addr_bits(static_cast<std::uint64_t>(p.stream.config_registers()));
+  const int l_caw = addr_bits(static_cast<std::uint64_t>(p.load.config_registers()));
+  sctl["cfg_we"] <<= cfg_ok && !to_load;
+  sctl["cfg_addr"] <<= cfg_addr.resize(static_cast<unsigned>(s_caw));
+  sctl["cfg_data"] <<= cfg_data;
+  lctl["cfg_we"] <<= cfg_ok && to_load;
+  lctl["cfg_addr"] <<= cfg_addr.sub_wrap(p.load_base).resize(static_cast<unsigned>(l_caw));
+  lctl["cfg_data"] <<= cfg_data;
+  sctl["start"] <<= go;
+  lctl["start"] <<= go;
 
-  // ---- decode of the step: load (< rows), swap (== rows), stream (> rows)
-  const Signal valid = ctrl["valid"];
-  const Signal phase = ctrl[fmt::format("addr_{}", static_cast<int>(kGenPhase))];
-  const Signal loading = (valid && phase < R).named("loading");
-  const Signal swapping = (valid && phase == R).named("swapping");
-  const Signal streaming = (valid && phase > R).named("streaming");
-  const auto low = [](const Signal &s, int w) { return s.bits(static_cast<unsigned>(w - 1), 0); };
+  // ---- hand-over through the array's shadow registers
+  // `full`: a loaded tile waits in the shadow registers. A swap needs it; loads need it clear
+  // and the previous swap to have reached every PE (swap_to_load cycles of cool-down).
+  auto full = RegInit(Bool(), false, "shadow_full");
+  Signal cooled = Bool::lit(true);
+  const Signal stream_first = sctl["first"];
+  const Signal swapping = (sctl["valid"] && stream_first && full).named("swapping");
+  const Signal streaming = (sctl["valid"] && !stream_first).named("streaming");
+  if (p.swap_to_load > 0) {
+    const int w = addr_bits(static_cast<std::uint64_t>(p.swap_to_load) + 1);
+    auto wait = RegInit(UInt(w), 0, "swap_wait");
+    when(swapping, [&] { wait <<= p.swap_to_load; }).elsewhen(wait != 0, [&] {
+      wait <<= wait.sub_wrap(1);
+    });
+    cooled = wait == 0;
+  }
+  const Signal load_ready = (!full && cooled).named("load_ready");
+  const Signal loading = (lctl["valid"] && load_ready).named("loading");
+  lctl["ready"] <<= load_ready;
+  sctl["ready"] <<= !stream_first || full;
+  when(loading && lctl["last"], [&] { full <<= true; }).elsewhen(swapping, [&] { full <<= false; });
 
   // ---- input and weight buffers: the host fills one half, the array reads the other
   ibuf["swap"] <<= go;
   wbuf["swap"] <<= go;
-  const Signal in_raddr = low(ctrl[fmt::format("addr_{}", static_cast<int>(kGenInput))], in_aw);
-  const Signal wt_raddr = low(ctrl[fmt::format("addr_{}", static_cast<int>(kGenWeight))], wt_aw);
+  const Signal in_raddr = low(addr(sctl, kGenInput), in_aw);
+  const Signal wt_raddr = low(addr(lctl, kGenWeight), wt_aw);
   for (int r = 0; r < R; ++r) {
     ibuf[fmt::format("wr_en_{}", r)] <<= in_we && in_bank == r;
     ibuf[fmt::format("wr_addr_{}", r)] <<= in_addr;
@@ -255,17 +331,9 @@ void Accelerator::body() const {
   }
 
   // ---- array: control one cycle after the step, in step with the buffers' read data
-  {
-    auto load_q = RegInit(Bool(), false, "array_load");
-    auto swap_q = RegInit(Bool(), false, "array_swap");
-    auto en_q = RegInit(Bool(), false, "array_en");
-    load_q <<= loading;
-    swap_q <<= swapping;
-    en_q <<= streaming;
-    array["load"] <<= load_q;
-    array["swap"] <<= swap_q;
-    array["en"] <<= en_q;
-  }
+  array["load"] <<= delayed(loading, 1, "array_load", true);
+  array["swap"] <<= delayed(swapping, 1, "array_swap", true);
+  array["en"] <<= delayed(streaming, 1, "array_en", true);
   for (int r = 0; r < R; ++r) {
     Signal d = ibuf[fmt::format("rd_data_{}_0", r)];
     array[fmt::format("x_{}", r)] <<= cfg.is_signed ? d.as_sint() : d;
@@ -278,16 +346,9 @@ void Accelerator::body() const {
   // ---- output buffer: read-modify-write across reduction tiles
   // The output address and the accumulate flag travel with the iteration: the old sum is read
   // one cycle before the array's result arrives, and written back with it.
-  Signal oaddr = low(ctrl[fmt::format("addr_{}", static_cast<int>(kGenOutput))], out_aw);
-  Signal acc = ctrl[fmt::format("addr_{}", static_cast<int>(kGenAccumulate))] != 0;
-  Signal rd_en = streaming;
-  for (int i = 0; i < p.latency - 1; ++i) {
-    oaddr = RegNext(oaddr, fmt::format("oaddr_d{}", i + 1));
-    acc = RegNext(acc, fmt::format("acc_d{}", i + 1));
-    auto q = RegInit(Bool(), false, fmt::format("ord_d{}", i + 1));
-    q <<= rd_en;
-    rd_en = q;
-  }
+  const Signal oaddr = delayed(low(addr(sctl, kGenOutput), out_aw), p.latency - 1, "oaddr", false);
+  const Signal acc = delayed(addr(sctl, kGenAccumulate) != 0, p.latency - 1, "acc", false);
+  const Signal rd_en = delayed(streaming, p.latency - 1, "ord", true);
   const Signal wr_addr = RegNext(oaddr, "oaddr_wr");
   const Signal wr_acc = RegNext(acc, "acc_wr");
   const Signal out_valid = array["out_valid"];

@@ -46,11 +46,11 @@ std::string LayerConfig::file_stem() const {
   return shape.name.empty() ? fmt::format("c{}_k{}_x{}", shape.C, shape.K, shape.X) : shape.name;
 }
 
-Slot LayerConfig::input(int c, int x) const { return {c % rows, (c / rows) * x_padded + x}; }
+Slot LayerConfig::input(int c, int x) const { return {c % rows, (c / rows) * shape.X + x}; }
 Slot LayerConfig::weight(int k, int c) const {
   return {k % cols, ((k / cols) * c_tiles + c / rows) * rows + c % rows};
 }
-Slot LayerConfig::output(int k, int x) const { return {k % cols, (k / cols) * x_padded + x}; }
+Slot LayerConfig::output(int k, int x) const { return {k % cols, (k / cols) * shape.X + x}; }
 
 LayerConfig configure_layer(const AcceleratorConfig &cfg, const LayerShape &shape) {
   const AcceleratorPlan p = plan_accelerator(cfg);
@@ -62,57 +62,64 @@ LayerConfig configure_layer(const AcceleratorConfig &cfg, const LayerShape &shap
   l.cols = cfg.cols;
   l.c_tiles = (shape.C + cfg.rows - 1) / cfg.rows;
   l.k_tiles = (shape.K + cfg.cols - 1) / cfg.cols;
-  // The next tile's weight loads start x_padded + 1 cycles after this tile's swap; they must
-  // not reach a PE before the (skewed) swap did.
-  l.x_padded = std::max(shape.X, p.min_stream);
   const auto words = [](int a, int b) { return static_cast<long long>(a) * b; };
-  const long long in = words(l.c_tiles, l.x_padded);
+  const long long in = words(l.c_tiles, shape.X);
   const long long wt = words(l.k_tiles, l.c_tiles * cfg.rows);
-  const long long out = words(l.k_tiles, l.x_padded);
-  require(in <= cfg.in_depth, l.x_padded > cfg.in_depth ? "X" : "C",
+  const long long out = words(l.k_tiles, shape.X);
+  require(in <= cfg.in_depth, shape.X > cfg.in_depth ? "X" : "C",
           fmt::format("the layer needs ceil(C/{}) * {} = {} input words per bank; in_depth is {}",
-                      cfg.rows, l.x_padded, in, cfg.in_depth));
+                      cfg.rows, shape.X, in, cfg.in_depth));
   require(wt <= cfg.wt_depth, l.c_tiles * cfg.rows > cfg.wt_depth ? "C" : "K",
           fmt::format("the layer needs ceil(K/{}) * ceil(C/{}) * {} = {} weight words per bank; "
                       "wt_depth is {}",
                       cfg.cols, cfg.rows, cfg.rows, wt, cfg.wt_depth));
-  require(out <= cfg.out_depth, l.x_padded > cfg.out_depth ? "X" : "K",
+  require(out <= cfg.out_depth, shape.X > cfg.out_depth ? "X" : "K",
           fmt::format("the layer needs ceil(K/{}) * {} = {} output words per bank; out_depth "
                       "is {}",
-                      cfg.cols, l.x_padded, out, cfg.out_depth));
+                      cfg.cols, shape.X, out, cfg.out_depth));
   l.in_words = static_cast<int>(in);
   l.wt_words = static_cast<int>(wt);
   l.out_words = static_cast<int>(out);
 
-  const int R = cfg.rows, Xp = l.x_padded, Ct = l.c_tiles;
-  const std::int64_t steps = R + 1 + Xp; // loads, swap, stream
-  const std::int64_t bound[3] = {steps, Ct, l.k_tiles};
-  // stride[g][level] and base[g]; addresses wrap at addr_width, so a negative base lets the
-  // stream addresses start at 0 on step rows + 1.
-  const std::int64_t stride[kAccelGens][3] = {
-      {1, Xp, 0},                    // input: I[ct*R + r][x] at ct*Xp + x, x = step - (R+1)
-      {-1, R, std::int64_t{Ct} * R}, // weight: bottom row first: row R-1-step of tile (kt, ct)
-      {1, 0, Xp},                    // output: O[kt*cols + k][x] at kt*Xp + x
-      {1, 0, 0},                     // phase: the step itself
-      {0, 1, 0}};                    // accumulate: the reduction tile, non-zero after the first
-  const std::int64_t base[kAccelGens] = {-(R + 1), R - 1, -(R + 1), 0, 0};
-  const int aw = p.ctrl.addr_width;
-  const auto add = [&](int reg, std::int64_t v, std::string name) {
-    l.writes.push_back(
-        {reg, static_cast<std::uint64_t>(v) & ((aw >= 64 ? ~0ULL : (1ULL << aw) - 1))});
-    l.write_names.push_back(std::move(name));
+  const std::int64_t R = cfg.rows, X = shape.X, Ct = l.c_tiles, Kt = l.k_tiles;
+  const std::uint64_t mask =
+      p.stream.addr_width >= 64 ? ~0ULL : (std::uint64_t{1} << p.stream.addr_width) - 1;
+  const auto set = [&](const std::string &name, std::int64_t v) {
+    l.writes.push_back({p.reg(name), static_cast<std::uint64_t>(v) & mask});
+    l.write_names.push_back(name);
   };
-  for (int lv = 0; lv < 3; ++lv)
-    add(p.bound_reg(lv), bound[lv], fmt::format("bound_{}", kAccelLevelNames[lv]));
-  for (int g = 0; g < kAccelGens; ++g) {
+  // Stream: step 0 swaps, step s >= 1 streams column x = s - 1; addresses wrap at the
+  // controller's width, so base -1 makes step 1 address column 0.
+  set("bound_step", X + 1);
+  set("bound_c_tile", Ct);
+  set("bound_k_tile", Kt);
+  const std::int64_t stream[kStreamGens][4] = {
+      // step, c_tile, k_tile strides, base
+      {1, X, 0, -1}, // input: I[ct*R + r][x] at ct*X + x
+      {1, 0, X, -1}, // output: O[kt*cols + k][x] at kt*X + x
+      {0, 1, 0, 0}}; // accumulate: the reduction tile, non-zero after the first
+  for (int g = 0; g < kStreamGens; ++g) {
     for (int lv = 0; lv < 3; ++lv)
-      add(p.stride_reg(g, lv), stride[g][lv],
-          fmt::format("stride_{}_{}", kAccelGenNames[g], kAccelLevelNames[lv]));
-    add(p.base_reg(g), base[g], fmt::format("base_{}", kAccelGenNames[g]));
+      set(fmt::format("stride_{}_{}", kStreamGenNames[g], kStreamLevelNames[lv]), stream[g][lv]);
+    set(fmt::format("base_{}", kStreamGenNames[g]), stream[g][3]);
   }
-  // The edge sampling start, one per controller step, then the pipeline to the last write and
-  // the edge that raises done.
-  l.cycles = 1 + static_cast<std::uint64_t>(steps * Ct * l.k_tiles) +
+  // Load: row step j feeds the bottom of the column chains first, i.e. row R-1-j of tile
+  // (kt, ct), stored at (kt*Ct + ct)*R + R-1-j.
+  set("load_bound_row", R);
+  set("load_bound_c_tile", Ct);
+  set("load_bound_k_tile", Kt);
+  set("load_stride_weight_row", -1);
+  set("load_stride_weight_c_tile", R);
+  set("load_stride_weight_k_tile", Ct * R);
+  set("load_base_weight", R - 1);
+
+  // Timing (accelerator.h): the controllers start on the edge after the one sampling start;
+  // the first tile's loads take R cycles, then each swap-to-swap period is the longer of the
+  // stream (X + 1) and the next tile's cool-down + loads (swap_to_load + R + 1); the last
+  // stream step ends X cycles after the last swap, then `latency` edges to done.
+  const auto tiles = static_cast<std::uint64_t>(Ct * Kt);
+  const auto period = static_cast<std::uint64_t>(std::max(X + 1, p.swap_to_load + R + 1));
+  l.cycles = static_cast<std::uint64_t>(R + 2 + X) + (tiles - 1) * period +
              static_cast<std::uint64_t>(p.latency);
   return l;
 }
@@ -123,30 +130,22 @@ nlohmann::json LayerConfig::to_json() const {
     writes.push_back({{"name", write_names[i]},
                       {"addr", this->writes[i].first},
                       {"value", this->writes[i].second}});
-  return {{"layer", {{"name", file_stem()}, {"C", shape.C}, {"K", shape.K}, {"X", shape.X}}},
-          {"computes", "O[k][x] = sum_c W[k][c] * I[c][x]"},
-          {"tiling",
-           {{"c_tiles", c_tiles},
-            {"k_tiles", k_tiles},
-            {"x_padded", x_padded},
-            {"rows", rows},
-            {"cols", cols}}},
-          {"registers", writes},
-          {"layout",
-           {{"input",
-             {{"bank", "c % rows"},
-              {"addr", "(c / rows) * x_padded + x"},
-              {"words_per_bank", in_words}}},
-            {"weight",
-             {{"bank", "k % cols"},
-              {"addr", "((k / cols) * c_tiles + c / rows) * rows + c % rows"},
-              {"words_per_bank", wt_words},
-              {"pad", "weights of rows c >= C must be written as 0"}}},
-            {"output",
-             {{"bank", "k % cols"},
-              {"addr", "(k / cols) * x_padded + x"},
-              {"words_per_bank", out_words}}}}},
-          {"cycles", cycles}};
+  return {
+      {"layer", {{"name", file_stem()}, {"C", shape.C}, {"K", shape.K}, {"X", shape.X}}},
+      {"computes", "O[k][x] = sum_c W[k][c] * I[c][x]"},
+      {"tiling", {{"c_tiles", c_tiles}, {"k_tiles", k_tiles}, {"rows", rows}, {"cols", cols}}},
+      {"registers", writes},
+      {"layout",
+       {{"input",
+         {{"bank", "c % rows"}, {"addr", "(c / rows) * X + x"}, {"words_per_bank", in_words}}},
+        {"weight",
+         {{"bank", "k % cols"},
+          {"addr", "((k / cols) * c_tiles + c / rows) * rows + c % rows"},
+          {"words_per_bank", wt_words},
+          {"pad", "weights of rows c >= C must be written as 0"}}},
+        {"output",
+         {{"bank", "k % cols"}, {"addr", "(k / cols) * X + x"}, {"words_per_bank", out_words}}}}},
+      {"cycles", cycles}};
 }
 
 } // namespace hcl::gen

@@ -14,73 +14,100 @@ namespace {
 
 // What the hardware does with a layer's register values, replayed in C++ from the documented
 // semantics alone (controller.h: level 0 innermost, bound 0 counts as 1, addresses wrap at
-// addr_width; accelerator.h: phase < rows loads, == rows swaps, > rows streams; the accumulate
-// generator is non-zero after the first reduction tile). Every step is checked against the
-// layout functions by brute force: the weight row a load step reads must be the one the load
-// chain needs next, each stream step must read I[c][x] for every row lane and write O[k][x]
-// of every column lane to where output() says.
+// addr_width; accelerator.h: the stream controller's step 0 swaps and step s >= 1 streams
+// column s - 1, its accumulate generator is non-zero after the first reduction tile; the load
+// controller's step j loads the row the column chains need next, bottom row first). Every
+// step is checked against the layout functions by brute force.
+struct Walk {
+  std::vector<std::uint64_t> bound;             // per level, 0 read as 1
+  std::vector<std::vector<std::uint64_t>> addr; // per iteration (level 0 fastest), per gen
+  std::vector<std::vector<std::uint64_t>> idx;  // per iteration, per level
+};
+Walk walk(const ControllerConfig &c, int reg_base, const std::map<int, std::uint64_t> &reg) {
+  Walk w;
+  const std::uint64_t m = (std::uint64_t{1} << c.addr_width) - 1;
+  std::uint64_t total = 1;
+  for (int lv = 0; lv < c.levels; ++lv) {
+    const std::uint64_t b = reg.at(reg_base + c.bound_reg(lv));
+    w.bound.push_back(b == 0 ? 1 : b);
+    total *= w.bound.back();
+  }
+  for (std::uint64_t i = 0; i < total; ++i) {
+    std::vector<std::uint64_t> idx;
+    std::uint64_t rest = i;
+    for (int lv = 0; lv < c.levels; ++lv) {
+      idx.push_back(rest % w.bound[static_cast<std::size_t>(lv)]);
+      rest /= w.bound[static_cast<std::size_t>(lv)];
+    }
+    std::vector<std::uint64_t> a;
+    for (int g = 0; g < c.addr_gens; ++g) {
+      std::uint64_t v = reg.at(reg_base + c.base_reg(g));
+      for (int lv = 0; lv < c.levels; ++lv)
+        v += reg.at(reg_base + c.stride_reg(g, lv)) * idx[static_cast<std::size_t>(lv)];
+      a.push_back(v & m);
+    }
+    w.idx.push_back(idx);
+    w.addr.push_back(a);
+  }
+  return w;
+}
+
 void replay(const AcceleratorConfig &cfg, const LayerConfig &l) {
   const AcceleratorPlan p = plan_accelerator(cfg);
   const int R = cfg.rows, K = cfg.cols;
   std::map<int, std::uint64_t> reg;
   for (const auto &[a, v] : l.writes)
     reg[a] = v;
-  REQUIRE(static_cast<int>(reg.size()) == p.ctrl.config_registers()); // every register written
-  const std::uint64_t m = (std::uint64_t{1} << p.ctrl.addr_width) - 1;
-  std::uint64_t n[3];
-  for (int lv = 0; lv < 3; ++lv)
-    n[lv] = reg[p.bound_reg(lv)] == 0 ? 1 : reg[p.bound_reg(lv)];
-  CHECK(n[1] == static_cast<std::uint64_t>(l.c_tiles));
-  CHECK(n[2] == static_cast<std::uint64_t>(l.k_tiles));
-  std::set<std::pair<int, int>> outputs_written; // (k, x) with x < X, k < K, final tile
-  for (std::uint64_t kt = 0; kt < n[2]; ++kt)
-    for (std::uint64_t ct = 0; ct < n[1]; ++ct)
-      for (std::uint64_t s = 0; s < n[0]; ++s) {
-        const std::uint64_t idx[3] = {s, ct, kt};
-        std::uint64_t a[kAccelGens];
-        for (int g = 0; g < kAccelGens; ++g) {
-          a[g] = reg[p.base_reg(g)];
-          for (int lv = 0; lv < 3; ++lv)
-            a[g] += reg[p.stride_reg(g, lv)] * idx[lv];
-          a[g] &= m;
-        }
-        const auto step = static_cast<int>(a[kGenPhase]);
-        CHECK(step == static_cast<int>(s));
-        CHECK((a[kGenAccumulate] != 0) == (ct != 0));
-        if (step < R) {
-          // Load j feeds the bottom of the chain first: row R-1-j of tile (kt, ct).
-          const int c = static_cast<int>(ct) * R + (R - 1 - step);
-          for (int k = 0; k < K; ++k) {
-            const Slot want = l.weight(static_cast<int>(kt) * K + k, c);
-            CHECK(want.bank == k);
-            CHECK(static_cast<int>(a[kGenWeight]) == want.addr);
-            CHECK(want.addr < l.wt_words);
-          }
-        } else if (step > R) {
-          const int x = step - R - 1;
-          REQUIRE(x < l.x_padded);
-          for (int r = 0; r < R; ++r) {
-            const Slot want = l.input(static_cast<int>(ct) * R + r, x);
-            CHECK(want.bank == r);
-            CHECK(static_cast<int>(a[kGenInput]) == want.addr);
-            CHECK(want.addr < l.in_words);
-          }
-          for (int k = 0; k < K; ++k) {
-            const Slot want = l.output(static_cast<int>(kt) * K + k, x);
-            CHECK(want.bank == k);
-            CHECK(static_cast<int>(a[kGenOutput]) == want.addr);
-            CHECK(want.addr < l.out_words);
-            const int kk = static_cast<int>(kt) * K + k;
-            if (ct + 1 == n[1] && kk < l.shape.K && x < l.shape.X)
-              outputs_written.insert({kk, x});
-          }
-        }
-      }
+  REQUIRE(static_cast<int>(reg.size()) == p.registers()); // every register written
+  const Walk ld = walk(p.load, p.load_base, reg);
+  const Walk st = walk(p.stream, 0, reg);
+  const std::vector<std::uint64_t> tiles = {static_cast<std::uint64_t>(l.c_tiles),
+                                            static_cast<std::uint64_t>(l.k_tiles)};
+  CHECK(std::vector<std::uint64_t>(ld.bound.begin() + 1, ld.bound.end()) == tiles);
+  CHECK(std::vector<std::uint64_t>(st.bound.begin() + 1, st.bound.end()) == tiles);
+  CHECK(ld.bound[0] == static_cast<std::uint64_t>(R));
+  CHECK(st.bound[0] == static_cast<std::uint64_t>(l.shape.X) + 1);
+  // Loads: row step j of tile (kt, ct) reads, in column bank k, W[kt*K + k][ct*R + R-1-j].
+  for (std::size_t i = 0; i < ld.idx.size(); ++i) {
+    const auto &ix = ld.idx[i];
+    const int c = static_cast<int>(ix[1]) * R + (R - 1 - static_cast<int>(ix[0]));
+    for (int k = 0; k < K; ++k) {
+      const Slot want = l.weight(static_cast<int>(ix[2]) * K + k, c);
+      CHECK(want.bank == k);
+      CHECK(static_cast<int>(ld.addr[i][kGenWeight]) == want.addr);
+      CHECK(want.addr < l.wt_words);
+    }
+  }
+  // Stream: column x = step - 1 of tile (kt, ct) reads I[ct*R + r][x] in row bank r and
+  // writes O[kt*K + k][x] in column bank k, adding to it after the first reduction tile.
+  std::set<std::pair<int, int>> outputs_written;
+  for (std::size_t i = 0; i < st.idx.size(); ++i) {
+    const auto &ix = st.idx[i];
+    CHECK((st.addr[i][kGenAccumulate] != 0) == (ix[1] != 0));
+    if (ix[0] == 0)
+      continue; // the swap step
+    const int x = static_cast<int>(ix[0]) - 1, ct = static_cast<int>(ix[1]),
+              kt = static_cast<int>(ix[2]);
+    for (int r = 0; r < R; ++r) {
+      const Slot want = l.input(ct * R + r, x);
+      CHECK(want.bank == r);
+      CHECK(static_cast<int>(st.addr[i][kGenInput]) == want.addr);
+      CHECK(want.addr < l.in_words);
+    }
+    for (int k = 0; k < K; ++k) {
+      const Slot want = l.output(kt * K + k, x);
+      CHECK(want.bank == k);
+      CHECK(static_cast<int>(st.addr[i][kGenOutput]) == want.addr);
+      CHECK(want.addr < l.out_words);
+      if (ct + 1 == l.c_tiles && kt * K + k < l.shape.K)
+        outputs_written.insert({kt * K + k, x});
+    }
+  }
   CHECK(outputs_written.size() == static_cast<std::size_t>(l.shape.K * l.shape.X));
   // Distinct tensor elements never share a word.
   std::set<std::pair<int, int>> in, wt, out;
   for (int c = 0; c < l.c_tiles * R; ++c)
-    for (int x = 0; x < l.x_padded; ++x) {
+    for (int x = 0; x < l.shape.X; ++x) {
       const Slot s = l.input(c, x);
       CHECK(in.insert({s.bank, s.addr}).second);
     }
@@ -90,7 +117,7 @@ void replay(const AcceleratorConfig &cfg, const LayerConfig &l) {
       CHECK(wt.insert({s.bank, s.addr}).second);
     }
   for (int k = 0; k < l.k_tiles * K; ++k)
-    for (int x = 0; x < l.x_padded; ++x) {
+    for (int x = 0; x < l.shape.X; ++x) {
       const Slot s = l.output(k, x);
       CHECK(out.insert({s.bank, s.addr}).second);
     }
@@ -113,7 +140,7 @@ TEST_CASE("accelerator_layer: parse_layer reads C, K, X and a name; errors name 
 }
 
 TEST_CASE("accelerator_layer: layers that do not fit name C, K or X and give the limit") {
-  AcceleratorConfig c; // 4x4, 256-word buffers, min_stream 6
+  AcceleratorConfig c; // 4x4, 256-word buffers
   CHECK_THROWS_WITH(configure_layer(c, {"", 4, 4, 257}),
                     Catch::StartsWith("X: the layer needs ceil(C/4) * 257 = 257 input words"));
   CHECK_THROWS_WITH(configure_layer(c, {"", 9, 4, 100}),
@@ -126,12 +153,11 @@ TEST_CASE("accelerator_layer: layers that do not fit name C, K or X and give the
   const LayerConfig ok = configure_layer(c, {"", 16, 16, 60});
   CHECK(ok.c_tiles == 4);
   CHECK(ok.k_tiles == 4);
-  CHECK(ok.x_padded == 60);
   CHECK(ok.file_stem() == "c16_k16_x60");
   const auto j = ok.to_json();
-  CHECK(j["registers"].size() == 23);
+  CHECK(j["registers"].size() == 22);
   CHECK(j["registers"][0]["name"] == "bound_step");
-  CHECK(j["registers"][0]["value"] == 4 + 1 + 60);
+  CHECK(j["registers"][0]["value"] == 60 + 1);
 }
 
 TEST_CASE("accelerator_layer: register values walk exactly the documented layouts") {
@@ -141,7 +167,7 @@ TEST_CASE("accelerator_layer: register values walk exactly the documented layout
   cfgs[1].in_depth = 50;
   cfgs[1].wt_depth = 100;
   cfgs[1].out_depth = 70;
-  cfgs[2] = accelerator_preset("tree"); // min_stream 1: no padding
+  cfgs[2] = accelerator_preset("tree"); // swap_to_load 0
   cfgs[2].rows = 1;
   cfgs[2].cols = 2;
   cfgs[2].in_depth = 2;

@@ -5,21 +5,21 @@
 //
 // Computation of one layer: O[k][x] = sum_c W[k][c] * I[c][x], c < C, k < K, x < X (a GEMM, or
 // a 1x1 convolution with X = output pixels). The array holds a rows x cols tile of W (rows = C
-// lanes, cols = K lanes); the controller walks three loops, innermost first:
-//   level 0 "step"   rows + 1 + Xp steps per tile: `rows` weight loads (the load chain is fed
-//                    bottom row first), one swap (the loaded tile becomes active), Xp input
-//                    columns streamed through the array
-//   level 1 "c_tile" ceil(C / rows) reduction tiles, accumulated in the output buffer
-//   level 2 "k_tile" ceil(K / cols) output tiles
-// Five affine address generators, all runtime registers, drive the datapath:
-//   0 "input"  input buffer read address       3 "phase"      step number (load/swap/stream)
-//   1 "weight" weight buffer read address      4 "accumulate" != 0: add to the stored output
-//   2 "output" output buffer address
-// Xp >= X is the streamed width: at least the array's swap_to_load, so the next tile's loads
-// never overtake the previous swap (pad columns compute values nobody reads).
+// lanes, cols = K lanes); tiles are ceil(C / rows) reduction tiles (accumulated in the output
+// buffer) inside ceil(K / cols) output tiles. Two instances of the loop controller walk them:
+//   the STREAM controller, loops (step, c_tile, k_tile) with X + 1 steps per tile: step 0 swaps
+//     the loaded weight tile in, steps 1..X stream input columns; address generators "input",
+//     "output" and "accumulate" (non-zero: add to the stored partial sum)
+//   the LOAD controller, loops (row, c_tile, k_tile) with `rows` steps per tile: one weight row
+//     per step into the array's shadow registers (bottom row first); generator "weight"
+// They hand over through the shadow registers: a tile's swap waits until its rows are loaded,
+// and the next tile's loads wait until the swap has reached every PE (the array's
+// swap_to_load), so loading overlaps streaming and a tile costs max(X + 1, rows +
+// swap_to_load + 1) cycles. All bounds, strides and bases are runtime registers.
 //
 // Ports (clock and synchronous reset are implicit):
-//   cfg_we, cfg_addr, cfg_data    controller register writes; ignored while busy
+//   cfg_we, cfg_addr, cfg_data    register writes (map: AcceleratorPlan::reg_names); ignored
+//                                 while busy
 //   start                         while idle: swaps the input and weight buffers (the halves
 //                                 the host filled become the ones the array reads) and runs
 //   busy, done                    done pulses once, when the last output is in the buffer
@@ -67,24 +67,30 @@ struct AcceleratorConfig {
 AcceleratorConfig accelerator_preset(const std::string &name);
 std::vector<std::string> accelerator_preset_names();
 
-// Names of the controller's loop levels and address generators, in register-map order.
-enum AccelGen { kGenInput = 0, kGenWeight, kGenOutput, kGenPhase, kGenAccumulate, kAccelGens };
-extern const char *const kAccelLevelNames[3];
-extern const char *const kAccelGenNames[kAccelGens];
+// Address generators of the two controllers, in register-map order.
+enum StreamGen { kGenInput = 0, kGenOutput, kGenAccumulate, kStreamGens };
+enum LoadGen { kGenWeight = 0, kLoadGens };
+extern const char *const kStreamLevelNames[3]; // step, c_tile, k_tile
+extern const char *const kLoadLevelNames[3];   // row, c_tile, k_tile
+extern const char *const kStreamGenNames[kStreamGens];
+extern const char *const kLoadGenNames[kLoadGens];
 
 // Everything derived from a config, computed once (validates first).
 struct AcceleratorPlan {
   ArrayConfig array;
   ArrayPlan array_plan;
   BufferConfig input, weight, output;
-  ControllerConfig ctrl;
+  ControllerConfig stream, load; // one width for bounds and addresses (see accelerator.cpp)
   int in_bank_width = 1, wt_bank_width = 1; // host bank-select bits (out uses wt_bank_width)
-  int latency = 0;    // controller step -> output written (buffer read + array latency)
-  int min_stream = 1; // smallest Xp: the array's swap_to_load (at least 1)
-  // Register addresses: bound of level l, stride of generator g at level l, base of g.
-  int bound_reg(int level) const { return ctrl.bound_reg(level); }
-  int stride_reg(int gen, int level) const { return ctrl.stride_reg(gen, level); }
-  int base_reg(int gen) const { return ctrl.base_reg(gen); }
+  int latency = 0;      // stream step -> its outputs written (buffer read + array latency)
+  int swap_to_load = 0; // cycles a load waits after a swap (the array's swap_to_load)
+  // The register map: the stream controller's registers (controller.h order) at 0.., then the
+  // load controller's at load_base... Names: bound_<level>, stride_<gen>_<level>, base_<gen>,
+  // the load controller's with a "load_" prefix.
+  int load_base = 0;
+  std::vector<std::string> reg_names;
+  int registers() const { return static_cast<int>(reg_names.size()); }
+  int reg(const std::string &name) const; // throws std::out_of_range for an unknown name
 };
 AcceleratorPlan plan_accelerator(const AcceleratorConfig &cfg);
 
@@ -115,17 +121,17 @@ struct LayerConfig {
   LayerShape shape;
   int rows = 1, cols = 1;       // of the accelerator
   int c_tiles = 1, k_tiles = 1; // ceil(C / rows), ceil(K / cols)
-  int x_padded = 1;             // Xp: streamed columns per tile, max(X, min_stream)
   // Register writes (address, value), to be applied in order while the accelerator is idle.
   std::vector<std::pair<int, std::uint64_t>> writes;
   std::vector<std::string> write_names; // the register each write targets, same order
   // Words per bank each buffer must hold for this layer. The host writes every input and
-  // weight word of this extent; weights of pad rows (c >= C) MUST be 0, everything else in a
-  // pad position may hold anything.
+  // weight word of this extent; weights of pad rows (c >= C) MUST be 0, inputs of pad rows
+  // and weights of pad columns (k >= K) may hold anything.
   int in_words = 0, wt_words = 0, out_words = 0;
-  std::uint64_t cycles = 0; // start -> done, exact
+  // Edges from the one that samples start to the one that raises done, exact.
+  std::uint64_t cycles = 0;
 
-  Slot input(int c, int x) const;  // I[c][x], c < c_tiles*rows, x < x_padded
+  Slot input(int c, int x) const;  // I[c][x], c < c_tiles*rows, x < X
   Slot weight(int k, int c) const; // W[k][c], k < k_tiles*cols, c < c_tiles*rows
   Slot output(int k, int x) const; // O[k][x]
   nlohmann::json to_json() const;  // shape, tiling, named register writes, layouts, cycles
