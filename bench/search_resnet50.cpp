@@ -4,7 +4,8 @@
 // fraction of the space pruned, and compares against a random-sampling mapper like Timeloop's
 // default (stop after 500 consecutive valid samples without improvement) on the same layers.
 //
-// usage: bench_search_resnet50 [per-layer time limit in s, default 10] [arch yaml]
+// usage: bench_search_resnet50 [per-layer time limit in s, default 10] [arch yaml] [layer]
+// With a layer name, only that layer runs and the search's progress goes to stderr.
 #include <scheduler/factorize.h>
 #include <scheduler/model.h>
 #include <scheduler/network.h>
@@ -54,8 +55,19 @@ int main(int argc, char **argv) {
              "t_ours", "t_rnd");
   double t_ours = 0, t_rnd = 0, sum_ours = 0, sum_rnd = 0;
   std::int64_t nodes = 0, evals = 0, cut = 0, proven = 0;
+  const std::string only = argc > 3 ? argv[3] : "";
   for (const auto *p : unique) {
+    if (!only.empty() && p->name != only) {
+      continue;
+    }
     SearchOptions o;
+    if (!only.empty()) {
+      o.progress = [](const SearchProgress &g) {
+        fmt::print(stderr, "  {:6.2f}s nodes {} evals {} best {:.5g} lb {:.5g} gap {:.1f}%\n",
+                   g.stats.seconds, g.stats.nodes, g.stats.evaluations, g.best, g.lower_bound,
+                   g.best > 0 ? 100 * (g.best - g.lower_bound) / g.best : 0.0);
+      };
+    }
     o.threads = 2;
     o.time_limit_s = limit;
     const SearchResult r = search(*p, arch, o);

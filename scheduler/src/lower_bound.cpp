@@ -135,8 +135,15 @@ void BoundModel::set_skeleton(const Mapping &sk) {
     for (int t = 0; t < T_; ++t) {
       distinct_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
           problem_.footprint(t, region.data());
-      used_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
-          used_elements(problem_, t, region.data());
+      // Many skeletons share regions; counting used elements walks a bitmap.
+      std::array<std::int64_t, kMaxDims + 1> key{};
+      std::copy(region.begin(), region.end(), key.begin());
+      key[kMaxDims] = t;
+      auto it = used_memo_.find(key);
+      if (it == used_memo_.end()) {
+        it = used_memo_.emplace(key, used_elements(problem_, t, region.data())).first;
+      }
+      used_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = it->second;
     }
   }
   for (int t = 0; t < T_; ++t) {
@@ -190,12 +197,7 @@ void BoundModel::set_skeleton(const Mapping &sk) {
       for (int d = 0; d < D_; ++d) {
         key.push_back(rel_[tu][static_cast<std::size_t>(d)] ? sp_below_[iu][static_cast<std::size_t>(d)] : 1);
       }
-      auto it = std::find(sig_keys_.begin(), sig_keys_.end(), key);
-      if (it == sig_keys_.end()) {
-        sig_keys_.push_back(key);
-        it = sig_keys_.end() - 1;
-      }
-      sig_[iu][tu] = static_cast<int>(it - sig_keys_.begin());
+      sig_[iu][tu] = sig_ids_.emplace(std::move(key), static_cast<int>(sig_ids_.size())).first->second;
     }
   }
 }
@@ -391,7 +393,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
   const bool hcl = mode_ == Mode::Hcl;
   const int free_level = free_order_at_j ? j : -1;
   // Tiles of the levels whose loops above are all fixed.
-  std::array<std::array<std::int64_t, kMaxDims>, 64> tile{};
+  // Only the first L_ entries of these are used; zeroing all 64 levels would dominate.
+  std::array<std::array<std::int64_t, kMaxDims>, 64> tile;
   std::array<std::int64_t, kMaxDims> above{};
   above.fill(1);
   for (int i = L_ - 1; i >= 0; --i) {
@@ -438,8 +441,10 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
     double energy = 0;
     bool present = false;
   };
-  std::array<std::array<TC, kMaxTensors>, 64> tc{};
-  std::array<std::int64_t, 64> fetches{};
+  std::array<std::array<TC, kMaxTensors>, 64> tc;
+  std::array<std::int64_t, 64> fetches;
+  std::fill_n(tc.begin(), L_, std::array<TC, kMaxTensors>{});
+  std::fill_n(fetches.begin(), L_, 0);
 
   for (int t = 0; t < T_; ++t) {
     const auto tu = static_cast<std::size_t>(t);

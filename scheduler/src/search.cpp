@@ -466,49 +466,97 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   SearchResult res;
   std::vector<Sub> subs;
   subs.reserve(sh.spatial.size() * sh.keeps.size());
-  {
-    Worker w(sh);
-    for (std::size_t s = 0; s < sh.spatial.size(); ++s) {
-      for (std::size_t k = 0; k < sh.keeps.size(); ++k) {
-        Sub sub{s, k, 0};
-        sub.root = w.root_bound(sub);
-        subs.push_back(sub);
-      }
-    }
-  }
-  res.stats.subproblems = static_cast<std::int64_t>(subs.size());
-  std::stable_sort(subs.begin(), subs.end(), [](const Sub &a, const Sub &b) { return a.root < b.root; });
-
   const int nthreads = std::max(1, std::min<int>(opts.threads, static_cast<int>(kBatch)));
   std::vector<std::unique_ptr<Worker>> workers;
   for (int t = 0; t < nthreads; ++t) {
     workers.push_back(std::make_unique<Worker>(sh));
   }
+  // Runs body(worker) on every worker, each on its own thread (the first on this one).
+  auto on_all = [&](const std::function<void(Worker &)> &body) {
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < workers.size(); ++t) {
+      pool.emplace_back([&, t] { body(*workers[t]); });
+    }
+    body(*workers[0]);
+    for (auto &th : pool) {
+      th.join();
+    }
+  };
+  for (std::size_t s = 0; s < sh.spatial.size(); ++s) {
+    for (std::size_t k = 0; k < sh.keeps.size(); ++k) {
+      subs.push_back(Sub{s, k, 0});
+    }
+  }
+  {
+    // Root bounds are independent: any split over threads gives the same values.
+    std::atomic<std::size_t> at{0};
+    on_all([&](Worker &w) {
+      for (std::size_t i = at++; i < subs.size(); i = at++) {
+        subs[i].root = w.root_bound(subs[i]);
+      }
+    });
+  }
+  res.stats.subproblems = static_cast<std::int64_t>(subs.size());
+  std::stable_sort(subs.begin(), subs.end(), [](const Sub &a, const Sub &b) { return a.root < b.root; });
+
   double best = opts.beat;
   bool have = false; // best_mapping holds a mapping (best < beat)
   sh.have_incumbent = best < kInf;
   Mapping best_mapping;
-  // A first incumbent from seeded random sampling (deterministic), so the bounds cut from the
-  // first node on and a time-limited run starts from a sensible schedule. A caller's `beat`
-  // already is one (padding.cpp: the best of the variants before), so it is skipped then.
+  // A first incumbent: seeded random sampling, each restart's best polished by hill climbing
+  // (search_random.h). Random samples alone are poor on deep hierarchies; the climbs are cheap
+  // and give the bounds something to cut against from the first node on. Restarts are
+  // independent and merged in seed order, so the result does not depend on the thread count.
+  // A caller's `beat` already is an incumbent (padding.cpp: the best of the variants before),
+  // so this is skipped then.
   if (!have_incumbent_given(opts)) {
     RandomSearchOptions ro;
     ro.objective = opts.objective;
     ro.mode = opts.mode;
     ro.space = opts.space;
     ro.max_samples = 20'000;
-    for (std::uint32_t seed = 1; seed <= 8; ++seed) { // a few restarts: cheap, much better
-      ro.seed = seed;
-      const RandomSearchResult rr = random_search(problem, arch, ro, sh.spatial, sh.keeps);
-      res.stats.evaluations += rr.valid;
-      if (rr.found && rr.objective < best && (!opts.admit || opts.admit(rr.mapping))) {
-        best = rr.objective;
-        best_mapping = rr.mapping;
-        have = true;
-        sh.have_incumbent = true;
+    struct Start {
+      RandomSearchResult random;
+      LocalSearchResult local;
+    };
+    // Random-sampling + hill-climbing starts: more for spaces of many (spatial, keep) choices,
+    // each start lands in one of them; tiny spaces need few.
+    const std::size_t restarts = std::clamp<std::size_t>(subs.size() / 512, 8, 32);
+    std::vector<Start> starts(restarts);
+    std::atomic<std::size_t> at{0};
+    std::atomic<std::size_t> first_empty{restarts}; // restarts after it are not used
+    on_all([&](Worker &) {
+      for (std::size_t i = at++; i < restarts && i < first_empty; i = at++) {
+        RandomSearchOptions mine = ro;
+        mine.seed = static_cast<std::uint32_t>(i + 1);
+        starts[i].random = random_search(problem, arch, mine, sh.spatial, sh.keeps);
+        if (!starts[i].random.found) {
+          for (std::size_t e = first_empty; i < e && !first_empty.compare_exchange_weak(e, i);) {
+          }
+          continue;
+        }
+        starts[i].local = local_search(problem, arch, mine, starts[i].random.mapping, sh.spatial, sh.keeps);
       }
-      if (!rr.found) {
+    });
+    for (std::size_t i = 0; i < restarts; ++i) {
+      const Start &st = starts[i];
+      res.stats.evaluations += st.random.valid + st.local.evaluations;
+      if (!st.random.found) {
         break; // nothing valid turned up in 20,000 samples: leave it to the exact search
+      }
+      // The climb does not know `admit`; fall back to the sample when it rejects the climb.
+      for (const auto &[value, mapping] : {std::pair{st.local.objective, &st.local.mapping},
+                                           std::pair{st.random.objective, &st.random.mapping}}) {
+        if (value < best && (!opts.admit || opts.admit(*mapping))) {
+          best = value;
+          best_mapping = *mapping;
+          have = true;
+          sh.have_incumbent = true;
+          break;
+        }
+        if (!opts.admit || opts.admit(*mapping)) {
+          break; // admitted, not better: the sample (no better than the climb) is not either
+        }
       }
     }
   }

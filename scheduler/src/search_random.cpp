@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <set>
 
 namespace hcl::sched {
 
@@ -83,6 +84,166 @@ RandomSearchResult random_search(const Problem &problem, const Arch &arch,
                                  const RandomSearchOptions &options) {
   return random_search(problem, arch, options, enumerate_spatial(problem, arch, options.space),
                        enumerate_keeps(problem, arch, options.space));
+}
+
+LocalSearchResult local_search(const Problem &p, const Arch &a, const RandomSearchOptions &o,
+                               const Mapping &start, const std::vector<SpatialChoice> &spatial,
+                               const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps,
+                               std::int64_t max_evaluations) {
+  LocalSearchResult r;
+  const std::size_t L = a.levels.size();
+  // The spatial loops of a mapping as (level, axis, dim, factor) runs, sorted like
+  // enumerate_spatial's, to test membership of the space's spatial choices.
+  auto spatial_key = [&](const Mapping &mm) {
+    std::vector<std::int64_t> key;
+    for (std::size_t l = 0; l < L; ++l) {
+      for (int axis = 0; axis < 2; ++axis) {
+        auto loops = axis == 0 ? mm.levels[l].spatial_x : mm.levels[l].spatial_y;
+        std::sort(loops.begin(), loops.end(), [](const Loop &x, const Loop &y) { return x.dim < y.dim; });
+        for (const auto &lp : loops) {
+          key.insert(key.end(), {static_cast<std::int64_t>(l), axis, lp.dim, lp.factor});
+        }
+      }
+    }
+    return key;
+  };
+  std::set<std::vector<std::int64_t>> spatial_ok;
+  for (const auto &sc : spatial) {
+    Mapping mm;
+    mm.levels.resize(L);
+    for (std::size_t l = 0; l < L; ++l) {
+      mm.levels[l].spatial_x = sc.x[l];
+      mm.levels[l].spatial_y = sc.y[l];
+    }
+    spatial_ok.insert(spatial_key(mm));
+  }
+  Evaluator ev(p, a, o.mode);
+  r.mapping = start;
+  r.objective = objective_value(ev.evaluate(start), o.objective);
+  ++r.evaluations;
+  Mapping m;
+  // Tries m; true (and takes it) when it is valid and better.
+  auto take = [&]() {
+    if (r.evaluations >= max_evaluations || !temporal_constraints_hold(m, o.space) ||
+        !check_mapping(p, a, m).empty()) {
+      return false;
+    }
+    ++r.evaluations;
+    const double v = objective_value(ev.evaluate(m), o.objective);
+    if (v < r.objective) {
+      r.objective = v;
+      r.mapping = m;
+      return true;
+    }
+    return false;
+  };
+  bool improved = true;
+  while (improved && r.evaluations < max_evaluations) {
+    improved = false;
+    // Move a prime factor of one loop to another level.
+    for (std::size_t la = 0; la < L && !improved; ++la) {
+      const auto &from = r.mapping.levels[la].temporal;
+      for (std::size_t i = 0; i < from.size() && !improved; ++i) {
+        const Loop loop = from[i];
+        std::int64_t last = 0;
+        for (const std::int64_t pf : prime_factors(loop.factor)) {
+          if (pf == last || improved) {
+            continue;
+          }
+          last = pf;
+          for (std::size_t lb = 0; lb < L && !improved; ++lb) {
+            if (lb == la) {
+              continue;
+            }
+            for (int where = 0; where < 2 && !improved; ++where) {
+              m = r.mapping;
+              auto &src = m.levels[la].temporal;
+              src[i].factor /= pf;
+              if (src[i].factor == 1) {
+                src.erase(src.begin() + static_cast<std::ptrdiff_t>(i));
+              }
+              auto &dst = m.levels[lb].temporal;
+              auto it = std::find_if(dst.begin(), dst.end(),
+                                     [&](const Loop &l) { return l.dim == loop.dim; });
+              std::int64_t f = pf;
+              if (it != dst.end()) {
+                f *= it->factor;
+                dst.erase(it);
+              }
+              if (where == 0) {
+                dst.insert(dst.begin(), Loop{loop.dim, f});
+              } else {
+                dst.push_back(Loop{loop.dim, f});
+              }
+              improved = take();
+            }
+          }
+        }
+      }
+    }
+    // Move a prime factor between a level's temporal loops and one of its spatial axes.
+    for (std::size_t l = 0; l < L && !improved; ++l) {
+      if (a.levels[l].fanout() <= 1) {
+        continue;
+      }
+      for (int axis = 0; axis < 2 && !improved; ++axis) {
+        for (int dir = 0; dir < 2 && !improved; ++dir) { // 0: temporal -> spatial
+          const auto &src0 = dir == 0 ? r.mapping.levels[l].temporal
+                                      : (axis == 0 ? r.mapping.levels[l].spatial_x : r.mapping.levels[l].spatial_y);
+          for (std::size_t i = 0; i < src0.size() && !improved; ++i) {
+            const Loop loop = src0[i];
+            std::int64_t last = 0;
+            for (const std::int64_t pf : prime_factors(loop.factor)) {
+              if (pf == last || improved) {
+                continue;
+              }
+              last = pf;
+              m = r.mapping;
+              auto &tl = m.levels[l].temporal;
+              auto &sl = axis == 0 ? m.levels[l].spatial_x : m.levels[l].spatial_y;
+              auto &src = dir == 0 ? tl : sl;
+              auto &dst = dir == 0 ? sl : tl;
+              src[i].factor /= pf;
+              if (src[i].factor == 1) {
+                src.erase(src.begin() + static_cast<std::ptrdiff_t>(i));
+              }
+              auto it = std::find_if(dst.begin(), dst.end(),
+                                     [&](const Loop &x) { return x.dim == loop.dim; });
+              if (it != dst.end()) {
+                it->factor *= pf;
+              } else {
+                dst.insert(dst.begin(), Loop{loop.dim, pf});
+              }
+              std::sort(sl.begin(), sl.end(), [](const Loop &x, const Loop &y) { return x.dim < y.dim; });
+              if (spatial_ok.count(spatial_key(m)) != 0) {
+                improved = take();
+              }
+            }
+          }
+        }
+      }
+    }
+    // Swap two loops of a level.
+    for (std::size_t l = 0; l < L && !improved; ++l) {
+      const std::size_t n = r.mapping.levels[l].temporal.size();
+      for (std::size_t i = 0; i < n && !improved; ++i) {
+        for (std::size_t k = i + 1; k < n && !improved; ++k) {
+          m = r.mapping;
+          std::swap(m.levels[l].temporal[i], m.levels[l].temporal[k]);
+          improved = take();
+        }
+      }
+    }
+    // Another keep assignment.
+    for (std::size_t k = 0; k < keeps.size() && !improved; ++k) {
+      m = r.mapping;
+      for (std::size_t l = 0; l < L; ++l) {
+        m.levels[l].keep = keeps[k][l];
+      }
+      improved = take();
+    }
+  }
+  return r;
 }
 
 } // namespace hcl::sched

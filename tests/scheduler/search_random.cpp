@@ -7,6 +7,7 @@
 
 #include "support/tiny_random.h"
 
+#include <algorithm>
 #include <random>
 
 using namespace hcl::sched;
@@ -70,4 +71,67 @@ TEST_CASE("search_random: honours fixed factors and permutations") {
       }
     }
   }
+}
+
+namespace {
+
+bool loops_equal(const std::vector<Loop> &a, const std::vector<Loop> &b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Loop &x, const Loop &y) {
+    return x.dim == y.dim && x.factor == y.factor;
+  });
+}
+
+} // namespace
+
+TEST_CASE("search_random: hill climbing stays in the space, never worsens, deterministic") {
+  std::mt19937 rng(78);
+  int climbed = 0, improved = 0;
+  for (int i = 0; i < 16; ++i) {
+    const Problem p = tiny::layer(rng, i);
+    const Arch a = i % 2 ? tiny::arch(rng) : tiny::spad_arch(rng);
+    RandomSearchOptions ro;
+    ro.seed = 3;
+    ro.patience = 20; // a poor start, so the climb has work to do
+    const auto spatial = enumerate_spatial(p, a, ro.space);
+    const auto keeps = enumerate_keeps(p, a, ro.space);
+    const RandomSearchResult start = random_search(p, a, ro, spatial, keeps);
+    if (!start.found) {
+      continue;
+    }
+    const LocalSearchResult r1 = local_search(p, a, ro, start.mapping, spatial, keeps);
+    const LocalSearchResult r2 = local_search(p, a, ro, start.mapping, spatial, keeps);
+    INFO("layer " << i << " on " << a.name);
+    CHECK(describe(p, a, r1.mapping) == describe(p, a, r2.mapping));
+    CHECK(r1.evaluations == r2.evaluations);
+    CHECK(check_mapping(p, a, r1.mapping).empty());
+    CHECK(r1.objective == objective_value(evaluate(p, a, r1.mapping, ro.mode), ro.objective));
+    CHECK(r1.objective <= start.objective);
+    // Its spatial loops and keeps are one of the space's choices.
+    bool spatial_in = false;
+    for (const auto &sc : spatial) {
+      bool same = true;
+      for (std::size_t l = 0; l < a.levels.size(); ++l) {
+        same = same && loops_equal(sc.x[l], r1.mapping.levels[l].spatial_x) &&
+               loops_equal(sc.y[l], r1.mapping.levels[l].spatial_y);
+      }
+      spatial_in = spatial_in || same;
+    }
+    CHECK(spatial_in);
+    bool keep_in = false;
+    for (const auto &k : keeps) {
+      bool same = true;
+      for (std::size_t l = 0; l < a.levels.size(); ++l) {
+        same = same && k[l] == r1.mapping.levels[l].keep;
+      }
+      keep_in = keep_in || same;
+    }
+    CHECK(keep_in);
+    const SearchResult exact = search(p, a, SearchOptions{});
+    REQUIRE(exact.found);
+    CHECK(r1.objective >= exact.objective * (1 - 1e-12));
+    ++climbed;
+    improved += r1.objective < start.objective ? 1 : 0;
+  }
+  CHECK(climbed >= 10);
+  CHECK(improved >= climbed / 2);
 }

@@ -27,6 +27,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -107,7 +108,8 @@ private:
   std::vector<std::array<std::int64_t, kMaxTensors>> room_;
   std::vector<std::array<int, kMaxTensors>> sig_;
   std::vector<std::array<std::int64_t, kMaxDims>> sp_below_; // [level][dim], levels <= it
-  std::vector<std::vector<std::int64_t>> sig_keys_;          // index = sig id
+  std::map<std::vector<std::int64_t>, int> sig_ids_;
+  std::map<std::array<std::int64_t, kMaxDims + 1>, std::int64_t> used_memo_; // (region, tensor)
   std::unordered_map<FloorKey, std::int64_t, FloorHash> floor_memo_;
 };
 

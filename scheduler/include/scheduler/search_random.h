@@ -47,4 +47,22 @@ RandomSearchResult random_search(const Problem &problem, const Arch &arch,
                                  const std::vector<SpatialChoice> &spatial,
                                  const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps);
 
+// Hill climbing from `start` (a valid mapping with one of `spatial` and `keeps`): repeatedly
+// moves to the first better neighbour until none is better or `max_evaluations` is spent.
+// Neighbours: one prime factor of a temporal loop moved to another level (as its innermost or
+// outermost loop) or between a level's temporal loops and its spatial axes, two loops of a
+// level swapped, another keep assignment. A neighbour counts only when its spatial loops are
+// one of `spatial` and it passes the checks of a random sample (validate.h, constraints), so
+// the result stays in the space. Deterministic.
+struct LocalSearchResult {
+  Mapping mapping;
+  double objective = std::numeric_limits<double>::infinity();
+  std::int64_t evaluations = 0;
+};
+LocalSearchResult local_search(const Problem &problem, const Arch &arch,
+                               const RandomSearchOptions &options, const Mapping &start,
+                               const std::vector<SpatialChoice> &spatial,
+                               const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps,
+                               std::int64_t max_evaluations = 50'000);
+
 } // namespace hcl::sched
