@@ -275,7 +275,8 @@ void Accelerator::body() const {
   const Signal go = (start && !busy).named("go");
 
   // Register writes: the stream controller's registers first, then the load controller's.
-  const Signal cfg_ok = cfg_we && !busy;
+  // Addresses past the map would alias onto a register once cut to a controller's width.
+  const Signal cfg_ok = (cfg_we && !busy && cfg_addr < p.registers()).named("cfg_ok");
   const Signal to_load = (cfg_addr >= p.load_base).named("cfg_to_load");
   const int s_caw = addr_bits(static_cast<std::uint64_t>(p.stream.config_registers()));
   const int l_caw = addr_bits(static_cast<std::uint64_t>(p.load.config_registers()));

@@ -19,7 +19,7 @@
 //
 // Ports (clock and synchronous reset are implicit):
 //   cfg_we, cfg_addr, cfg_data    register writes (map: AcceleratorPlan::reg_names); ignored
-//                                 while busy
+//                                 while busy and for addresses past the map
 //   start                         while idle: swaps the input and weight buffers (the halves
 //                                 the host filled become the ones the array reads) and runs
 //   busy, done                    done pulses once, when the last output is in the buffer
