@@ -50,11 +50,12 @@ int main(int argc, char **argv) {
   fmt::print("ResNet-50 conv layers on {}: {} unique shapes, energy objective, 2 threads, "
              "per-layer limit {} s\n",
              arch.name, unique.size(), limit);
-  fmt::print("{:<22} {:>14} {:>8} {:>8} {:>11} {:>11} {:>7} | {:>14} {:>8} {:>8} {:>8}\n", "layer",
-             "ours_pJ", "proven", "gap%", "bounds/s", "evals/s", "pruned", "random_pJ", "ours/rnd",
-             "t_ours", "t_rnd");
+  // subs: (spatial, keep) subproblems; cut: of those, never searched (root bound >= best).
+  fmt::print("{:<22} {:>14} {:>8} {:>8} {:>11} {:>11} {:>7} {:>7} {:>6} | {:>14} {:>8} {:>8} {:>8}\n",
+             "layer", "ours_pJ", "proven", "gap%", "bounds/s", "evals/s", "pruned", "subs", "cut%",
+             "random_pJ", "ours/rnd", "t_ours", "t_rnd");
   double t_ours = 0, t_rnd = 0, sum_ours = 0, sum_rnd = 0;
-  std::int64_t nodes = 0, evals = 0, cut = 0, proven = 0;
+  std::int64_t nodes = 0, evals = 0, cut = 0, proven = 0, subs = 0, subs_cut = 0;
   const std::string only = argc > 3 ? argv[3] : "";
   for (const auto *p : unique) {
     if (!only.empty() && p->name != only) {
@@ -81,16 +82,22 @@ int main(int argc, char **argv) {
     evals += r.stats.evaluations;
     cut += r.stats.pruned + r.stats.capacity_cuts;
     proven += r.optimal ? 1 : 0;
+    subs += r.stats.subproblems;
+    subs_cut += r.stats.subproblems_pruned;
     sum_ours += r.found ? r.evaluation.energy_pj : 0;
     sum_rnd += rr.valid > 0 ? rr.objective : 0;
-    fmt::print("{:<22} {:>14.4g} {:>8} {:>8.2f} {:>11.3g} {:>11.3g} {:>6.1f}% | {:>14.4g} {:>8.3f} "
-               "{:>7.2f}s {:>7.2f}s\n",
+    fmt::print("{:<22} {:>14.4g} {:>8} {:>8.2f} {:>11.3g} {:>11.3g} {:>6.1f}% {:>7} {:>5.1f}% | "
+               "{:>14.4g} {:>8.3f} {:>7.2f}s {:>7.2f}s\n",
                p->name, r.found ? r.evaluation.energy_pj : 0.0, r.optimal ? "yes" : "no",
                100 * r.gap, static_cast<double>(r.stats.nodes) / secs,
                static_cast<double>(r.stats.evaluations) / secs,
                r.stats.nodes > 0 ? 100.0 * static_cast<double>(r.stats.pruned + r.stats.capacity_cuts) /
                                        static_cast<double>(r.stats.nodes)
                                  : 0.0,
+               r.stats.subproblems,
+               r.stats.subproblems > 0 ? 100.0 * static_cast<double>(r.stats.subproblems_pruned) /
+                                             static_cast<double>(r.stats.subproblems)
+                                       : 0.0,
                rr.objective, rr.valid > 0 && r.found ? r.evaluation.energy_pj / rr.objective : 0.0,
                r.stats.seconds, rr.seconds);
     std::fflush(stdout);
@@ -102,6 +109,8 @@ int main(int argc, char **argv) {
              static_cast<double>(nodes) / std::max(1e-9, t_ours),
              static_cast<double>(evals) / std::max(1e-9, t_ours),
              nodes > 0 ? 100.0 * static_cast<double>(cut) / static_cast<double>(nodes) : 0.0);
+  fmt::print("subproblems: {} in all, {:.1f}% cut at their root bound without a search\n", subs,
+             subs > 0 ? 100.0 * static_cast<double>(subs_cut) / static_cast<double>(subs) : 0.0);
   fmt::print("energy summed over unique layers: ours {:.4g} pJ, random {:.4g} pJ (ours/random "
              "{:.3f})\n",
              sum_ours, sum_rnd, sum_rnd > 0 ? sum_ours / sum_rnd : 0.0);

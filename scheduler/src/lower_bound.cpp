@@ -436,10 +436,10 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
     }
   }
 
-  struct TC {
-    std::int64_t reads = 0, fills = 0, updates = 0, words = 0;
-    double energy = 0;
-    bool present = false;
+  struct TC { // no member initializers: only the first L_ levels are zeroed, below
+    std::int64_t reads, fills, updates, words;
+    double energy;
+    bool present;
   };
   std::array<std::array<TC, kMaxTensors>, 64> tc;
   std::array<std::int64_t, 64> fetches;
