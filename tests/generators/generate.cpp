@@ -219,6 +219,35 @@ TEST_CASE("generate: writes rtl/, params.json with top, and params.h") {
     CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
+TEST_CASE("generate: accelerator layer configs live in config/, replaced as a whole") {
+  const fs::path dir = gen_test::scratch_dir("write-accel") / "out";
+  const Sets sets = {{"rows", "2"}, {"cols", "3"}};
+  auto files = write_generated(
+      generate({"accelerator", "tpu", sets, {"C=4,K=6,X=5,name=a", "C=2,K=3,X=9"}}), dir);
+  CHECK(files[files.size() - 2] == fs::absolute(dir).lexically_normal() / "config/a.json");
+  const auto a = nlohmann::json::parse(read_text(dir / "config/a.json"));
+  CHECK(a["tiling"]["c_tiles"] == 2);
+  CHECK(a["tiling"]["k_tiles"] == 2);
+  CHECK(a["registers"].size() == 22);
+  CHECK(fs::exists(dir / "config/c2_k3_x9.json"));
+  const auto params = nlohmann::json::parse(read_text(dir / "params.json"));
+  CHECK(params["derived"]["reg"]["load_base_weight"] == 21);
+  CHECK(read_text(dir / "params.h").find("#define HCL_ACCELERATOR_REG_BASE_INPUT 6") !=
+        std::string::npos);
+  // A layer that does not fit fails the whole request: nothing changes.
+  CHECK_THROWS_WITH(generate({"accelerator", "tpu", sets, {"C=4,K=6,X=300"}}),
+                    Catch::StartsWith("X: the layer needs"));
+  CHECK_THROWS_WITH(generate({"accelerator", "tpu", sets, {"C=1,K=1,X=1", "X=1,K=1,C=1"}}),
+                    Catch::StartsWith("--layer: two layers write config/c1_k1_x1.json"));
+  CHECK(fs::exists(dir / "config/a.json"));
+  // Regenerating without the first layer removes its stale file.
+  write_generated(generate({"accelerator", "tpu", sets, {"C=2,K=3,X=9"}}), dir);
+  CHECK_FALSE(fs::exists(dir / "config/a.json"));
+  CHECK(fs::exists(dir / "config/c2_k3_x9.json"));
+  write_generated(generate({"accelerator", "tree", sets}), dir);
+  CHECK(fs::is_empty(dir / "config"));
+}
+
 TEST_CASE("generate: bad requests name the key") {
   CHECK_THROWS_WITH(generate({"gpu", "", {}}),
                     Catch::StartsWith("generator: unknown generator 'gpu'"));
