@@ -13,6 +13,10 @@ namespace {
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
+// Entries of a BoundModel's memo tables before they are dropped (~100 B each): long searches on
+// big spaces meet millions of distinct keys.
+constexpr std::size_t kMaxMemo = 1 << 21;
+
 std::int64_t ceil_words(double words, double per_cycle) {
   return static_cast<std::int64_t>(std::ceil(words / per_cycle - 1e-9));
 }
@@ -141,6 +145,9 @@ void BoundModel::set_skeleton(const Mapping &sk) {
       key[kMaxDims] = t;
       auto it = used_memo_.find(key);
       if (it == used_memo_.end()) {
+        if (used_memo_.size() >= kMaxMemo) {
+          used_memo_.clear();
+        }
         it = used_memo_.emplace(key, used_elements(problem_, t, region.data())).first;
       }
       used_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = it->second;
@@ -285,6 +292,9 @@ std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64
     if (q == dims.size()) {
       break;
     }
+  }
+  if (floor_memo_.size() >= kMaxMemo) {
+    floor_memo_.clear(); // a cache of a pure function: clearing only costs recomputation
   }
   floor_memo_.emplace(key, best);
   return best;

@@ -581,9 +581,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       done = true;
     }
   };
-  std::int64_t searched = 0;
   auto finish_batch = [&]() noexcept {
-    searched += static_cast<std::int64_t>(batch_end - batch_begin);
     for (std::size_t i = batch_begin; i < batch_end; ++i) {
       auto &o = outcomes[i - batch_begin];
       add(res.stats, o.stats);
@@ -637,13 +635,15 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       th.join();
     }
   }
-  // Everything not searched because of the time limit keeps its root bound.
+  // Everything not searched because of the time limit keeps its root bound; the rest was cut
+  // at its root (a time limit must not count what it skipped as pruned).
   for (std::size_t i = pos; i < subs.size(); ++i) {
     if (!cut(subs[i].root, best)) {
       lower = std::min(lower, subs[i].root);
+    } else {
+      ++res.stats.subproblems_pruned;
     }
   }
-  res.stats.subproblems_pruned = res.stats.subproblems - searched;
   res.stats.seconds = std::chrono::duration<double>(Clock::now() - sh.start).count();
   res.bounds = problem.bounds;
   if (have) {
