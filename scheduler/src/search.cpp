@@ -529,8 +529,13 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     std::vector<Start> starts(restarts);
     std::atomic<std::size_t> at{0};
     std::atomic<std::size_t> first_empty{restarts}; // restarts after it are not used
+    std::atomic<bool> any{false};
+    auto out_of_time = [&] {
+      return opts.time_limit_s > 0 && any &&
+             std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s;
+    };
     on_all([&](Worker &) {
-      for (std::size_t i = at++; i < restarts && i < first_empty; i = at++) {
+      for (std::size_t i = at++; i < restarts && i < first_empty && !out_of_time(); i = at++) {
         RandomSearchOptions mine = ro;
         mine.seed = static_cast<std::uint32_t>(i + 1);
         starts[i].random = random_search(problem, arch, mine, sh.spatial, sh.keeps);
@@ -540,13 +545,14 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
           continue;
         }
         starts[i].local = local_search(problem, arch, mine, starts[i].random.mapping, sh.spatial, sh.keeps);
+        any = true;
       }
     });
     for (std::size_t i = 0; i < restarts; ++i) {
       const Start &st = starts[i];
       res.stats.evaluations += st.random.valid + st.local.evaluations;
       if (!st.random.found) {
-        break; // nothing valid turned up in 20,000 samples: leave it to the exact search
+        break; // nothing valid in 20,000 samples (or not run: time limit): leave it to the search
       }
       // The climb does not know `admit`; fall back to the sample when it rejects the climb.
       for (const auto &[value, mapping] : {std::pair{st.local.objective, &st.local.mapping},
