@@ -538,7 +538,18 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       for (std::size_t i = at++; i < restarts && i < first_empty && !out_of_time(); i = at++) {
         RandomSearchOptions mine = ro;
         mine.seed = static_cast<std::uint32_t>(i + 1);
-        starts[i].random = random_search(problem, arch, mine, sh.spatial, sh.keeps);
+        // Odd starts sample inside one of the subproblems of lowest root bound (the likeliest
+        // to hold the optimum; one random start rarely lands in them), even ones anywhere.
+        if (i % 2 == 1 && i / 2 < subs.size()) {
+          const Sub &sb = subs[i / 2];
+          RandomSearchOptions inside = mine;
+          inside.max_samples = 2'000; // a low bound may hide an empty subproblem: give up soon
+          starts[i].random = random_search(problem, arch, inside, {sh.spatial[sb.spatial]},
+                                           {sh.keeps[sb.keep]});
+        }
+        if (!starts[i].random.found) {
+          starts[i].random = random_search(problem, arch, mine, sh.spatial, sh.keeps);
+        }
         if (!starts[i].random.found) {
           for (std::size_t e = first_empty; i < e && !first_empty.compare_exchange_weak(e, i);) {
           }
