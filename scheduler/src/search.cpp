@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
@@ -439,6 +440,36 @@ private:
   Outcome out_;
 };
 
+// The model sees a level's X and Y loops only through their product (validate.h alone checks
+// each axis against its side), so a spatial choice and its mirror image (X and Y swapped on
+// every level) cost the same with any temporal loops and keeps. When both are in the space,
+// the later one is marked: its subproblems would only repeat the earlier one's.
+std::vector<bool> mirrored_spatial(const std::vector<SpatialChoice> &spatial) {
+  auto key = [](const SpatialChoice &c, bool swap) {
+    std::vector<std::int64_t> k;
+    for (std::size_t l = 0; l < c.x.size(); ++l) {
+      for (const auto *axis : {swap ? &c.y[l] : &c.x[l], swap ? &c.x[l] : &c.y[l]}) {
+        for (const auto &lp : *axis) {
+          k.push_back(lp.dim);
+          k.push_back(lp.factor);
+        }
+        k.push_back(-1);
+      }
+    }
+    return k;
+  };
+  std::map<std::vector<std::int64_t>, std::size_t> first;
+  for (std::size_t i = 0; i < spatial.size(); ++i) {
+    first.emplace(key(spatial[i], false), i);
+  }
+  std::vector<bool> out(spatial.size(), false);
+  for (std::size_t i = 0; i < spatial.size(); ++i) {
+    const auto it = first.find(key(spatial[i], true));
+    out[i] = it != first.end() && it->second < i;
+  }
+  return out;
+}
+
 void add(SearchStats &a, const SearchStats &b) {
   a.nodes += b.nodes;
   a.pruned += b.pruned;
@@ -482,8 +513,9 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       th.join();
     }
   };
+  const std::vector<bool> mirror = mirrored_spatial(sh.spatial);
   for (std::size_t s = 0; s < sh.spatial.size(); ++s) {
-    for (std::size_t k = 0; k < sh.keeps.size(); ++k) {
+    for (std::size_t k = 0; k < sh.keeps.size() && !mirror[s]; ++k) {
       subs.push_back(Sub{s, k, 0});
     }
   }

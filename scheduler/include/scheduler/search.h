@@ -44,7 +44,7 @@ const char *objective_name(Objective objective);
 double objective_value(const Evaluation &evaluation, Objective objective);
 
 struct SearchStats {
-  std::int64_t subproblems = 0;        // (spatial, keep) combinations in the space
+  std::int64_t subproblems = 0;        // (spatial, keep) combinations, X/Y mirror images once
   std::int64_t subproblems_pruned = 0; // cut at their root bound without a search
   std::int64_t nodes = 0;              // partial mappings bounded
   std::int64_t pruned = 0;             // nodes cut by their bound
