@@ -182,6 +182,12 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
     if (options.time_limit_s > 0) {
       // Like network mode: an equal share of what is left for each variant still to search.
       const double used = std::chrono::duration<double>(Clock::now() - start).count();
+      if (have && used >= options.time_limit_s) {
+        // No time left: the variant keeps the bound every mapping of it meets.
+        finished = false;
+        lower = std::min(lower, objective_floor(with_bounds(problem, variants[i]), arch, options.objective));
+        continue;
+      }
       o.time_limit_s = std::max(1e-3, (options.time_limit_s - used) / static_cast<double>(variants.size() - i));
     }
     o.beat = have ? std::min(best.objective, options.beat) : options.beat;

@@ -1,5 +1,6 @@
 #include <scheduler/search.h>
 
+#include <scheduler/bounds.h>
 #include <scheduler/factorize.h>
 #include <scheduler/lower_bound.h>
 #include <scheduler/padding.h>
@@ -479,6 +480,32 @@ void add(SearchStats &a, const SearchStats &b) {
 
 } // namespace
 
+double objective_floor(const Problem &problem, const Arch &arch, Objective objective) {
+  // Every mapping pays each MAC's energy, moves every element it uses across the backing
+  // store's port at least once (paid per block, at the cheapest of its access energies), and
+  // needs at least ceil(MACs / PEs) cycles.
+  double energy = static_cast<double>(problem.macs()) * arch.mac_energy_pj;
+  if (!arch.levels.empty()) {
+    const Level &store = arch.levels.back();
+    const double cheapest = std::min({store.read_energy_pj, store.write_energy_pj, store.update_energy_pj});
+    const std::int64_t block = std::max(1, store.block_size);
+    for (int t = 0; t < static_cast<int>(problem.tensors.size()); ++t) {
+      const std::int64_t used = used_elements(problem, t, problem.bounds.data());
+      energy += static_cast<double>((used + block - 1) / block) * std::max(0.0, cheapest);
+    }
+  }
+  const auto cycles = static_cast<double>(compute_bounds(problem, arch).compute_cycles);
+  switch (objective) {
+  case Objective::Energy:
+    return energy;
+  case Objective::Cycles:
+    return cycles;
+  case Objective::Edp:
+    return energy * cycles;
+  }
+  return 0;
+}
+
 SearchResult search(const Problem &problem, const Arch &arch, const SearchOptions &opts) {
   if (opts.mode == Mode::Interstellar) {
     throw std::invalid_argument("search: mode 'interstellar' has its own search "
@@ -513,17 +540,27 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       th.join();
     }
   };
+  // Bounding every root can itself outlast a time limit (a padded variant with many divisors
+  // has millions of subproblems). With a caller's incumbent to fall back on, the roots left
+  // when time is up keep objective_floor, a bound every mapping meets.
+  const bool may_stop = opts.time_limit_s > 0 && have_incumbent_given(opts);
+  const double floor = may_stop ? objective_floor(problem, arch, opts.objective) : 0;
   const std::vector<bool> mirror = mirrored_spatial(sh.spatial);
   for (std::size_t s = 0; s < sh.spatial.size(); ++s) {
     for (std::size_t k = 0; k < sh.keeps.size() && !mirror[s]; ++k) {
-      subs.push_back(Sub{s, k, 0});
+      subs.push_back(Sub{s, k, floor});
     }
   }
   {
     // Root bounds are independent: any split over threads gives the same values.
     std::atomic<std::size_t> at{0};
     on_all([&](Worker &w) {
-      for (std::size_t i = at++; i < subs.size(); i = at++) {
+      for (std::size_t i = at++; i < subs.size() && !sh.stop; i = at++) {
+        if (may_stop && (i & 255) == 0 &&
+            std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s) {
+          sh.stop = true;
+          break;
+        }
         subs[i].root = w.root_bound(subs[i]);
       }
     });

@@ -405,3 +405,27 @@ TEST_CASE("search: X/Y mirror images cost the same, so each is searched once") {
   }
   CHECK(mirrored > 100);
 }
+
+TEST_CASE("search: objective_floor is below every mapping's cost on random tiny layers") {
+  // The floor stands in for root bounds a time-limited search had no time to compute, so it
+  // must hold for every mapping: checked against the brute-force optimum of each objective.
+  std::mt19937 rng(31);
+  int checked = 0;
+  for (int i = 0; i < 20; ++i) {
+    const Problem p = tiny::layer(rng, i);
+    const Arch a = tiny::arch(rng);
+    for (Objective obj : {Objective::Energy, Objective::Cycles, Objective::Edp}) {
+      const Mode mode = i % 2 == 0 ? Mode::Hcl : Mode::Timeloop;
+      const auto brute = bf::enumerate(p, a, mode, obj, SpaceOptions{});
+      if (brute.valid == 0) {
+        continue;
+      }
+      INFO("layer " << i << " " << objective_name(obj));
+      const double floor = objective_floor(p, a, obj);
+      CHECK(floor > 0);
+      CHECK(floor <= brute.best * (1 + 1e-12));
+      ++checked;
+    }
+  }
+  CHECK(checked >= 40);
+}

@@ -94,6 +94,11 @@ struct SearchResult {
 // With options.space.max_pad > 0 the space includes padded bounds (padding.h).
 SearchResult search(const Problem &problem, const Arch &arch, const SearchOptions &options);
 
+// A value no mapping of `problem` on `arch` beats: every MAC's energy plus each used element
+// crossing the backing store once, and ceil(MACs / PEs) cycles (../shared/docs/cost-model.md
+// section C). Used where a search had no time to bound.
+double objective_floor(const Problem &problem, const Arch &arch, Objective objective);
+
 // The attainable single-buffer bound of ../shared/docs/cost-model.md section C (Orojenesis):
 // the least backing-store traffic (words read + updated) of any tiling through one buffer of
 // `buffer_words` words, found with search() on a two-level hierarchy (backing store + that
