@@ -312,8 +312,10 @@ int run(const Options &o) {
                        : fmt::format("# padded: {} (zeros computed); evaluate it in Timeloop with "
                                      "these bounds in the problem instance\n",
                                      note);
-      hcl::flows::write_file_atomic(base.string() + ".schedule.yaml",
-                                    mapping_to_yaml(l.problem, ta.arch, l.result.mapping));
+      hcl::flows::write_file_atomic(
+          base.string() + ".schedule.yaml",
+          (note.empty() ? std::string() : fmt::format("# padded: {} (zeros computed)\n", note)) +
+              mapping_to_yaml(l.problem, ta.arch, l.result.mapping));
       hcl::flows::write_file_atomic(
           base.string() + ".timeloop.map.yaml",
           header + mapping_to_timeloop_yaml(with_bounds(l.problem, l.result.bounds), ta.arch,

@@ -1,6 +1,9 @@
 #include <scheduler/padding.h>
 
 #include <scheduler/search.h>
+#include <scheduler/spec_yaml.h>
+#include <scheduler/timeloop_export.h>
+#include <scheduler/timeloop_import.h>
 #include <scheduler/validate.h>
 
 #include <catch2/catch.hpp>
@@ -162,4 +165,29 @@ TEST_CASE("padding: a time limit splits over the variants and keeps a valid lowe
   CHECK(r.gap >= 0);
   CHECK(r.gap <= 1);
   CHECK(check_mapping(with_bounds(p, r.bounds), a, r.mapping).empty());
+}
+
+TEST_CASE("padding: emitted schedules load back padded and cost the same") {
+  // Ours loads against the layer itself (padding: true); Timeloop's, which has no such flag,
+  // against the padded problem whose bounds the result reports.
+  PrimeOnNarrowArray c;
+  c.o.space.max_pad = 0.15;
+  const SearchResult r = search(c.p, c.a, c.o);
+  REQUIRE(r.found);
+  REQUIRE(r.bounds != c.p.bounds);
+  const Problem padded = with_bounds(c.p, r.bounds);
+  const std::string ours = mapping_to_yaml(c.p, c.a, r.mapping);
+  CHECK_THAT(ours, Catch::Contains("padding: true"));
+  const Mapping back = parse_mapping(load_yaml_string(ours, "k7.schedule.yaml").at("schedule"), c.p, c.a);
+  CHECK(mapping_bounds(c.p, back) == r.bounds);
+  Evaluation e = evaluate(padded, c.a, back);
+  report_against_original(c.p, c.a, e);
+  CHECK(e.cycles == r.evaluation.cycles);
+  CHECK(e.energy_pj == r.evaluation.energy_pj);
+  CHECK(e.utilization == r.evaluation.utilization);
+  const std::string tl = mapping_to_timeloop_yaml(padded, c.a, r.mapping);
+  const Mapping tback = parse_timeloop_mapping(load_yaml_string(tl, "k7.map.yaml"), padded, c.a);
+  CHECK(evaluate(padded, c.a, tback).cycles == r.evaluation.cycles);
+  CHECK_THROWS_AS(parse_timeloop_mapping(load_yaml_string(tl, "k7.map.yaml"), c.p, c.a),
+                  std::invalid_argument);
 }
