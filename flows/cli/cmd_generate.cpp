@@ -29,7 +29,8 @@ const hcl::cli::RegisterCommand reg_generate{
       cmd.add_option("--preset", a->preset,
                      "array: tpu (weight-stationary systolic, default), eyeriss (row "
                      "stationary, diagonal inputs), tree (adder-tree reduction), "
-                     "output-stationary. accelerator: tpu (default) or tree");
+                     "output-stationary, xy (X|Y: one weight for all PEs, per-PE inputs), fxfy "
+                     "(FX|FY: one sum over all PEs). accelerator: tpu (default) or tree");
       cmd.add_option("--set", a->sets,
                      "key=value, repeatable. Always valid: rows, cols, data_width, acc_width. "
                      "array: row_loops/col_loops (N,K,C,Y,X,FY,FX; e.g. C or C:2,FX:2), "

@@ -92,8 +92,14 @@ void Array::body() const {
       return l[k];
     case Route::Diagonal:
       return l[r + k];
-    case Route::All:
+    case Route::All: // forwarded along row 0, then down every column
+      if (op.flow == Flow::Systolic && r > 0)
+        return pe[r - 1][k][out];
+      if (op.flow == Flow::Systolic && k > 0)
+        return pe[0][k - 1][out];
       return l[0];
+    case Route::Unicast:
+      return l[r * K + k];
     }
     return l[0];
   };
@@ -116,8 +122,11 @@ void Array::body() const {
       }
       if (p.output_stationary || cfg.reduce == Reduce::Chain) {
         // The drain and the chain run down the columns, or along the rows when the outputs
-        // are reduced across the columns.
+        // are reduced across the columns; reduced over both, the chain leaves the bottom of
+        // each column for the top of the next (wired below, once that PE exists).
         const bool rowwise = p.out_route == Route::Horizontal;
+        if (p.out_route == Route::All && r == 0 && k > 0)
+          continue;
         if (rowwise ? k == 0 : r == 0)
           inst["psum_in"] <<= 0;
         else
@@ -126,11 +135,19 @@ void Array::body() const {
     }
   }
 
-  // The PEs whose partial sums leave through out_i: column i, or row i.
+  if (p.out_route == Route::All && cfg.reduce == Reduce::Chain)
+    for (std::size_t k = 1; k < K; ++k)
+      pe[0][k]["psum_in"] <<= pe[R - 1][k - 1]["psum_out"];
+
+  // The PEs whose partial sums leave through out_i: column i, row i, or (All) every PE in
+  // chain order, column by column.
   const auto out_pe = [&](std::size_t i, std::size_t j) -> Instance & {
+    if (p.out_route == Route::All)
+      return pe[j % R][j / R];
     return p.out_route == Route::Vertical ? pe[j][i] : pe[i][j];
   };
-  const std::size_t along = p.out_route == Route::Vertical ? R : K;
+  const std::size_t along =
+      p.out_route == Route::All ? R * K : p.out_route == Route::Vertical ? R : K;
   for (std::size_t k = 0; k < static_cast<std::size_t>(p.out_lanes); ++k) {
     Signal raw;
     if (p.output_stationary || cfg.reduce == Reduce::Chain) {

@@ -137,7 +137,6 @@ const char *flow_key(bool input) { return input ? "input_flow" : "weight_flow"; 
 OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_c, bool diag,
                          Delay &alpha, Delay &beta, bool &diagonal_used) {
   OperandPlan p;
-  const char *tensor = input ? "inputs" : "weights";
   const Stationary self = input ? Stationary::Input : Stationary::Weight;
   const Flow flow = input ? c.input_flow : c.weight_flow;
   const std::string fkey = flow_key(input);
@@ -156,10 +155,10 @@ OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_
     p.lanes = c.rows + c.cols - 1;
     diagonal_used = true;
   } else if (dep_r && dep_c) {
-    throw ConfigError("stationary",
-                      fmt::format("the {} depend on the loops of both dimensions, so every PE "
-                                  "needs its own value: they must be stationary (stationary={})",
-                                  tensor, input ? "input" : "weight"));
+    // Every PE needs its own element: one lane per PE, skewed to the PE's wavefront slot.
+    p.route = Route::Unicast;
+    p.lanes = c.rows * c.cols;
+    p.array_cols = c.cols;
   } else if (dep_r) {
     p.route = Route::Horizontal; // one lane per row, shared along the row
     p.lanes = c.rows;
@@ -169,29 +168,14 @@ OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_
     p.lanes = c.cols;
     alpha.need(fdelay, fkey, fwhy);
   } else {
-    // Unreachable: check_sharing() rejects operands independent of both dimensions first.
-    throw std::logic_error(fmt::format("array plan: the {} depend on neither dimension", tensor));
+    // Shared by every PE: one lane, broadcast to all (no skew anywhere), or forwarded along
+    // row 0 and from there down every column, one register per hop (alpha = beta = 1).
+    p.route = Route::All;
+    p.lanes = 1;
+    alpha.need(fdelay, fkey, fwhy);
+    beta.need(fdelay, fkey, fwhy);
   }
   return p;
-}
-
-// A tensor independent of both dimensions makes the other two depend on both: weights
-// independent of both means N, Y, X on both dimensions, which the inputs and outputs index;
-// outputs independent of both means C, FY, FX on both, which index weights and inputs (no
-// sliding-window pair among them, so no diagonal). A PE holds only one operand or output
-// stationary and the other unicast tensor would need a lane per PE, which is not generated.
-// (Inputs depend on every loop but K, and K fits on one dimension only.)
-void check_sharing(const DimInfo &R, const DimInfo &C) {
-  require(R.w || C.w, "col_loops",
-          "the weights depend on neither dimension (both hold loops from N, Y, X), so the "
-          "inputs and the outputs both depend on both dimensions: each PE would need its own "
-          "input and its own output, but only one of them can be stationary; unroll K, C, FY "
-          "or FX on one dimension");
-  require(R.o || C.o, "col_loops",
-          "the outputs depend on neither dimension (both hold reduction loops from C, FY, FX), "
-          "so the weights and the inputs both depend on both dimensions: each PE would need "
-          "its own weight and its own input, but only one of them can be stationary; unroll an "
-          "output loop (N, K, Y or X) on one dimension");
 }
 
 } // namespace
@@ -212,7 +196,9 @@ const char *to_string(Route r) {
   case Route::Diagonal:
     return "diagonal";
   case Route::All:
-    return "broadcast-all";
+    return "all";
+  case Route::Unicast:
+    return "unicast";
   case Route::Load:
     return "stationary-load";
   }
@@ -230,6 +216,8 @@ int OperandPlan::lane(int r, int c) const {
     return r + c;
   case Route::All:
     return 0;
+  case Route::Unicast:
+    return r * array_cols + c;
   }
   return 0;
 }
@@ -265,8 +253,6 @@ ArrayPlan plan_array(const ArrayConfig &c) {
             "a dimension holding half of a sliding-window pair must hold only that loop");
   }
 
-  check_sharing(R, C);
-
   ArrayPlan p;
   Delay alpha, beta;
   bool diagonal_used = false;
@@ -277,21 +263,38 @@ ArrayPlan plan_array(const ArrayConfig &c) {
     require(R.o && C.o, "stationary",
             fmt::format("output-stationary PEs need outputs that depend on both dimensions, "
                         "but the outputs are reduced along {}",
-                        R.o ? "cols" : "rows"));
+                        R.o ? "cols" : C.o ? "rows" : "both rows and cols"));
     p.output_stationary = true;
   } else {
     require(!(R.o && C.o), "stationary",
             "the outputs depend on the loops of both dimensions, so each PE owns an output: "
             "use stationary=output");
-    // Outputs independent of the row loops are reduced down each column, else along each row.
-    Delay &along = C.o ? alpha : beta;
-    p.out_route = C.o ? Route::Vertical : Route::Horizontal;
-    if (c.reduce == Reduce::Chain)
-      along.need(1, "reduce", "reduce=chain (systolic accumulation)");
-    else
-      along.need(0, "reduce", "reduce=tree (combinational adder tree)");
+    if (!R.o && !C.o) {
+      // Reduced over both dimensions into one lane: a tree over every PE, or one chain down
+      // column 0, on into the top of column 1, and so on (PE (r, c) is link r + rows*c).
+      p.out_route = Route::All;
+      if (c.reduce == Reduce::Chain) {
+        alpha.need(1, "reduce", "reduce=chain (systolic accumulation down each column)");
+        beta.need(c.rows, "reduce",
+                  "reduce=chain over both dimensions (each column continues the previous one)");
+      } else {
+        alpha.need(0, "reduce", "reduce=tree (combinational adder tree)");
+        beta.need(0, "reduce", "reduce=tree (combinational adder tree)");
+      }
+    } else {
+      // Outputs independent of the row loops are reduced down each column, else along each
+      // row.
+      Delay &along = C.o ? alpha : beta;
+      p.out_route = C.o ? Route::Vertical : Route::Horizontal;
+      if (c.reduce == Reduce::Chain)
+        along.need(1, "reduce", "reduce=chain (systolic accumulation)");
+      else
+        along.need(0, "reduce", "reduce=tree (combinational adder tree)");
+    }
   }
-  p.out_lanes = p.out_route == Route::Vertical ? c.cols : c.rows;
+  p.out_lanes = p.out_route == Route::Vertical ? c.cols
+                : p.out_route == Route::Horizontal ? c.rows
+                                                   : 1;
   if (diagonal_used) {
     // PEs on one diagonal share an input lane, so rows and columns must have equal delays.
     if (alpha.value && !beta.value)
@@ -323,6 +326,9 @@ ArrayPlan plan_array(const ArrayConfig &c) {
       case Route::Diagonal:
         op.skew[static_cast<std::size_t>(i)] = p.alpha * i;
         break;
+      case Route::Unicast:
+        op.skew[static_cast<std::size_t>(i)] = p.alpha * (i / c.cols) + p.beta * (i % c.cols);
+        break;
       default:
         break;
       }
@@ -337,9 +343,11 @@ ArrayPlan plan_array(const ArrayConfig &c) {
   } else {
     p.latency = wave + c.pipeline_stages + 1 + (c.edge_accumulate ? 1 : 0);
     // Lane i's sum is complete when the wavefront passes its last PE; align all to the last.
-    const bool vertical = p.out_route == Route::Vertical;
+    // (One lane reduced over both dimensions is complete at the last PE: no deskew.)
     for (int i = 0; i < p.out_lanes; ++i)
-      p.deskew.push_back(vertical ? p.beta * (c.cols - 1 - i) : p.alpha * (c.rows - 1 - i));
+      p.deskew.push_back(p.out_route == Route::Vertical     ? p.beta * (c.cols - 1 - i)
+                         : p.out_route == Route::Horizontal ? p.alpha * (c.rows - 1 - i)
+                                                            : 0);
   }
   for (const auto &l : c.row_loops)
     p.row_index_sizes.push_back(l.size > 0 ? l.size : c.rows);
@@ -366,6 +374,8 @@ PeConfig array_pe_config(const ArrayConfig &c, const ArrayPlan &p, int r, int k)
       return k < c.cols - 1;
     if (op.route == Route::Vertical)
       return r < c.rows - 1;
+    if (op.route == Route::All) // along row 0, and down every column
+      return r < c.rows - 1 || (r == 0 && k < c.cols - 1);
     return false;
   };
   pe.forward_x = forwards(p.x);
@@ -487,7 +497,7 @@ nlohmann::json ArrayConfig::to_json() const {
 }
 
 std::vector<std::string> array_preset_names() {
-  return {"tpu", "eyeriss", "tree", "output-stationary"};
+  return {"tpu", "eyeriss", "tree", "output-stationary", "xy", "fxfy"};
 }
 
 ArrayConfig array_preset(const std::string &name) {
@@ -524,9 +534,31 @@ ArrayConfig array_preset(const std::string &name) {
     c.stationary = Stationary::Output;
     c.input_flow = Flow::Systolic;
     c.weight_flow = Flow::Systolic;
+  } else if (name == "xy") {
+    // X|Y (ShiDianNao-like, Interstellar's X|Y): output rows Y down the rows, columns X across;
+    // every PE owns one output pixel. The weights depend on neither, so one weight is
+    // broadcast to all PEs; the inputs I[y+fy][x+fx] depend on both: one lane per PE.
+    c.row_loops = {{Loop::Y, 0}};
+    c.col_loops = {{Loop::X, 0}};
+    c.stationary = Stationary::Output;
+    c.input_flow = Flow::Broadcast;
+    c.weight_flow = Flow::Broadcast;
+    c.reduce = Reduce::Tree;
+  } else if (name == "fxfy") {
+    // FX|FY: a 3x3 filter window, filter rows FY down the rows and columns FX across. The
+    // weights W[fy][fx] stay in the PEs, the inputs I[y+fy][x+fx] (Y, X in time) take one lane
+    // per PE, and the outputs, independent of both dimensions, are summed by one adder tree.
+    c.rows = 3;
+    c.cols = 3;
+    c.row_loops = {{Loop::FY, 0}};
+    c.col_loops = {{Loop::FX, 0}};
+    c.stationary = Stationary::Weight;
+    c.input_flow = Flow::Broadcast;
+    c.weight_flow = Flow::Broadcast;
+    c.reduce = Reduce::Tree;
   } else {
     throw ConfigError("preset", fmt::format("unknown array preset '{}'; valid: tpu, eyeriss, "
-                                            "tree, output-stationary",
+                                            "tree, output-stationary, xy, fxfy",
                                             name));
   }
   return c;

@@ -470,3 +470,96 @@ TEST_CASE("array: two loops on one dimension compute convolutions bit-exactly (V
     run_point(p);
   }
 }
+
+namespace {
+
+// The seed paper's X|Y and FX|FY dataflows and other mappings that need per-PE operand lanes
+// (a tensor independent of both dimensions makes the other two depend on both), in a third
+// Verilator model.
+const std::vector<MappingPoint> &both_points() {
+  static const std::vector<MappingPoint> pts = {
+      // X|Y: Y on rows, X on cols, outputs stationary, one weight broadcast to every PE, one
+      // input lane per PE; C, FY, FX in time.
+      {"xyb", sized("xy", 3, 4), problem({{Loop::C, 2}, {Loop::FY, 3}, {Loop::FX, 2}})},
+      // X|Y with the weight forwarded along row 0 and down every column (alpha = beta = 1, so
+      // the per-PE input lanes are skewed by r + c); unsigned, one product pipeline stage.
+      {"xys",
+       mapping(4, 3,
+               {{"weight_flow", "systolic"},
+                {"signed", "false"},
+                {"data_width", "5"},
+                {"weight_width", "6"},
+                {"acc_width", "16"},
+                {"pipeline_stages", "1"}},
+               "xy"),
+       problem({{Loop::C, 2}, {Loop::FY, 2}, {Loop::FX, 3}})},
+      // FX|FY: FY on rows, FX on cols, weights stationary (double buffered), per-PE input
+      // lanes, one adder tree over all PEs; Y, X in time.
+      {"fxfyt", sized("fxfy", 2, 3), problem({{Loop::Y, 3}, {Loop::X, 4}})},
+      // FX|FY with both operands unicast (nothing stationary) and one chain through every PE
+      // (alpha 1, beta rows); channels C in time, summed by the edge accumulator.
+      {"fxfyc",
+       mapping(3, 2,
+               {{"stationary", "none"},
+                {"reduce", "chain"},
+                {"edge_accumulate", "true"},
+                {"signed", "false"},
+                {"data_width", "5"},
+                {"weight_width", "6"},
+                {"acc_width", "18"},
+                {"pipeline_stages", "1"}},
+               "fxfy"),
+       problem({{Loop::Y, 2}, {Loop::X, 3}, {Loop::C, 2}})},
+      // (C, FY) x FX: two reduction loops on the rows, weights stationary, one chain whose
+      // skewed swap reaches PE (r, c) after r + 4c cycles.
+      {"cfyfx", mapping(4, 2, {{"row_loops", "C:2,FY:2"}, {"reduce", "chain"}}, "fxfy"),
+       problem({{Loop::Y, 2}, {Loop::X, 3}})},
+      // The TPU's C x K with nothing stationary: per-PE weight lanes skewed by r + c next to
+      // systolic inputs and the chain; X in time.
+      {"cku", mapping(3, 4, {{"stationary", "none"}}), problem({{Loop::X, 5}})}};
+  return pts;
+}
+
+hcl::flows::Simulator &both_sim() {
+  static std::unique_ptr<hcl::flows::Simulator> sim;
+  if (!sim) {
+    std::vector<gen_test::Point> points;
+    for (const auto &m : both_points())
+      points.push_back(gen_test::point(m.prefix, Array{m.cfg}));
+    sim = gen_test::simulate(gen_test::wrap_points("array_unicast", points));
+  }
+  return *sim;
+}
+
+void run_both(const std::string &prefix) {
+  for (const auto &m : both_points())
+    if (m.prefix == prefix) {
+      for (std::uint64_t seed : {11u, 12u, 13u, 14u}) // fresh random data, same model
+        array_test::run_mapping(both_sim(), prefix, m.cfg, m.problem, seed * 131 + prefix.size());
+      return;
+    }
+  FAIL("no mapping point " << prefix);
+}
+
+} // namespace
+
+TEST_CASE("array: X|Y (weights shared by all PEs, per-PE inputs) computes convolutions "
+          "bit-exactly (Verilator)") {
+  for (const char *p : {"xyb", "xys"}) {
+    INFO(p);
+    run_both(p);
+  }
+}
+
+TEST_CASE("array: FX|FY (outputs reduced over all PEs, per-PE inputs) computes convolutions "
+          "bit-exactly (Verilator)") {
+  for (const char *p : {"fxfyt", "fxfyc", "cfyfx"}) {
+    INFO(p);
+    run_both(p);
+  }
+}
+
+TEST_CASE("array: per-PE weight lanes next to shared inputs compute a matrix product "
+          "(Verilator)") {
+  run_both("cku");
+}

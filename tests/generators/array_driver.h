@@ -246,11 +246,24 @@ inline void run_mapping(hcl::flows::Simulator &sim, const std::string &prefix, c
       sim.poke(p + "last", last);
     }
     if (!plan.output_stationary && last) {
-      std::vector<std::int64_t> row;
-      for (int i = 0; i < plan.out_lanes; ++i) {
-        const bool vertical = plan.out_route == Route::Vertical;
-        row.push_back(cv.out[cv.out_at(pe_index(vertical ? 0 : i, vertical ? i : 0, t))]);
-      }
+      // out_i sums column i (Vertical), row i (Horizontal) or every PE (All); each of those
+      // PEs must contribute to the same output element.
+      std::vector<std::int64_t> row(static_cast<std::size_t>(plan.out_lanes));
+      std::vector<int> owner(row.size(), -1);
+      for (int r = 0; r < R; ++r)
+        for (int k = 0; k < K; ++k) {
+          const int lane = plan.out_route == Route::Vertical     ? k
+                           : plan.out_route == Route::Horizontal ? r
+                                                                 : 0;
+          REQUIRE(lane < plan.out_lanes);
+          const auto o = static_cast<int>(cv.out_at(pe_index(r, k, t)));
+          const auto li_ = static_cast<std::size_t>(lane);
+          if (owner[li_] < 0)
+            owner[li_] = o;
+          INFO("output lane " << lane << " PE " << r << "," << k);
+          REQUIRE(owner[li_] == o);
+          row[li_] = cv.out[static_cast<std::size_t>(o)];
+        }
       want.push_back(row);
     }
     step();

@@ -71,18 +71,17 @@ TEST_CASE("array: invalid mappings name the key and the reason") {
   CHECK_THAT(err({{"row_loops", "C:3,FX:2"}}),
              Catch::StartsWith("row_loops: the loop sizes multiply to 6 but rows = 4"));
   CHECK_THAT(err({{"col_loops", "C"}}), Catch::StartsWith("col_loops: loop C is already unrolled"));
-  CHECK_THAT(err({{"stationary", "none"}}), Catch::StartsWith("stationary: the weights depend"));
+  // Weights depending on both dimensions without being stationary take per-PE lanes now.
+  CHECK_THAT(err({{"stationary", "none"}}), Catch::Contains("no error"));
   CHECK_THAT(err({{"reduce", "tree"}}, "output-stationary"), Catch::Contains("no error"));
-  // A tensor independent of both dimensions leaves two tensors unicast: only one can stay.
-  CHECK_THAT(err({{"row_loops", "C"}, {"col_loops", "FX"}}),
-             Catch::StartsWith("col_loops: the outputs depend on neither dimension"));
-  CHECK_THAT(err({{"row_loops", "FY"}, {"col_loops", "C:2,FX:2"}}),
-             Catch::StartsWith("col_loops: the outputs depend on neither dimension"));
-  CHECK_THAT(err({{"row_loops", "N"}, {"col_loops", "X"}, {"weight_flow", "systolic"}},
-                 "output-stationary"),
-             Catch::StartsWith("col_loops: the weights depend on neither dimension"));
-  CHECK_THAT(err({{"row_loops", "N:2,Y:2"}, {"col_loops", "X"}}, "output-stationary"),
-             Catch::StartsWith("col_loops: the weights depend on neither dimension"));
+  // Outputs independent of both dimensions are reduced into one lane, never kept in the PEs;
+  // outputs depending on both are never reduced.
+  CHECK_THAT(err({{"row_loops", "FY"}, {"col_loops", "FX"}, {"stationary", "output"}}),
+             Catch::StartsWith("stationary: output-stationary PEs need outputs that depend on "
+                               "both dimensions, but the outputs are reduced along both rows "
+                               "and cols"));
+  CHECK_THAT(err({{"stationary", "weight"}}, "xy"),
+             Catch::StartsWith("stationary: the outputs depend on the loops of both dimensions"));
   // Reduced along the rows: a chain needs one cycle per column, the diagonal broadcast equal
   // delays, and weights broadcast down the columns none per row.
   CHECK_THAT(err({{"row_loops", "Y"}, {"col_loops", "FY"}, {"reduce", "chain"}}, "eyeriss"),
@@ -161,4 +160,70 @@ TEST_CASE("array: two loops on a dimension index the PEs outer loop first") {
   CHECK(p.col_index_sizes == std::vector<int>{4});
   CHECK(p.x.route == Route::Horizontal); // C and FX both index the inputs: one lane per row
   CHECK(p.x.lanes == 6);
+}
+
+TEST_CASE("array: a tensor independent of both dimensions is shared or reduced over every PE") {
+  // X|Y: weights on one lane for all PEs, inputs I[y+fy][x+fx] on one lane per PE.
+  ArrayConfig xy = array_preset("xy");
+  xy.rows = 3;
+  xy.cols = 5;
+  const ArrayPlan b = plan_array(xy);
+  CHECK(b.output_stationary);
+  CHECK(b.w.route == Route::All);
+  CHECK(b.w.lanes == 1);
+  CHECK(b.w.lane(2, 4) == 0);
+  CHECK(b.x.route == Route::Unicast);
+  CHECK(b.x.lanes == 15);
+  CHECK(b.x.lane(2, 1) == 2 * 5 + 1); // row-major
+  CHECK(b.alpha == 0);                // broadcast to every PE: no wavefront
+  CHECK(b.beta == 0);
+  CHECK(b.x.skew == std::vector<int>(15, 0));
+  CHECK(b.drain_wait == 0);
+  // Every PE reads the broadcast lane; none forwards.
+  CHECK_FALSE(array_pe_config(xy, b, 0, 0).forward_w);
+
+  // Forwarded along row 0 and down the columns: one cycle per hop in both directions, so PE
+  // (r, c) sees the weight r + c cycles late and its input lane is skewed to match.
+  xy.set("weight_flow", "systolic");
+  const ArrayPlan s = plan_array(xy);
+  CHECK(s.alpha == 1);
+  CHECK(s.beta == 1);
+  CHECK(s.x.skew[static_cast<std::size_t>(s.x.lane(2, 3))] == 5);
+  CHECK(s.x.skew[static_cast<std::size_t>(s.x.lane(1, 0))] == 1);
+  CHECK(s.drain_wait == 2 + 4);
+  CHECK(array_pe_config(xy, s, 0, 3).forward_w);       // row 0 feeds right and down
+  CHECK(array_pe_config(xy, s, 0, 4).forward_w);       // down only at the row's end
+  CHECK(array_pe_config(xy, s, 1, 4).forward_w);       // down
+  CHECK_FALSE(array_pe_config(xy, s, 2, 1).forward_w); // the bottom row feeds nobody
+
+  // FX|FY: outputs reduced over all PEs into one lane by a tree (no skew at all).
+  ArrayConfig f = array_preset("fxfy");
+  f.rows = 2;
+  f.cols = 4;
+  const ArrayPlan t = plan_array(f);
+  CHECK(t.out_route == Route::All);
+  CHECK(t.out_lanes == 1);
+  CHECK(t.w.route == Route::Load);
+  CHECK(t.x.route == Route::Unicast);
+  CHECK(t.x.lanes == 8);
+  CHECK(t.alpha == 0);
+  CHECK(t.beta == 0);
+  CHECK(t.deskew == std::vector<int>{0});
+  CHECK(t.latency == 1);
+
+  // ... or by one chain: down column 0, into the top of column 1, ...: PE (r, c) is link
+  // r + 2c of 8, so its lane is skewed by that and the sum leaves after the last link.
+  f.set("reduce", "chain");
+  f.set("stationary", "none");
+  const ArrayPlan c = plan_array(f);
+  CHECK(c.alpha == 1);
+  CHECK(c.beta == 2);
+  CHECK(c.w.route == Route::Unicast);
+  for (int r = 0; r < 2; ++r)
+    for (int k = 0; k < 4; ++k) {
+      CHECK(c.x.skew[static_cast<std::size_t>(c.x.lane(r, k))] == r + 2 * k);
+      CHECK(c.w.skew[static_cast<std::size_t>(c.w.lane(r, k))] == r + 2 * k);
+    }
+  CHECK(c.latency == 7 + 1);
+  CHECK(c.deskew == std::vector<int>{0});
 }

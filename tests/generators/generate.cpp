@@ -31,7 +31,7 @@ std::string read_text(const fs::path &p) {
 // and custom loop mappings.
 std::vector<GenerateRequest> sweep() {
   std::vector<GenerateRequest> v;
-  for (const char *preset : {"tpu", "eyeriss", "tree", "output-stationary"}) {
+  for (const char *preset : {"tpu", "eyeriss", "tree", "output-stationary", "xy", "fxfy"}) {
     for (auto [r, c] : {std::pair{1, 1}, {2, 3}, {4, 4}})
       for (bool s : {true, false})
         v.push_back({"array",
@@ -120,6 +120,24 @@ std::vector<GenerateRequest> sweep() {
                 {"rows", "6"},
                 {"input_flow", "broadcast"},
                 {"reduce", "tree"}}});
+  // Per-PE operand lanes, operands shared by every PE, outputs reduced over every PE: the
+  // points co-simulated in array.cpp (third model) plus variants of them.
+  v.push_back({"array", "xy", {{"weight_flow", "systolic"}, {"rows", "4"}, {"cols", "3"}}});
+  v.push_back({"array", "xy", {{"row_loops", "N"}, {"col_loops", "X"}, {"pipeline_stages", "1"}}});
+  v.push_back({"array", "fxfy", {{"reduce", "chain"}, {"rows", "2"}, {"cols", "3"}}});
+  v.push_back({"array",
+               "fxfy",
+               {{"stationary", "none"},
+                {"reduce", "chain"},
+                {"edge_accumulate", "true"},
+                {"signed", "false"},
+                {"data_width", "5"},
+                {"weight_width", "6"},
+                {"acc_width", "18"},
+                {"pipeline_stages", "1"}}});
+  v.push_back({"array", "fxfy", {{"stationary", "input"}, {"double_buffer", "false"}}});
+  v.push_back({"array", "fxfy", {{"row_loops", "C:2,FY:2"}, {"rows", "4"}, {"cols", "2"}}});
+  v.push_back({"array", "tpu", {{"stationary", "none"}, {"rows", "3"}}});
   for (const Sets &s :
        std::vector<Sets>{{},
                          {{"stationary", "output"}, {"pipeline_stages", "3"}},

@@ -3,27 +3,31 @@
 // (Interstellar, Yang et al., ASPLOS 2020): for each tensor and each dimension,
 //   - weights/inputs that do not depend on the dimension's loops are SHARED along it:
 //     broadcast or forwarded systolically (weight_flow / input_flow);
-//   - weights/inputs that depend on the loops of both dimensions must be STATIONARY in the PEs
-//     (loaded through a chain down each column);
+//   - weights/inputs that depend on the loops of both dimensions are either STATIONARY in the
+//     PEs (loaded through a chain down each column) or UNICAST: one lane per PE;
+//   - weights independent of BOTH dimensions (X|Y: N, Y, X on both) are shared by every PE:
+//     broadcast, or forwarded along row 0 and then down every column;
 //   - inputs whose sliding-window pair (FY with Y, FX with X) is split across the two
 //     dimensions travel DIAGONALLY (PE (r, c) sees input lane r + c), as in Eyeriss;
 //   - outputs that do not depend on one dimension's loops are REDUCED along it: down each
 //     column (reduced loop on the rows) or along each row (reduced loop on the columns), by an
-//     adder tree or a systolic accumulation chain (reduce); outputs depending on both
-//     dimensions stay in the PEs (output stationary) and are drained down the columns.
-//   - an operand, or the outputs, independent of BOTH dimensions never occurs in a valid
-//     mapping: it forces the other two tensors to depend on both dimensions, and a PE can hold
-//     only one of them (plan_array rejects it naming col_loops; docs/generators.md explains).
+//     adder tree or a systolic accumulation chain (reduce); outputs independent of BOTH
+//     dimensions (FX|FY: C, FY, FX on both) are reduced over every PE into one lane, by one
+//     tree or by one chain running down column 0, into the top of column 1, and so on
+//     (alpha 1, beta rows); outputs depending on both dimensions stay in the PEs (output
+//     stationary) and are drained down the columns.
 // Skew (on operand lanes) and deskew (on outputs) registers are derived from the same
 // analysis: PE (r, c) works on iteration t at cycle t + alpha*r + beta*c, where alpha/beta are
-// 1 when something moves systolically along that dimension and 0 when it is broadcast or
-// reduced by a tree; conflicting requirements are configuration errors.
+// 1 when something moves systolically along that dimension (beta = rows for the one chain over
+// both dimensions) and 0 when it is broadcast or reduced by a tree; conflicting requirements
+// are configuration errors.
 //
 // The loop nest is a convolution O[n][k][y][x] += W[k][c][fy][fx] * I[n][c][y+fy][x+fx]
 // (GEMM: K=M rows of W, C the reduction, X the columns of the result).
 //
 // Ports (lanes are numbered from 0):
-//   x_i [data_width]   input lanes   (rows, cols, rows+cols-1 for diagonal)
+//   x_i [data_width]   input lanes   (rows, cols, rows+cols-1 for diagonal, 1 for shared by
+//                      all, rows*cols for unicast: lane r*cols + c feeds PE (r, c))
 //   w_i [weight_width] weight lanes  (same rule)
 //   a stationary operand's lanes are its load lanes, one per column; `load` shifts the column
 //     chain down by one PE (feed the bottom row's value first); `swap` (double_buffer) makes
@@ -34,7 +38,8 @@
 //   en: the lanes carry iteration t this cycle (plus `first`/`last` for the edge accumulator)
 //   reduced outputs: out_i [acc_width] and out_valid, `latency` cycles after the iteration;
 //     out_i is column i's sum when reduced down the columns (out_route Vertical) and row i's
-//     when reduced along the rows (Horizontal). With edge_accumulate, out_i sums the
+//     when reduced along the rows (Horizontal); out_0 alone when reduced over both (All).
+//     With edge_accumulate, out_i sums the
 //     iterations from `first` to `last` and out_valid pulses once per `last`.
 //   output stationary: `drain` shifts every column down by one PE; out_c is the bottom PE.
 //     Results are complete `drain_wait` cycles after the last `en`.
@@ -85,19 +90,19 @@ struct ArrayConfig {
   nlohmann::json to_json() const;
 };
 
-// "tpu", "eyeriss", "tree", "output-stationary". Throws ConfigError("preset", ...) otherwise.
+// "tpu", "eyeriss", "tree", "output-stationary", "xy", "fxfy". Throws ConfigError("preset", ...) otherwise.
 ArrayConfig array_preset(const std::string &name);
 std::vector<std::string> array_preset_names();
 
-// How one operand reaches the PEs (All, one lane for every PE, is not produced by any valid
-// mapping; see the header comment), or which way the outputs leave the array.
-enum class Route { Horizontal, Vertical, Diagonal, All, Load };
-const char *to_string(Route r);
-
+// How one operand reaches the PEs, or which way the outputs leave the array. All: one lane
+// shared by every PE (operands), or one lane reduced over every PE (outputs). Unicast: one
+// lane per PE, lane r*cols + c.
+enum class Route { Horizontal, Vertical, Diagonal, All, Load, Unicast };
 struct OperandPlan {
   Route route = Route::All;
   Flow flow = Flow::Broadcast; // along the route (Horizontal/Vertical)
   int lanes = 1;
+  int array_cols = 1; // Unicast lanes are numbered row-major
   // Lane feeding PE (r, c), and the skew registers on lane i.
   int lane(int r, int c) const;
   std::vector<int> skew;
@@ -109,7 +114,7 @@ struct ArrayPlan {
   bool output_stationary = false;
   // Outputs leave at the bottom of each column (Vertical: reduced down the columns, or
   // drained) or at the end of each row (Horizontal: reduced along the rows); one out_i lane
-  // per column or per row.
+  // per column or per row. All: reduced over every PE into out_0.
   Route out_route = Route::Vertical;
   int out_lanes = 0;
   int alpha = 0, beta = 0; // cycles per row / per column of the iteration wavefront
