@@ -180,7 +180,6 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
   double lower = kInf;
   for (std::size_t i = 0; i < variants.size(); ++i) {
     if (options.time_limit_s > 0) {
-      // Like network mode: an equal share of what is left for each variant still to search.
       const double used = std::chrono::duration<double>(Clock::now() - start).count();
       if (have && used >= options.time_limit_s) {
         // No time left: the variant keeps the bound every mapping of it meets.
@@ -188,7 +187,11 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
         lower = std::min(lower, objective_floor(with_bounds(problem, variants[i]), arch, options.objective));
         continue;
       }
-      o.time_limit_s = std::max(1e-3, (options.time_limit_s - used) / static_cast<double>(variants.size() - i));
+      // The unpadded problem gets half the budget, so --pad with a time limit does not starve
+      // the search a run without it would do; the padded variants share the rest equally.
+      o.time_limit_s = i == 0 && variants.size() > 1
+                           ? options.time_limit_s / 2
+                           : std::max(1e-3, (options.time_limit_s - used) / static_cast<double>(variants.size() - i));
     }
     o.beat = have ? std::min(best.objective, options.beat) : options.beat;
     const Problem padded = with_bounds(problem, variants[i]);

@@ -61,7 +61,9 @@ bool padding_steps_needed(const Problem &original, const Mapping &mapping);
 void report_against_original(const Problem &original, const Arch &arch, Evaluation &evaluation);
 
 // search() over the padded space (called by search() when max_pad > 0). The result's `bounds`
-// are the winning variant's; its mapping's factors multiply to them.
+// are the winning variant's; its mapping's factors multiply to them. A time limit gives the
+// unpadded problem half the budget and the padded variants equal shares of the rest; variants
+// left without time count with objective_floor (search.h) in the lower bound.
 SearchResult search_padded(const Problem &problem, const Arch &arch, const SearchOptions &options);
 
 } // namespace hcl::sched
