@@ -13,10 +13,6 @@ namespace {
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-// Entries of a BoundModel's memo tables before they are dropped (~100 B each): long searches on
-// big spaces meet millions of distinct keys.
-constexpr std::size_t kMaxMemo = 1 << 21;
-
 std::int64_t ceil_words(double words, double per_cycle) {
   return static_cast<std::int64_t>(std::ceil(words / per_cycle - 1e-9));
 }
@@ -207,102 +203,9 @@ void BoundModel::set_skeleton(const Mapping &sk) {
       sig_[iu][tu] = sig_ids_.emplace(std::move(key), static_cast<int>(sig_ids_.size())).first->second;
     }
   }
+  set_couples();
 }
 
-std::size_t BoundModel::FloorHash::operator()(const FloorKey &k) const noexcept {
-  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ static_cast<std::uint64_t>(k.sig);
-  for (const std::int64_t v : k.rem) {
-    h ^= static_cast<std::uint64_t>(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  }
-  return static_cast<std::size_t>(h);
-}
-
-std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64_t, kMaxDims> &rem) {
-  const auto ku = static_cast<std::size_t>(k);
-  const auto tu = static_cast<std::size_t>(t);
-  const auto &rel = rel_[tu];
-  FloorKey key;
-  key.rem.fill(1);
-  key.sig = sig_[ku][tu];
-  std::vector<int> dims;
-  for (int d = 0; d < D_; ++d) {
-    if (rel[static_cast<std::size_t>(d)]) {
-      key.rem[static_cast<std::size_t>(d)] = rem[static_cast<std::size_t>(d)];
-      if (rem[static_cast<std::size_t>(d)] > 1) {
-        dims.push_back(d);
-      }
-    }
-  }
-  if (auto it = floor_memo_.find(key); it != floor_memo_.end()) {
-    return it->second;
-  }
-  const std::int64_t room = room_[ku][tu];
-  std::array<std::int64_t, kMaxDims> tile{}, g{};
-  tile.fill(1);
-  g.fill(1);
-  for (int d = 0; d < D_; ++d) {
-    tile[static_cast<std::size_t>(d)] = sp_below_[ku][static_cast<std::size_t>(d)];
-  }
-  std::vector<std::vector<std::int64_t>> cand;
-  for (int d : dims) {
-    cand.push_back(divisors(rem[static_cast<std::size_t>(d)]));
-  }
-  std::vector<std::size_t> idx(dims.size(), 0);
-  std::int64_t best = -1;
-  const auto &proj = problem_.tensors[tu].projection;
-  while (!dims.empty()) {
-    std::int64_t outer = 1;
-    for (std::size_t q = 0; q < dims.size(); ++q) {
-      const auto du = static_cast<std::size_t>(dims[q]);
-      const std::int64_t td = cand[q][idx[q]];
-      tile[du] = td * sp_below_[ku][du];
-      g[du] = rem[du] / td;
-      outer *= g[du];
-    }
-    const std::int64_t words = problem_.footprint(t, tile.data());
-    if (outer > 1 && (room < 0 || words <= room)) {
-      for (int s : dims) {
-        const auto su = static_cast<std::size_t>(s);
-        if (g[su] == 1) {
-          continue;
-        }
-        std::int64_t overlap = 1;
-        for (const auto &rank : proj) {
-          std::int64_t span = 1, shift = 0;
-          for (const auto &term : rank) {
-            const std::int64_t c = term.coef < 0 ? -term.coef : term.coef;
-            span += c * (tile[static_cast<std::size_t>(term.dim)] - 1);
-            if (term.dim == s) {
-              shift += c * tile[su];
-            }
-          }
-          overlap *= std::max<std::int64_t>(0, span - shift);
-        }
-        const std::int64_t v = outer / g[su] * (words + (g[su] - 1) * (words - overlap));
-        best = best < 0 ? v : std::min(best, v);
-      }
-    }
-    std::size_t q = 0;
-    for (; q < dims.size(); ++q) {
-      if (++idx[q] < cand[q].size()) {
-        break;
-      }
-      idx[q] = 0;
-    }
-    if (q == dims.size()) {
-      break;
-    }
-  }
-  if (floor_memo_.size() >= kMaxMemo) {
-    floor_memo_.clear(); // a cache of a pure function: clearing only costs recomputation
-  }
-  floor_memo_.emplace(key, best);
-  return best;
-}
-
-// The model's walk over the temporal loops of levels from..L-1 (innermost first, factor-1 loops
-// skipped). At `free_level` the loops are taken irrelevant-first, then `pick`, then the rest:
-// the order most favourable to tensor t.
 BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_level,
                                   int pick) const {
   Walk w;
@@ -365,40 +268,6 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
   return w.outer * (words + (w.slide_factor - 1) * (words - overlap));
 }
 
-std::int64_t BoundModel::refetch_bound(const Mapping &m, int t, int k, int j, int free_level,
-                                       const std::array<std::int64_t, kMaxDims> &rem,
-                                       std::int64_t fixed_product) {
-  const auto ku = static_cast<std::size_t>(k);
-  const auto tu = static_cast<std::size_t>(t);
-  constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
-  // Some remaining relevant factor above k: every fixed loop lies outside the sliding one.
-  const std::int64_t floor = refetch_floor(k, t, rem);
-  std::int64_t best = floor < 0 ? kNone : floor * fixed_product;
-  // Or all of them inside k's tile: the fixed nest alone decides how often it is fetched.
-  std::array<std::int64_t, kMaxDims> tile{};
-  for (int d = 0; d < D_; ++d) {
-    const auto du = static_cast<std::size_t>(d);
-    tile[du] = rem[du] * sp_below_[ku][du];
-  }
-  const std::int64_t words = problem_.footprint(t, tile.data());
-  if (room_[ku][tu] < 0 || words <= room_[ku][tu]) {
-    std::int64_t f = -1;
-    if (free_level == j) {
-      for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
-        if (l.factor > 1 && rel_[tu][static_cast<std::size_t>(l.dim)]) {
-          const std::int64_t v = fetches_from(t, tile.data(), words, walk(m, t, j, free_level, l.dim));
-          f = f < 0 ? v : std::min(f, v);
-        }
-      }
-    }
-    if (f < 0) {
-      f = fetches_from(t, tile.data(), words, walk(m, t, j, free_level, -1));
-    }
-    best = std::min(best, f);
-  }
-  return best == kNone ? 0 : best;
-}
-
 CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
   const bool hcl = mode_ == Mode::Hcl;
   const int free_level = free_order_at_j ? j : -1;
@@ -455,6 +324,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
   std::array<std::int64_t, 64> fetches;
   std::fill_n(tc.begin(), L_, std::array<TC, kMaxTensors>{});
   std::fill_n(fetches.begin(), L_, 0);
+  std::array<std::array<std::int64_t, kMaxTensors>, 64> ff; // fetches per [level][tensor]
 
   for (int t = 0; t < T_; ++t) {
     const auto tu = static_cast<std::size_t>(t);
@@ -572,6 +442,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
         f = std::max(f, refetch_bound(m, t, i, j, free_level, rem, fixed_product));
       }
       fetches[iu] = f;
+      ff[iu][tu] = f;
       TC &c = tc[iu][tu];
       c.present = true;
       c.words = words;
@@ -661,6 +532,19 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
         energy += tc[iu][static_cast<std::size_t>(t)].energy;
       }
     }
+  }
+  if (j == L_ && !couples_.empty()) {
+    RootCounts rc;
+    for (int i = 0; i < L_; ++i) {
+      for (int t = 0; t < T_; ++t) {
+        const auto iu = static_cast<std::size_t>(i), tu = static_cast<std::size_t>(t);
+        rc.fetches[iu][tu] = ff[iu][tu];
+        rc.fills[iu][tu] = tc[iu][tu].fills;
+        rc.reads[iu][tu] = tc[iu][tu].reads;
+        rc.updates[iu][tu] = tc[iu][tu].updates;
+      }
+    }
+    energy += coupling(rem, rc);
   }
   out.energy_pj = energy;
   return out;

@@ -108,6 +108,27 @@ private:
   std::vector<std::array<std::int64_t, kMaxTensors>> room_;
   std::vector<std::array<int, kMaxTensors>> sig_;
   std::vector<std::array<std::int64_t, kMaxDims>> sp_below_; // [level][dim], levels <= it
+  // Coupling at the root (see lower_bound.cpp, coupling()): level K keeping w with a small
+  // room, and the other two tensors a, b with their keepers at or below K.
+  struct Couple {
+    int K = 0, w = 0, a = 0, b = 0, sig = 0;
+    std::vector<int> keep_a, keep_b; // their keeper levels <= K, innermost first
+  };
+  std::vector<Couple> couples_;
+  void set_couples(); // from the skeleton's keeps, rooms and spatial factors
+  // Per [level][tensor] counts of the root bound, for coupling().
+  struct RootCounts {
+    std::array<std::array<std::int64_t, kMaxTensors>, 64> fetches, fills, reads, updates;
+  };
+  // Energy to add to the root bound (remaining factors `rem`) for the coupling; >= 0.
+  double coupling(const std::array<std::int64_t, kMaxDims> &rem, const RootCounts &counts);
+  // Entries of a memo table before it is dropped (~100 B each): long searches on big spaces
+  // meet millions of distinct keys.
+  static constexpr std::size_t kMaxMemo = 1 << 21;
+  // Per memo key: every distinct (Irr_a, Irr_b, forced keepers of a, of b) over w's tiles.
+  std::unordered_map<FloorKey, std::vector<std::array<std::int64_t, 4>>, FloorHash> couple_memo_;
+  const std::vector<std::array<std::int64_t, 4>> &couple_tiles(const Couple &c,
+                                                               const std::array<std::int64_t, kMaxDims> &rem);
   std::map<std::vector<std::int64_t>, int> sig_ids_;
   std::map<std::array<std::int64_t, kMaxDims + 1>, std::int64_t> used_memo_; // (region, tensor)
   std::unordered_map<FloorKey, std::int64_t, FloorHash> floor_memo_;
