@@ -14,8 +14,9 @@ double access_energy(std::int64_t count, int block, double energy) { // as in lo
   return static_cast<double>((count + block - 1) / block) * energy;
 }
 
-// The root coupling enumerates a level's tiles; only small levels (scratchpads) are worth it.
-constexpr std::int64_t kCoupleRoom = 4096;
+// The root coupling enumerates every tile of a level (divisors of each remaining factor);
+// beyond this many it adds nothing rather than stall the root bounds.
+constexpr std::size_t kMaxCoupleTiles = std::size_t{1} << 18;
 
 } // namespace
 
@@ -133,8 +134,13 @@ BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDim
     return it->second;
   }
   std::vector<std::vector<std::int64_t>> cand;
+  std::size_t tiles = 1;
   for (int d : dims) {
     cand.push_back(divisors(rem[static_cast<std::size_t>(d)]));
+    tiles *= cand.back().size();
+  }
+  if (tiles > kMaxCoupleTiles) {
+    return couple_memo_.emplace(key, std::vector<std::array<std::int64_t, 4>>{}).first->second;
   }
   std::vector<std::size_t> idx(dims.size(), 0);
   std::array<std::int64_t, kMaxDims> tf{}; // temporal factor at or below K, per dimension
@@ -239,7 +245,7 @@ void BoundModel::set_couples() {
       const auto Ku = static_cast<std::size_t>(K);
       for (int w = 0; w < T_; ++w) {
         const std::int64_t room = room_[Ku][static_cast<std::size_t>(w)];
-        if (!keep_[Ku][static_cast<std::size_t>(w)] || room < 0 || room > kCoupleRoom) {
+        if (!keep_[Ku][static_cast<std::size_t>(w)] || room < 0) {
           continue;
         }
         Couple c;
