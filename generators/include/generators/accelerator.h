@@ -15,7 +15,9 @@
 // They hand over through the shadow registers: a tile's swap waits until its rows are loaded,
 // and the next tile's loads wait until the swap has reached every PE (the array's
 // swap_to_load), so loading overlaps streaming and a tile costs max(X + 1, rows +
-// swap_to_load + 1) cycles. All bounds, strides and bases are runtime registers.
+// swap_to_load + 1) cycles. All bounds, strides and bases are runtime registers; both
+// controllers must walk the same number of tiles (configure_layer() guarantees it), otherwise
+// a swap waits forever for a tile that is never loaded.
 //
 // Ports (clock and synchronous reset are implicit):
 //   cfg_we, cfg_addr, cfg_data    register writes (map: AcceleratorPlan::reg_names); ignored
