@@ -325,6 +325,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
   std::fill_n(tc.begin(), L_, std::array<TC, kMaxTensors>{});
   std::fill_n(fetches.begin(), L_, 0);
   std::array<std::array<std::int64_t, kMaxTensors>, 64> ff; // fetches per [level][tensor]
+  std::array<std::int64_t, kMaxTensors> irr_out{};
 
   for (int t = 0; t < T_; ++t) {
     const auto tu = static_cast<std::size_t>(t);
@@ -372,7 +373,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
       }
     }
     // Irrelevant loops outside the first relevant loop of the fixed nest (levels >= j).
-    std::int64_t irr_outside = 1;
+    std::int64_t &irr_outside = irr_out[tu];
+    irr_outside = 1;
     if (j < L_) {
       bool found = false;
       auto visit = [&](const Loop &l) {
@@ -533,8 +535,11 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
       }
     }
   }
-  if (j == L_ && !couples_.empty()) {
-    RootCounts rc;
+  if (j - 2 >= couple_min_level_) {
+    NodeCounts rc;
+    rc.j = j;
+    rc.fixed_product = fixed_product;
+    rc.irr_outside = irr_out;
     for (int i = 0; i < L_; ++i) {
       for (int t = 0; t < T_; ++t) {
         const auto iu = static_cast<std::size_t>(i), tu = static_cast<std::size_t>(t);

@@ -240,6 +240,7 @@ std::int64_t BoundModel::refetch_bound(const Mapping &m, int t, int k, int j, in
 
 void BoundModel::set_couples() {
   couples_.clear();
+  couple_min_level_ = 64;
   if (T_ == 3) {
     for (int K = 0; K + 1 < L_; ++K) {
       const auto Ku = static_cast<std::size_t>(K);
@@ -280,14 +281,15 @@ void BoundModel::set_couples() {
           }
         }
         c.sig = sig_ids_.emplace(std::move(key), static_cast<int>(sig_ids_.size())).first->second;
+        couple_min_level_ = std::min(couple_min_level_, K);
         couples_.push_back(std::move(c));
       }
     }
   }
 }
 
-double BoundModel::coupling(const std::array<std::int64_t, kMaxDims> &rem, const RootCounts &rc) {
-  // Coupling of the per-tensor refetch floors, at the root only. Take a level K keeping w
+double BoundModel::coupling(const std::array<std::int64_t, kMaxDims> &rem, const NodeCounts &rc) {
+  // Coupling of the per-tensor refetch floors. Take an undecided level K keeping w
   // and the other two tensors a, b with keepers at or below K, and let x be the innermost
   // loop above K. If x is relevant to a, then at every keeper of a at or below K, a's first
   // relevant loop is at or inside x, so every loop above K irrelevant to a lies outside it
@@ -337,16 +339,31 @@ double BoundModel::coupling(const std::array<std::int64_t, kMaxDims> &rem, const
   };
   double added = 0;
   for (const Couple &c : couples_) {
-    std::array<double, 64> pa{}, pb{};
+    if (c.K > rc.j - 2) {
+      continue; // w's tile at K is fixed: nothing above K is left to place
+    }
+    // Per keeper of a (b): slope, the fetches the bound counted, and what a paying keeper
+    // fetches at least per unit of the multiplier: the compulsory sweeps or the floor with a
+    // remaining relevant loop above it, times every fixed loop outside (all are).
+    struct Keeper {
+      double slope, counted, unit;
+    };
+    std::array<Keeper, 64> ka{}, kb{};
     double slack = 0;
     for (const auto *ks : {&c.keep_a, &c.keep_b}) {
       const int t = ks == &c.keep_a ? c.a : c.b;
-      auto &per = ks == &c.keep_a ? pa : pb;
+      const auto tu = static_cast<std::size_t>(t);
+      auto &per = ks == &c.keep_a ? ka : kb;
       for (std::size_t i = 0; i < ks->size(); ++i) {
-        double slope = 0, sl = 0;
-        group((*ks)[i], t, slope, sl);
-        per[i] = slope * static_cast<double>(rc.fetches[static_cast<std::size_t>((*ks)[i])][static_cast<std::size_t>(t)]);
+        const int k = (*ks)[i];
+        const auto ku = static_cast<std::size_t>(k);
+        double sl = 0;
+        group(k, t, per[i].slope, sl);
         slack += sl;
+        per[i].counted = static_cast<double>(rc.fetches[ku][tu]);
+        const std::int64_t floor = refetch_floor(k, t, rem);
+        per[i].unit = static_cast<double>(std::max(used_[ku][tu] * rc.irr_outside[tu],
+                                                   floor < 0 ? 0 : floor * rc.fixed_product));
       }
     }
     bool free_dim = false; // x may be irrelevant to both
@@ -355,18 +372,25 @@ double BoundModel::coupling(const std::array<std::int64_t, kMaxDims> &rem, const
       free_dim = free_dim || (rem[du] > 1 && !rel_[static_cast<std::size_t>(c.a)][du] &&
                               !rel_[static_cast<std::size_t>(c.b)][du]);
     }
+    auto pay = [](const Keeper &kp, std::int64_t irr) {
+      return kp.slope * std::max(0.0, kp.unit * static_cast<double>(irr) - kp.counted);
+    };
     double extra = std::numeric_limits<double>::infinity();
     for (const auto &tile : couple_tiles(c, rem)) {
       double a_all = 0, a_forced = 0, b_all = 0, b_forced = 0;
+      // A keeper pays only with a remaining relevant loop above it (so at least `unit` per
+      // unit of multiplier): forced, or x itself when loops remain above K (multiplier > 1).
       for (std::size_t i = 0; i < c.keep_a.size(); ++i) {
-        const double v = pa[i] * static_cast<double>(tile[0] - 1);
+        const bool forced = (tile[2] >> i) & 1;
+        const double v = forced || tile[0] > 1 ? pay(ka[i], tile[0]) : 0.0;
         a_all += v;
-        a_forced += ((tile[2] >> i) & 1) ? v : 0.0;
+        a_forced += forced ? v : 0.0;
       }
       for (std::size_t i = 0; i < c.keep_b.size(); ++i) {
-        const double v = pb[i] * static_cast<double>(tile[1] - 1);
+        const bool forced = (tile[3] >> i) & 1;
+        const double v = forced || tile[1] > 1 ? pay(kb[i], tile[1]) : 0.0;
         b_all += v;
-        b_forced += ((tile[3] >> i) & 1) ? v : 0.0;
+        b_forced += forced ? v : 0.0;
       }
       double e = std::min(a_all + b_forced, b_all + a_forced);
       if (free_dim) {

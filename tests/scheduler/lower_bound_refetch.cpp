@@ -94,11 +94,12 @@ TEST_CASE("lower_bound_refetch: a small scratchpad's forced refetches count befo
   CHECK(bm.bound(partial(all.all.front(), 2), 2).energy_pj == 12);
 }
 
-TEST_CASE("lower_bound_refetch: root bound below sampled and hill-climbed mappings on Eyeriss-like") {
-  // Layers too big for brute force, on the bundled per-tensor-scratchpad arch, where the root
-  // bound couples the scratchpads (every loop above the weight spad is relevant to inputs or
+TEST_CASE("lower_bound_refetch: bound below sampled and hill-climbed mappings on Eyeriss-like") {
+  // Layers too big for brute force, on the bundled per-tensor-scratchpad arch, where the bound
+  // couples the scratchpads (every loop above the weight spad is relevant to inputs or
   // partial sums). Every valid mapping, random or near-optimal, must cost at least the bound
-  // of its own (spatial, keep) skeleton with nothing temporal fixed.
+  // of its own (spatial, keep) skeleton with nothing temporal fixed, and of each of its
+  // partial mappings.
   const Arch a = load_arch_yaml(HCL_SOURCE_DIR "/examples/arch/eyeriss_like.yaml");
   const int L = static_cast<int>(a.levels.size());
   std::mt19937 rng(99);
@@ -136,6 +137,12 @@ TEST_CASE("lower_bound_refetch: root bound below sampled and hill-climbed mappin
         REQUIRE(b <= e * (1 + 1e-12));
         ++checked;
         tight += b > 0.9 * e ? 1 : 0;
+        for (int j = 0; j < L; ++j) { // and every partial mapping on the way to it
+          for (bool free : {false, true}) {
+            INFO("j " << j << " free order " << free);
+            REQUIRE(bm.bound(partial(*m, j), j, free).energy_pj <= e * (1 + 1e-12));
+          }
+        }
       }
     }
   }

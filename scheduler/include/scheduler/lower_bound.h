@@ -116,12 +116,18 @@ private:
   };
   std::vector<Couple> couples_;
   void set_couples(); // from the skeleton's keeps, rooms and spatial factors
-  // Per [level][tensor] counts of the root bound, for coupling().
-  struct RootCounts {
+  int couple_min_level_ = 64; // smallest K among couples_
+  // What bound() computed at a node, for coupling(): per [level][tensor] counts, per tensor
+  // the irrelevant fixed loops outside its first relevant one, the node's j and the product
+  // of its fixed temporal factors.
+  struct NodeCounts {
     std::array<std::array<std::int64_t, kMaxTensors>, 64> fetches, fills, reads, updates;
+    std::array<std::int64_t, kMaxTensors> irr_outside{};
+    int j = 0;
+    std::int64_t fixed_product = 1;
   };
-  // Energy to add to the root bound (remaining factors `rem`) for the coupling; >= 0.
-  double coupling(const std::array<std::int64_t, kMaxDims> &rem, const RootCounts &counts);
+  // Energy to add to the bound of a node (remaining factors `rem`) for the coupling; >= 0.
+  double coupling(const std::array<std::int64_t, kMaxDims> &rem, const NodeCounts &counts);
   // Entries of a memo table before it is dropped (~100 B each): long searches on big spaces
   // meet millions of distinct keys.
   static constexpr std::size_t kMaxMemo = 1 << 21;
