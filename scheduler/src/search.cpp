@@ -68,7 +68,7 @@ bool have_incumbent_given(const SearchOptions &o) { return o.beat < std::numeric
 using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kRel = 1e-9; // bound slack for floating-point rounding
-constexpr std::size_t kBatch = 8;
+constexpr std::size_t kBatch = 32;
 
 double bound_value(const CostBound &b, Objective o) {
   switch (o) {

@@ -15,7 +15,7 @@
 // `lower_bound` a value no mapping of the space beats (the smallest root bound of the
 // subproblems not finished), so `gap` = (objective - lower_bound) / objective.
 //
-// Determinism: subproblems are searched in fixed batches of 8 (in their sorted order), every
+// Determinism: subproblems are searched in fixed batches of 32 (in their sorted order), every
 // search in a batch starts from the incumbent of the batch's start, and results are merged in
 // order, with ties kept by the earlier subproblem. The result (mapping, value and statistics)
 // therefore does not depend on the number of threads. A time limit breaks this, by nature.
