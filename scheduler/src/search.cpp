@@ -583,53 +583,22 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     ro.objective = opts.objective;
     ro.mode = opts.mode;
     ro.space = opts.space;
-    ro.max_samples = 20'000;
-    struct Start {
-      RandomSearchResult random;
-      LocalSearchResult local;
-    };
-    // Random-sampling + hill-climbing starts: more for spaces of many (spatial, keep) choices,
-    // each start lands in one of them; tiny spaces need few.
     // Many short samplings beat a few long ones here: the climb does the polishing, and each
     // start is another basin (measured on ResNet-50 / Eyeriss-like: 128 starts of patience 50
-    // gave better incumbents than 32 of 500 in about the same time).
-    const std::size_t restarts = std::clamp<std::size_t>(subs.size() / 128, 8, 128);
+    // gave better incumbents than 32 of 500 in about the same time). More starts for spaces
+    // of many (spatial, keep) choices; tiny spaces need few.
     ro.patience = 50;
-    std::vector<Start> starts(restarts);
-    std::atomic<std::size_t> at{0};
-    std::atomic<std::size_t> first_empty{restarts}; // restarts after it are not used
-    std::atomic<bool> any{false};
-    auto out_of_time = [&] {
-      return opts.time_limit_s > 0 && any &&
-             std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s;
-    };
-    on_all([&](Worker &) {
-      for (std::size_t i = at++; i < restarts && i < first_empty && !out_of_time(); i = at++) {
-        RandomSearchOptions mine = ro;
-        mine.seed = static_cast<std::uint32_t>(i + 1);
-        // Odd starts sample inside one of the subproblems of lowest root bound (the likeliest
-        // to hold the optimum; one random start rarely lands in them), even ones anywhere.
-        if (i % 2 == 1 && i / 2 < subs.size()) {
-          const Sub &sb = subs[i / 2];
-          RandomSearchOptions inside = mine;
-          inside.max_samples = 2'000; // a low bound may hide an empty subproblem: give up soon
-          starts[i].random = random_search(problem, arch, inside, {sh.spatial[sb.spatial]},
-                                           {sh.keeps[sb.keep]});
-        }
-        if (!starts[i].random.found) {
-          starts[i].random = random_search(problem, arch, mine, sh.spatial, sh.keeps);
-        }
-        if (!starts[i].random.found) {
-          for (std::size_t e = first_empty; i < e && !first_empty.compare_exchange_weak(e, i);) {
-          }
-          continue;
-        }
-        starts[i].local = local_search(problem, arch, mine, starts[i].random.mapping, sh.spatial, sh.keeps);
-        any = true;
-      }
-    });
-    for (std::size_t i = 0; i < restarts; ++i) {
-      const Start &st = starts[i];
+    const std::size_t restarts = std::clamp<std::size_t>(subs.size() / 128, 8, 128);
+    std::vector<std::pair<std::size_t, std::size_t>> preferred;
+    for (std::size_t i = 0; i < subs.size() && i < restarts / 2; ++i) {
+      preferred.emplace_back(subs[i].spatial, subs[i].keep);
+    }
+    const auto starts = incumbent_starts(
+        problem, arch, ro, sh.spatial, sh.keeps, preferred, restarts, nthreads, [&] {
+          return opts.time_limit_s > 0 &&
+                 std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s;
+        });
+    for (const IncumbentStart &st : starts) {
       res.stats.evaluations += st.random.valid + st.local.evaluations;
       if (!st.random.found) {
         break; // nothing valid in 20,000 samples (or not run: time limit): leave it to the search

@@ -4,9 +4,11 @@
 #include <scheduler/validate.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <random>
 #include <set>
+#include <thread>
 
 namespace hcl::sched {
 
@@ -244,6 +246,52 @@ LocalSearchResult local_search(const Problem &p, const Arch &a, const RandomSear
     }
   }
   return r;
+}
+
+std::vector<IncumbentStart>
+incumbent_starts(const Problem &p, const Arch &a, const RandomSearchOptions &o,
+                 const std::vector<SpatialChoice> &spatial,
+                 const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps,
+                 const std::vector<std::pair<std::size_t, std::size_t>> &preferred,
+                 std::size_t restarts, int threads, const std::function<bool()> &stop) {
+  std::vector<IncumbentStart> starts(restarts);
+  std::atomic<std::size_t> at{0};
+  std::atomic<std::size_t> first_empty{restarts}; // starts after it are not used
+  std::atomic<bool> any{false};
+  auto body = [&] {
+    for (std::size_t i = at++; i < restarts && i < first_empty && !(any && stop()); i = at++) {
+      RandomSearchOptions mine = o;
+      mine.seed = static_cast<std::uint32_t>(i + 1);
+      mine.max_samples = 20'000;
+      IncumbentStart &st = starts[i];
+      // One uniform start rarely lands in the preferred (lowest-bound) subproblems.
+      if (i % 2 == 1 && i / 2 < preferred.size()) {
+        const auto [sp, kp] = preferred[i / 2];
+        RandomSearchOptions inside = mine;
+        inside.max_samples = 2'000; // a low bound may hide an empty subproblem: give up soon
+        st.random = random_search(p, a, inside, {spatial[sp]}, {keeps[kp]});
+      }
+      if (!st.random.found) {
+        st.random = random_search(p, a, mine, spatial, keeps);
+      }
+      if (!st.random.found) {
+        for (std::size_t e = first_empty; i < e && !first_empty.compare_exchange_weak(e, i);) {
+        }
+        continue;
+      }
+      st.local = local_search(p, a, mine, st.random.mapping, spatial, keeps);
+      any = true;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) {
+    pool.emplace_back(body);
+  }
+  body();
+  for (auto &th : pool) {
+    th.join();
+  }
+  return starts;
 }
 
 } // namespace hcl::sched

@@ -135,3 +135,47 @@ TEST_CASE("search_random: hill climbing stays in the space, never worsens, deter
   CHECK(climbed >= 10);
   CHECK(improved >= climbed / 2);
 }
+
+TEST_CASE("search_random: incumbent starts are thread-independent and honour preferred pairs") {
+  std::mt19937 rng(79);
+  int inside = 0;
+  for (int i = 0; i < 6; ++i) {
+    const Problem p = tiny::layer(rng, i);
+    const Arch a = i % 2 ? tiny::arch(rng) : tiny::spad_arch(rng);
+    RandomSearchOptions ro;
+    ro.patience = 50;
+    const auto spatial = enumerate_spatial(p, a, ro.space);
+    const auto keeps = enumerate_keeps(p, a, ro.space);
+    // Prefer the last pairs of the lists, which uniform sampling would rarely hit first.
+    std::vector<std::pair<std::size_t, std::size_t>> preferred;
+    for (std::size_t k = 0; k < 4; ++k) {
+      preferred.emplace_back(spatial.size() - 1 - k % spatial.size(), keeps.size() - 1);
+    }
+    const auto never = [] { return false; };
+    const auto one = incumbent_starts(p, a, ro, spatial, keeps, preferred, 8, 1, never);
+    const auto two = incumbent_starts(p, a, ro, spatial, keeps, preferred, 8, 2, never);
+    REQUIRE(one.size() == 8);
+    REQUIRE(two.size() == 8);
+    for (std::size_t s = 0; s < 8; ++s) {
+      INFO("layer " << i << " start " << s);
+      CHECK(one[s].random.found == two[s].random.found);
+      CHECK(one[s].random.objective == two[s].random.objective);
+      CHECK(one[s].local.objective == two[s].local.objective);
+      if (!one[s].random.found) {
+        continue;
+      }
+      CHECK(one[s].local.objective <= one[s].random.objective);
+      if (s % 2 == 1) {
+        const auto [sp, kp] = preferred[s / 2];
+        bool same = true;
+        for (std::size_t l = 0; l < a.levels.size(); ++l) {
+          same = same && one[s].random.mapping.levels[l].keep == keeps[kp][l] &&
+                 loops_equal(one[s].random.mapping.levels[l].spatial_x, spatial[sp].x[l]) &&
+                 loops_equal(one[s].random.mapping.levels[l].spatial_y, spatial[sp].y[l]);
+        }
+        inside += same ? 1 : 0;
+      }
+    }
+  }
+  CHECK(inside >= 6); // most preferred pairs hold valid mappings
+}

@@ -10,6 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
 #include <limits>
 
 #include <scheduler/arch.h>
@@ -64,5 +67,23 @@ LocalSearchResult local_search(const Problem &problem, const Arch &arch,
                                const std::vector<SpatialChoice> &spatial,
                                const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps,
                                std::int64_t max_evaluations = 50'000);
+
+// The exact search's first incumbents (search.h): `restarts` short seeded random samplings
+// (seed i + 1 for start i, options.patience, 20,000 samples at most), each one's best polished
+// by local_search. Every odd start i samples inside the (spatial, keep) index pair
+// preferred[i / 2] when there is one (falling back to the whole space if 2,000 samples find
+// nothing valid there). Runs on `threads` threads; the result, one entry per start in seed
+// order, does not depend on them. Starts after the first one that finds nothing are left
+// empty. Once `stop()` is true and some start has finished, no new start begins.
+struct IncumbentStart {
+  RandomSearchResult random;
+  LocalSearchResult local;
+};
+std::vector<IncumbentStart>
+incumbent_starts(const Problem &problem, const Arch &arch, const RandomSearchOptions &options,
+                 const std::vector<SpatialChoice> &spatial,
+                 const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps,
+                 const std::vector<std::pair<std::size_t, std::size_t>> &preferred,
+                 std::size_t restarts, int threads, const std::function<bool()> &stop);
 
 } // namespace hcl::sched
