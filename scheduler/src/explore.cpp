@@ -67,6 +67,8 @@ Arch resize_level(const Arch &arch, int level, std::int64_t size_bytes) {
     lv.read_energy_pj *= ratio;
     lv.write_energy_pj *= ratio;
     lv.update_energy_pj *= ratio;
+    // Area per bit is constant in the area model (area.h), so area follows the size.
+    lv.area_um2 *= static_cast<double>(size_bytes) / static_cast<double>(old_bytes);
   }
   lv.size_words = size_bytes / bytes_per_word;
   return a;

@@ -1,4 +1,5 @@
 #include <scheduler/spec_yaml.h>
+#include <scheduler/area.h>
 #include <scheduler/validate.h>
 
 #include <fmt/format.h>
@@ -438,6 +439,7 @@ const std::vector<std::string> kKinds = {"dram", "sram", "regfile", "register"};
 struct ArchDefaults {
   int word_bits = 16;
   bool table = true;
+  bool area_table = false; // area_table: accelergy_40nm
 };
 
 std::int64_t parse_size_bytes(const YamlView &v) {
@@ -464,8 +466,9 @@ std::int64_t parse_size_bytes(const YamlView &v) {
   return static_cast<std::int64_t>(bytes);
 }
 
-// Reads the storage properties shared by a level and a partition entry into `lv`.
-void parse_storage(const YamlView &v, Level &lv, const ArchDefaults &d, bool size_required) {
+// Reads the storage properties shared by a level and a partition entry into `lv`. Returns
+// whether the entry gave its area explicitly.
+bool parse_storage(const YamlView &v, Level &lv, const ArchDefaults &d, bool size_required) {
   if (auto wb = v.get("word_bits")) {
     lv.word_bits = static_cast<int>(wb->as_int(1, 1024));
   }
@@ -527,6 +530,14 @@ void parse_storage(const YamlView &v, Level &lv, const ArchDefaults &d, bool siz
         interstellar_word_energy_pj(lv.kind, bytes) * lv.block_size * lv.word_bits / 16.0;
     lv.read_energy_pj = lv.write_energy_pj = lv.update_energy_pj = e;
   }
+  if (auto ar = v.get("area_um2")) {
+    lv.area_um2 = ar->as_double(0);
+    return true;
+  }
+  if (d.area_table) {
+    lv.area_um2 = accelergy40_level_area_um2(lv.kind, lv.size_words, lv.word_bits);
+  }
+  return false;
 }
 
 std::array<bool, kMaxTensors> parse_keep(const YamlView &level) {
@@ -549,10 +560,48 @@ std::array<bool, kMaxTensors> parse_keep(const YamlView &level) {
   return keeps;
 }
 
+// An area model is all or nothing: with the table every level is priced (explicit area_um2
+// overrides it); without it, one explicit area asks for all of them, so that a forgotten level
+// is an error rather than a free 0 um^2 under a budget.
+void parse_area_model(const YamlView &arch, const ArchDefaults &d,
+                      const std::vector<Level> &outer_first, const std::vector<int> &lines,
+                      const std::vector<bool> &area_given, Arch &a) {
+  const auto mac = arch.get("mac");
+  const auto mac_area = mac ? mac->get("area_um2") : std::nullopt;
+  if (mac_area) {
+    a.mac_area_um2 = mac_area->as_double(0);
+  } else if (d.area_table) {
+    a.mac_area_um2 = accelergy40_mac_area_um2(a.mac_bits);
+  }
+  bool any = d.area_table || mac_area.has_value();
+  for (const bool g : area_given) {
+    any = any || g;
+  }
+  a.has_area = any;
+  if (!any || d.area_table) {
+    return;
+  }
+  for (std::size_t i = 0; i < outer_first.size(); ++i) {
+    if (!area_given[i] && outer_first[i].kind != MemKind::DRAM) {
+      throw SpecError(arch.file(), lines[i], "area_um2",
+                      fmt::format("level '{}' has no area_um2; once any area is given, every "
+                                  "on-chip level and the mac need one (or set area_table: "
+                                  "accelergy_40nm, which prices the rest)",
+                                  outer_first[i].name));
+    }
+  }
+  if (!mac_area) {
+    throw SpecError(arch.file(), mac ? mac->line() : arch.line(), "mac",
+                    "the mac has no area_um2; once any area is given, every on-chip level and "
+                    "the mac need one (or set area_table: accelergy_40nm)");
+  }
+}
+
 } // namespace
 
 Arch parse_arch(const YamlView &arch) {
-  arch.require_keys({"name", "word_bits", "clock_ghz", "mac", "energy_table", "levels"}, "arch");
+  arch.require_keys({"name", "word_bits", "clock_ghz", "mac", "energy_table", "area_table", "levels"},
+                    "arch");
   Arch a;
   a.name = arch.at("name").as_string();
   ArchDefaults d;
@@ -563,7 +612,7 @@ Arch parse_arch(const YamlView &arch) {
     a.clock_ghz = c->as_double(1e-6);
   }
   if (auto mac = arch.get("mac")) {
-    mac->require_keys({"energy_pj", "bits"}, "mac");
+    mac->require_keys({"energy_pj", "bits", "area_um2"}, "mac");
     if (auto e = mac->get("energy_pj")) {
       a.mac_energy_pj = e->as_double(0);
     }
@@ -574,6 +623,9 @@ Arch parse_arch(const YamlView &arch) {
   if (auto t = arch.get("energy_table")) {
     d.table = t->as_choice({"none", "interstellar"}) == 1;
   }
+  if (auto t = arch.get("area_table")) {
+    d.area_table = t->as_choice({"none", "accelergy_40nm"}) == 1;
+  }
   const auto levels_view = arch.at("levels");
   const auto items = levels_view.items();
   if (items.empty()) {
@@ -581,9 +633,11 @@ Arch parse_arch(const YamlView &arch) {
   }
   std::vector<Level> outer_first;
   std::vector<int> lines;
+  std::vector<bool> area_given;
   for (const auto &item : items) {
     item.require_keys({"name", "kind", "size", "size_words", "word_bits", "block", "bandwidth",
-                       "double_buffered", "keep", "bypass", "energy", "mesh", "partitioned"},
+                       "double_buffered", "keep", "bypass", "energy", "area_um2", "mesh",
+                       "partitioned"},
                       "an arch level");
     Level base;
     base.name = item.at("name").as_string();
@@ -606,7 +660,7 @@ Arch parse_arch(const YamlView &arch) {
     }
     const auto parts = item.get("partitioned");
     if (!parts) {
-      parse_storage(item, base, d, base.kind != MemKind::DRAM);
+      area_given.push_back(parse_storage(item, base, d, base.kind != MemKind::DRAM));
       if (hop_from_table) {
         base.hop_energy_pj = table_hop(base);
       }
@@ -615,11 +669,12 @@ Arch parse_arch(const YamlView &arch) {
       continue;
     }
     for (const char *k : {"size", "size_words", "keep", "bypass", "energy", "block", "bandwidth",
-                          "double_buffered"}) {
+                          "double_buffered", "area_um2"}) {
       if (auto misplaced = item.get(k)) {
         misplaced->fail(fmt::format("with 'partitioned', give {} in each partition entry "
                                     "(valid keys there: tensor, name, size, size_words, "
-                                    "word_bits, block, bandwidth, double_buffered, energy)",
+                                    "word_bits, block, bandwidth, double_buffered, energy, "
+                                    "area_um2)",
                                     k));
       }
     }
@@ -635,7 +690,7 @@ Arch parse_arch(const YamlView &arch) {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const auto &e = entries[i];
       e.require_keys({"tensor", "name", "size", "size_words", "word_bits", "block", "bandwidth",
-                      "double_buffered", "energy"},
+                      "double_buffered", "energy", "area_um2"},
                      "a partitioned entry");
       Level lv = base;
       const int t = e.at("tensor").as_choice(arch_tensor_names());
@@ -652,7 +707,7 @@ Arch parse_arch(const YamlView &arch) {
         lv.fanout_x = lv.fanout_y = 1;
         lv.hop_energy_pj = 0;
       }
-      parse_storage(e, lv, d, lv.kind != MemKind::DRAM);
+      area_given.push_back(parse_storage(e, lv, d, lv.kind != MemKind::DRAM));
       if (hop_from_table && i + 1 == entries.size()) {
         lv.hop_energy_pj = table_hop(lv);
       }
@@ -677,6 +732,7 @@ Arch parse_arch(const YamlView &arch) {
                                   store.name, arch_tensor_names()[static_cast<std::size_t>(t)]));
     }
   }
+  parse_area_model(arch, d, outer_first, lines, area_given, a);
   a.levels.assign(outer_first.rbegin(), outer_first.rend());
   return a;
 }
@@ -697,8 +753,11 @@ std::string arch_to_yaml(const Arch &a) {
   e << YAML::Key << "name" << YAML::Value << a.name;
   e << YAML::Key << "clock_ghz" << YAML::Value << num(a.clock_ghz);
   e << YAML::Key << "mac" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "energy_pj"
-    << YAML::Value << num(a.mac_energy_pj) << YAML::Key << "bits" << YAML::Value << a.mac_bits
-    << YAML::EndMap;
+    << YAML::Value << num(a.mac_energy_pj) << YAML::Key << "bits" << YAML::Value << a.mac_bits;
+  if (a.has_area) {
+    e << YAML::Key << "area_um2" << YAML::Value << num(a.mac_area_um2);
+  }
+  e << YAML::EndMap;
   e << YAML::Key << "energy_table" << YAML::Value << "none";
   e << YAML::Key << "levels" << YAML::Value << YAML::BeginSeq;
   for (auto it = a.levels.rbegin(); it != a.levels.rend(); ++it) {
@@ -735,6 +794,9 @@ std::string arch_to_yaml(const Arch &a) {
       e << YAML::Key << "leak" << YAML::Value << num(l.leak_energy_pj);
     }
     e << YAML::EndMap;
+    if (a.has_area) {
+      e << YAML::Key << "area_um2" << YAML::Value << num(l.area_um2);
+    }
     if (l.fanout() > 1 || l.hop_energy_pj != 0) {
       e << YAML::Key << "mesh" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "x"
         << YAML::Value << l.fanout_x << YAML::Key << "y" << YAML::Value << l.fanout_y;

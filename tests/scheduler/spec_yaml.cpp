@@ -331,7 +331,7 @@ TEST_CASE("arch errors name file, line and key") {
   CHECK(e.line() == 3);
   CHECK(e.key() == "clock");
   CHECK_THAT(e.message(), Catch::Contains("valid keys are: name, word_bits, clock_ghz, mac, "
-                                          "energy_table, levels"));
+                                          "energy_table, area_table, levels"));
 }
 
 TEST_CASE("arch_to_yaml round-trips every bundled architecture") {

@@ -36,6 +36,9 @@ struct Level {
   // Energy of moving one word one hop between neighbours of that mesh (Interstellar's
   // parallel_cost); 0 = not modelled.
   double hop_energy_pj = 0;
+  // Silicon area of one instance at size_words, in um^2 (area.h); 0 for an off-chip level or
+  // when the arch has no area model.
+  double area_um2 = 0;
   std::int64_t fanout() const { return fanout_x * fanout_y; }
 };
 
@@ -45,6 +48,10 @@ struct Arch {
   double mac_energy_pj = 0;
   int mac_bits = 16;
   double clock_ghz = 1.0;
+  double mac_area_um2 = 0; // one MAC unit
+  // True when the spec gave an area model (a built-in table or area_um2 on every on-chip level
+  // and the MAC); false means areas are unknown, not zero.
+  bool has_area = false;
   // Instances of level i = product of fan-outs of the levels above it.
   std::int64_t instances(int level) const;
   std::int64_t total_macs() const; // product of all fan-outs

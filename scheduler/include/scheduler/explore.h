@@ -38,7 +38,7 @@ std::vector<std::string> default_dataflows();
 // A copy of `arch` with level `level` resized to `size_bytes` (size_words = bytes / (word_bits
 // / 8)); its access energies are rescaled by the ratio of the built-in Interstellar table
 // (interstellar_word_energy_pj) at the new and old size, so a file that used the table stays on
-// it and explicit energies scale the same way.
+// it and explicit energies scale the same way. Its area (area.h) scales with the size.
 Arch resize_level(const Arch &arch, int level, std::int64_t size_bytes);
 
 struct MemoryPoint {
