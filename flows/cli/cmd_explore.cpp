@@ -5,13 +5,13 @@
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
 
+#include <scheduler/allocate.h>
 #include <scheduler/explore.h>
 #include <scheduler/spec_yaml.h>
 #include <scheduler/timeloop_import.h>
 
 #include <fmt/core.h>
 
-#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -68,31 +68,6 @@ SearchOptions search_options(const Options &o) {
   so.threads = o.threads;
   so.time_limit_s = o.time_limit;
   return so;
-}
-
-// "64", "512B", "32KB", "1MB" -> bytes.
-std::int64_t parse_bytes(const std::string &s, const std::string &where) {
-  std::size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0) {
-    ++i;
-  }
-  std::string unit = s.substr(i);
-  for (auto &c : unit) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  std::int64_t mult = 0;
-  if (unit.empty() || unit == "B") {
-    mult = 1;
-  } else if (unit == "K" || unit == "KB") {
-    mult = 1024;
-  } else if (unit == "M" || unit == "MB") {
-    mult = 1024 * 1024;
-  }
-  if (i == 0 || mult == 0) {
-    throw UsageError(fmt::format("{}: size '{}' is not a byte count like 512, 512B, 32KB or 1MB",
-                                 where, s));
-  }
-  return std::stoll(s.substr(0, i)) * mult;
 }
 
 void write_outputs(const Options &o, const std::string &csv, const nlohmann::json &json) {
@@ -166,17 +141,8 @@ int run_memory(const Options &o) {
   }
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> sweep;
   for (const auto &spec : o.sizes) {
-    const auto eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw UsageError(fmt::format("--sizes '{}': expected LEVEL=SIZE,SIZE,...", spec));
-    }
-    std::vector<std::int64_t> list;
-    std::stringstream ss(spec.substr(eq + 1));
-    std::string tok;
-    while (std::getline(ss, tok, ',')) {
-      list.push_back(parse_bytes(tok, "--sizes " + spec.substr(0, eq)));
-    }
-    sweep.emplace_back(spec.substr(0, eq), list);
+    auto c = parse_size_candidates(spec);
+    sweep.emplace_back(std::move(c.level), std::move(c.size_bytes));
   }
   const MemoryGrid g = explore_memory(p, a, sweep, search_options(o));
   double lo = 0, hi = 0;

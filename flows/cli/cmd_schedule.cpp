@@ -5,6 +5,8 @@
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
 
+#include <scheduler/allocate.h>
+#include <scheduler/area.h>
 #include <scheduler/interstellar_io.h>
 #include <scheduler/json_out.h>
 #include <scheduler/network.h>
@@ -41,6 +43,9 @@ struct Options {
   bool no_bypass = false;
   double max_pad = 0;
   bool pad = false;
+  // Resource allocation: candidate sizes per level and an area budget (um^2, 0 = none).
+  std::vector<std::string> sizes;
+  double max_area = 0;
 };
 
 // What `--pad` alone means: enough for 7 -> 8, 55 -> 56/60/64, 197 -> 198/.../224.
@@ -150,6 +155,10 @@ struct Progress {
 };
 
 int run_interstellar(const Options &o) {
+  if (!o.sizes.empty() || o.max_area > 0) {
+    throw UsageError("--sizes and --max-area do not apply to --mode interstellar (the tool's arch "
+                     "JSON has no area model)");
+  }
   if (!o.network.empty() || !o.emit.empty() || !o.ert.empty()) {
     throw UsageError("--network, --emit-mapping and --ert do not apply to --mode interstellar "
                      "(it takes the tool's layer JSON, arch JSON and schedule hint)");
@@ -191,6 +200,60 @@ int run_interstellar(const Options &o) {
     fmt::print("wrote {}\n", o.json);
   }
   return 0;
+}
+
+std::string status_of(const AllocationPoint &p, Objective objective) {
+  if (!p.within_budget) {
+    return "over budget";
+  }
+  if (!p.searched) {
+    return "cut by its bound";
+  }
+  if (!p.found) {
+    return p.optimal ? "no mapping fits" : "none found in time";
+  }
+  return fmt::format("{} {:.6g}{}", objective_name(objective), p.objective,
+                     p.optimal ? "" : " (not proven)");
+}
+
+void print_allocation(const AllocationResult &r, Objective objective) {
+  if (r.levels.empty()) {
+    fmt::print("area: {} um^2 within the budget of {} um^2\n",
+               grouped(static_cast<std::int64_t>(r.area_um2)),
+               grouped(static_cast<std::int64_t>(r.max_area_um2)));
+    return;
+  }
+  std::string budget = r.max_area_um2 > 0
+                           ? fmt::format("under {} um^2", grouped(static_cast<std::int64_t>(r.max_area_um2)))
+                           : std::string("without an area budget");
+  fmt::print("allocation {}: {} combinations, {} within budget, {} searched, {} cut by their "
+             "lower bound\n",
+             budget, r.points.size(), r.within_budget, r.searched, r.pruned);
+  std::string head;
+  for (const auto &l : r.levels) {
+    head += fmt::format("{:>14} ", l);
+  }
+  fmt::print("{}{:>14} {:>16}  {}\n", head, "area_um2", "lower_bound", "result");
+  for (const auto &p : r.points) {
+    std::string row;
+    for (const auto b : p.size_bytes) {
+      row += fmt::format("{:>14} ", fmt::format("{} B", b));
+    }
+    fmt::print("{}{:>14} {:>16}  {}\n", row, grouped(static_cast<std::int64_t>(p.area_um2)),
+               p.within_budget ? fmt::format("{:.6g}", p.lower_bound) : std::string("-"),
+               status_of(p, objective));
+  }
+  if (!r.found) {
+    fmt::print("no combination within the budget schedules every layer\n");
+    return;
+  }
+  std::string chosen;
+  for (std::size_t k = 0; k < r.levels.size(); ++k) {
+    chosen += fmt::format("{}{}={} B", k > 0 ? ", " : "", r.levels[k], r.size_bytes[k]);
+  }
+  fmt::print("chosen: {}; area {} um^2; {} {:.6g}, {}\n", chosen,
+             grouped(static_cast<std::int64_t>(r.area_um2)), objective_name(objective), r.objective,
+             r.optimal ? "optimal over the combinations" : fmt::format("gap {:.2f}%", 100 * r.gap));
 }
 
 int run(const Options &o) {
@@ -249,6 +312,25 @@ int run(const Options &o) {
   so.progress = [progress](const SearchProgress &p) { (*progress)(p); };
   progress->layer = first.name;
 
+  const bool allocating = !o.sizes.empty() || o.max_area > 0;
+  Arch arch = ta.arch;
+  AllocationResult alloc;
+  if (allocating) {
+    AllocationOptions ao;
+    for (const auto &spec : o.sizes) {
+      ao.sizes.push_back(parse_size_candidates(spec));
+    }
+    ao.max_area_um2 = o.max_area;
+    progress->layer = "allocating sizes";
+    alloc = allocate(net, ta.arch, ao, so);
+    progress->clear();
+    print_allocation(alloc, so.objective);
+    if (!alloc.found) {
+      return 1;
+    }
+    arch = alloc.arch;
+  }
+
   fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9} {:>9}  {}\n", "layer", "repeat",
              "energy_pj", "cycles", "util%", "cyc/bound", "traffic/c", "traffic/a", "status");
   auto on_layer = [&](const LayerSchedule &l) {
@@ -291,11 +373,25 @@ int run(const Options &o) {
     }
     ++next_layer;
   };
-  const NetworkSchedule s = schedule_network(net, ta.arch, so, on_layer_then_name);
+  NetworkSchedule s;
+  if (allocating) {
+    s = alloc.schedule;
+    for (const auto &l : s.layers) {
+      on_layer(l);
+    }
+  } else {
+    s = schedule_network(net, arch, so, on_layer_then_name);
+  }
   progress->clear();
   fmt::print("total: energy {:.1f} pJ, {} cycles, {} layers ({} unique), {}, {:.2f} s\n",
              s.total_energy_pj, grouped(s.total_cycles), net.layer_count(), s.unique_layers,
-             s.all_optimal ? "all optimal within the space" : "NOT all proven optimal", s.seconds);
+             s.all_optimal ? "all optimal within the space" : "NOT all proven optimal",
+             allocating ? alloc.seconds : s.seconds);
+  if (arch.has_area) {
+    fmt::print("area: {} um^2{}\n", grouped(static_cast<std::int64_t>(arch_area(arch).total_um2)),
+               o.max_area > 0 ? fmt::format(" (budget {})", grouped(static_cast<std::int64_t>(o.max_area)))
+                              : std::string());
+  }
 
   if (!o.emit.empty()) {
     std::filesystem::create_directories(o.emit);
@@ -315,16 +411,29 @@ int run(const Options &o) {
       hcl::flows::write_file_atomic(
           base.string() + ".schedule.yaml",
           (note.empty() ? std::string() : fmt::format("# padded: {} (zeros computed)\n", note)) +
-              mapping_to_yaml(l.problem, ta.arch, l.result.mapping));
+              mapping_to_yaml(l.problem, arch, l.result.mapping));
       hcl::flows::write_file_atomic(
           base.string() + ".timeloop.map.yaml",
-          header + mapping_to_timeloop_yaml(with_bounds(l.problem, l.result.bounds), ta.arch,
+          header + mapping_to_timeloop_yaml(with_bounds(l.problem, l.result.bounds), arch,
                                             l.result.mapping));
     }
     fmt::print("wrote {}/<layer>.schedule.yaml and <layer>.timeloop.map.yaml\n", o.emit);
+    if (!o.sizes.empty()) {
+      // The schedules only validate against the chosen sizes, so the arch goes with them.
+      const auto path = (std::filesystem::path(o.emit) / (arch.name + ".allocated.arch.yaml")).string();
+      hcl::flows::write_file_atomic(path, arch_to_yaml(arch));
+      fmt::print("wrote {}\n", path);
+    }
   }
   if (!o.json.empty()) {
-    hcl::flows::write_file_atomic(o.json, network_json(s, ta.arch, so.objective).dump(2) + "\n");
+    nlohmann::json j = network_json(s, arch, so.objective);
+    if (arch.has_area) {
+      j["area"] = area_json(arch, arch_area(arch));
+    }
+    if (allocating) {
+      j["allocation"] = allocation_json(alloc);
+    }
+    hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
     fmt::print("wrote {}\n", o.json);
   }
   return s.all_found ? 0 : 1;
@@ -385,6 +494,14 @@ const hcl::cli::RegisterCommand reg_schedule{
       cmd.add_flag("--no-bypass", o->no_bypass,
                    "Keep every tensor the architecture allows at each level instead of also "
                    "searching bypass");
+      cmd.add_option("--sizes", o->sizes,
+                     "Resource allocation: LEVEL=SIZE,SIZE,... candidate sizes of an on-chip level "
+                     "(bytes, or with B/KB/MB); repeat per level. One size set for the whole "
+                     "network, chosen with the schedules; access energies and areas rescale");
+      cmd.add_option("--max-area", o->max_area,
+                     "Area budget in um^2 (needs an area model in the arch): with --sizes only "
+                     "combinations within it are considered; without, an arch over it is an error")
+          ->check(CLI::PositiveNumber);
       return [o]() { return run(*o); };
     }};
 
