@@ -35,17 +35,19 @@ std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64
   FloorKey key;
   key.rem.fill(1);
   key.sig = sig_[ku][tu];
-  std::vector<int> dims;
   for (int d = 0; d < D_; ++d) {
     if (rel[static_cast<std::size_t>(d)]) {
       key.rem[static_cast<std::size_t>(d)] = rem[static_cast<std::size_t>(d)];
-      if (rem[static_cast<std::size_t>(d)] > 1) {
-        dims.push_back(d);
-      }
     }
   }
   if (auto it = floor_memo_.find(key); it != floor_memo_.end()) {
-    return it->second;
+    return it->second; // the common case: no allocation before this point
+  }
+  std::vector<int> dims;
+  for (int d = 0; d < D_; ++d) {
+    if (rel[static_cast<std::size_t>(d)] && rem[static_cast<std::size_t>(d)] > 1) {
+      dims.push_back(d);
+    }
   }
   const std::int64_t room = room_[ku][tu];
   std::array<std::int64_t, kMaxDims> tile{}, g{};
@@ -121,17 +123,19 @@ BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDim
   FloorKey key;
   key.rem.fill(1);
   key.sig = c.sig;
-  std::vector<int> dims;
   for (int d = 0; d < D_; ++d) {
     if (relw[static_cast<std::size_t>(d)]) {
       key.rem[static_cast<std::size_t>(d)] = rem[static_cast<std::size_t>(d)];
-      if (rem[static_cast<std::size_t>(d)] > 1) {
-        dims.push_back(d);
-      }
     }
   }
   if (auto it = couple_memo_.find(key); it != couple_memo_.end()) {
     return it->second;
+  }
+  std::vector<int> dims;
+  for (int d = 0; d < D_; ++d) {
+    if (relw[static_cast<std::size_t>(d)] && rem[static_cast<std::size_t>(d)] > 1) {
+      dims.push_back(d);
+    }
   }
   std::vector<std::vector<std::int64_t>> cand;
   std::size_t tiles = 1;
