@@ -1,46 +1,29 @@
 #!/usr/bin/env bash
-# The project's main job on bundled inputs, as far as the pipeline reaches today:
-#   1. schedule every layer of AlexNet on the Eyeriss-like architecture (auto-scheduler),
-#   2. generate the matching Eyeriss-style spatial array (row-stationary preset, 12 x 14),
-#   3. lint the Verilog with Verilator -Wall and synthesize its area with Yosys.
-# Everything is written to a temporary folder that replaces OUT only when every step passed,
-# so a failed demo never leaves half a result behind.
+# The project's main job on bundled inputs, in one command (`hcl flow`, docs/flows.md):
+# AlexNet on the TPU-like architecture -> the optimal schedule of every layer with the
+# accelerator's weight-stationary C|K dataflow fixed, the micro-architecture they need, one
+# generated 16 x 16 accelerator (Verilog, Verilator lint, Yosys area), a configuration per
+# layer, the smallest layer co-simulated on the Verilator model against a C++ convolution
+# (a labelled slice of it when the whole layer would take too long), and an HTML report.
+# `hcl flow` builds its output in a temporary folder and replaces OUT only when every step ran.
 set -euo pipefail
 hcl=$(realpath "$1"); out=$2
-network=examples/networks/alexnet.yaml
-arch=examples/arch/eyeriss_like.yaml
-# The search reports its gap when the limit stops it; the limit keeps the demo to about a minute.
+network=${HCL_DEMO_NETWORK:-examples/networks/alexnet.yaml}
+arch=${HCL_DEMO_ARCH:-examples/arch/tpu_like.yaml}
+# The search reports its gap when the limit stops it; the limit keeps the demo to a few minutes.
 time_limit=${HCL_DEMO_TIME_LIMIT:-40}
 
-tmp="$out.tmp.$$"
-rm -rf "$tmp"; mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$(dirname "$out")"
+"$hcl" flow --network "$network" --arch "$arch" -o "$out" --threads "$(nproc)" \
+  --time-limit "$time_limit"
 
-step() { printf '\n== %s\n' "$*"; }
-
-step "1/4 schedule $network on $arch (time limit ${time_limit}s)"
-"$hcl" schedule --network "$network" --arch "$arch" --threads "$(nproc)" \
-  --time-limit "$time_limit" --json "$tmp/schedules.json" --emit-mapping "$tmp/mappings" \
-  | tee "$tmp/schedules.txt"
-
-step "2/4 generate the row-stationary (Eyeriss-like) array, 12 x 14 PEs"
-"$hcl" generate array --preset eyeriss --set rows=12 --set cols=14 -o "$tmp/accelerator" \
-  | tee "$tmp/generate.txt"
-top=$(sed -n 's/^top: //p' "$tmp/generate.txt")
-
-step "3/4 lint with verilator --lint-only -Wall"
-"$hcl" lint "$tmp/accelerator/rtl" --top "$top" | tee "$tmp/lint.txt"
-
-step "4/4 area with Yosys (bundled NanGate45-derived liberty)"
-"$hcl" synth "$tmp/accelerator/rtl" --top "$top" --json "$tmp/area.json" | tee "$tmp/area.txt"
-
-rm -rf "$out"; mkdir -p "$(dirname "$out")"; mv "$tmp" "$out"
-trap - EXIT
 cat <<MSG
 
-demo: results in $out/
-  schedules.txt / schedules.json   per-layer best schedules (proven optimal, or with their gap), energy, cycles, bounds
-  mappings/                        each schedule as our YAML and as a Timeloop v0.4 mapping
-  accelerator/rtl/*.v              generated Verilog (one module per file), params.json/.h
-  lint.txt, area.txt / area.json   Verilator lint result and Yosys area per module
+demo: results in $out/ (open $out/report.html)
+  report.html, flow.json         everything on one page / as data
+  schedules.json, schedules/     per-layer best schedules (proven optimal, or with their gap)
+  microarch.json                 the micro-architecture the schedules need
+  rtl/*.v, params.json/.h        the generated accelerator
+  config/<layer>.json            per-layer tiling, register writes, buffer layouts, cycles
+  lint.txt, area.json            Verilator lint result and Yosys area per module
 MSG

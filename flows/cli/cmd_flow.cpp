@@ -1,0 +1,83 @@
+// `hcl flow`: the main job, network + architecture in; schedules, Verilog, per-layer
+// configurations, area, a co-simulated layer and an HTML report out (flows/flow.h).
+#include "command.h"
+
+#include <flows/flow.h>
+
+#include <generators/generate.h>
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+const hcl::cli::RegisterCommand reg_flow{
+    "flow",
+    "The main job: network + architecture -> optimal C|K schedules, one configurable "
+    "accelerator (Verilog), per-layer configs, lint, area, a co-simulated layer, report.html",
+    [](CLI::App &cmd) -> hcl::cli::RunFn {
+      struct Args {
+        hcl::flows::FlowOptions o;
+        std::string network, arch, out;
+        std::vector<std::string> sets;
+      };
+      auto a = std::make_shared<Args>();
+      cmd.footer(
+          "Steps: 1 schedule every layer with the weight-stationary C|K dataflow fixed (the "
+          "array the generator builds), 2 micro-architecture description, 3 accelerator config "
+          "(rows x cols = the mesh, widths from word bits, buffer depths from the buffer above "
+          "the mesh; --set overrides), 4 Verilog, 5 per-layer configs (im2col GEMM cut into "
+          "invocations that fit the buffers), 6 Verilator lint, 7 Yosys area, 8 co-simulation of "
+          "one layer against a C++ convolution. Output DIR: report.html, flow.json, "
+          "schedules.json, schedules/, microarch.json, rtl/, params.json, params.h, config/, "
+          "lint.txt, area.json; it is replaced only when every step ran. Exit 0 all good, 1 lint "
+          "findings / co-sim mismatch / a layer without a mapping, 2 bad input or a missing "
+          "tool. See docs/flows.md.");
+      cmd.add_option("--network", a->network, "Network YAML (examples/networks/)")->required();
+      cmd.add_option("--arch", a->arch,
+                     "Architecture YAML (ours, e.g. examples/arch/tpu_like.yaml); its PE mesh is "
+                     "the accelerator's array")
+          ->required();
+      cmd.add_option("-o,--output", a->out, "Output folder DIR")->required();
+      cmd.add_option("--time-limit", a->o.time_limit_s,
+                     "Seconds for the whole schedule search; a stopped search reports its gap "
+                     "(0 = prove every layer optimal)")
+          ->check(CLI::NonNegativeNumber);
+      cmd.add_option("--threads", a->o.threads, "Search threads (the result does not depend on "
+                                                "them without a time limit); default 1");
+      cmd.add_option("--objective", a->o.objective, "What to minimize: energy (default), cycles, edp")
+          ->check(CLI::IsMember({"energy", "cycles", "edp"}));
+      cmd.add_option("--cosim", a->o.cosim_layer,
+                     "Layer to co-simulate (default: the smallest by MACs)");
+      cmd.add_option("--cosim-max-cycles", a->o.cosim_max_cycles,
+                     fmt::format("Simulated cycles above which a labelled slice of the layer "
+                                 "runs instead of all of it (default {})",
+                                 a->o.cosim_max_cycles));
+      cmd.add_option("--set", a->sets,
+                     "Accelerator override key=value, repeatable: rows, cols, data_width, "
+                     "weight_width, acc_width, signed, pipeline_stages, in_depth, wt_depth, "
+                     "out_depth, preset (tpu|tree)")
+          ->allow_extra_args(false);
+      return [a]() {
+        a->o.network = a->network;
+        a->o.arch = a->arch;
+        a->o.out = a->out;
+        for (const auto &s : a->sets)
+          a->o.sets.push_back(hcl::gen::parse_setting(s));
+        a->o.progress = [](const std::string &line) {
+          fmt::print("{}\n", line);
+          std::fflush(stdout);
+        };
+        const auto r = hcl::flows::run_flow(a->o);
+        fmt::print("report: {}\n", r.report.string());
+        if (r.exit_code() != 0)
+          fmt::print(stderr, "hcl flow: {}{}{}\n", r.lint_clean ? "" : "lint findings; ",
+                     r.cosim_passed ? "" : "co-simulation FAILED; ",
+                     r.all_scheduled ? "" : "a layer has no mapping");
+        return r.exit_code();
+      };
+    }};
+
+} // namespace

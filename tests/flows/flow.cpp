@@ -1,0 +1,63 @@
+#include <flows/errors.h>
+#include <flows/flow.h>
+
+#include "scratch_dir.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+using namespace hcl::flows;
+namespace fs = std::filesystem;
+
+namespace {
+
+FlowOptions tiny(const fs::path &out) {
+  FlowOptions o;
+  o.network = HCL_SOURCE_DIR "/examples/networks/tiny.yaml";
+  o.arch = HCL_SOURCE_DIR "/tests/flows/data/flow_tpu_4x4.arch.yaml";
+  o.out = out;
+  return o;
+}
+
+// Nothing named like `out` (the folder or its temporary siblings) exists.
+bool nothing_written(const fs::path &out) {
+  for (const auto &e : fs::directory_iterator(out.parent_path()))
+    if (e.path().filename().string().find(out.filename().string()) != std::string::npos)
+      return false;
+  return true;
+}
+
+} // namespace
+
+// The successful run is the integration test "cli: flow: tiny network ..." (one Verilator
+// build); these are the checks that must refuse before anything long runs or is written.
+TEST_CASE("flow: bad input is refused naming the file or key, and nothing is written") {
+  const fs::path out = hcl::test::scratch_dir("flow") / "out";
+  FlowOptions o = tiny(out);
+  o.network = "no-such.yaml";
+  CHECK_THROWS_WITH(run_flow(o), "--network file 'no-such.yaml' does not exist");
+  o = tiny(out);
+  o.arch = HCL_SOURCE_DIR "/examples/networks/tiny.yaml";
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("not an architecture file"));
+  o = tiny(out);
+  o.sets = {{"rows", "x"}};
+  CHECK_THROWS_WITH(run_flow(o), Catch::StartsWith("--set rows=x: rows: "));
+  o = tiny(out);
+  o.cosim_layer = "conv9";
+  CHECK_THROWS_WITH(run_flow(o), "--cosim: the network has no layer 'conv9' (layers: conv1, conv2, fc3)");
+  o = tiny(out);
+  o.threads = 0;
+  CHECK_THROWS_AS(run_flow(o), UsageError);
+  o = tiny(HCL_SOURCE_DIR "/CMakeLists.txt");
+  CHECK_THROWS_WITH(run_flow(o), Catch::EndsWith("exists and is not a folder"));
+  CHECK(nothing_written(out));
+}
+
+TEST_CASE("flow: a missing tool is named before the search") {
+  const fs::path out = hcl::test::scratch_dir("flow-tool") / "out";
+  ::setenv("HCL_YOSYS", "/nonexistent/yosys", 1);
+  CHECK_THROWS_AS(run_flow(tiny(out)), ToolMissing);
+  ::unsetenv("HCL_YOSYS");
+  CHECK(nothing_written(out));
+}
