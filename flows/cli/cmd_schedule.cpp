@@ -17,6 +17,7 @@
 #include <scheduler/search_json.h>
 #include <scheduler/space_hint.h>
 #include <scheduler/spec_yaml.h>
+#include <scheduler/timeloop_art.h>
 #include <scheduler/timeloop_export.h>
 #include <scheduler/timeloop_import.h>
 
@@ -34,7 +35,7 @@ using namespace hcl::sched;
 using hcl::flows::UsageError;
 
 struct Options {
-  std::string problem, network, arch, ert, json, emit, hint, unroll;
+  std::string problem, network, arch, ert, art, json, emit, hint, unroll;
   std::string objective = "energy", mode = "hcl";
   int threads = 1;
   double time_limit = 0;
@@ -97,6 +98,10 @@ TimeloopArch load_arch(const Options &o, const Problem &problem) {
     }
     apply_timeloop_ert(o.ert, a);
   }
+  if (!o.art.empty()) {
+    require_file(o.art, "--art");
+    apply_timeloop_art(o.art, a);
+  }
   return a;
 }
 
@@ -155,9 +160,9 @@ struct Progress {
 };
 
 int run_interstellar(const Options &o) {
-  if (!o.sizes.empty() || o.max_area > 0) {
-    throw UsageError("--sizes and --max-area do not apply to --mode interstellar (the tool's arch "
-                     "JSON has no area model)");
+  if (!o.sizes.empty() || o.max_area > 0 || !o.art.empty()) {
+    throw UsageError("--sizes, --max-area and --art do not apply to --mode interstellar (the "
+                     "tool's arch JSON has no area model)");
   }
   if (!o.network.empty() || !o.emit.empty() || !o.ert.empty()) {
     throw UsageError("--network, --emit-mapping and --ert do not apply to --mode interstellar "
@@ -473,6 +478,9 @@ const hcl::cli::RegisterCommand reg_schedule{
                      "Directory for each best schedule as <layer>.schedule.yaml (ours) and "
                      "<layer>.timeloop.map.yaml (Timeloop v0.4)");
       cmd.add_option("--ert", o->ert, "Accelergy ERT_summary.yaml with energies per action");
+      cmd.add_option("--art", o->art,
+                     "Accelergy ART_summary.yaml with areas per instance (an area model for "
+                     "--max-area)");
       cmd.add_option("--hint", o->hint,
                      "The seed tool's schedule-hint JSON: fixes the blockings and unrollings it "
                      "gives (loops FX,FY,OX,OY,OC,IC,ON = S,R,Q,P,K,C,N)");
