@@ -1,5 +1,6 @@
 #include <scheduler/network_schedule.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace hcl::sched {
@@ -40,16 +41,49 @@ bool same_shape(const Problem &a, const Problem &b) {
   return true;
 }
 
+namespace {
+
+// Merges a re-run `b` of a layer into its earlier result `a`. `b` looked only for mappings
+// strictly better than `a`'s (SearchOptions::beat), so `b` proven with nothing found means
+// `a` is optimal. Both lower bounds hold for the whole space, so the larger one is kept.
+SearchResult merge_rerun(const SearchResult &a, const SearchResult &b) {
+  SearchResult out = b.found && (!a.found || b.objective < a.objective) ? b : a;
+  out.stats.subproblems = std::max(a.stats.subproblems, b.stats.subproblems);
+  out.stats.subproblems_pruned = b.stats.subproblems_pruned;
+  out.stats.nodes = a.stats.nodes + b.stats.nodes;
+  out.stats.pruned = a.stats.pruned + b.stats.pruned;
+  out.stats.evaluations = a.stats.evaluations + b.stats.evaluations;
+  out.stats.capacity_cuts = a.stats.capacity_cuts + b.stats.capacity_cuts;
+  out.stats.seconds = a.stats.seconds + b.stats.seconds;
+  out.optimal = b.optimal;
+  out.lower_bound = std::max(a.lower_bound, b.lower_bound);
+  if (out.found) {
+    if (out.optimal || out.lower_bound >= out.objective) {
+      out.optimal = true;
+      out.lower_bound = out.objective;
+    }
+    out.gap = out.objective > 0 ? (out.objective - out.lower_bound) / out.objective : 0;
+  }
+  return out;
+}
+
+} // namespace
+
 NetworkSchedule schedule_network(const Network &network, const Arch &arch,
                                  const SearchOptions &options,
                                  const std::function<void(const LayerSchedule &)> &on_layer) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
+  const bool limited = options.time_limit_s > 0;
+  auto seconds_left = [&] {
+    return options.time_limit_s - std::chrono::duration<double>(Clock::now() - start).count();
+  };
   NetworkSchedule out;
+  const std::size_t n = network.layers.size();
   // Unique shapes first, so the time budget can be shared among them.
-  std::vector<int> first_of(network.layers.size(), -1);
-  std::int64_t unique = 0;
-  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+  std::vector<int> first_of(n, -1);
+  std::vector<std::size_t> uniques;
+  for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t k = 0; k < i; ++k) {
       if (first_of[k] < 0 && same_shape(network.layers[k].problem, network.layers[i].problem)) {
         first_of[i] = static_cast<int>(k);
@@ -57,45 +91,90 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
       }
     }
     if (first_of[i] < 0) {
-      ++unique;
+      uniques.push_back(i);
     }
   }
-  out.unique_layers = unique;
-  std::int64_t left = unique;
-  for (std::size_t i = 0; i < network.layers.size(); ++i) {
-    const NetworkLayer &nl = network.layers[i];
-    LayerSchedule ls;
-    ls.name = nl.problem.name;
-    ls.repeat = nl.repeat;
-    ls.problem = nl.problem;
-    if (first_of[i] >= 0) {
-      const LayerSchedule &src = out.layers[static_cast<std::size_t>(first_of[i])];
-      ls.same_as = src.name;
-      ls.result = src.result;
-      ls.attainable_traffic = src.attainable_traffic;
-      ls.attainable_buffer_words = src.attainable_buffer_words;
-    } else {
-      SearchOptions o = options;
-      if (options.time_limit_s > 0) {
-        const double used = std::chrono::duration<double>(Clock::now() - start).count();
-        o.time_limit_s = std::max(1e-3, (options.time_limit_s - used) / static_cast<double>(left));
+  out.unique_layers = static_cast<std::int64_t>(uniques.size());
+  std::vector<SearchResult> results(n);
+  std::vector<double> traffic(n, 0);
+  std::vector<bool> searched(n, false);
+  const std::int64_t on_chip = arch_on_chip_words(arch);
+
+  // Layers are reported in order, each once, with its final result: with a time limit an
+  // unproven layer may still be re-run, so it (and everything after it) waits for the end.
+  auto report_ready = [&](bool everything) {
+    while (out.layers.size() < n) {
+      const std::size_t i = out.layers.size();
+      const std::size_t src = first_of[i] < 0 ? i : static_cast<std::size_t>(first_of[i]);
+      if (!searched[src] || (!everything && limited && !results[src].optimal)) {
+        return;
       }
-      ls.result = search(nl.problem, arch, o);
-      ls.attainable_buffer_words = arch_on_chip_words(arch);
-      ls.attainable_traffic = single_buffer_traffic_bound(nl.problem, ls.attainable_buffer_words, 1.0);
-      --left;
+      const NetworkLayer &nl = network.layers[i];
+      LayerSchedule ls;
+      ls.name = nl.problem.name;
+      ls.repeat = nl.repeat;
+      ls.problem = nl.problem;
+      if (src != i) {
+        ls.same_as = network.layers[src].problem.name;
+      }
+      ls.result = results[src];
+      ls.attainable_traffic = traffic[src];
+      ls.attainable_buffer_words = on_chip;
+      out.all_found = out.all_found && ls.result.found;
+      out.all_optimal = out.all_optimal && ls.result.optimal;
+      if (ls.result.found) {
+        out.total_energy_pj += ls.result.evaluation.energy_pj * static_cast<double>(ls.repeat);
+        out.total_cycles += ls.result.evaluation.cycles * ls.repeat;
+      }
+      out.layers.push_back(std::move(ls));
+      if (on_layer) {
+        on_layer(out.layers.back());
+      }
     }
-    out.all_found = out.all_found && ls.result.found;
-    out.all_optimal = out.all_optimal && ls.result.optimal;
-    if (ls.result.found) {
-      out.total_energy_pj += ls.result.evaluation.energy_pj * static_cast<double>(ls.repeat);
-      out.total_cycles += ls.result.evaluation.cycles * ls.repeat;
+  };
+
+  // First pass: each unique layer gets an equal share of what is left when it starts, so
+  // what a fast layer leaves unused goes to the layers after it.
+  for (std::size_t u = 0; u < uniques.size(); ++u) {
+    const std::size_t i = uniques[u];
+    SearchOptions o = options;
+    if (limited) {
+      o.time_limit_s = std::max(1e-3, seconds_left() / static_cast<double>(uniques.size() - u));
     }
-    out.layers.push_back(std::move(ls));
-    if (on_layer) {
-      on_layer(out.layers.back());
+    results[i] = search(network.layers[i].problem, arch, o);
+    traffic[i] = single_buffer_traffic_bound(network.layers[i].problem, on_chip);
+    searched[i] = true;
+    report_ready(false);
+  }
+
+  // Later passes (time limit only): what the first pass left over goes to the layers it did
+  // not prove, shared the same way. A re-run starts from the layer's best mapping as its
+  // incumbent (SearchOptions::beat), so it skips the random starts and prunes from the first
+  // node on. Passes repeat while proofs free time; a pass that proves nothing ends with the
+  // budget spent. Without a time limit every layer is proven in the first pass, so results
+  // stay deterministic.
+  while (limited) {
+    std::vector<std::size_t> open;
+    for (const std::size_t i : uniques) {
+      if (!results[i].optimal) {
+        open.push_back(i);
+      }
+    }
+    // Below a few milliseconds per layer a re-run cannot even bound its roots.
+    if (open.empty() || seconds_left() < 0.005 * static_cast<double>(open.size())) {
+      break;
+    }
+    for (std::size_t u = 0; u < open.size(); ++u) {
+      const std::size_t i = open[u];
+      SearchOptions o = options;
+      o.time_limit_s = std::max(1e-3, seconds_left() / static_cast<double>(open.size() - u));
+      if (results[i].found) {
+        o.beat = std::min(options.beat, results[i].objective);
+      }
+      results[i] = merge_rerun(results[i], search(network.layers[i].problem, arch, o));
     }
   }
+  report_ready(true);
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;
 }

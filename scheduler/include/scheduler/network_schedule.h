@@ -41,8 +41,11 @@ struct NetworkSchedule {
 };
 
 // Schedules every layer. A time limit in `options` is the budget for the whole network: each
-// unique layer gets an equal share of what is left when it starts. `on_layer` is called after
-// each layer (with the reused result for duplicates).
+// unique layer gets an equal share of what is left when it starts, then what remains goes to
+// re-runs of the layers not proven (seeded with their best mapping, results merged), until all
+// are proven or the budget is spent; unless every layer is proven, the whole budget is used.
+// `on_layer` is called once per layer, in order, with its final result (the reused one for
+// duplicates): at once when there is no time limit or the layer is proven, else at the end.
 NetworkSchedule schedule_network(const Network &network, const Arch &arch,
                                  const SearchOptions &options,
                                  const std::function<void(const LayerSchedule &)> &on_layer = {});
