@@ -166,17 +166,28 @@ FlowResult run_flow(const FlowOptions &o) {
                                   r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap))));
   });
   std::vector<std::string> relaxed;
-  for (auto &l : ns.layers) {
+  for (std::size_t i = 0; i < ns.layers.size(); ++i) {
+    auto &l = ns.layers[i];
     if (l.result.found)
       continue;
-    // C or K of 1 cannot sit on its axis: let C and K take either axis (still a C|K array).
+    relaxed.push_back(l.name);
+    if (!l.same_as.empty()) { // an identical earlier layer was searched again already
+      for (std::size_t j = 0; j < i; ++j)
+        if (ns.layers[j].name == l.same_as)
+          l.result = ns.layers[j].result;
+      continue;
+    }
+    // C or K of 1 cannot sit on its axis: drop the axis requirement, still only C and K
+    // unrolled (a depthwise layer, C = K = 1 per group, then runs on one PE a group).
     sched::SearchOptions r = so;
     r.space.dataflow_x = r.space.dataflow_y = -1;
     r.time_limit_s = o.time_limit_s > 0 ? std::max(1.0, o.time_limit_s / static_cast<double>(net.layers.size())) : 0;
     l.result = sched::search(l.problem, arch, r);
-    relaxed.push_back(l.name);
-    say(fmt::format("      {:<16} searched again with C and K on either axis: {}", l.name,
-                    l.result.found ? "found" : "no mapping"));
+    say(fmt::format("      {:<16} searched again without C on X and K on Y: {}", l.name,
+                    !l.result.found ? std::string("no mapping")
+                                    : fmt::format("{:.4g} pJ, {} cycles, utilization {:.2f}%",
+                                                  l.result.evaluation.energy_pj, l.result.evaluation.cycles,
+                                                  100 * l.result.evaluation.utilization)));
   }
   ns.total_energy_pj = 0;
   ns.total_cycles = 0;

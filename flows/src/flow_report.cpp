@@ -60,7 +60,14 @@ std::string text(const json &j) {
   }
   if (j.is_number_float())
     return fmt::format("{:.4g}", j.get<double>());
-  return j.dump();
+  std::string out; // arrays "a, b"; objects "k v, k v"
+  if (j.is_array())
+    for (const auto &e : j)
+      out += (out.empty() ? "" : ", ") + text(e);
+  else if (j.is_object())
+    for (const auto &[k, v] : j.items())
+      out += (out.empty() ? "" : ", ") + k + " " + text(v);
+  return out.empty() ? "-" : out;
 }
 
 std::string esc(const json &j) { return html_escape(text(j)); }
@@ -110,8 +117,8 @@ std::string render_report(const json &f) {
   h += "</table>\n";
   h += fmt::format("<p>Dataflow: {}.</p>\n", esc(at(f, "dataflow")));
   if (at(f, "dataflow_relaxed_layers").is_array() && !at(f, "dataflow_relaxed_layers").empty())
-    h += fmt::format("<p>Searched with C and K on either axis (no mapping with C on X and K on "
-                     "Y): {}.</p>\n",
+    h += fmt::format("<p>No mapping with C on X and K on Y (C or K is 1), searched again with "
+                     "only C and K unrolled on any axis: {}.</p>\n",
                      esc(at(f, "dataflow_relaxed_layers")));
 
   h += "<h2>Layers</h2>\n<table>\n<tr><th class=\"l\">layer</th><th>repeat</th><th>MACs</th>"

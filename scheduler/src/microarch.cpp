@@ -81,6 +81,8 @@ MicroArch derive_microarch(const Arch &arch, const std::vector<ScheduledLayer> &
     ml.dims = p.dim_names;
     ml.bounds = sl.bounds.empty() ? p.bounds : sl.bounds;
     std::vector<std::int64_t> tile(nd, 1);
+    // Per tensor, the relevant spatial fan-out since the last level that kept it.
+    std::vector<std::int64_t> fan(nt, 1);
     for (std::size_t l = 0; l < nl; ++l) {
       const LevelMapping &lm = map.levels[l];
       MicroLevelTiling t;
@@ -103,17 +105,17 @@ MicroArch derive_microarch(const Arch &arch, const std::vector<ScheduledLayer> &
             std::find(b.tensors.begin(), b.tensors.end(), tn) == b.tensors.end()) {
           b.tensors.push_back(tn);
         }
-        // Words per cycle into the children: spatial factors of the dims the tensor indexes.
-        std::int64_t banks = 1;
         for (const auto *loops : {&lm.spatial_x, &lm.spatial_y}) {
           for (const auto &lp : *loops) {
             if (p.relevant(static_cast<int>(ti), lp.dim)) {
-              banks *= lp.factor;
+              fan[ti] *= lp.factor;
             }
           }
         }
-        b.banks[tn] = std::max(b.banks.count(tn) ? b.banks[tn] : 1, banks);
         if (lm.keep[ti]) {
+          // Everything fanned out since the last level keeping the tensor reads from here.
+          b.banks[tn] = std::max(b.banks.count(tn) ? b.banks[tn] : 1, fan[ti]);
+          fan[ti] = 1;
           t.keeps.push_back(tn);
           const std::int64_t words = p.footprint(static_cast<int>(ti), tile);
           t.words[tn] = words;

@@ -45,7 +45,7 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
   CHECK_THROWS_WITH(run_flow(o), Catch::StartsWith("--set rows=x: rows: "));
   o = tiny(out);
   o.cosim_layer = "conv9";
-  CHECK_THROWS_WITH(run_flow(o), "--cosim: the network has no layer 'conv9' (layers: conv1, conv2, fc3)");
+  CHECK_THROWS_WITH(run_flow(o), "--cosim: the network has no layer 'conv9' (layers: conv1, conv2, dw, fc3)");
   o = tiny(out);
   o.threads = 0;
   CHECK_THROWS_AS(run_flow(o), UsageError);

@@ -59,13 +59,15 @@ TEST_CASE("microarch: array, banks and tiles of a known schedule, derived by han
   CHECK(gb.double_buffered);
   CHECK(gb.mesh_x == 4);
   CHECK(gb.mesh_y == 2);
-  // Banks: weights depend on K (4 on X) and C (2 on Y) -> 8 words a cycle; inputs on C only
-  // -> 2; outputs on K only -> 4. Levels without a mesh feed one child.
-  CHECK(gb.banks.at("Weights") == 8);
+  // Banks: inputs depend on C only (2 on Y) -> 2 words a cycle from the GB; outputs on K
+  // only (4 on X) -> 4. Weights bypass the GB, so DRAM feeds the 4 x 2 RFs directly: K and C
+  // -> 8. Levels without a mesh below them feed one child.
+  CHECK(gb.banks.count("Weights") == 0);
   CHECK(gb.banks.at("Inputs") == 2);
   CHECK(gb.banks.at("Outputs") == 4);
   CHECK(rf.banks.at("Inputs") == 1);
-  CHECK(dram.banks.at("Weights") == 1);
+  CHECK(dram.banks.at("Weights") == 8);
+  CHECK(dram.banks.at("Inputs") == 1);
   // RF tile: R3 S3 C2 -> weights 2*3*3 = 18, inputs C2 x H3 x W3 = 18, outputs 1.
   CHECK(rf.used_words.at("Weights") == 18);
   CHECK(rf.used_words.at("Inputs") == 18);
@@ -96,7 +98,7 @@ TEST_CASE("microarch: array, banks and tiles of a known schedule, derived by han
 
   const auto j = to_json(u);
   CHECK(j["array"]["rows"] == 4);
-  CHECK(j["levels"][1]["banks"]["Weights"] == 8);
+  CHECK(j["levels"][2]["banks"]["Weights"] == 8);
   CHECK(j["layers"][0]["levels"][1]["temporal"][0] == nlohmann::json({"Q", 8}));
 }
 
@@ -111,7 +113,8 @@ TEST_CASE("microarch: several layers take the union of unrolled dims and the lar
   CHECK(u.col_dims == std::vector<std::string>{"C"});
   const MicroBuffer &gb = u.levels[1];
   CHECK(gb.banks.at("Inputs") == 4);  // C4 on X in the second schedule
-  CHECK(gb.banks.at("Weights") == 8); // first schedule
+  CHECK(gb.banks.at("Weights") == 4); // kept there only by the second schedule: C4
+  CHECK(u.levels[2].banks.at("Weights") == 8); // DRAM, first schedule (bypassed GB)
   // Second schedule: GB holds C 8, K 1, everything else of P/Q at DRAM -> inputs 8 x 3 x 3.
   CHECK(gb.used_words.at("Inputs") == 480);
   CHECK(gb.used_words.at("Weights") == 8 * 3 * 3);

@@ -7,8 +7,8 @@
 //   1. schedule every layer on the architecture with the weight-stationary C|K dataflow fixed
 //      (C unrolled on the mesh's X axis, K on Y, nothing else unrolled), since that is the
 //      array the generator builds: every schedule found is runnable on the generated hardware.
-//      A layer with no C|K mapping (C or K of 1, e.g. depthwise) is searched again with C and
-//      K allowed on either axis and said so;
+//      A layer with no C|K mapping (C or K of 1, e.g. depthwise) is searched again without
+//      the axis requirement (still only C and K unrolled) and said so;
 //   2. the micro-architecture description of the schedules (scheduler/microarch.h);
 //   3. one AcceleratorConfig derived from it (flow_lower.h), overridable with `sets`;
 //   4. its Verilog, params.json and params.h (generators/generate.h);

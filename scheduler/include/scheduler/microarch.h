@@ -8,10 +8,13 @@
 //   array the architecture provides, not the part one layer uses); row_dims / col_dims are the
 //   dimensions any layer's schedule unrolls on X / Y, in first-seen order.
 // - Per level: size, word bits, block, instances and the tensors the architecture lets it
-//   keep, copied from the Arch; `banks[t]` is the most words of tensor t the level's children
-//   take in one cycle under any layer's schedule: the product of the level's spatial factors
-//   over the dimensions t depends on (what a conflict-free banked buffer needs; 1 without a
-//   mesh); `used_words[t]` the largest tile of t any layer keeps there (per instance).
+//   keep, copied from the Arch; for each tensor t a layer keeps there, `banks[t]` is the most
+//   words of t read from one instance in one cycle under any layer's schedule: the product of
+//   the spatial factors over the dimensions t depends on, of this level and of every level
+//   below it down to the next one keeping t (a tensor bypassing the mesh's own level, like
+//   Inputs above a partitioned Accumulators, is fanned out from the level that keeps it);
+//   that is the banking a conflict-free buffer needs. `used_words[t]` is the largest tile of t
+//   any layer keeps there (per instance).
 // - Per layer: the bounds, and per level the temporal loops (innermost first), the spatial
 //   loops, the tensors kept and the tile extent per dimension that one instance holds:
 //   tile_l[d] = product over levels j <= l of temporal_j[d] * spatial_j[d] (level l's spatial
