@@ -101,8 +101,15 @@ FlowResult run_flow(const FlowOptions &o) {
                                  o.arch.string()));
   const sched::Arch arch = sched::load_arch_yaml(o.arch.string());
   std::vector<ConvLayer> convs;
-  for (const auto &l : net.layers)
+  for (const auto &l : net.layers) {
+    // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
+    const std::string &n = l.problem.name;
+    if (n.empty() || n == "." || n == ".." || n.find('/') != std::string::npos)
+      throw UsageError(fmt::format("{}: layer name '{}' cannot be a file name (no '/', not "
+                                   "empty, '.' or '..')",
+                                   o.network.string(), n));
     convs.push_back(conv_layer(l.problem));
+  }
   {
     gen::AcceleratorConfig probe; // unknown keys and malformed values fail now, not after the search
     for (const auto &[k, v] : o.sets) {

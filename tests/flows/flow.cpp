@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <fstream>
 
 using namespace hcl::flows;
 namespace fs = std::filesystem;
@@ -49,6 +50,13 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
   o = tiny(out);
   o.threads = 0;
   CHECK_THROWS_AS(run_flow(o), UsageError);
+  o = tiny(out);
+  o.network = out.parent_path() / "slash.yaml";
+  {
+    std::ofstream f(o.network);
+    f << "network:\n  name: n\n  layers:\n    - {name: a/b, type: fc, C: 4, K: 4}\n";
+  }
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("layer name 'a/b' cannot be a file name"));
   o = tiny(HCL_SOURCE_DIR "/CMakeLists.txt");
   CHECK_THROWS_WITH(run_flow(o), Catch::EndsWith("exists and is not a folder"));
   CHECK(nothing_written(out));
