@@ -45,7 +45,8 @@ namespace {
 
 // Merges a re-run `b` of a layer into its earlier result `a`. `b` looked only for mappings
 // strictly better than `a`'s (SearchOptions::beat), so `b` proven with nothing found means
-// `a` is optimal. Both lower bounds hold for the whole space, so the larger one is kept.
+// `a` is optimal. Both lower bounds hold for the whole space (b's because the subproblems it
+// skipped, SearchOptions::resume_below, were finished by earlier runs), so the larger is kept.
 SearchResult merge_rerun(const SearchResult &a, const SearchResult &b) {
   SearchResult out = b.found && (!a.found || b.objective < a.objective) ? b : a;
   out.stats.subproblems = std::max(a.stats.subproblems, b.stats.subproblems);
@@ -149,9 +150,11 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
 
   // Later passes (time limit only): what the first pass left over goes to the layers it did
   // not prove, shared the same way. A re-run starts from the layer's best mapping as its
-  // incumbent (SearchOptions::beat), so it skips the random starts and prunes from the first
-  // node on. Passes repeat while proofs free time; a pass that proves nothing ends with the
-  // budget spent. Without a time limit every layer is proven in the first pass, so results
+  // incumbent (SearchOptions::beat), so it skips the random starts, and resumes where the
+  // earlier runs stopped (SearchOptions::resume_below: only the root bounds are recomputed).
+  // The merged lower bound keeps that valid over passes: every subproblem below it was
+  // finished by one run or another. Passes repeat while proofs free time; a pass that proves
+  // nothing ends with the budget spent. Without a time limit every layer is proven in the first pass, so results
   // stay deterministic.
   while (limited) {
     std::vector<std::size_t> open;
@@ -164,12 +167,17 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
     if (open.empty() || seconds_left() < 0.005 * static_cast<double>(open.size())) {
       break;
     }
+    // Closest to a proof first: a layer proven early leaves its share to the others.
+    std::stable_sort(open.begin(), open.end(), [&](std::size_t a, std::size_t b) {
+      return results[a].found && (!results[b].found || results[a].gap < results[b].gap);
+    });
     for (std::size_t u = 0; u < open.size(); ++u) {
       const std::size_t i = open[u];
       SearchOptions o = options;
       o.time_limit_s = std::max(1e-3, seconds_left() / static_cast<double>(open.size() - u));
       if (results[i].found) {
         o.beat = std::min(options.beat, results[i].objective);
+        o.resume_below = results[i].lower_bound;
       }
       results[i] = merge_rerun(results[i], search(network.layers[i].problem, arch, o));
     }

@@ -515,7 +515,9 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     throw std::invalid_argument(fmt::format("search: threads must be >= 1, got {}", opts.threads));
   }
   if (opts.space.max_pad > 0) {
-    return search_padded(problem, arch, opts); // each padded variant comes back here, unpadded
+    SearchOptions o = opts;
+    o.resume_below = 0; // it speaks of all variants together, not of each
+    return search_padded(problem, arch, o); // each padded variant comes back here, unpadded
   }
   Shared sh{problem, arch, opts, {}, {}, Clock::now(), {}};
   sh.spatial = enumerate_spatial(problem, arch, opts.space);
@@ -620,6 +622,15 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     }
   }
   std::size_t pos = 0; // next subproblem to search
+  // Resuming: the subproblems below the earlier run's lower bound are finished (search.h).
+  // The earlier run's root bound of a subproblem was its real one or objective_floor, never
+  // more, so real bounds below `resume_below` are finished ones; bounds left at the floor by
+  // this run's own time limit are not known to be real, so then nothing is skipped.
+  if (opts.resume_below > 0 && have_incumbent_given(opts) && !sh.stop) {
+    while (pos < subs.size() && subs[pos].root < opts.resume_below) {
+      ++pos;
+    }
+  }
   std::size_t batch_begin = 0, batch_end = 0;
   std::vector<Worker::Outcome> outcomes(kBatch);
   std::atomic<std::size_t> next{0};

@@ -1,5 +1,6 @@
 #include <scheduler/search.h>
 
+#include <scheduler/network.h>
 #include <scheduler/schedule.h>
 #include <scheduler/spec_yaml.h>
 #include <scheduler/timeloop_export.h>
@@ -428,4 +429,58 @@ TEST_CASE("search: objective_floor is below every mapping's cost on random tiny 
     }
   }
   CHECK(checked >= 40);
+}
+
+TEST_CASE("search: resuming time-limited runs (resume_below) ends at the unlimited optimum") {
+  // Network mode re-runs unproven layers this way; a resume that skipped a subproblem the
+  // earlier run had not finished would miss mappings and claim a wrong optimum.
+  const Arch a = load_arch_yaml(HCL_SOURCE_DIR "/examples/arch/eyeriss_like.yaml");
+  const Network net = load_network_yaml(HCL_SOURCE_DIR "/examples/networks/resnet50.yaml");
+  const Problem *p = nullptr;
+  for (const auto &l : net.layers) {
+    p = l.problem.name == "layer2.1.conv1" ? &l.problem : p;
+  }
+  REQUIRE(p != nullptr);
+  SearchOptions o;
+  o.threads = 2;
+  const SearchResult full = search(*p, a, o);
+  REQUIRE(full.optimal);
+
+  SearchOptions limited = o;
+  limited.time_limit_s = 0.02;
+  SearchResult r = search(*p, a, limited);
+  REQUIRE(r.found); // the incumbent's starts always finish one start
+  double best = r.found ? r.objective : std::numeric_limits<double>::infinity();
+  double lower = r.lower_bound;
+  bool proven = r.optimal;
+  int runs = 1;
+  std::int64_t resumed_nodes = 0;
+  while (!proven && runs < 40) {
+    CHECK(lower <= full.objective * (1 + 1e-9));
+    limited.beat = best;
+    limited.resume_below = lower;
+    limited.time_limit_s *= 1.5; // grows, so a run that skipped nothing would also end
+    r = search(*p, a, limited);
+    resumed_nodes += r.stats.nodes;
+    best = r.found ? std::min(best, r.objective) : best;
+    lower = std::max(lower, r.lower_bound);
+    proven = r.optimal;
+    ++runs;
+  }
+  INFO(runs << " runs, " << resumed_nodes << " nodes resumed, " << full.stats.nodes << " unlimited");
+  REQUIRE(proven);
+  CHECK(same(best, full.objective));
+
+  // Everything below the optimum finished: a resume has nothing left to search.
+  SearchOptions done = o;
+  done.beat = full.objective;
+  done.resume_below = full.objective;
+  const SearchResult none = search(*p, a, done);
+  CHECK_FALSE(none.found);
+  CHECK(none.optimal);
+  CHECK(none.stats.nodes == 0);
+  // Without an incumbent there is nothing to resume from: ignored.
+  SearchOptions no_beat = o;
+  no_beat.resume_below = 1e30;
+  CHECK(same(search(*p, a, no_beat).objective, full.objective));
 }

@@ -69,6 +69,12 @@ struct SearchOptions {
   // Look only for mappings whose objective is strictly below this (padding.cpp passes the
   // best of the padded variants searched so far); nothing found = nothing beats it.
   double beat = std::numeric_limits<double>::infinity();
+  // Resuming an earlier, time-limited run (network_schedule.cpp): that run found a mapping
+  // of objective `beat` and reported lower_bound `resume_below`, so every subproblem whose
+  // root bound is below it was searched to completion there (or cut) with an incumbent no
+  // better than `beat`. Those subproblems are skipped. 0 = none. Ignored by padded searches
+  // (their lower bound is over all variants) and when a time limit stops root bounding.
+  double resume_below = 0;
   // When set, complete mappings it rejects are not in the space (padding.cpp: a padded
   // mapping's outermost step must be needed). Called from every search thread.
   std::function<bool(const Mapping &)> admit;
