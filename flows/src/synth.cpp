@@ -95,10 +95,17 @@ std::uint64_t param_value(const json &v) {
   return out;
 }
 
+std::string strip_backslash(const std::string &s) {
+  return !s.empty() && s[0] == '\\' ? s.substr(1) : s;
+}
+
 struct MemShape {
   std::uint64_t width = 0, depth = 0, abits = 0, rd_ports = 0, wr_ports = 0;
   std::vector<std::pair<std::string, std::pair<std::string, std::size_t>>> ports;  // name, dir, width
   std::vector<std::string> params;  // of the $mem_v2 cell, removed when it becomes a blackbox
+  // "_macro" when the design already has a module of the plain name: the generators' own
+  // behavioural SRAM models are called that, and the macro cell goes inside such a model.
+  std::string suffix;
   auto key() const { return std::tie(width, depth, abits, rd_ports, wr_ports); }
   bool operator<(const MemShape &o) const { return key() < o.key(); }
   std::string name() const {
@@ -110,13 +117,17 @@ struct MemShape {
     if (abits != natural) {
       n += fmt::format("_a{}", abits);
     }
-    return n;
+    return n + suffix;
   }
 };
 
 // The memories of the elaborated design that are large enough to be SRAM macros.
 std::set<MemShape> find_macros(const fs::path &netlist_json, const SramModel &model) {
   const json j = json::parse(slurp(netlist_json));
+  std::set<std::string> modules;
+  for (const auto &[mname, mod] : j.at("modules").items()) {
+    modules.insert(strip_backslash(mname));
+  }
   std::set<MemShape> shapes;
   for (const auto &[mname, mod] : j.at("modules").items()) {
     if (!mod.contains("cells")) {
@@ -143,6 +154,9 @@ std::set<MemShape> find_macros(const fs::path &netlist_json, const SramModel &mo
         const std::string dir = cell.at("port_directions").at(port);
         s.ports.push_back({port, {dir, bits.size()}});
       }
+      if (modules.count(s.name()) != 0) {
+        s.suffix = "_macro";
+      }
       shapes.insert(s);
     }
   }
@@ -159,10 +173,6 @@ std::string blackbox_verilog(const std::set<MemShape> &shapes) {
     v += fmt::format("(* blackbox *)\nmodule {} ({});\nendmodule\n", s.name(), fmt::join(decls, ", "));
   }
   return v;
-}
-
-std::string strip_backslash(const std::string &s) {
-  return !s.empty() && s[0] == '\\' ? s.substr(1) : s;
 }
 
 // "$paramod\pe\W=s32'00...01000\N=..." -> "pe(W=8,N=...)"; "$paramod$0a1b...\pe" -> "pe$0a1b2c3d".

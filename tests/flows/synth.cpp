@@ -94,6 +94,20 @@ TEST_CASE("large memories become SRAM macro lines, small ones stay flip-flops") 
   CHECK(r.total_area_um2 == Approx(m.area_um2 + top.area_um2));
 }
 
+TEST_CASE("a design's own SRAM model keeps its name; the macro goes inside it") {
+  const auto r = hcl::flows::synthesize({data_dir / "sram_model_user.v"}, "sram_model_user");
+  INFO(hcl::flows::synth_report_table(r));
+  const std::string macro = "hcl_sram_1024x16_1r1w_macro";
+  REQUIRE(r.modules.count(macro) == 1);
+  CHECK(r.modules.at(macro).sram_macro);
+  CHECK(r.modules.at(macro).instances == 1);
+  CHECK(r.modules.at(macro).area_um2 == Approx(hcl::flows::SramModel{}.area(16, 1024, 2)));
+  REQUIRE(r.modules.count("hcl_sram_1024x16_1r1w") == 1);
+  CHECK_FALSE(r.modules.at("hcl_sram_1024x16_1r1w").sram_macro);
+  // The model holds nothing but the macro: 16 Kib of flip-flops would be far larger.
+  CHECK(r.total_area_um2 < 1.5 * r.modules.at(macro).area_um2);
+}
+
 TEST_CASE("synth JSON has the documented shape") {
   const auto r = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree");
   const auto j = nlohmann::json::parse(hcl::flows::synth_report_json(r));
