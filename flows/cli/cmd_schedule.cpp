@@ -211,6 +211,9 @@ std::string status_of(const AllocationPoint &p, Objective objective) {
   if (!p.within_budget) {
     return "over budget";
   }
+  if (p.out_of_time) {
+    return "not searched (time limit)";
+  }
   if (!p.searched) {
     return "cut by its bound";
   }
@@ -232,8 +235,10 @@ void print_allocation(const AllocationResult &r, Objective objective) {
                            ? fmt::format("under {} um^2", grouped(static_cast<std::int64_t>(r.max_area_um2)))
                            : std::string("without an area budget");
   fmt::print("allocation {}: {} combinations, {} within budget, {} searched, {} cut by their "
-             "lower bound\n",
-             budget, r.points.size(), r.within_budget, r.searched, r.pruned);
+             "lower bound{}\n",
+             budget, r.points.size(), r.within_budget, r.searched, r.pruned,
+             r.out_of_time > 0 ? fmt::format(", {} left by the time limit", r.out_of_time)
+                               : std::string());
   std::string head;
   for (const auto &l : r.levels) {
     head += fmt::format("{:>14} ", l);

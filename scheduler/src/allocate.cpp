@@ -298,6 +298,8 @@ AllocationResult allocate(const Network &network, const Arch &arch,
     }
     if (stopped) {
       lower = std::min(lower, pt.lower_bound);
+      pt.out_of_time = true;
+      ++res.out_of_time;
       continue;
     }
     NetworkSchedule s = schedule_network(network, archs[order[i]], o);
@@ -322,7 +324,7 @@ AllocationResult allocate(const Network &network, const Arch &arch,
       on_point(pt);
     }
   }
-  res.pruned = static_cast<std::int64_t>(order.size()) - res.searched;
+  res.pruned = static_cast<std::int64_t>(order.size()) - res.searched - res.out_of_time;
   if (best < kInf) {
     res.found = true;
     res.size_bytes = res.points[best_n].size_bytes;
@@ -346,7 +348,8 @@ nlohmann::json allocation_json(const AllocationResult &r) {
     nlohmann::json j = {{"size_bytes", p.size_bytes},
                         {"area_um2", p.area_um2},
                         {"within_budget", p.within_budget},
-                        {"searched", p.searched}};
+                        {"searched", p.searched},
+                        {"out_of_time", p.out_of_time}};
     if (p.within_budget) {
       j["lower_bound"] = p.lower_bound < kInf ? nlohmann::json(p.lower_bound) : nlohmann::json(nullptr);
     }
@@ -372,6 +375,7 @@ nlohmann::json allocation_json(const AllocationResult &r) {
                       {"within_budget", r.within_budget},
                       {"searched", r.searched},
                       {"pruned", r.pruned},
+                      {"out_of_time", r.out_of_time},
                       {"seconds", r.seconds},
                       {"points", pts}};
   if (r.found && r.arch.has_area) {

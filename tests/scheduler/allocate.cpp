@@ -192,6 +192,10 @@ TEST_CASE("allocate: a time limit reports a bound below the answer") {
   CHECK(r.lower_bound <= r.objective);
   CHECK(r.gap >= 0);
   CHECK(r.gap == Approx((r.objective - r.lower_bound) / r.objective));
+  CHECK(r.searched + r.pruned + r.out_of_time == r.within_budget);
+  for (const auto &p : r.points) {
+    CHECK_FALSE((p.out_of_time && p.searched));
+  }
 }
 
 TEST_CASE("allocate: bad requests are std::invalid_argument naming what is valid") {

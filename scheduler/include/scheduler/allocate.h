@@ -49,6 +49,7 @@ struct AllocationPoint {
   bool within_budget = true;
   double lower_bound = 0; // root bound of the network objective (infinity: nothing fits)
   bool searched = false;
+  bool out_of_time = false; // not searched: the time limit ran out first (its bound counts)
   bool found = false;   // the search found a schedule for every layer
   double objective = 0; // when found
   bool optimal = false; // the search proved every layer
@@ -64,7 +65,8 @@ struct AllocationResult {
   double objective = 0, lower_bound = 0, gap = 0;
   bool optimal = false;
   std::vector<AllocationPoint> points; // every combination, in the order of `sizes` (row-major)
-  std::int64_t within_budget = 0, searched = 0, pruned = 0;
+  // pruned: cut by their bound; out_of_time: left when the time limit ran out.
+  std::int64_t within_budget = 0, searched = 0, pruned = 0, out_of_time = 0;
   double seconds = 0;
 };
 
@@ -84,9 +86,9 @@ double network_objective(const NetworkSchedule &schedule, Objective objective);
 double root_lower_bound(const Problem &problem, const Arch &arch, const SearchOptions &options);
 
 // {"levels": [...], "size_bytes": [...], "area_um2", "max_area_um2", "objective_value",
-//  "lower_bound", "optimal", "gap", "within_budget", "searched", "pruned", "area": {area.h},
-//  "points": [{"size_bytes", "area_um2", "within_budget", "lower_bound", "searched",
-//  "objective_value"?, "optimal"}]}
+//  "lower_bound", "optimal", "gap", "within_budget", "searched", "pruned", "out_of_time",
+//  "area": {area.h}, "points": [{"size_bytes", "area_um2", "within_budget", "lower_bound",
+//  "searched", "out_of_time", "objective_value"?, "optimal"}]}
 nlohmann::json allocation_json(const AllocationResult &result);
 
 } // namespace hcl::sched
