@@ -21,21 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kRel = 1e-9; // the search's slack for rounding in its bounds
-
-bool cut(double lb, double best) { return best < kInf && lb >= best - kRel * std::fabs(best); }
-
-double bound_value(const CostBound &b, Objective o) {
-  switch (o) {
-  case Objective::Energy:
-    return b.energy_pj;
-  case Objective::Cycles:
-    return static_cast<double>(b.cycles);
-  case Objective::Edp:
-    return b.energy_pj * static_cast<double>(b.cycles);
-  }
-  return b.energy_pj;
-}
 
 int level_index(const Arch &arch, const std::string &name) {
   for (std::size_t l = 0; l < arch.levels.size(); ++l) {
@@ -176,7 +161,7 @@ double root_lower_bound(const Problem &problem, const Arch &arch, const SearchOp
         m.levels[l].keep = l + 1 == L ? std::array<bool, kMaxTensors>{true, true, true} : kp[l];
       }
       bm.set_skeleton(m);
-      best = std::min(best, bound_value(bm.bound(m, static_cast<int>(L)), options.objective));
+      best = std::min(best, objective_value(bm.bound(m, static_cast<int>(L)), options.objective));
     }
   }
   return best;
@@ -280,7 +265,7 @@ AllocationResult allocate(const Network &network, const Arch &arch,
   bool stopped = false;
   for (std::size_t i = 0; i < order.size(); ++i) {
     AllocationPoint &pt = res.points[order[i]];
-    if (cut(pt.lower_bound, best)) {
+    if (cannot_beat(pt.lower_bound, best)) {
       break;
     }
     SearchOptions o = options;
@@ -291,7 +276,7 @@ AllocationResult allocate(const Network &network, const Arch &arch,
         stopped = true;
       }
       std::size_t still = 0;
-      for (std::size_t k = i; k < order.size() && !cut(res.points[order[k]].lower_bound, best); ++k) {
+      for (std::size_t k = i; k < order.size() && !cannot_beat(res.points[order[k]].lower_bound, best); ++k) {
         ++still;
       }
       o.time_limit_s = std::max(1e-3, left / static_cast<double>(std::max<std::size_t>(1, still)));
@@ -331,7 +316,7 @@ AllocationResult allocate(const Network &network, const Arch &arch,
     res.arch = archs[best_n];
     res.area_um2 = res.points[best_n].area_um2;
     res.objective = best;
-    res.optimal = lower >= best - kRel * std::fabs(best);
+    res.optimal = cannot_beat(lower, best);
     res.lower_bound = res.optimal ? best : std::min(lower, best);
     res.gap = best > 0 ? (best - res.lower_bound) / best : 0;
   } else {

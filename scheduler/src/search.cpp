@@ -61,16 +61,7 @@ double objective_value(const Evaluation &e, Objective o) {
   return e.energy_pj;
 }
 
-namespace {
-
-bool have_incumbent_given(const SearchOptions &o) { return o.beat < std::numeric_limits<double>::infinity(); }
-
-using Clock = std::chrono::steady_clock;
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kRel = 1e-9; // bound slack for floating-point rounding
-constexpr std::size_t kBatch = 32;
-
-double bound_value(const CostBound &b, Objective o) {
+double objective_value(const CostBound &b, Objective o) {
   switch (o) {
   case Objective::Energy:
     return b.energy_pj;
@@ -82,7 +73,18 @@ double bound_value(const CostBound &b, Objective o) {
   return b.energy_pj;
 }
 
-bool cut(double lb, double best) { return best < kInf && lb >= best - kRel * std::fabs(best); }
+bool cannot_beat(double lower, double best) {
+  return best < std::numeric_limits<double>::infinity() &&
+         lower >= best - kBoundSlack * std::fabs(best);
+}
+
+namespace {
+
+bool have_incumbent_given(const SearchOptions &o) { return o.beat < std::numeric_limits<double>::infinity(); }
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kBatch = 32;
 
 struct Sub {
   std::size_t spatial = 0, keep = 0;
@@ -128,7 +130,7 @@ public:
   double root_bound(const Sub &s) {
     m_ = skeleton(sh_, s);
     bm_.set_skeleton(m_);
-    return bound_value(bm_.bound(m_, L_), sh_.opts.objective);
+    return objective_value(bm_.bound(m_, L_), sh_.opts.objective);
   }
 
   struct Outcome {
@@ -359,8 +361,8 @@ private:
           }
         }
         set_temporal(j, f, any_order);
-        const double lb = bound_value(bm_.bound(m_, j, true), sh_.opts.objective);
-        if (cut(lb, best_)) {
+        const double lb = objective_value(bm_.bound(m_, j, true), sh_.opts.objective);
+        if (cannot_beat(lb, best_)) {
           ++out_.stats.pruned;
         } else {
           kids.push_back({lb, f});
@@ -386,7 +388,7 @@ private:
     };
     std::vector<Ordered> ords;
     for (std::size_t k = 0; k < kids.size(); ++k) {
-      if (cut(kids[k].lb, best_)) {
+      if (cannot_beat(kids[k].lb, best_)) {
         out_.stats.pruned += static_cast<std::int64_t>(kids.size() - k);
         break;
       }
@@ -403,8 +405,8 @@ private:
       for (const auto &ord : orders(j, mask)) {
         set_temporal(j, kf, ord);
         ++out_.stats.nodes;
-        const double lb = bound_value(bm_.bound(m_, j, false), sh_.opts.objective);
-        if (cut(lb, best_)) {
+        const double lb = objective_value(bm_.bound(m_, j, false), sh_.opts.objective);
+        if (cannot_beat(lb, best_)) {
           ++out_.stats.pruned;
         } else {
           ords.push_back({lb, &ord});
@@ -414,7 +416,7 @@ private:
                        [](const Ordered &a, const Ordered &b) { return a.lb < b.lb; });
       const auto child_rem = next;
       for (std::size_t o = 0; o < ords.size(); ++o) {
-        if (cut(ords[o].lb, best_)) {
+        if (cannot_beat(ords[o].lb, best_)) {
           out_.stats.pruned += static_cast<std::int64_t>(ords.size() - o);
           break;
         }
@@ -642,7 +644,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     batch_begin = pos;
     batch_end = pos;
     while (batch_end < subs.size() && batch_end - batch_begin < kBatch &&
-           !cut(subs[batch_end].root, best)) {
+           !cannot_beat(subs[batch_end].root, best)) {
       ++batch_end;
     }
     pos = batch_end;
@@ -708,7 +710,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   // Everything not searched because of the time limit keeps its root bound; the rest was cut
   // at its root (a time limit must not count what it skipped as pruned).
   for (std::size_t i = pos; i < subs.size(); ++i) {
-    if (!cut(subs[i].root, best)) {
+    if (!cannot_beat(subs[i].root, best)) {
       lower = std::min(lower, subs[i].root);
     } else {
       ++res.stats.subproblems_pruned;

@@ -1,6 +1,7 @@
 #include <scheduler/search_interstellar.h>
 
 #include <scheduler/factorize.h>
+#include <scheduler/search.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,7 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kRel = 1e-9;
 
 // Relevant loops per tensor (docs/interstellar.md): IF {OX,OY,IC,ON}, OF {OX,OY,OC,ON},
 // FL {FX,FY,IC,OC}.
@@ -25,8 +25,6 @@ constexpr std::array<std::array<bool, kNumLoops>, kNumTensors> kRel_ = {{
     {false, false, true, true, true, false, true},
     {true, true, false, false, true, true, false},
 }};
-
-bool cut(double lb, double best) { return best < kInf && lb >= best - kRel * std::fabs(best); }
 
 using Extents = std::array<std::int64_t, kNumLoops>;
 
@@ -48,7 +46,7 @@ public:
         continue;
       }
       const double rb = root_bound(p);
-      if (cut(rb, best_)) {
+      if (cannot_beat(rb, best_)) {
         ++res.stats.subproblems_pruned;
         continue;
       }
@@ -341,7 +339,7 @@ private:
           set_order(v, perm);
           ++nodes_;
           const double lb = bound(m_, v, next);
-          if (cut(lb, best_)) {
+          if (cannot_beat(lb, best_)) {
             ++pruned_;
           } else {
             kids.push_back({lb, f, perm});
@@ -361,7 +359,7 @@ private:
     }
     std::stable_sort(kids.begin(), kids.end(), [](const Kid &a, const Kid &b) { return a.lb < b.lb; });
     for (std::size_t k = 0; k < kids.size(); ++k) {
-      if (cut(kids[k].lb, best_)) {
+      if (cannot_beat(kids[k].lb, best_)) {
         pruned_ += static_cast<std::int64_t>(kids.size() - k);
         break;
       }

@@ -29,6 +29,7 @@
 
 #include <scheduler/arch.h>
 #include <scheduler/evaluation.h>
+#include <scheduler/lower_bound.h>
 #include <scheduler/mapping.h>
 #include <scheduler/model.h>
 #include <scheduler/problem.h>
@@ -42,6 +43,14 @@ enum class Objective { Energy, Cycles, Edp };
 Objective parse_objective(const std::string &name);
 const char *objective_name(Objective objective);
 double objective_value(const Evaluation &evaluation, Objective objective);
+// The same combination for a lower bound (lower_bound.h).
+double objective_value(const CostBound &bound, Objective objective);
+
+// The pruning rule every search here shares: a lower bound `lower` proves that nothing it
+// bounds beats the incumbent `best` when lower >= best up to a relative kBoundSlack, which
+// absorbs floating-point rounding in the bounds. False while there is no incumbent (infinity).
+inline constexpr double kBoundSlack = 1e-9;
+bool cannot_beat(double lower, double best);
 
 struct SearchStats {
   std::int64_t subproblems = 0;        // (spatial, keep) combinations, X/Y mirror images once
