@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <csignal>
 #include <unistd.h>
 
 namespace hcl::flows {
@@ -34,6 +36,24 @@ using sched::Problem;
 void require_file(const fs::path &p, const char *opt) {
   if (!fs::is_regular_file(p))
     throw UsageError(fmt::format("{} file '{}' does not exist", opt, p.string()));
+}
+
+// A run stopped by a signal cannot unwind, so its `.<out>.tmp-<pid>` folder stays behind;
+// the next run into the same output removes those whose process is gone.
+void remove_stale_temp_dirs(const fs::path &out) {
+  const std::string prefix = fmt::format(".{}.tmp-", out.filename().string());
+  std::error_code ec;
+  for (const auto &e : fs::directory_iterator(out.parent_path(), ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0)
+      continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const long pid = std::stol(pid_text);
+    if (pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      fs::remove_all(e.path(), ec);
+  }
 }
 
 // The one dimension index every layer must agree on for the dataflow constraint.
@@ -147,6 +167,7 @@ FlowResult run_flow(const FlowOptions &o) {
   const int dim_c = common_dim(net, "C"), dim_k = common_dim(net, "K");
 
   const fs::path out = fs::absolute(o.out).lexically_normal();
+  remove_stale_temp_dirs(out);
   TempDir tmp{out.parent_path() / fmt::format(".{}.tmp-{}", out.filename().string(), ::getpid())};
   fs::remove_all(tmp.path);
   fs::create_directories(tmp.path);
