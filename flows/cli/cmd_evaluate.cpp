@@ -1,6 +1,7 @@
 // `hcl evaluate`: the analytical cost of one mapping of one layer on one architecture, from
 // Timeloop's files or ours (recognized by content), in Timeloop, Interstellar or hcl mode.
 #include "command.h"
+#include "spec_files.h"
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
@@ -22,18 +23,15 @@
 namespace {
 
 using namespace hcl::sched;
+using hcl::cli::load_arch_file;
+using hcl::cli::load_problem_file;
+using hcl::cli::require_file;
 
 struct Options {
   std::string problem, arch, mapping, ert, json, export_timeloop;
   std::string mode = "hcl";
   bool legacy = false;
 };
-
-void require_file(const std::string &path, const char *what) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw hcl::flows::UsageError(fmt::format("{} file '{}' does not exist", what, path));
-  }
-}
 
 struct Inputs {
   Problem problem;
@@ -43,34 +41,8 @@ struct Inputs {
 
 Inputs load_inputs(const Options &o) {
   Inputs in;
-  const TimeloopKind pk = timeloop_kind(o.problem);
-  if (pk == TimeloopKind::Problem) {
-    in.problem = load_timeloop_problem(o.problem);
-  } else if (detect_spec_kind(o.problem) == SpecKind::Workload) {
-    in.problem = load_problem_yaml(o.problem);
-  } else {
-    throw hcl::flows::UsageError(fmt::format(
-        "{}: not a problem file; expected Timeloop's 'problem:' or our 'workload:' at the top",
-        o.problem));
-  }
-  const TimeloopKind ak = timeloop_kind(o.arch);
-  if (ak == TimeloopKind::Architecture) {
-    in.arch = load_timeloop_arch(o.arch, in.problem);
-  } else if (detect_spec_kind(o.arch) == SpecKind::Arch) {
-    in.arch.arch = load_arch_yaml(o.arch);
-  } else {
-    throw hcl::flows::UsageError(fmt::format(
-        "{}: not an architecture file; expected Timeloop's 'architecture:' or our 'arch:'",
-        o.arch));
-  }
-  if (!o.ert.empty()) {
-    require_file(o.ert, "--ert");
-    if (timeloop_kind(o.ert) != TimeloopKind::Ert) {
-      throw hcl::flows::UsageError(
-          fmt::format("{}: not an Accelergy ERT summary (expected 'ERT_summary:')", o.ert));
-    }
-    apply_timeloop_ert(o.ert, in.arch);
-  }
+  in.problem = load_problem_file(o.problem);
+  in.arch = load_arch_file(o.arch, in.problem, o.ert);
   if (timeloop_kind(o.mapping) == TimeloopKind::Mapping) {
     in.mapping = load_timeloop_mapping(o.mapping, in.problem, in.arch.arch);
   } else if (detect_spec_kind(o.mapping) == SpecKind::Schedule) {

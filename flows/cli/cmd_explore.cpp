@@ -1,6 +1,7 @@
 // `hcl explore dataflows|memory`: the seed paper's design-space experiments, each point an
 // exact search (hcl schedule), printed as a table and written as CSV and JSON.
 #include "command.h"
+#include "spec_files.h"
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
@@ -20,6 +21,9 @@ namespace {
 
 using namespace hcl::sched;
 using hcl::flows::UsageError;
+using hcl::cli::load_arch_file;
+using hcl::cli::load_problem_file;
+using hcl::cli::require_file;
 
 struct Options {
   std::string problem, arch, csv, json, dataflows, objective = "energy", mode = "hcl";
@@ -27,36 +31,6 @@ struct Options {
   int threads = 1;
   double time_limit = 0;
 };
-
-void require_file(const std::string &path, const char *what) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw UsageError(fmt::format("{} file '{}' does not exist", what, path));
-  }
-}
-
-Problem load_problem(const std::string &path) {
-  if (timeloop_kind(path) == TimeloopKind::Problem) {
-    return load_timeloop_problem(path);
-  }
-  if (detect_spec_kind(path) == SpecKind::Workload) {
-    return load_problem_yaml(path);
-  }
-  throw UsageError(fmt::format("{}: not a problem file; expected Timeloop's 'problem:' or our "
-                               "'workload:' at the top",
-                               path));
-}
-
-Arch load_arch(const std::string &path, const Problem &p) {
-  if (timeloop_kind(path) == TimeloopKind::Architecture) {
-    return load_timeloop_arch(path, p).arch;
-  }
-  if (detect_spec_kind(path) == SpecKind::Arch) {
-    return load_arch_yaml(path);
-  }
-  throw UsageError(fmt::format("{}: not an architecture file; expected Timeloop's "
-                               "'architecture:' or our 'arch:'",
-                               path));
-}
 
 SearchOptions search_options(const Options &o) {
   if (o.threads < 1 || o.threads > 256) {
@@ -91,8 +65,8 @@ std::string status(const SearchResult &r) {
 int run_dataflows(const Options &o) {
   require_file(o.problem, "--problem");
   require_file(o.arch, "--arch");
-  const Problem p = load_problem(o.problem);
-  const Arch a = load_arch(o.arch, p);
+  const Problem p = load_problem_file(o.problem);
+  const Arch a = load_arch_file(o.arch, p).arch;
   std::vector<std::string> dfs;
   if (o.dataflows.empty()) {
     dfs = default_dataflows();
@@ -133,8 +107,8 @@ int run_dataflows(const Options &o) {
 int run_memory(const Options &o) {
   require_file(o.problem, "--problem");
   require_file(o.arch, "--arch");
-  const Problem p = load_problem(o.problem);
-  const Arch a = load_arch(o.arch, p);
+  const Problem p = load_problem_file(o.problem);
+  const Arch a = load_arch_file(o.arch, p).arch;
   if (o.sizes.empty()) {
     throw UsageError("--sizes: give LEVEL=SIZE,SIZE,... for one or two levels, e.g. --sizes "
                      "RF=64B,256B,1KB --sizes GlobalBuffer=32KB,128KB");

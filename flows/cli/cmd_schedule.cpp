@@ -1,6 +1,7 @@
 // `hcl schedule`: the optimal schedule (within the search space, or with its gap when a time
 // limit stops the search) of one layer or of every layer of a network on one architecture.
 #include "command.h"
+#include "spec_files.h"
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
@@ -33,6 +34,9 @@ namespace {
 
 using namespace hcl::sched;
 using hcl::flows::UsageError;
+using hcl::cli::load_arch_file;
+using hcl::cli::load_problem_file;
+using hcl::cli::require_file;
 
 struct Options {
   std::string problem, network, arch, ert, art, json, emit, hint, unroll;
@@ -61,48 +65,6 @@ std::string padding_note(const Problem &p, const std::vector<std::int64_t> &boun
     }
   }
   return out;
-}
-
-void require_file(const std::string &path, const char *what) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw UsageError(fmt::format("{} file '{}' does not exist", what, path));
-  }
-}
-
-Problem load_problem(const std::string &path) {
-  if (timeloop_kind(path) == TimeloopKind::Problem) {
-    return load_timeloop_problem(path);
-  }
-  if (detect_spec_kind(path) == SpecKind::Workload) {
-    return load_problem_yaml(path);
-  }
-  throw UsageError(fmt::format(
-      "{}: not a problem file; expected Timeloop's 'problem:' or our 'workload:' at the top", path));
-}
-
-// Our arch or Timeloop's (whose mapper constraints the search honours), plus an optional ERT.
-TimeloopArch load_arch(const Options &o, const Problem &problem) {
-  TimeloopArch a;
-  if (timeloop_kind(o.arch) == TimeloopKind::Architecture) {
-    a = load_timeloop_arch(o.arch, problem);
-  } else if (detect_spec_kind(o.arch) == SpecKind::Arch) {
-    a.arch = load_arch_yaml(o.arch);
-  } else {
-    throw UsageError(fmt::format(
-        "{}: not an architecture file; expected Timeloop's 'architecture:' or our 'arch:'", o.arch));
-  }
-  if (!o.ert.empty()) {
-    require_file(o.ert, "--ert");
-    if (timeloop_kind(o.ert) != TimeloopKind::Ert) {
-      throw UsageError(fmt::format("{}: not an Accelergy ERT summary (expected 'ERT_summary:')", o.ert));
-    }
-    apply_timeloop_ert(o.ert, a);
-  }
-  if (!o.art.empty()) {
-    require_file(o.art, "--art");
-    apply_timeloop_art(o.art, a);
-  }
-  return a;
 }
 
 std::string grouped(std::int64_t v) {
@@ -283,12 +245,12 @@ int run(const Options &o) {
     net = load_network_yaml(o.network);
   } else {
     net.name = std::filesystem::path(o.problem).stem().string();
-    net.layers.push_back({load_problem(o.problem), 1});
+    net.layers.push_back({load_problem_file(o.problem), 1});
   }
   if (net.layers.empty()) {
     throw UsageError(fmt::format("{}: the network has no layers", o.network));
   }
-  const TimeloopArch ta = load_arch(o, net.layers.front().problem);
+  const TimeloopArch ta = load_arch_file(o.arch, net.layers.front().problem, o.ert, o.art);
   SearchOptions so;
   so.objective = parse_objective(o.objective);
   so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;

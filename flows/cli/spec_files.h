@@ -1,0 +1,24 @@
+// The spec files the scheduler commands (evaluate, schedule, explore) take, recognized by
+// content: ours or Timeloop's. Every function throws hcl::flows::UsageError (exit 2) naming the
+// file and what it expected, so the commands report bad input the same way.
+#pragma once
+
+#include <scheduler/problem.h>
+#include <scheduler/timeloop_import.h>
+
+#include <string>
+
+namespace hcl::cli {
+
+// `what` names the option in the message ("--ert file 'x' does not exist").
+void require_file(const std::string &path, const char *what);
+
+// Timeloop's `problem:` or our `workload:`.
+sched::Problem load_problem_file(const std::string &path);
+
+// Timeloop's `architecture:` (with the mapper constraints it carries) or our `arch:`, then the
+// Accelergy ERT and ART summaries when given (empty = none).
+sched::TimeloopArch load_arch_file(const std::string &path, const sched::Problem &problem,
+                                   const std::string &ert = "", const std::string &art = "");
+
+} // namespace hcl::cli
