@@ -1,5 +1,7 @@
 #include <scheduler/lower_bound.h>
 
+#include "access_rounding.h"
+
 #include <scheduler/factorize.h>
 
 #include <algorithm>
@@ -11,16 +13,9 @@ namespace hcl::sched {
 
 namespace {
 
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
-
-std::int64_t ceil_words(double words, double per_cycle) {
-  return static_cast<std::int64_t>(std::ceil(words / per_cycle - 1e-9));
-}
-
-// Same rounding as model.cpp: accesses are paid per vector.
-double access_energy(std::int64_t count, int block, double energy) {
-  return static_cast<double>(ceil_div(count, block)) * energy;
-}
+using detail::access_energy;
+using detail::ceil_div;
+using detail::ceil_words;
 
 } // namespace
 

@@ -1,6 +1,8 @@
 // The refetch floors of undecided levels and their coupling at the root (lower_bound.h).
 #include <scheduler/lower_bound.h>
 
+#include "access_rounding.h"
+
 #include <scheduler/factorize.h>
 
 #include <algorithm>
@@ -10,9 +12,7 @@ namespace hcl::sched {
 
 namespace {
 
-double access_energy(std::int64_t count, int block, double energy) { // as in lower_bound.cpp
-  return static_cast<double>((count + block - 1) / block) * energy;
-}
+using detail::access_energy;
 
 // The root coupling enumerates every tile of a level (divisors of each remaining factor);
 // beyond this many it adds nothing rather than stall the root bounds.

@@ -1,5 +1,7 @@
 #include <scheduler/model.h>
 
+#include "access_rounding.h"
+
 #include <scheduler/bounds.h>
 
 #include <fmt/format.h>
@@ -14,24 +16,9 @@ namespace {
 
 constexpr int K = kMaxDims;
 
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
-
-std::int64_t ceil_words(double words, double per_cycle) {
-  return static_cast<std::int64_t>(std::ceil(words / per_cycle - 1e-9));
-}
-
-// Accesses are paid per vector: ceil(count / block) x energy (Timeloop rounds per instance).
-// Most levels move one word per access, and a 64-bit division per count would dominate the
-// evaluation, so that case skips it.
-double access_energy(std::int64_t count, int block, double energy) {
-  if (count == 0 || energy == 0) {
-    return 0;
-  }
-  if (block == 1) {
-    return static_cast<double>(count) * energy;
-  }
-  return static_cast<double>(ceil_div(count, block)) * energy;
-}
+using detail::access_energy;
+using detail::ceil_div;
+using detail::ceil_words;
 
 } // namespace
 
