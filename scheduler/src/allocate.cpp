@@ -153,8 +153,11 @@ double root_lower_bound(const Problem &problem, const Arch &arch, const SearchOp
   m.levels.resize(L);
   double best = kInf;
   // The same skeletons search() builds for its subproblems (spatial loops + keep sets).
-  for (const auto &sp : spatial) {
-    for (const auto &kp : keeps) {
+  const std::vector<bool> repeat = repeats_earlier_cost(spatial);
+  for (std::size_t s = 0; s < spatial.size(); ++s) {
+    const SpatialChoice &sp = spatial[s];
+    for (std::size_t k = 0; k < keeps.size() && !repeat[s]; ++k) {
+      const auto &kp = keeps[k];
       for (std::size_t l = 0; l < L; ++l) {
         m.levels[l].spatial_x = sp.x[l];
         m.levels[l].spatial_y = sp.y[l];

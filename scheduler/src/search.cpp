@@ -443,36 +443,6 @@ private:
   Outcome out_;
 };
 
-// The model sees a level's X and Y loops only through their product (validate.h alone checks
-// each axis against its side), so a spatial choice and its mirror image (X and Y swapped on
-// every level) cost the same with any temporal loops and keeps. When both are in the space,
-// the later one is marked: its subproblems would only repeat the earlier one's.
-std::vector<bool> mirrored_spatial(const std::vector<SpatialChoice> &spatial) {
-  auto key = [](const SpatialChoice &c, bool swap) {
-    std::vector<std::int64_t> k;
-    for (std::size_t l = 0; l < c.x.size(); ++l) {
-      for (const auto *axis : {swap ? &c.y[l] : &c.x[l], swap ? &c.x[l] : &c.y[l]}) {
-        for (const auto &lp : *axis) {
-          k.push_back(lp.dim);
-          k.push_back(lp.factor);
-        }
-        k.push_back(-1);
-      }
-    }
-    return k;
-  };
-  std::map<std::vector<std::int64_t>, std::size_t> first;
-  for (std::size_t i = 0; i < spatial.size(); ++i) {
-    first.emplace(key(spatial[i], false), i);
-  }
-  std::vector<bool> out(spatial.size(), false);
-  for (std::size_t i = 0; i < spatial.size(); ++i) {
-    const auto it = first.find(key(spatial[i], true));
-    out[i] = it != first.end() && it->second < i;
-  }
-  return out;
-}
-
 void add(SearchStats &a, const SearchStats &b) {
   a.nodes += b.nodes;
   a.pruned += b.pruned;
@@ -549,9 +519,9 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   // when time is up keep objective_floor, a bound every mapping meets.
   const bool may_stop = opts.time_limit_s > 0 && have_incumbent_given(opts);
   const double floor = may_stop ? objective_floor(problem, arch, opts.objective) : 0;
-  const std::vector<bool> mirror = mirrored_spatial(sh.spatial);
+  const std::vector<bool> repeat = repeats_earlier_cost(sh.spatial);
   for (std::size_t s = 0; s < sh.spatial.size(); ++s) {
-    for (std::size_t k = 0; k < sh.keeps.size() && !mirror[s]; ++k) {
+    for (std::size_t k = 0; k < sh.keeps.size() && !repeat[s]; ++k) {
       subs.push_back(Sub{s, k, floor});
     }
   }

@@ -194,6 +194,27 @@ bool slides_halo(const Problem &problem, int t, int d) {
   return false;
 }
 
+std::vector<bool> repeats_earlier_cost(const std::vector<SpatialChoice> &spatial) {
+  std::set<std::vector<std::int64_t>> seen;
+  std::vector<bool> out(spatial.size(), false);
+  for (std::size_t i = 0; i < spatial.size(); ++i) {
+    const SpatialChoice &c = spatial[i];
+    std::vector<std::int64_t> key; // per level: the factor product of every dimension
+    for (std::size_t l = 0; l < c.x.size(); ++l) {
+      std::array<std::int64_t, kMaxDims> product{};
+      product.fill(1);
+      for (const auto *axis : {&c.x[l], &c.y[l]}) {
+        for (const auto &lp : *axis) {
+          product[static_cast<std::size_t>(lp.dim)] *= lp.factor;
+        }
+      }
+      key.insert(key.end(), product.begin(), product.end());
+    }
+    out[i] = !seen.insert(std::move(key)).second;
+  }
+  return out;
+}
+
 std::vector<SpatialChoice> enumerate_spatial(const Problem &problem, const Arch &arch,
                                              const SpaceOptions &opts) {
   const int L = static_cast<int>(arch.levels.size());

@@ -53,7 +53,7 @@ inline constexpr double kBoundSlack = 1e-9;
 bool cannot_beat(double lower, double best);
 
 struct SearchStats {
-  std::int64_t subproblems = 0;        // (spatial, keep) combinations, X/Y mirror images once
+  std::int64_t subproblems = 0;        // (spatial, keep) combinations, repeats (space.h) once
   std::int64_t subproblems_pruned = 0; // cut at their root bound without a search
   std::int64_t nodes = 0;              // partial mappings bounded
   std::int64_t pruned = 0;             // nodes cut by their bound

@@ -79,6 +79,15 @@ struct SpatialChoice {
 std::vector<SpatialChoice> enumerate_spatial(const Problem &problem, const Arch &arch,
                                              const SpaceOptions &opts);
 
+// Which spatial choices repeat an earlier one for the cost model. The model and its bounds see a
+// level's spatial loops only through the product of their factors per dimension (which axis a
+// loop is on, and the order of loops on an axis, matter only to validate.h's per-axis fanout
+// check, which every enumerated choice passes), so choices with equal products on every level
+// cost the same with any temporal loops and keeps. Entry i is true when an earlier choice has
+// the same products; X/Y mirror images and replication split differently over the axes are
+// such repeats.
+std::vector<bool> repeats_earlier_cost(const std::vector<SpatialChoice> &spatial);
+
 // Every keep assignment of the space (one array per level), deterministic order.
 std::vector<std::vector<std::array<bool, kMaxTensors>>>
 enumerate_keeps(const Problem &problem, const Arch &arch, const SpaceOptions &opts);
