@@ -88,6 +88,11 @@ BoundModel::BoundModel(const Problem &problem, const Arch &arch, Mode mode)
     }
   }
   macs_ = problem_.macs();
+  last_floor_.assign(static_cast<std::size_t>(L_), {});
+  for (int i = 0; i < L_; ++i) {
+    leak_pj_per_cycle_.push_back(arch_.levels[static_cast<std::size_t>(i)].leak_energy_pj *
+                                 static_cast<double>(arch_.instances(i)));
+  }
 }
 
 void BoundModel::set_skeleton(const Mapping &sk) {
@@ -222,22 +227,8 @@ BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_le
       for (const auto &l : loops) {
         visit(l);
       }
-      continue;
-    }
-    for (const auto &l : loops) {
-      if (!rel[static_cast<std::size_t>(l.dim)]) {
-        visit(l);
-      }
-    }
-    for (const auto &l : loops) {
-      if (l.dim == pick && rel[static_cast<std::size_t>(l.dim)]) {
-        visit(l);
-      }
-    }
-    for (const auto &l : loops) {
-      if (l.dim != pick && rel[static_cast<std::size_t>(l.dim)]) {
-        visit(l);
-      }
+    } else {
+      visit_free(loops, rel, pick, visit);
     }
   }
   return w;
@@ -263,9 +254,10 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
   return w.outer * (words + (w.slide_factor - 1) * (words - overlap));
 }
 
-CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
+CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int innermost_at_j) {
   const bool hcl = mode_ == Mode::Hcl;
   const int free_level = free_order_at_j ? j : -1;
+  free_first_ = free_order_at_j ? innermost_at_j : -1;
   // Tiles of the levels whose loops above are all fixed.
   // Only the first L_ entries of these are used; zeroing all 64 levels would dominate.
   std::array<std::array<std::int64_t, kMaxDims>, 64> tile;
@@ -329,7 +321,6 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
     std::int64_t latch = 1;
     if (sp_total_[0] > 1) {
       if (j == 0) {
-        const Walk w = walk(m, t, 0, free_level, -1);
         // Latching multiplies the irrelevant loops inside the first relevant one.
         latch = 1;
         bool done = false;
@@ -346,23 +337,13 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
             }
           };
           if (lv == free_level) {
-            for (const auto &l : loops) {
-              if (!rel[static_cast<std::size_t>(l.dim)]) {
-                take(l);
-              }
-            }
-            for (const auto &l : loops) {
-              if (rel[static_cast<std::size_t>(l.dim)]) {
-                take(l);
-              }
-            }
+            visit_free(loops, rel, -1, take);
           } else {
             for (const auto &l : loops) {
               take(l);
             }
           }
         }
-        (void)w;
       } else {
         latch = irr_temporal_[tu];
       }
@@ -387,16 +368,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
       for (int lv = j; lv < L_; ++lv) {
         const auto &loops = m.levels[static_cast<std::size_t>(lv)].temporal;
         if (lv == free_level) {
-          for (const auto &l : loops) {
-            if (!rel[static_cast<std::size_t>(l.dim)]) {
-              visit(l);
-            }
-          }
-          for (const auto &l : loops) {
-            if (rel[static_cast<std::size_t>(l.dim)]) {
-              visit(l);
-            }
-          }
+          visit_free(loops, rel, -1, visit);
         } else {
           for (const auto &l : loops) {
             visit(l);
@@ -522,8 +494,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j) {
   double energy = static_cast<double>(macs_) * arch_.mac_energy_pj;
   for (int i = 0; i < L_; ++i) {
     const auto iu = static_cast<std::size_t>(i);
-    energy += arch_.levels[iu].leak_energy_pj * static_cast<double>(out.cycles) *
-              static_cast<double>(arch_.instances(i));
+    energy += leak_pj_per_cycle_[iu] * static_cast<double>(out.cycles);
     for (int t = 0; t < T_; ++t) {
       if (tc[iu][static_cast<std::size_t>(t)].present) {
         energy += tc[iu][static_cast<std::size_t>(t)].energy;

@@ -40,7 +40,12 @@ std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64
       key.rem[static_cast<std::size_t>(d)] = rem[static_cast<std::size_t>(d)];
     }
   }
+  LastFloor &last = last_floor_[ku][tu];
+  if (last.valid && last.key == key) {
+    return last.value;
+  }
   if (auto it = floor_memo_.find(key); it != floor_memo_.end()) {
+    last = {key, it->second, true};
     return it->second; // the common case: no allocation before this point
   }
   std::vector<int> dims;
@@ -110,12 +115,10 @@ std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64
     floor_memo_.clear(); // a cache of a pure function: clearing only costs recomputation
   }
   floor_memo_.emplace(key, best);
+  last = {key, best, true};
   return best;
 }
 
-// The model's walk over the temporal loops of levels from..L-1 (innermost first, factor-1 loops
-// skipped). At `free_level` the loops are taken irrelevant-first, then `pick`, then the rest:
-// the order most favourable to tensor t.
 const std::vector<std::array<std::int64_t, 4>> &
 BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDims> &rem) {
   const auto Ku = static_cast<std::size_t>(c.K);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -254,6 +255,17 @@ private:
     }
   }
 
+  // The dimensions of `mask` in increasing order (for bounds that ignore the order).
+  const std::vector<int> &any_order_of(unsigned mask) {
+    any_order_.clear();
+    for (int d = 0; d < D_; ++d) {
+      if ((mask >> d) & 1U) {
+        any_order_.push_back(d);
+      }
+    }
+    return any_order_;
+  }
+
   void leaf() {
     if (sh_.opts.admit && !sh_.opts.admit(m_)) {
       return;
@@ -334,7 +346,6 @@ private:
     f.fill(1);
     next.fill(1);
     tile.fill(1);
-    std::vector<int> any_order;
     while (true) {
       unsigned mask = 0;
       for (int d = 0; d < D_; ++d) {
@@ -354,13 +365,7 @@ private:
       if (!fits(j - 1, tile)) {
         ++out_.stats.capacity_cuts;
       } else {
-        any_order.clear();
-        for (int d = 0; d < D_; ++d) {
-          if ((mask >> d) & 1U) {
-            any_order.push_back(d);
-          }
-        }
-        set_temporal(j, f, any_order);
+        set_temporal(j, f, any_order_of(mask));
         const double lb = objective_value(bm_.bound(m_, j, true), sh_.opts.objective);
         if (cannot_beat(lb, best_)) {
           ++out_.stats.pruned;
@@ -401,8 +406,31 @@ private:
           mask |= 1U << d;
         }
       }
+      // Which loop is innermost at level j settles the counts of the tensors it is relevant
+      // to (their first relevant loop); bounding each choice first (the others' order still
+      // free) cuts most of the order classes, often all, at one bound per loop.
+      std::array<bool, kMaxDims> inner_cut{};
+      if (std::popcount(mask) > 1) {
+        set_temporal(j, kf, any_order_of(mask));
+        bool all_cut = true;
+        for (int d = 0; d < D_; ++d) {
+          if ((mask >> d) & 1U) {
+            ++out_.stats.nodes;
+            const double lb = objective_value(bm_.bound(m_, j, true, d), sh_.opts.objective);
+            inner_cut[static_cast<std::size_t>(d)] = cannot_beat(lb, best_);
+            all_cut = all_cut && inner_cut[static_cast<std::size_t>(d)];
+            out_.stats.pruned += inner_cut[static_cast<std::size_t>(d)] ? 1 : 0;
+          }
+        }
+        if (all_cut) {
+          continue;
+        }
+      }
       ords.clear();
       for (const auto &ord : orders(j, mask)) {
+        if (!ord.empty() && inner_cut[static_cast<std::size_t>(ord.front())]) {
+          continue; // its completions all have that loop innermost
+        }
         set_temporal(j, kf, ord);
         ++out_.stats.nodes;
         const double lb = objective_value(bm_.bound(m_, j, false), sh_.opts.objective);
@@ -438,6 +466,7 @@ private:
   Mapping m_;
   std::vector<std::array<std::int64_t, kMaxDims>> sp_;
   std::vector<unsigned> tensor_below_;
+  std::vector<int> any_order_;
   std::unordered_map<std::uint64_t, std::vector<std::vector<int>>> order_cache_;
   double best_ = kInf;
   Outcome out_;

@@ -55,8 +55,9 @@ public:
   // Lower bound over all completions of `m`, whose levels j..L-1 have their temporal loops
   // (factor > 1 only, innermost first) and whose spatial loops and keeps equal the skeleton's;
   // levels below j are ignored. j = L means nothing temporal is fixed. With `free_order_at_j`
-  // the order of level j's loops is treated as unknown (each tensor gets its best order).
-  CostBound bound(const Mapping &m, int j, bool free_order_at_j = false);
+  // the order of level j's loops is treated as unknown (each tensor gets its best order),
+  // except that `innermost_at_j` >= 0 names the dimension of level j's innermost loop.
+  CostBound bound(const Mapping &m, int j, bool free_order_at_j = false, int innermost_at_j = -1);
 
   const Problem &problem() const { return problem_; }
   const Arch &arch() const { return arch_; }
@@ -67,7 +68,30 @@ private:
     std::int64_t slide_factor = 1;
     std::int64_t outer = 1;
   };
+  // The model's walk over the temporal loops of levels from..L-1 (innermost first, factor-1
+  // loops skipped), with `free_level`'s loops in visit_free's order.
   Walk walk(const Mapping &m, int t, int from, int free_level, int pick) const;
+  // The loops of the level whose order is free, in the order most favourable to a tensor of
+  // relevance `rel`: free_first_ innermost (when set), then its irrelevant loops, `pick`, the rest.
+  template <class Visit>
+  void visit_free(const std::vector<Loop> &loops, const std::array<bool, kMaxDims> &rel, int pick,
+                  Visit &&visit) const {
+    for (const auto &l : loops) {
+      if (l.dim == free_first_) {
+        visit(l);
+      }
+    }
+    for (int pass = 0; pass < 3; ++pass) {
+      for (const auto &l : loops) {
+        const bool r = rel[static_cast<std::size_t>(l.dim)];
+        if (l.dim != free_first_ &&
+            (pass == 0 ? !r : pass == 1 ? r && l.dim == pick : r && l.dim != pick)) {
+          visit(l);
+        }
+      }
+    }
+  }
+  int free_first_ = -1; // bound()'s innermost_at_j while its order is free, else -1
   std::int64_t fetches_from(int t, const std::int64_t *tile, std::int64_t words,
                             const Walk &w) const;
   // Fewest fetches of t at the undecided level k over every tile of t that fits k and has a
@@ -100,6 +124,7 @@ private:
   std::array<std::int64_t, kMaxTensors> mac_reads_{};    // before latching, at the innermost keeper
   std::array<std::int64_t, kMaxTensors> irr_temporal_{}; // product of irrelevant temporal factors
   std::array<std::array<bool, kMaxDims>, kMaxTensors> rel_{};
+  std::vector<double> leak_pj_per_cycle_; // [level], all instances
   std::int64_t compute_cycles_ = 0;
   std::int64_t macs_ = 0;
   // Per [level][tensor]: words a tile of the tensor alone may use (-1 = unlimited) and the id
@@ -138,6 +163,14 @@ private:
   std::map<std::vector<std::int64_t>, int> sig_ids_;
   std::map<std::array<std::int64_t, kMaxDims + 1>, std::int64_t> used_memo_; // (region, tensor)
   std::unordered_map<FloorKey, std::int64_t, FloorHash> floor_memo_;
+  // The last floor looked up per [level][tensor]: sibling nodes often differ only in
+  // dimensions irrelevant to the tensor, and the hash lookup dominated the bound.
+  struct LastFloor {
+    FloorKey key;
+    std::int64_t value = 0;
+    bool valid = false;
+  };
+  std::vector<std::array<LastFloor, kMaxTensors>> last_floor_;
 };
 
 // Distinct elements of `tensor` touched by iterating every dimension d over [0, extent[d]):
