@@ -2,6 +2,7 @@
 // The bound equals the model bit for bit on complete mappings only because both use these.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 
@@ -23,6 +24,10 @@ inline double access_energy(std::int64_t count, int block, double energy) {
   }
   if (block == 1) {
     return static_cast<double>(count) * energy;
+  }
+  if ((block & (block - 1)) == 0) { // e.g. 4-word DRAM and buffer blocks: a shift, not a division
+    const int shift = std::countr_zero(static_cast<unsigned>(block));
+    return static_cast<double>((count + block - 1) >> shift) * energy;
   }
   return static_cast<double>(ceil_div(count, block)) * energy;
 }

@@ -203,6 +203,11 @@ void BoundModel::set_skeleton(const Mapping &sk) {
       sig_[iu][tu] = sig_ids_.emplace(std::move(key), static_cast<int>(sig_ids_.size())).first->second;
     }
   }
+  rem0_.fill(1);
+  for (int d = 0; d < D_; ++d) {
+    const auto du = static_cast<std::size_t>(d);
+    rem0_[du] = problem_.bounds[du] / sp_below_[L - 1][du];
+  }
   set_couples();
 }
 
@@ -258,46 +263,34 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
   const bool hcl = mode_ == Mode::Hcl;
   const int free_level = free_order_at_j ? j : -1;
   free_first_ = free_order_at_j ? innermost_at_j : -1;
-  // Tiles of the levels whose loops above are all fixed.
-  // Only the first L_ entries of these are used; zeroing all 64 levels would dominate.
-  std::array<std::array<std::int64_t, kMaxDims>, 64> tile;
-  std::array<std::int64_t, kMaxDims> above{};
-  above.fill(1);
-  for (int i = L_ - 1; i >= 0; --i) {
-    const auto iu = static_cast<std::size_t>(i);
-    if (i + 1 < L_ && i + 1 < j) {
-      break;
-    }
-    if (i + 1 < L_) {
-      for (const auto &l : m.levels[iu + 1].temporal) {
-        above[static_cast<std::size_t>(l.dim)] *= l.factor;
-      }
-      for (int d = 0; d < D_; ++d) {
-        above[static_cast<std::size_t>(d)] *= spatial_[iu + 1][static_cast<std::size_t>(d)];
-      }
-    }
-    for (int d = 0; d < D_; ++d) {
-      tile[iu][static_cast<std::size_t>(d)] =
-          problem_.bounds[static_cast<std::size_t>(d)] / above[static_cast<std::size_t>(d)];
-    }
-  }
-  const int known_from = std::max(0, j - 1); // levels >= known_from have known tiles
-  // Temporal factors still to place below level j, and the product of the fixed ones.
-  std::array<std::int64_t, kMaxDims> rem{};
+  // Temporal factors still to place below level j (rem), and the product of the fixed ones.
+  std::array<std::int64_t, kMaxDims> fixed{}, rem{};
+  fixed.fill(1);
   rem.fill(1);
   std::int64_t fixed_product = 1;
-  if (known_from > 0) {
-    for (int d = 0; d < D_; ++d) {
-      std::int64_t sp = 1;
-      for (int l = 0; l < L_; ++l) {
-        sp *= spatial_[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)];
-      }
-      rem[static_cast<std::size_t>(d)] = problem_.bounds[static_cast<std::size_t>(d)] / sp;
+  for (int l = j; l < L_; ++l) {
+    for (const auto &lp : m.levels[static_cast<std::size_t>(l)].temporal) {
+      fixed[static_cast<std::size_t>(lp.dim)] *= lp.factor;
+      fixed_product *= lp.factor;
     }
-    for (int l = j; l < L_; ++l) {
-      for (const auto &lp : m.levels[static_cast<std::size_t>(l)].temporal) {
-        rem[static_cast<std::size_t>(lp.dim)] /= lp.factor;
-        fixed_product *= lp.factor;
+  }
+  for (int d = 0; d < D_; ++d) {
+    rem[static_cast<std::size_t>(d)] = rem0_[static_cast<std::size_t>(d)] / fixed[static_cast<std::size_t>(d)];
+  }
+  // Tiles of the levels whose loops above are all fixed, built upwards by multiplication
+  // (dividing the bounds per level dominated this function). Only the first L_ entries are
+  // used; zeroing all 64 levels would dominate.
+  const int known_from = std::max(0, j - 1); // levels >= known_from have known tiles
+  std::array<std::array<std::int64_t, kMaxDims>, 64> tile;
+  for (int i = known_from; i < L_; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    for (int d = 0; d < D_; ++d) {
+      const auto du = static_cast<std::size_t>(d);
+      tile[iu][du] = i == known_from ? sp_below_[iu][du] * rem[du] : tile[iu - 1][du] * spatial_[iu][du];
+    }
+    if (i >= j) {
+      for (const auto &lp : m.levels[iu].temporal) {
+        tile[iu][static_cast<std::size_t>(lp.dim)] *= lp.factor;
       }
     }
   }

@@ -133,6 +133,7 @@ private:
   std::vector<std::array<std::int64_t, kMaxTensors>> room_;
   std::vector<std::array<int, kMaxTensors>> sig_;
   std::vector<std::array<std::int64_t, kMaxDims>> sp_below_; // [level][dim], levels <= it
+  std::array<std::int64_t, kMaxDims> rem0_{}; // temporal factors of each dimension, all levels
   // Coupling at the root (see lower_bound.cpp, coupling()): level K keeping w with a small
   // room, and the other two tensors a, b with their keepers at or below K.
   struct Couple {
