@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 
 namespace hcl::sched {
@@ -89,9 +90,16 @@ BoundModel::BoundModel(const Problem &problem, const Arch &arch, Mode mode)
   }
   macs_ = problem_.macs();
   last_floor_.assign(static_cast<std::size_t>(L_), {});
+  nonnegative_energies_ = arch_.mac_energy_pj >= 0;
+  for (const Level &lv : arch_.levels) {
+    nonnegative_energies_ = nonnegative_energies_ && lv.read_energy_pj >= 0 &&
+                            lv.write_energy_pj >= 0 && lv.update_energy_pj >= 0 &&
+                            lv.leak_energy_pj >= 0;
+  }
   for (int i = 0; i < L_; ++i) {
     leak_pj_per_cycle_.push_back(arch_.levels[static_cast<std::size_t>(i)].leak_energy_pj *
                                  static_cast<double>(arch_.instances(i)));
+    leak_total_pj_per_cycle_ += leak_pj_per_cycle_.back();
   }
 }
 
@@ -209,6 +217,17 @@ void BoundModel::set_skeleton(const Mapping &sk) {
     rem0_[du] = problem_.bounds[du] / sp_below_[L - 1][du];
   }
   set_couples();
+  // Cut bounds stop sooner with the tensors that cost most first: order them by their energy
+  // in this skeleton's root bound.
+  tensor_order_.resize(static_cast<std::size_t>(T_));
+  std::iota(tensor_order_.begin(), tensor_order_.end(), 0);
+  tensor_energy_.fill(0);
+  record_energies_ = true;
+  (void)bound(sk, L_);
+  record_energies_ = false;
+  std::stable_sort(tensor_order_.begin(), tensor_order_.end(), [&](int a, int b) {
+    return tensor_energy_[static_cast<std::size_t>(a)] > tensor_energy_[static_cast<std::size_t>(b)];
+  });
 }
 
 BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_level,
@@ -259,8 +278,17 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
   return w.outer * (words + (w.slide_factor - 1) * (words - overlap));
 }
 
-CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int innermost_at_j) {
+CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int innermost_at_j,
+                            double energy_cutoff) {
   const bool hcl = mode_ == Mode::Hcl;
+  // Stopping early returns a partial sum; a margin far above its rounding error keeps every
+  // decision of a caller cutting at `energy_cutoff` what the full value would give.
+  const double stop_at = nonnegative_energies_ && energy_cutoff > 0
+                             ? energy_cutoff * (1 + 1e-12)
+                             : std::numeric_limits<double>::infinity();
+  const double fixed_energy = static_cast<double>(macs_) * arch_.mac_energy_pj +
+                              leak_total_pj_per_cycle_ * static_cast<double>(compute_cycles_);
+  double partial = fixed_energy;
   const int free_level = free_order_at_j ? j : -1;
   free_first_ = free_order_at_j ? innermost_at_j : -1;
   // Temporal factors still to place below level j (rem), and the product of the fixed ones.
@@ -307,7 +335,10 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
   std::array<std::array<std::int64_t, kMaxTensors>, 64> ff; // fetches per [level][tensor]
   std::array<std::int64_t, kMaxTensors> irr_out{};
 
-  for (int t = 0; t < T_; ++t) {
+  for (const int t : tensor_order_) {
+    if (partial >= stop_at) {
+      return CostBound{partial, compute_cycles_};
+    }
     const auto tu = static_cast<std::size_t>(t);
     const bool rw = problem_.tensors[tu].read_write;
     const auto &rel = rel_[tu];
@@ -440,6 +471,10 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
                  (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
                   access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
                   access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
+      partial += c.energy;
+      if (record_energies_) {
+        tensor_energy_[tu] += c.energy;
+      }
       child = i;
     }
   }
@@ -494,7 +529,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
       }
     }
   }
-  if (j - 2 >= couple_min_level_) {
+  if (j - 2 >= couple_min_level_ && energy < stop_at) {
     NodeCounts rc;
     rc.j = j;
     rc.fixed_product = fixed_product;

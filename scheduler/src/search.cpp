@@ -255,6 +255,11 @@ private:
     }
   }
 
+  // Energy at which a bound cuts (cannot_beat): bounds may stop counting there.
+  double cutoff() const {
+    return sh_.opts.objective == Objective::Energy ? best_ - kBoundSlack * std::fabs(best_) : kInf;
+  }
+
   // The dimensions of `mask` in increasing order (for bounds that ignore the order).
   const std::vector<int> &any_order_of(unsigned mask) {
     any_order_.clear();
@@ -366,7 +371,7 @@ private:
         ++out_.stats.capacity_cuts;
       } else {
         set_temporal(j, f, any_order_of(mask));
-        const double lb = objective_value(bm_.bound(m_, j, true), sh_.opts.objective);
+        const double lb = objective_value(bm_.bound(m_, j, true, -1, cutoff()), sh_.opts.objective);
         if (cannot_beat(lb, best_)) {
           ++out_.stats.pruned;
         } else {
@@ -416,7 +421,7 @@ private:
         for (int d = 0; d < D_; ++d) {
           if ((mask >> d) & 1U) {
             ++out_.stats.nodes;
-            const double lb = objective_value(bm_.bound(m_, j, true, d), sh_.opts.objective);
+            const double lb = objective_value(bm_.bound(m_, j, true, d, cutoff()), sh_.opts.objective);
             inner_cut[static_cast<std::size_t>(d)] = cannot_beat(lb, best_);
             all_cut = all_cut && inner_cut[static_cast<std::size_t>(d)];
             out_.stats.pruned += inner_cut[static_cast<std::size_t>(d)] ? 1 : 0;
@@ -433,7 +438,7 @@ private:
         }
         set_temporal(j, kf, ord);
         ++out_.stats.nodes;
-        const double lb = objective_value(bm_.bound(m_, j, false), sh_.opts.objective);
+        const double lb = objective_value(bm_.bound(m_, j, false, -1, cutoff()), sh_.opts.objective);
         if (cannot_beat(lb, best_)) {
           ++out_.stats.pruned;
         } else {

@@ -27,6 +27,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -57,7 +58,12 @@ public:
   // levels below j are ignored. j = L means nothing temporal is fixed. With `free_order_at_j`
   // the order of level j's loops is treated as unknown (each tensor gets its best order),
   // except that `innermost_at_j` >= 0 names the dimension of level j's innermost loop.
-  CostBound bound(const Mapping &m, int j, bool free_order_at_j = false, int innermost_at_j = -1);
+  // Once the energy counted so far exceeds `energy_cutoff` (by a relative 1e-12, far above
+  // rounding), the computation may stop and return that part with the compute-bound cycles:
+  // still a lower bound, and above the cutoff exactly when the full value is, so a caller
+  // that cuts at the cutoff decides as it would with the full value.
+  CostBound bound(const Mapping &m, int j, bool free_order_at_j = false, int innermost_at_j = -1,
+                  double energy_cutoff = std::numeric_limits<double>::infinity());
 
   const Problem &problem() const { return problem_; }
   const Arch &arch() const { return arch_; }
@@ -125,6 +131,11 @@ private:
   std::array<std::int64_t, kMaxTensors> irr_temporal_{}; // product of irrelevant temporal factors
   std::array<std::array<bool, kMaxDims>, kMaxTensors> rel_{};
   std::vector<double> leak_pj_per_cycle_; // [level], all instances
+  double leak_total_pj_per_cycle_ = 0;
+  bool nonnegative_energies_ = true; // else no early stop: a partial sum bounds nothing
+  std::vector<int> tensor_order_;    // the costliest first (set_skeleton), for early stops
+  std::array<double, kMaxTensors> tensor_energy_{};
+  bool record_energies_ = false;
   std::int64_t compute_cycles_ = 0;
   std::int64_t macs_ = 0;
   // Per [level][tensor]: words a tile of the tensor alone may use (-1 = unlimited) and the id
