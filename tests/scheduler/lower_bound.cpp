@@ -34,7 +34,7 @@ int innermost(const Mapping &m, int j) {
 
 TEST_CASE("lower_bound: equals the model on complete mappings, bounds every completion") {
   std::mt19937 rng(4242);
-  std::int64_t checked = 0;
+  std::int64_t checked = 0, stopped_early = 0;
   for (int i = 0; i < 12; ++i) {
     const Problem p = tiny::layer(rng, i);
     const Arch a = tiny::arch(rng);
@@ -61,6 +61,15 @@ TEST_CASE("lower_bound: equals the model on complete mappings, bounds every comp
           REQUIRE(b.energy_pj <= e.energy_pj * (1 + 1e-12));
           REQUIRE(b.cycles <= e.cycles);
           ++checked;
+          // A cutoff above the bound changes nothing; one below may stop early, at a value
+          // between the cutoff and the full bound.
+          REQUIRE(bm.bound(pm, j, free, -1, b.energy_pj * 1.3).energy_pj == b.energy_pj);
+          const double cut = b.energy_pj * 0.6;
+          const CostBound early = bm.bound(pm, j, free, -1, cut);
+          REQUIRE(early.energy_pj >= cut);
+          REQUIRE(early.energy_pj <= b.energy_pj * (1 + 1e-12));
+          REQUIRE(early.cycles <= b.cycles);
+          stopped_early += early.energy_pj < b.energy_pj ? 1 : 0;
           if (free && innermost(m, j) >= 0) { // the order free but for the innermost loop
             const CostBound bi = bm.bound(pm, j, true, innermost(m, j));
             REQUIRE(bi.energy_pj <= e.energy_pj * (1 + 1e-12));
@@ -72,6 +81,7 @@ TEST_CASE("lower_bound: equals the model on complete mappings, bounds every comp
     }
   }
   CHECK(checked > 1000);
+  CHECK(stopped_early > 100);
 }
 
 TEST_CASE("lower_bound: used_elements counts strided gaps, footprint does not") {
