@@ -18,6 +18,33 @@ using detail::access_energy;
 // beyond this many it adds nothing rather than stall the root bounds.
 constexpr std::size_t kMaxCoupleTiles = std::size_t{1} << 18;
 
+// Calls body(tf) for every choice of one candidate factor per dimension of `dims` (tf[dims[q]]
+// from cand[q]; 1 in every other dimension), the first dimension varying fastest; once, with
+// every factor 1, when `dims` is empty.
+template <class Body>
+void for_each_choice(const std::vector<int> &dims, const std::vector<std::vector<std::int64_t>> &cand,
+                     Body &&body) {
+  std::vector<std::size_t> idx(dims.size(), 0);
+  std::array<std::int64_t, kMaxDims> tf{};
+  while (true) {
+    tf.fill(1);
+    for (std::size_t q = 0; q < dims.size(); ++q) {
+      tf[static_cast<std::size_t>(dims[q])] = cand[q][idx[q]];
+    }
+    body(tf);
+    std::size_t q = 0;
+    for (; q < dims.size(); ++q) {
+      if (++idx[q] < cand[q].size()) {
+        break;
+      }
+      idx[q] = 0;
+    }
+    if (q == dims.size()) {
+      return;
+    }
+  }
+}
+
 } // namespace
 
 std::size_t BoundModel::FloorHash::operator()(const FloorKey &k) const noexcept {
@@ -65,52 +92,27 @@ std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64
   for (int d : dims) {
     cand.push_back(divisors(rem[static_cast<std::size_t>(d)]));
   }
-  std::vector<std::size_t> idx(dims.size(), 0);
   std::int64_t best = -1;
-  const auto &proj = problem_.tensors[tu].projection;
-  while (!dims.empty()) {
+  // With dims empty the one choice has outer 1: no remaining relevant loop, nothing to take.
+  for_each_choice(dims, cand, [&](const std::array<std::int64_t, kMaxDims> &tf) {
     std::int64_t outer = 1;
-    for (std::size_t q = 0; q < dims.size(); ++q) {
-      const auto du = static_cast<std::size_t>(dims[q]);
-      const std::int64_t td = cand[q][idx[q]];
-      tile[du] = td * sp_below_[ku][du];
-      g[du] = rem[du] / td;
+    for (int d : dims) {
+      const auto du = static_cast<std::size_t>(d);
+      tile[du] = tf[du] * sp_below_[ku][du];
+      g[du] = rem[du] / tf[du];
       outer *= g[du];
     }
     const std::int64_t words = problem_.footprint(t, tile.data());
     if (outer > 1 && (room < 0 || words <= room)) {
-      for (int s : dims) {
+      for (int s : dims) { // the loop of s slides right above k, every other one outside it
         const auto su = static_cast<std::size_t>(s);
-        if (g[su] == 1) {
-          continue;
+        if (g[su] > 1) {
+          const std::int64_t v = fetches_from(t, tile.data(), words, Walk{s, g[su], outer / g[su]});
+          best = best < 0 ? v : std::min(best, v);
         }
-        std::int64_t overlap = 1;
-        for (const auto &rank : proj) {
-          std::int64_t span = 1, shift = 0;
-          for (const auto &term : rank) {
-            const std::int64_t c = term.coef < 0 ? -term.coef : term.coef;
-            span += c * (tile[static_cast<std::size_t>(term.dim)] - 1);
-            if (term.dim == s) {
-              shift += c * tile[su];
-            }
-          }
-          overlap *= std::max<std::int64_t>(0, span - shift);
-        }
-        const std::int64_t v = outer / g[su] * (words + (g[su] - 1) * (words - overlap));
-        best = best < 0 ? v : std::min(best, v);
       }
     }
-    std::size_t q = 0;
-    for (; q < dims.size(); ++q) {
-      if (++idx[q] < cand[q].size()) {
-        break;
-      }
-      idx[q] = 0;
-    }
-    if (q == dims.size()) {
-      break;
-    }
-  }
+  });
   if (floor_memo_.size() >= kMaxMemo) {
     floor_memo_.clear(); // a cache of a pure function: clearing only costs recomputation
   }
@@ -149,13 +151,11 @@ BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDim
   if (tiles > kMaxCoupleTiles) {
     return couple_memo_.emplace(key, std::vector<std::array<std::int64_t, 4>>{}).first->second;
   }
-  std::vector<std::size_t> idx(dims.size(), 0);
-  std::array<std::int64_t, kMaxDims> tf{}; // temporal factor at or below K, per dimension
   std::array<std::int64_t, kMaxDims> tile{};
   std::vector<std::array<std::int64_t, 4>> out;
   // Keepers of t (levels in ks) whose tile cannot hold t's share of w's tile: t has a
   // relevant loop between that keeper and K.
-  auto forced = [&](int t, const std::vector<int> &ks) {
+  auto forced = [&](int t, const std::vector<int> &ks, const std::array<std::int64_t, kMaxDims> &tf) {
     std::int64_t mask = 0;
     for (std::size_t i = 0; i < ks.size(); ++i) {
       const auto ku = static_cast<std::size_t>(ks[i]);
@@ -171,11 +171,8 @@ BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDim
     }
     return mask;
   };
-  while (true) {
-    tf.fill(1);
-    for (std::size_t q = 0; q < dims.size(); ++q) {
-      tf[static_cast<std::size_t>(dims[q])] = cand[q][idx[q]];
-    }
+  // tf: w's temporal factor at or below K, per dimension.
+  for_each_choice(dims, cand, [&](const std::array<std::int64_t, kMaxDims> &tf) {
     for (int d = 0; d < D_; ++d) {
       const auto du = static_cast<std::size_t>(d);
       tile[du] = (relw[du] ? tf[du] : 1) * sp_below_[Ku][du];
@@ -190,19 +187,9 @@ BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDim
         irr_a *= rel_[static_cast<std::size_t>(c.a)][du] ? 1 : above;
         irr_b *= rel_[static_cast<std::size_t>(c.b)][du] ? 1 : above;
       }
-      out.push_back({irr_a, irr_b, forced(c.a, c.keep_a), forced(c.b, c.keep_b)});
+      out.push_back({irr_a, irr_b, forced(c.a, c.keep_a, tf), forced(c.b, c.keep_b, tf)});
     }
-    std::size_t q = 0;
-    for (; q < dims.size(); ++q) {
-      if (++idx[q] < cand[q].size()) {
-        break;
-      }
-      idx[q] = 0;
-    }
-    if (q == dims.size()) {
-      break;
-    }
-  }
+  });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   if (couple_memo_.size() >= kMaxMemo / 16) {
