@@ -14,12 +14,6 @@ namespace hcl::cli {
 using namespace hcl::sched;
 using hcl::flows::UsageError;
 
-void require_file(const std::string &path, const char *what) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw UsageError(fmt::format("{} file '{}' does not exist", what, path));
-  }
-}
-
 Problem load_problem_file(const std::string &path) {
   if (timeloop_kind(path) == TimeloopKind::Problem) {
     return load_timeloop_problem(path);

@@ -3,6 +3,7 @@
 // file and what it expected, so the commands report bad input the same way.
 #pragma once
 
+#include <flows/errors.h>
 #include <scheduler/problem.h>
 #include <scheduler/timeloop_import.h>
 
@@ -10,8 +11,7 @@
 
 namespace hcl::cli {
 
-// `what` names the option in the message ("--ert file 'x' does not exist").
-void require_file(const std::string &path, const char *what);
+using flows::require_file; // flows/errors.h
 
 // Timeloop's `problem:` or our `workload:`.
 sched::Problem load_problem_file(const std::string &path);

@@ -33,11 +33,6 @@ namespace {
 
 using sched::Problem;
 
-void require_file(const fs::path &p, const char *opt) {
-  if (!fs::is_regular_file(p))
-    throw UsageError(fmt::format("{} file '{}' does not exist", opt, p.string()));
-}
-
 // A run stopped by a signal cannot unwind, so its `.<out>.tmp-<pid>` folder stays behind;
 // the next run into the same output removes those whose process is gone.
 void remove_stale_temp_dirs(const fs::path &out) {
@@ -108,8 +103,8 @@ FlowResult run_flow(const FlowOptions &o) {
     throw UsageError("-o: give the output folder");
   if (fs::exists(o.out) && !fs::is_directory(o.out))
     throw UsageError(fmt::format("-o: '{}' exists and is not a folder", o.out.string()));
-  require_file(o.network, "--network");
-  require_file(o.arch, "--arch");
+  require_file(o.network.string(), "--network");
+  require_file(o.arch.string(), "--arch");
   if (o.threads < 1 || o.threads > 256)
     throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
   const sched::Network net = sched::load_network_yaml(o.network.string());

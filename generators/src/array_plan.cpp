@@ -4,6 +4,9 @@
 #include <generators/params.h>
 #include <generators/require.h>
 
+#include "pe_keys.h"
+
+
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
@@ -389,6 +392,8 @@ void ArrayConfig::set(const std::string &key, const std::string &value) {
     return parse_choice(key, value, {"broadcast", "systolic"}) == "systolic" ? Flow::Systolic
                                                                              : Flow::Broadcast;
   };
+  if (detail::set_pe_key(*this, key, value))
+    return;
   if (key == "rows")
     rows = static_cast<int>(parse_int(key, value, 0, 1 << 16));
   else if (key == "cols")
@@ -397,20 +402,6 @@ void ArrayConfig::set(const std::string &key, const std::string &value) {
     row_loops = parse_loops(key, value);
   else if (key == "col_loops")
     col_loops = parse_loops(key, value);
-  else if (key == "data_width")
-    data_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "weight_width")
-    weight_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "acc_width")
-    acc_width = static_cast<int>(parse_int(key, value, 0, 128));
-  else if (key == "signed")
-    is_signed = parse_bool(key, value);
-  else if (key == "stationary")
-    stationary = parse_stationary(key, value);
-  else if (key == "double_buffer")
-    double_buffer = parse_bool(key, value);
-  else if (key == "pipeline_stages")
-    pipeline_stages = static_cast<int>(parse_int(key, value, 0, 64));
   else if (key == "input_flow")
     input_flow = flow();
   else if (key == "weight_flow")
@@ -420,10 +411,10 @@ void ArrayConfig::set(const std::string &key, const std::string &value) {
   else if (key == "edge_accumulate")
     edge_accumulate = parse_bool(key, value);
   else
-    throw ConfigError(key, "unknown array parameter; valid: rows, cols, row_loops, col_loops, "
-                           "data_width, weight_width, acc_width, signed, stationary, "
-                           "double_buffer, pipeline_stages, input_flow, weight_flow, reduce, "
-                           "edge_accumulate");
+    throw ConfigError(key, fmt::format("unknown array parameter; valid: rows, cols, row_loops, "
+                                       "col_loops, {}, input_flow, weight_flow, reduce, "
+                                       "edge_accumulate",
+                                       detail::kPeKeys));
 }
 
 std::string ArrayConfig::module_name() const {

@@ -2,6 +2,8 @@
 #include <generators/pe.h>
 #include <generators/require.h>
 
+#include "pe_keys.h"
+
 #include <hcl/hcl.h>
 
 #include <fmt/core.h>
@@ -47,30 +49,18 @@ void PeConfig::validate() const {
 }
 
 void PeConfig::set(const std::string &key, const std::string &value) {
-  if (key == "data_width")
-    data_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "weight_width")
-    weight_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "acc_width")
-    acc_width = static_cast<int>(parse_int(key, value, 0, 128));
-  else if (key == "signed")
-    is_signed = parse_bool(key, value);
-  else if (key == "stationary")
-    stationary = parse_stationary(key, value);
-  else if (key == "double_buffer")
-    double_buffer = parse_bool(key, value);
-  else if (key == "pipeline_stages")
-    pipeline_stages = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "forward_x")
+  if (detail::set_pe_key(*this, key, value))
+    return;
+  if (key == "forward_x")
     forward_x = parse_bool(key, value);
   else if (key == "forward_w")
     forward_w = parse_bool(key, value);
   else if (key == "psum_chain")
     psum_chain = parse_bool(key, value);
   else
-    throw ConfigError(key, "unknown pe parameter; valid: data_width, weight_width, acc_width, "
-                           "signed, stationary, double_buffer, pipeline_stages, forward_x, "
-                           "forward_w, psum_chain");
+    throw ConfigError(key, fmt::format("unknown pe parameter; valid: {}, forward_x, forward_w, "
+                                       "psum_chain",
+                                       detail::kPeKeys));
 }
 
 namespace {

@@ -22,4 +22,8 @@ public:
       : UsageError(tool + " not found on PATH; install it with: apt-get install " + package) {}
 };
 
+// Throws UsageError "<what> file '<path>' does not exist" unless `path` is a regular file.
+// `what` names where the path came from, e.g. the option "--arch".
+void require_file(const std::string &path, const char *what);
+
 } // namespace hcl::flows
