@@ -239,6 +239,38 @@ private:
           decl_[x.driver] = 1;
       }
     }
+    // Verilog sizes a signed product by its context (native_product), so it must be a whole
+    // assignment of the product's width: its own declaration unless it drives a sink directly.
+    // Its operands' extensions are not printed when nothing else reads them.
+    std::vector<std::uint32_t> native_uses(n_, 0);
+    for (NodeId i = 0; i < n_; ++i) {
+      if (dead_[i] || !native_product(i))
+        continue;
+      if (!decl_[i] && !user_is_sink_[i])
+        decl_[i] = 1;
+      ++native_uses[resolve(node(i).a)];
+      ++native_uses[resolve(node(i).b)];
+    }
+    for (NodeId i = 0; i < n_; ++i)
+      if (native_uses[i] != 0 && native_uses[i] == uses_[i])
+        decl_[i] = 0;
+  }
+
+  // The operand of an unnamed sign extension, else kNone.
+  NodeId extension_source(NodeId id) const {
+    id = resolve(id);
+    const ir::Node &x = node(id);
+    return x.op == Op::Sext && x.name == ir::kNoName ? resolve(x.a) : kNone;
+  }
+
+  // A signed product of two operands sign-extended to its width prints as
+  // $signed(a) * $signed(b) on the operands' own widths: the same value in a context of the
+  // product's width, and Yosys then builds a multiplier of the operands' widths, not of the
+  // product's (for int8 the extended form cost about 16% more PE area).
+  bool native_product(NodeId id) const {
+    const ir::Node &x = node(id);
+    return x.op == Op::Mul && x.type.is_signed() && extension_source(x.a) != kNone &&
+           extension_source(x.b) != kNone;
   }
 
   // True for a when-resolution mux of `sink` that nothing else reads.
@@ -399,6 +431,9 @@ private:
     case Op::Sub:
       return fmt::format("{} - {}", A(), B());
     case Op::Mul:
+      if (native_product(id))
+        return fmt::format("$signed({}) * $signed({})", ref(extension_source(x.a)),
+                           ref(extension_source(x.b)));
       return fmt::format("{} * {}", A(), B());
     case Op::Neg:
       return fmt::format("-{}", A());

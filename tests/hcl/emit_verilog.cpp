@@ -330,3 +330,84 @@ TEST_CASE("emit: explicit clock domains get their own always block and clock con
   require_verilator_clean(r);
   require_yosys_clean(r);
 }
+
+namespace {
+// Signed products printed three ways: driving an output, in one branch of a `when` (a ?:
+// chain, where Verilog would size and sign a bare product by the whole chain), and mixed
+// widths.
+struct SignedProducts {
+  int wa = 8, wb = 8;
+  std::string name() const {
+    return "SignedProducts" + std::to_string(wa) + "x" + std::to_string(wb);
+  }
+  void body() const {
+    auto a = Input("a", SInt(wa));
+    auto b = Input("b", SInt(wb));
+    auto c = Input("c", SInt(wb));
+    auto en = Input("en", Bool());
+    Output("y", SInt(wa + wb)) <<= a * b;
+    auto z = Output("z", SInt(wa + wb));
+    z <<= 0;
+    when(en, [&] { z <<= a * c; });
+    // `a` extended once, read by both products and by a sum.
+    Output("s", SInt(wa + wb + 1)) <<= a.sext(wa + wb) + (a * b);
+  }
+};
+
+// The same module with each operand's sign extension written out: what hcl printed before.
+std::string extended_reference(int wa, int wb) {
+  const auto n = [](int v) { return std::to_string(v); };
+  const std::string w = n(wa + wb - 1), ws = n(wa + wb);
+  return "module extended (input wire signed [" + n(wa - 1) + ":0] a, input wire signed [" +
+         n(wb - 1) + ":0] b, input wire signed [" + n(wb - 1) + ":0] c, input wire en,\n" +
+         "  output wire signed [" + w + ":0] y, output wire signed [" + w +
+         ":0] z, output wire signed [" + ws + ":0] s);\n" + "  wire [" + w + ":0] ea = {{" +
+         n(wb) + "{a[" + n(wa - 1) + "]}}, a};\n" + "  wire [" + w + ":0] eb = {{" + n(wa) +
+         "{b[" + n(wb - 1) + "]}}, b};\n" + "  wire [" + w + ":0] ec = {{" + n(wa) + "{c[" +
+         n(wb - 1) + "]}}, c};\n" + "  assign y = ea * eb;\n  assign z = en ? ea * ec : " +
+         ws + "'h0;\n  assign s = {ea[" + w + "], ea} + {y[" + w + "], y};\nendmodule\n";
+}
+
+int yosys_cells(const std::string &files, const std::string &top) {
+  auto run = run_command("yosys -q -p \"read_verilog -sv " + files + "; synth -top " + top +
+                         "; tee -o /dev/stdout stat\"");
+  const auto at = run.output.find("Number of cells:");
+  return at == std::string::npos ? -1 : std::stoi(run.output.substr(at + 16));
+}
+} // namespace
+
+TEST_CASE("emit: signed products multiply the operands at their own widths, proven equal") {
+  // A product of sign-extended operands prints as $signed(a) * $signed(b), so Yosys builds a
+  // multiplier of the operands' widths. Yosys's SAT solver proves it equal, for every input,
+  // to the written-out extension, and synthesis takes fewer cells.
+  if (!have_tool("yosys"))
+    FAIL("yosys not found on PATH; install it with: apt-get install yosys");
+  for (auto [wa, wb] : {std::pair{8, 8}, std::pair{5, 11}, std::pair{1, 4}}) {
+    const std::string tag = "signed_products_" + std::to_string(wa) + "x" + std::to_string(wb);
+    hcl::Design d = hcl::elaborate(SignedProducts{wa, wb});
+    auto dir = scratch_dir(tag);
+    hcl::EmitResult r = hcl::emit_verilog(d, dir);
+    const std::string v = read_text(r.files.back());
+    INFO(v);
+    REQUIRE(v.find("= $signed(a) * $signed(b);") != std::string::npos);
+    REQUIRE(v.find("= $signed(a) * $signed(c);") != std::string::npos);
+    require_verilator_clean(r);
+    require_yosys_clean(r);
+    const auto ref = dir / "extended.v";
+    std::ofstream(ref) << extended_reference(wa, wb);
+    const std::string files = file_list(r, false) + " " + ref.string();
+    auto proof = run_command("yosys -p \"read_verilog -sv " + files + "; proc; miter -equiv " +
+                             "-flatten -make_assert " + r.top + " extended miter; hierarchy -top " +
+                             "miter; sat -verify -prove-asserts miter\"");
+    INFO(proof.output);
+    REQUIRE(proof.rc == 0);
+    REQUIRE(proof.output.find("SUCCESS!") != std::string::npos);
+    if (wa > 1) {
+      const int native = yosys_cells(file_list(r, false), r.top);
+      const int extended = yosys_cells(ref.string(), "extended");
+      INFO("cells: native " << native << ", extended " << extended);
+      REQUIRE(native > 0);
+      REQUIRE(native < extended);
+    }
+  }
+}

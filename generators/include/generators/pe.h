@@ -15,8 +15,8 @@
 // `pipeline_stages` registers sit between the multiplier and the adder (also on `en`), so the
 // PE's latency from operands to psum_out is pipeline_stages + 1 (0 for output-stationary
 // reads, which see the register itself). Sums wrap at acc_width bits. The multiplier is a
-// submodule `hcl_mul_<s|u><wa>x<wb>` holding a native-width Verilog `a * b` (see pe.cpp for
-// why), so synthesis builds a wa x wb multiplier.
+// submodule `hcl_mul_<s|u><wa>x<wb>` holding a Verilog `a * b`: the module boundary keeps
+// synthesis from merging it with the adder (see pe.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>

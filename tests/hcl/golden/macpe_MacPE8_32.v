@@ -13,7 +13,7 @@ module MacPE8_32 (
   reg signed [31:0] acc_q; // @[designs.h:83]
   reg signed [7:0] a_q; // @[designs.h:88]
   reg signed [7:0] b_q; // @[designs.h:89]
-  wire signed [15:0] product = {{8{a_in[7]}}, a_in} * {{8{b_in[7]}}, b_in}; // @[designs.h:84]
+  wire signed [15:0] product = $signed(a_in) * $signed(b_in); // @[designs.h:84]
   wire _not_clear = ~clear;
   assign a_out = a_q;
   assign b_out = b_q;
