@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
