@@ -164,7 +164,7 @@ double root_lower_bound(const Problem &problem, const Arch &arch, const SearchOp
         m.levels[l].keep = l + 1 == L ? std::array<bool, kMaxTensors>{true, true, true} : kp[l];
       }
       bm.set_skeleton(m);
-      best = std::min(best, objective_value(bm.bound(m, static_cast<int>(L)), options.objective));
+      best = std::min(best, objective_value(bm.root_bound(), options.objective));
     }
   }
   return best;

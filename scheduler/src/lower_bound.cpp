@@ -223,7 +223,7 @@ void BoundModel::set_skeleton(const Mapping &sk) {
   std::iota(tensor_order_.begin(), tensor_order_.end(), 0);
   tensor_energy_.fill(0);
   record_energies_ = true;
-  (void)bound(sk, L_);
+  root_bound_ = bound(sk, L_);
   record_energies_ = false;
   std::stable_sort(tensor_order_.begin(), tensor_order_.end(), [&](int a, int b) {
     return tensor_energy_[static_cast<std::size_t>(a)] > tensor_energy_[static_cast<std::size_t>(b)];

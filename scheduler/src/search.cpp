@@ -130,7 +130,7 @@ public:
   double root_bound(const Sub &s) {
     m_ = skeleton(sh_, s);
     bm_.set_skeleton(m_);
-    return objective_value(bm_.bound(m_, L_), sh_.opts.objective);
+    return objective_value(bm_.root_bound(), sh_.opts.objective);
   }
 
   struct Outcome {

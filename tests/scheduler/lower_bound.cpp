@@ -47,6 +47,8 @@ TEST_CASE("lower_bound: equals the model on complete mappings, bounds every comp
       const Mapping &m = all.all[k];
       const Evaluation &e = ev.evaluate(m);
       bm.set_skeleton(m);
+      REQUIRE(bm.root_bound().energy_pj == bm.bound(m, L).energy_pj);
+      REQUIRE(bm.root_bound().cycles == bm.bound(m, L).cycles);
       const CostBound exact = bm.bound(m, 0);
       INFO("layer " << i << " mapping " << k);
       REQUIRE(exact.energy_pj == e.energy_pj); // bit for bit

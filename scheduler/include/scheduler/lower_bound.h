@@ -50,8 +50,11 @@ public:
   BoundModel(const Problem &problem, const Arch &arch, Mode mode);
 
   // Fixes the spatial loops and keep sets, taken from `skeleton` (its temporal loops are
-  // ignored). Precomputes everything that depends on them only.
+  // ignored). Precomputes everything that depends on them only, including root_bound().
   void set_skeleton(const Mapping &skeleton);
+
+  // The bound with nothing temporal fixed (bound(m, L) for any m of this skeleton).
+  const CostBound &root_bound() const { return root_bound_; }
 
   // Lower bound over all completions of `m`, whose levels j..L-1 have their temporal loops
   // (factor > 1 only, innermost first) and whose spatial loops and keeps equal the skeleton's;
@@ -136,6 +139,7 @@ private:
   std::vector<int> tensor_order_;    // the costliest first (set_skeleton), for early stops
   std::array<double, kMaxTensors> tensor_energy_{};
   bool record_energies_ = false;
+  CostBound root_bound_;
   std::int64_t compute_cycles_ = 0;
   std::int64_t macs_ = 0;
   // Per [level][tensor]: words a tile of the tensor alone may use (-1 = unlimited) and the id
