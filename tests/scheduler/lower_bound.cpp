@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/partial_mapping.h"
 #include "support/space_brute_force.h"
 #include "support/tiny_random.h"
 
@@ -9,28 +10,8 @@
 
 using namespace hcl::sched;
 
-namespace {
-
-// m with only levels >= j's temporal loops (the search's partial mapping).
-Mapping partial(const Mapping &m, int j) {
-  Mapping out = m;
-  for (int l = 0; l < j; ++l) {
-    out.levels[static_cast<std::size_t>(l)].temporal.clear();
-  }
-  return out;
-}
-
-// The dimension of level j's innermost loop (factor > 1), -1 when it has none.
-int innermost(const Mapping &m, int j) {
-  for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
-    if (l.factor > 1) {
-      return l.dim;
-    }
-  }
-  return -1;
-}
-
-} // namespace
+using partial_mapping::innermost;
+using partial_mapping::partial;
 
 TEST_CASE("lower_bound: equals the model on complete mappings, bounds every completion") {
   std::mt19937 rng(4242);
