@@ -286,9 +286,9 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
   const double stop_at = nonnegative_energies_ && energy_cutoff > 0
                              ? energy_cutoff * (1 + 1e-12)
                              : std::numeric_limits<double>::infinity();
-  const double fixed_energy = static_cast<double>(macs_) * arch_.mac_energy_pj +
-                              leak_total_pj_per_cycle_ * static_cast<double>(compute_cycles_);
-  double partial = fixed_energy;
+  // Energy counted so far: MACs and leakage over the compute-bound cycles, then the tensors'.
+  double partial = static_cast<double>(macs_) * arch_.mac_energy_pj +
+                   leak_total_pj_per_cycle_ * static_cast<double>(compute_cycles_);
   const int free_level = free_order_at_j ? j : -1;
   free_first_ = free_order_at_j ? innermost_at_j : -1;
   // Temporal factors still to place below level j (rem), and the product of the fixed ones.
