@@ -1,0 +1,56 @@
+// Co-simulation of one layer on the schedule-driven accelerator, and its comparison with the
+// cost model. The harness is only the backing store: a word-addressed memory behind the
+// accelerator's memory port that answers every read exactly `dram_latency` cycles later. The
+// host writes the layer's random Inputs and Weights into it in their natural layouts
+// (nest_lower.h), fills the Outputs region with garbage (a first touch must never read it),
+// writes the registers, starts the layer and reads the Outputs back at the end. Everything in
+// between - tiling, sliding windows, partial sums - is the accelerator's.
+#pragma once
+
+#include <flows/nest_lower.h>
+#include <flows/sim.h>
+#include <scheduler/evaluation.h>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hcl::flows {
+
+using NestCounts = std::array<std::uint64_t, gen::kNestCounters>;
+
+struct NestRun {
+  std::string layer;
+  std::int64_t outputs_checked = 0, mismatches = 0;
+  std::string first_mismatch; // "O[n][k][p][q]: expected .. got .."
+  std::uint64_t measured_cycles = 0; // the accelerator's busy cycles (start to done)
+  NestCounts counts{};               // the accelerator's counters after done
+  bool finished = false;             // done came before max_cycles
+};
+
+// Runs `layer` configured by `config` on a simulator of the accelerator `cfg` (clock "clock",
+// reset "reset", as generated). Random signed `data_width` / `weight_width` tensors from `seed`.
+NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
+                       const NestLayer &layer, const NestLayerConfig &config, std::uint64_t seed,
+                       std::uint64_t max_cycles);
+
+// One counter of the hardware next to the model's count of the same thing (summed over the
+// level's utilized instances).
+struct CountCheck {
+  std::string level, tensor, kind; // kind: reads, fills, updates
+  std::uint64_t rtl = 0, model = 0;
+};
+std::vector<CountCheck> compare_counts(const NestCounts &rtl, const sched::Evaluation &model,
+                                       const sched::Arch &arch, const NestLayer &layer);
+
+// {"layer", "pass", "outputs_checked", "measured_cycles", "predicted_cycles",
+//  "counts": {LEVEL: {TENSOR: {KIND: [rtl, model]}}}, "counts_equal", "cycles_within_2pct"}
+nlohmann::json nest_report(const NestRun &run, const std::vector<CountCheck> &counts,
+                           std::uint64_t predicted_cycles);
+bool counts_equal(const std::vector<CountCheck> &counts);
+bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double tolerance = 0.02);
+
+} // namespace hcl::flows

@@ -1,0 +1,99 @@
+// From a layer's mapping to the schedule-driven accelerator (generators/nest_accelerator.h):
+// which architecture level plays which part, the accelerator those layers need, and each
+// layer's configuration, computed from the mapping alone.
+//
+// Supported (everything else is refused with std::invalid_argument naming what is supported):
+// conv-family layers (dims among R,S,P,Q,C,K,N; no groups) whose mapping
+//   - unrolls C on the mesh's X axis and K on its Y axis (the C|K dataflow) and nothing else,
+//     on the architecture's one mesh;
+//   - keeps Weights only in a one-word register below the mesh (one per PE) and the backing
+//     store, and keeps Inputs and Outputs each in exactly one on-chip level above the mesh;
+//   - has no C or K factor below the mesh.
+// Layouts in the backing store (word addresses, row-major): Inputs [N][C][H][W] at 0,
+// Weights [K][C][R][S] after them, Outputs [N][K][P][Q] after the weights. Every tile sits at
+// address 0 of its buffer; the element's C lane (Inputs) or K lane (Outputs) is its bank.
+#pragma once
+
+#include <flows/flow_lower.h>
+#include <generators/nest_accelerator.h>
+#include <scheduler/arch.h>
+#include <scheduler/mapping.h>
+#include <scheduler/problem.h>
+#include <scheduler/space.h>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hcl::flows {
+
+// Tensor order of the conv family (scheduler/problem.h).
+enum ConvTensor { kWeights = 0, kInputs = 1, kOutputs = 2 };
+
+// Arch levels (innermost-first indices) by role.
+struct NestRoles {
+  int mesh = -1;    // the level whose fan-out is the PE array
+  int weights = -1; // the per-PE weight register (below the mesh)
+  int dram = -1;    // the backing store
+};
+// Throws std::invalid_argument naming the arch and what the accelerator needs.
+NestRoles nest_roles(const sched::Arch &arch);
+
+// The search space of mappings the accelerator runs: C on the mesh's X axis and K on its Y
+// axis (one loop each, nothing else unrolled), Weights kept in the PE registers, Inputs and
+// Outputs each kept in the innermost on-chip level at or above the mesh that may hold them and
+// bypassing every other on-chip level. Throws like nest_roles(), or when no such level exists.
+sched::SpaceOptions nest_space(const sched::Problem &problem, const sched::Arch &arch);
+
+// One non-trivial temporal loop of the layer's whole nest.
+struct NestLoop {
+  int level = 0;
+  std::string dim; // R, S, P, Q, C, K or N
+  std::int64_t factor = 1;
+  std::int64_t weight = 1; // the dimension's index advances by this per step of the loop
+};
+
+// A layer's mapping, read as the accelerator runs it.
+struct NestLayer {
+  std::string name;
+  ConvLayer conv;
+  std::vector<NestLoop> loops; // innermost first
+  std::int64_t c_lanes = 1, k_lanes = 1; // C on X, K on Y
+  int in_level = -1, out_level = -1, wt_level = -1; // the on-chip keepers
+  // Tile extents: Inputs [N][C/c_lanes][H span][W span] and Outputs [N][K/k_lanes][P][Q] per
+  // bank; the words of one bank.
+  std::array<std::int64_t, 4> in_tile{}, out_tile{};
+  std::int64_t in_bank_words = 0, out_bank_words = 0;
+};
+// Throws std::invalid_argument naming the layer, level and dimension when the mapping is not
+// one the accelerator runs (see the header comment).
+NestLayer analyse_nest_layer(const sched::Problem &problem, const sched::Arch &arch,
+                             const sched::Mapping &mapping);
+
+// The accelerator the layers need: rows x cols from the mesh, widths from the arch's words,
+// buffer depths from the largest tile any layer keeps (checked against the arch's size: a tile
+// that does not fit names the layer, level, tensor and both sizes), loops from the longest nest.
+gen::NestAcceleratorConfig nest_accelerator_config(const sched::Arch &arch,
+                                                   const std::vector<NestLayer> &layers,
+                                                   Provenance *why = nullptr);
+
+// A layer's configuration on one accelerator: every register's value (in map order) and where
+// its tensors live in the backing store.
+struct NestLayerConfig {
+  std::string name;
+  std::vector<std::pair<int, std::uint64_t>> writes;
+  std::vector<std::string> write_names;
+  std::int64_t in_base = 0, wt_base = 0, out_base = 0, dram_words = 0;
+  nlohmann::json to_json() const;
+  std::string hex() const; // one register per line, "<addr> <value>" in hex, map order
+};
+// Throws std::invalid_argument when the layer does not fit the accelerator (a tile deeper than
+// a bank, a nest longer than `loops`, an address past the memory port).
+NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg,
+                                     const NestLayer &layer);
+
+} // namespace hcl::flows

@@ -1,0 +1,215 @@
+#include <flows/nest_cosim.h>
+
+#include <flows/flow_cosim.h>
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <random>
+
+namespace hcl::flows {
+
+namespace {
+
+std::vector<std::int64_t> random_tensor(std::size_t n, int bits, std::mt19937_64 &rng) {
+  std::uniform_int_distribution<std::int64_t> d(-(std::int64_t{1} << (bits - 1)),
+                                                (std::int64_t{1} << (bits - 1)) - 1);
+  std::vector<std::int64_t> v(n);
+  for (auto &x : v)
+    x = d(rng);
+  return v;
+}
+
+std::uint64_t word_of(std::int64_t v, int bits) {
+  return bits >= 64 ? static_cast<std::uint64_t>(v)
+                    : static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << bits) - 1);
+}
+
+// The backing store: reads answered exactly `latency` cycles after the request, posted writes.
+class Dram {
+public:
+  Dram(Simulator &sim, std::vector<std::uint64_t> words, int latency)
+      : sim_(sim), mem_(std::move(words)), rd_en_(sim.port("dram_rd_en")),
+        rd_addr_(sim.port("dram_rd_addr")), rd_data_(sim.port("dram_rd_data")),
+        wr_en_(sim.port("dram_wr_en")), wr_addr_(sim.port("dram_wr_addr")),
+        wr_data_(sim.port("dram_wr_data")) {
+    if (latency < 1)
+      throw std::invalid_argument("dram_latency: must be >= 1");
+    pending_.assign(static_cast<std::size_t>(latency), -1);
+  }
+  // One clock cycle: sample this cycle's requests, drive the answer due now, clock edge.
+  void cycle() {
+    const std::int64_t req = sim_.peek(rd_en_) ? static_cast<std::int64_t>(sim_.peek(rd_addr_)) : -1;
+    // A ring of the last `latency` requests: the slot about to be reused is the one due now.
+    const std::int64_t due = pending_[next_];
+    pending_[next_] = req;
+    next_ = (next_ + 1) % pending_.size();
+    sim_.poke(rd_data_, due >= 0 ? at(due) : 0);
+    if (sim_.peek(wr_en_))
+      at(static_cast<std::int64_t>(sim_.peek(wr_addr_))) = sim_.peek(wr_data_);
+    sim_.step();
+  }
+  std::uint64_t &at(std::int64_t addr) {
+    if (addr < 0 || static_cast<std::size_t>(addr) >= mem_.size())
+      throw std::runtime_error(fmt::format("the accelerator addressed DRAM word {} past the "
+                                           "layer's {} words",
+                                           addr, mem_.size()));
+    return mem_[static_cast<std::size_t>(addr)];
+  }
+
+private:
+  Simulator &sim_;
+  std::vector<std::uint64_t> mem_;
+  std::vector<std::int64_t> pending_;
+  std::size_t next_ = 0;
+  PortId rd_en_, rd_addr_, rd_data_, wr_en_, wr_addr_, wr_data_;
+};
+
+} // namespace
+
+NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
+                       const NestLayer &layer, const NestLayerConfig &config, std::uint64_t seed,
+                       std::uint64_t max_cycles) {
+  const ConvLayer &c = layer.conv;
+  std::mt19937_64 rng(seed);
+  const auto in = random_tensor(static_cast<std::size_t>(c.N * c.C * c.H() * c.W()),
+                                std::min(cfg.data_width, 8), rng);
+  const auto wt = random_tensor(static_cast<std::size_t>(c.K * c.C * c.R * c.S),
+                                std::min(cfg.weight_width, 8), rng);
+  std::vector<std::uint64_t> mem(static_cast<std::size_t>(config.dram_words));
+  for (std::size_t i = 0; i < in.size(); ++i)
+    mem[static_cast<std::size_t>(config.in_base) + i] = word_of(in[i], cfg.data_width);
+  for (std::size_t i = 0; i < wt.size(); ++i)
+    mem[static_cast<std::size_t>(config.wt_base) + i] = word_of(wt[i], cfg.weight_width);
+  // Garbage where the outputs go: a first touch that read the old value would show.
+  for (auto i = static_cast<std::size_t>(config.out_base); i < mem.size(); ++i)
+    mem[i] = word_of(static_cast<std::int64_t>(rng()), cfg.acc_width);
+
+  NestRun run;
+  run.layer = layer.name;
+  sim.reset();
+  const PortId we = sim.port("cfg_we"), addr = sim.port("cfg_addr"), data = sim.port("cfg_data");
+  for (const auto &[a, v] : config.writes) {
+    sim.poke(we, 1);
+    sim.poke(addr, static_cast<std::uint64_t>(a));
+    sim.poke(data, v);
+    sim.step();
+  }
+  sim.poke(we, 0);
+  Dram dram(sim, std::move(mem), cfg.dram_latency);
+  const PortId start = sim.port("start"), done = sim.port("done");
+  sim.poke(start, 1);
+  dram.cycle();
+  sim.poke(start, 0);
+  for (std::uint64_t t = 0; t < max_cycles; ++t) {
+    if (sim.peek(done)) {
+      run.finished = true;
+      break;
+    }
+    dram.cycle();
+  }
+  const PortId sel = sim.port("cnt_sel"), cnt = sim.port("cnt_data");
+  for (int k = 0; k < gen::kNestCounters; ++k) {
+    sim.poke(sel, static_cast<std::uint64_t>(k));
+    run.counts[static_cast<std::size_t>(k)] = sim.peek(cnt);
+  }
+  run.measured_cycles = run.counts[gen::kCntCycles];
+  if (!run.finished)
+    return run;
+
+  const auto ref = reference_conv(c, in, wt, cfg.acc_width, cfg.is_signed);
+  for (std::int64_t n = 0; n < c.N; ++n)
+    for (std::int64_t k = 0; k < c.K; ++k)
+      for (std::int64_t p = 0; p < c.P; ++p)
+        for (std::int64_t q = 0; q < c.Q; ++q) {
+          const std::int64_t i = ((n * c.K + k) * c.P + p) * c.Q + q;
+          const std::int64_t got =
+              wrap_bits(static_cast<std::int64_t>(dram.at(config.out_base + i)), cfg.acc_width,
+                        cfg.is_signed);
+          const std::int64_t want = ref[static_cast<std::size_t>(i)];
+          ++run.outputs_checked;
+          if (got != want && run.mismatches++ == 0)
+            run.first_mismatch =
+                fmt::format("O[{}][{}][{}][{}]: expected {} got {}", n, k, p, q, want, got);
+        }
+  return run;
+}
+
+std::vector<CountCheck> compare_counts(const NestCounts &rtl, const sched::Evaluation &model,
+                                       const sched::Arch &arch, const NestLayer &layer) {
+  const int dram = static_cast<int>(arch.levels.size()) - 1;
+  static const char *const tensor_names[] = {"Weights", "Inputs", "Outputs"};
+  struct Row {
+    int level, tensor;
+    const char *kind;
+    gen::NestCounter counter;
+  };
+  const Row rows[] = {
+      {dram, kInputs, "reads", gen::kCntInSrcReads},
+      {layer.in_level, kInputs, "fills", gen::kCntInFills},
+      {layer.in_level, kInputs, "reads", gen::kCntInReads},
+      {dram, kWeights, "reads", gen::kCntWtSrcReads},
+      {layer.wt_level, kWeights, "fills", gen::kCntWtFills},
+      {layer.wt_level, kWeights, "reads", gen::kCntWtReads},
+      {dram, kOutputs, "reads", gen::kCntOutSrcReads},
+      {dram, kOutputs, "updates", gen::kCntOutSrcUpdates},
+      {layer.out_level, kOutputs, "fills", gen::kCntOutFills},
+      {layer.out_level, kOutputs, "reads", gen::kCntOutReads},
+      {layer.out_level, kOutputs, "updates", gen::kCntOutUpdates},
+  };
+  std::vector<CountCheck> out;
+  for (const Row &r : rows) {
+    const auto &lr = model.levels[static_cast<std::size_t>(r.level)];
+    const auto &tc = lr.tensors[static_cast<std::size_t>(r.tensor)];
+    std::int64_t per = 0;
+    if (tc)
+      per = std::string(r.kind) == "reads" ? tc->reads
+            : std::string(r.kind) == "fills" ? tc->fills
+                                             : tc->updates;
+    const std::int64_t inst = tc ? tc->utilized_instances : 0;
+    out.push_back({arch.levels[static_cast<std::size_t>(r.level)].name, tensor_names[r.tensor],
+                   r.kind, rtl[static_cast<std::size_t>(r.counter)],
+                   static_cast<std::uint64_t>(per * inst)});
+  }
+  return out;
+}
+
+bool counts_equal(const std::vector<CountCheck> &counts) {
+  for (const auto &c : counts)
+    if (c.rtl != c.model)
+      return false;
+  return !counts.empty();
+}
+
+bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double tolerance) {
+  if (predicted == 0)
+    return measured == 0;
+  const double d = std::fabs(static_cast<double>(measured) - static_cast<double>(predicted));
+  return d <= tolerance * static_cast<double>(predicted);
+}
+
+nlohmann::json nest_report(const NestRun &run, const std::vector<CountCheck> &counts,
+                           std::uint64_t predicted_cycles) {
+  nlohmann::json c = nlohmann::json::object();
+  for (const auto &k : counts)
+    c[k.level][k.tensor][k.kind] = {k.rtl, k.model};
+  const bool eq = counts_equal(counts);
+  const bool cyc = cycles_within(run.measured_cycles, predicted_cycles);
+  const bool bit_exact = run.finished && run.mismatches == 0 && run.outputs_checked > 0;
+  nlohmann::json j = {{"layer", run.layer},
+                      {"pass", bit_exact && eq && cyc},
+                      {"outputs_checked", run.outputs_checked},
+                      {"mismatches", run.mismatches},
+                      {"measured_cycles", run.measured_cycles},
+                      {"predicted_cycles", predicted_cycles},
+                      {"counts", c},
+                      {"counts_equal", eq},
+                      {"cycles_within_2pct", cyc}};
+  if (!run.first_mismatch.empty())
+    j["first_mismatch"] = run.first_mismatch;
+  if (!run.finished)
+    j["error"] = "done never came";
+  return j;
+}
+
+} // namespace hcl::flows

@@ -1,0 +1,440 @@
+#include <flows/nest_lower.h>
+
+#include <generators/params.h>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+namespace hcl::flows {
+
+namespace {
+
+using sched::Arch;
+using sched::Mapping;
+using sched::Problem;
+
+[[noreturn]] void refuse(const std::string &what) { throw std::invalid_argument(what); }
+
+bool relevant(int tensor, const std::string &dim) {
+  static const std::string rel[] = {"KCRS", "NCPQRS", "NKPQ"};
+  return dim.size() == 1 && rel[tensor].find(dim[0]) != std::string::npos;
+}
+
+bool keeps(const Arch &arch, const Mapping &m, int level, int t) {
+  const auto l = static_cast<std::size_t>(level);
+  return level + 1 == static_cast<int>(arch.levels.size()) ||
+         (arch.levels[l].keeps[static_cast<std::size_t>(t)] &&
+          m.levels[l].keep[static_cast<std::size_t>(t)]);
+}
+
+// The one on-chip level keeping `t`, or -1; refuses a tensor kept at two on-chip levels.
+int on_chip_keeper(const Arch &arch, const Mapping &m, int t, const std::string &layer) {
+  static const char *const names[] = {"Weights", "Inputs", "Outputs"};
+  int found = -1;
+  for (int l = 0; l + 1 < static_cast<int>(arch.levels.size()); ++l) {
+    if (!keeps(arch, m, l, t))
+      continue;
+    if (found >= 0)
+      refuse(fmt::format("layer '{}': {} kept at both {} and {}; the nest accelerator keeps each "
+                         "tensor at one on-chip level (bypass the other)",
+                         layer, names[t], arch.levels[static_cast<std::size_t>(found)].name,
+                         arch.levels[static_cast<std::size_t>(l)].name));
+    found = l;
+  }
+  return found;
+}
+
+// The mesh's spatial loops: C on X and K on Y, nothing else, nowhere else.
+void spatial_factors(const Problem &p, const Arch &arch, const Mapping &m, int mesh,
+                     NestLayer &out) {
+  for (std::size_t l = 0; l < m.levels.size(); ++l) {
+    const auto check = [&](const std::vector<sched::Loop> &loops, const char *want,
+                           std::int64_t &lanes, const char *axis) {
+      for (const auto &lp : loops) {
+        if (lp.factor <= 1)
+          continue;
+        const std::string &d = p.dim_names[static_cast<std::size_t>(lp.dim)];
+        if (static_cast<int>(l) != mesh || d != want)
+          refuse(fmt::format("layer '{}': {} is unrolled on {}'s {} axis; the nest accelerator "
+                             "runs the C|K dataflow (C on the X axis, K on the Y axis of {}); "
+                             "other dataflows are not supported yet",
+                             out.name, d, arch.levels[l].name, axis,
+                             arch.levels[static_cast<std::size_t>(mesh)].name));
+        lanes *= lp.factor;
+      }
+    };
+    check(m.levels[l].spatial_x, "C", out.c_lanes, "X");
+    check(m.levels[l].spatial_y, "K", out.k_lanes, "Y");
+  }
+}
+
+// The whole nest, innermost first, with each loop's step in its dimension's index.
+void nest_loops(const Problem &p, const Arch &arch, const Mapping &m, int mesh, NestLayer &out) {
+  std::map<std::string, std::int64_t> acc;
+  for (const auto &d : p.dim_names)
+    acc[d] = 1;
+  for (std::size_t l = 0; l < m.levels.size(); ++l) {
+    if (static_cast<int>(l) == mesh) {
+      if (acc["C"] != 1 || acc["K"] != 1)
+        refuse(fmt::format("layer '{}': C or K has a factor below {}; the nest accelerator needs "
+                           "them on or above the mesh (weights are one word per PE)",
+                           out.name, arch.levels[l].name));
+      acc["C"] *= out.c_lanes;
+      acc["K"] *= out.k_lanes;
+    }
+    for (const auto &lp : m.levels[l].temporal) {
+      if (lp.factor <= 1)
+        continue;
+      const std::string &d = p.dim_names[static_cast<std::size_t>(lp.dim)];
+      out.loops.push_back({static_cast<int>(l), d, lp.factor, acc[d]});
+      acc[d] *= lp.factor;
+    }
+  }
+}
+
+// Tile extent of every dimension at `level`: the product of its factors at levels <= level.
+std::map<std::string, std::int64_t> tile_at(const Problem &p, const Mapping &m, int level) {
+  std::map<std::string, std::int64_t> t;
+  for (const auto &d : p.dim_names)
+    t[d] = 1;
+  for (int l = 0; l <= level; ++l) {
+    const auto &lm = m.levels[static_cast<std::size_t>(l)];
+    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y})
+      for (const auto &lp : *loops)
+        t[p.dim_names[static_cast<std::size_t>(lp.dim)]] *= lp.factor;
+  }
+  return t;
+}
+
+} // namespace
+
+NestRoles nest_roles(const Arch &arch) {
+  NestRoles r;
+  const int n = static_cast<int>(arch.levels.size());
+  r.dram = n - 1;
+  for (int l = 0; l < n; ++l)
+    if (arch.levels[static_cast<std::size_t>(l)].fanout() > 1) {
+      if (r.mesh >= 0)
+        refuse(fmt::format("arch '{}': fan-outs at {} and {}; the nest accelerator has one PE "
+                           "array (one mesh)",
+                           arch.name, arch.levels[static_cast<std::size_t>(r.mesh)].name,
+                           arch.levels[static_cast<std::size_t>(l)].name));
+      r.mesh = l;
+    }
+  if (r.mesh < 0)
+    refuse(fmt::format("arch '{}': no mesh; the nest accelerator needs a PE array", arch.name));
+  for (int l = 0; l < r.mesh && r.weights < 0; ++l)
+    if (arch.levels[static_cast<std::size_t>(l)].keeps[kWeights])
+      r.weights = l;
+  if (r.weights < 0)
+    refuse(fmt::format("arch '{}': no level below the mesh keeps Weights; the nest accelerator "
+                       "keeps one weight per PE (a register level below the mesh)",
+                       arch.name));
+  return r;
+}
+
+sched::SpaceOptions nest_space(const Problem &p, const Arch &arch) {
+  const NestRoles roles = nest_roles(arch);
+  sched::SpaceOptions o;
+  o.unroll_dims = {p.dim_index("C"), p.dim_index("K")};
+  o.dataflow_x = p.dim_index("C");
+  o.dataflow_y = p.dim_index("K");
+  o.max_dims_per_axis = 1;
+  const int n = static_cast<int>(arch.levels.size());
+  o.constraints.assign(static_cast<std::size_t>(n), sched::LevelConstraint{});
+  const auto place = [&](int t, int level) {
+    for (int l = 0; l + 1 < n; ++l)
+      o.constraints[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(t)] =
+          l == level ? 1 : -1;
+  };
+  place(kWeights, roles.weights);
+  for (int t : {kInputs, kOutputs}) {
+    int level = -1;
+    for (int l = roles.mesh; l + 1 < n && level < 0; ++l)
+      if (arch.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)])
+        level = l;
+    if (level < 0)
+      refuse(fmt::format("arch '{}': no on-chip level at or above {} keeps {}; the nest "
+                         "accelerator buffers Inputs and Outputs above the PE array",
+                         arch.name, arch.levels[static_cast<std::size_t>(roles.mesh)].name,
+                         t == kInputs ? "Inputs" : "Outputs"));
+    place(t, level);
+  }
+  return o;
+}
+
+NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &m) {
+  NestLayer out;
+  out.name = p.name;
+  out.conv = conv_layer(p);
+  if (out.conv.G > 1)
+    refuse(fmt::format("layer '{}': grouped convolution (G = {}); the nest accelerator runs "
+                       "ungrouped conv and FC layers",
+                       p.name, out.conv.G));
+  if (m.levels.size() != arch.levels.size())
+    refuse(fmt::format("layer '{}': the mapping has {} levels, arch '{}' has {}", p.name,
+                       m.levels.size(), arch.name, arch.levels.size()));
+  const NestRoles roles = nest_roles(arch);
+  spatial_factors(p, arch, m, roles.mesh, out);
+  nest_loops(p, arch, m, roles.mesh, out);
+  out.wt_level = on_chip_keeper(arch, m, kWeights, p.name);
+  out.in_level = on_chip_keeper(arch, m, kInputs, p.name);
+  out.out_level = on_chip_keeper(arch, m, kOutputs, p.name);
+  const auto name_of = [&](int l) { return arch.levels[static_cast<std::size_t>(l)].name; };
+  if (out.wt_level < 0 || out.wt_level >= roles.mesh)
+    refuse(fmt::format("layer '{}': Weights must be kept in the PE registers ({}), not {}",
+                       p.name, name_of(roles.weights),
+                       out.wt_level < 0 ? "only in " + name_of(roles.dram) : name_of(out.wt_level)));
+  for (auto [lvl, tname] : {std::pair{out.in_level, "Inputs"}, std::pair{out.out_level, "Outputs"}})
+    if (lvl < roles.mesh)
+      refuse(fmt::format("layer '{}': {} must be kept in one on-chip buffer at or above {} (the "
+                         "mesh), not {}",
+                         p.name, tname, name_of(roles.mesh),
+                         lvl < 0 ? "only in " + name_of(roles.dram) : name_of(lvl)));
+  const auto wt = tile_at(p, m, out.wt_level);
+  if (wt.at("K") * wt.at("C") * wt.at("R") * wt.at("S") != 1)
+    refuse(fmt::format("layer '{}': the weight tile at {} is {} words; a PE register holds one",
+                       p.name, name_of(out.wt_level),
+                       wt.at("K") * wt.at("C") * wt.at("R") * wt.at("S")));
+  const ConvLayer &c = out.conv;
+  const auto ti = tile_at(p, m, out.in_level);
+  out.in_tile = {ti.at("N"), ti.at("C") / out.c_lanes,
+                 (ti.at("P") - 1) * c.stride_h + (ti.at("R") - 1) * c.dil_h + 1,
+                 (ti.at("Q") - 1) * c.stride_w + (ti.at("S") - 1) * c.dil_w + 1};
+  const auto to = tile_at(p, m, out.out_level);
+  out.out_tile = {to.at("N"), to.at("K") / out.k_lanes, to.at("P"), to.at("Q")};
+  out.in_bank_words = out.in_tile[0] * out.in_tile[1] * out.in_tile[2] * out.in_tile[3];
+  out.out_bank_words = out.out_tile[0] * out.out_tile[1] * out.out_tile[2] * out.out_tile[3];
+  return out;
+}
+
+gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
+                                                   const std::vector<NestLayer> &layers,
+                                                   Provenance *why) {
+  const NestRoles roles = nest_roles(arch);
+  const auto &mesh = arch.levels[static_cast<std::size_t>(roles.mesh)];
+  gen::NestAcceleratorConfig cfg;
+  Provenance w;
+  cfg.rows = static_cast<int>(mesh.fanout_x);
+  cfg.cols = static_cast<int>(mesh.fanout_y);
+  w["rows"] = fmt::format("{}'s mesh X side (C lanes)", mesh.name);
+  w["cols"] = fmt::format("{}'s mesh Y side (K lanes)", mesh.name);
+  std::int64_t in_depth = 2, out_depth = 2, longest = 1, widest = 2, dram = 0;
+  for (const auto &l : layers) {
+    for (auto [lvl, words, lanes, tname] :
+         {std::tuple{l.in_level, l.in_bank_words, l.c_lanes, "Inputs"},
+          std::tuple{l.out_level, l.out_bank_words, l.k_lanes, "Outputs"}}) {
+      const auto &lv = arch.levels[static_cast<std::size_t>(lvl)];
+      if (lv.size_words > 0 && words * lanes > lv.size_words)
+        refuse(fmt::format("layer '{}': the {} tile at {} is {} words; {} holds {}", l.name, tname,
+                           lv.name, words * lanes, lv.name, lv.size_words));
+    }
+    in_depth = std::max(in_depth, l.in_bank_words);
+    out_depth = std::max(out_depth, l.out_bank_words);
+    longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(l.loops.size()));
+    for (const auto &lp : l.loops)
+      widest = std::max(widest, lp.factor);
+    for (auto e : l.in_tile)
+      widest = std::max(widest, e);
+    for (auto e : l.out_tile)
+      widest = std::max(widest, e);
+    const ConvLayer &c = l.conv;
+    dram = std::max(dram, c.N * c.C * c.H() * c.W() + c.K * c.C * c.R * c.S + c.N * c.K * c.P * c.Q);
+  }
+  cfg.in_depth = static_cast<int>(std::min<std::int64_t>(in_depth, 1 << 20));
+  cfg.out_depth = static_cast<int>(std::min<std::int64_t>(out_depth, 1 << 20));
+  w["in_depth"] = "the largest Inputs tile of any layer, per bank (C lane)";
+  w["out_depth"] = "the largest Outputs tile of any layer, per bank (K lane)";
+  cfg.loops = static_cast<int>(std::min<std::int64_t>(longest, 16));
+  w["loops"] = "the longest nest of any layer (non-trivial temporal loops)";
+  cfg.counter_width = std::max(2, gen::addr_bits(static_cast<std::uint64_t>(widest) + 1));
+  cfg.dram_addr_width = std::max(8, gen::addr_bits(static_cast<std::uint64_t>(dram)));
+  const auto bits = [&](int t, int fallback) {
+    for (std::size_t l = 0; l + 1 < arch.levels.size(); ++l)
+      if (arch.levels[l].keeps[static_cast<std::size_t>(t)])
+        return arch.levels[l].word_bits;
+    return fallback;
+  };
+  cfg.data_width = bits(kInputs, arch.mac_bits);
+  cfg.weight_width = bits(kWeights, arch.mac_bits);
+  cfg.acc_width = std::max(bits(kOutputs, arch.mac_bits), cfg.data_width + cfg.weight_width);
+  w["data_width"] = "the word bits of the level keeping Inputs";
+  w["weight_width"] = "the word bits of the level keeping Weights";
+  w["acc_width"] = "the word bits of the level keeping Outputs (at least data + weight bits)";
+  if (why)
+    *why = w;
+  return cfg;
+}
+
+namespace {
+
+// Two's complement of v in `width` bits.
+std::uint64_t bits_of(std::int64_t v, int width) {
+  const auto u = static_cast<std::uint64_t>(v);
+  return width >= 64 ? u : u & ((std::uint64_t{1} << width) - 1);
+}
+
+// Per dimension: how one step of the dimension's index moves an address.
+using Strides = std::map<std::string, std::int64_t>;
+
+struct Layouts {
+  Strides in_dram, wt_dram, out_dram, in_buf, out_buf;
+};
+
+Layouts layouts(const NestLayer &l) {
+  const ConvLayer &c = l.conv;
+  const std::int64_t H = c.H(), W = c.W();
+  const auto [Nt, Ct, Hs, Ws] = l.in_tile;
+  const auto [On, Kt, Pt, Qt] = l.out_tile;
+  (void)On;
+  Layouts y;
+  y.in_dram = {{"N", c.C * H * W}, {"C", H * W}, {"P", c.stride_h * W}, {"R", c.dil_h * W},
+               {"Q", c.stride_w}, {"S", c.dil_w}};
+  y.wt_dram = {{"K", c.C * c.R * c.S}, {"C", c.R * c.S}, {"R", c.S}, {"S", 1}};
+  y.out_dram = {{"N", c.K * c.P * c.Q}, {"K", c.P * c.Q}, {"P", c.Q}, {"Q", 1}};
+  // Inside a bank the lane is gone: a C (K) index step is 1/c_lanes (1/k_lanes) of a row.
+  y.in_buf = {{"N", Ct * Hs * Ws}, {"C", Hs * Ws}, {"P", c.stride_h * Ws}, {"R", c.dil_h * Ws},
+              {"Q", c.stride_w}, {"S", c.dil_w}};
+  y.out_buf = {{"N", Kt * Pt * Qt}, {"K", Pt * Qt}, {"P", Qt}, {"Q", 1}};
+  (void)Nt;
+  return y;
+}
+
+std::int64_t stride_of(const Strides &s, const NestLoop &lp, std::int64_t lanes_of_dim) {
+  const auto it = s.find(lp.dim);
+  return it == s.end() ? 0 : it->second * (lp.weight / lanes_of_dim);
+}
+
+} // namespace
+
+NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, const NestLayer &l) {
+  const gen::NestAcceleratorPlan plan = gen::plan_nest_accelerator(cfg);
+  const ConvLayer &c = l.conv;
+  if (static_cast<int>(l.loops.size()) > cfg.loops)
+    refuse(fmt::format("layer '{}': its nest has {} loops; the accelerator has {} (loops)", l.name,
+                       l.loops.size(), cfg.loops));
+  if (l.c_lanes > cfg.rows || l.k_lanes > cfg.cols)
+    refuse(fmt::format("layer '{}': {} x {} lanes on a {} x {} array", l.name, l.c_lanes,
+                       l.k_lanes, cfg.rows, cfg.cols));
+  if (l.in_bank_words > cfg.in_depth || l.out_bank_words > cfg.out_depth)
+    refuse(fmt::format("layer '{}': tiles of {} / {} words per bank; the buffers hold {} / {} "
+                       "(in_depth / out_depth)",
+                       l.name, l.in_bank_words, l.out_bank_words, cfg.in_depth, cfg.out_depth));
+  NestLayerConfig out;
+  out.name = l.name;
+  out.in_base = 0;
+  out.wt_base = c.N * c.C * c.H() * c.W();
+  out.out_base = out.wt_base + c.K * c.C * c.R * c.S;
+  out.dram_words = out.out_base + c.N * c.K * c.P * c.Q;
+  if (out.dram_words > (std::int64_t{1} << cfg.dram_addr_width))
+    refuse(fmt::format("layer '{}': {} words of tensors; the memory port addresses {} "
+                       "(dram_addr_width {})",
+                       l.name, out.dram_words, std::int64_t{1} << cfg.dram_addr_width,
+                       cfg.dram_addr_width));
+  const std::int64_t limit = std::int64_t{1} << cfg.counter_width;
+  std::map<std::string, std::int64_t> v;
+  const Layouts y = layouts(l);
+  // A tile changes when a loop above its buffer that the tensor depends on steps.
+  const auto trig = [&](int level, int t) {
+    for (std::size_t j = 0; j < l.loops.size(); ++j)
+      if (l.loops[j].level > level && relevant(t, l.loops[j].dim))
+        return static_cast<std::int64_t>(j);
+    return static_cast<std::int64_t>(cfg.loops);
+  };
+  std::int64_t first = 0, tile_first = 0;
+  for (std::size_t j = 0; j < l.loops.size(); ++j) {
+    const NestLoop &lp = l.loops[j];
+    if (lp.factor >= limit)
+      refuse(fmt::format("layer '{}': loop {} of {} exceeds counter_width {}", l.name, lp.dim,
+                         lp.factor, cfg.counter_width));
+    v[fmt::format("bound_{}", j)] = lp.factor;
+    const std::int64_t cl = lp.dim == "C" ? l.c_lanes : 1, kl = lp.dim == "K" ? l.k_lanes : 1;
+    if (lp.level <= l.in_level)
+      v[fmt::format("stride_in_addr_{}", j)] = stride_of(y.in_buf, lp, cl);
+    else
+      v[fmt::format("stride_in_src_{}", j)] = stride_of(y.in_dram, lp, 1);
+    if (lp.level <= l.out_level)
+      v[fmt::format("stride_out_addr_{}", j)] = stride_of(y.out_buf, lp, kl);
+    else
+      v[fmt::format("stride_out_src_{}", j)] = stride_of(y.out_dram, lp, 1);
+    if (lp.level > l.wt_level)
+      v[fmt::format("stride_wt_src_{}", j)] = stride_of(y.wt_dram, lp, 1);
+    if (!relevant(kOutputs, lp.dim)) {
+      first |= std::int64_t{1} << j;
+      if (lp.level > l.out_level)
+        tile_first |= std::int64_t{1} << j;
+    }
+  }
+  v["trig_in"] = trig(l.in_level, kInputs);
+  v["trig_out"] = trig(l.out_level, kOutputs);
+  v["trig_wt"] = trig(l.wt_level, kWeights);
+  v["first_out"] = first;
+  v["tile_first_out"] = tile_first;
+  v["rows_active"] = l.c_lanes;
+  v["cols_active"] = l.k_lanes;
+  v["base_in_src"] = out.in_base;
+  v["base_out_src"] = out.out_base;
+  v["base_wt_src"] = out.wt_base + (l.c_lanes - 1) * c.R * c.S; // bottom row first
+  const auto [Nt, Ct, Hs, Ws] = l.in_tile;
+  const auto [On, Kt, Pt, Qt] = l.out_tile;
+  const std::int64_t H = c.H(), W = c.W();
+  const std::int64_t in_ext[] = {Ws, Hs, l.c_lanes, Ct, Nt};
+  const std::int64_t in_src[] = {1, W, H * W, l.c_lanes * H * W, c.C * H * W};
+  const std::int64_t in_dst[] = {1, Ws, 0, Hs * Ws, Ct * Hs * Ws};
+  const std::int64_t out_ext[] = {Qt, Pt, l.k_lanes, Kt, On};
+  const std::int64_t out_src[] = {1, c.Q, c.P * c.Q, l.k_lanes * c.P * c.Q, c.K * c.P * c.Q};
+  const std::int64_t out_dst[] = {1, Qt, 0, Pt * Qt, Kt * Pt * Qt};
+  for (int k = 0; k < gen::kCopyCoords; ++k) {
+    if (in_ext[k] >= limit || out_ext[k] >= limit)
+      refuse(fmt::format("layer '{}': a tile extent exceeds counter_width {}", l.name,
+                         cfg.counter_width));
+    v[fmt::format("ext_in_{}", k)] = in_ext[k];
+    v[fmt::format("sstr_in_{}", k)] = in_src[k];
+    v[fmt::format("dstr_in_{}", k)] = in_dst[k];
+    v[fmt::format("ext_out_{}", k)] = out_ext[k];
+    v[fmt::format("sstr_out_{}", k)] = out_src[k];
+    v[fmt::format("dstr_out_{}", k)] = out_dst[k];
+  }
+  v["ext_wt_0"] = l.k_lanes;
+  v["sstr_wt_0"] = c.C * c.R * c.S;
+  v["ext_wt_1"] = l.c_lanes;
+  v["sstr_wt_1"] = -(c.R * c.S);
+  for (int r = 0; r < plan.registers(); ++r) {
+    const auto &name = plan.reg_names[static_cast<std::size_t>(r)];
+    std::int64_t value = 0;
+    if (const auto it = v.find(name); it != v.end())
+      value = it->second;
+    else if (name.rfind("bound_", 0) == 0)
+      value = 1;
+    else if (name.rfind("trig_", 0) == 0)
+      value = cfg.loops;
+    out.writes.emplace_back(r, bits_of(value, plan.reg_widths[static_cast<std::size_t>(r)]));
+    out.write_names.push_back(name);
+  }
+  return out;
+}
+
+nlohmann::json NestLayerConfig::to_json() const {
+  nlohmann::json regs = nlohmann::json::object();
+  for (std::size_t i = 0; i < writes.size(); ++i)
+    regs[write_names[i]] = writes[i].second;
+  return {{"layer", name},
+          {"dram", {{"inputs_base", in_base},
+                    {"weights_base", wt_base},
+                    {"outputs_base", out_base},
+                    {"words", dram_words},
+                    {"layouts", {{"inputs", "NCHW"}, {"weights", "KCRS"}, {"outputs", "NKPQ"}}}}},
+          {"registers", regs}};
+}
+
+std::string NestLayerConfig::hex() const {
+  std::string s;
+  for (const auto &[addr, value] : writes)
+    s += fmt::format("{:x} {:x}\n", addr, value);
+  return s;
+}
+
+} // namespace hcl::flows

@@ -1,0 +1,130 @@
+// The schedule-driven accelerator: ONE configurable design whose per-layer behaviour is a
+// layer's mapping. The unrolled loops are the PE array (C on its rows, K on its columns: the
+// weight-stationary C|K dataflow, systolic `tpu` or adder-tree `tree`), the buffers are the
+// architecture's levels, and a runtime-configured loop nest walks the mapping's temporal loops
+// in the mapping's order. Nothing layer-specific is in the Verilog beyond maximum sizes.
+//
+// The machine (the hardware contract the cost model's `hcl` mode counts, docs/generators.md):
+// it is sequential. A *transfer event* moves every tile that changes, one word per cycle, then a
+// *run* of array steps follows, one step per cycle, until a loop steps whose change makes some
+// tile change again; the array drains before the next event.
+//   - Storage: an Inputs buffer (`rows` banks, one per array row = C lane), an Outputs buffer
+//     (`cols` banks, one per column = K lane; read-modify-write), the weight register of every
+//     PE (the array's stationary operand), and the backing store (DRAM) behind a memory port.
+//     Each on-chip buffer holds one tile at address 0; bank = the tile element's lane.
+//   - Nest: up to `loops` loops, innermost first, with runtime bounds; address generators (the
+//     loop controller's affine rule, base + sum stride_j * idx_j) give each step's Inputs and
+//     Outputs buffer addresses and each tile's origin in DRAM.
+//   - Transfers: unit u (Inputs, Outputs, Weights) refetches its tile when nest loop trig_u
+//     steps (the innermost loop above the buffer that is relevant to the tensor: any step at or
+//     outside it changes the tile). An event runs, in this order: the Outputs write-back of the
+//     old tile (not at the first event), the Outputs fill (not for a first touch: every loop
+//     irrelevant to Outputs above the buffer at index 0), the Inputs fill, the weight load. A
+//     fill walks the tile's five coordinates (extents and strides are registers), reads DRAM
+//     and writes the buffer `dram_latency` cycles later; the weight load reads one word per
+//     active PE, collects a row and shifts it into the array's load chain, bottom row first.
+//   - A step reads every active Inputs bank at the step's address, the array multiplies and
+//     reduces over C, and every active Outputs lane adds its column's sum into the buffer (or
+//     writes it, at the first touch of that output: every loop irrelevant to Outputs at 0).
+//   - Busy cycles, exactly: sum over events of the enabled transfers (words + tail each) + the
+//     steps + one drain per run + the final write-back; plan_nest_accelerator() gives the
+//     constants (NestTiming).
+//
+// Ports (clock and synchronous reset implicit):
+//   cfg_we, cfg_addr, cfg_data      register writes while idle (map: reg_names)
+//   start -> busy, done             done pulses once when the last write-back is in DRAM
+//   dram_rd_en, dram_rd_addr -> dram_rd_data (exactly dram_latency cycles later)
+//   dram_wr_en, dram_wr_addr, dram_wr_data   posted writes
+//   cnt_sel -> cnt_data             the counters (NestCounter), valid any time
+// DRAM words are acc_width bits; Inputs and Weights use their low data/weight_width bits.
+#pragma once
+
+#include <generators/array.h>
+#include <generators/buffer.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace hcl::gen {
+
+struct NestAcceleratorConfig {
+  std::string preset = "tpu"; // array: tpu (systolic) or tree (broadcast + adder tree)
+  int rows = 4;               // C lanes = Inputs banks
+  int cols = 4;               // K lanes = Outputs banks
+  int data_width = 8;
+  int weight_width = 8;
+  int acc_width = 32;
+  bool is_signed = true;
+  int pipeline_stages = 0;
+  int in_depth = 256;  // words per Inputs bank (the largest Inputs tile over rows lanes)
+  int out_depth = 256; // words per Outputs bank
+  int loops = 8;       // nest loops, 1..16
+  int counter_width = 16;
+  int dram_addr_width = 32;
+  int dram_latency = 2; // memory port read latency, 1..64
+  int count_width = 40;
+
+  void validate() const; // throws ConfigError naming the key
+  void set(const std::string &key, const std::string &value);
+  std::string module_name() const;
+  nlohmann::json to_json() const;
+};
+
+// The tile walkers' coordinates, innermost first; coordinate kBankCoord is the element's lane
+// (the buffer bank), the others address inside the bank.
+inline constexpr int kCopyCoords = 5;
+inline constexpr int kBankCoord = 2;
+
+enum NestGen { kGenInAddr = 0, kGenOutAddr, kGenInSrc, kGenOutSrc, kGenWtSrc, kNestGens };
+extern const char *const kNestGenNames[kNestGens];
+
+// Counter order of cnt_sel. Reads/fills/updates are words, summed over instances.
+enum NestCounter {
+  kCntCycles = 0,  // busy cycles
+  kCntSteps,       // array steps
+  kCntInSrcReads,  // DRAM reads for Inputs fills
+  kCntInFills,     // Inputs buffer words written by fills
+  kCntInReads,     // Inputs buffer words read by steps (active lanes)
+  kCntWtSrcReads,  // DRAM reads for weight loads
+  kCntWtFills,     // weight registers written (active PEs)
+  kCntWtReads,     // weight register reads (one per active PE per step)
+  kCntOutSrcReads, // DRAM reads for Outputs refetches
+  kCntOutFills,    // Outputs buffer words written by refetches
+  kCntOutSrcUpdates, // DRAM words written by write-backs
+  kCntOutReads,    // Outputs buffer reads of step read-modify-writes (not at first touch)
+  kCntOutUpdates,  // Outputs buffer writes of steps
+  kNestCounters
+};
+extern const char *const kNestCounterNames[kNestCounters];
+
+// The machine's fixed latencies (cycles), for the cost model's hcl mode.
+struct NestTiming {
+  int start = 0;          // start -> first transfer
+  int drain = 1;          // per run: last step -> its sums written
+  int fill_tail = 1;      // per fill or weight load, after its last read request
+  int writeback_tail = 1; // per write-back, after its last buffer read
+};
+
+struct NestAcceleratorPlan {
+  ArrayConfig array;
+  ArrayPlan array_plan;
+  BufferConfig input, output;
+  NestTiming timing;
+  int in_addr_width = 1, out_addr_width = 1;
+  int cfg_addr_width = 1, cfg_data_width = 1;
+  std::vector<std::string> reg_names; // register map, address order
+  std::vector<int> reg_widths;
+  int registers() const { return static_cast<int>(reg_names.size()); }
+  int reg(const std::string &name) const; // throws std::out_of_range
+};
+NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &cfg);
+
+struct NestAccelerator {
+  NestAcceleratorConfig cfg;
+  std::string name() const { return cfg.module_name(); }
+  void body() const;
+};
+
+} // namespace hcl::gen
