@@ -4,6 +4,7 @@
 #include <flows/errors.h>
 #include <flows/flow_report.h>
 #include <flows/lint.h>
+#include <flows/nest_cosim.h>
 #include <flows/synth.h>
 #include <flows/tool.h>
 
@@ -90,6 +91,72 @@ std::string dataflow_of(const sched::LayerSchedule &l, int c, int k) {
   return fmt::format("{}|{}", x.empty() ? "-" : x, y.empty() ? "-" : y);
 }
 
+// A layer with every dimension any layer has (G when some layer is grouped), for the space's
+// per-dimension constraints.
+const Problem &widest_layer(const sched::Network &net) {
+  const Problem *w = &net.layers.front().problem;
+  for (const auto &l : net.layers)
+    if (l.problem.dim_names.size() > w->dim_names.size())
+      w = &l.problem;
+  return *w;
+}
+
+// C or K of 1 (a depthwise layer) cannot sit on its axis: such layers are searched again
+// without the axis requirement, still in the accelerator's space otherwise.
+std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const sched::Arch &arch,
+                                               const sched::SearchOptions &so,
+                                               const FlowOptions &o,
+                                               const std::function<void(const std::string &)> &say) {
+  std::vector<std::string> relaxed;
+  for (std::size_t i = 0; i < ns.layers.size(); ++i) {
+    auto &l = ns.layers[i];
+    if (l.result.found)
+      continue;
+    relaxed.push_back(l.name);
+    if (!l.same_as.empty()) { // an identical earlier layer was searched again already
+      for (std::size_t j = 0; j < i; ++j)
+        if (ns.layers[j].name == l.same_as)
+          l.result = ns.layers[j].result;
+      continue;
+    }
+    sched::SearchOptions r = so;
+    r.space = nest_space(l.problem, arch);
+    r.space.dataflow_x = r.space.dataflow_y = -1;
+    r.time_limit_s = o.time_limit_s > 0
+                         ? std::max(1.0, o.time_limit_s / static_cast<double>(ns.layers.size()))
+                         : 0;
+    l.result = sched::search(l.problem, arch, r);
+    say(fmt::format("      {:<16} searched again without C on X and K on Y: {}", l.name,
+                    !l.result.found ? std::string("no mapping")
+                                    : fmt::format("{:.4g} pJ, {} cycles, utilization {:.2f}%",
+                                                  l.result.evaluation.energy_pj, l.result.evaluation.cycles,
+                                                  100 * l.result.evaluation.utilization)));
+  }
+  return relaxed;
+}
+
+void summarize(sched::NetworkSchedule &ns) {
+  ns.total_energy_pj = 0;
+  ns.total_cycles = 0;
+  ns.all_found = ns.all_optimal = true;
+  for (const auto &l : ns.layers) {
+    ns.all_found = ns.all_found && l.result.found;
+    ns.all_optimal = ns.all_optimal && l.result.optimal;
+    if (l.result.found) {
+      ns.total_energy_pj += l.result.evaluation.energy_pj * static_cast<double>(l.repeat);
+      ns.total_cycles += l.result.evaluation.cycles * l.repeat;
+    }
+  }
+}
+
+std::size_t fewest_cycles(const sched::NetworkSchedule &ns) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < ns.layers.size(); ++i)
+    if (ns.layers[i].result.evaluation.cycles < ns.layers[best].result.evaluation.cycles)
+      best = i;
+  return best;
+}
+
 } // namespace
 
 FlowResult run_flow(const FlowOptions &o) {
@@ -115,7 +182,6 @@ FlowResult run_flow(const FlowOptions &o) {
                                  "(top-level key 'arch:')",
                                  o.arch.string()));
   const sched::Arch arch = sched::load_arch_yaml(o.arch.string());
-  std::vector<ConvLayer> convs;
   for (const auto &l : net.layers) {
     // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
     const std::string &n = l.problem.name;
@@ -123,27 +189,20 @@ FlowResult run_flow(const FlowOptions &o) {
       throw UsageError(fmt::format("{}: layer name '{}' cannot be a file name (no '/', not "
                                    "empty, '.' or '..')",
                                    o.network.string(), n));
-    convs.push_back(conv_layer(l.problem));
+    (void)conv_layer(l.problem); // names a layer outside the conv family now
   }
   {
-    gen::AcceleratorConfig probe; // unknown keys and malformed values fail now, not after the search
+    gen::NestAcceleratorConfig probe; // unknown keys and bad values fail now, not after the search
     for (const auto &[k, v] : o.sets) {
       try {
-        if (k == "preset")
-          (void)gen::accelerator_preset(v);
-        else
-          probe.set(k, v);
+        probe.set(k, v);
       } catch (const std::invalid_argument &e) {
         throw UsageError(fmt::format("--set {}={}: {}", k, v, e.what()));
       }
     }
   }
-  std::size_t cosim_index = 0;
-  if (o.cosim_layer.empty()) {
-    for (std::size_t i = 1; i < convs.size(); ++i)
-      if (convs[i].macs() < convs[cosim_index].macs())
-        cosim_index = i;
-  } else {
+  std::size_t cosim_index = 0; // without --cosim: the layer predicted fastest, once scheduled
+  if (!o.cosim_layer.empty()) {
     std::string names;
     bool found = false;
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
@@ -167,16 +226,14 @@ FlowResult run_flow(const FlowOptions &o) {
   fs::remove_all(tmp.path);
   fs::create_directories(tmp.path);
 
-  // ---- 1. schedules, C|K dataflow fixed ---------------------------------------------------------
+  // ---- 1. schedules in the accelerator's space ------------------------------------------------
   sched::SearchOptions so;
   so.objective = sched::parse_objective(o.objective);
   so.threads = o.threads;
   so.time_limit_s = o.time_limit_s;
-  so.space.unroll_dims = {dim_c, dim_k};
-  so.space.max_dims_per_axis = 1;
-  so.space.dataflow_x = dim_c;
-  so.space.dataflow_y = dim_k;
-  say(fmt::format("[1/8] schedule {} layers of {} on {} with the C|K dataflow fixed{}",
+  so.space = nest_space(widest_layer(net), arch);
+  say(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space (C|K "
+                  "dataflow, weights in the PEs){}",
                   net.layers.size(), net.name, arch.name,
                   o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
   sched::NetworkSchedule ns = sched::schedule_network(net, arch, so, [&](const sched::LayerSchedule &l) {
@@ -188,41 +245,8 @@ FlowResult run_flow(const FlowOptions &o) {
                                   r.evaluation.cycles,
                                   r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap))));
   });
-  std::vector<std::string> relaxed;
-  for (std::size_t i = 0; i < ns.layers.size(); ++i) {
-    auto &l = ns.layers[i];
-    if (l.result.found)
-      continue;
-    relaxed.push_back(l.name);
-    if (!l.same_as.empty()) { // an identical earlier layer was searched again already
-      for (std::size_t j = 0; j < i; ++j)
-        if (ns.layers[j].name == l.same_as)
-          l.result = ns.layers[j].result;
-      continue;
-    }
-    // C or K of 1 cannot sit on its axis: drop the axis requirement, still only C and K
-    // unrolled (a depthwise layer, C = K = 1 per group, then runs on one PE a group).
-    sched::SearchOptions r = so;
-    r.space.dataflow_x = r.space.dataflow_y = -1;
-    r.time_limit_s = o.time_limit_s > 0 ? std::max(1.0, o.time_limit_s / static_cast<double>(net.layers.size())) : 0;
-    l.result = sched::search(l.problem, arch, r);
-    say(fmt::format("      {:<16} searched again without C on X and K on Y: {}", l.name,
-                    !l.result.found ? std::string("no mapping")
-                                    : fmt::format("{:.4g} pJ, {} cycles, utilization {:.2f}%",
-                                                  l.result.evaluation.energy_pj, l.result.evaluation.cycles,
-                                                  100 * l.result.evaluation.utilization)));
-  }
-  ns.total_energy_pj = 0;
-  ns.total_cycles = 0;
-  ns.all_found = ns.all_optimal = true;
-  for (const auto &l : ns.layers) {
-    ns.all_found = ns.all_found && l.result.found;
-    ns.all_optimal = ns.all_optimal && l.result.optimal;
-    if (l.result.found) {
-      ns.total_energy_pj += l.result.evaluation.energy_pj * static_cast<double>(l.repeat);
-      ns.total_cycles += l.result.evaluation.cycles * l.repeat;
-    }
-  }
+  const std::vector<std::string> relaxed = search_unplaced_again(ns, arch, so, o, say);
+  summarize(ns);
   nlohmann::json schedules = sched::network_json(ns, arch, so.objective);
   write_file_atomic(tmp.path / "schedules.json", schedules.dump(2) + "\n");
   for (const auto &l : ns.layers)
@@ -240,43 +264,57 @@ FlowResult run_flow(const FlowOptions &o) {
   const nlohmann::json micro_json = sched::to_json(micro);
   write_file_atomic(tmp.path / "microarch.json", micro_json.dump(2) + "\n");
 
-  // ---- 3./4. accelerator and its Verilog -----------------------------------------------------
+  // ---- 3./4. the accelerator the schedules need, and its Verilog -------------------------------
+  std::vector<NestLayer> nest;
+  for (const auto &l : ns.layers) {
+    if (!l.result.found)
+      throw UsageError(fmt::format("layer '{}': no mapping in the accelerator's space on {}",
+                                   l.name, o.arch.string()));
+    try {
+      nest.push_back(analyse_nest_layer(l.problem, arch, l.result.mapping));
+    } catch (const std::invalid_argument &e) {
+      throw UsageError(e.what());
+    }
+  }
   Provenance why;
-  gen::AcceleratorConfig cfg;
+  gen::NestAcceleratorConfig cfg;
   try {
-    cfg = accelerator_config(micro, arch, o.sets, &why);
-  } catch (const gen::ConfigError &e) {
+    cfg = nest_accelerator_config(arch, nest, &why);
+    for (const auto &[k, v] : o.sets) {
+      cfg.set(k, v);
+      why[k] = "--set";
+    }
+    cfg.validate();
+  } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
                                  o.arch.string(), e.what()));
   }
-  say(fmt::format("[3/8] accelerator {}: {}x{} {} array, buffers in {} / wt {} / out {} words "
-                  "per bank",
-                  cfg.module_name(), cfg.rows, cfg.cols, cfg.preset, cfg.in_depth, cfg.wt_depth,
-                  cfg.out_depth));
-  gen::GenerateRequest req{"accelerator", cfg.preset, {}};
-  const nlohmann::json cfg_json = cfg.to_json();
-  for (const auto &[k, v] : cfg_json["params"].items())
-    if (k != "preset")
-      req.settings.push_back({k, v.is_boolean() ? (v.get<bool>() ? "true" : "false") : v.dump()});
-  const gen::Generated g = gen::generate(req);
+  say(fmt::format("[3/8] accelerator {}: {}x{} {} array, Inputs {} / Outputs {} words per bank, "
+                  "{} loops",
+                  cfg.module_name(), cfg.rows, cfg.cols, cfg.preset, cfg.in_depth, cfg.out_depth,
+                  cfg.loops));
+
+  // ---- 5. per-layer configurations -----------------------------------------------------------
+  std::vector<NestLayerConfig> configs;
+  for (const auto &l : nest) {
+    try {
+      configs.push_back(configure_nest_layer(cfg, l));
+    } catch (const std::invalid_argument &e) {
+      throw UsageError(fmt::format("layer '{}' cannot run on {}: {}", l.name, cfg.module_name(),
+                                   e.what()));
+    }
+  }
+  std::vector<NestLayerSpec> specs;
+  for (const auto &l : ns.layers)
+    specs.push_back({l.problem, l.result.mapping});
+  const gen::Generated g = nest_generated(cfg, arch, specs, configs);
   const std::string top = g.params["top"].get<std::string>();
   std::vector<fs::path> rtl;
   for (const auto &f : gen::write_generated(g, tmp.path))
     if (f.extension() == ".v")
       rtl.push_back(f);
   say(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})", rtl.size(), top));
-
-  // ---- 5. per-layer configurations -----------------------------------------------------------
-  say("[5/8] per-layer configurations (im2col GEMM, invocations) -> config/<layer>.json");
-  std::vector<LayerPlan> plans;
-  for (const auto &c : convs) {
-    try {
-      plans.push_back(plan_layer(cfg, c));
-    } catch (const gen::ConfigError &e) {
-      throw UsageError(fmt::format("layer '{}' cannot run on {}: {}", c.name, top, e.what()));
-    }
-    write_file_atomic(tmp.path / "config" / (c.name + ".json"), layer_plan_json(plans.back()).dump(2) + "\n");
-  }
+  say("[5/8] per-layer configurations from each mapping -> config/<layer>.json, .hex");
 
   // ---- 6. lint and area ----------------------------------------------------------------------
   say("[6/8] verilator --lint-only -Wall");
@@ -292,16 +330,19 @@ FlowResult run_flow(const FlowOptions &o) {
   say(fmt::format("      total {:.0f} um^2", area.total_area_um2));
 
   // ---- 7. co-simulation ----------------------------------------------------------------------
-  const LayerPlan &cp = plans[cosim_index];
-  say(fmt::format("[8/8] co-simulate {} ({} MACs, {} invocations) on the Verilator model",
-                  cp.conv.name, cp.conv.macs(), cp.invocations));
-  CosimOptions co;
-  co.max_cycles = o.cosim_max_cycles;
-  co.progress = [&](const std::string &s) { say("      " + s); };
-  const CosimResult cr = cosimulate_layer(rtl, top, cfg, cp, co);
-  say(fmt::format("      {}: {} of {} outputs match bit-exactly ({}), array cycles {} (expected {})",
-                  cr.passed() ? "PASS" : "FAIL", cr.outputs_compared - cr.mismatches,
-                  cr.outputs_compared, cr.scope, cr.array_cycles, cr.expected_cycles));
+  if (o.cosim_layer.empty())
+    cosim_index = fewest_cycles(ns);
+  const auto &cl = ns.layers[cosim_index];
+  say(fmt::format("[8/8] co-simulate {} ({} MACs, {} cycles predicted) on the Verilator model",
+                  cl.name, cl.problem.macs(), cl.result.evaluation.cycles));
+  const NestCheck cr = check_nest_layer(rtl, top, cfg, arch, cl.problem, cl.result.mapping,
+                                        nest[cosim_index], configs[cosim_index],
+                                        o.cosim_max_cycles);
+  say(fmt::format("      {}: {} of {} outputs bit-exact, counts {}, cycles {} measured / {} "
+                  "predicted",
+                  cr.passed ? "PASS" : "FAIL", cr.run.outputs_checked - cr.run.mismatches,
+                  cr.run.outputs_checked, counts_equal(cr.counts) ? "equal" : "DIFFER",
+                  cr.run.measured_cycles, cr.predicted));
 
   // ---- 8. flow.json and the report, last -----------------------------------------------------
   nlohmann::json layers = nlohmann::json::array();
@@ -321,8 +362,7 @@ FlowResult run_flow(const FlowOptions &o) {
                       {"same_as", l.same_as},
                       {"dataflow", dataflow_of(l, dim_c, dim_k)},
                       {"dataflow_relaxed", was_relaxed},
-                      {"invocations", plans[i].invocations},
-                      {"array_cycles", plans[i].array_cycles},
+                      {"nest_loops", nest[i].loops.size()},
                       {"config", "config/" + l.name + ".json"},
                       {"schedule", r.found ? "schedules/" + l.name + ".schedule.yaml" : ""}});
   }
@@ -338,30 +378,18 @@ FlowResult run_flow(const FlowOptions &o) {
         {"arch", o.arch.string()}, {"arch_name", arch.name}, {"objective", o.objective},
         {"time_limit_s", o.time_limit_s}, {"threads", o.threads}, {"set", sets}}},
       {"dataflow",
-       "weight-stationary C|K (C on the mesh's X axis = array rows, K on Y = columns): the only "
-       "dataflow the generated accelerator runs, so every schedule searched is runnable on it"},
+       "weight-stationary C|K (C on the mesh's X axis = array rows, K on Y = columns), weights "
+       "in the PE registers: the space of mappings the generated accelerator runs; each layer's "
+       "configuration is its mapping"},
       {"dataflow_relaxed_layers", relaxed},
       {"layers", layers},
       {"total", {{"energy_pj", ns.total_energy_pj}, {"cycles", ns.total_cycles},
-                 {"all_found", ns.all_found}, {"all_optimal", ns.all_optimal},
-                 {"array_cycles", [&] {
-                    std::uint64_t s = 0;
-                    for (std::size_t i = 0; i < plans.size(); ++i)
-                      s += plans[i].array_cycles * static_cast<std::uint64_t>(net.layers[i].repeat);
-                    return s;
-                  }()}}},
+                 {"all_found", ns.all_found}, {"all_optimal", ns.all_optimal}}},
       {"microarch", micro_json},
       {"accelerator", {{"top", top}, {"params", g.params["params"]}, {"derivation", why}}},
       {"lint", {{"clean", lr.clean()}, {"diagnostics", diags}}},
       {"area", nlohmann::json::parse(synth_report_json(area))},
-      {"cosim",
-       {{"layer", cr.layer}, {"passed", cr.passed()}, {"full_layer", cr.full_layer},
-        {"scope", cr.scope}, {"invocations", cr.invocations},
-        {"layer_invocations", cr.layer_invocations}, {"outputs_compared", cr.outputs_compared},
-        {"mismatches", cr.mismatches}, {"first_mismatch", cr.first_mismatch},
-        {"array_cycles", cr.array_cycles}, {"expected_array_cycles", cr.expected_cycles},
-        {"simulated_cycles", cr.sim_cycles}, {"model_from_cache", cr.model_cached},
-        {"seconds", cr.seconds}}},
+      {"cosim", cosim_json(cr)},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}};
   write_file_atomic(tmp.path / "flow.json", flow.dump(2) + "\n");
   write_file_atomic(tmp.path / "report.html", render_report(flow));
@@ -378,7 +406,7 @@ FlowResult run_flow(const FlowOptions &o) {
 
   FlowResult res;
   res.lint_clean = lr.clean();
-  res.cosim_passed = cr.passed();
+  res.cosim_passed = cr.passed;
   res.all_scheduled = ns.all_found;
   res.report = out / "report.html";
   return res;

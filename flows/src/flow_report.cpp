@@ -102,7 +102,7 @@ std::string render_report(const json &f) {
   h += fmt::format("<h1>hcl flow: {} on {}</h1>\n", esc(at(in, "network_name")), esc(at(in, "arch_name")));
   h += fmt::format("<p>Lint: {} &middot; co-simulation: {} &middot; schedules: {}</p>\n",
                    verdict(at(lint, "clean") == true, "clean", "findings"),
-                   verdict(at(cosim, "passed") == true, "PASS", "FAIL"),
+                   verdict(at(cosim, "pass") == true, "PASS", "FAIL"),
                    verdict(at(total, "all_found") == true,
                            at(total, "all_optimal") == true ? "all optimal" : "all found",
                            "some layers without a mapping"));
@@ -123,7 +123,7 @@ std::string render_report(const json &f) {
 
   h += "<h2>Layers</h2>\n<table>\n<tr><th class=\"l\">layer</th><th>repeat</th><th>MACs</th>"
        "<th>energy (pJ)</th><th>cycles (model)</th><th>utilization</th><th>optimal / gap</th>"
-       "<th class=\"l\">unrolled X|Y</th><th>invocations</th><th>array cycles</th>"
+       "<th class=\"l\">unrolled X|Y</th><th>nest loops</th>"
        "<th class=\"l\">files</th></tr>\n";
   for (const auto &l : at(f, "layers")) {
     std::string status = at(l, "found") != true ? "no mapping"
@@ -138,20 +138,18 @@ std::string render_report(const json &f) {
     if (at(l, "schedule").is_string() && !at(l, "schedule").get<std::string>().empty())
       files = fmt::format("{} {}", files, link(at(l, "schedule").get<std::string>()));
     h += fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                     "<td>{}</td><td>{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td>"
+                     "<td>{}</td><td>{}</td><td class=\"l\">{}</td><td>{}</td>"
                      "<td class=\"l\">{}</td></tr>\n",
                      esc(at(l, "name")), esc(at(l, "repeat")), esc(at(l, "macs")),
                      esc(at(l, "energy_pj")), esc(at(l, "cycles")), util, html_escape(status),
-                     esc(at(l, "dataflow")), esc(at(l, "invocations")), esc(at(l, "array_cycles")),
-                     files);
+                     esc(at(l, "dataflow")), esc(at(l, "nest_loops")), files);
   }
   h += fmt::format("<tr><th class=\"l\">total</th><td></td><td></td><td>{}</td><td>{}</td><td></td>"
-                   "<td></td><td></td><td></td><td>{}</td><td></td></tr>\n</table>\n",
-                   esc(at(total, "energy_pj")), esc(at(total, "cycles")), esc(at(total, "array_cycles")));
-  h += "<p>Energy, cycles and utilization are the cost model's for the schedule on the "
-       "architecture. Invocations and array cycles are the generated accelerator's: the layer "
-       "lowered to GEMMs by im2col and cut into runs that fit its buffers (array cycles count "
-       "start to done of every run, exact, without host transfers).</p>\n";
+                   "<td></td><td></td><td></td><td></td></tr>\n</table>\n",
+                   esc(at(total, "energy_pj")), esc(at(total, "cycles")));
+  h += "<p>Energy, cycles and utilization are the cost model's (hcl mode) for the schedule on "
+       "the architecture. Each layer's configuration is its mapping: the generated "
+       "accelerator's loop nest runs the schedule's temporal loops in its order.</p>\n";
 
   h += "<h2>Micro-architecture</h2>\n";
   const json &arr = at(micro, "array");
@@ -203,20 +201,28 @@ std::string render_report(const json &f) {
     h += "</pre>\n";
   }
 
-  h += fmt::format("<h2>Co-simulation</h2>\n<p>Layer <b>{}</b>, {}: {}. Random int8 data, im2col "
-                   "on the host, {} of the layer's {} invocations run on the Verilator model of "
-                   "the generated top, {} outputs compared bit-exactly with a C++ reference "
-                   "convolution, {} mismatches.</p>\n",
-                   esc(at(cosim, "layer")), esc(at(cosim, "scope")),
-                   verdict(at(cosim, "passed") == true, "PASS", "FAIL"), esc(at(cosim, "invocations")),
-                   esc(at(cosim, "layer_invocations")), esc(at(cosim, "outputs_compared")),
-                   esc(at(cosim, "mismatches")));
-  if (at(cosim, "first_mismatch").is_string() && !at(cosim, "first_mismatch").get<std::string>().empty())
+  h += fmt::format("<h2>Co-simulation</h2>\n<p>Layer <b>{}</b>: {}. Random int8 tensors in the "
+                   "backing-store model in their natural layouts; the accelerator ran the layer's "
+                   "configuration; {} outputs compared bit-exactly with a C++ reference "
+                   "convolution, {} mismatches. Cycles measured {}, predicted by the cost model "
+                   "{} (within 2%: {}); counters equal to the model's: {}.</p>\n",
+                   esc(at(cosim, "layer")), verdict(at(cosim, "pass") == true, "PASS", "FAIL"),
+                   esc(at(cosim, "outputs_checked")), esc(at(cosim, "mismatches")),
+                   esc(at(cosim, "measured_cycles")), esc(at(cosim, "predicted_cycles")),
+                   verdict(at(cosim, "cycles_within_2pct") == true, "yes", "no"),
+                   verdict(at(cosim, "counts_equal") == true, "yes", "no"));
+  if (at(cosim, "first_mismatch").is_string())
     h += fmt::format("<p>First mismatch: <code>{}</code></p>\n", esc(at(cosim, "first_mismatch")));
-  h += fmt::format("<p>Array cycles measured {} (the configurations predict {}); {} cycles "
-                   "simulated in {} s including buffer fills and output reads.</p>\n",
-                   esc(at(cosim, "array_cycles")), esc(at(cosim, "expected_array_cycles")),
-                   esc(at(cosim, "simulated_cycles")), esc(at(cosim, "seconds")));
+  h += "<table>\n<tr><th class=\"l\">level</th><th class=\"l\">tensor</th><th class=\"l\">"
+       "count</th><th>RTL</th><th>model</th></tr>\n";
+  for (const auto &[level, tensors] : at(cosim, "counts").items())
+    for (const auto &[tensor, kinds] : tensors.items())
+      for (const auto &[kind, pair] : kinds.items())
+        h += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}"
+                         "</td><td>{}</td><td>{}</td></tr>\n",
+                         html_escape(level), html_escape(tensor), html_escape(kind),
+                         esc(pair.at(0)), esc(pair.at(1)));
+  h += "</table>\n";
 
   h += "<h2>Files</h2>\n<ul>\n";
   for (const auto &[p, what] : std::vector<std::pair<std::string, std::string>>{
@@ -227,7 +233,7 @@ std::string render_report(const json &f) {
            {"rtl/", "generated Verilog, one module per file"},
            {"params.json", "accelerator parameters and register map"},
            {"params.h", "the same as C #defines"},
-           {"config/", "per-layer configurations: tiling, register writes, buffer layouts"},
+           {"config/", "per-layer configurations: register values (JSON and hex), memory layout"},
            {"lint.txt", "Verilator lint result"},
            {"area.json", "Yosys area per module"}})
     h += fmt::format("<li>{}: {}</li>\n", link(p), html_escape(what));

@@ -4,6 +4,9 @@
 
 #include <fmt/core.h>
 
+#include <scheduler/model.h>
+
+#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -72,9 +75,9 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
                        std::uint64_t max_cycles) {
   const ConvLayer &c = layer.conv;
   std::mt19937_64 rng(seed);
-  const auto in = random_tensor(static_cast<std::size_t>(c.N * c.C * c.H() * c.W()),
+  const auto in = random_tensor(static_cast<std::size_t>(c.N * c.G * c.C * c.H() * c.W()),
                                 std::min(cfg.data_width, 8), rng);
-  const auto wt = random_tensor(static_cast<std::size_t>(c.K * c.C * c.R * c.S),
+  const auto wt = random_tensor(static_cast<std::size_t>(c.G * c.K * c.C * c.R * c.S),
                                 std::min(cfg.weight_width, 8), rng);
   std::vector<std::uint64_t> mem(static_cast<std::size_t>(config.dram_words));
   for (std::size_t i = 0; i < in.size(); ++i)
@@ -119,18 +122,18 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
 
   const auto ref = reference_conv(c, in, wt, cfg.acc_width, cfg.is_signed);
   for (std::int64_t n = 0; n < c.N; ++n)
-    for (std::int64_t k = 0; k < c.K; ++k)
+    for (std::int64_t k = 0; k < c.G * c.K; ++k) // group-major: k = g * K + k_in_group
       for (std::int64_t p = 0; p < c.P; ++p)
         for (std::int64_t q = 0; q < c.Q; ++q) {
-          const std::int64_t i = ((n * c.K + k) * c.P + p) * c.Q + q;
+          const std::int64_t i = ((n * c.G * c.K + k) * c.P + p) * c.Q + q;
           const std::int64_t got =
               wrap_bits(static_cast<std::int64_t>(dram.at(config.out_base + i)), cfg.acc_width,
                         cfg.is_signed);
           const std::int64_t want = ref[static_cast<std::size_t>(i)];
           ++run.outputs_checked;
           if (got != want && run.mismatches++ == 0)
-            run.first_mismatch =
-                fmt::format("O[{}][{}][{}][{}]: expected {} got {}", n, k, p, q, want, got);
+            run.first_mismatch = fmt::format("O[{}][{}][{}][{}][{}]: expected {} got {}", n,
+                                             k / c.K, k % c.K, p, q, want, got);
         }
   return run;
 }
@@ -188,27 +191,55 @@ bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double toler
   return d <= tolerance * static_cast<double>(predicted);
 }
 
-nlohmann::json nest_report(const NestRun &run, const std::vector<CountCheck> &counts,
-                           std::uint64_t predicted_cycles) {
+NestCheck check_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
+                           const sched::Arch &arch, const sched::Problem &problem,
+                           const sched::Mapping &mapping, const NestLayer &layer,
+                           const NestLayerConfig &config, std::uint64_t max_cycles,
+                           std::uint64_t seed) {
+  const auto t0 = std::chrono::steady_clock::now();
+  NestCheck c;
+  c.model_cached = sim.cache_hit();
+  c.run = run_nest_layer(sim, cfg, layer, config, seed, max_cycles);
+  const sched::Evaluation ev = sched::evaluate(problem, arch, mapping, sched::Mode::Hcl);
+  c.counts = compare_counts(c.run.counts, ev, arch, layer);
+  c.predicted = static_cast<std::uint64_t>(ev.cycles);
+  c.passed = c.run.finished && c.run.mismatches == 0 && c.run.outputs_checked > 0 &&
+             counts_equal(c.counts) && cycles_within(c.run.measured_cycles, c.predicted);
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return c;
+}
+
+NestCheck check_nest_layer(const std::vector<std::filesystem::path> &rtl, const std::string &top,
+                           const gen::NestAcceleratorConfig &cfg, const sched::Arch &arch,
+                           const sched::Problem &problem, const sched::Mapping &mapping,
+                           const NestLayer &layer, const NestLayerConfig &config,
+                           std::uint64_t max_cycles, std::uint64_t seed) {
+  SimOptions so;
+  so.clock = "clock";
+  so.reset = "reset";
+  Simulator sim(rtl, top, so);
+  return check_nest_layer(sim, cfg, arch, problem, mapping, layer, config, max_cycles, seed);
+}
+
+nlohmann::json cosim_json(const NestCheck &k) {
   nlohmann::json c = nlohmann::json::object();
-  for (const auto &k : counts)
-    c[k.level][k.tensor][k.kind] = {k.rtl, k.model};
-  const bool eq = counts_equal(counts);
-  const bool cyc = cycles_within(run.measured_cycles, predicted_cycles);
-  const bool bit_exact = run.finished && run.mismatches == 0 && run.outputs_checked > 0;
-  nlohmann::json j = {{"layer", run.layer},
-                      {"pass", bit_exact && eq && cyc},
-                      {"outputs_checked", run.outputs_checked},
-                      {"mismatches", run.mismatches},
-                      {"measured_cycles", run.measured_cycles},
-                      {"predicted_cycles", predicted_cycles},
+  for (const auto &x : k.counts)
+    c[x.level][x.tensor][x.kind] = {x.rtl, x.model};
+  nlohmann::json j = {{"layer", k.run.layer},
+                      {"pass", k.passed},
+                      {"outputs_checked", k.run.outputs_checked},
+                      {"mismatches", k.run.mismatches},
+                      {"measured_cycles", k.run.measured_cycles},
+                      {"predicted_cycles", k.predicted},
                       {"counts", c},
-                      {"counts_equal", eq},
-                      {"cycles_within_2pct", cyc}};
-  if (!run.first_mismatch.empty())
-    j["first_mismatch"] = run.first_mismatch;
-  if (!run.finished)
-    j["error"] = "done never came";
+                      {"counts_equal", counts_equal(k.counts)},
+                      {"cycles_within_2pct", cycles_within(k.run.measured_cycles, k.predicted)},
+                      {"model_from_cache", k.model_cached},
+                      {"seconds", k.seconds}};
+  if (!k.run.first_mismatch.empty())
+    j["first_mismatch"] = k.run.first_mismatch;
+  if (!k.run.finished)
+    j["error"] = "done never came within the cycle budget";
   return j;
 }
 

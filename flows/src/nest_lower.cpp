@@ -2,6 +2,10 @@
 
 #include <generators/params.h>
 
+#include <hcl/hcl.h>
+
+#include <scheduler/spec_yaml.h>
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -19,7 +23,7 @@ using sched::Problem;
 [[noreturn]] void refuse(const std::string &what) { throw std::invalid_argument(what); }
 
 bool relevant(int tensor, const std::string &dim) {
-  static const std::string rel[] = {"KCRS", "NCPQRS", "NKPQ"};
+  static const std::string rel[] = {"GKCRS", "NGCPQRS", "NGKPQ"};
   return dim.size() == 1 && rel[tensor].find(dim[0]) != std::string::npos;
 }
 
@@ -151,6 +155,9 @@ sched::SpaceOptions nest_space(const Problem &p, const Arch &arch) {
           l == level ? 1 : -1;
   };
   place(kWeights, roles.weights);
+  if (const int g = p.dim_index("G"); g >= 0)
+    for (int l = 0; l + 1 < n; ++l)
+      o.constraints[static_cast<std::size_t>(l)].temporal[static_cast<std::size_t>(g)] = 1;
   for (int t : {kInputs, kOutputs}) {
     int level = -1;
     for (int l = roles.mesh; l + 1 < n && level < 0; ++l)
@@ -170,10 +177,13 @@ NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &
   NestLayer out;
   out.name = p.name;
   out.conv = conv_layer(p);
-  if (out.conv.G > 1)
-    refuse(fmt::format("layer '{}': grouped convolution (G = {}); the nest accelerator runs "
-                       "ungrouped conv and FC layers",
-                       p.name, out.conv.G));
+  if (out.conv.G > 1) {
+    const auto tg = tile_at(p, m, static_cast<int>(arch.levels.size()) - 2);
+    if (tg.at("G") != 1)
+      refuse(fmt::format("layer '{}': a G (group) loop below {}; the nest accelerator walks "
+                         "groups only in the backing store's loops",
+                         p.name, arch.levels.back().name));
+  }
   if (m.levels.size() != arch.levels.size())
     refuse(fmt::format("layer '{}': the mapping has {} levels, arch '{}' has {}", p.name,
                        m.levels.size(), arch.name, arch.levels.size()));
@@ -242,7 +252,8 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
     for (auto e : l.out_tile)
       widest = std::max(widest, e);
     const ConvLayer &c = l.conv;
-    dram = std::max(dram, c.N * c.C * c.H() * c.W() + c.K * c.C * c.R * c.S + c.N * c.K * c.P * c.Q);
+    dram = std::max(dram, c.G * (c.N * c.C * c.H() * c.W() + c.K * c.C * c.R * c.S +
+                                 c.N * c.K * c.P * c.Q));
   }
   cfg.in_depth = static_cast<int>(std::min<std::int64_t>(in_depth, 1 << 20));
   cfg.out_depth = static_cast<int>(std::min<std::int64_t>(out_depth, 1 << 20));
@@ -291,10 +302,10 @@ Layouts layouts(const NestLayer &l) {
   const auto [On, Kt, Pt, Qt] = l.out_tile;
   (void)On;
   Layouts y;
-  y.in_dram = {{"N", c.C * H * W}, {"C", H * W}, {"P", c.stride_h * W}, {"R", c.dil_h * W},
+  y.in_dram = {{"N", c.G * c.C * H * W}, {"G", c.C * H * W}, {"C", H * W}, {"P", c.stride_h * W}, {"R", c.dil_h * W},
                {"Q", c.stride_w}, {"S", c.dil_w}};
-  y.wt_dram = {{"K", c.C * c.R * c.S}, {"C", c.R * c.S}, {"R", c.S}, {"S", 1}};
-  y.out_dram = {{"N", c.K * c.P * c.Q}, {"K", c.P * c.Q}, {"P", c.Q}, {"Q", 1}};
+  y.wt_dram = {{"G", c.K * c.C * c.R * c.S}, {"K", c.C * c.R * c.S}, {"C", c.R * c.S}, {"R", c.S}, {"S", 1}};
+  y.out_dram = {{"N", c.G * c.K * c.P * c.Q}, {"G", c.K * c.P * c.Q}, {"K", c.P * c.Q}, {"P", c.Q}, {"Q", 1}};
   // Inside a bank the lane is gone: a C (K) index step is 1/c_lanes (1/k_lanes) of a row.
   y.in_buf = {{"N", Ct * Hs * Ws}, {"C", Hs * Ws}, {"P", c.stride_h * Ws}, {"R", c.dil_h * Ws},
               {"Q", c.stride_w}, {"S", c.dil_w}};
@@ -326,9 +337,9 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   NestLayerConfig out;
   out.name = l.name;
   out.in_base = 0;
-  out.wt_base = c.N * c.C * c.H() * c.W();
-  out.out_base = out.wt_base + c.K * c.C * c.R * c.S;
-  out.dram_words = out.out_base + c.N * c.K * c.P * c.Q;
+  out.wt_base = c.N * c.G * c.C * c.H() * c.W();
+  out.out_base = out.wt_base + c.G * c.K * c.C * c.R * c.S;
+  out.dram_words = out.out_base + c.N * c.G * c.K * c.P * c.Q;
   if (out.dram_words > (std::int64_t{1} << cfg.dram_addr_width))
     refuse(fmt::format("layer '{}': {} words of tensors; the memory port addresses {} "
                        "(dram_addr_width {})",
@@ -382,10 +393,11 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   const auto [On, Kt, Pt, Qt] = l.out_tile;
   const std::int64_t H = c.H(), W = c.W();
   const std::int64_t in_ext[] = {Ws, Hs, l.c_lanes, Ct, Nt};
-  const std::int64_t in_src[] = {1, W, H * W, l.c_lanes * H * W, c.C * H * W};
+  const std::int64_t in_src[] = {1, W, H * W, l.c_lanes * H * W, c.G * c.C * H * W};
   const std::int64_t in_dst[] = {1, Ws, 0, Hs * Ws, Ct * Hs * Ws};
   const std::int64_t out_ext[] = {Qt, Pt, l.k_lanes, Kt, On};
-  const std::int64_t out_src[] = {1, c.Q, c.P * c.Q, l.k_lanes * c.P * c.Q, c.K * c.P * c.Q};
+  const std::int64_t out_src[] = {1, c.Q, c.P * c.Q, l.k_lanes * c.P * c.Q,
+                                  c.G * c.K * c.P * c.Q};
   const std::int64_t out_dst[] = {1, Qt, 0, Pt * Qt, Kt * Pt * Qt};
   for (int k = 0; k < gen::kCopyCoords; ++k) {
     if (in_ext[k] >= limit || out_ext[k] >= limit)
@@ -435,6 +447,46 @@ std::string NestLayerConfig::hex() const {
   for (const auto &[addr, value] : writes)
     s += fmt::format("{:x} {:x}\n", addr, value);
   return s;
+}
+
+gen::Generated nest_generated(const gen::NestAcceleratorConfig &cfg, const Arch &arch,
+                              const std::vector<NestLayerSpec> &specs,
+                              const std::vector<NestLayerConfig> &configs) {
+  gen::Generated g{hcl::elaborate(gen::NestAccelerator{cfg}), cfg.to_json(), {}};
+  g.header = gen::c_header(g.params);
+  g.files.emplace_back("arch.yaml", sched::arch_to_yaml(arch));
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    const auto &l = configs[i];
+    g.files.emplace_back("config/" + l.name + ".json", l.to_json().dump(2) + "\n");
+    g.files.emplace_back("config/" + l.name + ".hex", l.hex());
+    g.files.emplace_back("layers/" + l.name + ".workload.yaml",
+                         sched::problem_to_yaml(specs[i].problem));
+    g.files.emplace_back("schedules/" + l.name + ".schedule.yaml",
+                         sched::mapping_to_yaml(specs[i].problem, arch, specs[i].mapping));
+  }
+  g.owned_dirs = {"config", "layers", "schedules"};
+  return g;
+}
+
+gen::NestAcceleratorConfig nest_config_from_params(const nlohmann::json &j,
+                                                   const std::string &file) {
+  if (!j.is_object() || j.value("generator", "") != "nest_accelerator" || !j.contains("params"))
+    refuse(fmt::format("{}: not the params.json of a schedule-driven accelerator (generator: "
+                       "nest_accelerator); write one with hcl generate accelerator --arch ... "
+                       "--schedule ...",
+                       file));
+  gen::NestAcceleratorConfig cfg;
+  for (const auto &[k, v] : j["params"].items()) {
+    try {
+      cfg.set(k, v.is_boolean() ? (v.get<bool>() ? "true" : "false")
+                 : v.is_string() ? v.get<std::string>()
+                                 : v.dump());
+    } catch (const std::invalid_argument &e) {
+      refuse(fmt::format("{}: params.{}: {}", file, k, e.what()));
+    }
+  }
+  cfg.validate();
+  return cfg;
 }
 
 } // namespace hcl::flows

@@ -10,6 +10,9 @@
 #include <flows/nest_lower.h>
 #include <flows/sim.h>
 #include <scheduler/evaluation.h>
+#include <scheduler/mapping.h>
+
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -25,7 +28,7 @@ using NestCounts = std::array<std::uint64_t, gen::kNestCounters>;
 struct NestRun {
   std::string layer;
   std::int64_t outputs_checked = 0, mismatches = 0;
-  std::string first_mismatch; // "O[n][k][p][q]: expected .. got .."
+  std::string first_mismatch; // "O[n][g][k][p][q]: expected .. got .."
   std::uint64_t measured_cycles = 0; // the accelerator's busy cycles (start to done)
   NestCounts counts{};               // the accelerator's counters after done
   bool finished = false;             // done came before max_cycles
@@ -46,11 +49,31 @@ struct CountCheck {
 std::vector<CountCheck> compare_counts(const NestCounts &rtl, const sched::Evaluation &model,
                                        const sched::Arch &arch, const NestLayer &layer);
 
-// {"layer", "pass", "outputs_checked", "measured_cycles", "predicted_cycles",
-//  "counts": {LEVEL: {TENSOR: {KIND: [rtl, model]}}}, "counts_equal", "cycles_within_2pct"}
-nlohmann::json nest_report(const NestRun &run, const std::vector<CountCheck> &counts,
-                           std::uint64_t predicted_cycles);
 bool counts_equal(const std::vector<CountCheck> &counts);
 bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double tolerance = 0.02);
+
+// One layer checked end to end: its configuration run on a Verilator model of the generated
+// files, the outputs against the reference, the counters and cycles against the cost model's
+// hcl mode for the same mapping on `arch`.
+struct NestCheck {
+  NestRun run;
+  std::vector<CountCheck> counts;
+  std::uint64_t predicted = 0; // the model's cycles
+  bool model_cached = false;   // the Verilator model came from the cache
+  double seconds = 0;
+  bool passed = false; // bit-exact, counts equal, cycles within 2%
+};
+NestCheck check_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
+                           const sched::Arch &arch, const sched::Problem &problem,
+                           const sched::Mapping &mapping, const NestLayer &layer,
+                           const NestLayerConfig &config, std::uint64_t max_cycles,
+                           std::uint64_t seed = 2026);
+// The same on a model of `rtl` (top `top`, clock "clock", reset "reset"), built or cached.
+NestCheck check_nest_layer(const std::vector<std::filesystem::path> &rtl, const std::string &top,
+                           const gen::NestAcceleratorConfig &cfg, const sched::Arch &arch,
+                           const sched::Problem &problem, const sched::Mapping &mapping,
+                           const NestLayer &layer, const NestLayerConfig &config,
+                           std::uint64_t max_cycles, std::uint64_t seed = 2026);
+nlohmann::json cosim_json(const NestCheck &check);
 
 } // namespace hcl::flows

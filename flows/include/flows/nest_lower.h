@@ -3,18 +3,19 @@
 // layer's configuration, computed from the mapping alone.
 //
 // Supported (everything else is refused with std::invalid_argument naming what is supported):
-// conv-family layers (dims among R,S,P,Q,C,K,N; no groups) whose mapping
+// conv-family layers (dims among R,S,P,Q,C,K,N,G) whose mapping
 //   - unrolls C on the mesh's X axis and K on its Y axis (the C|K dataflow) and nothing else,
 //     on the architecture's one mesh;
 //   - keeps Weights only in a one-word register below the mesh (one per PE) and the backing
 //     store, and keeps Inputs and Outputs each in exactly one on-chip level above the mesh;
-//   - has no C or K factor below the mesh.
-// Layouts in the backing store (word addresses, row-major): Inputs [N][C][H][W] at 0,
-// Weights [K][C][R][S] after them, Outputs [N][K][P][Q] after the weights. Every tile sits at
+//   - has no C or K factor below the mesh, and walks groups (G) only in the backing store.
+// Layouts in the backing store (word addresses, row-major): Inputs [N][G][C][H][W] at 0,
+// Weights [G][K][C][R][S] after them, Outputs [N][G][K][P][Q] after the weights. Every tile sits at
 // address 0 of its buffer; the element's C lane (Inputs) or K lane (Outputs) is its bank.
 #pragma once
 
 #include <flows/flow_lower.h>
+#include <generators/generate.h>
 #include <generators/nest_accelerator.h>
 #include <scheduler/arch.h>
 #include <scheduler/mapping.h>
@@ -95,5 +96,24 @@ struct NestLayerConfig {
 // a bank, a nest longer than `loops`, an address past the memory port).
 NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg,
                                      const NestLayer &layer);
+
+// A layer as the accelerator folder keeps it: what the model needs to predict its run.
+struct NestLayerSpec {
+  sched::Problem problem;
+  sched::Mapping mapping;
+};
+
+// The accelerator folder as generate.h's result: the design (rtl/), params.json (with the
+// register map and counters), params.h, and per layer config/<layer>.json and .hex (its
+// registers), layers/<layer>.workload.yaml and schedules/<layer>.schedule.yaml, plus arch.yaml:
+// everything `hcl cosim` needs to run and predict a layer. `specs` and `configs` pair up.
+gen::Generated nest_generated(const gen::NestAcceleratorConfig &cfg, const sched::Arch &arch,
+                              const std::vector<NestLayerSpec> &specs,
+                              const std::vector<NestLayerConfig> &configs);
+
+// The accelerator config a folder's params.json describes. Throws std::invalid_argument naming
+// the file and key when it is not a nest accelerator's.
+gen::NestAcceleratorConfig nest_config_from_params(const nlohmann::json &params,
+                                                   const std::string &file);
 
 } // namespace hcl::flows
