@@ -76,7 +76,7 @@ std::int64_t used_elements(const Problem &problem, int tensor, const std::int64_
 }
 
 BoundModel::BoundModel(const Problem &problem, const Arch &arch, Mode mode)
-    : problem_(problem), arch_(arch), mode_(mode) {
+    : problem_(problem), arch_(arch), mode_(mode), halo_(credits_halo(mode)) {
   L_ = static_cast<int>(arch_.levels.size());
   D_ = static_cast<int>(problem_.dim_names.size());
   T_ = static_cast<int>(problem_.tensors.size());
@@ -87,6 +87,17 @@ BoundModel::BoundModel(const Problem &problem, const Arch &arch, Mode mode)
     for (int d = 0; d < D_; ++d) {
       rel_[static_cast<std::size_t>(t)][static_cast<std::size_t>(d)] = problem_.relevant(t, d);
     }
+    const TensorSpec &ts = problem_.tensors[static_cast<std::size_t>(t)];
+    bool part = ts.read_write;
+    unsigned seen = 0;
+    for (const auto &rank : ts.projection) {
+      part = part && rank.size() == 1 && (rank[0].coef == 1 || rank[0].coef == -1) &&
+             !((seen >> rank[0].dim) & 1U);
+      if (rank.size() == 1) {
+        seen |= 1U << rank[0].dim;
+      }
+    }
+    partitions_[static_cast<std::size_t>(t)] = part;
   }
   macs_ = problem_.macs();
   last_floor_.assign(static_cast<std::size_t>(L_), {});
@@ -130,6 +141,8 @@ void BoundModel::set_skeleton(const Mapping &sk) {
   }
   const std::int64_t used_macs = uinst_[0] * sp_total_[0];
   compute_cycles_ = ceil_div(macs_, used_macs);
+  base_cycles_ = mode_ == Mode::Hcl ? arch_.machine.start + arch_.machine.drain + compute_cycles_
+                                    : compute_cycles_;
   for (int i = 0; i < L_; ++i) {
     std::array<std::int64_t, kMaxDims> region{};
     region.fill(1);
@@ -263,6 +276,9 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
   if (w.slide_dim < 0) {
     return words;
   }
+  if (!halo_) { // hcl mode: every step of the sliding loop refetches the whole tile
+    return w.outer * w.slide_factor * words;
+  }
   std::int64_t overlap = 1;
   for (const auto &rank : problem_.tensors[static_cast<std::size_t>(t)].projection) {
     std::int64_t span = 1, shift = 0;
@@ -288,7 +304,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
                              : std::numeric_limits<double>::infinity();
   // Energy counted so far: MACs and leakage over the compute-bound cycles, then the tensors'.
   double partial = static_cast<double>(macs_) * arch_.mac_energy_pj +
-                   leak_total_pj_per_cycle_ * static_cast<double>(compute_cycles_);
+                   leak_total_pj_per_cycle_ * static_cast<double>(base_cycles_);
   const int free_level = free_order_at_j ? j : -1;
   free_first_ = free_order_at_j ? innermost_at_j : -1;
   // Temporal factors still to place below level j (rem), and the product of the fixed ones.
@@ -325,6 +341,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
 
   struct TC { // no member initializers: only the first L_ levels are zeroed, below
     std::int64_t reads, fills, updates, words;
+    std::int64_t largest;        // unknown tile: the most words it can have
+    std::int64_t parent_spatial; // spatial factors relevant to t up to its next keeper
     double energy;
     bool present;
   };
@@ -337,7 +355,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
 
   for (const int t : tensor_order_) {
     if (partial >= stop_at) {
-      return CostBound{partial, compute_cycles_};
+      return CostBound{partial, base_cycles_};
     }
     const auto tu = static_cast<std::size_t>(t);
     const bool rw = problem_.tensors[tu].read_write;
@@ -408,7 +426,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
         continue;
       }
       const std::int64_t distinct = distinct_[iu][tu];
-      std::int64_t words = 0, f = 0;
+      std::int64_t words = 0, f = 0, largest = 0;
       if (i >= known_from) {
         const std::int64_t *tl = tile[iu].data();
         words = problem_.footprint(t, tl);
@@ -432,13 +450,14 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
         }
       } else {
         f = std::max(used_[iu][tu] * irr_outside, rw ? distinct : std::int64_t{0});
-        f = std::max(f, refetch_bound(m, t, i, j, free_level, rem, fixed_product));
+        f = std::max(f, refetch_bound(m, t, i, j, free_level, rem, fixed_product, largest));
       }
       fetches[iu] = f;
       ff[iu][tu] = f;
       TC &c = tc[iu][tu];
       c.present = true;
       c.words = words;
+      c.largest = largest;
       if (i < L_ - 1) {
         c.fills = rw ? f - distinct : f;
       }
@@ -465,6 +484,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
         if (rw) {
           c.updates = cf * relsp;
         }
+        tc[static_cast<std::size_t>(child)][tu].parent_spatial = relsp;
       }
       const Level &lvl = arch_.levels[iu];
       c.energy = static_cast<double>(uinst_[iu]) *
@@ -479,46 +499,78 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
     }
   }
 
-  std::int64_t cycles = compute_cycles_;
-  std::int64_t stalls = 0, fill_drain = 0;
-  for (int i = 0; i < L_; ++i) {
+  // Hcl mode: the machine's cycles (model.cpp, Evaluator::hcl_cycles) with each pair's tiles
+  // brought in (B) and filled (F) at their lower bounds: the fetch bound over the tile's words
+  // where the tile is known, else over the most words it can have, and at least one per tile
+  // position the fixed loops visit. Every pair's B is a count of events, and with every level
+  // fixed the largest B is the model's event count, so E is bounded by the largest B.
+  auto hcl_cycles = [&]() {
+    const MachineTiming &mt = arch_.machine;
+    std::int64_t events = 1, transfers = 0;
+    for (int t = 0; t < T_; ++t) {
+      const auto tu = static_cast<std::size_t>(t);
+      const bool rw = problem_.tensors[tu].read_write;
+      const auto &rel = rel_[tu];
+      std::int64_t positions = 1; // relevant temporal factors above level i, fixed levels only
+      for (int i = L_ - 2; i >= 0; --i) {
+        const auto iu = static_cast<std::size_t>(i);
+        if (i >= known_from) {
+          for (const auto &lp : m.levels[iu + 1].temporal) {
+            if (rel[static_cast<std::size_t>(lp.dim)]) {
+              positions *= lp.factor;
+            }
+          }
+        }
+        const TC &c = tc[iu][tu];
+        if (!c.present) {
+          continue;
+        }
+        const std::int64_t f = ff[iu][tu];
+        std::int64_t brought = 0;
+        if (i >= known_from) {
+          brought = f / c.words;
+          const std::int64_t filled = rw ? std::max<std::int64_t>(0, brought - positions) : brought;
+          const std::int64_t words_from_parent = c.words * c.parent_spatial;
+          transfers += filled * (words_from_parent + mt.fill_tail) +
+                       (rw ? brought * (words_from_parent + mt.writeback_tail) : 0);
+        } else {
+          const std::int64_t largest = std::max<std::int64_t>(1, c.largest);
+          brought = std::max(positions, ceil_div(f, largest));
+          if (rw) {
+            // F x P = fills x P / words when the tiles partition the region; else only F >= 0.
+            const std::int64_t fills =
+                partitions_[tu] ? std::max<std::int64_t>(0, f - distinct_[iu][tu]) : 0;
+            transfers += fills * c.parent_spatial + ceil_div(fills, largest) * mt.fill_tail +
+                         f * c.parent_spatial + brought * mt.writeback_tail;
+          } else {
+            transfers += f * c.parent_spatial + brought * mt.fill_tail;
+          }
+        }
+        events = std::max(events, brought);
+      }
+    }
+    return mt.start + events * mt.drain + compute_cycles_ + transfers;
+  };
+  CostBound out;
+  out.cycles = hcl ? hcl_cycles() : compute_cycles_;
+  for (int i = 0; i < L_ && !hcl; ++i) {
     const auto iu = static_cast<std::size_t>(i);
     const Level &lvl = arch_.levels[iu];
-    std::int64_t reads = 0, writes = 0, fills = 0, first_tiles = 0, out_tile = 0;
+    std::int64_t reads = 0, writes = 0;
     for (int t = 0; t < T_; ++t) {
       const TC &c = tc[iu][static_cast<std::size_t>(t)];
-      if (!c.present) {
-        continue;
-      }
-      reads += c.reads;
-      writes += c.fills + c.updates;
-      fills += c.fills;
-      first_tiles += c.words;
-      if (problem_.tensors[static_cast<std::size_t>(t)].read_write) {
-        out_tile += c.words;
+      if (c.present) {
+        reads += c.reads;
+        writes += c.fills + c.updates;
       }
     }
-    std::int64_t bw = 0;
     if (lvl.read_bandwidth > 0) {
-      bw = std::max(bw, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
+      out.cycles = std::max(out.cycles, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
     }
     if (lvl.write_bandwidth > 0) {
-      bw = std::max(bw, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
-    }
-    cycles = std::max(cycles, bw);
-    if (hcl && i < L_ - 1) {
-      const double wbw = lvl.write_bandwidth > 0 ? lvl.write_bandwidth : lvl.block_size;
-      const double rbw = lvl.read_bandwidth > 0 ? lvl.read_bandwidth : lvl.block_size;
-      if (lvl.double_buffered) {
-        fill_drain += ceil_words(static_cast<double>(first_tiles), wbw);
-      } else {
-        stalls += ceil_words(static_cast<double>(fills), wbw);
-      }
-      fill_drain += ceil_words(static_cast<double>(out_tile), rbw);
+      out.cycles = std::max(out.cycles, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
     }
   }
-  CostBound out;
-  out.cycles = cycles + stalls + fill_drain;
   double energy = static_cast<double>(macs_) * arch_.mac_energy_pj;
   for (int i = 0; i < L_; ++i) {
     const auto iu = static_cast<std::size_t>(i);

@@ -200,7 +200,7 @@ BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDim
 
 std::int64_t BoundModel::refetch_bound(const Mapping &m, int t, int k, int j, int free_level,
                                        const std::array<std::int64_t, kMaxDims> &rem,
-                                       std::int64_t fixed_product) {
+                                       std::int64_t fixed_product, std::int64_t &largest_tile) {
   const auto ku = static_cast<std::size_t>(k);
   const auto tu = static_cast<std::size_t>(t);
   constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
@@ -214,6 +214,7 @@ std::int64_t BoundModel::refetch_bound(const Mapping &m, int t, int k, int j, in
     tile[du] = rem[du] * sp_below_[ku][du];
   }
   const std::int64_t words = problem_.footprint(t, tile.data());
+  largest_tile = room_[ku][tu] < 0 ? words : std::max<std::int64_t>(1, std::min(words, room_[ku][tu]));
   if (room_[ku][tu] < 0 || words <= room_[ku][tu]) {
     std::int64_t f = -1;
     if (free_level == j) {

@@ -92,6 +92,8 @@ Evaluator::Evaluator(const Problem &problem, const Arch &arch, Mode mode, EvalOp
   fetches_.assign(L * kMaxTensors, 0);
   distinct_.assign(L * kMaxTensors, 0);
   tile_words_.assign(L * kMaxTensors, 0);
+  refetch_loop_.assign(L * kMaxTensors, -1);
+  parent_spatial_.assign(L * kMaxTensors, 1);
   result_.macs = problem_.macs();
   result_.bounds = compute_bounds(problem_, arch_);
   result_.levels.resize(L);
@@ -177,6 +179,7 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
   const int D = static_cast<int>(problem_.dim_names.size());
   const int T = static_cast<int>(problem_.tensors.size());
   const bool hcl = mode_ == Mode::Hcl;
+  const bool halo = credits_halo(mode_);
   auto at = [](int level, int d) { return static_cast<std::size_t>(level * K + d); };
   auto att = [](int level, int t) { return static_cast<std::size_t>(level * kMaxTensors + t); };
 
@@ -293,17 +296,19 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       const std::int64_t distinct = footprint(ft, region.data());
 
       // Tiles in the order the temporal loops above produce them: stationary across the
-      // innermost irrelevant loops, sliding (halo credited) along the innermost relevant one,
-      // and fetched whole whenever a loop outside it steps.
+      // innermost irrelevant loops, sliding (halo credited, Timeloop mode only) along the
+      // innermost relevant one, and fetched whole whenever a loop outside it steps.
       std::int64_t fetches = words;
+      int refetch_loop = -1; // nest_ index of that innermost relevant loop, -1: fetched once
       if (i < L - 1) {
         for (int k = first_above_[static_cast<std::size_t>(i)]; k < N; ++k) {
           const NestLoop &l = nest_[static_cast<std::size_t>(k)];
           if (!rel[static_cast<std::size_t>(l.dim)]) {
             continue;
           }
-          std::int64_t overlap = 1;
-          for (int rr = 0; rr < ft.ranks; ++rr) {
+          refetch_loop = k;
+          std::int64_t overlap = halo ? 1 : 0;
+          for (int rr = 0; halo && rr < ft.ranks; ++rr) {
             const FlatRank &rk = ft.rank[static_cast<std::size_t>(rr)];
             std::int64_t span = 1, shift = 0;
             for (int q = 0; q < rk.terms; ++q) {
@@ -324,6 +329,7 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       fetches_[att(i, t)] = fetches;
       distinct_[att(i, t)] = distinct;
       tile_words_[att(i, t)] = words;
+      refetch_loop_[att(i, t)] = refetch_loop;
 
       TensorCounts c;
       const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
@@ -358,6 +364,7 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
         if (ft.read_write) {
           c.updates = child_fetches * relevant_spatial;
         }
+        parent_spatial_[att(child, t)] = relevant_spatial;
       }
       c.energy_pj = static_cast<double>(c.utilized_instances) *
                     (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
@@ -368,25 +375,20 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
     }
   }
 
-  // Cycles: the MAC array's steady state, or a level's ports if they are slower.
+  // Cycles. Timeloop mode: the MAC array's steady state, or a level's ports if they are
+  // slower. Hcl mode: the sequential tile machine (hcl_cycles); the ports' cycles are kept as
+  // information only.
   r.compute_cycles = ceil_div(r.macs, used_macs);
   std::int64_t cycles = r.compute_cycles;
-  std::int64_t stalls = 0, fill_drain = 0;
   for (int i = 0; i < L; ++i) {
     const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
     LevelResult &lr = r.levels[static_cast<std::size_t>(i)];
-    std::int64_t reads = 0, writes = 0, fills = 0, first_tiles = 0, out_tile = 0;
+    std::int64_t reads = 0, writes = 0;
     for (int t = 0; t < T; ++t) {
       const auto &c = lr.tensors[static_cast<std::size_t>(t)];
-      if (!c) {
-        continue;
-      }
-      reads += c->reads;
-      writes += c->fills + c->updates;
-      fills += c->fills;
-      first_tiles += tile_words_[att(i, t)];
-      if (problem_.tensors[static_cast<std::size_t>(t)].read_write) {
-        out_tile += tile_words_[att(i, t)];
+      if (c) {
+        reads += c->reads;
+        writes += c->fills + c->updates;
       }
     }
     std::int64_t bw = 0;
@@ -398,21 +400,8 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
     }
     lr.bandwidth_cycles = bw;
     cycles = std::max(cycles, bw);
-    if (hcl && i < L - 1) {
-      // A single-buffered level cannot refill while the level below computes on it; a double-
-      // buffered one hides refills except the very first tile. The last partial sums always
-      // drain after the last MAC. Ports without a bandwidth move one block per cycle.
-      const double wbw = lvl.write_bandwidth > 0 ? lvl.write_bandwidth : lvl.block_size;
-      const double rbw = lvl.read_bandwidth > 0 ? lvl.read_bandwidth : lvl.block_size;
-      if (lvl.double_buffered) {
-        fill_drain += ceil_words(static_cast<double>(first_tiles), wbw);
-      } else {
-        stalls += ceil_words(static_cast<double>(fills), wbw);
-      }
-      fill_drain += ceil_words(static_cast<double>(out_tile), rbw);
-    }
   }
-  r.cycles = cycles + stalls + fill_drain;
+  r.cycles = hcl ? hcl_cycles(acc) : cycles; // acc: product of all temporal factors
   const std::int64_t pes = arch_.total_macs();
   r.utilization =
       static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * static_cast<double>(pes));
@@ -436,6 +425,51 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
     }
   }
   return r;
+}
+
+std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
+  // The sequential tile machine (docs/cost-model.md, "hcl mode"): after `start`, each transfer
+  // event drains the array's pipeline, then every tile that changes is written back (partial
+  // sums) and refilled, one word per cycle, each transfer followed by its tail; then the array
+  // steps until the next event. A level's tile of t changes when the innermost loop above it
+  // that is relevant to t (refetch_loop_), or any loop outside that one, steps, so the events
+  // are the iterations of the nest from the innermost such loop over all pairs outward.
+  const MachineTiming &mt = arch_.machine;
+  const int L = static_cast<int>(arch_.levels.size());
+  const int N = static_cast<int>(nest_.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  int kmin = N;
+  std::int64_t transfers = 0;
+  for (int c = 0; c < L - 1; ++c) {
+    for (int t = 0; t < static_cast<int>(problem_.tensors.size()); ++t) {
+      if (!result_.levels[static_cast<std::size_t>(c)].tensors[static_cast<std::size_t>(t)]) {
+        continue;
+      }
+      const auto ct = static_cast<std::size_t>(c * kMaxTensors + t);
+      const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
+      const std::int64_t words = tile_words_[ct];
+      const std::int64_t brought = fetches_[ct] / words; // B: tiles brought in (no halo credit)
+      // Tile positions: the first visit of each is never fetched (a partial-sum tile starts at 0).
+      std::int64_t positions = 1;
+      for (int d = 0; d < D; ++d) {
+        if (ft.relevant[static_cast<std::size_t>(d)]) {
+          positions *= above_[static_cast<std::size_t>(c * K + d)];
+        }
+      }
+      const std::int64_t filled = ft.read_write ? brought - positions : brought; // F
+      const std::int64_t words_from_parent = words * parent_spatial_[ct];        // P
+      transfers += filled * (words_from_parent + mt.fill_tail);
+      if (ft.read_write) {
+        transfers += brought * (words_from_parent + mt.writeback_tail);
+      }
+      if (refetch_loop_[ct] >= 0) {
+        kmin = std::min(kmin, refetch_loop_[ct]);
+      }
+    }
+  }
+  const std::int64_t events =
+      kmin < N ? outer_[static_cast<std::size_t>(kmin)] * nest_[static_cast<std::size_t>(kmin)].factor : 1;
+  return mt.start + events * mt.drain + steps + transfers;
 }
 
 Evaluation evaluate(const Problem &problem, const Arch &arch, const Mapping &mapping, Mode mode,

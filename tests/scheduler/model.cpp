@@ -130,22 +130,122 @@ TEST_CASE("model: operand latching only under an innermost spatial loop") {
   CHECK(evaluate(p, a1, m1, Mode::Timeloop).levels[0].tensors[0]->reads == 32);
 }
 
-TEST_CASE("model: hcl mode doubles double-buffered tiles and adds stalls") {
+TEST_CASE("model: hcl mode on Timeloop's K-tiled case: no halo credit, the machine's cycles") {
+  // c3 tiled: K=32 R=3 P=16; Buffer loops R=3, K=2 (innermost first), MainMemory P=16, K=16.
+  // Nest, innermost first: 0 R3 (Buffer), 1 K2 (Buffer), 2 P16, 3 K16. Buffer tiles: Weights
+  // K2 x R3 = 6 words, Inputs R3 + P1 - 1 = 3, Outputs K2 x P1 = 2.
+  // - Weights: first relevant loop above is K16 (pos 3): B = 16, F = 16, P = 6:
+  //   16 x (6 + 5) = 176.
+  // - Inputs: P16 (pos 2): B = 16 x 16 = 256, fetches 768 (Timeloop slides the window:
+  //   16 x (3 + 15 x (3 - 2)) = 288), F = 256: 256 x (3 + 5) = 2048.
+  // - Outputs: P16 (pos 2): B = 256, tile positions 16 x 16 = 256, so F = 0: 256 x (2 + 2) = 1024.
+  // E = product of the loops from pos 2 = 256; steps = 3 x 2 x 16 x 16 = 1536.
+  // cycles = 1 + 256 x 4 + 1536 + 176 + 2048 + 1024 = 5809.
   auto c = find_case("c3 ref_v4_tiled");
   const Evaluation tl = evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop);
-  const Evaluation single = evaluate(c.problem, c.arch, c.mapping, Mode::Hcl);
-  // Buffer fills 96 + 288 words at 1 word/cycle stall a single-buffered RF; the 2 output
-  // words drain at the end.
-  CHECK(single.cycles == 1536 + 96 + 288 + 2);
-  c.arch.levels[0].double_buffered = true;
+  const Evaluation hcl = evaluate(c.problem, c.arch, c.mapping, Mode::Hcl);
+  CHECK(tl.cycles == 1536);
+  CHECK(tl.levels[0].tensors[1]->fills == 288);
+  CHECK(hcl.levels[0].tensors[1]->fills == 768);
+  CHECK(hcl.levels[1].tensors[1]->reads == 768);
+  CHECK(hcl.levels[0].tensors[0]->fills == 96);
+  CHECK(hcl.cycles == 5809);
+  CHECK(hcl.compute_cycles == 1536);
+  c.arch.levels[0].double_buffered = true; // two tiles must fit; v1 does not overlap fills
   const Evaluation dbl = evaluate(c.problem, c.arch, c.mapping, Mode::Hcl);
   CHECK(dbl.levels[0].tensors[0]->utilized_capacity == 12);
   CHECK(tl.levels[0].tensors[0]->utilized_capacity == 6);
-  // Only the first tiles (6 + 3 + 2 words) and the final drain are exposed.
-  CHECK(dbl.cycles == 1536 + 11 + 2);
-  CHECK(dbl.levels[0].tensors[1]->reads == tl.levels[0].tensors[1]->reads);
+  CHECK(dbl.cycles == 5809);
   c.arch.levels[1].read_bandwidth = 0.2; // 96 + 288 words read from MainMemory at 0.2 w/cycle
   CHECK(evaluate(c.problem, c.arch, c.mapping, Mode::Timeloop).cycles == 1920);
+  // Hcl mode reports the ports' cycles (768 + 96 words at 0.2) but is not bound by them.
+  const Evaluation slow = evaluate(c.problem, c.arch, c.mapping, Mode::Hcl);
+  CHECK(slow.levels[1].bandwidth_cycles == 4320);
+  CHECK(slow.cycles == 5809);
+}
+
+namespace {
+
+// C=2 K=2 R=1 P=4 (no halo): RF under Mem, Mem's mesh unrolls K=2 (two RF instances).
+struct SmallCase {
+  Problem problem = tlcase::conv1d({"C", "K", "R", "P"}, {2, 2, 1, 4});
+  Arch arch;
+  Mapping mapping;
+  int C = problem.dim_index("C"), K = problem.dim_index("K"), P = problem.dim_index("P");
+  SmallCase() {
+    Level mem = tlcase::sram("Mem", 1024);
+    mem.fanout_x = 2;
+    arch = tlcase::arch_with({tlcase::regfile("RF"), mem});
+    mapping.levels.resize(2);
+    mapping.levels[0].temporal = {{P, 2}};
+    mapping.levels[1].spatial_x = {{K, 2}};
+  }
+};
+
+} // namespace
+
+TEST_CASE("model: hcl cycles of a partial-sum tile that is written back and refetched") {
+  SmallCase sc;
+  // Mem loops innermost first P=2, C=2. Nest: 0 P2 (RF), 1 P2 (Mem), 2 C2 (Mem); 8 steps.
+  // RF tiles (per instance): Weights C1 K1 R1 = 1 word, Inputs C1 x (R1 + P2 - 1) = 2,
+  // Outputs K1 x P2 = 2.
+  // - Weights (C, K, R): first relevant loop above RF is C2 (pos 2): B = F = 2; K is unrolled
+  //   below Mem and relevant, so P = 1 x 2 = 2: 2 x (2 + 5) = 14.
+  // - Inputs (C, R, P): P2 (pos 1): B = F = 2 x 2 = 4; K is multicast, P = 2: 4 x (2 + 5) = 28.
+  // - Outputs (K, P): P2 (pos 1): B = 4, tile positions P2 = 2 first touches, F = 2 (each tile
+  //   is refetched once C steps); P = 2 x 2 = 4: 2 x (4 + 5) + 4 x (4 + 2) = 42.
+  // E = loops from pos 1 = 2 x 2 = 4. cycles = 1 + 4 x 4 + 8 + 14 + 28 + 42 = 109.
+  sc.mapping.levels[1].temporal = {{sc.P, 2}, {sc.C, 2}};
+  const Evaluation e = evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl);
+  const auto &out = *e.levels[0].tensors[2];
+  CHECK(out.fills == 4); // = F x words: fetches 4 x 2 minus the 4 first-touched words
+  CHECK(out.updates == 8);             // 16 MACs over the 2 instances
+  CHECK(e.levels[1].tensors[2]->updates == 4 * 2 * 2); // B x words x 2 instances
+  CHECK(e.levels[1].tensors[2]->reads == 2 * 2 * 2);   // F x words x 2 instances
+  CHECK(e.compute_cycles == 8);
+  CHECK(e.cycles == 109);
+  // Only the timing changes: start 10, drain 1, no tails -> 10 + 4 + 8 + words moved, where
+  // words moved = 2 x 2 + 4 x 2 + (2 + 4) x 4 = 36.
+  sc.arch.machine = MachineTiming{10, 1, 0, 0};
+  CHECK(evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl).cycles == 58);
+}
+
+TEST_CASE("model: hcl mode: two loop orders of one level give different events and fills") {
+  SmallCase sc;
+  sc.mapping.levels[0].keep = {true, false, false}; // the RF keeps only Weights (1 word)
+  // Order P inside C: nest 0 P2 (RF), 1 P2, 2 C2. Weights' first relevant loop is C2 (pos 2):
+  // B = F = 2, P = 2: 2 x (2 + 5) = 14; E = 2. cycles = 1 + 2 x 4 + 8 + 14 = 31.
+  sc.mapping.levels[1].temporal = {{sc.P, 2}, {sc.C, 2}};
+  const Evaluation pc = evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl);
+  CHECK(pc.levels[0].tensors[0]->fills == 2);
+  CHECK(pc.cycles == 31);
+  // Order C inside P: C2 is at pos 1: B = F = 4: 4 x 7 = 28; E = 4. cycles = 1 + 16 + 8 + 28 = 53.
+  sc.mapping.levels[1].temporal = {{sc.C, 2}, {sc.P, 2}};
+  const Evaluation cp = evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl);
+  CHECK(cp.levels[0].tensors[0]->fills == 4);
+  CHECK(cp.cycles == 53);
+}
+
+TEST_CASE("model: hcl mode refetches a sliding window whole, Timeloop credits the overlap") {
+  // K=1 R=3 P=4; the RF holds one window (R3 x P1: 3 inputs) and Mem steps P=4 over it.
+  // Timeloop: overlap of a window with its shift by one P = 3 - 1 = 2 words, so fetches =
+  // 3 + 3 x (3 - 2) = 6; hcl: 4 x 3 = 12, more by exactly (4 - 1) x 2.
+  Problem p = tlcase::conv1d({"K", "R", "P"}, {1, 3, 4});
+  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Mem", 1024)});
+  Mapping m;
+  m.levels.resize(2);
+  m.levels[0].temporal = {{p.dim_index("R"), 3}};
+  m.levels[1].temporal = {{p.dim_index("P"), 4}};
+  const Evaluation tl = evaluate(p, a, m, Mode::Timeloop);
+  const Evaluation hcl = evaluate(p, a, m, Mode::Hcl);
+  CHECK(tl.levels[0].tensors[1]->fills == 6);
+  CHECK(hcl.levels[0].tensors[1]->fills == 12);
+  CHECK(hcl.levels[0].tensors[1]->fills - tl.levels[0].tensors[1]->fills == (4 - 1) * 2);
+  CHECK(hcl.levels[1].tensors[1]->reads == 12);
+  CHECK(tl.levels[1].tensors[1]->reads == 6);
+  // Weights (R: 3 words) stay; Outputs (P) move: B = 4, 4 positions, F = 0.
+  // cycles = 1 + E 4 x 4 + 12 steps + W 1 x (3 + 5) + I 4 x (3 + 5) + O 4 x (1 + 2) = 81.
+  CHECK(hcl.cycles == 81);
 }
 
 TEST_CASE("model: bounds and energy composition") {
@@ -297,6 +397,42 @@ TEST_CASE("model property: closed form equals the loop-by-loop simulator") {
     }
   }
   CHECK(compared > 1000);
+}
+
+TEST_CASE("model property: hcl mode equals the simulator without halo credit, cycles included") {
+  std::mt19937 rng(20270107);
+  int compared = 0, halo_cases = 0;
+  for (int iter = 0; iter < 300; ++iter) {
+    RandomCase rc = random_case(rng);
+    if (iter % 2) { // odd cases weigh each term of the cycle formula differently
+      rc.arch.machine = MachineTiming{3, 7, 11, 13};
+    }
+    const Evaluation e = evaluate(rc.problem, rc.arch, rc.mapping, Mode::Hcl);
+    const brute::Sim sim(rc.problem, rc.arch, rc.mapping, false, credits_halo(Mode::Hcl));
+    const auto ref = sim.run();
+    INFO("iteration " << iter);
+    const Evaluation tl = evaluate(rc.problem, rc.arch, rc.mapping, Mode::Timeloop);
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+      for (std::size_t t = 0; t < 3; ++t) {
+        INFO("level " << i << " tensor " << t);
+        REQUIRE(ref[i][t].has_value() == e.levels[i].tensors[t].has_value());
+        if (!ref[i][t]) {
+          continue;
+        }
+        const auto &got = *e.levels[i].tensors[t];
+        CHECK(got.utilized_capacity == ref[i][t]->capacity);
+        CHECK(got.utilized_instances == ref[i][t]->instances);
+        CHECK(got.reads == ref[i][t]->reads);
+        CHECK(got.fills == ref[i][t]->fills);
+        CHECK(got.updates == ref[i][t]->updates);
+        halo_cases += got.fills != tl.levels[i].tensors[t]->fills ? 1 : 0;
+        ++compared;
+      }
+    }
+    CHECK(e.cycles == sim.machine_cycles());
+  }
+  CHECK(compared > 500);
+  CHECK(halo_cases > 20); // the two modes differ where a window slides
 }
 
 TEST_CASE("model property: brute force reproduces the golden cases too") {

@@ -42,6 +42,17 @@ struct Level {
   std::int64_t fanout() const { return fanout_x * fanout_y; }
 };
 
+// Fixed latencies of the generated accelerator, a sequential tile machine (hcl mode's cycle
+// count, docs/cost-model.md "hcl mode"): it starts, then alternates transfer events (the MAC
+// array's pipeline drains, the tiles that change are written back and refilled one word per
+// cycle) with runs of array steps. Plain data: the flows set it from the generated hardware.
+struct MachineTiming {
+  std::int64_t start = 1;          // cycles from start to the first transfer
+  std::int64_t drain = 4;          // per transfer event: the array pipeline drains before tiles move
+  std::int64_t fill_tail = 5;      // per fill transfer, after its last word is requested
+  std::int64_t writeback_tail = 2; // per write-back transfer, after its last word is read
+};
+
 struct Arch {
   std::string name;
   std::vector<Level> levels; // innermost first
@@ -52,6 +63,7 @@ struct Arch {
   // True when the spec gave an area model (a built-in table or area_um2 on every on-chip level
   // and the MAC); false means areas are unknown, not zero.
   bool has_area = false;
+  MachineTiming machine; // hcl mode's cycles; Timeloop mode ignores it
   // Instances of level i = product of fan-outs of the levels above it.
   std::int64_t instances(int level) const;
   std::int64_t total_macs() const; // product of all fan-outs

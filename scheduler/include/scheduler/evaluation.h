@@ -11,11 +11,17 @@
 
 namespace hcl::sched {
 
-// Timeloop: Timeloop v0.4 counting (../shared/docs/cost-model.md section A), exact.
+// Timeloop: Timeloop v0.4 counting (docs/cost-model.md), exact.
 // Interstellar: the seed tool's energy formulas (see interstellar.h; evaluate() rejects it).
-// Hcl: Timeloop's counts, plus two tiles in double-buffered levels, fill stalls of
-// single-buffered levels and pipeline fill/drain in the cycle count (docs/cost-model.md).
+// Hcl: what the generated accelerator does (docs/cost-model.md, "hcl mode"): Timeloop's counts
+// without halo reuse, two tiles in double-buffered levels, and the cycles of the sequential tile
+// machine (Arch::machine) instead of Timeloop's.
 enum class Mode { Timeloop, Interstellar, Hcl };
+
+// Whether a tile that slides along its innermost relevant loop keeps its overlap with the
+// previous tile (Timeloop's halo credit) or is fetched whole again (hcl: the machine cannot
+// shift a window). The model, its lower bounds and the search's order classes all read this.
+constexpr bool credits_halo(Mode mode) { return mode != Mode::Hcl; }
 
 struct TensorCounts {
   std::int64_t utilized_capacity = 0;

@@ -108,9 +108,10 @@ private:
   // sit outside that loop). `rem` = remaining temporal factors per dimension. -1: no such tile.
   std::int64_t refetch_floor(int k, int t, const std::array<std::int64_t, kMaxDims> &rem);
   // Fewest fetches of t at the undecided level k (< j - 1) over all completions, 0 if none fits.
+  // `largest_tile` gets the most words a tile of t at k can have in a valid completion.
   std::int64_t refetch_bound(const Mapping &m, int t, int k, int j, int free_level,
                              const std::array<std::int64_t, kMaxDims> &rem,
-                             std::int64_t fixed_product);
+                             std::int64_t fixed_product, std::int64_t &largest_tile);
 
   struct FloorKey {
     std::array<std::int64_t, kMaxDims> rem{}; // relevant dimensions only, others 1
@@ -124,6 +125,10 @@ private:
   Problem problem_;
   Arch arch_;
   Mode mode_;
+  bool halo_ = true; // credits_halo(mode_)
+  // Per tensor: read-write, and its tiles partition every region (each rank one dimension with
+  // coefficient +-1, no dimension in two ranks), so distinct = words x tile positions.
+  std::array<bool, kMaxTensors> partitions_{};
   int L_ = 0, D_ = 0, T_ = 0;
   std::vector<std::array<bool, kMaxTensors>> keep_;  // [level], backing store keeps all
   std::vector<std::array<std::int64_t, kMaxDims>> spatial_; // [level][dim]
@@ -141,6 +146,7 @@ private:
   bool record_energies_ = false;
   CostBound root_bound_;
   std::int64_t compute_cycles_ = 0;
+  std::int64_t base_cycles_ = 0; // cycles every completion has: compute (+ start, one event)
   std::int64_t macs_ = 0;
   // Per [level][tensor]: words a tile of the tensor alone may use (-1 = unlimited) and the id
   // of (level, tensor, that limit, spatial factors at or below the level): memo entries stay

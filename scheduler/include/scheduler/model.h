@@ -82,6 +82,12 @@ private:
   std::vector<std::int64_t> fetches_;    // [level * kMaxTensors + t]
   std::vector<std::int64_t> distinct_;   // [level * kMaxTensors + t]
   std::vector<std::int64_t> tile_words_; // [level * kMaxTensors + t], one tile
+  // [level * kMaxTensors + t]: nest_ index of the innermost loop above the level relevant to t
+  // (-1: none), and the spatial factors relevant to t between the level and t's next keeper.
+  std::vector<int> refetch_loop_;
+  std::vector<std::int64_t> parent_spatial_;
+  // Hcl mode's cycles from the counts just computed; `steps` = product of all temporal factors.
+  std::int64_t hcl_cycles(std::int64_t steps) const;
 };
 
 // One-shot convenience wrapper around Evaluator.

@@ -15,6 +15,11 @@
 //   parent access (multicast / spatial reduction);
 // - MACs read every operand every step unless the innermost loop is spatial, in which case
 //   each MAC latches its last operand.
+// Without halo credit (hcl mode, `halo` false) a step of that innermost relevant loop brings
+// the whole tile like any other. machine_cycles() runs hcl mode's sequential tile machine
+// over the same walk: it counts the steps at which some on-chip tile changes (events), and per
+// on-chip keeper the tiles filled (not all first touches) and written back, each moving the
+// union of the tiles of the keeper's instances under one parent instance.
 #pragma once
 
 #include <scheduler/arch.h>
@@ -49,8 +54,8 @@ struct NestLoop {
 
 class Sim {
 public:
-  Sim(const Problem &p, const Arch &a, const Mapping &m, bool legacy = false)
-      : p_(p), a_(a), m_(m), legacy_(legacy) {
+  Sim(const Problem &p, const Arch &a, const Mapping &m, bool legacy = false, bool halo = true)
+      : p_(p), a_(a), m_(m), legacy_(legacy), halo_(halo) {
     const int L = static_cast<int>(a.levels.size());
     // Outermost first: level L-1 temporal (outer->inner), then its spatial, then level L-2...
     for (int j = L - 1; j >= 0; --j) {
@@ -176,7 +181,7 @@ public:
         }
         if (stationary) {
           // nothing moves
-        } else if (stepped == slide) {
+        } else if (stepped == slide && halo_) {
           for (const auto &e : cur) {
             if (!prev.count(e)) {
               st.fetched.insert(e);
@@ -408,11 +413,88 @@ public:
     return out;
   }
 
+  // Hcl mode's cycles: start + events x drain + array steps + every transfer with its tail.
+  std::int64_t machine_cycles() const {
+    const MachineTiming &mt = a_.machine;
+    const int L = static_cast<int>(a_.levels.size());
+    const int T = static_cast<int>(p_.tensors.size());
+    std::vector<int> time; // temporal loops, outermost first
+    for (int k = 0; k < static_cast<int>(nest_.size()); ++k) {
+      if (!nest_[static_cast<std::size_t>(k)].spatial) {
+        time.push_back(k);
+      }
+    }
+    // Events: the start, and every step of the temporal nest after which some on-chip tile
+    // differs (the stepped loop, or one it wrapped, lies above the keeper and is relevant).
+    std::int64_t events = 1, steps = 1;
+    std::vector<std::int64_t> idx(time.size(), 0);
+    while (true) {
+      int q = static_cast<int>(time.size()) - 1;
+      for (; q >= 0; --q) {
+        if (++idx[static_cast<std::size_t>(q)] < nest_[static_cast<std::size_t>(time[static_cast<std::size_t>(q)])].factor) {
+          break;
+        }
+        idx[static_cast<std::size_t>(q)] = 0;
+      }
+      if (q < 0) {
+        break;
+      }
+      ++steps;
+      bool change = false;
+      for (int c = 0; c < L - 1 && !change; ++c) {
+        for (int t = 0; t < T && !change; ++t) {
+          if (!keeps(c, t)) {
+            continue;
+          }
+          for (std::size_t r = static_cast<std::size_t>(q); r < time.size(); ++r) {
+            const auto &l = nest_[static_cast<std::size_t>(time[r])];
+            change = change || (l.level > c && l.factor > 1 && p_.relevant(t, l.dim));
+          }
+        }
+      }
+      events += change ? 1 : 0;
+    }
+    std::int64_t transfers = 0;
+    for (int t = 0; t < T; ++t) {
+      int c = -1;
+      for (int i = 0; i < L; ++i) {
+        if (!keeps(i, t)) {
+          continue;
+        }
+        if (c >= 0) { // c's transfers, from and to its parent i
+          ESet moved;
+          for (const auto &fixed : spatial_assignments(c, i)) {
+            std::vector<int> inner;
+            for (int k = 0; k < static_cast<int>(nest_.size()); ++k) {
+              if (nest_[static_cast<std::size_t>(k)].level <= c) {
+                inner.push_back(k);
+              }
+            }
+            const ESet one = tile(t, fixed, inner);
+            moved.insert(one.begin(), one.end());
+          }
+          const auto words = static_cast<std::int64_t>(moved.size());
+          for (const auto &st : sequence(t, c, std::vector<std::int64_t>(nest_.size(), 0))) {
+            if (st.fetched.size() > st.first.size()) {
+              transfers += words + mt.fill_tail;
+            }
+            if (!st.written_back.empty()) {
+              transfers += words + mt.writeback_tail;
+            }
+          }
+        }
+        c = i;
+      }
+    }
+    return mt.start + events * mt.drain + steps + transfers;
+  }
+
 private:
   const Problem &p_;
   const Arch &a_;
   const Mapping &m_;
   bool legacy_;
+  bool halo_;
   std::vector<NestLoop> nest_;
 };
 
