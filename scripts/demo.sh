@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The project's main job on bundled inputs, in one command (`hcl flow`, docs/flows.md):
-# AlexNet on the TPU-like architecture -> the optimal schedule of every layer with the
-# accelerator's weight-stationary C|K dataflow fixed, the micro-architecture they need, one
+# AlexNet on the TPU-like architecture -> the optimal schedule of every layer in the space the
+# generated accelerator runs (weight-stationary C|K), the micro-architecture they need, one
 # generated 16 x 16 accelerator (Verilog, Verilator lint, Yosys area), a configuration per
-# layer, the smallest layer co-simulated on the Verilator model against a C++ convolution
-# (a labelled slice of it when the whole layer would take too long), and an HTML report.
+# layer (its mapping), the layer predicted fastest co-simulated on the Verilator model (outputs
+# against a C++ convolution, counters and cycles against the cost model), and an HTML report.
 # `hcl flow` builds its output in a temporary folder and replaces OUT only when every step ran.
 set -euo pipefail
 hcl=$(realpath "$1"); out=$2
@@ -24,6 +24,6 @@ demo: results in $out/ (open $out/report.html)
   schedules.json, schedules/     per-layer best schedules (proven optimal, or with their gap)
   microarch.json                 the micro-architecture the schedules need
   rtl/*.v, params.json/.h        the generated accelerator
-  config/<layer>.json            per-layer tiling, register writes, buffer layouts, cycles
+  config/<layer>.json, .hex      per-layer registers (from its mapping) and DRAM layout
   lint.txt, area.json            Verilator lint result and Yosys area per module
 MSG

@@ -59,7 +59,9 @@ int run(const Args &a) {
   if (a.layer.empty() || a.layer.find('/') != std::string::npos || !fs::is_regular_file(hex))
     throw UsageError(fmt::format("--layer: {} has no layer '{}' (layers: {})", dir.string(),
                                  a.layer, layer_list(dir)));
-  const auto arch = hcl::sched::load_arch_yaml((dir / "arch.yaml").string());
+  // The model predicts with the design's own latencies.
+  const auto arch =
+      hcl::flows::nest_timed_arch(hcl::sched::load_arch_yaml((dir / "arch.yaml").string()), cfg);
   const auto problem =
       hcl::sched::load_problem_yaml((dir / "layers" / (a.layer + ".workload.yaml")).string());
   const auto mapping = hcl::sched::load_mapping_yaml(

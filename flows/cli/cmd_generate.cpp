@@ -46,7 +46,7 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
     throw UsageError(fmt::format("{}: not an architecture file; generate accelerator takes our "
                                  "arch YAML (top-level key 'arch:')",
                                  arch_path));
-  const sched::Arch arch = sched::load_arch_yaml(arch_path);
+  const sched::Arch spec_arch = sched::load_arch_yaml(arch_path);
   std::vector<sched::Problem> known;
   if (!network.empty()) {
     hcl::flows::require_file(network, "--network");
@@ -77,6 +77,7 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
       throw UsageError(fmt::format("{}: layer '{}' is in no --network or --problem (layers: {})",
                                    path, name, names.empty() ? "none given" : names));
     }
+    const sched::Arch &arch = spec_arch;
     const sched::Mapping m = sched::detect_spec_kind(path) == sched::SpecKind::Schedule
                                  ? sched::load_mapping_yaml(path, *it, arch)
                                  : sched::load_timeloop_mapping(path, *it, arch);
@@ -89,7 +90,7 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
   }
   hcl::gen::NestAcceleratorConfig cfg;
   try {
-    cfg = hcl::flows::nest_accelerator_config(arch, layers);
+    cfg = hcl::flows::nest_accelerator_config(spec_arch, layers);
     for (const auto &s : sets) {
       const auto [k, v] = hcl::gen::parse_setting(s);
       cfg.set(k, v);
@@ -101,7 +102,7 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
   std::vector<hcl::flows::NestLayerConfig> configs;
   for (const auto &l : layers)
     configs.push_back(hcl::flows::configure_nest_layer(cfg, l));
-  const auto g = hcl::flows::nest_generated(cfg, arch, specs, configs);
+  const auto g = hcl::flows::nest_generated(cfg, spec_arch, specs, configs);
   const auto files = hcl::gen::write_generated(g, out);
   fmt::print("top: {}\n", g.params["top"].get<std::string>());
   for (const auto &f : files)

@@ -181,7 +181,7 @@ FlowResult run_flow(const FlowOptions &o) {
     throw UsageError(fmt::format("{}: not an architecture file; hcl flow takes our arch YAML "
                                  "(top-level key 'arch:')",
                                  o.arch.string()));
-  const sched::Arch arch = sched::load_arch_yaml(o.arch.string());
+  const sched::Arch spec_arch = sched::load_arch_yaml(o.arch.string());
   for (const auto &l : net.layers) {
     // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
     const std::string &n = l.problem.name;
@@ -191,15 +191,27 @@ FlowResult run_flow(const FlowOptions &o) {
                                    o.network.string(), n));
     (void)conv_layer(l.problem); // names a layer outside the conv family now
   }
-  {
-    gen::NestAcceleratorConfig probe; // unknown keys and bad values fail now, not after the search
-    for (const auto &[k, v] : o.sets) {
-      try {
-        probe.set(k, v);
-      } catch (const std::invalid_argument &e) {
-        throw UsageError(fmt::format("--set {}={}: {}", k, v, e.what()));
-      }
+  // The model's cycles are the generated design's: its timing is known before the search
+  // (array and memory port), and unknown keys or bad values of --set fail now.
+  gen::NestAcceleratorConfig probe;
+  try {
+    probe = nest_accelerator_config(spec_arch, {});
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(fmt::format("{}: {}", o.arch.string(), e.what()));
+  }
+  for (const auto &[k, v] : o.sets) {
+    try {
+      probe.set(k, v);
+    } catch (const std::invalid_argument &e) {
+      throw UsageError(fmt::format("--set {}={}: {}", k, v, e.what()));
     }
+  }
+  sched::Arch arch = spec_arch;
+  try {
+    arch = nest_timed_arch(spec_arch, probe);
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
+                                 o.arch.string(), e.what()));
   }
   std::size_t cosim_index = 0; // without --cosim: the layer predicted fastest, once scheduled
   if (!o.cosim_layer.empty()) {

@@ -184,6 +184,15 @@ bool counts_equal(const std::vector<CountCheck> &counts) {
   return !counts.empty();
 }
 
+std::string describe_mismatches(const std::vector<CountCheck> &counts) {
+  std::string s;
+  for (const auto &c : counts)
+    if (c.rtl != c.model)
+      s += fmt::format("{}{} {} {}: RTL {}, model {}", s.empty() ? "" : "; ", c.level, c.tensor,
+                       c.kind, c.rtl, c.model);
+  return s;
+}
+
 bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double tolerance) {
   if (predicted == 0)
     return measured == 0;

@@ -280,6 +280,16 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   return cfg;
 }
 
+sched::Arch nest_timed_arch(const Arch &arch, const gen::NestAcceleratorConfig &cfg) {
+  const gen::NestTiming t = gen::plan_nest_accelerator(cfg).timing;
+  Arch a = arch;
+  a.machine.start = t.start;
+  a.machine.drain = t.drain;
+  a.machine.fill_tail = t.fill_tail;
+  a.machine.writeback_tail = t.writeback_tail;
+  return a;
+}
+
 namespace {
 
 // Two's complement of v in `width` bits.

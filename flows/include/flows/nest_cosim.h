@@ -50,6 +50,8 @@ std::vector<CountCheck> compare_counts(const NestCounts &rtl, const sched::Evalu
                                        const sched::Arch &arch, const NestLayer &layer);
 
 bool counts_equal(const std::vector<CountCheck> &counts);
+// "LEVEL TENSOR KIND: RTL a, model b" for every differing count, joined by "; "; empty if none.
+std::string describe_mismatches(const std::vector<CountCheck> &counts);
 bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double tolerance = 0.02);
 
 // One layer checked end to end: its configuration run on a Verilator model of the generated

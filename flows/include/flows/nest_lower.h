@@ -82,6 +82,12 @@ gen::NestAcceleratorConfig nest_accelerator_config(const sched::Arch &arch,
                                                    const std::vector<NestLayer> &layers,
                                                    Provenance *why = nullptr);
 
+// `arch` with the accelerator's fixed latencies as the cost model's machine timing, so hcl
+// mode's cycles are this design's. The timing depends on the array and the memory port only,
+// not on buffer depths: a config made before the search (from the arch and --set) gives the
+// same timing as the final one.
+sched::Arch nest_timed_arch(const sched::Arch &arch, const gen::NestAcceleratorConfig &cfg);
+
 // A layer's configuration on one accelerator: every register's value (in map order) and where
 // its tensors live in the backing store.
 struct NestLayerConfig {

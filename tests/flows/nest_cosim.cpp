@@ -1,0 +1,239 @@
+// The schedule-driven accelerator against two outside references at once: a plain C++
+// convolution for every output, and the cost model's hcl mode for every counter and the
+// cycles. Several layers run on ONE generated design (one Verilator build).
+#include <flows/design_flows.h>
+#include <flows/nest_cosim.h>
+
+#include <scheduler/model.h>
+#include <scheduler/search.h>
+#include <scheduler/search_random.h>
+#include <scheduler/spec_yaml.h>
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include <fmt/core.h>
+
+using namespace hcl::flows;
+namespace sched = hcl::sched;
+namespace gen = hcl::gen;
+
+namespace {
+
+sched::Arch load_arch(const char *file) {
+  return sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) + "/tests/flows/data/" + file);
+}
+sched::Arch test_arch() { return load_arch("flow_tpu_4x4.arch.yaml"); }
+
+sched::Problem conv(const std::string &name, std::int64_t C, std::int64_t K, std::int64_t P,
+                    std::int64_t Q, std::int64_t R, std::int64_t S, std::int64_t stride = 1,
+                    std::int64_t N = 1) {
+  sched::ConvShape s;
+  s.name = name;
+  s.N = N;
+  s.C = C;
+  s.K = K;
+  s.P = P;
+  s.Q = Q;
+  s.R = R;
+  s.S = S;
+  s.stride_h = s.stride_w = stride;
+  return sched::make_conv2d(s);
+}
+
+sched::Mapping best_mapping(const sched::Problem &p, const sched::Arch &arch) {
+  sched::SearchOptions o;
+  o.space = nest_space(p, arch);
+  o.time_limit_s = 5;
+  const auto r = sched::search(p, arch, o);
+  REQUIRE(r.found);
+  return r.mapping;
+}
+
+struct Case {
+  sched::Problem problem;
+  sched::Mapping mapping;
+  NestLayer layer;
+};
+
+Case make_case(const sched::Problem &p, const sched::Mapping &m, const sched::Arch &arch) {
+  return {p, m, analyse_nest_layer(p, arch, m)};
+}
+
+// One design for all the cases, as `hcl flow` builds it.
+struct Bench {
+  gen::NestAcceleratorConfig cfg;
+  sched::Arch arch; // with the design's timing, for the model's cycles
+  Simulator sim;
+  Bench(const sched::Arch &a, const std::vector<Case> &cases)
+      : cfg(config_for(a, cases)), arch(nest_timed_arch(a, cfg)),
+        sim(simulate(hcl::elaborate(gen::NestAccelerator{cfg}))) {}
+  // The buffers as deep as the arch's levels allow and room for 8 loops, whatever the cases:
+  // every test on one arch then shares one design (one Verilator build, then the cache).
+  static gen::NestAcceleratorConfig config_for(const sched::Arch &a, const std::vector<Case> &cases) {
+    std::vector<NestLayer> layers;
+    for (const auto &c : cases)
+      layers.push_back(c.layer);
+    gen::NestAcceleratorConfig cfg = nest_accelerator_config(a, layers);
+    const auto &in = a.levels[static_cast<std::size_t>(cases.front().layer.in_level)];
+    const auto &out = a.levels[static_cast<std::size_t>(cases.front().layer.out_level)];
+    cfg.in_depth = std::max(cfg.in_depth, static_cast<int>(in.size_words / cfg.rows));
+    cfg.out_depth = std::max(cfg.out_depth, static_cast<int>(out.size_words / cfg.cols));
+    cfg.loops = std::max(cfg.loops, 8);
+    cfg.counter_width = std::max(cfg.counter_width, 12);
+    cfg.dram_addr_width = std::max(cfg.dram_addr_width, 16);
+    return cfg;
+  }
+  NestCheck run(const Case &c, std::uint64_t seed) {
+    return check_nest_layer(sim, cfg, arch, c.problem, c.mapping, c.layer,
+                            configure_nest_layer(cfg, c.layer), 2'000'000, seed);
+  }
+};
+
+void check_case(const NestCheck &k) {
+  INFO("layer " << k.run.layer);
+  CHECK(k.run.finished);
+  CHECK(k.run.mismatches == 0);
+  if (k.run.mismatches)
+    INFO(k.run.first_mismatch);
+  CHECK(k.run.outputs_checked > 0);
+  for (const auto &c : k.counts) {
+    INFO(fmt::format("{} {} {}: rtl {} model {}", c.level, c.tensor, c.kind, c.rtl, c.model));
+    CHECK(c.rtl == c.model);
+  }
+  INFO(fmt::format("cycles: rtl {} model {}", k.run.measured_cycles, k.predicted));
+  CHECK(cycles_within(k.run.measured_cycles, k.predicted));
+  CHECK(k.passed);
+}
+
+// A random valid mapping of the accelerator's space in which every on-chip level may keep or
+// bypass Inputs and Outputs; the ones the accelerator refuses (a tensor kept twice on chip)
+// are drawn again.
+sched::Mapping random_mapping(const sched::Problem &p, const sched::Arch &arch, std::uint32_t &seed) {
+  for (int tries = 0; tries < 200; ++tries) {
+    sched::RandomSearchOptions o;
+    o.space = nest_space(p, arch);
+    for (auto &lc : o.space.constraints)
+      lc.keep[kInputs] = lc.keep[kOutputs] = 0;
+    o.patience = 1;
+    o.max_samples = 5000;
+    o.seed = seed++;
+    const auto r = sched::random_search(p, arch, o);
+    if (!r.found)
+      continue;
+    try {
+      (void)analyse_nest_layer(p, arch, r.mapping);
+      return r.mapping;
+    } catch (const std::invalid_argument &) {
+    }
+  }
+  FAIL("no random mapping the accelerator runs for " << p.name);
+  return {};
+}
+
+// tpu_4x4 (WeightReg, Accumulators = the mesh, UnifiedBuffer, DRAM): DRAM walks K (outer)
+// and P (inner); the buffers hold one K tile of outputs and one P tile of inputs, whose rows
+// overlap from one P step to the next (R = 3 sits inside).
+sched::Mapping p_then_k(const sched::Problem &p) {
+  const int K = p.dim_index("K"), P = p.dim_index("P"), C = p.dim_index("C"),
+            Q = p.dim_index("Q"), R = p.dim_index("R"), S = p.dim_index("S");
+  sched::Mapping m;
+  m.levels.resize(4);
+  m.levels[0].temporal = {{Q, 4}};
+  m.levels[1].spatial_x = {{C, 4}};
+  m.levels[1].spatial_y = {{K, 4}};
+  m.levels[1].temporal = {{S, 3}};
+  m.levels[2].temporal = {{R, 3}};
+  m.levels[3].temporal = {{P, 4}, {K, 2}};
+  return m;
+}
+
+} // namespace
+
+TEST_CASE("nest_cosim: five layer kinds on one generated accelerator, bit-exact, counts equal") {
+  const sched::Arch arch = test_arch();
+  std::vector<Case> cases;
+  for (auto p : {conv("conv3x3", 3, 8, 6, 6, 3, 3), conv("conv5x5_s2", 2, 4, 3, 3, 5, 5, 2),
+                 conv("conv1x1", 8, 6, 5, 5, 1, 1), sched::make_gemm("fc", 1, 10, 20),
+                 conv("odd", 6, 6, 3, 5, 2, 3)})
+    cases.push_back(make_case(p, best_mapping(p, arch), arch));
+  Bench b(arch, cases);
+  std::uint64_t seed = 1;
+  for (const auto &c : cases)
+    check_case(b.run(c, seed++));
+}
+
+TEST_CASE("nest_cosim: 20 random schedules (factors, orders, bypass) run as the model says") {
+  const sched::Arch arch = load_arch("nest_two_buffers.arch.yaml");
+  std::vector<Case> cases;
+  std::uint32_t seed = 1;
+  const sched::Problem layers[] = {conv("a", 6, 4, 4, 3, 3, 2, 1, 2), conv("b", 3, 2, 3, 3, 2, 2, 2),
+                                   conv("c", 6, 6, 2, 5, 1, 3), sched::make_gemm("d", 3, 4, 9)};
+  for (int i = 0; i < 20; ++i) {
+    const auto &p = layers[i % 4];
+    sched::Problem named = p;
+    named.name = fmt::format("{}{}", p.name, i);
+    cases.push_back(make_case(named, random_mapping(p, arch, seed), arch));
+  }
+  // The draws cover both bypass choices for both tensors.
+  std::set<std::pair<int, int>> keeps;
+  for (const auto &c : cases)
+    keeps.insert({c.layer.in_level, c.layer.out_level});
+  CHECK(keeps.size() >= 3);
+  Bench b(arch, cases);
+  for (const auto &c : cases)
+    check_case(b.run(c, seed++));
+}
+
+TEST_CASE("nest_cosim: swapping two loops of one level changes fills, the same in RTL and model") {
+  const sched::Arch arch = test_arch();
+  const sched::Problem p = conv("swap", 4, 8, 4, 4, 3, 3);
+  // With P inner the Inputs tile is refetched at every P step; with K inner it stays while K
+  // steps (K does not move the inputs): half the fills.
+  const sched::Mapping m = p_then_k(p);
+  const int K = p.dim_index("K"), P = p.dim_index("P");
+  sched::Mapping swapped = m;
+  swapped.levels[3].temporal = {{K, 2}, {P, 4}};
+  const Case a = make_case(p, m, arch), b2 = make_case(p, swapped, arch);
+  Bench b(arch, {a, b2});
+  const NestCheck x = b.run(a, 7), y = b.run(b2, 7);
+  check_case(x);
+  check_case(y);
+  const auto count = [](const NestCheck &k, const char *tensor, const char *kind, bool rtl) {
+    for (const auto &c : k.counts)
+      if (c.tensor == tensor && c.kind == std::string(kind) && c.level != "DRAM")
+        return rtl ? c.rtl : c.model;
+    return std::uint64_t{0};
+  };
+  for (bool rtl : {true, false})
+    CHECK(count(x, "Inputs", "fills", rtl) == 2 * count(y, "Inputs", "fills", rtl));
+  CHECK(count(x, "Inputs", "fills", true) - count(y, "Inputs", "fills", true) ==
+        count(x, "Inputs", "fills", false) - count(y, "Inputs", "fills", false));
+}
+
+TEST_CASE("nest_cosim: a wrong model rule is caught, naming level, tensor and both numbers") {
+  // Timeloop's sliding-window credit (halo reuse between steps of the innermost relevant loop)
+  // is not what the hardware does: the Inputs tile is refetched whole.
+  const sched::Arch arch = test_arch();
+  const sched::Problem p = conv("halo", 4, 8, 4, 4, 3, 3);
+  const Case c = make_case(p, p_then_k(p), arch);
+  Bench b(arch, {c});
+  const NestCheck ok = b.run(c, 3);
+  check_case(ok);
+  const auto timeloop = sched::evaluate(p, b.arch, c.mapping, sched::Mode::Timeloop);
+  const auto wrong = compare_counts(ok.run.counts, timeloop, arch, c.layer);
+  CHECK_FALSE(counts_equal(wrong));
+  const std::string report = describe_mismatches(wrong);
+  INFO(report);
+  CHECK_THAT(report, Catch::Contains("UnifiedBuffer Inputs fills: RTL "));
+  CHECK_THAT(report, Catch::Contains("model "));
+  // And a broken counter: one RTL count off by one is named the same way.
+  NestCounts broken = ok.run.counts;
+  broken[gen::kCntOutUpdates] += 1;
+  const auto off = compare_counts(broken, sched::evaluate(p, b.arch, c.mapping, sched::Mode::Hcl),
+                                  arch, c.layer);
+  CHECK_THAT(describe_mismatches(off),
+             Catch::Equals(fmt::format("Accumulators Outputs updates: RTL {}, model {}",
+                                       broken[gen::kCntOutUpdates], broken[gen::kCntOutUpdates] - 1)));
+}

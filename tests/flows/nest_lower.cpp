@@ -1,0 +1,145 @@
+// From a mapping to the schedule-driven accelerator's registers: the roles of the arch levels,
+// what is refused (and how it is named), and register values worked out by hand.
+#include <flows/nest_lower.h>
+
+#include <scheduler/spec_yaml.h>
+
+#include <catch2/catch.hpp>
+
+using namespace hcl::flows;
+namespace sched = hcl::sched;
+
+namespace {
+
+sched::Arch tpu4() {
+  return sched::load_arch_yaml(HCL_SOURCE_DIR "/tests/flows/data/flow_tpu_4x4.arch.yaml");
+}
+
+sched::Problem layer() {
+  sched::ConvShape s;
+  s.name = "l";
+  s.C = 4;
+  s.K = 8;
+  s.P = s.Q = 4;
+  s.R = s.S = 3;
+  return sched::make_conv2d(s);
+}
+
+// tpu_4x4 levels, innermost first: WeightReg, Accumulators (the mesh), UnifiedBuffer, DRAM.
+sched::Mapping mapping(const sched::Problem &p) {
+  const int K = p.dim_index("K"), P = p.dim_index("P"), C = p.dim_index("C"),
+            Q = p.dim_index("Q"), R = p.dim_index("R"), S = p.dim_index("S");
+  sched::Mapping m;
+  m.levels.resize(4);
+  m.levels[0].temporal = {{Q, 4}};
+  m.levels[1].spatial_x = {{C, 4}};
+  m.levels[1].spatial_y = {{K, 4}};
+  m.levels[1].temporal = {{S, 3}};
+  m.levels[2].temporal = {{R, 3}};
+  m.levels[3].temporal = {{P, 4}, {K, 2}};
+  return m;
+}
+
+std::uint64_t reg(const NestLayerConfig &c, const std::string &name) {
+  for (std::size_t i = 0; i < c.write_names.size(); ++i)
+    if (c.write_names[i] == name)
+      return c.writes[i].second;
+  FAIL("no register " << name);
+  return 0;
+}
+
+} // namespace
+
+TEST_CASE("nest_lower: the arch's levels by role; an arch without a PE array is refused") {
+  const NestRoles r = nest_roles(tpu4());
+  CHECK(r.weights == 0);
+  CHECK(r.mesh == 1);
+  CHECK(r.dram == 3);
+  sched::Arch flat = tpu4();
+  flat.levels[1].fanout_x = flat.levels[1].fanout_y = 1;
+  CHECK_THROWS_WITH(nest_roles(flat), Catch::Contains("no mesh; the nest accelerator needs a PE array"));
+}
+
+TEST_CASE("nest_lower: the nest, lanes and tiles of a mapping") {
+  const auto p = layer();
+  const NestLayer l = analyse_nest_layer(p, tpu4(), mapping(p));
+  CHECK(l.c_lanes == 4);
+  CHECK(l.k_lanes == 4);
+  REQUIRE(l.loops.size() == 5); // Q, S, R, P, K
+  CHECK(l.loops[0].dim == "Q");
+  CHECK(l.loops[4].dim == "K");
+  CHECK(l.loops[4].weight == 4); // the K lanes are inside the DRAM K loop
+  CHECK(l.in_level == 2);
+  CHECK(l.out_level == 1);
+  CHECK(l.wt_level == 0);
+  // Inputs at UnifiedBuffer: N 1, C 4 / 4 lanes, H span 3 (R), W span 4 + 3 - 1.
+  CHECK(l.in_tile == std::array<std::int64_t, 4>{1, 1, 3, 6});
+  // Outputs at Accumulators: K 4 / 4 lanes, P 1, Q 4.
+  CHECK(l.out_tile == std::array<std::int64_t, 4>{1, 1, 1, 4});
+}
+
+TEST_CASE("nest_lower: registers worked out by hand") {
+  const auto p = layer();
+  const NestLayer l = analyse_nest_layer(p, tpu4(), mapping(p));
+  const auto cfg = nest_accelerator_config(tpu4(), {l});
+  const NestLayerConfig c = configure_nest_layer(cfg, l);
+  CHECK(reg(c, "bound_0") == 4);
+  CHECK(reg(c, "bound_3") == 4);
+  // Inputs refetch when P (loop 3) steps; Outputs too; weights when S (loop 1) steps.
+  CHECK(reg(c, "trig_in") == 3);
+  CHECK(reg(c, "trig_out") == 3);
+  CHECK(reg(c, "trig_wt") == 1);
+  // Loops irrelevant to Outputs: S (1) and R (2); above Accumulators only R.
+  CHECK(reg(c, "first_out") == 0b110);
+  CHECK(reg(c, "tile_first_out") == 0b100);
+  // Input rows are W = 4 + 3 - 1 = 6 wide in DRAM: P steps one row (stride 1).
+  CHECK(reg(c, "stride_in_src_3") == 6);
+  // Inside the Inputs bank (rows of 6): S moves one column, R one row, Q one column.
+  CHECK(reg(c, "stride_in_addr_0") == 1);
+  CHECK(reg(c, "stride_in_addr_1") == 1);
+  CHECK(reg(c, "stride_in_addr_2") == 6);
+  // Weights [K][C][R][S]: the DRAM K loop moves 4 filters, the load's row step goes back one
+  // channel (two's complement), the first row loaded is the last channel of the tile.
+  CHECK(reg(c, "stride_wt_src_4") == 4 * 4 * 9);
+  CHECK(reg(c, "sstr_wt_1") == (std::uint64_t{1} << cfg.dram_addr_width) - 9);
+  const std::int64_t in_words = 4 * 6 * 6;
+  CHECK(c.wt_base == in_words);
+  CHECK(reg(c, "base_wt_src") == static_cast<std::uint64_t>(in_words + 3 * 9));
+  CHECK(c.out_base == in_words + 8 * 4 * 9);
+  CHECK(c.hex().rfind("0 4\n", 0) == 0); // bound_0 first
+}
+
+TEST_CASE("nest_lower: mappings the accelerator does not run are refused, named") {
+  const auto p = layer();
+  const auto arch = tpu4();
+  sched::Mapping kx = mapping(p);
+  std::swap(kx.levels[1].spatial_x, kx.levels[1].spatial_y);
+  CHECK_THROWS_WITH(analyse_nest_layer(p, arch, kx),
+                    Catch::Contains("layer 'l': K is unrolled on Accumulators's X axis") &&
+                        Catch::Contains("C|K"));
+  sched::Mapping bypass = mapping(p);
+  bypass.levels[0].keep = {false, true, true};
+  CHECK_THROWS_WITH(analyse_nest_layer(p, arch, bypass),
+                    Catch::Contains("Weights must be kept in the PE registers (WeightReg)"));
+  // A whole input plane at the 1 KB UnifiedBuffer: 4 x 6 x 6 fits; make it not fit.
+  sched::ConvShape big;
+  big.name = "big";
+  big.C = 4;
+  big.K = 4;
+  big.P = big.Q = 16;
+  const auto bp = sched::make_conv2d(big);
+  sched::Mapping bm;
+  bm.levels.resize(4);
+  bm.levels[1].spatial_x = {{bp.dim_index("C"), 4}};
+  bm.levels[1].spatial_y = {{bp.dim_index("K"), 4}};
+  bm.levels[0].temporal = {{bp.dim_index("Q"), 16}};
+  bm.levels[2].temporal = {{bp.dim_index("P"), 16}};
+  const NestLayer l = analyse_nest_layer(bp, arch, bm);
+  // Outputs at Accumulators: 4 x 16 words fit in its 128; Inputs 4 x 16 x 16 = 1024 fit; so
+  // shrink the buffer.
+  sched::Arch small = arch;
+  small.levels[2].size_words = 1000;
+  CHECK_THROWS_WITH(nest_accelerator_config(small, {l}),
+                    "layer 'big': the Inputs tile at UnifiedBuffer is 1024 words; UnifiedBuffer "
+                    "holds 1000");
+}
