@@ -18,7 +18,8 @@ TEST_CASE("flow_report: escapes text and renders every section from the flow JSO
                 {"modules", {{"small", {{"instances", 1}, {"area_um2", 1.0}}},
                              {"big", {{"instances", 4}, {"area_um2", 2.0}}}}}}},
       {"lint", {{"clean", false}, {"diagnostics", {"a.v:1:1: warning[WIDTH]: x<y"}}}},
-      {"cosim", {{"passed", true}, {"layer", "conv1"}, {"first_mismatch", ""}}}};
+      {"cosim", {{"pass", true}, {"layer", "conv1"}, {"counts_equal", true},
+                 {"counts", {{"DRAM", {{"Inputs", {{"reads", {12, 12}}}}}}}}}}};
   const std::string h = render_report(f);
   CHECK_THAT(h, Catch::StartsWith("<!DOCTYPE html>"));
   CHECK_THAT(h, Catch::Contains("<title>hcl flow: net&lt;1&gt; on tpu</title>"));
@@ -29,6 +30,9 @@ TEST_CASE("flow_report: escapes text and renders every section from the flow JSO
   CHECK_THAT(h, Catch::Contains("<span class=\"bad\">findings</span>"));
   CHECK_THAT(h, Catch::Contains("<span class=\"ok\">PASS</span>"));
   CHECK_THAT(h, Catch::Contains("x&lt;y"));
+  // The co-simulated layer's counters, RTL next to model.
+  CHECK_THAT(h, Catch::Contains("<td class=\"l\">DRAM</td><td class=\"l\">Inputs</td><td "
+                                "class=\"l\">reads</td><td>12</td><td>12</td>"));
   // Area rows, largest total first: big (8.0) before small (1.0).
   CHECK(h.find("<td class=\"l\">big</td>") < h.find("<td class=\"l\">small</td>"));
   // Self-contained: no scripts, no external resources.

@@ -164,6 +164,20 @@ TEST_CASE("nest_cosim: five layer kinds on one generated accelerator, bit-exact,
     check_case(b.run(c, seed++));
 }
 
+TEST_CASE("nest_cosim: the 16 x 16 array of examples/arch/tpu_like.yaml, scaled-down layers") {
+  const sched::Arch arch =
+      sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) + "/examples/arch/tpu_like.yaml");
+  std::vector<Case> cases;
+  for (auto p : {conv("conv3x3", 16, 32, 4, 4, 3, 3), sched::make_gemm("fc", 1, 48, 64)})
+    cases.push_back(make_case(p, best_mapping(p, arch), arch));
+  Bench b(arch, cases);
+  REQUIRE(b.cfg.rows == 16);
+  REQUIRE(b.cfg.cols == 16);
+  std::uint64_t seed = 11;
+  for (const auto &c : cases)
+    check_case(b.run(c, seed++));
+}
+
 TEST_CASE("nest_cosim: 20 random schedules (factors, orders, bypass) run as the model says") {
   const sched::Arch arch = load_arch("nest_two_buffers.arch.yaml");
   std::vector<Case> cases;
