@@ -229,7 +229,9 @@ private:
     static const std::vector<int> none;
     const auto &c = sh_.opts.space.constraints;
     const auto &fixed = static_cast<std::size_t>(l) < c.size() ? c[static_cast<std::size_t>(l)].permutation : none;
-    return order_cache_.emplace(key, order_classes(sh_.problem, mask, tmask, fixed)).first->second;
+    return order_cache_
+        .emplace(key, order_classes(sh_.problem, mask, tmask, fixed, credits_halo(sh_.opts.mode)))
+        .first->second;
   }
 
   bool time_up() {

@@ -278,7 +278,8 @@ enumerate_keeps(const Problem &problem, const Arch &arch, const SpaceOptions &op
 }
 
 std::vector<std::vector<int>> order_classes(const Problem &problem, unsigned dims_mask,
-                                            unsigned tensor_mask, const std::vector<int> &fixed) {
+                                            unsigned tensor_mask, const std::vector<int> &fixed,
+                                            bool halo) {
   std::vector<int> dims;
   for (int d = 0; d < kMaxDims; ++d) {
     if ((dims_mask >> d) & 1U) {
@@ -313,7 +314,7 @@ std::vector<std::vector<int>> order_classes(const Problem &problem, unsigned dim
       int first = -1; // -1: no relevant loop; kMaxDims: relevant, identity irrelevant
       for (int d : perm) {
         if (problem.relevant(t, d)) {
-          first = slides_halo(problem, t, d) ? d : kMaxDims;
+          first = halo && slides_halo(problem, t, d) ? d : kMaxDims;
           break;
         }
         before |= 1U << d;

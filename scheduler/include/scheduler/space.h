@@ -95,11 +95,12 @@ enumerate_keeps(const Problem &problem, const Arch &arch, const SpaceOptions &op
 // One representative permutation (innermost first) per class of permutations of the dims in
 // `dims_mask` that yield the same counts in the closed-form model: the model only sees, per
 // tensor, which loops lie inside the first loop relevant to it and, when that loop slides a
-// halo, which one it is. Only tensors in `tensor_mask` are distinguished (a tensor no level
-// below keeps is not affected by this level's order). `fixed` is a permutation constraint.
+// halo and `halo` (credits_halo(mode)) holds, which one it is. Only tensors in `tensor_mask`
+// are distinguished (a tensor no level below keeps is not affected by this level's order).
+// `fixed` is a permutation constraint. Hcl mode's cycles depend on the same sets only.
 std::vector<std::vector<int>> order_classes(const Problem &problem, unsigned dims_mask,
                                             unsigned tensor_mask,
-                                            const std::vector<int> &fixed = {});
+                                            const std::vector<int> &fixed = {}, bool halo = true);
 
 // Dimension `d` slides a halo of tensor `t`: it occurs in a rank with several terms.
 bool slides_halo(const Problem &problem, int t, int d);
