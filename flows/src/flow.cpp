@@ -6,6 +6,7 @@
 #include <flows/lint.h>
 #include <flows/synth.h>
 #include <flows/tool.h>
+#include <flows/tool_args.h>
 
 #include <generators/generate.h>
 #include <generators/require.h>
@@ -103,6 +104,7 @@ FlowResult run_flow(const FlowOptions &o) {
     throw UsageError("-o: give the output folder");
   if (fs::exists(o.out) && !fs::is_directory(o.out))
     throw UsageError(fmt::format("-o: '{}' exists and is not a folder", o.out.string()));
+  require_tool_path(o.out, "-o"); // rtl/ under it goes to Verilator and Yosys
   require_file(o.network.string(), "--network");
   require_file(o.arch.string(), "--arch");
   if (o.threads < 1 || o.threads > 256)

@@ -2,8 +2,9 @@
 #include <flows/errors.h>
 #include <flows/sim_build.h>
 #include <flows/tool.h>
+#include <flows/tool_args.h>
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
@@ -227,6 +228,29 @@ void build_into(const fs::path &dir, const std::vector<fs::path> &files, const s
   fs::remove_all(obj);
 }
 
+// What reaches Verilator's command line and, through its Makefile, make's: the top and its
+// parameters, the source paths, the cache folder and the OPT_FAST level. verilator_args are
+// the caller's own flags and pass as they are.
+void require_model_inputs(const std::vector<fs::path> &files, const std::string &top,
+                          const ModelOptions &options) {
+  require_identifier(top, "co-simulation top");
+  for (const auto &[name, value] : options.top_parameters) {
+    require_identifier(name, "co-simulation parameter name");
+    require_parameter_value(value, fmt::format("co-simulation parameter {} value", name));
+  }
+  for (const auto &f : files) {
+    require_tool_path(f, "Verilog file");
+  }
+  require_tool_path(options.cache_dir.empty() ? default_cache_dir() : options.cache_dir,
+                    "model cache folder (HCL_CACHE_DIR)");
+  static const std::regex level("(-O[0123sgz]|-Ofast)?");
+  if (!std::regex_match(options.opt_fast, level)) {
+    throw UsageError(fmt::format("co-simulation opt_fast {:?}: expected -O0, -O1, -O2, -O3, -Os, "
+                                 "-Og, -Oz, -Ofast or empty",
+                                 options.opt_fast));
+  }
+}
+
 } // namespace
 
 fs::path default_cache_dir() {
@@ -253,6 +277,7 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
   if (top.empty()) {
     throw UsageError("co-simulation: the top module name is required");
   }
+  require_model_inputs(files, top, options);
   const fs::path verilator = verilator_executable();
   Hasher h;
   h.add(fmt::format("hcl-sim recipe {}", kRecipeVersion));
