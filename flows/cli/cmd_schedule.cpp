@@ -6,6 +6,8 @@
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
 
+#include <generators/file_name.h>
+
 #include <scheduler/allocate.h>
 #include <scheduler/area.h>
 #include <scheduler/interstellar_io.h>
@@ -228,6 +230,20 @@ void print_allocation(const AllocationResult &r, Objective objective) {
              r.optimal ? "optimal over the combinations" : fmt::format("gap {:.2f}%", 100 * r.gap));
 }
 
+// --emit-mapping names its files after the layers (and the arch): checked before the search.
+void check_emitted(const Options &o, const Network &net, const Arch &arch) {
+  if (o.emit.empty()) {
+    return;
+  }
+  const std::string names_from = o.network.empty() ? o.problem : o.network;
+  for (const auto &l : net.layers) {
+    hcl::gen::require_file_name(l.problem.name, names_from + ": layer name");
+  }
+  if (!o.sizes.empty()) {
+    hcl::gen::require_file_name(arch.name, o.arch + ": arch name");
+  }
+}
+
 int run(const Options &o) {
   if (o.problem.empty() == o.network.empty()) {
     throw UsageError("give exactly one of --problem and --network");
@@ -251,6 +267,7 @@ int run(const Options &o) {
     throw UsageError(fmt::format("{}: the network has no layers", o.network));
   }
   const TimeloopArch ta = load_arch_file(o.arch, net.layers.front().problem, o.ert, o.art);
+  check_emitted(o, net, ta.arch);
   SearchOptions so;
   so.objective = parse_objective(o.objective);
   so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;

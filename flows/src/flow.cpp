@@ -8,6 +8,7 @@
 #include <flows/tool.h>
 #include <flows/tool_args.h>
 
+#include <generators/file_name.h>
 #include <generators/generate.h>
 #include <generators/require.h>
 
@@ -120,11 +121,7 @@ FlowResult run_flow(const FlowOptions &o) {
   std::vector<ConvLayer> convs;
   for (const auto &l : net.layers) {
     // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
-    const std::string &n = l.problem.name;
-    if (n.empty() || n == "." || n == ".." || n.find('/') != std::string::npos)
-      throw UsageError(fmt::format("{}: layer name '{}' cannot be a file name (no '/', not "
-                                   "empty, '.' or '..')",
-                                   o.network.string(), n));
+    gen::require_file_name(l.problem.name, o.network.string() + ": layer name");
     convs.push_back(conv_layer(l.problem));
   }
   {

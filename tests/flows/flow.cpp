@@ -56,7 +56,7 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
     std::ofstream f(o.network);
     f << "network:\n  name: n\n  layers:\n    - {name: a/b, type: fc, C: 4, K: 4}\n";
   }
-  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("layer name 'a/b' cannot be a file name"));
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("layer name: \"a/b\" cannot be a file name"));
   o = tiny(HCL_SOURCE_DIR "/CMakeLists.txt");
   CHECK_THROWS_WITH(run_flow(o), Catch::EndsWith("exists and is not a folder"));
   CHECK(nothing_written(out));
