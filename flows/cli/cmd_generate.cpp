@@ -1,6 +1,8 @@
 // `hcl generate`: elaborate one of the hardware generators and write its Verilog and params.
 #include "command.h"
 
+#include <flows/output_paths.h>
+
 #include <generators/array.h>
 #include <generators/generate.h>
 
@@ -53,6 +55,7 @@ const hcl::cli::RegisterCommand reg_generate{
                      "when generation succeeds")
           ->required();
       return [a]() {
+        hcl::flows::check_output({"-o", a->out}, hcl::flows::OutputKind::ReplacedFolder);
         hcl::gen::GenerateRequest req{a->generator, a->preset, {}, a->layers};
         for (const auto &s : a->sets)
           req.settings.push_back(hcl::gen::parse_setting(s));

@@ -3,6 +3,7 @@
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/output_paths.h>
 #include <flows/synth.h>
 #include <flows/tool.h>
 
@@ -51,6 +52,11 @@ const hcl::cli::RegisterCommand reg_synth{
         const auto files = hcl::flows::collect_verilog(inputs);
         hcl::flows::SynthOptions opts;
         opts.liberty = hcl::flows::resolve_liberty(a->liberty);
+        std::vector<hcl::flows::PathOption> ins{{"--liberty", opts.liberty}};
+        for (const auto &f : files) {
+          ins.push_back({"Verilog input", f});
+        }
+        hcl::flows::check_outputs({{"--json", a->json}}, hcl::flows::OutputKind::File, ins);
         opts.flat = a->flat;
         for (const auto &p : a->params) {
           const auto eq = p.find('=');

@@ -4,6 +4,7 @@
 #include <flows/errors.h>
 #include <flows/flow_report.h>
 #include <flows/lint.h>
+#include <flows/output_paths.h>
 #include <flows/synth.h>
 #include <flows/tool.h>
 #include <flows/tool_args.h>
@@ -103,11 +104,12 @@ FlowResult run_flow(const FlowOptions &o) {
   // ---- inputs, all checked before anything long runs ----------------------------------------
   if (o.out.empty())
     throw UsageError("-o: give the output folder");
-  if (fs::exists(o.out) && !fs::is_directory(o.out))
-    throw UsageError(fmt::format("-o: '{}' exists and is not a folder", o.out.string()));
-  require_tool_path(o.out, "-o"); // rtl/ under it goes to Verilator and Yosys
   require_file(o.network.string(), "--network");
   require_file(o.arch.string(), "--arch");
+  check_output({"-o", o.out}, OutputKind::ReplacedFolder);
+  check_not_an_input({"-o", o.out}, OutputKind::ReplacedFolder,
+                     {{"--network", o.network}, {"--arch", o.arch}});
+  require_tool_path(o.out, "-o"); // rtl/ under it goes to Verilator and Yosys
   if (o.threads < 1 || o.threads > 256)
     throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
   const sched::Network net = sched::load_network_yaml(o.network.string());
