@@ -6,6 +6,7 @@
 #include <flows/lint.h>
 #include <flows/output_paths.h>
 #include <flows/synth.h>
+#include <flows/temp_dir.h>
 #include <flows/tool.h>
 #include <flows/tool_args.h>
 
@@ -24,8 +25,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cerrno>
-#include <csignal>
 #include <unistd.h>
 
 namespace hcl::flows {
@@ -35,24 +34,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using sched::Problem;
-
-// A run stopped by a signal cannot unwind, so its `.<out>.tmp-<pid>` folder stays behind;
-// the next run into the same output removes those whose process is gone.
-void remove_stale_temp_dirs(const fs::path &out) {
-  const std::string prefix = fmt::format(".{}.tmp-", out.filename().string());
-  std::error_code ec;
-  for (const auto &e : fs::directory_iterator(out.parent_path(), ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0)
-      continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    const long pid = std::stol(pid_text);
-    if (pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      fs::remove_all(e.path(), ec);
-  }
-}
 
 // The one dimension index every layer must agree on for the dataflow constraint.
 int common_dim(const sched::Network &net, const char *name) {
@@ -67,18 +48,6 @@ int common_dim(const sched::Network &net, const char *name) {
   }
   return d;
 }
-
-// Removes the temporary output folder unless the run got to the final rename.
-struct TempDir {
-  fs::path path;
-  bool keep = false;
-  ~TempDir() {
-    if (!keep) {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  }
-};
 
 std::string dataflow_of(const sched::LayerSchedule &l, int c, int k) {
   if (!l.result.found)
@@ -163,10 +132,10 @@ FlowResult run_flow(const FlowOptions &o) {
   const int dim_c = common_dim(net, "C"), dim_k = common_dim(net, "K");
 
   const fs::path out = fs::absolute(o.out).lexically_normal();
-  remove_stale_temp_dirs(out);
-  TempDir tmp{out.parent_path() / fmt::format(".{}.tmp-{}", out.filename().string(), ::getpid())};
-  fs::remove_all(tmp.path);
-  fs::create_directories(tmp.path);
+  const std::string name = out.filename().string();
+  // Removed unless the run gets to the final rename; a killed run's, the next run removes.
+  TempDir tmp(out.parent_path(), "." + name + ".tmp-");
+  remove_stale_dirs(out.parent_path(), "." + name + ".old-");
 
   // ---- 1. schedules, C|K dataflow fixed ---------------------------------------------------------
   sched::SearchOptions so;
@@ -225,10 +194,10 @@ FlowResult run_flow(const FlowOptions &o) {
     }
   }
   nlohmann::json schedules = sched::network_json(ns, arch, so.objective);
-  write_file_atomic(tmp.path / "schedules.json", schedules.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "schedules.json", schedules.dump(2) + "\n");
   for (const auto &l : ns.layers)
     if (l.result.found)
-      write_file_atomic(tmp.path / "schedules" / (l.name + ".schedule.yaml"),
+      write_file_atomic(tmp.path() / "schedules" / (l.name + ".schedule.yaml"),
                         sched::mapping_to_yaml(l.problem, arch, l.result.mapping));
 
   // ---- 2. micro-architecture ------------------------------------------------------------------
@@ -239,7 +208,7 @@ FlowResult run_flow(const FlowOptions &o) {
       scheduled.push_back({&l.problem, &l.result.mapping, l.result.bounds});
   const sched::MicroArch micro = sched::derive_microarch(arch, scheduled);
   const nlohmann::json micro_json = sched::to_json(micro);
-  write_file_atomic(tmp.path / "microarch.json", micro_json.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "microarch.json", micro_json.dump(2) + "\n");
 
   // ---- 3./4. accelerator and its Verilog -----------------------------------------------------
   Provenance why;
@@ -262,7 +231,7 @@ FlowResult run_flow(const FlowOptions &o) {
   const gen::Generated g = gen::generate(req);
   const std::string top = g.params["top"].get<std::string>();
   std::vector<fs::path> rtl;
-  for (const auto &f : gen::write_generated(g, tmp.path))
+  for (const auto &f : gen::write_generated(g, tmp.path()))
     if (f.extension() == ".v")
       rtl.push_back(f);
   say(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})", rtl.size(), top));
@@ -276,7 +245,7 @@ FlowResult run_flow(const FlowOptions &o) {
     } catch (const gen::ConfigError &e) {
       throw UsageError(fmt::format("layer '{}' cannot run on {}: {}", c.name, top, e.what()));
     }
-    write_file_atomic(tmp.path / "config" / (c.name + ".json"), layer_plan_json(plans.back()).dump(2) + "\n");
+    write_file_atomic(tmp.path() / "config" / (c.name + ".json"), layer_plan_json(plans.back()).dump(2) + "\n");
   }
 
   // ---- 6. lint and area ----------------------------------------------------------------------
@@ -285,11 +254,11 @@ FlowResult run_flow(const FlowOptions &o) {
   std::string lint_text;
   for (const auto &d : lr.diagnostics)
     lint_text += format_diagnostic(d) + "\n";
-  write_file_atomic(tmp.path / "lint.txt", lr.clean() ? "clean\n" : lint_text);
+  write_file_atomic(tmp.path() / "lint.txt", lr.clean() ? "clean\n" : lint_text);
   say(fmt::format("      {}", lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
   say("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
   const SynthReport area = synthesize(rtl, top);
-  write_file_atomic(tmp.path / "area.json", synth_report_json(area));
+  write_file_atomic(tmp.path() / "area.json", synth_report_json(area));
   say(fmt::format("      total {:.0f} um^2", area.total_area_um2));
 
   // ---- 7. co-simulation ----------------------------------------------------------------------
@@ -364,16 +333,16 @@ FlowResult run_flow(const FlowOptions &o) {
         {"simulated_cycles", cr.sim_cycles}, {"model_from_cache", cr.model_cached},
         {"seconds", cr.seconds}}},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}};
-  write_file_atomic(tmp.path / "flow.json", flow.dump(2) + "\n");
-  write_file_atomic(tmp.path / "report.html", render_report(flow));
+  write_file_atomic(tmp.path() / "flow.json", flow.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "report.html", render_report(flow));
 
   // Swap the finished folder in: the old one (if any) moves aside first, so `out` always
   // holds a complete run.
-  const fs::path old = out.parent_path() / fmt::format(".{}.old-{}", out.filename().string(), ::getpid());
+  const fs::path old = out.parent_path() / fmt::format(".{}.old-{}", name, ::getpid());
   if (fs::exists(out))
     fs::rename(out, old);
-  fs::rename(tmp.path, out);
-  tmp.keep = true;
+  fs::rename(tmp.path(), out);
+  tmp.keep();
   std::error_code ec;
   fs::remove_all(old, ec);
 

@@ -1,5 +1,6 @@
 #include <flows/errors.h>
 #include <flows/synth.h>
+#include <flows/temp_dir.h>
 #include <flows/tool.h>
 #include <flows/tool_args.h>
 
@@ -8,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -17,8 +17,6 @@
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <unistd.h>
 
 namespace hcl::flows {
 
@@ -41,23 +39,6 @@ void write_text(const fs::path &p, const std::string &text) {
     throw std::runtime_error(fmt::format("cannot write {}", p.string()));
   }
 }
-
-// A scratch folder for one Yosys run, removed on every exit path.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / fmt::format("hcl-synth-{}-{}", ::getpid(), counter++);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  ScratchDir(const ScratchDir &) = delete;
-  ScratchDir &operator=(const ScratchDir &) = delete;
-};
 
 // Yosys script arguments are split on spaces unless quoted; require_tool_path() has
 // made sure the path cannot end the quotes or the line.
@@ -362,7 +343,8 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   require_tool_path(liberty, "--liberty");
   const auto lib_areas = read_liberty_areas(liberty);
   (void)yosys_executable();  // fail early, naming the package
-  ScratchDir scratch;
+  // Removed on every exit path; what a killed run leaves, the next run removes.
+  const TempDir scratch(fs::temp_directory_path(), "hcl-synth-");
 
   std::string read;
   for (const auto &f : files) {
@@ -380,13 +362,13 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   report.liberty = liberty;
 
   // Pass 1: elaborate only, to learn which memories are big enough to be macros.
-  report.yosys_seconds += run_yosys(scratch.path, "elab", front + "write_json elab.json\n").seconds;
-  const auto macros = find_macros(scratch.path / "elab.json", options.sram);
+  report.yosys_seconds += run_yosys(scratch.path(), "elab", front + "write_json elab.json\n").seconds;
+  const auto macros = find_macros(scratch.path() / "elab.json", options.sram);
 
   // Pass 2: turn those memories into blackbox macro cells, then synthesize and map.
   std::string script;
   if (!macros.empty()) {
-    write_text(scratch.path / "sram_blackboxes.v", blackbox_verilog(macros));
+    write_text(scratch.path() / "sram_blackboxes.v", blackbox_verilog(macros));
     script += "read_verilog -lib sram_blackboxes.v\n";
   }
   script += front;
@@ -405,9 +387,9 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   script += fmt::format("dfflibmap -liberty {0}\nabc -liberty {0}\nopt_clean\n", quote(liberty));
   script += fmt::format("tee -q -o stat.txt stat -liberty {} -top {}\n", quote(liberty), top);
   script += fmt::format("tee -q -o stat.json stat -json -top {}\n", top);
-  report.yosys_seconds += run_yosys(scratch.path, "synth", script).seconds;
+  report.yosys_seconds += run_yosys(scratch.path(), "synth", script).seconds;
 
-  const json stat = parse_stat_json(slurp(scratch.path / "stat.json"));
+  const json stat = parse_stat_json(slurp(scratch.path() / "stat.json"));
 
   std::map<std::string, std::map<std::string, std::uint64_t>> cells_of;  // raw module -> type -> n
   for (const auto &[raw, mod] : stat.at("modules").items()) {
@@ -494,7 +476,7 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   // What Yosys itself printed, for cross-checking the computation above.
   static const std::regex mod_re(R"(Chip area for module '\\?([^']+)': ([0-9.eE+-]+))");
   static const std::regex top_re(R"(Chip area for top module '\\?([^']+)': ([0-9.eE+-]+))");
-  const std::string st = slurp(scratch.path / "stat.txt");
+  const std::string st = slurp(scratch.path() / "stat.txt");
   for (std::sregex_iterator it(st.begin(), st.end(), mod_re), end; it != end; ++it) {
     const std::string raw = (*it)[1];
     report.yosys_module_area_um2[shown.count(raw) != 0 ? shown[raw] : display_name(raw)] =
