@@ -2,6 +2,7 @@
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/file_lock.h>
 #include <flows/flow_report.h>
 #include <flows/lint.h>
 #include <flows/output_paths.h>
@@ -60,6 +61,19 @@ std::string dataflow_of(const sched::LayerSchedule &l, int c, int k) {
       y += lp.dim == c ? "C" : lp.dim == k ? "K" : "?";
   }
   return fmt::format("{}|{}", x.empty() ? "-" : x, y.empty() ? "-" : y);
+}
+
+// hcl flow replaces its output folder as a whole, so a folder it did not write (no marker) is
+// replaced only when asked to.
+void require_flow_folder(const fs::path &out, bool force) {
+  std::error_code ec;
+  if (force || !fs::is_directory(out, ec) || fs::is_empty(out, ec) ||
+      fs::exists(out / kFlowMarker, ec))
+    return;
+  throw UsageError(fmt::format("-o '{}' holds files that hcl flow did not write (it has no {} "
+                               "file), and the flow replaces the whole folder; choose another "
+                               "folder, empty it, or pass --force to replace it",
+                               out.string(), kFlowMarker));
 }
 
 } // namespace
@@ -131,11 +145,26 @@ FlowResult run_flow(const FlowOptions &o) {
   (void)yosys_executable();
   const int dim_c = common_dim(net, "C"), dim_k = common_dim(net, "K");
 
-  const fs::path out = fs::absolute(o.out).lexically_normal();
+  fs::path out = fs::absolute(o.out).lexically_normal();
+  if (!out.has_filename()) // "dir/" or "."
+    out = out.parent_path();
   const std::string name = out.filename().string();
+  fs::create_directories(out.parent_path());
+  // Two runs into one folder would both report success while one discards the other's work.
+  const FileLock lock(out.parent_path() / ("." + name + ".lock"), FileLock::Mode::Try, true);
+  if (!lock.held())
+    throw UsageError(fmt::format("-o '{}' is being written by another hcl flow ({}); wait for it "
+                                 "to finish or choose another folder",
+                                 o.out.string(),
+                                 lock.holder() > 0 ? fmt::format("pid {}", lock.holder())
+                                                   : std::string("pid unknown")));
+  require_flow_folder(out, o.force);
   // Removed unless the run gets to the final rename; a killed run's, the next run removes.
   TempDir tmp(out.parent_path(), "." + name + ".tmp-");
   remove_stale_dirs(out.parent_path(), "." + name + ".old-");
+  write_file_atomic(tmp.path() / kFlowMarker,
+                    "Written by hcl flow, which replaces this folder as a whole when run into it "
+                    "again.\n");
 
   // ---- 1. schedules, C|K dataflow fixed ---------------------------------------------------------
   sched::SearchOptions so;

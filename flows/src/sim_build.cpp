@@ -1,5 +1,6 @@
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/file_lock.h>
 #include <flows/sim_build.h>
 #include <flows/tool.h>
 #include <flows/tool_args.h>
@@ -15,8 +16,6 @@
 #include <utility>
 #include <sstream>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 namespace hcl::flows {
@@ -149,31 +148,6 @@ std::string wrapper_source(const std::vector<Port> &ports, bool trace) {
   s += "  delete s->model;\n  delete s;\n}\n";
   return s;
 }
-
-// Holds an exclusive flock for the lifetime of the object; the kernel drops it if the process
-// dies, so a crashed build never blocks the next one.
-class FileLock {
-public:
-  explicit FileLock(const fs::path &path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) {
-      throw UsageError(fmt::format("{}: cannot create lock file in the model cache", path.string()));
-    }
-    while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-    }
-  }
-  ~FileLock() {
-    if (fd_ >= 0) {
-      ::flock(fd_, LOCK_UN);
-      ::close(fd_);
-    }
-  }
-  FileLock(const FileLock &) = delete;
-  FileLock &operator=(const FileLock &) = delete;
-
-private:
-  int fd_ = -1;
-};
 
 void build_into(const fs::path &dir, const std::vector<fs::path> &files, const std::string &top,
                 const ModelOptions &options, const fs::path &verilator) {
