@@ -48,7 +48,8 @@ const hcl::cli::RegisterCommand reg_generate{
       cmd.add_option("--layer", a->layers,
                      "accelerator only, repeatable: C=..,K=..,X=..[,name=..] (a GEMM or 1x1 "
                      "convolution O[K][X] = W[K][C] * I[C][X]); writes DIR/config/<name>.json "
-                     "with the register writes and buffer layouts of that layer")
+                     "with the register writes and buffer layouts of that layer (name: a plain file "
+                     "name, no '/', not empty, '.' or '..')")
           ->allow_extra_args(false);
       cmd.add_option("-o,--output", a->out,
                      "Output folder; its rtl/, params.json and params.h are replaced only "

@@ -478,7 +478,8 @@ const hcl::cli::RegisterCommand reg_schedule{
                      "here");
       cmd.add_option("--emit-mapping", o->emit,
                      "Directory for each best schedule as <layer>.schedule.yaml (ours) and "
-                     "<layer>.timeloop.map.yaml (Timeloop v0.4)");
+                     "<layer>.timeloop.map.yaml (Timeloop v0.4); every layer name must be a "
+                     "plain file name (no '/', not empty, '.' or '..'), checked before the search");
       cmd.add_option("--ert", o->ert, "Accelergy ERT_summary.yaml with energies per action");
       cmd.add_option("--art", o->art,
                      "Accelergy ART_summary.yaml with areas per instance (an area model for "

@@ -63,7 +63,9 @@ bool inside(const fs::path &folder, const fs::path &p) {
 void check_output(const PathOption &out, OutputKind kind) {
   if (out.path.empty())
     return;
-  const fs::path abs = fs::absolute(out.path).lexically_normal();
+  fs::path abs = fs::absolute(out.path).lexically_normal();
+  if (!abs.has_filename()) // "dir/": the folder itself, not an entry in it
+    abs = abs.parent_path();
   const fs::file_type t = type_of(abs);
   const bool folder = kind != OutputKind::File;
   if (t == fs::file_type::directory && !folder)

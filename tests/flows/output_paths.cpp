@@ -54,5 +54,7 @@ TEST_CASE("output_paths: an output that is an input is refused, by inode not by 
       Contains("--csv and --json are both"));
   CHECK_THROWS_WITH(check_outputs({{"-o", dir}}, OutputKind::ReplacedFolder, ins),
                     Contains("-o '" + dir.string() + "' would be replaced as a whole, but --arch"));
+  CHECK_THROWS_WITH(check_outputs({{"-o", dir.string() + "/"}}, OutputKind::ReplacedFolder, ins),
+                    Contains("would be replaced as a whole, but --arch"));
   CHECK_NOTHROW(check_outputs({{"-o", dir / "out"}}, OutputKind::ReplacedFolder, ins));
 }
