@@ -6,6 +6,7 @@
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
 #include <flows/nest_cosim.h>
+#include <generators/file_name.h>
 
 #include <scheduler/spec_yaml.h>
 
@@ -56,7 +57,8 @@ int run(const Args &a) {
   }
   const auto cfg = hcl::flows::nest_config_from_params(pj, params.string());
   const fs::path hex = dir / "config" / (a.layer + ".hex");
-  if (a.layer.empty() || a.layer.find('/') != std::string::npos || !fs::is_regular_file(hex))
+  hcl::gen::require_file_name(a.layer, "--layer");
+  if (!fs::is_regular_file(hex))
     throw UsageError(fmt::format("--layer: {} has no layer '{}' (layers: {})", dir.string(),
                                  a.layer, layer_list(dir)));
   // The model predicts with the design's own latencies.

@@ -5,6 +5,7 @@
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/output_paths.h>
 
 #include <scheduler/interstellar_io.h>
 #include <scheduler/json_out.h>
@@ -102,6 +103,10 @@ int run(const Options &o) {
   require_file(o.problem, "--problem");
   require_file(o.arch, "--arch");
   require_file(o.mapping, "--mapping");
+  hcl::flows::check_outputs({{"--json", o.json}, {"--export-timeloop", o.export_timeloop}},
+                            hcl::flows::OutputKind::File,
+                            {{"--problem", o.problem}, {"--arch", o.arch}, {"--mapping", o.mapping},
+                             {"--ert", o.ert}});
   if (o.mode == "interstellar") {
     if (!o.ert.empty() || o.legacy || !o.export_timeloop.empty()) {
       throw hcl::flows::UsageError(

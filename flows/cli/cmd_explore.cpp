@@ -5,6 +5,7 @@
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/output_paths.h>
 
 #include <scheduler/allocate.h>
 #include <scheduler/explore.h>
@@ -44,6 +45,15 @@ SearchOptions search_options(const Options &o) {
   return so;
 }
 
+// The inputs exist and the outputs can be written (and are not the inputs): checked before the
+// search, not after it.
+void check_paths(const Options &o) {
+  require_file(o.problem, "--problem");
+  require_file(o.arch, "--arch");
+  hcl::flows::check_outputs({{"--csv", o.csv}, {"--json", o.json}}, hcl::flows::OutputKind::File,
+                            {{"--problem", o.problem}, {"--arch", o.arch}});
+}
+
 void write_outputs(const Options &o, const std::string &csv, const nlohmann::json &json) {
   if (!o.csv.empty()) {
     hcl::flows::write_file_atomic(o.csv, csv);
@@ -63,8 +73,7 @@ std::string status(const SearchResult &r) {
 }
 
 int run_dataflows(const Options &o) {
-  require_file(o.problem, "--problem");
-  require_file(o.arch, "--arch");
+  check_paths(o);
   const Problem p = load_problem_file(o.problem);
   const Arch a = load_arch_file(o.arch, p).arch;
   std::vector<std::string> dfs;
@@ -105,8 +114,7 @@ int run_dataflows(const Options &o) {
 }
 
 int run_memory(const Options &o) {
-  require_file(o.problem, "--problem");
-  require_file(o.arch, "--arch");
+  check_paths(o);
   const Problem p = load_problem_file(o.problem);
   const Arch a = load_arch_file(o.arch, p).arch;
   if (o.sizes.empty()) {

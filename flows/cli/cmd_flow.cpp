@@ -32,7 +32,8 @@ const hcl::cli::RegisterCommand reg_flow{
           "invocations that fit the buffers), 6 Verilator lint, 7 Yosys area, 8 co-simulation of "
           "one layer against a C++ convolution. Output DIR: report.html, flow.json, "
           "schedules.json, schedules/, microarch.json, rtl/, params.json, params.h, config/, "
-          "lint.txt, area.json; it is replaced only when every step ran. Exit 0 all good, 1 lint "
+          "lint.txt, area.json, .hcl-flow; it is replaced only when every step ran, and a second "
+          "run into the same DIR while one runs exits 2 naming its pid. Exit 0 all good, 1 lint "
           "findings / co-sim mismatch / a layer without a mapping, 2 bad input or a missing "
           "tool. See docs/flows.md.");
       cmd.add_option("--network", a->network, "Network YAML (examples/networks/)")->required();
@@ -40,7 +41,12 @@ const hcl::cli::RegisterCommand reg_flow{
                      "Architecture YAML (ours, e.g. examples/arch/tpu_like.yaml); its PE mesh is "
                      "the accelerator's array")
           ->required();
-      cmd.add_option("-o,--output", a->out, "Output folder DIR")->required();
+      cmd.add_option("-o,--output", a->out,
+                     "Output folder DIR, replaced as a whole; a non-empty DIR that hcl flow did "
+                     "not write (no .hcl-flow file in it) is refused without --force")
+          ->required();
+      cmd.add_flag("--force", a->o.force,
+                   "Replace DIR even if it holds files hcl flow did not write");
       cmd.add_option("--time-limit", a->o.time_limit_s,
                      "Seconds for the whole schedule search; a stopped search reports its gap "
                      "(0 = prove every layer optimal)")

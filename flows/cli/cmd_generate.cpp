@@ -3,12 +3,15 @@
 #include "spec_files.h"
 
 #include <flows/nest_lower.h>
+#include <generators/file_name.h>
 
 #include <scheduler/network.h>
 #include <scheduler/spec_yaml.h>
 #include <scheduler/timeloop_import.h>
 
 #include <yaml-cpp/yaml.h>
+
+#include <flows/output_paths.h>
 
 #include <generators/array.h>
 #include <generators/generate.h>
@@ -68,6 +71,7 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
   for (const auto &path : schedules) {
     hcl::flows::require_file(path, "--schedule");
     const std::string name = schedule_layer(path);
+    hcl::gen::require_file_name(name, path + ": layer name"); // config/<layer>.json etc.
     const auto it = std::find_if(known.begin(), known.end(),
                                  [&](const sched::Problem &p) { return p.name == name; });
     if (it == known.end()) {
@@ -148,7 +152,8 @@ const hcl::cli::RegisterCommand reg_generate{
       cmd.add_option("--layer", a->layers,
                      "accelerator only, repeatable: C=..,K=..,X=..[,name=..] (a GEMM or 1x1 "
                      "convolution O[K][X] = W[K][C] * I[C][X]); writes DIR/config/<name>.json "
-                     "with the register writes and buffer layouts of that layer")
+                     "with the register writes and buffer layouts of that layer (name: a plain file "
+                     "name, no '/', not empty, '.' or '..')")
           ->allow_extra_args(false);
       cmd.add_option("--arch", a->arch,
                      "accelerator only: generate the schedule-driven accelerator for this "
@@ -168,6 +173,7 @@ const hcl::cli::RegisterCommand reg_generate{
                      "when generation succeeds")
           ->required();
       return [a]() {
+        hcl::flows::check_output({"-o", a->out}, hcl::flows::OutputKind::ReplacedFolder);
         if (!a->arch.empty()) {
           if (a->generator != "accelerator")
             throw UsageError(fmt::format("--arch: only 'generate accelerator' takes an "

@@ -5,6 +5,9 @@
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/output_paths.h>
+
+#include <generators/file_name.h>
 
 #include <scheduler/allocate.h>
 #include <scheduler/area.h>
@@ -228,12 +231,43 @@ void print_allocation(const AllocationResult &r, Objective objective) {
              r.optimal ? "optimal over the combinations" : fmt::format("gap {:.2f}%", 100 * r.gap));
 }
 
+std::vector<hcl::flows::PathOption> inputs(const Options &o) {
+  return {{"--problem", o.problem}, {"--network", o.network}, {"--arch", o.arch},
+          {"--ert", o.ert}, {"--art", o.art}, {"--hint", o.hint}};
+}
+
+// The files --emit-mapping will write, known before the search from the layer (and arch) names,
+// so that none of them can replace an input.
+void check_emitted(const Options &o, const Network &net, const Arch &arch) {
+  if (o.emit.empty()) {
+    return;
+  }
+  const std::string names_from = o.network.empty() ? o.problem : o.network;
+  std::vector<std::string> files;
+  for (const auto &l : net.layers) {
+    hcl::gen::require_file_name(l.problem.name, names_from + ": layer name");
+    files.push_back(l.problem.name + ".schedule.yaml");
+    files.push_back(l.problem.name + ".timeloop.map.yaml");
+  }
+  if (!o.sizes.empty()) {
+    hcl::gen::require_file_name(arch.name, o.arch + ": arch name");
+    files.push_back(arch.name + ".allocated.arch.yaml");
+  }
+  for (const auto &f : files) {
+    const hcl::flows::PathOption out{"--emit-mapping", std::filesystem::path(o.emit) / f};
+    hcl::flows::check_output(out, hcl::flows::OutputKind::File);
+    hcl::flows::check_not_an_input(out, hcl::flows::OutputKind::File, inputs(o));
+  }
+}
+
 int run(const Options &o) {
   if (o.problem.empty() == o.network.empty()) {
     throw UsageError("give exactly one of --problem and --network");
   }
   require_file(o.problem.empty() ? o.network : o.problem, o.problem.empty() ? "--network" : "--problem");
   require_file(o.arch, "--arch");
+  hcl::flows::check_outputs({{"--json", o.json}}, hcl::flows::OutputKind::File, inputs(o));
+  hcl::flows::check_output({"--emit-mapping", o.emit}, hcl::flows::OutputKind::Folder);
   if (o.threads < 1 || o.threads > 256) {
     throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
   }
@@ -251,6 +285,7 @@ int run(const Options &o) {
     throw UsageError(fmt::format("{}: the network has no layers", o.network));
   }
   const TimeloopArch ta = load_arch_file(o.arch, net.layers.front().problem, o.ert, o.art);
+  check_emitted(o, net, ta.arch);
   SearchOptions so;
   so.objective = parse_objective(o.objective);
   so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
@@ -443,7 +478,8 @@ const hcl::cli::RegisterCommand reg_schedule{
                      "here");
       cmd.add_option("--emit-mapping", o->emit,
                      "Directory for each best schedule as <layer>.schedule.yaml (ours) and "
-                     "<layer>.timeloop.map.yaml (Timeloop v0.4)");
+                     "<layer>.timeloop.map.yaml (Timeloop v0.4); every layer name must be a "
+                     "plain file name (no '/', not empty, '.' or '..'), checked before the search");
       cmd.add_option("--ert", o->ert, "Accelergy ERT_summary.yaml with energies per action");
       cmd.add_option("--art", o->art,
                      "Accelergy ART_summary.yaml with areas per instance (an area model for "

@@ -3,6 +3,7 @@
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/output_paths.h>
 #include <flows/synth.h>
 #include <flows/tool.h>
 
@@ -29,7 +30,7 @@ const hcl::cli::RegisterCommand reg_synth{
       cmd.add_option("paths", a->paths,
                      "Verilog files (*.v, *.sv) or folders holding them (not recursive)")
           ->required();
-      cmd.add_option("--top", a->top, "Top module name")->required();
+      cmd.add_option("--top", a->top, "Top module name (a Verilog identifier)")->required();
       cmd.add_option("--liberty", a->liberty,
                      "Cell library: a .lib path, 'osu018' (OSU 0.18 um, Debian package "
                      "qflow-tech-osu018) or 'nangate45' (default: hcl's NanGate 45 nm X1 areas)");
@@ -37,7 +38,8 @@ const hcl::cli::RegisterCommand reg_synth{
                      "Also write the report as JSON to this file: {\"top\", \"total_area_um2\", "
                      "\"modules\": {NAME: {\"instances\", \"area_um2\" (one instance), \"cells\"}}}");
       cmd.add_option("-P,--param", a->params,
-                     "Override a parameter of the top module, NAME=VALUE (repeatable)");
+                     "Override a parameter of the top module, NAME=VALUE (repeatable): NAME "
+                     "an identifier, VALUE decimal digits or a based literal such as 8'hff");
       cmd.add_flag("--flat", a->flat,
                    "Flatten before synthesis (default: synthesize each module once and multiply "
                    "by its instance count; flat is much slower on arrays)");
@@ -50,6 +52,11 @@ const hcl::cli::RegisterCommand reg_synth{
         const auto files = hcl::flows::collect_verilog(inputs);
         hcl::flows::SynthOptions opts;
         opts.liberty = hcl::flows::resolve_liberty(a->liberty);
+        std::vector<hcl::flows::PathOption> ins{{"--liberty", opts.liberty}};
+        for (const auto &f : files) {
+          ins.push_back({"Verilog input", f});
+        }
+        hcl::flows::check_outputs({{"--json", a->json}}, hcl::flows::OutputKind::File, ins);
         opts.flat = a->flat;
         for (const auto &p : a->params) {
           const auto eq = p.find('=');

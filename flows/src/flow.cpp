@@ -2,12 +2,17 @@
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/file_lock.h>
 #include <flows/flow_report.h>
 #include <flows/lint.h>
 #include <flows/nest_cosim.h>
+#include <flows/output_paths.h>
 #include <flows/synth.h>
+#include <flows/temp_dir.h>
 #include <flows/tool.h>
+#include <flows/tool_args.h>
 
+#include <generators/file_name.h>
 #include <generators/generate.h>
 #include <generators/require.h>
 
@@ -22,8 +27,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cerrno>
-#include <csignal>
 #include <unistd.h>
 
 namespace hcl::flows {
@@ -33,24 +36,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using sched::Problem;
-
-// A run stopped by a signal cannot unwind, so its `.<out>.tmp-<pid>` folder stays behind;
-// the next run into the same output removes those whose process is gone.
-void remove_stale_temp_dirs(const fs::path &out) {
-  const std::string prefix = fmt::format(".{}.tmp-", out.filename().string());
-  std::error_code ec;
-  for (const auto &e : fs::directory_iterator(out.parent_path(), ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0)
-      continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    const long pid = std::stol(pid_text);
-    if (pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      fs::remove_all(e.path(), ec);
-  }
-}
 
 // The one dimension index every layer must agree on for the dataflow constraint.
 int common_dim(const sched::Network &net, const char *name) {
@@ -65,18 +50,6 @@ int common_dim(const sched::Network &net, const char *name) {
   }
   return d;
 }
-
-// Removes the temporary output folder unless the run got to the final rename.
-struct TempDir {
-  fs::path path;
-  bool keep = false;
-  ~TempDir() {
-    if (!keep) {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  }
-};
 
 std::string dataflow_of(const sched::LayerSchedule &l, int c, int k) {
   if (!l.result.found)
@@ -157,6 +130,19 @@ std::size_t fewest_cycles(const sched::NetworkSchedule &ns) {
   return best;
 }
 
+// hcl flow replaces its output folder as a whole, so a folder it did not write (no marker) is
+// replaced only when asked to.
+void require_flow_folder(const fs::path &out, bool force) {
+  std::error_code ec;
+  if (force || !fs::is_directory(out, ec) || fs::is_empty(out, ec) ||
+      fs::exists(out / kFlowMarker, ec))
+    return;
+  throw UsageError(fmt::format("-o '{}' holds files that hcl flow did not write (it has no {} "
+                               "file), and the flow replaces the whole folder; choose another "
+                               "folder, empty it, or pass --force to replace it",
+                               out.string(), kFlowMarker));
+}
+
 } // namespace
 
 FlowResult run_flow(const FlowOptions &o) {
@@ -168,10 +154,12 @@ FlowResult run_flow(const FlowOptions &o) {
   // ---- inputs, all checked before anything long runs ----------------------------------------
   if (o.out.empty())
     throw UsageError("-o: give the output folder");
-  if (fs::exists(o.out) && !fs::is_directory(o.out))
-    throw UsageError(fmt::format("-o: '{}' exists and is not a folder", o.out.string()));
   require_file(o.network.string(), "--network");
   require_file(o.arch.string(), "--arch");
+  check_output({"-o", o.out}, OutputKind::ReplacedFolder);
+  check_not_an_input({"-o", o.out}, OutputKind::ReplacedFolder,
+                     {{"--network", o.network}, {"--arch", o.arch}});
+  require_tool_path(o.out, "-o"); // rtl/ under it goes to Verilator and Yosys
   if (o.threads < 1 || o.threads > 256)
     throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
   const sched::Network net = sched::load_network_yaml(o.network.string());
@@ -184,11 +172,7 @@ FlowResult run_flow(const FlowOptions &o) {
   const sched::Arch spec_arch = sched::load_arch_yaml(o.arch.string());
   for (const auto &l : net.layers) {
     // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
-    const std::string &n = l.problem.name;
-    if (n.empty() || n == "." || n == ".." || n.find('/') != std::string::npos)
-      throw UsageError(fmt::format("{}: layer name '{}' cannot be a file name (no '/', not "
-                                   "empty, '.' or '..')",
-                                   o.network.string(), n));
+    gen::require_file_name(l.problem.name, o.network.string() + ": layer name");
     (void)conv_layer(l.problem); // names a layer outside the conv family now
   }
   // The model's cycles are the generated design's: its timing is known before the search
@@ -232,11 +216,26 @@ FlowResult run_flow(const FlowOptions &o) {
   (void)yosys_executable();
   const int dim_c = common_dim(net, "C"), dim_k = common_dim(net, "K");
 
-  const fs::path out = fs::absolute(o.out).lexically_normal();
-  remove_stale_temp_dirs(out);
-  TempDir tmp{out.parent_path() / fmt::format(".{}.tmp-{}", out.filename().string(), ::getpid())};
-  fs::remove_all(tmp.path);
-  fs::create_directories(tmp.path);
+  fs::path out = fs::absolute(o.out).lexically_normal();
+  if (!out.has_filename()) // "dir/" or "."
+    out = out.parent_path();
+  const std::string name = out.filename().string();
+  fs::create_directories(out.parent_path());
+  // Two runs into one folder would both report success while one discards the other's work.
+  const FileLock lock(out.parent_path() / ("." + name + ".lock"), FileLock::Mode::Try, true);
+  if (!lock.held())
+    throw UsageError(fmt::format("-o '{}' is being written by another hcl flow ({}); wait for it "
+                                 "to finish or choose another folder",
+                                 o.out.string(),
+                                 lock.holder() > 0 ? fmt::format("pid {}", lock.holder())
+                                                   : std::string("pid unknown")));
+  require_flow_folder(out, o.force);
+  // Removed unless the run gets to the final rename; a killed run's, the next run removes.
+  TempDir tmp(out.parent_path(), "." + name + ".tmp-");
+  remove_stale_dirs(out.parent_path(), "." + name + ".old-");
+  write_file_atomic(tmp.path() / kFlowMarker,
+                    "Written by hcl flow, which replaces this folder as a whole when run into it "
+                    "again.\n");
 
   // ---- 1. schedules in the accelerator's space ------------------------------------------------
   sched::SearchOptions so;
@@ -260,10 +259,10 @@ FlowResult run_flow(const FlowOptions &o) {
   const std::vector<std::string> relaxed = search_unplaced_again(ns, arch, so, o, say);
   summarize(ns);
   nlohmann::json schedules = sched::network_json(ns, arch, so.objective);
-  write_file_atomic(tmp.path / "schedules.json", schedules.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "schedules.json", schedules.dump(2) + "\n");
   for (const auto &l : ns.layers)
     if (l.result.found)
-      write_file_atomic(tmp.path / "schedules" / (l.name + ".schedule.yaml"),
+      write_file_atomic(tmp.path() / "schedules" / (l.name + ".schedule.yaml"),
                         sched::mapping_to_yaml(l.problem, arch, l.result.mapping));
 
   // ---- 2. micro-architecture ------------------------------------------------------------------
@@ -274,7 +273,7 @@ FlowResult run_flow(const FlowOptions &o) {
       scheduled.push_back({&l.problem, &l.result.mapping, l.result.bounds});
   const sched::MicroArch micro = sched::derive_microarch(arch, scheduled);
   const nlohmann::json micro_json = sched::to_json(micro);
-  write_file_atomic(tmp.path / "microarch.json", micro_json.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "microarch.json", micro_json.dump(2) + "\n");
 
   // ---- 3./4. the accelerator the schedules need, and its Verilog -------------------------------
   std::vector<NestLayer> nest;
@@ -322,7 +321,7 @@ FlowResult run_flow(const FlowOptions &o) {
   const gen::Generated g = nest_generated(cfg, arch, specs, configs);
   const std::string top = g.params["top"].get<std::string>();
   std::vector<fs::path> rtl;
-  for (const auto &f : gen::write_generated(g, tmp.path))
+  for (const auto &f : gen::write_generated(g, tmp.path()))
     if (f.extension() == ".v")
       rtl.push_back(f);
   say(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})", rtl.size(), top));
@@ -334,11 +333,11 @@ FlowResult run_flow(const FlowOptions &o) {
   std::string lint_text;
   for (const auto &d : lr.diagnostics)
     lint_text += format_diagnostic(d) + "\n";
-  write_file_atomic(tmp.path / "lint.txt", lr.clean() ? "clean\n" : lint_text);
+  write_file_atomic(tmp.path() / "lint.txt", lr.clean() ? "clean\n" : lint_text);
   say(fmt::format("      {}", lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
   say("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
   const SynthReport area = synthesize(rtl, top);
-  write_file_atomic(tmp.path / "area.json", synth_report_json(area));
+  write_file_atomic(tmp.path() / "area.json", synth_report_json(area));
   say(fmt::format("      total {:.0f} um^2", area.total_area_um2));
 
   // ---- 7. co-simulation ----------------------------------------------------------------------
@@ -403,16 +402,16 @@ FlowResult run_flow(const FlowOptions &o) {
       {"area", nlohmann::json::parse(synth_report_json(area))},
       {"cosim", cosim_json(cr)},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}};
-  write_file_atomic(tmp.path / "flow.json", flow.dump(2) + "\n");
-  write_file_atomic(tmp.path / "report.html", render_report(flow));
+  write_file_atomic(tmp.path() / "flow.json", flow.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "report.html", render_report(flow));
 
   // Swap the finished folder in: the old one (if any) moves aside first, so `out` always
   // holds a complete run.
-  const fs::path old = out.parent_path() / fmt::format(".{}.old-{}", out.filename().string(), ::getpid());
+  const fs::path old = out.parent_path() / fmt::format(".{}.old-{}", name, ::getpid());
   if (fs::exists(out))
     fs::rename(out, old);
-  fs::rename(tmp.path, out);
-  tmp.keep = true;
+  fs::rename(tmp.path(), out);
+  tmp.keep();
   std::error_code ec;
   fs::remove_all(old, ec);
 

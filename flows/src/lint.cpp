@@ -1,6 +1,7 @@
 #include <flows/errors.h>
 #include <flows/lint.h>
 #include <flows/tool.h>
+#include <flows/tool_args.h>
 
 #include <fmt/core.h>
 
@@ -66,6 +67,12 @@ LintResult lint(const std::vector<fs::path> &files, const std::string &top) {
   if (files.empty()) {
     throw UsageError("lint: no Verilog files given");
   }
+  if (!top.empty()) {
+    require_identifier(top, "--top");
+  }
+  for (const auto &f : files) {
+    require_tool_path(f, "Verilog file");
+  }
   const fs::path verilator = verilator_executable();
   std::vector<std::string> argv = {verilator.string(), "--lint-only", "-Wall", "--quiet-exit"};
   if (!top.empty()) {
@@ -79,8 +86,10 @@ LintResult lint(const std::vector<fs::path> &files, const std::string &top) {
   for (const auto &d : dirs) {
     argv.push_back("-I" + d);
   }
+  // Verilator prints the paths as given; a file named like an option (-Wno-fatal.v) gets
+  // "./" so that it stays a file.
   for (const auto &f : files) {
-    argv.push_back(f.string());
+    argv.push_back(f.string().rfind('-', 0) == 0 ? "./" + f.string() : f.string());
   }
   auto run = run_process(argv);
   LintResult result;

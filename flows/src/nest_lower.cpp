@@ -234,13 +234,20 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   w["cols"] = fmt::format("{}'s mesh Y side (K lanes)", mesh.name);
   std::int64_t in_depth = 2, out_depth = 2, longest = 1, widest = 2, dram = 0;
   for (const auto &l : layers) {
-    for (auto [lvl, words, lanes, tname] :
-         {std::tuple{l.in_level, l.in_bank_words, l.c_lanes, "Inputs"},
-          std::tuple{l.out_level, l.out_bank_words, l.k_lanes, "Outputs"}}) {
+    // A level keeping both tensors holds both tiles at once.
+    std::map<int, std::int64_t> held;
+    held[l.in_level] += l.in_bank_words * l.c_lanes;
+    held[l.out_level] += l.out_bank_words * l.k_lanes;
+    for (auto [lvl, words, tname] : {std::tuple{l.in_level, l.in_bank_words * l.c_lanes, "Inputs"},
+                                     std::tuple{l.out_level, l.out_bank_words * l.k_lanes, "Outputs"}}) {
       const auto &lv = arch.levels[static_cast<std::size_t>(lvl)];
-      if (lv.size_words > 0 && words * lanes > lv.size_words)
-        refuse(fmt::format("layer '{}': the {} tile at {} is {} words; {} holds {}", l.name, tname,
-                           lv.name, words * lanes, lv.name, lv.size_words));
+      if (lv.size_words > 0 && held[lvl] > lv.size_words)
+        refuse(fmt::format("layer '{}': the {} tile at {} is {} words{}; {} holds {}", l.name,
+                           tname, lv.name, words,
+                           held[lvl] > words ? fmt::format(" ({} with the other tile kept there)",
+                                                           held[lvl])
+                                             : "",
+                           lv.name, lv.size_words));
     }
     in_depth = std::max(in_depth, l.in_bank_words);
     out_depth = std::max(out_depth, l.out_bank_words);

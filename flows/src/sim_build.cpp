@@ -1,9 +1,11 @@
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/file_lock.h>
 #include <flows/sim_build.h>
 #include <flows/tool.h>
+#include <flows/tool_args.h>
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,8 +16,6 @@
 #include <utility>
 #include <sstream>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 namespace hcl::flows {
@@ -149,31 +149,6 @@ std::string wrapper_source(const std::vector<Port> &ports, bool trace) {
   return s;
 }
 
-// Holds an exclusive flock for the lifetime of the object; the kernel drops it if the process
-// dies, so a crashed build never blocks the next one.
-class FileLock {
-public:
-  explicit FileLock(const fs::path &path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) {
-      throw UsageError(fmt::format("{}: cannot create lock file in the model cache", path.string()));
-    }
-    while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-    }
-  }
-  ~FileLock() {
-    if (fd_ >= 0) {
-      ::flock(fd_, LOCK_UN);
-      ::close(fd_);
-    }
-  }
-  FileLock(const FileLock &) = delete;
-  FileLock &operator=(const FileLock &) = delete;
-
-private:
-  int fd_ = -1;
-};
-
 void build_into(const fs::path &dir, const std::vector<fs::path> &files, const std::string &top,
                 const ModelOptions &options, const fs::path &verilator) {
   const fs::path obj = dir / "obj";
@@ -227,6 +202,29 @@ void build_into(const fs::path &dir, const std::vector<fs::path> &files, const s
   fs::remove_all(obj);
 }
 
+// What reaches Verilator's command line and, through its Makefile, make's: the top and its
+// parameters, the source paths, the cache folder and the OPT_FAST level. verilator_args are
+// the caller's own flags and pass as they are.
+void require_model_inputs(const std::vector<fs::path> &files, const std::string &top,
+                          const ModelOptions &options) {
+  require_identifier(top, "co-simulation top");
+  for (const auto &[name, value] : options.top_parameters) {
+    require_identifier(name, "co-simulation parameter name");
+    require_parameter_value(value, fmt::format("co-simulation parameter {} value", name));
+  }
+  for (const auto &f : files) {
+    require_tool_path(f, "Verilog file");
+  }
+  require_tool_path(options.cache_dir.empty() ? default_cache_dir() : options.cache_dir,
+                    "model cache folder (HCL_CACHE_DIR)");
+  static const std::regex level("(-O[0123sgz]|-Ofast)?");
+  if (!std::regex_match(options.opt_fast, level)) {
+    throw UsageError(fmt::format("co-simulation opt_fast {:?}: expected -O0, -O1, -O2, -O3, -Os, "
+                                 "-Og, -Oz, -Ofast or empty",
+                                 options.opt_fast));
+  }
+}
+
 } // namespace
 
 fs::path default_cache_dir() {
@@ -253,6 +251,7 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
   if (top.empty()) {
     throw UsageError("co-simulation: the top module name is required");
   }
+  require_model_inputs(files, top, options);
   const fs::path verilator = verilator_executable();
   Hasher h;
   h.add(fmt::format("hcl-sim recipe {}", kRecipeVersion));

@@ -1,13 +1,14 @@
 #include <flows/errors.h>
 #include <flows/synth.h>
+#include <flows/temp_dir.h>
 #include <flows/tool.h>
+#include <flows/tool_args.h>
 
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -16,8 +17,6 @@
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <unistd.h>
 
 namespace hcl::flows {
 
@@ -41,37 +40,23 @@ void write_text(const fs::path &p, const std::string &text) {
   }
 }
 
-// A scratch folder for one Yosys run, removed on every exit path.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / fmt::format("hcl-synth-{}-{}", ::getpid(), counter++);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  ScratchDir(const ScratchDir &) = delete;
-  ScratchDir &operator=(const ScratchDir &) = delete;
-};
-
-// Yosys script arguments are split on spaces unless quoted.
+// Yosys script arguments are split on spaces unless quoted; require_tool_path() has
+// made sure the path cannot end the quotes or the line.
 std::string quote(const fs::path &p) { return fmt::format("\"{}\"", fs::absolute(p).string()); }
 
 struct YosysRun {
   double seconds = 0;
 };
 
+// Runs in `dir`, so the script names its own files relative to it and no scratch path has to
+// be quoted for Yosys (`tee -o` would take quotes literally).
 YosysRun run_yosys(const fs::path &dir, const std::string &name, const std::string &script) {
-  const fs::path ys = dir / (name + ".ys");
   const fs::path log = dir / (name + ".log");
-  write_text(ys, script);
+  write_text(dir / (name + ".ys"), script);
   const auto start = std::chrono::steady_clock::now();
-  const auto r = run_process({yosys_executable().string(), "-q", "-l", log.string(), "-s",
-                              ys.string()});
+  const auto r = run_process({yosys_executable().string(), "-q", "-l", name + ".log", "-s",
+                              name + ".ys"},
+                             dir);
   YosysRun run;
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (r.exit_code != 0) {
@@ -342,13 +327,24 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   if (top.empty()) {
     throw UsageError("synth: the top module name is required (--top NAME)");
   }
+  // Every user string below goes into the Yosys script.
+  require_identifier(top, "--top");
+  for (const auto &[name, value] : options.top_parameters) {
+    require_identifier(name, "--param name");
+    require_parameter_value(value, fmt::format("--param {} value", name));
+  }
+  for (const auto &f : files) {
+    require_tool_path(f, "Verilog file");
+  }
   const fs::path liberty = options.liberty.empty() ? default_liberty() : options.liberty;
   if (!fs::is_regular_file(liberty)) {
     throw UsageError(fmt::format("liberty file {} does not exist", liberty.string()));
   }
+  require_tool_path(liberty, "--liberty");
   const auto lib_areas = read_liberty_areas(liberty);
   (void)yosys_executable();  // fail early, naming the package
-  ScratchDir scratch;
+  // Removed on every exit path; what a killed run leaves, the next run removes.
+  const TempDir scratch(fs::temp_directory_path(), "hcl-synth-");
 
   std::string read;
   for (const auto &f : files) {
@@ -366,16 +362,14 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   report.liberty = liberty;
 
   // Pass 1: elaborate only, to learn which memories are big enough to be macros.
-  const fs::path netlist = scratch.path / "elab.json";
-  report.yosys_seconds += run_yosys(scratch.path, "elab", fmt::format("{}write_json {}\n", front, quote(netlist))).seconds;
-  const auto macros = find_macros(netlist, options.sram);
+  report.yosys_seconds += run_yosys(scratch.path(), "elab", front + "write_json elab.json\n").seconds;
+  const auto macros = find_macros(scratch.path() / "elab.json", options.sram);
 
   // Pass 2: turn those memories into blackbox macro cells, then synthesize and map.
   std::string script;
   if (!macros.empty()) {
-    const fs::path bb = scratch.path / "sram_blackboxes.v";
-    write_text(bb, blackbox_verilog(macros));
-    script += fmt::format("read_verilog -lib {}\n", quote(bb));
+    write_text(scratch.path() / "sram_blackboxes.v", blackbox_verilog(macros));
+    script += "read_verilog -lib sram_blackboxes.v\n";
   }
   script += front;
   for (const auto &s : macros) {
@@ -389,16 +383,13 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
     }
     script += fmt::format("setparam{} t:{}\n", unset, s.name());
   }
-  const fs::path stat_txt = scratch.path / "stat.txt";
-  const fs::path stat_json = scratch.path / "stat.json";
   script += fmt::format("synth -top {}{}\n", top, options.flat ? " -flatten" : "");
   script += fmt::format("dfflibmap -liberty {0}\nabc -liberty {0}\nopt_clean\n", quote(liberty));
-  // `tee -o` takes its file name literally (quotes included); the scratch path has no spaces.
-  script += fmt::format("tee -q -o {} stat -liberty {} -top {}\n", stat_txt.string(), quote(liberty), top);
-  script += fmt::format("tee -q -o {} stat -json -top {}\n", stat_json.string(), top);
-  report.yosys_seconds += run_yosys(scratch.path, "synth", script).seconds;
+  script += fmt::format("tee -q -o stat.txt stat -liberty {} -top {}\n", quote(liberty), top);
+  script += fmt::format("tee -q -o stat.json stat -json -top {}\n", top);
+  report.yosys_seconds += run_yosys(scratch.path(), "synth", script).seconds;
 
-  const json stat = parse_stat_json(slurp(stat_json));
+  const json stat = parse_stat_json(slurp(scratch.path() / "stat.json"));
 
   std::map<std::string, std::map<std::string, std::uint64_t>> cells_of;  // raw module -> type -> n
   for (const auto &[raw, mod] : stat.at("modules").items()) {
@@ -485,7 +476,7 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   // What Yosys itself printed, for cross-checking the computation above.
   static const std::regex mod_re(R"(Chip area for module '\\?([^']+)': ([0-9.eE+-]+))");
   static const std::regex top_re(R"(Chip area for top module '\\?([^']+)': ([0-9.eE+-]+))");
-  const std::string st = slurp(stat_txt);
+  const std::string st = slurp(scratch.path() / "stat.txt");
   for (std::sregex_iterator it(st.begin(), st.end(), mod_re), end; it != end; ++it) {
     const std::string raw = (*it)[1];
     report.yosys_module_area_um2[shown.count(raw) != 0 ? shown[raw] : display_name(raw)] =

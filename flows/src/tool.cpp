@@ -4,12 +4,17 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,10 +69,80 @@ fs::path verilator_executable() { return require_executable("verilator", "verila
 
 fs::path yosys_executable() { return require_executable("yosys", "yosys", "HCL_YOSYS"); }
 
+namespace {
+
+// The process groups of the running children, readable from a signal handler (lock-free
+// atomics, no allocation). More concurrent tools than slots only lose the signal forwarding for
+// the extra ones; PR_SET_PDEATHSIG still covers them.
+std::array<std::atomic<pid_t>, 64> g_children{};
+struct sigaction g_previous_int {}, g_previous_term {};
+
+void forward_and_chain(int sig, siginfo_t *info, void *context) {
+  for (auto &c : g_children) {
+    if (const pid_t pgid = c.load(); pgid > 0) {
+      ::kill(-pgid, SIGKILL);
+    }
+  }
+  const struct sigaction &prev = sig == SIGINT ? g_previous_int : g_previous_term;
+  if ((prev.sa_flags & SA_SIGINFO) != 0 && prev.sa_sigaction != nullptr) {
+    prev.sa_sigaction(sig, info, context);
+  } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    prev.sa_handler(sig);
+  } else {
+    // What the signal would have done without us: end the process.
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+  }
+}
+
+// A child runs in its own process group, which a terminal's Ctrl-C does not reach, so SIGINT
+// and SIGTERM are forwarded to every running child's group (make's compilers included) before
+// the handler in place before ours runs. A signal this process ignores stays ignored.
+void install_forwarding() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const int sig : {SIGINT, SIGTERM}) {
+      struct sigaction &prev = sig == SIGINT ? g_previous_int : g_previous_term;
+      ::sigaction(sig, nullptr, &prev);
+      if ((prev.sa_flags & SA_SIGINFO) == 0 && prev.sa_handler == SIG_IGN) {
+        continue;
+      }
+      struct sigaction sa {};
+      sa.sa_sigaction = forward_and_chain;
+      sa.sa_flags = SA_SIGINFO | SA_RESTART;
+      sigemptyset(&sa.sa_mask);
+      ::sigaction(sig, &sa, nullptr);
+    }
+  });
+}
+
+struct ChildSlot {
+  std::atomic<pid_t> *slot = nullptr;
+  explicit ChildSlot(pid_t pgid) {
+    for (auto &c : g_children) {
+      pid_t free = 0;
+      if (c.compare_exchange_strong(free, pgid)) {
+        slot = &c;
+        return;
+      }
+    }
+  }
+  ~ChildSlot() {
+    if (slot != nullptr) {
+      slot->store(0);
+    }
+  }
+  ChildSlot(const ChildSlot &) = delete;
+  ChildSlot &operator=(const ChildSlot &) = delete;
+};
+
+} // namespace
+
 ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &cwd) {
   if (argv.empty()) {
     throw std::runtime_error("run_process: empty command");
   }
+  install_forwarding();
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
@@ -78,14 +153,30 @@ ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &
     args.push_back(const_cast<char *>(a.c_str()));
   }
   args.push_back(nullptr);
+  // Tools read nothing; a child outside the terminal's foreground group must not try.
+  const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
+    if (null_in >= 0) {
+      ::close(null_in);
+    }
     throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
   }
   if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec.
+    // Only async-signal-safe calls between fork and exec. Its own process group lets the
+    // parent end the tool together with everything it started; PDEATHSIG ends the tool even
+    // when the parent is killed with SIGKILL and runs no handler.
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) {
+      ::_exit(127); // the parent died before prctl took effect
+    }
+    if (null_in >= 0) {
+      ::dup2(null_in, 0);
+    }
     ::dup2(fds[1], 1);
     ::dup2(fds[1], 2);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
@@ -94,7 +185,12 @@ ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+  ::setpgid(pid, pid); // also here: the signal forwarding must not race the child's own call
+  const ChildSlot registered(pid);
   ::close(fds[1]);
+  if (null_in >= 0) {
+    ::close(null_in);
+  }
   ProcessResult result;
   char buf[65536];
   for (;;) {

@@ -1,6 +1,7 @@
 // Per-layer configuration of the generated accelerator: tiling, buffer layouts and the
 // controller register values that make the affine address generators walk those layouts.
 #include <generators/accelerator.h>
+#include <generators/file_name.h>
 #include <generators/params.h>
 #include <generators/require.h>
 
@@ -22,9 +23,7 @@ LayerShape parse_layer(const std::string &text) {
             fmt::format("expected C=..,K=..,X=..[,name=..], got '{}'", text));
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     if (key == "name") {
-      require(!value.empty() && value.find_first_of("/\\") == std::string::npos && value != "." &&
-                  value != "..",
-              "--layer", fmt::format("name must be a plain file name (got '{}')", value));
+      require_file_name(value, "--layer name");
       s.name = value;
       continue;
     }

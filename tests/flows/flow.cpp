@@ -1,12 +1,15 @@
 #include <flows/errors.h>
+#include <flows/file_lock.h>
 #include <flows/flow.h>
 
 #include "scratch_dir.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/core.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <unistd.h>
 
 using namespace hcl::flows;
 namespace fs = std::filesystem;
@@ -56,7 +59,7 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
     std::ofstream f(o.network);
     f << "network:\n  name: n\n  layers:\n    - {name: a/b, type: fc, C: 4, K: 4}\n";
   }
-  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("layer name 'a/b' cannot be a file name"));
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("layer name: \"a/b\" cannot be a file name"));
   o = tiny(HCL_SOURCE_DIR "/CMakeLists.txt");
   CHECK_THROWS_WITH(run_flow(o), Catch::EndsWith("exists and is not a folder"));
   CHECK(nothing_written(out));
@@ -68,4 +71,32 @@ TEST_CASE("flow: a missing tool is named before the search") {
   CHECK_THROWS_AS(run_flow(tiny(out)), ToolMissing);
   ::unsetenv("HCL_YOSYS");
   CHECK(nothing_written(out));
+}
+
+TEST_CASE("flow: a folder it did not write is refused unless forced; its own is replaced") {
+  const fs::path dir = hcl::test::scratch_dir("flow-marker");
+  const fs::path out = dir / "out";
+  fs::create_directories(out);
+  std::ofstream(out / "mine.txt") << "mine\n";
+  FlowOptions o = tiny(out);
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("holds files that hcl flow did not write (it has "
+                                                 "no .hcl-flow file)"));
+  // Past the folder check, rows=0 fails after the search and before anything is replaced.
+  o.sets = {{"rows", "0"}};
+  o.force = true;
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("rows: must be in [1, 128]"));
+  o.force = false;
+  std::ofstream(out / kFlowMarker) << "";
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("rows: must be in [1, 128]"));
+  CHECK(fs::exists(out / "mine.txt"));
+}
+
+TEST_CASE("flow: an output folder another run holds is refused, naming its pid") {
+  const fs::path out = hcl::test::scratch_dir("flow-lock") / "out";
+  const FileLock other(out.parent_path() / ".out.lock", FileLock::Mode::Try);
+  REQUIRE(other.held());
+  CHECK_THROWS_WITH(run_flow(tiny(out)),
+                    Catch::Contains(fmt::format("is being written by another hcl flow (pid {})",
+                                                ::getpid())));
+  CHECK_FALSE(fs::exists(out));
 }

@@ -117,3 +117,25 @@ TEST_CASE("default_cache_dir honours HCL_CACHE_DIR") {
     ::unsetenv("HCL_CACHE_DIR");
   }
 }
+
+TEST_CASE("a model build refuses what would reach Verilator's command line or make unchecked") {
+  ::setenv("HCL_VERILATOR", "/nonexistent/verilator", 1); // a value let through fails differently
+  const fs::path acc = data_dir / "accumulator.v";
+  CHECK_THROWS_WITH(hcl::flows::build_model({acc}, "acc\n!x"),
+                    Catch::Contains("co-simulation top \"acc\\n!x\" is not a Verilog identifier"));
+  hcl::flows::ModelOptions o;
+  o.top_parameters = {{"W", "8 -CFLAGS x"}};
+  CHECK_THROWS_WITH(hcl::flows::build_model({acc}, "accumulator", o),
+                    Catch::Contains("co-simulation parameter W value \"8 -CFLAGS x\" is not a number"));
+  o = {};
+  o.opt_fast = "-O2; touch x";
+  CHECK_THROWS_WITH(hcl::flows::build_model({acc}, "accumulator", o),
+                    Catch::Contains("opt_fast \"-O2; touch x\": expected -O0"));
+  o = {};
+  o.cache_dir = "/tmp/a\nb";
+  CHECK_THROWS_WITH(hcl::flows::build_model({acc}, "accumulator", o),
+                    Catch::Contains("model cache folder (HCL_CACHE_DIR) \"/tmp/a\\nb\""));
+  CHECK_THROWS_WITH(hcl::flows::build_model({"/tmp/$HOME.v"}, "accumulator"),
+                    Catch::Contains("Verilog file \"/tmp/$HOME.v\""));
+  ::unsetenv("HCL_VERILATOR");
+}

@@ -167,3 +167,22 @@ TEST_CASE("synth errors: missing yosys, bad top, bad liberty") {
                     Contains("apt-get install yosys"));
   ::unsetenv("HCL_YOSYS");
 }
+
+TEST_CASE("synth refuses script-breaking names before Yosys runs") {
+  // A newline would start a new script line, and Yosys runs a line starting with '!' in a shell.
+  // HCL_YOSYS points nowhere: a check that let a value through would fail with ToolMissing.
+  ::setenv("HCL_YOSYS", "/nonexistent/yosys", 1);
+  const fs::path adder = data_dir / "adder8.v";
+  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8\n!touch x"),
+                    Contains("--top \"adder8\\n!touch x\" is not a Verilog identifier"));
+  hcl::flows::SynthOptions o;
+  o.top_parameters = {{"W\n!ls", "8"}};
+  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8", o),
+                    Contains("--param name \"W\\n!ls\" is not a Verilog identifier"));
+  o.top_parameters = {{"W", "8\n!ls"}};
+  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8", o),
+                    Contains("--param W value \"8\\n!ls\" is not a number"));
+  CHECK_THROWS_WITH(hcl::flows::synthesize({"/tmp/a\n!touch x\n.v"}, "adder8"),
+                    Contains("Verilog file \"/tmp/a\\n!touch x\\n.v\": a path given to yosys"));
+  ::unsetenv("HCL_YOSYS");
+}

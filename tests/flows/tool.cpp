@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -24,6 +25,19 @@ TEST_CASE("run_process captures output and exit code") {
   CHECK(r.exit_code == 3);
   CHECK(r.output.find("out") != std::string::npos);
   CHECK(r.output.find("err") != std::string::npos);
+}
+
+TEST_CASE("run_process runs the tool in a process group of its own, with nothing to read") {
+  // Its own group is what lets hcl end the tool and everything it started; `cat` returns at once
+  // only if stdin is /dev/null.
+  const auto r = hcl::flows::run_process(
+      {"/bin/sh", "-c", "cat; set -- $(cat /proc/$$/stat); echo \"$1 $5\""});
+  REQUIRE(r.exit_code == 0);
+  std::istringstream in(r.output);
+  long pid = 0, group = 0;
+  in >> pid >> group;
+  CHECK(pid > 0);
+  CHECK(group == pid);
 }
 
 TEST_CASE("tail_lines keeps the last lines") {

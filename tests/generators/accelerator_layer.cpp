@@ -135,7 +135,7 @@ TEST_CASE("accelerator_layer: parse_layer reads C, K, X and a name; errors name 
   CHECK_THROWS_WITH(parse_layer("C=1,K=2,Y=3"), Catch::StartsWith("--layer: unknown field 'Y'"));
   CHECK_THROWS_WITH(parse_layer("C=0,K=2,X=3"), Catch::StartsWith("C: must be in [1, 16777216]"));
   CHECK_THROWS_WITH(parse_layer("C=1,K=2,X=3,name=../x"),
-                    Catch::StartsWith("--layer: name must be a plain file name"));
+                    Catch::StartsWith("--layer name: \"../x\" cannot be a file name"));
   CHECK_THROWS_AS(parse_layer("C"), ConfigError);
 }
 

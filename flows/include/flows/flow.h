@@ -18,6 +18,7 @@
 //   8. flow.json and report.html (written last).
 // Everything is built in a temporary sibling of `out` that replaces `out` only at the end, so
 // a failed or interrupted run leaves `out` as it was. Tools are looked up before the search.
+// The output holds kFlowMarker, so that a later run knows it may replace the folder.
 #pragma once
 
 #include <flows/flow_cosim.h>
@@ -30,8 +31,13 @@
 
 namespace hcl::flows {
 
+// The file every output folder of hcl flow holds: a non-empty folder without it is not replaced
+// unless FlowOptions::force is set.
+inline constexpr const char *kFlowMarker = ".hcl-flow";
+
 struct FlowOptions {
   std::filesystem::path network, arch, out;
+  bool force = false; // replace `out` even if it holds files the flow did not write
   double time_limit_s = 0; // whole search budget; 0 = prove every layer optimal
   int threads = 1;
   std::string objective = "energy";
@@ -49,8 +55,10 @@ struct FlowResult {
   int exit_code() const { return lint_clean && cosim_passed && all_scheduled ? 0 : 1; }
 };
 
-// Throws std::invalid_argument-derived errors for bad input (naming the file / key) and
-// ToolMissing when verilator or yosys is absent; nothing is written then.
+// Throws std::invalid_argument-derived errors for bad input (naming the file / key), ToolMissing
+// when verilator or yosys is absent, and UsageError when another run holds `out` (naming its
+// pid) or `out` is a non-empty folder without kFlowMarker and `force` is not set; nothing is
+// written then. While it runs, `out` is locked with `.<out>.lock` beside it.
 FlowResult run_flow(const FlowOptions &options);
 
 } // namespace hcl::flows

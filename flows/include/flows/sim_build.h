@@ -20,7 +20,9 @@ namespace hcl::flows {
 
 struct ModelOptions {
   bool trace = false;                       // compile VCD tracing support into the model
-  std::vector<std::string> verilator_args;  // extra Verilator arguments (part of the cache key)
+  // Extra Verilator arguments (part of the cache key), passed as they are: they are the
+  // caller's own flags (-CFLAGS reaches make), so never fill them from untrusted input.
+  std::vector<std::string> verilator_args;
   // Overrides of the top module's parameters (Verilator -G), e.g. {{"R", "16"}}.
   std::vector<std::pair<std::string, std::string>> top_parameters;
   std::filesystem::path cache_dir;          // empty: default_cache_dir()
@@ -42,7 +44,8 @@ std::filesystem::path default_cache_dir();
 
 // Returns the cached model for (files, top, options), building it first if needed. Throws
 // ToolMissing when Verilator is absent, UsageError (with the tail of the build log) when
-// Verilator or the compiler rejects the design.
+// Verilator or the compiler rejects the design, and UsageError before any build when the top,
+// a parameter, a path or opt_fast could not be passed to the tools safely (flows/tool_args.h).
 BuiltModel build_model(const std::vector<std::filesystem::path> &files, const std::string &top,
                        const ModelOptions &options = {});
 

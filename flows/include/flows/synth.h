@@ -83,7 +83,9 @@ std::map<std::string, double> read_liberty_areas(const std::filesystem::path &li
 
 // Runs Yosys on `files` with `top` as the top module. Throws ToolMissing without Yosys, and
 // UsageError with the tail of the Yosys log when Yosys fails or a cell has no area in the
-// library (a partial number is never returned).
+// library (a partial number is never returned). Before Yosys runs, throws UsageError unless
+// `top` and the parameter names are Verilog identifiers, the parameter values numbers and the
+// paths free of what could end a script command (flows/tool_args.h).
 SynthReport synthesize(const std::vector<std::filesystem::path> &files, const std::string &top,
                        const SynthOptions &options = {});
 

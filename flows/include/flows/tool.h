@@ -31,6 +31,11 @@ struct ProcessResult {
 
 // Runs `argv` (argv[0] is an executable path) in `cwd` (empty: current folder), without a
 // shell, and waits for it. Throws std::runtime_error only if the process cannot be started.
+// The tool runs in a process group of its own, with stdin on /dev/null, and is killed by the
+// kernel if the calling thread dies. The first call installs SIGINT and SIGTERM handlers that
+// kill the groups of the running tools and then run the handler installed before them (or
+// the default action); a handler installed later must chain to the one it replaces, or
+// killing hcl leaves the tools running.
 ProcessResult run_process(const std::vector<std::string> &argv,
                           const std::filesystem::path &cwd = {});
 
