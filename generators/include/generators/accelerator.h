@@ -1,7 +1,8 @@
 // A generated accelerator top: the loop controller wired to input/weight/output buffers and a
 // weight-stationary C x K spatial array, so ONE generated design runs many GEMM / 1x1-conv
 // layers, each described only by configuration register writes and buffer layouts (the
-// "configurable hardware + per-layer configuration" flow of Interstellar, issue 5).
+// "configurable hardware + per-layer configuration" flow of the Interstellar paper, Yang et
+// al., ASPLOS 2020).
 //
 // Computation of one layer: O[k][x] = sum_c W[k][c] * I[c][x], c < C, k < K, x < X (a GEMM, or
 // a 1x1 convolution with X = output pixels). The array holds a rows x cols tile of W (rows = C

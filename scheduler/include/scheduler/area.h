@@ -18,7 +18,8 @@ namespace hcl::sched {
 // The built-in area table ("area_table: accelergy_40nm" in an arch file): 40 nm figures of
 // Accelergy's default estimators, as Timeloop reports them in the Timeloop/Accelergy exercises
 // (Accelergy-Project/timeloop-accelergy-exercises, exercise "conv1d+oc+ic 3levelspatial",
-// output timeloop-model.ART_summary.yaml, v0.4 reference run; also ../shared/cases/timeloop/c5*)
+// output timeloop-model.ART_summary.yaml, v0.4 reference run; the 2-level exercise's ART has
+// the same figures, transcribed in tests/data/evaluate/art.yaml)
 // and Aladdin's register (Shao et al., ISCA 2014, via Accelergy-Project/hwcomponents-library,
 // library/aladdin.py):
 //   sram      707,084 um^2 for 32768 x 64 bit (CACTI)          -> 0.33716 um^2 per bit

@@ -1,5 +1,5 @@
-// Lower bounds a report shows next to a mapping's cost (../shared/docs/cost-model.md section C),
-// so a user can see how far a schedule is from what no schedule can beat.
+// Lower bounds a report shows next to a mapping's cost (docs/cost-model.md, "Bounds shown
+// beside a cost"), so a user can see how far a schedule is from what no schedule can beat.
 #pragma once
 
 #include <cstdint>

@@ -40,7 +40,8 @@ struct LevelResult {
   std::int64_t bandwidth_cycles = 0; // cycles this level's ports need (0 = unlimited)
 };
 
-// Lower bounds any mapping of the problem on the architecture must respect (section C).
+// Lower bounds any mapping of the problem on the architecture must respect
+// (docs/cost-model.md, "Bounds shown beside a cost").
 struct Bounds {
   std::int64_t compute_cycles = 0;           // ceil(MACs / PEs)
   std::int64_t compulsory_backing_words = 0; // |W| + |I| + |O|: every word crosses once

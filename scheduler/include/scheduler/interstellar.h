@@ -89,7 +89,8 @@ struct LevelParaDims {
   std::array<ParaDim, kMaxParaDims> dims{};
 };
 
-// The tool's mapping form (the keys of a case in ../shared/cases/interstellar/expected.json).
+// The tool's mapping form: the four fields its best mapping of a case is recorded with
+// (blockings, partitionings, orders, para_loop_dim; docs/interstellar.md, "Files").
 struct MappingSpec {
   int levels = 0;
   LoopLevels blocking{};     // b[loop][level]

@@ -3,10 +3,11 @@
 //
 // The files are the tool's own (examples/arch, examples/layer, examples/schedule of
 // xuanyoya/Interstellar-CNN-scheduler); a mapping file holds the keys `blockings`,
-// `partitionings`, `orders` and `para_loop_dim` exactly as a case of
-// ../shared/cases/interstellar/expected.json does, so a case can be written straight out of it
-// (other keys of such a case are ignored). Like the tool, unknown keys are ignored, except
-// that a key one or two letters away from a known key is reported as a likely typo.
+// `partitionings`, `orders` and `para_loop_dim` exactly as the record of a reference case does
+// (the tool's best mapping, beside the case's name, files and energies), so such a record can
+// be written straight out as a mapping file (its other keys are ignored). Like the tool,
+// unknown keys are ignored, except that a key one or two letters away from a known key is
+// reported as a likely typo.
 //
 // Every error is a std::invalid_argument of the form "<file>:<line>: <field>: <problem>; <what
 // would be valid>". The line is that of the field's key (0 when it cannot be located).

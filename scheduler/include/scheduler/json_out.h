@@ -19,7 +19,8 @@ namespace hcl::sched {
 
 nlohmann::json to_json(const Problem &problem, const Arch &arch, const Evaluation &evaluation);
 
-// The section C bounds, for reports that show them beside the evaluation:
+// The bounds of docs/cost-model.md ("Bounds shown beside a cost"), for reports that show them
+// beside the evaluation:
 // {"compute_cycles": N, "compulsory_backing_words": N, "backing_words": N}.
 nlohmann::json bounds_to_json(const Evaluation &evaluation);
 

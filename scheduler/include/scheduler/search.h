@@ -110,16 +110,17 @@ struct SearchResult {
 SearchResult search(const Problem &problem, const Arch &arch, const SearchOptions &options);
 
 // A value no mapping of `problem` on `arch` beats: every MAC's energy plus each used element
-// crossing the backing store once, and ceil(MACs / PEs) cycles (../shared/docs/cost-model.md
-// section C). Used where a search had no time to bound.
+// crossing the backing store once, and ceil(MACs / PEs) cycles (docs/cost-model.md, "Bounds
+// shown beside a cost"). Used where a search had no time to bound.
 double objective_floor(const Problem &problem, const Arch &arch, Objective objective);
 
-// The attainable single-buffer bound of ../shared/docs/cost-model.md section C (Orojenesis):
-// the least backing-store traffic (words read + updated) of any tiling through one buffer of
-// `buffer_words` words, found with search() on a two-level hierarchy (backing store + that
-// buffer, no bypass). When `time_limit_s` stops it, the search's lower bound is returned, so
-// the value is always a lower bound. `arch_on_chip_words` gives the usual S: all on-chip
-// capacity of an architecture (size x instances over every level but the backing store).
+// The attainable single-buffer bound (Orojenesis; docs/cost-model.md, "Bounds shown beside a
+// cost"): the least backing-store traffic (words read + updated) of any tiling through one
+// buffer of `buffer_words` words, found with search() on a two-level hierarchy (backing store
+// + that buffer, no bypass). When `time_limit_s` stops it, the search's lower bound is
+// returned, so the value is always a lower bound. `arch_on_chip_words` gives the usual S: all
+// on-chip capacity of an architecture (size x instances over every level but the backing
+// store).
 double single_buffer_traffic_bound(const Problem &problem, std::int64_t buffer_words,
                                    double time_limit_s = 2.0);
 std::int64_t arch_on_chip_words(const Arch &arch);

@@ -25,8 +25,8 @@ nlohmann::json schedule_json(const Problem &problem, const Arch &arch, const Map
 
 nlohmann::json stats_json(const SearchStats &stats);
 
-// Distance to the bounds of ../shared/docs/cost-model.md section C: compute bound and
-// compulsory backing-store traffic, and the ratios of the evaluation to them. layer_json adds
+// Distance to the bounds of docs/cost-model.md ("Bounds shown beside a cost"): compute bound
+// and compulsory backing-store traffic, and the ratios of the evaluation to them. layer_json adds
 // the attainable single-buffer traffic and its ratio when the layer has it.
 nlohmann::json bounds_report_json(const Evaluation &evaluation);
 
