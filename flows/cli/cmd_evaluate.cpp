@@ -178,8 +178,8 @@ const hcl::cli::RegisterCommand reg_evaluate{
                      "level and per MAC (overrides the arch's energies)");
       cmd.add_option("--mode", o->mode,
                      "timeloop: Timeloop v0.4 counts; interstellar: the Interstellar energy "
-                     "model; hcl (default): Timeloop counts plus double buffering, stalls and "
-                     "pipeline fill/drain")
+                     "model; hcl (default): the generated accelerator's counts (no halo "
+                     "reuse) and cycles (docs/cost-model.md)")
           ->check(CLI::IsMember({"timeloop", "interstellar", "hcl"}));
       cmd.add_flag("--timeloop-legacy", o->legacy,
                    "Count the first (zero) fill of partial sums as a fill, like Timeloop before "
