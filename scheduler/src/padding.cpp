@@ -1,6 +1,7 @@
 #include <scheduler/padding.h>
 
 #include <scheduler/bounds.h>
+#include <scheduler/counts.h>
 #include <scheduler/factorize.h>
 
 #include <fmt/format.h>
@@ -116,6 +117,10 @@ std::vector<std::vector<std::int64_t>> padding_variants(const Problem &problem,
     return m;
   };
   // out[0] is the unpadded problem (every dimension's first choice); it stays first.
+  out.erase(
+      std::remove_if(out.begin() + 1, out.end(),
+                     [&](const auto &v) { return !check_counts(with_bounds(problem, v)).ok(); }),
+      out.end());
   std::stable_sort(out.begin() + 1, out.end(), [&](const auto &a, const auto &b) {
     return macs(a) < macs(b) || (macs(a) == macs(b) && a < b);
   });

@@ -44,7 +44,8 @@ std::vector<std::int64_t> padding_candidates(std::int64_t b, double max_pad);
 
 // Every combination of bounds the space holds for `problem`: the problem's own bounds first,
 // then the padded combinations by increasing MAC count (ties in lexicographic order).
-// Dimensions with a fixed temporal or spatial factor in `opts.constraints` are not padded.
+// Dimensions with a fixed temporal or spatial factor in `opts.constraints` are not padded, and
+// combinations whose counts would not fit (counts.h) are left out.
 std::vector<std::vector<std::int64_t>> padding_variants(const Problem &problem,
                                                         const SpaceOptions &opts);
 
