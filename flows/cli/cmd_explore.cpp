@@ -1,6 +1,7 @@
 // `hcl explore dataflows|memory`: the seed paper's design-space experiments, each point an
 // exact search (hcl schedule), printed as a table and written as CSV and JSON.
 #include "command.h"
+#include "options.h"
 #include "spec_files.h"
 
 #include <flows/atomic_file.h>
@@ -15,8 +16,8 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <limits>
 #include <memory>
-#include <sstream>
 
 namespace {
 
@@ -28,6 +29,7 @@ using hcl::cli::require_file;
 
 struct Options {
   std::string problem, arch, csv, json, dataflows, objective = "energy", mode = "hcl";
+  bool dataflows_given = false;
   std::vector<std::string> sizes;
   int threads = 1;
   double time_limit = 0;
@@ -76,16 +78,14 @@ int run_dataflows(const Options &o) {
   check_paths(o);
   const Problem p = load_problem_file(o.problem);
   const Arch a = load_arch_file(o.arch, p).arch;
-  std::vector<std::string> dfs;
-  if (o.dataflows.empty()) {
-    dfs = default_dataflows();
-  } else {
-    std::stringstream ss(o.dataflows);
-    std::string tok;
-    while (std::getline(ss, tok, ',')) {
-      if (!tok.empty()) {
-        dfs.push_back(tok);
-      }
+  const std::vector<std::string> dfs =
+      o.dataflows_given ? hcl::cli::comma_list(o.dataflows, "--dataflows", "C|K,R|P")
+                        : default_dataflows();
+  for (const auto &df : dfs) {
+    try {
+      (void)dataflow_dims(p, df);
+    } catch (const std::invalid_argument &e) {
+      throw UsageError(fmt::format("--dataflows: {}", e.what()));
     }
   }
   const auto pts = explore_dataflows(p, a, dfs, search_options(o));
@@ -177,7 +177,7 @@ void common(CLI::App &c, Options &o) {
   c.add_option("--threads", o.threads, "Search threads (results do not depend on it)");
   c.add_option("--time-limit", o.time_limit,
                "Seconds for all points together; unproven points are marked (0 = prove all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
 }
 
 const hcl::cli::RegisterCommand reg_explore{
@@ -197,6 +197,7 @@ const hcl::cli::RegisterCommand reg_explore{
                       "LEVEL=SIZE,SIZE,... (bytes, or with B/KB/MB); repeat for a second level. "
                       "Access energies rescale with the built-in Interstellar table");
       return [o, df, mem]() {
+        o->dataflows_given = df->count("--dataflows") > 0;
         if (df->parsed()) {
           return run_dataflows(*o);
         }

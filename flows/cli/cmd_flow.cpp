@@ -1,6 +1,7 @@
 // `hcl flow`: the main job, network + architecture in; schedules, Verilog, per-layer
 // configurations, area, a co-simulated layer and an HTML report out (flows/flow.h).
 #include "command.h"
+#include "options.h"
 
 #include <flows/flow.h>
 
@@ -9,6 +10,7 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 namespace {
@@ -50,7 +52,7 @@ const hcl::cli::RegisterCommand reg_flow{
       cmd.add_option("--time-limit", a->o.time_limit_s,
                      "Seconds for the whole schedule search; a stopped search reports its gap "
                      "(0 = prove every layer optimal)")
-          ->check(CLI::NonNegativeNumber);
+          ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
       cmd.add_option("--threads", a->o.threads, "Search threads (the result does not depend on "
                                                 "them without a time limit); default 1");
       cmd.add_option("--objective", a->o.objective, "What to minimize: energy (default), cycles, edp")
@@ -60,7 +62,8 @@ const hcl::cli::RegisterCommand reg_flow{
       cmd.add_option("--cosim-max-cycles", a->o.cosim_max_cycles,
                      fmt::format("Simulated cycles above which a labelled slice of the layer "
                                  "runs instead of all of it (default {})",
-                                 a->o.cosim_max_cycles));
+                                 a->o.cosim_max_cycles))
+          ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max())); // not -1: wraps
       cmd.add_option("--set", a->sets,
                      "Accelerator override key=value, repeatable: rows, cols, data_width, "
                      "weight_width, acc_width, signed, pipeline_stages, in_depth, wt_depth, "

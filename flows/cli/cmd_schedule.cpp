@@ -1,6 +1,7 @@
 // `hcl schedule`: the optimal schedule (within the search space, or with its gap when a time
 // limit stops the search) of one layer or of every layer of a network on one architecture.
 #include "command.h"
+#include "options.h"
 #include "spec_files.h"
 
 #include <flows/atomic_file.h>
@@ -29,6 +30,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <unistd.h>
@@ -83,12 +85,7 @@ std::string grouped(std::int64_t v) {
 
 std::vector<int> parse_dims(const Problem &p, const std::string &list) {
   std::vector<int> out;
-  std::stringstream ss(list);
-  std::string tok;
-  while (std::getline(ss, tok, ',')) {
-    if (tok.empty()) {
-      continue;
-    }
+  for (const auto &tok : hcl::cli::comma_list(list, "--unroll", "C,K")) {
     const int d = p.dim_index(tok);
     if (d < 0) {
       std::string valid;
@@ -472,7 +469,7 @@ const hcl::cli::RegisterCommand reg_schedule{
       cmd.add_option("--time-limit", o->time_limit,
                      "Seconds for the whole run; when it stops a search the best schedule so far "
                      "is reported with its gap to the lower bound (0 = prove optimality)")
-          ->check(CLI::NonNegativeNumber);
+          ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
       cmd.add_option("--json", o->json,
                      "Write {layers: [{name, schedule, evaluation, optimal, gap, stats}], total} "
                      "here");
@@ -491,7 +488,7 @@ const hcl::cli::RegisterCommand reg_schedule{
                      "Fixed dataflow: comma-separated dimensions that may be unrolled (e.g. C,K)");
       cmd.add_option("--min-utilization", o->min_util,
                      "Minimum fraction of the PEs the spatial loops must use (0..1)")
-          ->check(CLI::Range(0.0, 1.0));
+          ->check(hcl::cli::finite_number(0, 1));
       cmd.add_option("--max-dims-per-axis", o->max_dims,
                      "Loops that may share one array axis (replication); default 2")
           ->check(CLI::Range(1, 4));
@@ -499,7 +496,7 @@ const hcl::cli::RegisterCommand reg_schedule{
                      "Imperfect factorization: also search each dimension padded with zeros by "
                      "up to this fraction of its bound (e.g. 0.2: 55 -> 56, 60, 64); the extra "
                      "MACs and words are costed. Default 0 = off")
-          ->check(CLI::Range(0.0, 1.0));
+          ->check(hcl::cli::finite_number(0, 1));
       cmd.add_flag("--pad", o->pad,
                    fmt::format("Same as --max-pad {}", kDefaultPad));
       cmd.add_flag("--no-bypass", o->no_bypass,
@@ -512,7 +509,7 @@ const hcl::cli::RegisterCommand reg_schedule{
       cmd.add_option("--max-area", o->max_area,
                      "Area budget in um^2 (needs an area model in the arch): with --sizes only "
                      "combinations within it are considered; without, an arch over it is an error")
-          ->check(CLI::PositiveNumber);
+          ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max(), true));
       return [o]() { return run(*o); };
     }};
 

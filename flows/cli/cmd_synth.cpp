@@ -1,5 +1,6 @@
 // `hcl synth`: area of Verilog sources with Yosys, per module and in total.
 #include "command.h"
+#include "options.h"
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
@@ -10,6 +11,7 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <limits>
 
 namespace {
 
@@ -46,7 +48,8 @@ const hcl::cli::RegisterCommand reg_synth{
       cmd.add_option("--sram-threshold-bits", a->sram_threshold,
                      "Memories of at least this many bits are costed as SRAM macros instead of "
                      "flip-flops")
-          ->capture_default_str();
+          ->capture_default_str()
+          ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max())); // not -1: wraps
       return [a]() {
         std::vector<std::filesystem::path> inputs(a->paths.begin(), a->paths.end());
         const auto files = hcl::flows::collect_verilog(inputs);

@@ -12,28 +12,45 @@ namespace hcl::sched {
 
 std::vector<std::string> default_dataflows() { return {"C|K", "R|P", "Q|P", "S|R"}; }
 
+std::vector<int> dataflow_dims(const Problem &problem, const std::string &dataflow) {
+  std::vector<int> dims;
+  std::stringstream ss(dataflow);
+  std::string tok;
+  while (std::getline(ss, tok, '|')) {
+    const int d = problem.dim_index(tok);
+    if (d < 0) {
+      std::string valid;
+      for (const auto &n : problem.dim_names) {
+        valid += (valid.empty() ? "" : ", ") + n;
+      }
+      throw std::invalid_argument(fmt::format("dataflow '{}': layer '{}' has no dimension '{}' "
+                                              "(valid: {})",
+                                              dataflow, problem.name, tok, valid));
+    }
+    dims.push_back(d);
+  }
+  if (dims.empty()) {
+    throw std::invalid_argument(fmt::format("dataflow '{}': name the dimensions that may be "
+                                            "unrolled, e.g. C|K",
+                                            dataflow));
+  }
+  return dims;
+}
+
 std::vector<DataflowPoint> explore_dataflows(const Problem &problem, const Arch &arch,
                                              const std::vector<std::string> &dataflows,
                                              const SearchOptions &options) {
+  if (dataflows.empty()) {
+    throw std::invalid_argument("dataflows: give at least one, e.g. C|K,R|P");
+  }
   std::vector<DataflowPoint> out;
   for (const auto &df : dataflows) {
     DataflowPoint pt;
     pt.name = df;
-    std::stringstream ss(df);
-    std::string tok;
-    while (std::getline(ss, tok, '|')) {
-      const int d = problem.dim_index(tok);
-      if (d < 0) {
-        std::string valid;
-        for (const auto &n : problem.dim_names) {
-          valid += (valid.empty() ? "" : ", ") + n;
-        }
-        throw std::invalid_argument(fmt::format("dataflow '{}': layer '{}' has no dimension '{}' "
-                                                "(valid: {})",
-                                                df, problem.name, tok, valid));
-      }
-      pt.dims.push_back(d);
-    }
+    pt.dims = dataflow_dims(problem, df);
+    out.push_back(std::move(pt));
+  }
+  for (DataflowPoint &pt : out) {
     SearchOptions o = options;
     if (pt.dims.size() == 2) {
       o.space.dataflow_x = pt.dims[0];
@@ -45,7 +62,6 @@ std::vector<DataflowPoint> explore_dataflows(const Problem &problem, const Arch 
       o.time_limit_s = options.time_limit_s / static_cast<double>(dataflows.size());
     }
     pt.result = search(problem, arch, o);
-    out.push_back(std::move(pt));
   }
   return out;
 }

@@ -1,10 +1,13 @@
 #include <scheduler/interstellar_io.h>
 
+#include <scheduler/counts.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -193,6 +196,28 @@ Layer parse_layer(std::string_view text, const std::string &source) {
   l.nimg = field("batch_size", false);
   l.wstd = field("stride_width", false);
   l.hstd = field("stride_height", false);
+  // The same counts as a conv Problem; the layer's dimensions under the tool's keys.
+  ConvShape shape;
+  shape.N = l.nimg;
+  shape.C = l.nifm;
+  shape.K = l.nofm;
+  shape.P = l.hofm;
+  shape.Q = l.wofm;
+  shape.R = l.hfil;
+  shape.S = l.wfil;
+  shape.stride_h = l.hstd;
+  shape.stride_w = l.wstd;
+  if (const CountCheck c = check_counts(make_conv2d(shape)); !c.ok()) {
+    const std::map<std::string, const char *> keys = {
+        {"N", "batch_size"},  {"C", "input_fmap_channel"}, {"K", "output_fmap_channel"},
+        {"P", "fmap_height"}, {"Q", "fmap_width"},         {"R", "window_height"},
+        {"S", "window_width"}};
+    const auto k = keys.find(c.key);
+    if (k == keys.end()) {
+      d.fail({}, "layer", c.message);
+    }
+    d.fail({k->second}, k->second, c.message);
+  }
   return l;
 }
 
@@ -215,6 +240,15 @@ ArchSpec parse_arch(std::string_view text, const std::string &source) {
   a.access_cost = get_number_list(d, "access_cost", n, true);
   a.static_cost = get_number_list(d, "static_cost", n, true);
   a.parallel_count = get_int_list(d, "parallel_count", n, 1, "positive integers (PEs)");
+  std::int64_t pes = 1;
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto m = checked_mul(pes, a.parallel_count[v]);
+    if (!m) {
+      d.fail({"parallel_count"}, fmt::format("parallel_count[{}]", v),
+             fmt::format("the PEs multiply to more than {}", max_count_text()));
+    }
+    pes = *m;
+  }
   const auto modes = get_int_list(d, "parallel_mode", n, 0, "integers 0 (none), 1 or 2");
   for (std::size_t v = 0; v < n; ++v) {
     if (modes[v] > 2) {

@@ -3,6 +3,7 @@
 #include "access_rounding.h"
 
 #include <scheduler/bounds.h>
+#include <scheduler/counts.h>
 
 #include <fmt/format.h>
 
@@ -136,15 +137,16 @@ void Evaluator::check(const Mapping &m) const {
                                                   "factor {} (dimensions are 0..{}, factors >= 1)",
                                                   lvl.name, loop.dim, loop.factor, D - 1));
         }
-        product[static_cast<std::size_t>(loop.dim)] *= loop.factor;
+        auto &p = product[static_cast<std::size_t>(loop.dim)];
+        p = saturating_mul(p, loop.factor);
       }
     }
     std::int64_t sx = 1, sy = 1;
     for (const auto &loop : lm.spatial_x) {
-      sx *= loop.factor;
+      sx = saturating_mul(sx, loop.factor);
     }
     for (const auto &loop : lm.spatial_y) {
-      sy *= loop.factor;
+      sy = saturating_mul(sy, loop.factor);
     }
     if (sx > lvl.fanout_x || sy > lvl.fanout_y) {
       throw std::invalid_argument(fmt::format("mapping level {}: spatial factors {}x{} exceed the "

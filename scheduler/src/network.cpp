@@ -1,3 +1,4 @@
+#include <scheduler/counts.h>
 #include <scheduler/network.h>
 #include <scheduler/spec_yaml.h>
 #include <scheduler/yaml_util.h>
@@ -47,12 +48,26 @@ Network load_network_yaml(const std::string &path) {
   if (items.empty()) {
     layers.fail("list at least one layer");
   }
+  std::int64_t total = 0;
   for (const auto &item : items) {
     NetworkLayer layer;
     layer.problem = parse_problem(item, batch, {"repeat"});
     if (auto r = item.get("repeat")) {
       layer.repeat = r->as_int(1);
     }
+    const CountCheck counts = check_counts(layer.problem, layer.repeat);
+    require_counts_fit(item, counts);
+    // Totals add the layers (layers run one after another), so their sum must fit too.
+    const auto sum = checked_add(total, counts.bound);
+    if (!sum) {
+      (item.has("repeat") ? item.at("repeat") : item)
+          .fail(fmt::format("the layers up to '{}' move up to {:.3g} words together (repeats "
+                            "included), more than the {} a network may",
+                            layer.problem.name,
+                            static_cast<double>(total) + static_cast<double>(counts.bound),
+                            max_count_text()));
+    }
+    total = *sum;
     if (const auto *other = n.find(layer.problem.name)) {
       (void)other;
       item.at("name").fail(fmt::format("layer name '{}' is used twice", layer.problem.name));

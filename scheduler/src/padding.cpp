@@ -1,6 +1,7 @@
 #include <scheduler/padding.h>
 
 #include <scheduler/bounds.h>
+#include <scheduler/counts.h>
 #include <scheduler/factorize.h>
 
 #include <fmt/format.h>
@@ -25,6 +26,10 @@ int twos(std::int64_t n) {
   return k;
 }
 
+// Values above a bound that the largest-prime rule examines (padding.h): factorizing every
+// value up to b * (1 + max_pad) would take minutes for a bound of 10^8.
+constexpr std::int64_t kPadScan = std::int64_t{1} << 12;
+
 void add(SearchStats &a, const SearchStats &b) {
   a.subproblems += b.subproblems;
   a.subproblems_pruned += b.subproblems_pruned;
@@ -37,27 +42,42 @@ void add(SearchStats &a, const SearchStats &b) {
 } // namespace
 
 std::vector<std::int64_t> padding_candidates(std::int64_t b, double max_pad) {
-  if (b < 1 || !(max_pad >= 0)) {
-    throw std::invalid_argument(
-        fmt::format("padding: bound must be >= 1 and max_pad >= 0, got {} and {}", b, max_pad));
+  if (b < 1 || !(max_pad >= 0) || !std::isfinite(max_pad)) {
+    throw std::invalid_argument(fmt::format(
+        "padding: bound must be >= 1 and max_pad finite and >= 0, got {} and {}", b, max_pad));
   }
   // The 1e-9 keeps b * (1 + p) from losing an exact integer to rounding (e.g. 8 * 1.25).
-  const auto top = static_cast<std::int64_t>(std::floor(static_cast<double>(b) * (1 + max_pad) + 1e-9));
+  const double top_d = std::floor(static_cast<double>(b) * (1 + max_pad) + 1e-9);
+  constexpr std::int64_t kTopMax = std::int64_t{1} << 62; // larger is no bound of a layer
+  const std::int64_t top =
+      top_d >= static_cast<double>(kTopMax) ? kTopMax : static_cast<std::int64_t>(top_d);
   std::vector<std::int64_t> out;
   if (b == 1) {
     return out; // nothing to split: padding would only repeat the work
   }
-  std::int64_t best_prime = prime_factors(b).empty() ? 1 : prime_factors(b).back();
+  std::int64_t best_prime = prime_factors(b).back();
   int best_twos = twos(b);
-  for (std::int64_t c = b + 1; c <= top; ++c) {
-    const auto pf = prime_factors(c);
-    const std::int64_t largest = pf.back();
+  const std::int64_t scan_end = top - b > kPadScan ? b + kPadScan : top;
+  for (std::int64_t c = b + 1; c <= scan_end; ++c) {
+    const std::int64_t largest = prime_factors(c).back();
     const int t = twos(c);
     if (largest < best_prime || t > best_twos) {
       out.push_back(c);
       best_prime = std::min(best_prime, largest);
       best_twos = std::max(best_twos, t);
     }
+  }
+  // Past the scan only the factors-of-two rule applies. The values it keeps are the next
+  // multiples of ever higher powers of two, found without factorizing anything.
+  for (std::int64_t c = scan_end; best_twos < 62;) {
+    const std::int64_t step = std::int64_t{1} << (best_twos + 1);
+    const std::int64_t below = c - c % step; // c + step may not fit: compare before adding
+    if (below > top - step) {
+      break;
+    }
+    c = below + step;
+    out.push_back(c);
+    best_twos = twos(c);
   }
   return out;
 }
@@ -97,6 +117,10 @@ std::vector<std::vector<std::int64_t>> padding_variants(const Problem &problem,
     return m;
   };
   // out[0] is the unpadded problem (every dimension's first choice); it stays first.
+  out.erase(
+      std::remove_if(out.begin() + 1, out.end(),
+                     [&](const auto &v) { return !check_counts(with_bounds(problem, v)).ok(); }),
+      out.end());
   std::stable_sort(out.begin() + 1, out.end(), [&](const auto &a, const auto &b) {
     return macs(a) < macs(b) || (macs(a) == macs(b) && a < b);
   });

@@ -1,5 +1,6 @@
-#include <scheduler/spec_yaml.h>
 #include <scheduler/area.h>
+#include <scheduler/counts.h>
+#include <scheduler/spec_yaml.h>
 #include <scheduler/validate.h>
 
 #include <fmt/format.h>
@@ -224,13 +225,8 @@ Problem parse_generic(const YamlView &layer, const std::vector<std::string> &ext
   return p;
 }
 
-} // namespace
-
-Problem parse_problem(const YamlView &layer, std::int64_t default_batch,
-                      const std::vector<std::string> &extra_keys) {
-  layer.require_map("a layer (name, type and its sizes)");
-  const std::vector<std::string> types = {"conv2d", "depthwise", "gemm", "fc", "generic"};
-  const std::string type = types[static_cast<std::size_t>(layer.at("type").as_choice(types))];
+Problem parse_any(const YamlView &layer, const std::string &type, std::int64_t default_batch,
+                  const std::vector<std::string> &extra_keys) {
   if (type == "conv2d" || type == "depthwise") {
     return parse_conv(layer, type, default_batch, extra_keys);
   }
@@ -246,6 +242,56 @@ Problem parse_problem(const YamlView &layer, std::int64_t default_batch,
   layer.require_keys(with_extra({"name", "type", "N", "C", "K"}, extra_keys), "an fc layer");
   return make_gemm(layer.at("name").as_string(), get_int(layer, "N").value_or(default_batch),
                    layer.at("K").as_int(1), layer.at("C").as_int(1));
+}
+
+// The key of a layer entry that sets dimension `dim` of the Problem parse_any built, or "" when
+// none does (a batch taken from the network).
+std::string key_of_dim(const YamlView &layer, const std::string &type, const std::string &dim) {
+  std::string key = dim;
+  if (type == "gemm") { // P = M, C = K, K = N
+    key = dim == "P" ? "M" : dim == "C" ? "K" : dim == "K" ? "N" : dim;
+  } else if (type == "fc") {
+    key = dim == "P" ? "N" : dim;
+  } else if (type != "generic") {
+    const bool depthwise = type == "depthwise";
+    if ((dim == "P" || dim == "Q") && !layer.has(dim)) {
+      key = dim == "P" ? "H" : "W";
+    } else if (dim == "G") {
+      key = depthwise ? "C" : "groups";
+    } else if (dim == "K" && depthwise) {
+      key = layer.has("multiplier") ? "multiplier" : "C";
+    }
+  }
+  return layer.has(key) ? key : "";
+}
+
+} // namespace
+
+void require_counts_fit(const YamlView &layer, const CountCheck &check) {
+  if (check.ok()) {
+    return;
+  }
+  const std::string type = layer.at("type").as_string();
+  std::string key = check.key == "repeat" ? "repeat" : "";
+  if (!check.key.empty() && key.empty()) {
+    key = type == "generic" ? check.key : key_of_dim(layer, type, check.key);
+  }
+  const YamlView where =
+      type == "generic" && !key.empty() && key != "repeat" ? layer.at("dims") : layer;
+  if (!key.empty() && where.has(key)) {
+    where.at(key).fail(check.message);
+  }
+  layer.fail(check.message);
+}
+
+Problem parse_problem(const YamlView &layer, std::int64_t default_batch,
+                      const std::vector<std::string> &extra_keys) {
+  layer.require_map("a layer (name, type and its sizes)");
+  const std::vector<std::string> types = {"conv2d", "depthwise", "gemm", "fc", "generic"};
+  const std::string type = types[static_cast<std::size_t>(layer.at("type").as_choice(types))];
+  Problem p = parse_any(layer, type, default_batch, extra_keys);
+  require_counts_fit(layer, check_counts(p));
+  return p;
 }
 
 Problem load_problem_yaml(const std::string &path) {
@@ -459,9 +505,15 @@ std::int64_t parse_size_bytes(const YamlView &v) {
                        "GiB; K = 1024), e.g. '108 KB', or give size_words instead",
                        s));
   }
+  if (number.size() > 20) { // std::stod would throw out_of_range past 1e308
+    v.fail(fmt::format("'{}' is more than {} bytes", s, max_count_text()));
+  }
   const double bytes = std::stod(number) * u->second;
   if (bytes < 1 || bytes != std::floor(bytes)) {
     v.fail(fmt::format("'{}' is not a whole number of bytes", s));
+  }
+  if (bytes > static_cast<double>(kMaxCount)) {
+    v.fail(fmt::format("'{}' is more than {} bytes", s, max_count_text()));
   }
   return static_cast<std::int64_t>(bytes);
 }
@@ -734,6 +786,10 @@ Arch parse_arch(const YamlView &arch) {
   }
   parse_area_model(arch, d, outer_first, lines, area_given, a);
   a.levels.assign(outer_first.rbegin(), outer_first.rend());
+  if (const CountCheck c = check_arch_counts(a); !c.ok()) {
+    throw SpecError(arch.file(), lines[outer_first.size() - 1 - static_cast<std::size_t>(c.level)],
+                    c.key, c.message);
+  }
   return a;
 }
 

@@ -1,5 +1,7 @@
 #include <scheduler/timeloop_import.h>
 
+#include <scheduler/counts.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +12,9 @@
 namespace hcl::sched {
 
 namespace {
+
+// One mesh side; two of them multiply without overflowing (check_arch_counts bounds the rest).
+constexpr std::int64_t kMaxMeshSide = std::int64_t{1} << 24;
 
 // Timeloop accepts both spellings for several keys across versions.
 std::optional<YamlView> get_either(const YamlView &v, std::string_view a, std::string_view b) {
@@ -279,10 +284,10 @@ struct Builder {
           s->require_map("spatial fan-out");
           s->require_keys({"meshX", "meshY"});
           if (auto x = s->get("meshX")) {
-            mx = x->as_int(1);
+            mx = x->as_int(1, kMaxMeshSide);
           }
           if (auto y = s->get("meshY")) {
-            my = y->as_int(1);
+            my = y->as_int(1, kMaxMeshSide);
           }
         }
         containers.push_back(name);
@@ -314,8 +319,8 @@ struct Builder {
         if (auto s = n.get("spatial")) {
           s->require_map("spatial fan-out");
           s->require_keys({"meshX", "meshY"});
-          std::int64_t mx = s->has("meshX") ? s->at("meshX").as_int(1) : 1;
-          std::int64_t my = s->has("meshY") ? s->at("meshY").as_int(1) : 1;
+          std::int64_t mx = s->has("meshX") ? s->at("meshX").as_int(1, kMaxMeshSide) : 1;
+          std::int64_t my = s->has("meshY") ? s->at("meshY").as_int(1, kMaxMeshSide) : 1;
           if (mx * my > 1) {
             if (outer_first.empty()) {
               s->fail("a component fan-out needs a storage level above it");
@@ -407,7 +412,7 @@ struct Builder {
     std::int64_t mesh = total;
     if (attrs) {
       if (auto m = attrs->get("meshX")) {
-        mesh = m->as_int(1);
+        mesh = m->as_int(1, kMaxMeshSide);
         if (total % mesh != 0) {
           m->fail(fmt::format("meshX {} does not divide the {} instances", mesh, total));
         }
@@ -571,6 +576,9 @@ Problem parse_timeloop_problem(const YamlView &doc) {
   if (p.tensors.empty() || p.tensors.size() > static_cast<std::size_t>(kMaxTensors)) {
     spaces->fail(fmt::format("needs 1..{} data spaces", kMaxTensors));
   }
+  if (const CountCheck counts = check_counts(p); !counts.ok()) {
+    (inst.has(counts.key) ? inst.at(counts.key) : inst).fail(counts.message);
+  }
   return p;
 }
 
@@ -668,6 +676,9 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
   TimeloopArch out = std::move(b.out);
   out.arch.name = "timeloop";
   out.arch.levels.assign(b.outer_first.rbegin(), b.outer_first.rend());
+  if (const CountCheck c = check_arch_counts(out.arch); !c.ok()) {
+    a.fail(c.message);
+  }
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include <scheduler/validate.h>
 
+#include <scheduler/counts.h>
+
 #include <fmt/format.h>
 
 #include <array>
@@ -88,7 +90,8 @@ using Tile = std::array<std::int64_t, kMaxDims>;
 void multiply_level(Tile &tile, const LevelMapping &lm) {
   for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
     for (const auto &loop : *loops) {
-      tile[static_cast<std::size_t>(loop.dim)] *= loop.factor;
+      auto &extent = tile[static_cast<std::size_t>(loop.dim)];
+      extent = saturating_mul(extent, loop.factor);
     }
   }
 }
@@ -162,7 +165,8 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
     for (const auto *loops : {&lm.spatial_x, &lm.spatial_y, &lm.temporal}) {
       for (const auto &loop : *loops) {
         if (loop.factor >= 1) {
-          product[static_cast<std::size_t>(loop.dim)] *= loop.factor;
+          product[static_cast<std::size_t>(loop.dim)] =
+              saturating_mul(product[static_cast<std::size_t>(loop.dim)], loop.factor);
           if (loop.factor > 1) {
             outermost[static_cast<std::size_t>(loop.dim)] = loop.factor;
           }
@@ -198,7 +202,7 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
       std::int64_t f = 1;
       std::vector<std::string> parts;
       for (const auto &loop : *axes[axis]) {
-        f *= loop.factor;
+        f = saturating_mul(f, loop.factor);
         parts.push_back(fmt::format("{}={}", dim_name(p, loop.dim), loop.factor));
       }
       if (f > mesh[axis]) {

@@ -171,6 +171,13 @@ TEST_CASE("interstellar io: layer errors name file, line, field and what is vali
              Contains("l.json:8: stride_widht: unknown key; did you mean \"stride_width\"?"));
 }
 
+TEST_CASE("interstellar io: a layer whose counts do not fit names the field") {
+  std::string big = kLayer;
+  big.replace(big.find("\"input_fmap_channel\": 4"), 23, "\"input_fmap_channel\": 4000000000000");
+  CHECK_THAT(message_of([&] { parse_layer(big, "l.json"); }),
+             Contains("l.json:4: input_fmap_channel:") && Contains("2^48"));
+}
+
 TEST_CASE("interstellar io: arch errors name file, line, field and what is valid") {
   auto with = [](const std::string &from, const std::string &to) {
     std::string s = kArch4;

@@ -2,6 +2,7 @@
 #include <scheduler/spec_yaml.h>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
@@ -157,6 +158,25 @@ TEST_CASE("repeat counts multiply layers and MACs; batch sets N") {
   CHECK(bound(n.layers[0].problem, "N") == 4);
   CHECK(n.macs() == 3 * 4 * 8 * 8 * 16 * 9 + 4 * 8 * 2);
   CHECK(n.find("c") == nullptr);
+}
+
+TEST_CASE("network repeats and totals must fit the counts") {
+  // repeat: 2^62 once gave a total of "0 cycles".
+  auto e = spec_error([] {
+    load_network_yaml(net_file("network:\n  name: t\n  layers:\n"
+                               "    - name: a\n      type: fc\n      C: 8\n      K: 2\n"
+                               "      repeat: 4611686018427387904\n"));
+  });
+  CHECK(e.line() == 8);
+  CHECK(e.key() == "repeat");
+  // Each layer fits on its own (2^46 MACs each), the five together do not.
+  std::string layers;
+  for (int i = 0; i < 5; ++i) {
+    layers += fmt::format("    - {{name: l{}, type: fc, N: 1048576, C: 1048576, K: 64}}\n", i);
+  }
+  e = spec_error([&] { load_network_yaml(net_file("network:\n  name: t\n  layers:\n" + layers)); });
+  CHECK(e.line() == 8);
+  CHECK_THAT(e.message(), Catch::Contains("l4") && Catch::Contains("2^48"));
 }
 
 TEST_CASE("network errors name file, line and key") {

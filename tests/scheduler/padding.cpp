@@ -12,6 +12,7 @@
 #include "support/timeloop_cases.h"
 #include "support/tiny_random.h"
 
+#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -65,6 +66,29 @@ TEST_CASE("padding: candidates are the bounds smoother than every smaller one") 
     INFO(b);
     CHECK(padding_candidates(b, 0.25) == mine);
   }
+}
+
+TEST_CASE("padding: candidates of a large bound come without factorizing its whole range") {
+  // Q = 10^8 with max_pad 0.2 spans 2 x 10^7 values; factorizing each took minutes. The first
+  // 4,096 values follow the full rule (10^8 = 2^8 5^8: only more factors of two beat it
+  // there), the rest only the factors-of-two rule.
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(padding_candidates(100000000, 0.2) ==
+        std::vector<std::int64_t>{100000256, 100000768, 100001792, 100003840, 100007936, 100139008,
+                                  100663296});
+  // A prime: the scan keeps smoother values, then 2^17 x 764 and 2^25 x 3 lie beyond it.
+  CHECK(padding_candidates(100000007, 0.2) ==
+        std::vector<std::int64_t>{100000008, 100000011, 100000016, 100000017, 100000021, 100000032,
+                                  100000044, 100000064, 100000128, 100000256, 100000575, 100000768,
+                                  100000800, 100001650, 100001792, 100003840, 100007936, 100139008,
+                                  100663296});
+  // Near the int64 limit b * (1 + p) does not fit; the candidates stay below 2^62.
+  const auto huge = padding_candidates(std::int64_t{3} << 60, 1.0);
+  REQUIRE(!huge.empty());
+  CHECK(huge.back() == std::int64_t{1} << 62);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 2.0);
 }
 
 TEST_CASE("padding: variants start with the unpadded problem and skip fixed dimensions") {

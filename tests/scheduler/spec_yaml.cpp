@@ -144,6 +144,37 @@ TEST_CASE("workload errors name file, line and key") {
   CHECK_THAT(e.message(), Catch::Contains("valid keys are: workload"));
 }
 
+TEST_CASE("workloads whose counts do not fit int64 with headroom are refused at their key") {
+  // C = K = P = Q = 2^20 once wrapped to a negative energy and 0 cycles, reported optimal.
+  auto e = spec_error([] {
+    load_layer("  name: x\n  type: conv2d\n  C: 1048576\n  K: 1048576\n  P: 1048576\n"
+               "  Q: 1048576\n  R: 1\n  S: 1\n");
+  });
+  CHECK(e.line() == 4); // P and Q fit, C takes the MACs past 2^48
+  CHECK(e.key() == "C");
+  CHECK_THAT(e.message(), Catch::Contains("MACs") && Catch::Contains("2^48"));
+  // Given as an input size, the blame goes to H; in a GEMM to its own key names.
+  e = spec_error([] {
+    load_layer("  {name: x, type: conv2d, C: 1, K: 1, H: 300000000000000, W: 8, R: 1, S: 1}\n");
+  });
+  CHECK(e.key() == "H");
+  e = spec_error([] { load_layer("  {name: g, type: gemm, M: 100000000, N: 100000000, K: 1}\n"); });
+  CHECK(e.key() == "N");
+  e = spec_error([] {
+    load_layer("  name: s\n  type: generic\n  dims: {R: 3, P: 1000000000000000}\n  tensors:\n"
+               "    - {name: I, projection: [P + R]}\n");
+  });
+  CHECK(e.line() == 4);
+  CHECK(e.key() == "P");
+  // A stride multiplies no MACs but the input's span.
+  e = spec_error([] {
+    load_layer("  {name: x, type: conv2d, C: 1, K: 1, P: 1024, Q: 1, R: 1, S: 1, "
+               "stride: 1099511627776}\n");
+  });
+  CHECK(e.key() == "workload");
+  CHECK_THAT(e.message(), Catch::Contains("Inputs"));
+}
+
 TEST_CASE("workloads round-trip through problem_to_yaml") {
   for (const std::string body :
        {"  {name: a, type: conv2d, C: 3, K: 64, H: 224, W: 224, R: 7, S: 7, stride: 2, "
@@ -332,6 +363,28 @@ TEST_CASE("arch errors name file, line and key") {
   CHECK(e.key() == "clock");
   CHECK_THAT(e.message(), Catch::Contains("valid keys are: name, word_bits, clock_ghz, mac, "
                                           "energy_table, area_table, levels"));
+}
+
+TEST_CASE("architectures whose PEs, sizes or bandwidths overflow the counts are refused") {
+  const std::string head = "arch:\n  name: a\n  levels:\n    - {name: DRAM, kind: dram}\n";
+  auto arch = [&](const std::string &rest) {
+    return load_arch_yaml(spec_file("a.yaml", head + rest));
+  };
+  auto e = spec_error([&] {
+    arch("    - {name: GB, kind: sram, size: 64 KB, mesh: {x: 1048576, y: 1048576}}\n"
+         "    - {name: RF, kind: regfile, size_words: 16, mesh: {x: 1048576}}\n");
+  });
+  CHECK(e.line() == 6);
+  CHECK(e.key() == "mesh");
+  e = spec_error([&] { arch("    - {name: GB, kind: sram, size: 1000000000 GB}\n"); });
+  CHECK(e.line() == 5);
+  CHECK(e.key() == "size");
+  e = spec_error([&] { arch("    - {name: GB, kind: sram, size_words: 9007199254740992}\n"); });
+  CHECK(e.key() == "size");
+  e = spec_error([&] { arch("    - {name: GB, kind: sram, size: 64 KB, bandwidth: 0.001}\n"); });
+  CHECK(e.line() == 5);
+  CHECK(e.key() == "bandwidth");
+  CHECK_THAT(e.message(), Catch::Contains("0.0625"));
 }
 
 TEST_CASE("arch_to_yaml round-trips every bundled architecture") {

@@ -365,6 +365,14 @@ TEST_CASE("timeloop import: v0.3-style architecture_constraints targets") {
                     Catch::Contains("c.yaml:28") && Catch::Contains("keep"));
 }
 
+TEST_CASE("timeloop import: a problem whose counts do not fit names the instance key") {
+  std::string big = kConv1dProblem;
+  big.replace(big.find("K: 32"), 5, "K: 1000000000000000");
+  const std::string msg =
+      error_of([&] { parse_timeloop_problem(load_yaml_string(big, "big.yaml")); });
+  CHECK_THAT(msg, Catch::Contains("big.yaml:14: K:") && Catch::Contains("2^48"));
+}
+
 TEST_CASE("timeloop import: errors name file, line and key") {
   // Unknown key in a component.
   std::string msg = error_of([] {

@@ -28,10 +28,14 @@ struct DataflowPoint {
 // `dataflows` are "A|B" strings of dimension names: A is unrolled on the X axis and B on the Y
 // axis of every mesh, other loops may join either axis (replication, as in the seed tool), as
 // SpaceOptions::dataflow_x/y. One name or more than two: SpaceOptions::unroll_dims (only those
-// dims may be unrolled). Throws std::invalid_argument naming an unknown dimension.
+// dims may be unrolled). Throws std::invalid_argument naming an unknown dimension, before any
+// search.
 std::vector<DataflowPoint> explore_dataflows(const Problem &problem, const Arch &arch,
                                              const std::vector<std::string> &dataflows,
                                              const SearchOptions &options);
+// The dimensions of a dataflow "A|B" (or "A", "A|B|C"); throws std::invalid_argument naming
+// the dataflow and the layer's dimensions when one is not a dimension of `problem`.
+std::vector<int> dataflow_dims(const Problem &problem, const std::string &dataflow);
 // The four dataflows of the seed paper in our dimension names: C|K, R|P, Q|P, S|R.
 std::vector<std::string> default_dataflows();
 

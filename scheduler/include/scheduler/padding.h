@@ -35,12 +35,17 @@ namespace hcl::sched {
 // splits no smaller candidate offers only at a higher padding cost, so the space leaves it out.
 // A bound of 1 is never padded (there is nothing to split). E.g. with max_pad 0.2: 7 -> 8;
 // 55 -> 56, 60, 64; 197 -> 198, 200, 208, 216, 224.
-// Throws std::invalid_argument when b < 1 or max_pad < 0.
+// Only the first 4,096 values above b are factorized; past them a value is kept only for its
+// factors of two (the next multiples of higher powers of two), so a bound of 10^8 costs
+// milliseconds, not the 2 x 10^7 factorizations of its whole range. Bounds up to 20,480 with
+// max_pad 0.2 are all within the scan.
+// Throws std::invalid_argument when b < 1 or max_pad is negative or not finite.
 std::vector<std::int64_t> padding_candidates(std::int64_t b, double max_pad);
 
 // Every combination of bounds the space holds for `problem`: the problem's own bounds first,
 // then the padded combinations by increasing MAC count (ties in lexicographic order).
-// Dimensions with a fixed temporal or spatial factor in `opts.constraints` are not padded.
+// Dimensions with a fixed temporal or spatial factor in `opts.constraints` are not padded, and
+// combinations whose counts would not fit (counts.h) are left out.
 std::vector<std::vector<std::int64_t>> padding_variants(const Problem &problem,
                                                         const SpaceOptions &opts);
 
