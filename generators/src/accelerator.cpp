@@ -2,6 +2,8 @@
 #include <generators/params.h>
 #include <generators/require.h>
 
+#include "delay.h"
+
 #include <hcl/hcl.h>
 
 #include <fmt/core.h>
@@ -205,25 +207,6 @@ nlohmann::json AcceleratorConfig::to_json() const {
           {"params", params},
           {"derived", derived}};
 }
-
-namespace {
-
-// Delays `s` by n cycles through reset registers (control) or plain ones (data).
-Signal delayed(const Signal &s, int n, const std::string &name, bool with_reset) {
-  Signal d = s;
-  for (int i = 0; i < n; ++i) {
-    if (with_reset) {
-      auto q = RegInit(Bool(), false, fmt::format("{}_d{}", name, i + 1));
-      q <<= d;
-      d = q;
-    } else {
-      d = RegNext(d, fmt::format("{}_d{}", name, i + 1));
-    }
-  }
-  return d;
-}
-
-} // namespace
 
 void Accelerator::body() const {
   const AcceleratorPlan p = plan_accelerator(cfg);

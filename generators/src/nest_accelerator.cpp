@@ -2,6 +2,8 @@
 #include <generators/params.h>
 #include <generators/require.h>
 
+#include "delay.h"
+
 #include <hcl/hcl.h>
 
 #include <fmt/core.h>
@@ -208,20 +210,6 @@ namespace {
 constexpr int kIdle = 0, kXfer = 1, kRun = 2, kDrain = 3;
 constexpr int kOutWb = 0, kOutFill = 1, kInFill = 2, kWtLoad = 3, kPhases = 4;
 
-// Delays `s` by n cycles (control through reset registers, data through plain ones).
-Signal delayed(const Signal &s, int n, const std::string &name, bool with_reset) {
-  Signal d = s;
-  for (int i = 0; i < n; ++i) {
-    if (with_reset) {
-      auto q = RegInit(Bool(), false, fmt::format("{}_d{}", name, i + 1));
-      q <<= d;
-      d = q;
-    } else {
-      d = RegNext(d, fmt::format("{}_d{}", name, i + 1));
-    }
-  }
-  return d;
-}
 
 // The configuration registers, written while idle.
 struct Registers {

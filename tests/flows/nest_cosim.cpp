@@ -9,6 +9,8 @@
 #include <scheduler/search_random.h>
 #include <scheduler/spec_yaml.h>
 
+#include "nest_mapping.h"
+
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -132,23 +134,6 @@ sched::Mapping random_mapping(const sched::Problem &p, const sched::Arch &arch, 
   return {};
 }
 
-// tpu_4x4 (WeightReg, Accumulators = the mesh, UnifiedBuffer, DRAM): DRAM walks K (outer)
-// and P (inner); the buffers hold one K tile of outputs and one P tile of inputs, whose rows
-// overlap from one P step to the next (R = 3 sits inside).
-sched::Mapping p_then_k(const sched::Problem &p) {
-  const int K = p.dim_index("K"), P = p.dim_index("P"), C = p.dim_index("C"),
-            Q = p.dim_index("Q"), R = p.dim_index("R"), S = p.dim_index("S");
-  sched::Mapping m;
-  m.levels.resize(4);
-  m.levels[0].temporal = {{Q, 4}};
-  m.levels[1].spatial_x = {{C, 4}};
-  m.levels[1].spatial_y = {{K, 4}};
-  m.levels[1].temporal = {{S, 3}};
-  m.levels[2].temporal = {{R, 3}};
-  m.levels[3].temporal = {{P, 4}, {K, 2}};
-  return m;
-}
-
 } // namespace
 
 TEST_CASE("nest_cosim: five layer kinds on one generated accelerator, bit-exact, counts equal") {
@@ -205,7 +190,7 @@ TEST_CASE("nest_cosim: swapping two loops of one level changes fills, the same i
   const sched::Problem p = conv("swap", 4, 8, 4, 4, 3, 3);
   // With P inner the Inputs tile is refetched at every P step; with K inner it stays while K
   // steps (K does not move the inputs): half the fills.
-  const sched::Mapping m = p_then_k(p);
+  const sched::Mapping m = hcl::test::p_then_k(p);
   const int K = p.dim_index("K"), P = p.dim_index("P");
   sched::Mapping swapped = m;
   swapped.levels[3].temporal = {{K, 2}, {P, 4}};
@@ -231,7 +216,7 @@ TEST_CASE("nest_cosim: a wrong model rule is caught, naming level, tensor and bo
   // is not what the hardware does: the Inputs tile is refetched whole.
   const sched::Arch arch = test_arch();
   const sched::Problem p = conv("halo", 4, 8, 4, 4, 3, 3);
-  const Case c = make_case(p, p_then_k(p), arch);
+  const Case c = make_case(p, hcl::test::p_then_k(p), arch);
   Bench b(arch, {c});
   const NestCheck ok = b.run(c, 3);
   check_case(ok);

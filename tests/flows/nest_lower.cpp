@@ -4,6 +4,8 @@
 
 #include <scheduler/spec_yaml.h>
 
+#include "nest_mapping.h"
+
 #include <catch2/catch.hpp>
 
 using namespace hcl::flows;
@@ -25,20 +27,7 @@ sched::Problem layer() {
   return sched::make_conv2d(s);
 }
 
-// tpu_4x4 levels, innermost first: WeightReg, Accumulators (the mesh), UnifiedBuffer, DRAM.
-sched::Mapping mapping(const sched::Problem &p) {
-  const int K = p.dim_index("K"), P = p.dim_index("P"), C = p.dim_index("C"),
-            Q = p.dim_index("Q"), R = p.dim_index("R"), S = p.dim_index("S");
-  sched::Mapping m;
-  m.levels.resize(4);
-  m.levels[0].temporal = {{Q, 4}};
-  m.levels[1].spatial_x = {{C, 4}};
-  m.levels[1].spatial_y = {{K, 4}};
-  m.levels[1].temporal = {{S, 3}};
-  m.levels[2].temporal = {{R, 3}};
-  m.levels[3].temporal = {{P, 4}, {K, 2}};
-  return m;
-}
+sched::Mapping mapping(const sched::Problem &p) { return hcl::test::p_then_k(p); }
 
 std::uint64_t reg(const NestLayerConfig &c, const std::string &name) {
   for (std::size_t i = 0; i < c.write_names.size(); ++i)
