@@ -204,6 +204,13 @@ NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &
                          "mesh), not {}",
                          p.name, tname, name_of(roles.mesh),
                          lvl < 0 ? "only in " + name_of(roles.dram) : name_of(lvl)));
+  if (arch.levels[static_cast<std::size_t>(out.wt_level)].double_buffered)
+    refuse(fmt::format("layer '{}': {} is double-buffered; the nest accelerator loads the PE "
+                       "weight registers between runs and does not double-buffer them yet "
+                       "(double-buffered Inputs and Outputs levels are supported)",
+                       p.name, name_of(out.wt_level)));
+  out.in_double = arch.levels[static_cast<std::size_t>(out.in_level)].double_buffered;
+  out.out_double = arch.levels[static_cast<std::size_t>(out.out_level)].double_buffered;
   const auto wt = tile_at(p, m, out.wt_level);
   if (wt.at("K") * wt.at("C") * wt.at("R") * wt.at("S") != 1)
     refuse(fmt::format("layer '{}': the weight tile at {} is {} words; a PE register holds one",
@@ -235,11 +242,16 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   std::int64_t in_depth = 2, out_depth = 2, longest = 1, widest = 2, dram = 0;
   for (const auto &l : layers) {
     // A level keeping both tensors holds both tiles at once.
+    // A double-buffered level holds two tiles of each tensor.
+    const std::int64_t in_words = l.in_bank_words * l.c_lanes * (l.in_double ? 2 : 1);
+    const std::int64_t out_words = l.out_bank_words * l.k_lanes * (l.out_double ? 2 : 1);
     std::map<int, std::int64_t> held;
-    held[l.in_level] += l.in_bank_words * l.c_lanes;
-    held[l.out_level] += l.out_bank_words * l.k_lanes;
-    for (auto [lvl, words, tname] : {std::tuple{l.in_level, l.in_bank_words * l.c_lanes, "Inputs"},
-                                     std::tuple{l.out_level, l.out_bank_words * l.k_lanes, "Outputs"}}) {
+    held[l.in_level] += in_words;
+    held[l.out_level] += out_words;
+    cfg.in_double = cfg.in_double || l.in_double;
+    cfg.out_double = cfg.out_double || l.out_double;
+    for (auto [lvl, words, tname] : {std::tuple{l.in_level, in_words, "Inputs"},
+                                     std::tuple{l.out_level, out_words, "Outputs"}}) {
       const auto &lv = arch.levels[static_cast<std::size_t>(lvl)];
       if (lv.size_words > 0 && held[lvl] > lv.size_words)
         refuse(fmt::format("layer '{}': the {} tile at {} is {} words{}; {} holds {}", l.name,
@@ -268,6 +280,8 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   w["out_depth"] = "the largest Outputs tile of any layer, per bank (K lane)";
   cfg.loops = static_cast<int>(std::min<std::int64_t>(longest, 16));
   w["loops"] = "the longest nest of any layer (non-trivial temporal loops)";
+  w["in_double"] = "a layer keeps Inputs in a double-buffered level";
+  w["out_double"] = "a layer keeps Outputs in a double-buffered level";
   cfg.counter_width = std::max(2, gen::addr_bits(static_cast<std::uint64_t>(widest) + 1));
   cfg.dram_addr_width = std::max(8, gen::addr_bits(static_cast<std::uint64_t>(dram)));
   const auto bits = [&](int t, int fallback) {
@@ -294,6 +308,7 @@ sched::Arch nest_timed_arch(const Arch &arch, const gen::NestAcceleratorConfig &
   a.machine.drain = t.drain;
   a.machine.fill_tail = t.fill_tail;
   a.machine.writeback_tail = t.writeback_tail;
+  a.machine.prefetch_lag = t.prefetch_lag;
   return a;
 }
 
@@ -351,6 +366,11 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
     refuse(fmt::format("layer '{}': tiles of {} / {} words per bank; the buffers hold {} / {} "
                        "(in_depth / out_depth)",
                        l.name, l.in_bank_words, l.out_bank_words, cfg.in_depth, cfg.out_depth));
+  if ((l.in_double && !cfg.in_double) || (l.out_double && !cfg.out_double))
+    refuse(fmt::format("layer '{}': its {} level is double-buffered; the accelerator's buffer "
+                       "has one half ({})",
+                       l.name, l.in_double && !cfg.in_double ? "Inputs" : "Outputs",
+                       l.in_double && !cfg.in_double ? "in_double" : "out_double"));
   NestLayerConfig out;
   out.name = l.name;
   out.in_base = 0;
@@ -399,6 +419,8 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   v["trig_in"] = trig(l.in_level, kInputs);
   v["trig_out"] = trig(l.out_level, kOutputs);
   v["trig_wt"] = trig(l.wt_level, kWeights);
+  v["db_in"] = l.in_double ? 1 : 0;
+  v["db_out"] = l.out_double ? 1 : 0;
   v["first_out"] = first;
   v["tile_first_out"] = tile_first;
   v["rows_active"] = l.c_lanes;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <map>
 
 namespace hcl::gen {
@@ -85,7 +86,7 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   if (p.array_plan.w.route != Route::Load || p.array_plan.x.route != Route::Horizontal ||
       p.array_plan.output_stationary || p.array_plan.out_route != Route::Vertical)
     throw ConfigError("preset", "the nest accelerator needs a weight-stationary C|K array");
-  p.input = BufferConfig{c.in_depth, c.data_width, c.rows, 1, false,
+  p.input = BufferConfig{c.in_depth * (c.in_double ? 2 : 1), c.data_width, c.rows, 1, false,
                          BufferConfig{}.sram_threshold_bits};
   p.output = BufferConfig{c.out_depth, c.acc_width, c.cols, 1, false,
                           BufferConfig{}.sram_threshold_bits};
@@ -97,6 +98,7 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   p.timing.drain = p.array_plan.latency + 1; // buffer read, then the array
   p.timing.fill_tail = c.dram_latency;
   p.timing.writeback_tail = 1;
+  p.timing.prefetch_lag = 2;
 
   const int cw = c.counter_width, aw = c.dram_addr_width;
   const int gen_width[kNestGens] = {p.in_addr_width, p.out_addr_width, aw, aw, aw};
@@ -110,6 +112,8 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   const int tw = addr_bits(static_cast<std::uint64_t>(c.loops) + 1);
   for (const char *u : {"in", "out", "wt"})
     add_reg(p, fmt::format("trig_{}", u), tw);
+  add_reg(p, "db_in", 1);
+  add_reg(p, "db_out", 1);
   add_reg(p, "first_out", c.loops);
   add_reg(p, "tile_first_out", c.loops);
   add_reg(p, "rows_active", addr_bits(static_cast<std::uint64_t>(c.rows) + 1));
@@ -144,10 +148,14 @@ void NestAcceleratorConfig::set(const std::string &key, const std::string &value
     preset = parse_choice(key, value, {"tpu", "tree"});
   else if (key == "signed")
     is_signed = parse_bool(key, value);
+  else if (key == "in_double")
+    in_double = parse_bool(key, value);
+  else if (key == "out_double")
+    out_double = parse_bool(key, value);
   else if (const auto it = ints.find(key); it != ints.end())
     *it->second = num(1 << 24);
   else {
-    std::string valid = "preset, signed";
+    std::string valid = "preset, signed, in_double, out_double";
     for (const auto &[k, v] : ints)
       valid += ", " + k;
     throw ConfigError(key, "unknown nest accelerator parameter; valid: " + valid);
@@ -155,9 +163,10 @@ void NestAcceleratorConfig::set(const std::string &key, const std::string &value
 }
 
 std::string NestAcceleratorConfig::module_name() const {
-  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}a{}_p{}_i{}o{}_l{}_m{}", preset, rows, cols,
+  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}a{}_p{}_i{}{}o{}{}_l{}_m{}", preset, rows, cols,
                      is_signed ? 's' : 'u', data_width, weight_width, acc_width, pipeline_stages,
-                     in_depth, out_depth, loops, dram_latency);
+                     in_depth, in_double ? "d" : "", out_depth, out_double ? "d" : "", loops,
+                     dram_latency);
 }
 
 nlohmann::json NestAcceleratorConfig::to_json() const {
@@ -176,7 +185,9 @@ nlohmann::json NestAcceleratorConfig::to_json() const {
                            {"counter_width", counter_width},
                            {"dram_addr_width", dram_addr_width},
                            {"dram_latency", dram_latency},
-                           {"count_width", count_width}};
+                           {"count_width", count_width},
+                           {"in_double", in_double},
+                           {"out_double", out_double}};
   nlohmann::json reg = nlohmann::json::object();
   for (int r = 0; r < p.registers(); ++r)
     reg[p.reg_names[static_cast<std::size_t>(r)]] = r;
@@ -186,13 +197,16 @@ nlohmann::json NestAcceleratorConfig::to_json() const {
   nlohmann::json derived = {
       {"array",
        {{"module", p.array.module_name()}, {"latency", p.array_plan.latency}}},
-      {"input_buffer", {{"banks", rows}, {"depth", in_depth}, {"width", data_width}}},
-      {"output_buffer", {{"banks", cols}, {"depth", out_depth}, {"width", acc_width}}},
+      {"input_buffer",
+       {{"banks", rows}, {"depth", in_depth}, {"halves", in_double ? 2 : 1}, {"width", data_width}}},
+      {"output_buffer",
+       {{"banks", cols}, {"depth", out_depth}, {"halves", out_double ? 2 : 1}, {"width", acc_width}}},
       {"timing",
        {{"start", p.timing.start},
         {"drain", p.timing.drain},
         {"fill_tail", p.timing.fill_tail},
-        {"writeback_tail", p.timing.writeback_tail}}},
+        {"writeback_tail", p.timing.writeback_tail},
+        {"prefetch_lag", p.timing.prefetch_lag}}},
       {"config_registers", p.registers()},
       {"cfg_addr_width", p.cfg_addr_width},
       {"cfg_data_width", p.cfg_data_width},
@@ -208,7 +222,9 @@ namespace {
 
 // Machine states and transfer phases (plain ints: they are compared with hardware values).
 constexpr int kIdle = 0, kXfer = 1, kRun = 2, kDrain = 3;
-constexpr int kOutWb = 0, kOutFill = 1, kInFill = 2, kWtLoad = 3, kPhases = 4;
+// kOutWbOther writes back the other Outputs half (prefetch, final event), kOutWb the current one.
+constexpr int kOutWbOther = 0, kOutWb = 1, kOutFill = 2, kInFill = 3, kWtLoad = 4, kPhases = 5;
+constexpr int kPhaseBits = 3;
 
 
 // The configuration registers, written while idle.
@@ -248,8 +264,11 @@ struct Nest {
   std::array<Signal, kNestGens> addr;
 };
 
+// `skip` (the prefetch copy): loops that never move, so one step advances the nest by one
+// transfer event; `gens`: which address generators this copy needs.
 Nest nest(const NestAcceleratorConfig &c, const Registers &regs, const Signal &step,
-          const Signal &clear) {
+          const Signal &clear, const std::string &prefix, const std::vector<Signal> &skip,
+          std::initializer_list<int> gens) {
   const auto L = static_cast<std::size_t>(c.loops);
   const unsigned cw = static_cast<unsigned>(c.counter_width);
   Nest n;
@@ -257,26 +276,29 @@ Nest nest(const NestAcceleratorConfig &c, const Registers &regs, const Signal &s
   std::vector<Signal> wrap;
   std::vector<Signal> idx;
   for (std::size_t j = 0; j < L; ++j) {
-    idx.push_back(RegInit(UInt(static_cast<int>(cw)), 0, fmt::format("idx_{}", j)));
-    wrap.push_back(
-        (idx[j].pad(cw + 1) + 1 >= regs[fmt::format("bound_{}", j)]).named(fmt::format("wrap_{}", j)));
-    n.carry.push_back(carry.named(fmt::format("carry_{}", j)));
-    n.zero.push_back((idx[j] == 0).named(fmt::format("zero_{}", j)));
+    idx.push_back(RegInit(UInt(static_cast<int>(cw)), 0, fmt::format("{}idx_{}", prefix, j)));
+    Signal w = idx[j].pad(cw + 1) + 1 >= regs[fmt::format("bound_{}", j)];
+    if (!skip.empty())
+      w = w || skip[j];
+    wrap.push_back(w.named(fmt::format("{}wrap_{}", prefix, j)));
+    n.carry.push_back(carry.named(fmt::format("{}carry_{}", prefix, j)));
+    n.zero.push_back((idx[j] == 0).named(fmt::format("{}zero_{}", prefix, j)));
     carry = carry && wrap[j];
   }
-  n.finished = carry.named("nest_finished");
-  for (int g = 0; g < kNestGens; ++g) {
+  n.finished = carry.named(prefix + "nest_finished");
+  for (int g : gens) {
     const std::string gn = kNestGenNames[g];
     Signal a = regs["base_" + gn];
     for (std::size_t j = 0; j < L; ++j) {
       const Signal &stride = regs[fmt::format("stride_{}_{}", gn, j)];
-      auto off = RegInit(UInt(static_cast<int>(stride.width())), 0, fmt::format("off_{}_{}", gn, j));
+      auto off = RegInit(UInt(static_cast<int>(stride.width())), 0,
+                         fmt::format("{}off_{}_{}", prefix, gn, j));
       when(clear, [&] { off <<= 0; }).elsewhen(n.carry[j], [&] {
         when(wrap[j], [&] { off <<= 0; }).otherwise([&] { off <<= off.add_wrap(stride); });
       });
       a = a.add_wrap(off);
     }
-    n.addr[static_cast<std::size_t>(g)] = a.named("addr_" + gn);
+    n.addr[static_cast<std::size_t>(g)] = a.named(prefix + "addr_" + gn);
   }
   for (std::size_t j = 0; j < L; ++j)
     when(clear, [&] { idx[j] <<= 0; }).elsewhen(n.carry[j], [&] {
@@ -374,9 +396,9 @@ void NestAccelerator::body() const {
   const NestAcceleratorPlan p = plan_nest_accelerator(cfg);
   const int R = cfg.rows, K = cfg.cols, L = cfg.dram_latency;
   const int A = p.array_plan.latency;
-  const int dw = std::max(p.in_addr_width, p.out_addr_width);
-  const unsigned cw = static_cast<unsigned>(cfg.counter_width);
+  const int in_pw = addr_bits(static_cast<std::uint64_t>(p.input.depth));
   const auto low = [](const Signal &s, int w) { return s.bits(static_cast<unsigned>(w - 1), 0); };
+  const auto lit = [](int v, int w) { return UInt::lit(static_cast<std::uint64_t>(v), w); };
 
   auto cfg_we = Input("cfg_we", Bool());
   auto state = RegInit(UInt(2), kIdle, "state");
@@ -386,25 +408,52 @@ void NestAccelerator::body() const {
   auto cnt_sel = Input("cnt_sel", UInt(addr_bits(kNestCounters)));
   auto dram_rd_data = Input("dram_rd_data", UInt(cfg.acc_width));
   const Signal go = (start && idle).named("go");
+  const Signal db_in = cfg.in_double ? Signal(regs["db_in"] == 1) : Bool::lit(false);
+  const Signal db_out = cfg.out_double ? Signal(regs["db_out"] == 1) : Bool::lit(false);
 
   // ---- the layer's loop nest: one step per RUN cycle
   const Signal step = (state == kRun).named("step");
-  const Nest n = nest(cfg, regs, step, go);
+  const Nest n = nest(cfg, regs, step, go, "", {},
+                      {kGenInAddr, kGenOutAddr, kGenInSrc, kGenOutSrc, kGenWtSrc});
   const Signal hit_in = hit(regs["trig_in"], n, "hit_in");
   const Signal hit_out = hit(regs["trig_out"], n, "hit_out");
   const Signal hit_wt = hit(regs["trig_wt"], n, "hit_wt");
   const Signal tile_first = all_zero(regs["tile_first_out"], n.zero, "tile_first");
   const Signal step_first = all_zero(regs["first_out"], n.zero, "step_first");
 
-  // ---- event sequencing
+  // ---- the prefetch copy of the nest: one step per run (at its first cycle), so during a run
+  // it stands at the next transfer event. Loops inside every unit's trigger never move it.
+  const bool any_double = cfg.in_double || cfg.out_double;
+  Signal pf_step = Bool::lit(false), pf_hit_in = Bool::lit(false), pf_hit_out = Bool::lit(false);
+  Signal pf_first = Bool::lit(false);
+  Nest pf;
+  if (any_double) {
+    std::vector<Signal> skip;
+    for (int j = 0; j < cfg.loops; ++j)
+      skip.push_back((regs["trig_in"] > j && regs["trig_out"] > j && regs["trig_wt"] > j)
+                         .named(fmt::format("pf_skip_{}", j)));
+    pf_step = (step && !RegNext(step, "step_q")).named("pf_step");
+    pf = nest(cfg, regs, pf_step, go, "pf_", skip, {kGenInSrc, kGenOutSrc});
+    // Which double-buffered units change at the next event, known once the copy has moved.
+    pf_hit_in = RegNext(hit(regs["trig_in"], pf, "pf_hit_in_now") && !pf.finished && db_in,
+                        "pf_hit_in");
+    pf_hit_out = RegNext(hit(regs["trig_out"], pf, "pf_hit_out_now") && !pf.finished && db_out,
+                         "pf_hit_out");
+    pf_first = all_zero(regs["tile_first_out"], pf.zero, "pf_tile_first");
+  }
+  const Signal pf_go = any_double ? RegNext(pf_step, "pf_go") : Bool::lit(false);
+
+  // ---- the transfer engine: the enabled phases in order, each its words then its tail
   auto final_ = RegInit(Bool(), false, "final");
   auto pend_in = RegInit(Bool(), false, "pend_in");
   auto pend_out = RegInit(Bool(), false, "pend_out");
   auto pend_wt = RegInit(Bool(), false, "pend_wt");
-  auto ph = RegInit(UInt(2), 0, "phase");
+  auto ph = RegInit(UInt(kPhaseBits), 0, "phase");
   auto issuing = RegInit(Bool(), false, "issuing");
-  // Which later phases the event needs (the first one is entered directly).
-  std::array<Signal, kPhases> ph_en;
+  auto eng_busy = RegInit(Bool(), false, "eng_busy");
+  // The engine prefetches into the other halves.
+  const Signal pf_mode = any_double ? RegInit(Bool(), false, "pf_mode") : Bool::lit(false);
+  std::array<Signal, kPhases> ph_en; // [0] unused: the first phase is entered directly
   for (int i = 1; i < kPhases; ++i)
     ph_en[static_cast<std::size_t>(i)] = RegInit(Bool(), false, fmt::format("ph_en_{}", i));
   const int max_tail = std::max(p.timing.fill_tail, p.timing.writeback_tail);
@@ -413,64 +462,111 @@ void NestAccelerator::body() const {
   const int drain_w = addr_bits(static_cast<std::uint64_t>(p.timing.drain) + 1);
   auto drain = RegInit(UInt(drain_w), 0, "drain");
   auto done = RegInit(Bool(), false, "done_q");
+  // Tile origins in DRAM of the Outputs halves: the current one, the old tile of the current
+  // half (sequential write-back), the other half and the prefetched next tile.
   auto out_base_cur = RegInit(UInt(cfg.dram_addr_width), 0, "out_base_cur");
   auto out_base_old = RegInit(UInt(cfg.dram_addr_width), 0, "out_base_old");
+  const bool od = cfg.out_double;
+  const Signal out_base_other =
+      od ? RegInit(UInt(cfg.dram_addr_width), 0, "out_base_other") : Signal(out_base_cur);
+  const Signal out_base_next =
+      od ? RegInit(UInt(cfg.dram_addr_width), 0, "out_base_next") : Signal(out_base_cur);
+  const Signal cur_in = cfg.in_double ? RegInit(Bool(), false, "cur_in") : Bool::lit(false);
+  const Signal cur_out = od ? RegInit(Bool(), false, "cur_out") : Bool::lit(false);
+  const Signal other_dirty = od ? RegInit(Bool(), false, "other_dirty") : Bool::lit(false);
 
-  const Walker wk = walker(p, cfg, regs, ph, issuing && state == kXfer);
+  const Walker wk = walker(p, cfg, regs, ph, issuing);
 
-  // Starting an event: the phases it needs, in order; none left -> run (or finish).
-  const auto enter_xfer = [&](const Signal &en_wb, const Signal &en_ofill, const Signal &en_ifill,
-                              const Signal &en_wt, const Signal &is_final) {
-    const Signal any = en_wb || en_ofill || en_ifill || en_wt;
-    const Signal first_ph = Mux(en_wb, UInt::lit(kOutWb, 2),
-                                Mux(en_ofill, UInt::lit(kOutFill, 2),
-                                    Mux(en_ifill, UInt::lit(kInFill, 2), UInt::lit(kWtLoad, 2))));
-    ph_en[kOutFill] <<= en_ofill;
-    ph_en[kInFill] <<= en_ifill;
-    ph_en[kWtLoad] <<= en_wt;
-    when(any, [&] {
-      state <<= kXfer;
-      ph <<= first_ph;
-      issuing <<= true;
-    }).elsewhen(is_final, [&] {
-      state <<= kIdle;
-      done <<= true;
-    }).otherwise([&] { state <<= kRun; });
-  };
-
-  // The phase after the current one that this event needs.
+  // The phase after the current one that this transfer needs.
   Signal next_any = Bool::lit(false);
-  Signal next_ph = UInt::lit(kWtLoad, 2);
+  Signal next_ph = lit(kWtLoad, kPhaseBits);
   for (int i = kPhases - 1; i >= 1; --i) {
     const Signal later = (ph < i) && ph_en[static_cast<std::size_t>(i)];
-    next_ph = Mux(later, UInt::lit(i, 2), next_ph);
+    next_ph = Mux(later, lit(i, kPhaseBits), next_ph);
     next_any = next_any || later;
   }
   next_ph = next_ph.named("next_phase");
   next_any = next_any.named("next_any");
+  const Signal eng_fin = (eng_busy && !issuing && tail == 0 && !next_any).named("eng_fin");
+
+  // Starts the engine on the enabled phases; false when none is.
+  const auto engine_start = [&](const std::array<Signal, kPhases> &en, bool prefetch) {
+    Signal any = Bool::lit(false);
+    Signal first_ph = lit(kWtLoad, kPhaseBits);
+    for (int i = kPhases - 1; i >= 0; --i) {
+      first_ph = Mux(en[static_cast<std::size_t>(i)], lit(i, kPhaseBits), first_ph);
+      any = any || en[static_cast<std::size_t>(i)];
+    }
+    for (int i = 1; i < kPhases; ++i)
+      ph_en[static_cast<std::size_t>(i)] <<= en[static_cast<std::size_t>(i)];
+    when(any, [&] {
+      ph <<= first_ph;
+      issuing <<= true;
+      eng_busy <<= true;
+      if (any_double)
+        pf_mode <<= prefetch;
+    });
+    return any;
+  };
+  // A sequential transfer: the machine waits in XFER; none needed -> run (or finish).
+  const auto enter_xfer = [&](const std::array<Signal, kPhases> &en, const Signal &is_final) {
+    const Signal any = engine_start(en, false);
+    when(any, [&] { state <<= kXfer; }).elsewhen(is_final, [&] {
+      state <<= kIdle;
+      done <<= true;
+    }).otherwise([&] { state <<= kRun; });
+  };
+  const Signal F = Bool::lit(false);
+
+  when(issuing && wk.last, [&] {
+    issuing <<= false;
+    tail <<= Mux(ph <= kOutWb, lit(p.timing.writeback_tail - 1, tail_w),
+                 lit(p.timing.fill_tail - 1, tail_w));
+  }).elsewhen(eng_busy && !issuing, [&] {
+    tail <<= tail.sub_wrap(1);
+    when(tail == 0, [&] {
+      when(next_any, [&] {
+        ph <<= next_ph;
+        issuing <<= true;
+      }).otherwise([&] { eng_busy <<= false; });
+    });
+  });
+
+  // The prefetch: the other Outputs half is written back (if it holds a tile) and refilled
+  // (unless the next tile is a first touch), the other Inputs half filled.
+  Signal pf_wait = Bool::lit(false);
+  if (any_double) {
+    const Signal wbo = (pf_hit_out && other_dirty).named("pf_wb");
+    const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in, F};
+    when(pf_go, [&] {
+      const Signal any = engine_start(en, true);
+      if (od) {
+        when(pf_hit_out, [&] { out_base_next <<= pf.addr[kGenOutSrc]; });
+        when(wbo, [&] { other_dirty <<= false; });
+      }
+      (void)any;
+    });
+    pf_wait = (pf_go && (wbo || (pf_hit_out && !pf_first) || pf_hit_in)).named("pf_wait");
+  }
+  const Signal eng_free = ((!eng_busy || eng_fin) && !pf_wait).named("eng_free");
 
   done <<= false;
   when(go, [&] {
     final_ <<= false;
     out_base_cur <<= regs["base_out_src"];
-    enter_xfer(Bool::lit(false), Bool::lit(false), Bool::lit(true), Bool::lit(true),
-               Bool::lit(false));
+    if (cfg.in_double)
+      cur_in <<= false;
+    if (od) {
+      cur_out <<= false;
+      other_dirty <<= false;
+    }
+    enter_xfer({F, F, F, Bool::lit(true), Bool::lit(true)}, F);
   }).elsewhen(state == kXfer, [&] {
-    when(issuing && wk.last, [&] {
-      issuing <<= false;
-      tail <<= Mux(ph == kOutWb, UInt::lit(p.timing.writeback_tail - 1, tail_w),
-                   UInt::lit(p.timing.fill_tail - 1, tail_w));
-    }).elsewhen(!issuing, [&] {
-      tail <<= tail.sub_wrap(1);
-      when(tail == 0, [&] {
-        when(next_any, [&] {
-          ph <<= next_ph;
-          issuing <<= true;
-        }).elsewhen(final_, [&] {
-          state <<= kIdle;
-          done <<= true;
-        }).otherwise([&] { state <<= kRun; });
-      });
+    when(eng_fin, [&] {
+      when(final_, [&] {
+        state <<= kIdle;
+        done <<= true;
+      }).otherwise([&] { state <<= kRun; });
     });
   }).elsewhen(state == kRun, [&] {
     when(n.finished || hit_in || hit_out || hit_wt, [&] {
@@ -482,31 +578,46 @@ void NestAccelerator::body() const {
       pend_wt <<= hit_wt;
     });
   }).elsewhen(state == kDrain, [&] {
-    drain <<= drain.sub_wrap(1);
-    when(drain == 0, [&] {
-      when(final_, [&] { out_base_old <<= out_base_cur; }).elsewhen(pend_out, [&] {
+    when(drain != 0, [&] { drain <<= drain.sub_wrap(1); });
+    when(drain == 0 && eng_free, [&] {
+      const Signal seq_out = (pend_out && !db_out && !final_).named("seq_out");
+      when(final_, [&] { out_base_old <<= out_base_cur; }).elsewhen(seq_out, [&] {
         out_base_old <<= out_base_cur;
         out_base_cur <<= n.addr[kGenOutSrc];
       });
+      if (od)
+        when(pend_out && db_out && !final_, [&] {
+          cur_out <<= !cur_out;
+          out_base_other <<= out_base_cur;
+          out_base_cur <<= out_base_next;
+          other_dirty <<= true;
+        });
+      if (cfg.in_double)
+        when(pend_in && db_in && !final_, [&] { cur_in <<= !cur_in; });
       // A first-touch Outputs tile is never fetched (the start event has none to write back).
-      enter_xfer(final_ || pend_out, !final_ && pend_out && !tile_first,
-                 !final_ && pend_in, !final_ && pend_wt, final_);
+      enter_xfer({final_ && db_out && other_dirty, final_ || seq_out, seq_out && !tile_first,
+                  !final_ && pend_in && !db_in, !final_ && pend_wt},
+                 final_);
     });
   });
 
   // ---- memory port: fills read DRAM, write-backs write it one cycle after the buffer read
-  const Signal xfer_issue = (state == kXfer && issuing).named("xfer_issue");
   const Signal src_base =
-      Mux(ph == kOutWb, out_base_old,
-          Mux(ph == kOutFill, out_base_cur,
-              Mux(ph == kInFill, n.addr[kGenInSrc], n.addr[kGenWtSrc])));
+      Mux(ph == kOutWbOther, out_base_other,
+          Mux(ph == kOutWb, out_base_old,
+              Mux(ph == kOutFill, Mux(pf_mode, out_base_next, out_base_cur),
+                  Mux(ph == kInFill,
+                      any_double ? Mux(pf_mode, pf.addr[kGenInSrc], n.addr[kGenInSrc])
+                                 : n.addr[kGenInSrc],
+                      n.addr[kGenWtSrc]))));
   const Signal src = src_base.add_wrap(wk.src_off).named("xfer_src");
-  const Signal rd_issue = (xfer_issue && ph != kOutWb).named("dram_read");
-  const Signal wb_issue = (xfer_issue && ph == kOutWb).named("wb_read");
+  const Signal rd_issue = (issuing && ph > kOutWb).named("dram_read");
+  const Signal wb_issue = (issuing && ph <= kOutWb).named("wb_read");
   Output("dram_rd_en", Bool()) <<= rd_issue;
   Output("dram_rd_addr", UInt(cfg.dram_addr_width)) <<= src;
 
-  // Arrivals `dram_latency` cycles after the request, with what the request needs.
+  // Arrivals `dram_latency` cycles after the request, with what the request needs. A fill
+  // writes the current half, or the other one when prefetching.
   const Signal arr = delayed(rd_issue, L, "arr", true);
   const Signal arr_ph = delayed(ph, L, "arr_ph", false);
   const Signal arr_bank = delayed(wk.idx[kBankCoord], L, "arr_bank", false);
@@ -516,17 +627,31 @@ void NestAccelerator::body() const {
   const Signal arr_in = (arr && arr_ph == kInFill).named("arr_in");
   const Signal arr_out = (arr && arr_ph == kOutFill).named("arr_out");
   const Signal arr_wt = (arr && arr_ph == kWtLoad).named("arr_wt");
+  const Signal fill_in_half = cfg.in_double ? delayed(pf_mode != cur_in, L, "arr_in_half", false)
+                                            : Bool::lit(false);
+  const Signal fill_out_half = cfg.out_double
+                                   ? delayed(pf_mode != cur_out, L, "arr_out_half", false)
+                                   : Bool::lit(false);
 
   Instance ibuf = instance("u_inputs", Buffer{p.input});
-  Instance obuf = instance("u_outputs", Buffer{p.output});
+  const int halves = cfg.out_double ? 2 : 1;
+  std::vector<Instance> obuf;
+  for (int h = 0; h < halves; ++h)
+    obuf.push_back(instance(h == 0 ? "u_outputs" : "u_outputs_1", Buffer{p.output}));
   Instance array = instance("u_array", Array{p.array});
 
   // ---- steps: Inputs read, the array, Outputs read-modify-write
   const Signal en = delayed(step, 1, "array_en", true);
-  const Signal in_raddr = low(n.addr[kGenInAddr], p.in_addr_width);
+  // An Inputs half starts in_depth words into the bank.
+  const auto in_phys = [&](const Signal &a, const Signal &half) {
+    const Signal w = a.pad(static_cast<unsigned>(in_pw));
+    return cfg.in_double ? Mux(half, w.add_wrap(lit(cfg.in_depth, in_pw)), w) : w;
+  };
+  const Signal in_raddr = in_phys(low(n.addr[kGenInAddr], p.in_addr_width), cur_in).named("in_raddr");
+  const Signal in_waddr = in_phys(low(arr_dst, p.in_addr_width), fill_in_half).named("in_waddr");
   for (int r = 0; r < R; ++r) {
     ibuf[fmt::format("wr_en_{}", r)] <<= arr_in && arr_bank == r;
-    ibuf[fmt::format("wr_addr_{}", r)] <<= low(arr_dst, p.in_addr_width);
+    ibuf[fmt::format("wr_addr_{}", r)] <<= in_waddr;
     ibuf[fmt::format("wr_data_{}", r)] <<= low(dram_rd_data, cfg.data_width);
     const Signal lane_on = (regs["rows_active"] > r).named(fmt::format("row_on_{}", r));
     ibuf[fmt::format("rd_en_{}_0", r)] <<= step && lane_on;
@@ -548,33 +673,49 @@ void NestAccelerator::body() const {
     array[fmt::format("w_{}", k)] <<= cfg.is_signed ? w.as_sint() : w;
   }
 
-  // The step's Outputs address and first-touch flag travel with it: the old sum is read one
-  // cycle before the array's result arrives, and written back with it.
+  // The step's Outputs address, half and first-touch flag travel with it: the old sum is read
+  // one cycle before the array's result arrives, and written back with it.
   const Signal oaddr = delayed(low(n.addr[kGenOutAddr], p.out_addr_width), A, "oaddr", false);
   const Signal ofirst = delayed(step_first, A, "ofirst", false);
   const Signal rmw_rd = delayed(step, A, "ord", true);
   const Signal wr_addr = RegNext(oaddr, "oaddr_wr");
   const Signal wr_first = RegNext(ofirst, "ofirst_wr");
+  const Signal ohalf = cfg.out_double ? delayed(cur_out, A, "ohalf", false) : Bool::lit(false);
+  const Signal wr_half = cfg.out_double ? RegNext(ohalf, "ohalf_wr") : Bool::lit(false);
+  // A write-back reads the other half (kOutWbOther) or the current one.
+  const Signal wb_half =
+      cfg.out_double ? Signal((ph == kOutWbOther) != cur_out).named("wb_half") : Bool::lit(false);
   const Signal out_valid = array["out_valid"];
   const Signal wb_bank = RegNext(wk.idx[kBankCoord], "wb_bank");
+  const Signal wb_half_q = cfg.out_double ? RegNext(wb_half, "wb_half_q") : Bool::lit(false);
   const Signal wb_q = RegInit(Bool(), false, "wb_q");
   wb_q <<= wb_issue;
-  Signal wb_data = obuf["rd_data_0_0"];
-  for (int k = 0; k < K; ++k) {
-    const Signal col_on = (regs["cols_active"] > k).named(fmt::format("col_on_{}", k));
-    const Signal wb_here = wb_issue && wk.idx[kBankCoord] == k;
-    obuf[fmt::format("rd_en_{}_0", k)] <<= wb_here || rmw_rd;
-    obuf[fmt::format("rd_addr_{}_0", k)] <<= Mux(wb_issue, low(wk.dst_off, p.out_addr_width), oaddr);
-    const Signal result = array[fmt::format("out_{}", k)];
-    const Signal fresh = cfg.is_signed ? result.as_uint() : result;
-    const Signal old = obuf[fmt::format("rd_data_{}_0", k)];
-    const Signal fill_here = arr_out && arr_bank == k;
-    obuf[fmt::format("wr_en_{}", k)] <<= fill_here || (out_valid && col_on);
-    obuf[fmt::format("wr_addr_{}", k)] <<= Mux(arr_out, low(arr_dst, p.out_addr_width), wr_addr);
-    obuf[fmt::format("wr_data_{}", k)] <<=
-        Mux(arr_out, dram_rd_data, Mux(wr_first, fresh, fresh.add_wrap(old)));
-    if (k > 0)
-      wb_data = Mux(wb_bank == k, old, wb_data);
+  const auto is_half = [&](const Signal &half, int h) {
+    return halves == 1 ? Bool::lit(true) : Signal(half == (h == 1));
+  };
+  Signal wb_data = UInt::lit(0, cfg.acc_width);
+  for (int h = 0; h < halves; ++h) {
+    Instance &ob = obuf[static_cast<std::size_t>(h)];
+    const Signal rmw_here = is_half(ohalf, h), wr_here = is_half(wr_half, h);
+    const Signal wb_here_h = wb_issue && is_half(wb_half, h);
+    const Signal fill_h = arr_out && is_half(fill_out_half, h);
+    for (int k = 0; k < K; ++k) {
+      const Signal col_on = (regs["cols_active"] > k).named(fmt::format("col_on_{}_{}", h, k));
+      const Signal wb_here = wb_here_h && wk.idx[kBankCoord] == k;
+      ob[fmt::format("rd_en_{}_0", k)] <<= wb_here || (rmw_rd && rmw_here);
+      ob[fmt::format("rd_addr_{}_0", k)] <<=
+          Mux(wb_here_h, low(wk.dst_off, p.out_addr_width), oaddr);
+      const Signal result = array[fmt::format("out_{}", k)];
+      const Signal fresh = cfg.is_signed ? result.as_uint() : result;
+      const Signal old = ob[fmt::format("rd_data_{}_0", k)];
+      const Signal fill_here = fill_h && arr_bank == k;
+      ob[fmt::format("wr_en_{}", k)] <<= fill_here || (out_valid && col_on && wr_here);
+      ob[fmt::format("wr_addr_{}", k)] <<= Mux(fill_h, low(arr_dst, p.out_addr_width), wr_addr);
+      ob[fmt::format("wr_data_{}", k)] <<=
+          Mux(fill_h, dram_rd_data, Mux(wr_first, fresh, fresh.add_wrap(old)));
+      wb_data = (h == 0 && k == 0) ? old
+                                   : Mux(wb_bank == k && is_half(wb_half_q, h), old, wb_data);
+    }
   }
   Output("dram_wr_en", Bool()) <<= wb_q;
   Output("dram_wr_addr", UInt(cfg.dram_addr_width)) <<= RegNext(src, "wb_addr");
@@ -605,8 +746,6 @@ void NestAccelerator::body() const {
   Output("cnt_data", UInt(cfg.count_width)) <<= cnt;
   Output("busy", Bool()) <<= !idle;
   Output("done", Bool()) <<= done;
-  (void)cw;
-  (void)dw;
 }
 
 } // namespace hcl::gen

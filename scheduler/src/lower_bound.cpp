@@ -504,9 +504,11 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
   // where the tile is known, else over the most words it can have, and at least one per tile
   // position the fixed loops visit. Every pair's B is a count of events, and with every level
   // fixed the largest B is the model's event count, so E is bounded by the largest B.
+  // A double-buffered level's transfers may hide under the runs (model.cpp, prefetch), so they
+  // only count where they exceed the runs.
   auto hcl_cycles = [&]() {
     const MachineTiming &mt = arch_.machine;
-    std::int64_t events = 1, transfers = 0;
+    std::int64_t events = 1, sequential = 0, prefetched = 0;
     for (int t = 0; t < T_; ++t) {
       const auto tu = static_cast<std::size_t>(t);
       const bool rw = problem_.tensors[tu].read_write;
@@ -525,6 +527,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
         if (!c.present) {
           continue;
         }
+        std::int64_t &transfers = arch_.levels[iu].double_buffered ? prefetched : sequential;
         const std::int64_t f = ff[iu][tu];
         std::int64_t brought = 0;
         if (i >= known_from) {
@@ -549,7 +552,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
         events = std::max(events, brought);
       }
     }
-    return mt.start + events * mt.drain + compute_cycles_ + transfers;
+    return mt.start + sequential + std::max(events * mt.drain + compute_cycles_, prefetched);
   };
   CostBound out;
   out.cycles = hcl ? hcl_cycles() : compute_cycles_;

@@ -1,6 +1,7 @@
 #include <scheduler/model.h>
 
 #include "access_rounding.h"
+#include "machine_cycles.h"
 
 #include <scheduler/bounds.h>
 #include <scheduler/counts.h>
@@ -442,6 +443,12 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
   const int D = static_cast<int>(problem_.dim_names.size());
   int kmin = N;
   std::int64_t transfers = 0;
+  bool prefetch = false;
+  for (int c = 0; c < L - 1; ++c) {
+    prefetch = prefetch || arch_.levels[static_cast<std::size_t>(c)].double_buffered;
+  }
+  std::vector<MachinePair> pairs; // only with prefetching levels: no allocation otherwise
+  int rw_tensor = -1;
   for (int c = 0; c < L - 1; ++c) {
     for (int t = 0; t < static_cast<int>(problem_.tensors.size()); ++t) {
       if (!result_.levels[static_cast<std::size_t>(c)].tensors[static_cast<std::size_t>(t)]) {
@@ -463,11 +470,31 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
       transfers += filled * (words_from_parent + mt.fill_tail);
       if (ft.read_write) {
         transfers += brought * (words_from_parent + mt.writeback_tail);
+        rw_tensor = rw_tensor < 0 ? t : rw_tensor;
       }
       if (refetch_loop_[ct] >= 0) {
         kmin = std::min(kmin, refetch_loop_[ct]);
       }
+      if (prefetch) {
+        pairs.push_back({refetch_loop_[ct], ft.read_write,
+                         arch_.levels[static_cast<std::size_t>(c)].double_buffered,
+                         words_from_parent + mt.fill_tail, words_from_parent + mt.writeback_tail});
+      }
     }
+  }
+  if (prefetch) {
+    // First touches follow the (one) read-write tensor's relevance; the conv family has one.
+    std::vector<std::int64_t> factor(static_cast<std::size_t>(N));
+    std::vector<char> rw_relevant(static_cast<std::size_t>(N));
+    for (int k = 0; k < N; ++k) {
+      const NestLoop &l = nest_[static_cast<std::size_t>(k)];
+      factor[static_cast<std::size_t>(k)] = l.factor;
+      rw_relevant[static_cast<std::size_t>(k)] =
+          rw_tensor >= 0 &&
+          flat_[static_cast<std::size_t>(rw_tensor)].relevant[static_cast<std::size_t>(l.dim)];
+    }
+    return prefetch_machine_cycles(mt, {N, factor.data(), rw_relevant.data()}, pairs.data(),
+                                   static_cast<int>(pairs.size()), steps);
   }
   const std::int64_t events =
       kmin < N ? outer_[static_cast<std::size_t>(kmin)] * nest_[static_cast<std::size_t>(kmin)].factor : 1;

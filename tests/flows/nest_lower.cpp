@@ -132,3 +132,33 @@ TEST_CASE("nest_lower: mappings the accelerator does not run are refused, named"
                     "layer 'big': the Inputs tile at UnifiedBuffer is 1024 words; UnifiedBuffer "
                     "holds 1000");
 }
+
+TEST_CASE("nest_lower: a double-buffered level gets two halves, checked as two tiles") {
+  const auto p = layer();
+  sched::Arch arch = tpu4();
+  arch.levels[2].double_buffered = true; // UnifiedBuffer (Inputs)
+  const NestLayer l = analyse_nest_layer(p, arch, mapping(p));
+  CHECK(l.in_double);
+  CHECK_FALSE(l.out_double);
+  const auto cfg = nest_accelerator_config(arch, {l});
+  CHECK(cfg.in_double);
+  CHECK_FALSE(cfg.out_double);
+  CHECK(cfg.in_depth == l.in_bank_words); // per half
+  const NestLayerConfig c = configure_nest_layer(cfg, l);
+  CHECK(reg(c, "db_in") == 1);
+  CHECK(reg(c, "db_out") == 0);
+  // Two Inputs tiles of 4 x 18 words must fit: 143 words do not.
+  arch.levels[2].size_words = 143;
+  CHECK_THROWS_WITH(nest_accelerator_config(arch, {l}),
+                    "layer 'l': the Inputs tile at UnifiedBuffer is 144 words; UnifiedBuffer "
+                    "holds 143");
+  // A design without the second half refuses the layer, naming the key.
+  hcl::gen::NestAcceleratorConfig single = cfg;
+  single.in_double = false;
+  CHECK_THROWS_WITH(configure_nest_layer(single, l), Catch::Contains("in_double"));
+  // Weights load between runs: a double-buffered PE register level is refused.
+  sched::Arch wdb = tpu4();
+  wdb.levels[0].double_buffered = true;
+  CHECK_THROWS_WITH(analyse_nest_layer(p, wdb, mapping(p)),
+                    Catch::Contains("WeightReg is double-buffered"));
+}

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <tuple>
 
 using namespace hcl::gen;
 
@@ -43,9 +44,9 @@ TEST_CASE("nest_accelerator: register map, widths and timing follow the config")
   c.in_depth = 100; // 7 address bits
   c.out_depth = 16; // 4
   const NestAcceleratorPlan p = plan_nest_accelerator(c);
-  // 3 bounds, 5 generators x (3 strides + base), 3 triggers, 2 masks, 2 lane counts,
-  // 2 walkers x 5 coordinates x 3, the weight walker's 2 x 2.
-  CHECK(p.registers() == 3 + 5 * 4 + 3 + 2 + 2 + 30 + 4);
+  // 3 bounds, 5 generators x (3 strides + base), 3 triggers, 2 double-buffering enables,
+  // 2 masks, 2 lane counts, 2 walkers x 5 coordinates x 3, the weight walker's 2 x 2.
+  CHECK(p.registers() == 3 + 5 * 4 + 3 + 2 + 2 + 2 + 30 + 4);
   CHECK(std::set<std::string>(p.reg_names.begin(), p.reg_names.end()).size() ==
         p.reg_names.size());
   CHECK(p.reg("bound_2") == 2);
@@ -66,10 +67,16 @@ TEST_CASE("nest_accelerator: register map, widths and timing follow the config")
   CHECK(j["derived"]["timing"]["drain"] == p.timing.drain);
 }
 
-TEST_CASE("nest_accelerator: both presets lint clean (Verilator -Wall)") {
-  for (const char *preset : {"tpu", "tree"}) {
+TEST_CASE("nest_accelerator: both presets, with and without double buffering, lint clean "
+          "(Verilator -Wall)") {
+  for (const auto &[preset, in_double, out_double] :
+       {std::tuple{"tpu", false, false}, std::tuple{"tree", false, false},
+        std::tuple{"tpu", true, true}, std::tuple{"tree", true, false},
+        std::tuple{"tpu", false, true}}) {
     NestAcceleratorConfig c;
     c.preset = preset;
+    c.in_double = in_double;
+    c.out_double = out_double;
     c.rows = 3;
     c.cols = 2;
     c.in_depth = 40;
@@ -77,7 +84,7 @@ TEST_CASE("nest_accelerator: both presets lint clean (Verilator -Wall)") {
     c.loops = 4;
     c.dram_latency = 3;
     const auto r = hcl::flows::lint(hcl::elaborate(NestAccelerator{c}));
-    INFO(preset << ": " << r.log);
+    INFO(preset << " in_double " << in_double << " out_double " << out_double << ": " << r.log);
     CHECK(r.diagnostics.empty());
   }
 }

@@ -8,7 +8,9 @@
 //     on the architecture's one mesh;
 //   - keeps Weights only in a one-word register below the mesh (one per PE) and the backing
 //     store, and keeps Inputs and Outputs each in exactly one on-chip level above the mesh;
-//   - has no C or K factor below the mesh, and walks groups (G) only in the backing store.
+//   - has no C or K factor below the mesh, and walks groups (G) only in the backing store;
+//   - keeps Weights in a level that is not double-buffered (weights load between runs).
+// A double-buffered Inputs or Outputs keeper prefetches the next tile into a second half.
 // Layouts in the backing store (word addresses, row-major): Inputs [N][G][C][H][W] at 0,
 // Weights [G][K][C][R][S] after them, Outputs [N][G][K][P][Q] after the weights. Every tile sits at
 // address 0 of its buffer; the element's C lane (Inputs) or K lane (Outputs) is its bank.
@@ -65,6 +67,7 @@ struct NestLayer {
   std::vector<NestLoop> loops; // innermost first
   std::int64_t c_lanes = 1, k_lanes = 1; // C on X, K on Y
   int in_level = -1, out_level = -1, wt_level = -1; // the on-chip keepers
+  bool in_double = false, out_double = false;      // their levels are double-buffered
   // Tile extents: Inputs [N][C/c_lanes][H span][W span] and Outputs [N][K/k_lanes][P][Q] per
   // bank; the words of one bank.
   std::array<std::int64_t, 4> in_tile{}, out_tile{};

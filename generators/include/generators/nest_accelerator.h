@@ -29,6 +29,14 @@
 //   - Busy cycles, exactly: sum over events of the enabled transfers (words + tail each) + the
 //     steps + one drain per run + the final write-back; plan_nest_accelerator() gives the
 //     constants (NestTiming).
+//   - Double buffering (in_double / out_double, enabled per layer by db_in / db_out): the
+//     tiles of the next event are prefetched into the other half while a run steps (a second
+//     copy of the nest, advanced one event ahead, gives their origins). The Outputs half that
+//     is refilled is first written back (lazily: the write-back of a tile waits until its half
+//     is needed, and the final event writes back both halves). At the end of a run the machine
+//     waits for the prefetch, swaps the halves of the units that changed and then does the
+//     transfers of the units that are not double-buffered (always the weights). A run and
+//     its prefetch cost max(steps + drain, prefetch_lag + prefetch transfers).
 //
 // Ports (clock and synchronous reset implicit):
 //   cfg_we, cfg_addr, cfg_data      register writes while idle (map: reg_names)
@@ -65,6 +73,11 @@ struct NestAcceleratorConfig {
   int dram_addr_width = 32;
   int dram_latency = 2; // memory port read latency, 1..64
   int count_width = 40;
+  // Ping-pong halves (double buffering) for the Inputs / Outputs buffer: a layer whose keeper
+  // level is double-buffered (register db_in / db_out) prefetches the next tile into the other
+  // half while the array steps on the current one. Each half holds in_depth / out_depth words.
+  bool in_double = false;
+  bool out_double = false;
 
   void validate() const; // throws ConfigError naming the key
   void set(const std::string &key, const std::string &value);
@@ -105,6 +118,7 @@ struct NestTiming {
   int drain = 1;          // per run: last step -> its sums written
   int fill_tail = 1;      // per fill or weight load, after its last read request
   int writeback_tail = 1; // per write-back, after its last buffer read
+  int prefetch_lag = 2;   // run start -> the prefetch's first request, plus the swap cycle
 };
 
 struct NestAcceleratorPlan {

@@ -51,6 +51,7 @@ struct MachineTiming {
   std::int64_t drain = 4;          // per transfer event: the array pipeline drains before tiles move
   std::int64_t fill_tail = 5;      // per fill transfer, after its last word is requested
   std::int64_t writeback_tail = 2; // per write-back transfer, after its last word is read
+  std::int64_t prefetch_lag = 2;   // run start -> prefetch's first request, plus the swap
 };
 
 struct Arch {
