@@ -3,7 +3,8 @@
 // weight-stationary array) in the accelerator's space, generated, configured from its mapping
 // and co-simulated on Verilator with the DRAM model. Prints wall time, simulated cycles per
 // second, the RTL/model cycle ratio and the counters check. A benchmark, not a test: the
-// suite's co-simulations use scaled-down layers.
+// suite's co-simulations use scaled-down layers. `--double-buffered` makes the arch's
+// on-chip Inputs and Outputs buffers double-buffered, so the design prefetches.
 #include <flows/design_flows.h>
 #include <flows/nest_cosim.h>
 
@@ -13,8 +14,9 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <string>
 
-int main() {
+int main(int argc, char **argv) {
   namespace sched = hcl::sched;
   using namespace hcl::flows;
   using Clock = std::chrono::steady_clock;
@@ -22,7 +24,11 @@ int main() {
   const auto secs = [](Clock::time_point a) {
     return std::chrono::duration<double>(Clock::now() - a).count();
   };
-  const sched::Arch spec = sched::load_arch_yaml(HCL_SOURCE_DIR "/examples/arch/tpu_like.yaml");
+  sched::Arch spec = sched::load_arch_yaml(HCL_SOURCE_DIR "/examples/arch/tpu_like.yaml");
+  const bool dbl = argc > 1 && std::string(argv[1]) == "--double-buffered";
+  for (std::size_t l = 0; dbl && l + 1 < spec.levels.size(); ++l)
+    spec.levels[l].double_buffered = spec.levels[l].keeps[1] || spec.levels[l].keeps[2];
+  fmt::print("arch: tpu_like{}\n", dbl ? ", Inputs and Outputs buffers double-buffered" : "");
   sched::ConvShape s;
   s.name = "layer1.0.conv1";
   s.C = s.K = 64;
