@@ -8,9 +8,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <algorithm>
 #include <exception>
 #include <random>
 #include <string>
@@ -34,9 +34,7 @@ struct SatPeConfig {
 // body that builds the hardware.
 struct SatPe {
   SatPeConfig cfg;
-  std::string name() const {
-    return fmt::format("sat_pe_d{}_a{}", cfg.data_width, cfg.acc_width);
-  }
+  std::string name() const { return fmt::format("sat_pe_d{}_a{}", cfg.data_width, cfg.acc_width); }
   void body() const {
     using namespace hcl;
     cfg.validate();
