@@ -1,10 +1,14 @@
 # The two README commands. Both install what is missing, build, and are safe to re-run.
 #   make demo   setup + the main job on bundled inputs, results in out/demo/
 #   make test   setup + the whole test suite (Release + -Werror, then ASan/UBSan unit tests)
-.PHONY: demo test deps build build-asan clean
+# Not part of either:
+#   make fuzz   libFuzzer targets of the spec readers (needs clang), FUZZ_TIME seconds each
+.PHONY: demo test deps build build-asan fuzz clean
 
 BUILD      ?= build
 ASAN_BUILD ?= $(BUILD)/asan
+FUZZ_BUILD ?= $(BUILD)/fuzz
+FUZZ_TIME  ?= 60
 JOBS       ?= $(shell nproc)
 # Verilator models built by tests are cached here and shared by both builds.
 export HCL_CACHE_DIR ?= $(CURDIR)/$(BUILD)/cache
@@ -29,6 +33,9 @@ test: build build-asan
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer =="
 	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L unit
+
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(JOBS)
 
 clean:
 	rm -rf $(BUILD) out

@@ -56,6 +56,9 @@ Doc parse_doc(std::string_view text, const std::string &source) {
     d.root = json::parse(text.begin(), text.end());
   } catch (const json::parse_error &e) {
     throw std::invalid_argument(fmt::format("{}: not valid JSON: {}", source, e.what()));
+  } catch (const json::exception &e) {
+    // The parser also throws out_of_range for a number no double holds (1e309).
+    throw std::invalid_argument(fmt::format("{}: not valid JSON: {}", source, e.what()));
   }
   if (!d.root.is_object()) {
     throw std::invalid_argument(

@@ -156,6 +156,15 @@ TEST_CASE("interstellar io: unreadable files and invalid JSON name the file") {
              Contains("layer.json:1: top level: expected a JSON object"));
 }
 
+TEST_CASE("interstellar io: a number no double holds is invalid JSON naming the file") {
+  // Found by the spec mutation fuzzer: the JSON parser reports it as out_of_range, not as a
+  // parse error, and it used to escape as an internal error (exit 1).
+  CHECK_THAT(message_of([] { parse_mapping(R"({"blockings": {"ON": [1e309, 1, 1]}})", "m.json"); }),
+             Contains("m.json: not valid JSON") && Contains("number overflow parsing '1e309'"));
+  CHECK_THAT(message_of([] { parse_layer(R"({"fmap_width": -1e400})", "l.json"); }),
+             Contains("l.json: not valid JSON"));
+}
+
 TEST_CASE("interstellar io: layer errors name file, line, field and what is valid") {
   CHECK_THAT(message_of([] { parse_layer(R"({"fmap_width": 8})", "l.json"); }),
              Contains("l.json: fmap_height: missing; expected a positive integer"));
