@@ -602,6 +602,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     });
   }
   res.stats.subproblems = static_cast<std::int64_t>(subs.size());
+  const bool roots_cut = sh.stop; // some roots kept the floor
   std::stable_sort(subs.begin(), subs.end(), [](const Sub &a, const Sub &b) { return a.root < b.root; });
 
   double best = opts.beat;
@@ -660,12 +661,18 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       }
     }
   }
+  // No mapping from the starts (a space where random samples rarely fit): the branch and
+  // bound finds the first one, and the budget stops it then. The floors it meets are bounds,
+  // so a search it finishes is still exact.
+  if (!have && !have_incumbent_given(opts) && !opts.stop.stop_requested()) {
+    sh.stop = false;
+  }
   std::size_t pos = 0; // next subproblem to search
   // Resuming: the subproblems below the earlier run's lower bound are finished (search.h).
   // The earlier run's root bound of a subproblem was its real one or objective_floor, never
   // more, so real bounds below `resume_below` are finished ones; bounds left at the floor by
   // this run's own time limit are not known to be real, so then nothing is skipped.
-  if (opts.resume_below > 0 && have_incumbent_given(opts) && !sh.stop) {
+  if (opts.resume_below > 0 && have_incumbent_given(opts) && !roots_cut) {
     while (pos < subs.size() && subs[pos].root < opts.resume_below) {
       ++pos;
     }

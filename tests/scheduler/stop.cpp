@@ -92,11 +92,11 @@ TEST_CASE("stop: a network under a time limit ends within it, every layer with a
   const Arch a = load_arch_yaml(HCL_SOURCE_DIR "/examples/arch/eyeriss_like.yaml");
   const Network net = load_network_yaml(HCL_SOURCE_DIR "/examples/networks/resnet50.yaml");
   SearchOptions o;
-  o.time_limit_s = 0.5;
+  o.time_limit_s = 2; // 83 ms per unique shape: enough for a mapping on a busy machine
   o.stop = StopToken().within(o.time_limit_s);
   const auto start = std::chrono::steady_clock::now();
   const NetworkSchedule s = schedule_network(net, a, o);
-  CHECK(seconds_since(start) < 0.5 + 0.25);
+  CHECK(seconds_since(start) < 2 + 0.5);
   CHECK_FALSE(s.interrupted);
   CHECK(s.all_found);
 }
