@@ -1,6 +1,7 @@
 // `hcl explore dataflows|memory`: the seed paper's design-space experiments, each point an
 // exact search (hcl schedule), printed as a table and written as CSV and JSON.
 #include "command.h"
+#include "interrupt.h"
 #include "options.h"
 #include "spec_files.h"
 
@@ -44,6 +45,7 @@ SearchOptions search_options(const Options &o) {
   so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
   so.threads = o.threads;
   so.time_limit_s = o.time_limit;
+  so.stop = hcl::cli::stop_token(o.time_limit);
   return so;
 }
 
@@ -56,7 +58,9 @@ void check_paths(const Options &o) {
                             {{"--problem", o.problem}, {"--arch", o.arch}});
 }
 
-void write_outputs(const Options &o, const std::string &csv, const nlohmann::json &json) {
+// Interrupted (Ctrl-C): the points so far are written, marked, and the run exits 130.
+void write_outputs(const Options &o, const std::string &csv, nlohmann::json json) {
+  json["interrupted"] = hcl::cli::interrupted();
   if (!o.csv.empty()) {
     hcl::flows::write_file_atomic(o.csv, csv);
     fmt::print("wrote {}\n", o.csv);
@@ -69,12 +73,21 @@ void write_outputs(const Options &o, const std::string &csv, const nlohmann::jso
 
 std::string status(const SearchResult &r) {
   if (!r.found) {
-    return r.optimal ? "no mapping fits" : "none found in time";
+    return r.optimal ? "no mapping fits" : r.interrupted ? "interrupted" : "none found in time";
   }
-  return r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap);
+  return r.optimal ? "optimal"
+                   : fmt::format("{}gap {:.2f}%", r.interrupted ? "interrupted, " : "", 100 * r.gap);
+}
+
+// Said under the table, so a shortened table is not taken for a complete one.
+void say_if_interrupted() {
+  if (hcl::cli::interrupted()) {
+    fmt::print("interrupted (Ctrl-C): the points so far, the rest not searched\n");
+  }
 }
 
 int run_dataflows(const Options &o) {
+  hcl::cli::stop_on_interrupt();
   check_paths(o);
   const Problem p = load_problem_file(o.problem);
   const Arch a = load_arch_file(o.arch, p).arch;
@@ -109,11 +122,13 @@ int run_dataflows(const Options &o) {
     fmt::print("{:<10} {:>16.1f} {:>14} {:>7.2f} {:>+8.2f}%  {}\n", pt.name, e.energy_pj, e.cycles,
                100 * e.utilization, 100 * (e.energy_pj / best - 1), status(pt.result));
   }
+  say_if_interrupted();
   write_outputs(o, dataflows_csv(pts), dataflows_json(p, a, pts));
   return all ? 0 : 1;
 }
 
 int run_memory(const Options &o) {
+  hcl::cli::stop_on_interrupt();
   check_paths(o);
   const Problem p = load_problem_file(o.problem);
   const Arch a = load_arch_file(o.arch, p).arch;
@@ -162,6 +177,7 @@ int run_memory(const Options &o) {
                "nothing fits)\n",
                hi / lo);
   }
+  say_if_interrupted();
   write_outputs(o, memory_csv(g), memory_json(p, a, g));
   return all ? 0 : 1;
 }
@@ -176,7 +192,9 @@ void common(CLI::App &c, Options &o) {
   c.add_option("--mode", o.mode, "hcl (default) or timeloop")->check(CLI::IsMember({"timeloop", "hcl"}));
   c.add_option("--threads", o.threads, "Search threads (results do not depend on it)");
   c.add_option("--time-limit", o.time_limit,
-               "Seconds for all points together; unproven points are marked (0 = prove all)")
+               "Seconds for all points together, a promise: the run ends within it; unproven "
+               "points are marked (0 = prove all). Ctrl-C stops too: the points so far are "
+               "printed and written, marked interrupted, exit 130; a second Ctrl-C quits at once")
       ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
 }
 

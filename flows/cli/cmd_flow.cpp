@@ -1,6 +1,7 @@
 // `hcl flow`: the main job, network + architecture in; schedules, Verilog, per-layer
 // configurations, area, a co-simulated layer and an HTML report out (flows/flow.h).
 #include "command.h"
+#include "interrupt.h"
 #include "options.h"
 
 #include <flows/flow.h>
@@ -37,7 +38,9 @@ const hcl::cli::RegisterCommand reg_flow{
           "lint.txt, area.json, .hcl-flow; it is replaced only when every step ran, and a second "
           "run into the same DIR while one runs exits 2 naming its pid. Exit 0 all good, 1 lint "
           "findings / co-sim mismatch / a layer without a mapping, 2 bad input or a missing "
-          "tool. See docs/flows.md.");
+          "tool, 130 interrupted: the first Ctrl-C ends the run after the step it is in (a "
+          "search stops at once) and DIR stays as it was; a second Ctrl-C quits at once. See "
+          "docs/flows.md.");
       cmd.add_option("--network", a->network, "Network YAML (examples/networks/)")->required();
       cmd.add_option("--arch", a->arch,
                      "Architecture YAML (ours, e.g. examples/arch/tpu_like.yaml); its PE mesh is "
@@ -50,8 +53,8 @@ const hcl::cli::RegisterCommand reg_flow{
       cmd.add_flag("--force", a->o.force,
                    "Replace DIR even if it holds files hcl flow did not write");
       cmd.add_option("--time-limit", a->o.time_limit_s,
-                     "Seconds for the whole schedule search; a stopped search reports its gap "
-                     "(0 = prove every layer optimal)")
+                     "Seconds for the whole schedule search (step 1 ends within it); a stopped "
+                     "search reports its gap (0 = prove every layer optimal)")
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
       cmd.add_option("--threads", a->o.threads, "Search threads (the result does not depend on "
                                                 "them without a time limit); default 1");
@@ -70,6 +73,8 @@ const hcl::cli::RegisterCommand reg_flow{
                      "out_depth, preset (tpu|tree)")
           ->allow_extra_args(false);
       return [a]() {
+        hcl::cli::stop_on_interrupt();
+        a->o.stop = hcl::cli::stop_token();
         a->o.network = a->network;
         a->o.arch = a->arch;
         a->o.out = a->out;

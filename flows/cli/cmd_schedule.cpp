@@ -1,6 +1,7 @@
 // `hcl schedule`: the optimal schedule (within the search space, or with its gap when a time
 // limit stops the search) of one layer or of every layer of a network on one architecture.
 #include "command.h"
+#include "interrupt.h"
 #include "options.h"
 #include "spec_files.h"
 
@@ -138,6 +139,7 @@ int run_interstellar(const Options &o) {
   interstellar::ScheduleHint hint;
   interstellar::SearchOptions so;
   so.time_limit_s = o.time_limit;
+  so.stop = hcl::cli::stop_token(o.time_limit);
   if (!o.hint.empty()) {
     require_file(o.hint, "--hint");
     hint = interstellar::read_schedule_hint(o.hint, arch.levels);
@@ -146,10 +148,14 @@ int run_interstellar(const Options &o) {
   const auto r = interstellar::search(layer, arch, so);
   const std::string name = std::filesystem::path(o.problem).stem().string();
   if (!r.found) {
-    fmt::print("{}: no valid mapping in the space (capacity/utilization rules)\n", name);
+    fmt::print("{}: {}\n", name,
+               r.optimal ? "no valid mapping in the space (capacity/utilization rules)"
+                         : r.interrupted ? "interrupted before a mapping was found"
+                                         : "none found in time");
     return 1;
   }
-  fmt::print("{}: energy {:.1f} pJ, {} ({} evaluations, {:.3f} s)\n", name, r.result.energy_pj,
+  fmt::print("{}: energy {:.1f} pJ, {}{} ({} evaluations, {:.3f} s)\n", name, r.result.energy_pj,
+             r.interrupted ? "interrupted, " : "",
              r.optimal ? "optimal within the space" : fmt::format("gap {:.2f}%", 100 * r.gap),
              grouped(r.stats.evaluations), r.stats.seconds);
   if (!o.json.empty()) {
@@ -160,9 +166,11 @@ int run_interstellar(const Options &o) {
         {"optimal", r.optimal},
         {"gap", r.gap},
         {"lower_bound", r.lower_bound},
+        {"interrupted", r.interrupted},
         {"stats", stats_json(r.stats)}};
     const nlohmann::json j = {{"layers", nlohmann::json::array({layer_j})},
-                              {"total", {{"energy_pj", r.result.energy_pj}, {"cycles", 0}}}};
+                              {"total", {{"energy_pj", r.result.energy_pj}, {"cycles", 0},
+                                         {"interrupted", r.interrupted}}}};
     hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
     fmt::print("wrote {}\n", o.json);
   }
@@ -258,6 +266,7 @@ void check_emitted(const Options &o, const Network &net, const Arch &arch) {
 }
 
 int run(const Options &o) {
+  hcl::cli::stop_on_interrupt();
   if (o.problem.empty() == o.network.empty()) {
     throw UsageError("give exactly one of --problem and --network");
   }
@@ -288,6 +297,7 @@ int run(const Options &o) {
   so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
   so.threads = o.threads;
   so.time_limit_s = o.time_limit;
+  so.stop = hcl::cli::stop_token(o.time_limit);
   so.space.bypass = !o.no_bypass;
   so.space.min_utilization = o.min_util;
   so.space.max_dims_per_axis = o.max_dims;
@@ -330,7 +340,7 @@ int run(const Options &o) {
     progress->clear();
     print_allocation(alloc, so.objective);
     if (!alloc.found) {
-      return 1;
+      return hcl::cli::interrupted() ? hcl::cli::kInterruptedExit : 1;
     }
     arch = alloc.arch;
   }
@@ -344,7 +354,11 @@ int run(const Options &o) {
     if (!l.same_as.empty()) {
       status = "same as " + l.same_as;
     } else if (!r.found) {
-      status = r.optimal ? "no mapping fits" : "none found in time";
+      status = r.optimal       ? "no mapping fits"
+               : r.interrupted ? "interrupted before a mapping was found"
+                               : "none found in time";
+    } else if (r.interrupted) {
+      status = fmt::format("interrupted, gap {:.2f}% ({:.2f} s)", 100 * r.gap, r.stats.seconds);
     } else if (r.optimal) {
       status = fmt::format("optimal ({:.2f} s)", r.stats.seconds);
     } else {
@@ -387,9 +401,12 @@ int run(const Options &o) {
     s = schedule_network(net, arch, so, on_layer_then_name);
   }
   progress->clear();
+  s.interrupted = s.interrupted || hcl::cli::interrupted();
   fmt::print("total: energy {:.1f} pJ, {} cycles, {} layers ({} unique), {}, {:.2f} s\n",
              s.total_energy_pj, grouped(s.total_cycles), net.layer_count(), s.unique_layers,
-             s.all_optimal ? "all optimal within the space" : "NOT all proven optimal",
+             s.interrupted   ? "interrupted (Ctrl-C): the best so far, NOT all proven optimal"
+             : s.all_optimal ? "all optimal within the space"
+                             : "NOT all proven optimal",
              allocating ? alloc.seconds : s.seconds);
   if (arch.has_area) {
     fmt::print("area: {} um^2{}\n", grouped(static_cast<std::int64_t>(arch_area(arch).total_um2)),
@@ -440,7 +457,7 @@ int run(const Options &o) {
     hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
     fmt::print("wrote {}\n", o.json);
   }
-  return s.all_found ? 0 : 1;
+  return s.interrupted ? hcl::cli::kInterruptedExit : s.all_found ? 0 : 1;
 }
 
 const hcl::cli::RegisterCommand reg_schedule{
@@ -467,8 +484,11 @@ const hcl::cli::RegisterCommand reg_schedule{
       cmd.add_option("--threads", o->threads,
                      "Search threads (the result does not depend on it); default 1");
       cmd.add_option("--time-limit", o->time_limit,
-                     "Seconds for the whole run; when it stops a search the best schedule so far "
-                     "is reported with its gap to the lower bound (0 = prove optimality)")
+                     "Seconds for the whole run, a promise: the run ends within it; when it stops a "
+                     "search the best schedule so far is reported with its gap to the lower bound "
+                     "(0 = prove optimality). Ctrl-C also stops the search: the table, total line, "
+                     "--json and --emit-mapping get the best schedules so far, each with its gap, "
+                     "marked interrupted, and hcl exits 130; a second Ctrl-C quits at once")
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
       cmd.add_option("--json", o->json,
                      "Write {layers: [{name, schedule, evaluation, optimal, gap, stats}], total} "

@@ -1,6 +1,7 @@
 // Entry point of the `hcl` command-line shell: parses the subcommand and maps failures to the
 // project's exit-code convention (0 ok, 1 check failed, 2 bad input or missing tool).
 #include "command.h"
+#include "interrupt.h"
 
 #include <fmt/core.h>
 
@@ -29,6 +30,7 @@ std::string usage_line(const CLI::App *sub) {
 } // namespace
 
 int main(int argc, char **argv) {
+  hcl::cli::install_interrupt_handler(); // first, so that handlers installed later chain to it
   CLI::App app{"hcl: from a DNN layer and a schedule to a verified accelerator.\n"
                "Each command has its own help: hcl <command> --help",
                "hcl"};
@@ -62,8 +64,13 @@ int main(int argc, char **argv) {
     return 0;
   }
   try {
-    return runners.at(parsed.front())();
+    const int rc = runners.at(parsed.front())();
+    return hcl::cli::interrupted() ? hcl::cli::kInterruptedExit : rc;
   } catch (const std::exception &e) {
+    if (hcl::cli::interrupted()) { // whatever the interrupted work threw on its way out
+      fmt::print(stderr, "hcl {}: interrupted\n", parsed.front()->get_name());
+      return hcl::cli::kInterruptedExit;
+    }
     // Every library reports bad user input (and missing tools) with its own exception type;
     // all of them derive from std::invalid_argument, so the shell can tell bad input (exit 2)
     // from internal faults (exit 1) without depending on each library's error classes.

@@ -74,6 +74,23 @@ const Problem &widest_layer(const sched::Network &net) {
   return *w;
 }
 
+// The part of the search budget kept for search_unplaced_again: the share of the unique
+// shapes with C or K of 1, which the C|K space cannot place.
+double relaxed_share(const sched::Network &net) {
+  std::vector<const Problem *> uniques;
+  std::size_t unplaceable = 0;
+  for (const auto &l : net.layers) {
+    if (std::any_of(uniques.begin(), uniques.end(),
+                    [&](const Problem *u) { return sched::same_shape(*u, l.problem); }))
+      continue;
+    uniques.push_back(&l.problem);
+    const int c = l.problem.dim_index("C"), k = l.problem.dim_index("K");
+    const auto bound = [&](int d) { return d < 0 ? 1 : l.problem.bounds[static_cast<std::size_t>(d)]; };
+    unplaceable += bound(c) == 1 || bound(k) == 1 ? 1 : 0;
+  }
+  return static_cast<double>(unplaceable) / static_cast<double>(std::max<std::size_t>(1, uniques.size()));
+}
+
 // C or K of 1 (a depthwise layer) cannot sit on its axis: such layers are searched again
 // without the axis requirement, still in the accelerator's space otherwise.
 std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const sched::Arch &arch,
@@ -81,6 +98,9 @@ std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const
                                                const FlowOptions &o,
                                                const std::function<void(const std::string &)> &say) {
   std::vector<std::string> relaxed;
+  std::size_t unplaced = 0;
+  for (const auto &l : ns.layers)
+    unplaced += !l.result.found && l.same_as.empty() ? 1 : 0;
   for (std::size_t i = 0; i < ns.layers.size(); ++i) {
     auto &l = ns.layers[i];
     if (l.result.found)
@@ -95,9 +115,10 @@ std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const
     sched::SearchOptions r = so;
     r.space = nest_space(l.problem, arch);
     r.space.dataflow_x = r.space.dataflow_y = -1;
-    r.time_limit_s = o.time_limit_s > 0
-                         ? std::max(1.0, o.time_limit_s / static_cast<double>(ns.layers.size()))
-                         : 0;
+    // What is left of the search step's deadline (so.stop), shared by the layers still to go.
+    r.time_limit_s = o.time_limit_s > 0 ? std::max(1e-3, so.stop.seconds_left() /
+                                                             static_cast<double>(unplaced - relaxed.size() + 1))
+                                        : 0;
     l.result = sched::search(l.problem, arch, r);
     say(fmt::format("      {:<16} searched again without C on X and K on Y: {}", l.name,
                     !l.result.found ? std::string("no mapping")
@@ -149,6 +170,12 @@ FlowResult run_flow(const FlowOptions &o) {
   const auto say = [&](const std::string &s) {
     if (o.progress)
       o.progress(s);
+  };
+  // Each step starts here: an interrupt ends the run between steps, before anything is kept.
+  const auto step = [&](const std::string &s) {
+    if (o.stop.interrupted())
+      throw Interrupted();
+    say(s);
   };
   const auto t0 = std::chrono::steady_clock::now();
   // ---- inputs, all checked before anything long runs ----------------------------------------
@@ -241,7 +268,8 @@ FlowResult run_flow(const FlowOptions &o) {
   sched::SearchOptions so;
   so.objective = sched::parse_objective(o.objective);
   so.threads = o.threads;
-  so.time_limit_s = o.time_limit_s;
+  so.stop = o.stop.within(o.time_limit_s); // the step's promise, relaxed re-searches included
+  so.time_limit_s = o.time_limit_s > 0 ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(net))) : 0;
   so.space = nest_space(widest_layer(net), arch);
   say(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space (C|K "
                   "dataflow, weights in the PEs){}",
@@ -266,7 +294,7 @@ FlowResult run_flow(const FlowOptions &o) {
                         sched::mapping_to_yaml(l.problem, arch, l.result.mapping));
 
   // ---- 2. micro-architecture ------------------------------------------------------------------
-  say("[2/8] micro-architecture description of the schedules -> microarch.json");
+  step("[2/8] micro-architecture description of the schedules -> microarch.json");
   std::vector<sched::ScheduledLayer> scheduled;
   for (const auto &l : ns.layers)
     if (l.result.found)
@@ -300,7 +328,7 @@ FlowResult run_flow(const FlowOptions &o) {
     throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
                                  o.arch.string(), e.what()));
   }
-  say(fmt::format("[3/8] accelerator {}: {}x{} {} array, Inputs {} / Outputs {} words per bank, "
+  step(fmt::format("[3/8] accelerator {}: {}x{} {} array, Inputs {} / Outputs {} words per bank, "
                   "{} loops",
                   cfg.module_name(), cfg.rows, cfg.cols, cfg.preset, cfg.in_depth, cfg.out_depth,
                   cfg.loops));
@@ -324,18 +352,18 @@ FlowResult run_flow(const FlowOptions &o) {
   for (const auto &f : gen::write_generated(g, tmp.path()))
     if (f.extension() == ".v")
       rtl.push_back(f);
-  say(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})", rtl.size(), top));
-  say("[5/8] per-layer configurations from each mapping -> config/<layer>.json, .hex");
+  step(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})", rtl.size(), top));
+  step("[5/8] per-layer configurations from each mapping -> config/<layer>.json, .hex");
 
   // ---- 6. lint and area ----------------------------------------------------------------------
-  say("[6/8] verilator --lint-only -Wall");
+  step("[6/8] verilator --lint-only -Wall");
   const LintResult lr = lint(rtl, top);
   std::string lint_text;
   for (const auto &d : lr.diagnostics)
     lint_text += format_diagnostic(d) + "\n";
   write_file_atomic(tmp.path() / "lint.txt", lr.clean() ? "clean\n" : lint_text);
   say(fmt::format("      {}", lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
-  say("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
+  step("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
   const SynthReport area = synthesize(rtl, top);
   write_file_atomic(tmp.path() / "area.json", synth_report_json(area));
   say(fmt::format("      total {:.0f} um^2", area.total_area_um2));
@@ -344,7 +372,7 @@ FlowResult run_flow(const FlowOptions &o) {
   if (o.cosim_layer.empty())
     cosim_index = fewest_cycles(ns);
   const auto &cl = ns.layers[cosim_index];
-  say(fmt::format("[8/8] co-simulate {} ({} MACs, {} cycles predicted) on the Verilator model",
+  step(fmt::format("[8/8] co-simulate {} ({} MACs, {} cycles predicted) on the Verilator model",
                   cl.name, cl.problem.macs(), cl.result.evaluation.cycles));
   const NestCheck cr = check_nest_layer(rtl, top, cfg, arch, cl.problem, cl.result.mapping,
                                         nest[cosim_index], configs[cosim_index],
@@ -405,6 +433,8 @@ FlowResult run_flow(const FlowOptions &o) {
   write_file_atomic(tmp.path() / "flow.json", flow.dump(2) + "\n");
   write_file_atomic(tmp.path() / "report.html", render_report(flow));
 
+  if (o.stop.interrupted())
+    throw Interrupted();
   // Swap the finished folder in: the old one (if any) moves aside first, so `out` always
   // holds a complete run.
   const fs::path old = out.parent_path() / fmt::format(".{}.old-{}", name, ::getpid());

@@ -141,7 +141,10 @@ double root_lower_bound(const Problem &problem, const Arch &arch, const SearchOp
     exact.space.max_pad = 0;
     double best = kInf;
     for (const auto &bounds : padding_variants(problem, options.space)) {
-      best = std::min(best, root_lower_bound(with_bounds(problem, bounds), arch, exact));
+      const Problem padded = with_bounds(problem, bounds);
+      best = std::min(best, options.stop.stop_requested()
+                                ? objective_floor(padded, arch, options.objective)
+                                : root_lower_bound(padded, arch, exact));
     }
     return best;
   }
@@ -162,6 +165,9 @@ double root_lower_bound(const Problem &problem, const Arch &arch, const SearchOp
         m.levels[l].spatial_x = sp.x[l];
         m.levels[l].spatial_y = sp.y[l];
         m.levels[l].keep = l + 1 == L ? std::array<bool, kMaxTensors>{true, true, true} : kp[l];
+      }
+      if (((s * keeps.size() + k) & 15) == 0 && options.stop.stop_requested()) {
+        return std::min(best, objective_floor(problem, arch, options.objective)); // still a bound
       }
       bm.set_skeleton(m);
       best = std::min(best, objective_value(bm.root_bound(), options.objective));
@@ -203,6 +209,10 @@ AllocationResult allocate(const Network &network, const Arch &arch,
     total *= c.size_bytes.size();
   }
 
+  // Bounding every combination can take the whole budget (0.3 s each for AlexNet conv3), so
+  // it gets half; combinations not bounded by then keep objective_floor, still a bound.
+  SearchOptions bounding = options;
+  bounding.stop = options.stop.within(options.time_limit_s / 2);
   // Every combination, row-major, with its area and (within the budget) its bound.
   std::vector<Arch> archs(total);
   std::vector<std::size_t> pos(allocation.sizes.size(), 0);
@@ -218,7 +228,7 @@ AllocationResult allocate(const Network &network, const Arch &arch,
     pt.within_budget = allocation.max_area_um2 <= 0 || pt.area_um2 <= allocation.max_area_um2;
     if (pt.within_budget) {
       ++res.within_budget;
-      pt.lower_bound = network_root_bound(network, a, options);
+      pt.lower_bound = network_root_bound(network, a, bounding);
     }
     archs[n] = std::move(a);
     res.points.push_back(std::move(pt));
@@ -272,12 +282,11 @@ AllocationResult allocate(const Network &network, const Arch &arch,
       break;
     }
     SearchOptions o = options;
-    if (options.time_limit_s > 0) {
-      const double left =
-          options.time_limit_s - std::chrono::duration<double>(Clock::now() - start).count();
-      if (left <= 0 && best < kInf) {
-        stopped = true;
-      }
+    const double left =
+        options.time_limit_s - std::chrono::duration<double>(Clock::now() - start).count();
+    stopped = stopped || options.stop.stop_requested() ||
+              (options.time_limit_s > 0 && left <= 0 && best < kInf);
+    if (options.time_limit_s > 0 && !stopped) {
       std::size_t still = 0;
       for (std::size_t k = i; k < order.size() && !cannot_beat(res.points[order[k]].lower_bound, best); ++k) {
         ++still;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <sstream>
 #include <stdexcept>
 
@@ -37,6 +39,30 @@ std::vector<int> dataflow_dims(const Problem &problem, const std::string &datafl
   return dims;
 }
 
+namespace {
+
+// A time limit shared by searches one after another: each gets an equal share of what is
+// left, so time one does not use goes to the rest, and one that overruns (its budget stops it
+// only once it has a mapping) takes from the rest instead of from the promise.
+class Budget {
+public:
+  explicit Budget(double seconds) : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
+  // The budget of the next search, `searches` (>= 1) included; 0 without a time limit.
+  double share(std::size_t searches) const {
+    if (seconds_ <= 0) {
+      return 0;
+    }
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return std::max(1e-3, (seconds_ - used) / static_cast<double>(searches));
+  }
+
+private:
+  double seconds_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+} // namespace
+
 std::vector<DataflowPoint> explore_dataflows(const Problem &problem, const Arch &arch,
                                              const std::vector<std::string> &dataflows,
                                              const SearchOptions &options) {
@@ -50,7 +76,9 @@ std::vector<DataflowPoint> explore_dataflows(const Problem &problem, const Arch 
     pt.dims = dataflow_dims(problem, df);
     out.push_back(std::move(pt));
   }
-  for (DataflowPoint &pt : out) {
+  const Budget budget(options.time_limit_s);
+  for (std::size_t n = 0; n < out.size(); ++n) {
+    DataflowPoint &pt = out[n];
     SearchOptions o = options;
     if (pt.dims.size() == 2) {
       o.space.dataflow_x = pt.dims[0];
@@ -58,9 +86,7 @@ std::vector<DataflowPoint> explore_dataflows(const Problem &problem, const Arch 
     } else {
       o.space.unroll_dims = pt.dims;
     }
-    if (options.time_limit_s > 0) {
-      o.time_limit_s = options.time_limit_s / static_cast<double>(dataflows.size());
-    }
+    o.time_limit_s = budget.share(out.size() - n);
     pt.result = search(problem, arch, o);
   }
   return out;
@@ -121,7 +147,7 @@ MemoryGrid explore_memory(const Problem &problem, const Arch &arch,
   for (const auto &s : g.sizes) {
     total *= s.size();
   }
-  const double budget = options.time_limit_s > 0 ? options.time_limit_s / static_cast<double>(total) : 0;
+  const Budget budget(options.time_limit_s);
   std::vector<std::size_t> pos(g.sizes.size(), 0);
   for (std::size_t n = 0; n < total; ++n) {
     Arch a = arch;
@@ -132,7 +158,7 @@ MemoryGrid explore_memory(const Problem &problem, const Arch &arch,
       pt.size_bytes.push_back(bytes);
     }
     SearchOptions o = options;
-    o.time_limit_s = budget;
+    o.time_limit_s = budget.share(total - n);
     pt.result = search(problem, a, o);
     g.points.push_back(std::move(pt));
     for (std::size_t k = g.sizes.size(); k-- > 0;) {
@@ -206,7 +232,8 @@ nlohmann::json memory_json(const Problem &problem, const Arch &arch, const Memor
     nlohmann::json j = {{"size_bytes", p.size_bytes},
                         {"found", p.result.found},
                         {"optimal", p.result.optimal},
-                        {"gap", p.result.gap}};
+                        {"gap", p.result.gap},
+                        {"interrupted", p.result.interrupted}};
     if (p.result.found) {
       j["energy_pj"] = p.result.evaluation.energy_pj;
       j["cycles"] = p.result.evaluation.cycles;

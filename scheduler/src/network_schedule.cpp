@@ -57,6 +57,7 @@ SearchResult merge_rerun(const SearchResult &a, const SearchResult &b) {
   out.stats.capacity_cuts = a.stats.capacity_cuts + b.stats.capacity_cuts;
   out.stats.seconds = a.stats.seconds + b.stats.seconds;
   out.optimal = b.optimal;
+  out.interrupted = a.interrupted || b.interrupted;
   out.lower_bound = std::max(a.lower_bound, b.lower_bound);
   if (out.found) {
     if (out.optimal || out.lower_bound >= out.objective) {
@@ -68,6 +69,11 @@ SearchResult merge_rerun(const SearchResult &a, const SearchResult &b) {
   return out;
 }
 
+} // namespace
+
+namespace {
+// What the single-buffer traffic bound of a layer may take without a time limit (search.h).
+constexpr double kTrafficSeconds = 2.0;
 } // namespace
 
 NetworkSchedule schedule_network(const Network &network, const Arch &arch,
@@ -139,11 +145,15 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
   for (std::size_t u = 0; u < uniques.size(); ++u) {
     const std::size_t i = uniques[u];
     SearchOptions o = options;
+    double traffic_limit = kTrafficSeconds;
     if (limited) {
-      o.time_limit_s = std::max(1e-3, seconds_left() / static_cast<double>(uniques.size() - u));
+      // The traffic bound is part of the layer's share, or it alone would overrun the budget.
+      const double share = std::max(1e-3, seconds_left() / static_cast<double>(uniques.size() - u));
+      traffic_limit = std::min(kTrafficSeconds, share / 5);
+      o.time_limit_s = share - traffic_limit;
     }
     results[i] = search(network.layers[i].problem, arch, o);
-    traffic[i] = single_buffer_traffic_bound(network.layers[i].problem, on_chip);
+    traffic[i] = single_buffer_traffic_bound(network.layers[i].problem, on_chip, traffic_limit, options.stop);
     searched[i] = true;
     report_ready(false);
   }
@@ -164,7 +174,8 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
       }
     }
     // Below a few milliseconds per layer a re-run cannot even bound its roots.
-    if (open.empty() || seconds_left() < 0.005 * static_cast<double>(open.size())) {
+    if (open.empty() || options.stop.stop_requested() ||
+        seconds_left() < 0.005 * static_cast<double>(open.size())) {
       break;
     }
     // Closest to a proof first: a layer proven early leaves its share to the others.
@@ -183,6 +194,7 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
     }
   }
   report_ready(true);
+  out.interrupted = options.stop.interrupted();
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;
 }

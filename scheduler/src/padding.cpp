@@ -203,6 +203,13 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
   bool have = false, finished = true;
   double lower = kInf;
   for (std::size_t i = 0; i < variants.size(); ++i) {
+    if (options.stop.stop_requested()) {
+      // Stopped: each variant left keeps the bound every mapping of it meets.
+      finished = false;
+      best.interrupted = best.interrupted || options.stop.interrupted();
+      lower = std::min(lower, objective_floor(with_bounds(problem, variants[i]), arch, options.objective));
+      continue;
+    }
     if (options.time_limit_s > 0) {
       const double used = std::chrono::duration<double>(Clock::now() - start).count();
       if (have && used >= options.time_limit_s) {
@@ -225,6 +232,7 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
       finished = false;
       lower = std::min(lower, r.lower_bound);
     }
+    const bool interrupted = best.interrupted || r.interrupted;
     if (r.found && (!have || r.objective < best.objective)) {
       const SearchStats stats = best.stats;
       best = std::move(r);
@@ -232,6 +240,7 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
       best.bounds = variants[i];
       have = true;
     }
+    best.interrupted = interrupted;
   }
   best.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   best.optimal = finished;

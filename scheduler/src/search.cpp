@@ -234,16 +234,20 @@ private:
         .first->second;
   }
 
+  // Called at every node and every bound. A single node may bound 10^5 factor choices, so the
+  // clock is read every 64 calls rather than every so many nodes.
   bool time_up() {
     if (sh_.stop.load(std::memory_order_relaxed)) {
       return true;
     }
-    if (sh_.opts.time_limit_s > 0 && (out_.stats.nodes & 255) == 0) {
-      const double s = std::chrono::duration<double>(Clock::now() - sh_.start).count();
-      if (s > sh_.opts.time_limit_s && sh_.have_incumbent) {
-        sh_.stop = true;
-        return true;
-      }
+    if ((++ticks_ & 63) != 0) {
+      return false;
+    }
+    if (sh_.opts.stop.stop_requested() ||
+        (sh_.opts.time_limit_s > 0 && sh_.have_incumbent &&
+         std::chrono::duration<double>(Clock::now() - sh_.start).count() > sh_.opts.time_limit_s)) {
+      sh_.stop = true;
+      return true;
     }
     return false;
   }
@@ -311,6 +315,10 @@ private:
         }
       }
       for (const auto &ord : orders(0, mask)) {
+        if (time_up()) {
+          out_.finished = false;
+          break;
+        }
         set_temporal(0, f, ord);
         leaf();
       }
@@ -366,6 +374,11 @@ private:
         if (f[du] > 1) {
           mask |= 1U << d;
         }
+      }
+      if (time_up()) {
+        out_.finished = false;
+        m_.levels[static_cast<std::size_t>(j)].temporal.clear();
+        return;
       }
       ++out_.stats.nodes;
       if (!fits(j - 1, tile)) {
@@ -437,6 +450,11 @@ private:
         if (!ord.empty() && inner_cut[static_cast<std::size_t>(ord.front())]) {
           continue; // its completions all have that loop innermost
         }
+        if (time_up()) {
+          out_.finished = false;
+          m_.levels[static_cast<std::size_t>(j)].temporal.clear();
+          return;
+        }
         set_temporal(j, kf, ord);
         ++out_.stats.nodes;
         const double lb = objective_value(bm_.bound(m_, j, false, -1, cutoff()), sh_.opts.objective);
@@ -476,6 +494,7 @@ private:
   std::unordered_map<std::uint64_t, std::vector<std::vector<int>>> order_cache_;
   double best_ = kInf;
   Outcome out_;
+  unsigned ticks_ = 0;
 };
 
 void add(SearchStats &a, const SearchStats &b) {
@@ -521,6 +540,12 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   if (opts.threads < 1) {
     throw std::invalid_argument(fmt::format("search: threads must be >= 1, got {}", opts.threads));
   }
+  if (opts.stop.stop_requested()) {
+    SearchResult none; // not even the space is enumerated: that alone can take a while
+    none.bounds = problem.bounds;
+    none.interrupted = opts.stop.interrupted();
+    return none;
+  }
   if (opts.space.max_pad > 0) {
     SearchOptions o = opts;
     o.resume_below = 0; // it speaks of all variants together, not of each
@@ -550,10 +575,11 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     }
   };
   // Bounding every root can itself outlast a time limit (a padded variant with many divisors
-  // has millions of subproblems). With a caller's incumbent to fall back on, the roots left
-  // when time is up keep objective_floor, a bound every mapping meets.
-  const bool may_stop = opts.time_limit_s > 0 && have_incumbent_given(opts);
-  const double floor = may_stop ? objective_floor(problem, arch, opts.objective) : 0;
+  // has millions of subproblems; VGG-16's conv4_1 on the Eyeriss-like arch takes 0.6 s), so
+  // the roots left when time is up keep objective_floor, a bound every mapping meets. Without
+  // a caller's incumbent, the first random start still runs then.
+  const bool may_stop = opts.time_limit_s > 0;
+  const double floor = objective_floor(problem, arch, opts.objective);
   const std::vector<bool> repeat = repeats_earlier_cost(sh.spatial);
   for (std::size_t s = 0; s < sh.spatial.size(); ++s) {
     for (std::size_t k = 0; k < sh.keeps.size() && !repeat[s]; ++k) {
@@ -565,8 +591,9 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     std::atomic<std::size_t> at{0};
     on_all([&](Worker &w) {
       for (std::size_t i = at++; i < subs.size() && !sh.stop; i = at++) {
-        if (may_stop && (i & 255) == 0 &&
-            std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s) {
+        if ((i & 15) == 0 &&
+            (opts.stop.stop_requested() ||
+             (may_stop && std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s))) {
           sh.stop = true;
           break;
         }
@@ -575,6 +602,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     });
   }
   res.stats.subproblems = static_cast<std::int64_t>(subs.size());
+  const bool roots_cut = sh.stop; // some roots kept the floor
   std::stable_sort(subs.begin(), subs.end(), [](const Sub &a, const Sub &b) { return a.root < b.root; });
 
   double best = opts.beat;
@@ -600,6 +628,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     // faster than with one per 128 (the proofs lost less than the climbs cost), and as fast
     // as one per 512.
     ro.patience = 50;
+    ro.stop = opts.stop;
     const std::size_t restarts = std::clamp<std::size_t>(subs.size() / 256, 8, 128);
     std::vector<std::pair<std::size_t, std::size_t>> preferred;
     for (std::size_t i = 0; i < subs.size() && i < restarts / 2; ++i) {
@@ -607,8 +636,9 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
     }
     const auto starts = incumbent_starts(
         problem, arch, ro, sh.spatial, sh.keeps, preferred, restarts, nthreads, [&] {
-          return opts.time_limit_s > 0 &&
-                 std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s;
+          return opts.stop.stop_requested() ||
+                 (opts.time_limit_s > 0 &&
+                  std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s);
         });
     for (const IncumbentStart &st : starts) {
       res.stats.evaluations += st.random.valid + st.local.evaluations;
@@ -631,12 +661,18 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       }
     }
   }
+  // No mapping from the starts (a space where random samples rarely fit): the branch and
+  // bound finds the first one, and the budget stops it then. The floors it meets are bounds,
+  // so a search it finishes is still exact.
+  if (!have && !have_incumbent_given(opts) && !opts.stop.stop_requested()) {
+    sh.stop = false;
+  }
   std::size_t pos = 0; // next subproblem to search
   // Resuming: the subproblems below the earlier run's lower bound are finished (search.h).
   // The earlier run's root bound of a subproblem was its real one or objective_floor, never
   // more, so real bounds below `resume_below` are finished ones; bounds left at the floor by
   // this run's own time limit are not known to be real, so then nothing is skipped.
-  if (opts.resume_below > 0 && have_incumbent_given(opts) && !sh.stop) {
+  if (opts.resume_below > 0 && have_incumbent_given(opts) && !roots_cut) {
     while (pos < subs.size() && subs[pos].root < opts.resume_below) {
       ++pos;
     }
@@ -726,6 +762,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   }
   res.stats.seconds = std::chrono::duration<double>(Clock::now() - sh.start).count();
   res.bounds = problem.bounds;
+  res.interrupted = sh.stop && opts.stop.interrupted();
   if (have) {
     res.found = true;
     res.mapping = best_mapping;
@@ -755,7 +792,7 @@ std::int64_t arch_on_chip_words(const Arch &arch) {
 }
 
 double single_buffer_traffic_bound(const Problem &problem, std::int64_t buffer_words,
-                                   double time_limit_s) {
+                                   double time_limit_s, const StopToken &stop) {
   // Energy = 1 pJ per backing-store read or update, nothing else: the energy is the traffic.
   Arch a;
   a.name = "single_buffer";
@@ -770,6 +807,7 @@ double single_buffer_traffic_bound(const Problem &problem, std::int64_t buffer_w
   o.mode = Mode::Timeloop;
   o.space.bypass = false;
   o.time_limit_s = time_limit_s;
+  o.stop = stop;
   const SearchResult r = search(problem, a, o);
   return r.found ? (r.optimal ? r.objective : r.lower_bound) : 0.0;
 }

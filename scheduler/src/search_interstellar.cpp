@@ -63,6 +63,7 @@ public:
       }
     }
     res.stats.nodes = nodes_;
+    res.interrupted = stop_ && o_.stop.interrupted();
     res.stats.pruned = pruned_;
     res.stats.evaluations = evals_;
     res.stats.capacity_cuts = cap_cuts_;
@@ -252,8 +253,13 @@ private:
     if (stop_) {
       return true;
     }
-    if (o_.time_limit_s > 0 && best_ < kInf && (nodes_ & 255) == 0 &&
-        std::chrono::duration<double>(Clock::now() - start_).count() > o_.time_limit_s) {
+    // Counted per call: nodes_ may pass many multiples of 256 between two calls.
+    if ((++ticks_ & 63) != 0) {
+      return false;
+    }
+    if (o_.stop.stop_requested() ||
+        (o_.time_limit_s > 0 && best_ < kInf &&
+         std::chrono::duration<double>(Clock::now() - start_).count() > o_.time_limit_s)) {
       stop_ = true;
     }
     return stop_;
@@ -317,6 +323,9 @@ private:
         if (f[static_cast<std::size_t>(l)] > 1) {
           loops.push_back(l);
         }
+      }
+      if (time_up()) {
+        return;
       }
       ++nodes_;
       // The tile of level v-1 is now fixed: check its capacity and utilization rules.
@@ -388,6 +397,7 @@ private:
   MappingSpec m_, best_m_;
   double best_ = kInf, lower_ = kInf;
   bool stop_ = false;
+  unsigned ticks_ = 0;
   std::int64_t nodes_ = 0, pruned_ = 0, evals_ = 0, cap_cuts_ = 0;
   std::map<std::vector<int>, std::vector<std::vector<int>>> classes_;
 };

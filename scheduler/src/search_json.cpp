@@ -93,6 +93,7 @@ nlohmann::json layer_json(const LayerSchedule &l, const Arch &arch, Objective ob
   j["lower_bound"] = r.lower_bound;
   j["optimal"] = r.optimal;
   j["gap"] = r.gap;
+  j["interrupted"] = r.interrupted;
   j["stats"] = stats_json(r.stats);
   return j;
 }
@@ -108,6 +109,7 @@ nlohmann::json network_json(const NetworkSchedule &s, const Arch &arch, Objectiv
             {"cycles", s.total_cycles},
             {"unique_layers", s.unique_layers},
             {"all_optimal", s.all_optimal},
+            {"interrupted", s.interrupted},
             {"seconds", s.seconds}}}};
 }
 

@@ -30,6 +30,9 @@ RandomSearchResult random_search(const Problem &p, const Arch &a, const RandomSe
   m.levels.resize(static_cast<std::size_t>(L));
   std::vector<std::int64_t> f(static_cast<std::size_t>(L * D));
   while (stale < o.patience && r.samples < o.max_samples) {
+    if ((r.samples & 63) == 0 && o.stop.stop_requested()) {
+      break;
+    }
     ++r.samples;
     const auto &sp = spatial[std::uniform_int_distribution<std::size_t>(0, spatial.size() - 1)(rng)];
     const auto &kp = keeps[std::uniform_int_distribution<std::size_t>(0, keeps.size() - 1)(rng)];
@@ -91,7 +94,7 @@ RandomSearchResult random_search(const Problem &problem, const Arch &arch,
 LocalSearchResult local_search(const Problem &p, const Arch &a, const RandomSearchOptions &o,
                                const Mapping &start, const std::vector<SpatialChoice> &spatial,
                                const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps,
-                               std::int64_t max_evaluations) {
+                               std::int64_t max_evaluations, const std::function<bool()> &give_up) {
   LocalSearchResult r;
   const std::size_t L = a.levels.size();
   // The spatial loops of a mapping as (level, axis, dim, factor) runs, sorted like
@@ -125,7 +128,11 @@ LocalSearchResult local_search(const Problem &p, const Arch &a, const RandomSear
   ++r.evaluations;
   Mapping m;
   // Tries m; true (and takes it) when it is valid and better.
+  unsigned tries = 0;
   auto take = [&]() {
+    if ((++tries & 63) == 0 && (o.stop.stop_requested() || (give_up && give_up()))) {
+      max_evaluations = r.evaluations; // ends every loop below: what it has is its result
+    }
     if (r.evaluations >= max_evaluations || !temporal_constraints_hold(m, o.space) ||
         !check_mapping(p, a, m).empty()) {
       return false;
@@ -259,7 +266,8 @@ incumbent_starts(const Problem &p, const Arch &a, const RandomSearchOptions &o,
   std::atomic<std::size_t> first_empty{restarts}; // starts after it are not used
   std::atomic<bool> any{false};
   auto body = [&] {
-    for (std::size_t i = at++; i < restarts && i < first_empty && !(any && stop()); i = at++) {
+    for (std::size_t i = at++;
+         i < restarts && i < first_empty && !(any && stop()) && !o.stop.stop_requested(); i = at++) {
       RandomSearchOptions mine = o;
       mine.seed = static_cast<std::uint32_t>(i + 1);
       mine.max_samples = 20'000;
@@ -279,7 +287,8 @@ incumbent_starts(const Problem &p, const Arch &a, const RandomSearchOptions &o,
         }
         continue;
       }
-      st.local = local_search(p, a, mine, st.random.mapping, spatial, keeps);
+      // Out of time, a climb ends where it is: its start already is an incumbent.
+      st.local = local_search(p, a, mine, st.random.mapping, spatial, keeps, 50'000, stop);
       any = true;
     }
   };

@@ -22,6 +22,12 @@ public:
       : UsageError(tool + " not found on PATH; install it with: apt-get install " + package) {}
 };
 
+// A run stopped on request (Ctrl-C) before it finished; it wrote nothing. Not bad input.
+class Interrupted : public std::runtime_error {
+public:
+  Interrupted() : std::runtime_error("interrupted before the end; nothing was written") {}
+};
+
 // Throws UsageError "<what> file '<path>' does not exist" unless `path` is a regular file.
 // `what` names where the path came from, e.g. the option "--arch".
 void require_file(const std::string &path, const char *what);

@@ -23,6 +23,8 @@
 
 #include <flows/flow_cosim.h>
 
+#include <scheduler/stop.h>
+
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -45,6 +47,9 @@ struct FlowOptions {
   std::vector<std::pair<std::string, std::string>> sets; // accelerator key=value overrides
   std::uint64_t cosim_max_cycles = CosimOptions{}.max_cycles;
   std::function<void(const std::string &)> progress; // one line per step
+  // Once interrupted, the flow ends after the step it is in (the search step stops its
+  // search) and throws Interrupted, leaving `out` as it was.
+  sched::StopToken stop;
 };
 
 struct FlowResult {

@@ -37,6 +37,7 @@ struct NetworkSchedule {
   std::int64_t unique_layers = 0;
   bool all_found = true;
   bool all_optimal = true;
+  bool interrupted = false; // SearchOptions::stop's flag ended the run: layers hold their best so far
   double seconds = 0;
 };
 

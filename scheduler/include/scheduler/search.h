@@ -34,6 +34,7 @@
 #include <scheduler/model.h>
 #include <scheduler/problem.h>
 #include <scheduler/space.h>
+#include <scheduler/stop.h>
 
 namespace hcl::sched {
 
@@ -74,7 +75,11 @@ struct SearchOptions {
   Mode mode = Mode::Hcl; // Timeloop or Hcl (Interstellar has its own search: search_interstellar.h)
   SpaceOptions space;
   int threads = 1;
-  double time_limit_s = 0; // 0 = none
+  // A budget: once it is used up and a mapping was found, the search stops (0 = none).
+  double time_limit_s = 0;
+  // A hard stop (the caller's deadline or Ctrl-C): the search returns within milliseconds,
+  // with or without a mapping, not proven optimal.
+  StopToken stop;
   // Look only for mappings whose objective is strictly below this (padding.cpp passes the
   // best of the padded variants searched so far); nothing found = nothing beats it.
   double beat = std::numeric_limits<double>::infinity();
@@ -100,6 +105,7 @@ struct SearchResult {
   bool optimal = false;
   double gap = 0;
   SearchStats stats;
+  bool interrupted = false; // stopped by the interrupt flag of SearchOptions::stop
   // The bounds the mapping's factors multiply to: the problem's own, or padded ones when
   // SpaceOptions::max_pad > 0 and padding won (padding.h; `evaluation` follows its reporting
   // rule then).
@@ -118,11 +124,12 @@ double objective_floor(const Problem &problem, const Arch &arch, Objective objec
 // cost"): the least backing-store traffic (words read + updated) of any tiling through one
 // buffer of `buffer_words` words, found with search() on a two-level hierarchy (backing store
 // + that buffer, no bypass). When `time_limit_s` stops it, the search's lower bound is
-// returned, so the value is always a lower bound. `arch_on_chip_words` gives the usual S: all
+// returned, so the value is always a lower bound (0 when `stop` ends it before any
+// mapping). `arch_on_chip_words` gives the usual S: all
 // on-chip capacity of an architecture (size x instances over every level but the backing
 // store).
 double single_buffer_traffic_bound(const Problem &problem, std::int64_t buffer_words,
-                                   double time_limit_s = 2.0);
+                                   double time_limit_s = 2.0, const StopToken &stop = {});
 std::int64_t arch_on_chip_words(const Arch &arch);
 
 } // namespace hcl::sched

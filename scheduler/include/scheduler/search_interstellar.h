@@ -24,7 +24,8 @@ namespace hcl::sched::interstellar {
 
 struct SearchOptions {
   const ScheduleHint *hint = nullptr; // fixes what it gives (blockings, partitionings)
-  double time_limit_s = 0;            // 0 = none
+  double time_limit_s = 0;            // 0 = none; stops once a mapping was found
+  StopToken stop;                     // stops at once, with or without a mapping
 };
 
 struct SearchResult {
@@ -35,6 +36,7 @@ struct SearchResult {
   bool optimal = false;
   double gap = 0;
   hcl::sched::SearchStats stats;
+  bool interrupted = false; // stopped by the interrupt flag of SearchOptions::stop
 };
 
 // Single-threaded (the hinted spaces are small); deterministic.

@@ -21,6 +21,7 @@
 #include <scheduler/problem.h>
 #include <scheduler/search.h>
 #include <scheduler/space.h>
+#include <scheduler/stop.h>
 
 namespace hcl::sched {
 
@@ -31,6 +32,7 @@ struct RandomSearchOptions {
   int patience = 500;
   std::int64_t max_samples = 2'000'000;
   std::uint32_t seed = 1;
+  StopToken stop; // ends sampling and climbing early; each returns what it has
 };
 
 struct RandomSearchResult {
@@ -66,7 +68,8 @@ LocalSearchResult local_search(const Problem &problem, const Arch &arch,
                                const RandomSearchOptions &options, const Mapping &start,
                                const std::vector<SpatialChoice> &spatial,
                                const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps,
-                               std::int64_t max_evaluations = 50'000);
+                               std::int64_t max_evaluations = 50'000,
+                               const std::function<bool()> &give_up = {});
 
 // The exact search's first incumbents (search.h): `restarts` short seeded random samplings
 // (seed i + 1 for start i, options.patience, 20,000 samples at most), each one's best polished
@@ -74,7 +77,8 @@ LocalSearchResult local_search(const Problem &problem, const Arch &arch,
 // preferred[i / 2] when there is one (falling back to the whole space if 2,000 samples find
 // nothing valid there). Runs on `threads` threads; the result, one entry per start in seed
 // order, does not depend on them. Starts after the first one that finds nothing are left
-// empty. Once `stop()` is true and some start has finished, no new start begins.
+// empty. Once `stop()` is true and some start has finished, no new start begins;
+// running climbs then end where they are.
 struct IncumbentStart {
   RandomSearchResult random;
   LocalSearchResult local;
