@@ -366,11 +366,12 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
     refuse(fmt::format("layer '{}': tiles of {} / {} words per bank; the buffers hold {} / {} "
                        "(in_depth / out_depth)",
                        l.name, l.in_bank_words, l.out_bank_words, cfg.in_depth, cfg.out_depth));
-  if ((l.in_double && !cfg.in_double) || (l.out_double && !cfg.out_double))
+  const bool no_in_half = l.in_double && !cfg.in_double;
+  if (no_in_half || (l.out_double && !cfg.out_double))
     refuse(fmt::format("layer '{}': its {} level is double-buffered; the accelerator's buffer "
                        "has one half ({})",
-                       l.name, l.in_double && !cfg.in_double ? "Inputs" : "Outputs",
-                       l.in_double && !cfg.in_double ? "in_double" : "out_double"));
+                       l.name, no_in_half ? "Inputs" : "Outputs",
+                       no_in_half ? "in_double" : "out_double"));
   NestLayerConfig out;
   out.name = l.name;
   out.in_base = 0;

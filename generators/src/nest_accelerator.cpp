@@ -538,15 +538,14 @@ void NestAccelerator::body() const {
   if (any_double) {
     const Signal wbo = (pf_hit_out && other_dirty).named("pf_wb");
     const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in, F};
+    // The main FSM must not start a sequential transfer in the cycle the prefetch starts.
     when(pf_go, [&] {
-      const Signal any = engine_start(en, true);
+      pf_wait = (pf_go && engine_start(en, true)).named("pf_wait");
       if (od) {
         when(pf_hit_out, [&] { out_base_next <<= pf.addr[kGenOutSrc]; });
         when(wbo, [&] { other_dirty <<= false; });
       }
-      (void)any;
     });
-    pf_wait = (pf_go && (wbo || (pf_hit_out && !pf_first) || pf_hit_in)).named("pf_wait");
   }
   const Signal eng_free = ((!eng_busy || eng_fin) && !pf_wait).named("eng_free");
 

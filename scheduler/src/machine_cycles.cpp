@@ -1,7 +1,6 @@
 #include "machine_cycles.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace hcl::sched {
 
@@ -59,24 +58,20 @@ std::int64_t prefetch_machine_cycles(const MachineTiming &mt, const MachineNest 
     else // the end: the current tile, and the other half's when the tile ever changed
       cycles += p.writeback * (p.prefetched && p.refetch >= 0 ? 2 : 1);
   }
-  std::vector<std::int64_t> outer(static_cast<std::size_t>(nest.loops) + 1, 1);
-  std::vector<std::int64_t> outer_rw(static_cast<std::size_t>(nest.loops) + 1, 1);
-  for (int j = nest.loops - 1; j >= 0; --j) {
-    const auto u = static_cast<std::size_t>(j);
-    outer[u] = outer[u + 1] * nest.factor[j];
-    outer_rw[u] = outer_rw[u + 1] * (nest.rw_relevant[j] ? nest.factor[j] : 1);
-  }
-  for (int j = kmin; j < nest.loops; ++j) {
-    const auto u = static_cast<std::size_t>(j) + 1;
+  // Outermost first, so the products of the factors outside j are running products.
+  std::int64_t outer = 1, outer_rw = 1;
+  for (int j = nest.loops - 1; j >= kmin; --j) {
     // Events whose outermost stepping loop is j, and those among them that are first touches
     // of the read-write tiles (j relevant, every irrelevant loop outside it at 0).
-    const std::int64_t all = (nest.factor[j] - 1) * outer[u];
-    const std::int64_t touch = nest.rw_relevant[j] ? (nest.factor[j] - 1) * outer_rw[u] : 0;
+    const std::int64_t all = (nest.factor[j] - 1) * outer;
+    const std::int64_t touch = nest.rw_relevant[j] ? (nest.factor[j] - 1) * outer_rw : 0;
     const EventCost warm = event_cost(pairs, n_pairs, j, false, -1);
     const EventCost cold = event_cost(pairs, n_pairs, j, true, -1);
     cycles += (all - touch) * boundary(warm) + touch * boundary(cold);
     if (touch > 0) // the very first step of loop j: nothing of a pair triggered by j to write back
       cycles += boundary(event_cost(pairs, n_pairs, j, true, j)) - boundary(cold);
+    outer *= nest.factor[j];
+    outer_rw *= nest.rw_relevant[j] ? nest.factor[j] : 1;
   }
   return cycles;
 }
