@@ -28,28 +28,36 @@ std::uint64_t word_of(std::int64_t v, int bits) {
                     : static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << bits) - 1);
 }
 
-// The backing store: reads answered exactly `latency` cycles after the request, posted writes.
+// The backing store: `width` independent lanes, each one read answered exactly `latency` cycles
+// after its request and one posted write per cycle.
 class Dram {
 public:
-  Dram(Simulator &sim, std::vector<std::uint64_t> words, int latency)
-      : sim_(sim), mem_(std::move(words)), rd_en_(sim.port("dram_rd_en")),
-        rd_addr_(sim.port("dram_rd_addr")), rd_data_(sim.port("dram_rd_data")),
-        wr_en_(sim.port("dram_wr_en")), wr_addr_(sim.port("dram_wr_addr")),
-        wr_data_(sim.port("dram_wr_data")) {
+  Dram(Simulator &sim, std::vector<std::uint64_t> words, int latency, int width)
+      : sim_(sim), mem_(std::move(words)) {
     if (latency < 1)
       throw std::invalid_argument("dram_latency: must be >= 1");
-    pending_.assign(static_cast<std::size_t>(latency), -1);
+    if (width < 1)
+      throw std::invalid_argument("dram_width: must be >= 1");
+    for (int l = 0; l < width; ++l) {
+      const auto port = [&](const char *name) { return sim.port(fmt::format("{}_{}", name, l)); };
+      lanes_.push_back({port("dram_rd_en"), port("dram_rd_addr"), port("dram_rd_data"),
+                        port("dram_wr_en"), port("dram_wr_addr"), port("dram_wr_data"),
+                        std::vector<std::int64_t>(static_cast<std::size_t>(latency), -1)});
+    }
   }
-  // One clock cycle: sample this cycle's requests, drive the answer due now, clock edge.
+  // One clock cycle: sample this cycle's requests, drive the answers due now, clock edge.
   void cycle() {
-    const std::int64_t req = sim_.peek(rd_en_) ? static_cast<std::int64_t>(sim_.peek(rd_addr_)) : -1;
-    // A ring of the last `latency` requests: the slot about to be reused is the one due now.
-    const std::int64_t due = pending_[next_];
-    pending_[next_] = req;
-    next_ = (next_ + 1) % pending_.size();
-    sim_.poke(rd_data_, due >= 0 ? at(due) : 0);
-    if (sim_.peek(wr_en_))
-      at(static_cast<std::int64_t>(sim_.peek(wr_addr_))) = sim_.peek(wr_data_);
+    for (Lane &l : lanes_) {
+      const std::int64_t req =
+          sim_.peek(l.rd_en) ? static_cast<std::int64_t>(sim_.peek(l.rd_addr)) : -1;
+      // A ring of the last `latency` requests: the slot about to be reused is the one due now.
+      const std::int64_t due = l.pending[next_];
+      l.pending[next_] = req;
+      sim_.poke(l.rd_data, due >= 0 ? at(due) : 0);
+      if (sim_.peek(l.wr_en))
+        at(static_cast<std::int64_t>(sim_.peek(l.wr_addr))) = sim_.peek(l.wr_data);
+    }
+    next_ = (next_ + 1) % lanes_.front().pending.size();
     sim_.step();
   }
   std::uint64_t &at(std::int64_t addr) {
@@ -61,11 +69,14 @@ public:
   }
 
 private:
+  struct Lane {
+    PortId rd_en, rd_addr, rd_data, wr_en, wr_addr, wr_data;
+    std::vector<std::int64_t> pending;
+  };
   Simulator &sim_;
   std::vector<std::uint64_t> mem_;
-  std::vector<std::int64_t> pending_;
+  std::vector<Lane> lanes_;
   std::size_t next_ = 0;
-  PortId rd_en_, rd_addr_, rd_data_, wr_en_, wr_addr_, wr_data_;
 };
 
 } // namespace
@@ -99,7 +110,7 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
     sim.step();
   }
   sim.poke(we, 0);
-  Dram dram(sim, std::move(mem), cfg.dram_latency);
+  Dram dram(sim, std::move(mem), cfg.dram_latency, cfg.dram_width);
   const PortId start = sim.port("start"), done = sim.port("done");
   sim.poke(start, 1);
   dram.cycle();

@@ -282,6 +282,10 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   w["loops"] = "the longest nest of any layer (non-trivial temporal loops)";
   w["in_double"] = "a layer keeps Inputs in a double-buffered level";
   w["out_double"] = "a layer keeps Outputs in a double-buffered level";
+  cfg.dram_width = static_cast<int>(std::min<std::int64_t>(sched::machine_port_words(arch), 64));
+  w["dram_width"] = fmt::format("{}'s bandwidth in words per cycle, at most the widest mesh side "
+                                "(one word per bank per cycle)",
+                                arch.levels.back().name);
   cfg.counter_width = std::max(2, gen::addr_bits(static_cast<std::uint64_t>(widest) + 1));
   cfg.dram_addr_width = std::max(8, gen::addr_bits(static_cast<std::uint64_t>(dram)));
   const auto bits = [&](int t, int fallback) {
@@ -309,6 +313,7 @@ sched::Arch nest_timed_arch(const Arch &arch, const gen::NestAcceleratorConfig &
   a.machine.fill_tail = t.fill_tail;
   a.machine.writeback_tail = t.writeback_tail;
   a.machine.prefetch_lag = t.prefetch_lag;
+  a.machine.port_words = cfg.dram_width;
   return a;
 }
 

@@ -76,6 +76,8 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
           fmt::format("must be in [8, 48] (got {})", c.dram_addr_width));
   require(c.dram_latency >= 1 && c.dram_latency <= 64, "dram_latency",
           fmt::format("must be in [1, 64] (got {})", c.dram_latency));
+  require(c.dram_width >= 1 && c.dram_width <= 64, "dram_width",
+          fmt::format("must be in [1, 64] words per cycle (got {})", c.dram_width));
   require(c.count_width >= 16 && c.count_width <= 64, "count_width",
           fmt::format("must be in [16, 64] (got {})", c.count_width));
   require(c.acc_width >= c.data_width && c.acc_width >= c.weight_width, "acc_width",
@@ -143,7 +145,7 @@ void NestAcceleratorConfig::set(const std::string &key, const std::string &value
       {"in_depth", &in_depth},   {"out_depth", &out_depth},
       {"loops", &loops},         {"counter_width", &counter_width},
       {"dram_addr_width", &dram_addr_width}, {"dram_latency", &dram_latency},
-      {"count_width", &count_width}};
+      {"dram_width", &dram_width}, {"count_width", &count_width}};
   if (key == "preset")
     preset = parse_choice(key, value, {"tpu", "tree"});
   else if (key == "signed")
@@ -163,10 +165,10 @@ void NestAcceleratorConfig::set(const std::string &key, const std::string &value
 }
 
 std::string NestAcceleratorConfig::module_name() const {
-  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}a{}_p{}_i{}{}o{}{}_l{}_m{}", preset, rows, cols,
-                     is_signed ? 's' : 'u', data_width, weight_width, acc_width, pipeline_stages,
-                     in_depth, in_double ? "d" : "", out_depth, out_double ? "d" : "", loops,
-                     dram_latency);
+  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}a{}_p{}_i{}{}o{}{}_l{}_m{}w{}", preset, rows,
+                     cols, is_signed ? 's' : 'u', data_width, weight_width, acc_width,
+                     pipeline_stages, in_depth, in_double ? "d" : "", out_depth,
+                     out_double ? "d" : "", loops, dram_latency, dram_width);
 }
 
 nlohmann::json NestAcceleratorConfig::to_json() const {
@@ -185,6 +187,7 @@ nlohmann::json NestAcceleratorConfig::to_json() const {
                            {"counter_width", counter_width},
                            {"dram_addr_width", dram_addr_width},
                            {"dram_latency", dram_latency},
+                           {"dram_width", dram_width},
                            {"count_width", count_width},
                            {"in_double", in_double},
                            {"out_double", out_double}};
@@ -323,13 +326,27 @@ Signal hit(const Signal &trig, const Nest &n, const std::string &name) {
   return s.named(name);
 }
 
-// The transfer walker: five coordinates with the current phase's extents and strides.
+// The transfer walker: five coordinates with the current phase's extents and strides. One beat
+// per step: coordinate kBankCoord (the lanes) advances dram_width at a time, and lane w of a
+// beat is the element at lane idx[kBankCoord] + w.
 struct Walker {
   std::array<Signal, kCopyCoords> idx;
   Signal src_off, dst_off;
-  Signal first_wrap; // coordinate 0 wraps (a weight row is complete)
-  Signal last;       // the last element of the walk
+  std::vector<Signal> lane_on;  // lane w holds an element in this beat
+  std::vector<Signal> lane_src; // lane w's DRAM offset (src_off for lane 0)
+  Signal lanes;                 // how many lanes are on
+  Signal row_wrap;              // the lanes coordinate wraps (a weight row is complete)
+  Signal last;                  // the last beat of the walk
 };
+
+// The number of true signals, as an unsigned count.
+Signal count_true(const std::vector<Signal> &bits, const std::string &name) {
+  const int w = addr_bits(static_cast<std::uint64_t>(bits.size()) + 1);
+  Signal n = UInt::lit(0, w);
+  for (const Signal &b : bits)
+    n = n.add_wrap(Mux(b, UInt::lit(1, w), UInt::lit(0, w)));
+  return n.named(name);
+}
 
 Walker walker(const NestAcceleratorPlan &p, const NestAcceleratorConfig &c, const Registers &regs,
               const Signal &ph, const Signal &step) {
@@ -340,20 +357,30 @@ Walker walker(const NestAcceleratorPlan &p, const NestAcceleratorConfig &c, cons
   Signal last = Bool::lit(true);
   const Signal is_in = (ph == kInFill).named("ph_in");
   const Signal is_wt = (ph == kWtLoad).named("ph_wt");
+  const int W = c.dram_width;
+  const unsigned iw = cw + 8; // idx + dram_width (<= 64) without overflow
+  Signal bank_ext, bank_sstr;
   for (int k = 0; k < kCopyCoords; ++k) {
-    const auto r = [&](const char *what, const char *unit) {
-      return regs[fmt::format("{}_{}_{}", what, unit, k)];
+    const auto r = [&](const char *what, const char *unit, int kk) {
+      return regs[fmt::format("{}_{}_{}", what, unit, kk)];
     };
     const Signal one = UInt::lit(1, static_cast<int>(cw)), zero_a = UInt::lit(0, c.dram_addr_width);
-    const Signal ext = Mux(is_wt, k < 2 ? r("ext", "wt") : one, Mux(is_in, r("ext", "in"), r("ext", "out")));
-    const Signal sstr =
-        Mux(is_wt, k < 2 ? r("sstr", "wt") : zero_a, Mux(is_in, r("sstr", "in"), r("sstr", "out")));
-    const Signal dstr = Mux(is_in, r("dstr", "in").pad(static_cast<unsigned>(dw)),
-                            r("dstr", "out").pad(static_cast<unsigned>(dw)));
+    // A weight load walks columns (the lanes) and rows: coordinates kBankCoord and the next.
+    const int wk = k - kBankCoord;
+    const bool wt_coord = wk == 0 || wk == 1;
+    const Signal ext = Mux(is_wt, wt_coord ? r("ext", "wt", wk) : one,
+                           Mux(is_in, r("ext", "in", k), r("ext", "out", k)));
+    const Signal sstr = Mux(is_wt, wt_coord ? r("sstr", "wt", wk) : zero_a,
+                            Mux(is_in, r("sstr", "in", k), r("sstr", "out", k)));
+    const Signal dstr = Mux(is_in, r("dstr", "in", k).pad(static_cast<unsigned>(dw)),
+                            r("dstr", "out", k).pad(static_cast<unsigned>(dw)));
+    const int inc = k == kBankCoord ? W : 1;
     auto idx = RegInit(UInt(static_cast<int>(cw)), 0, fmt::format("w_idx_{}", k));
     auto soff = RegInit(UInt(c.dram_addr_width), 0, fmt::format("w_soff_{}", k));
     auto doff = RegInit(UInt(dw), 0, fmt::format("w_doff_{}", k));
-    const Signal wrap = (idx.pad(cw + 1) + 1 >= ext).named(fmt::format("w_wrap_{}", k));
+    const Signal wrap = (idx.pad(iw) + inc >= ext).named(fmt::format("w_wrap_{}", k));
+    const Signal sstep = inc == 1 ? sstr : sstr.mul_wrap(UInt::lit(static_cast<std::uint64_t>(inc),
+                                                                   c.dram_addr_width));
     // Coordinate k advances when every inner one wraps.
     when(step && last, [&] {
       when(wrap, [&] {
@@ -361,14 +388,17 @@ Walker walker(const NestAcceleratorPlan &p, const NestAcceleratorConfig &c, cons
         soff <<= 0;
         doff <<= 0;
       }).otherwise([&] {
-        idx <<= idx.add_wrap(1);
-        soff <<= soff.add_wrap(sstr);
+        idx <<= idx.add_wrap(inc);
+        soff <<= soff.add_wrap(sstep);
         doff <<= doff.add_wrap(dstr);
       });
     });
-    if (k == 0)
-      w.first_wrap = wrap;
     last = (last && wrap).named(fmt::format("w_last_{}", k));
+    if (k == kBankCoord) {
+      w.row_wrap = last;
+      bank_ext = ext;
+      bank_sstr = sstr;
+    }
     w.idx[static_cast<std::size_t>(k)] = idx;
     src = src.add_wrap(soff);
     dst = dst.add_wrap(doff);
@@ -376,6 +406,18 @@ Walker walker(const NestAcceleratorPlan &p, const NestAcceleratorConfig &c, cons
   w.src_off = src.named("w_src_off");
   w.dst_off = dst.named("w_dst_off");
   w.last = last;
+  const Signal &bank = w.idx[kBankCoord];
+  for (int l = 0; l < W; ++l) {
+    w.lane_on.push_back(l == 0 ? Bool::lit(true)
+                               : (bank.pad(iw) + l < bank_ext).named(fmt::format("w_lane_on_{}", l)));
+    w.lane_src.push_back(
+        l == 0 ? w.src_off
+               : w.src_off
+                     .add_wrap(bank_sstr.mul_wrap(UInt::lit(static_cast<std::uint64_t>(l),
+                                                            c.dram_addr_width)))
+                     .named(fmt::format("w_lane_src_{}", l)));
+  }
+  w.lanes = count_true(w.lane_on, "w_lanes");
   return w;
 }
 
@@ -406,7 +448,10 @@ void NestAccelerator::body() const {
   const Registers regs = config_registers(p, cfg, cfg_we && idle);
   auto start = Input("start", Bool());
   auto cnt_sel = Input("cnt_sel", UInt(addr_bits(kNestCounters)));
-  auto dram_rd_data = Input("dram_rd_data", UInt(cfg.acc_width));
+  const int W = cfg.dram_width;
+  std::vector<Signal> dram_rd_data;
+  for (int l = 0; l < W; ++l)
+    dram_rd_data.push_back(Input(fmt::format("dram_rd_data_{}", l), UInt(cfg.acc_width)));
   const Signal go = (start && idle).named("go");
   const Signal db_in = cfg.in_double ? Signal(regs["db_in"] == 1) : Bool::lit(false);
   const Signal db_out = cfg.out_double ? Signal(regs["db_out"] == 1) : Bool::lit(false);
@@ -609,23 +654,39 @@ void NestAccelerator::body() const {
                       any_double ? Mux(pf_mode, pf.addr[kGenInSrc], n.addr[kGenInSrc])
                                  : n.addr[kGenInSrc],
                       n.addr[kGenWtSrc]))));
-  const Signal src = src_base.add_wrap(wk.src_off).named("xfer_src");
+  std::vector<Signal> src;
+  for (int l = 0; l < W; ++l)
+    src.push_back(src_base.add_wrap(wk.lane_src[static_cast<std::size_t>(l)])
+                      .named(fmt::format("xfer_src_{}", l)));
   const Signal rd_issue = (issuing && ph > kOutWb).named("dram_read");
   const Signal wb_issue = (issuing && ph <= kOutWb).named("wb_read");
-  Output("dram_rd_en", Bool()) <<= rd_issue;
-  Output("dram_rd_addr", UInt(cfg.dram_addr_width)) <<= src;
+  for (int l = 0; l < W; ++l) {
+    Output(fmt::format("dram_rd_en_{}", l), Bool()) <<= rd_issue && wk.lane_on[static_cast<std::size_t>(l)];
+    Output(fmt::format("dram_rd_addr_{}", l), UInt(cfg.dram_addr_width)) <<= src[static_cast<std::size_t>(l)];
+  }
 
   // Arrivals `dram_latency` cycles after the request, with what the request needs. A fill
   // writes the current half, or the other one when prefetching.
   const Signal arr = delayed(rd_issue, L, "arr", true);
   const Signal arr_ph = delayed(ph, L, "arr_ph", false);
   const Signal arr_bank = delayed(wk.idx[kBankCoord], L, "arr_bank", false);
-  const Signal arr_col = delayed(wk.idx[0], L, "arr_col", false);
   const Signal arr_dst = delayed(wk.dst_off, L, "arr_dst", false);
-  const Signal arr_row_done = delayed(wk.first_wrap, L, "arr_row_done", false);
+  const Signal arr_row_done = delayed(wk.row_wrap, L, "arr_row_done", false);
+  const Signal arr_lanes = delayed(wk.lanes, L, "arr_lanes", false);
+  std::vector<Signal> arr_on{arr}; // lane 0 is on in every beat
+  for (int l = 1; l < W; ++l)
+    arr_on.push_back(delayed(rd_issue && wk.lane_on[static_cast<std::size_t>(l)], L,
+                             fmt::format("arr_on_{}", l), true));
   const Signal arr_in = (arr && arr_ph == kInFill).named("arr_in");
   const Signal arr_out = (arr && arr_ph == kOutFill).named("arr_out");
   const Signal arr_wt = (arr && arr_ph == kWtLoad).named("arr_wt");
+  // Bank (or column) b is lane b % W of the beat at lane b - b % W.
+  std::vector<Signal> arrive_at;
+  for (int b = 0; b < std::max(R, K); ++b)
+    arrive_at.push_back((arr_on[static_cast<std::size_t>(b % W)] && arr_bank == b - b % W)
+                            .named(fmt::format("arr_at_{}", b)));
+  const auto arrives = [&](int b) { return arrive_at[static_cast<std::size_t>(b)]; };
+  const auto lane_data = [&](int b) { return dram_rd_data[static_cast<std::size_t>(b % W)]; };
   const Signal fill_in_half = cfg.in_double ? delayed(pf_mode != cur_in, L, "arr_in_half", false)
                                             : Bool::lit(false);
   const Signal fill_out_half = cfg.out_double
@@ -649,9 +710,9 @@ void NestAccelerator::body() const {
   const Signal in_raddr = in_phys(low(n.addr[kGenInAddr], p.in_addr_width), cur_in).named("in_raddr");
   const Signal in_waddr = in_phys(low(arr_dst, p.in_addr_width), fill_in_half).named("in_waddr");
   for (int r = 0; r < R; ++r) {
-    ibuf[fmt::format("wr_en_{}", r)] <<= arr_in && arr_bank == r;
+    ibuf[fmt::format("wr_en_{}", r)] <<= arr_in && arrives(r);
     ibuf[fmt::format("wr_addr_{}", r)] <<= in_waddr;
-    ibuf[fmt::format("wr_data_{}", r)] <<= low(dram_rd_data, cfg.data_width);
+    ibuf[fmt::format("wr_data_{}", r)] <<= low(lane_data(r), cfg.data_width);
     const Signal lane_on = (regs["rows_active"] > r).named(fmt::format("row_on_{}", r));
     ibuf[fmt::format("rd_en_{}_0", r)] <<= step && lane_on;
     ibuf[fmt::format("rd_addr_{}_0", r)] <<= in_raddr;
@@ -662,11 +723,11 @@ void NestAccelerator::body() const {
   array["en"] <<= en;
 
   // Weight rows: collected from the arrivals, shifted in when a row is complete.
-  const Signal wt_word = low(dram_rd_data, cfg.weight_width);
   array["load"] <<= arr_wt && arr_row_done;
   for (int k = 0; k < K; ++k) {
     auto stage = Reg(UInt(cfg.weight_width), fmt::format("wt_stage_{}", k));
-    const Signal here = (arr_wt && arr_col == k).named(fmt::format("wt_here_{}", k));
+    const Signal wt_word = low(lane_data(k), cfg.weight_width);
+    const Signal here = (arr_wt && arrives(k)).named(fmt::format("wt_here_{}", k));
     when(here, [&] { stage <<= wt_word; });
     const Signal w = Mux(here, wt_word, stage);
     array[fmt::format("w_{}", k)] <<= cfg.is_signed ? w.as_sint() : w;
@@ -686,13 +747,16 @@ void NestAccelerator::body() const {
       cfg.out_double ? Signal((ph == kOutWbOther) != cur_out).named("wb_half") : Bool::lit(false);
   const Signal out_valid = array["out_valid"];
   const Signal wb_bank = RegNext(wk.idx[kBankCoord], "wb_bank");
+  std::vector<Signal> wb_on;
+  for (int l = 0; l < W; ++l)
+    wb_on.push_back(wb_issue && wk.lane_on[static_cast<std::size_t>(l)]);
   const Signal wb_half_q = cfg.out_double ? RegNext(wb_half, "wb_half_q") : Bool::lit(false);
   const Signal wb_q = RegInit(Bool(), false, "wb_q");
   wb_q <<= wb_issue;
   const auto is_half = [&](const Signal &half, int h) {
     return halves == 1 ? Bool::lit(true) : Signal(half == (h == 1));
   };
-  Signal wb_data = UInt::lit(0, cfg.acc_width);
+  std::vector<Signal> wb_data(static_cast<std::size_t>(W), UInt::lit(0, cfg.acc_width));
   for (int h = 0; h < halves; ++h) {
     Instance &ob = obuf[static_cast<std::size_t>(h)];
     const Signal rmw_here = is_half(ohalf, h), wr_here = is_half(wr_half, h);
@@ -700,25 +764,37 @@ void NestAccelerator::body() const {
     const Signal fill_h = arr_out && is_half(fill_out_half, h);
     for (int k = 0; k < K; ++k) {
       const Signal col_on = (regs["cols_active"] > k).named(fmt::format("col_on_{}_{}", h, k));
-      const Signal wb_here = wb_here_h && wk.idx[kBankCoord] == k;
+      const Signal wb_here = wb_here_h && wk.lane_on[static_cast<std::size_t>(k % W)] &&
+                             wk.idx[kBankCoord] == k - k % W;
       ob[fmt::format("rd_en_{}_0", k)] <<= wb_here || (rmw_rd && rmw_here);
       ob[fmt::format("rd_addr_{}_0", k)] <<=
           Mux(wb_here_h, low(wk.dst_off, p.out_addr_width), oaddr);
       const Signal result = array[fmt::format("out_{}", k)];
       const Signal fresh = cfg.is_signed ? result.as_uint() : result;
       const Signal old = ob[fmt::format("rd_data_{}_0", k)];
-      const Signal fill_here = fill_h && arr_bank == k;
+      const Signal fill_here = fill_h && arrives(k);
       ob[fmt::format("wr_en_{}", k)] <<= fill_here || (out_valid && col_on && wr_here);
       ob[fmt::format("wr_addr_{}", k)] <<= Mux(fill_h, low(arr_dst, p.out_addr_width), wr_addr);
       ob[fmt::format("wr_data_{}", k)] <<=
-          Mux(fill_h, dram_rd_data, Mux(wr_first, fresh, fresh.add_wrap(old)));
-      wb_data = (h == 0 && k == 0) ? old
-                                   : Mux(wb_bank == k && is_half(wb_half_q, h), old, wb_data);
+          Mux(fill_h, lane_data(k), Mux(wr_first, fresh, fresh.add_wrap(old)));
+      Signal &lane = wb_data[static_cast<std::size_t>(k % W)];
+      lane = (h == 0 && k < W) ? old
+                               : Mux(wb_bank == k - k % W && is_half(wb_half_q, h), old, lane);
     }
   }
-  Output("dram_wr_en", Bool()) <<= wb_q;
-  Output("dram_wr_addr", UInt(cfg.dram_addr_width)) <<= RegNext(src, "wb_addr");
-  Output("dram_wr_data", UInt(cfg.acc_width)) <<= wb_data;
+  for (int l = 0; l < W; ++l) {
+    const auto lu = static_cast<std::size_t>(l);
+    Signal wr_en = wb_q;
+    if (l > 0) {
+      auto q = RegInit(Bool(), false, fmt::format("wb_q_{}", l));
+      q <<= wb_on[lu];
+      wr_en = q;
+    }
+    Output(fmt::format("dram_wr_en_{}", l), Bool()) <<= wr_en;
+    Output(fmt::format("dram_wr_addr_{}", l), UInt(cfg.dram_addr_width)) <<=
+        RegNext(src[lu], fmt::format("wb_addr_{}", l));
+    Output(fmt::format("dram_wr_data_{}", l), UInt(cfg.acc_width)) <<= wb_data[lu];
+  }
 
   // ---- counters
   std::vector<Signal> counters(kNestCounters);
@@ -728,15 +804,16 @@ void NestAccelerator::body() const {
   const Signal pes = (regs["rows_active"] * regs["cols_active"]).named("pes_active");
   counter(counters, cfg, go, !idle, kCntCycles);
   counter(counters, cfg, go, step, kCntSteps);
-  counter(counters, cfg, go, rd_issue && ph == kInFill, kCntInSrcReads);
-  counter(counters, cfg, go, arr_in, kCntInFills);
+  const Signal wb_lanes = RegNext(wk.lanes, "wb_lanes");
+  counter(counters, cfg, go, lanes(rd_issue && ph == kInFill, wk.lanes), kCntInSrcReads);
+  counter(counters, cfg, go, lanes(arr_in, arr_lanes), kCntInFills);
   counter(counters, cfg, go, lanes(step, regs["rows_active"]), kCntInReads);
-  counter(counters, cfg, go, rd_issue && ph == kWtLoad, kCntWtSrcReads);
-  counter(counters, cfg, go, arr_wt, kCntWtFills);
+  counter(counters, cfg, go, lanes(rd_issue && ph == kWtLoad, wk.lanes), kCntWtSrcReads);
+  counter(counters, cfg, go, lanes(arr_wt, arr_lanes), kCntWtFills);
   counter(counters, cfg, go, lanes(step, pes), kCntWtReads);
-  counter(counters, cfg, go, rd_issue && ph == kOutFill, kCntOutSrcReads);
-  counter(counters, cfg, go, arr_out, kCntOutFills);
-  counter(counters, cfg, go, wb_q, kCntOutSrcUpdates);
+  counter(counters, cfg, go, lanes(rd_issue && ph == kOutFill, wk.lanes), kCntOutSrcReads);
+  counter(counters, cfg, go, lanes(arr_out, arr_lanes), kCntOutFills);
+  counter(counters, cfg, go, lanes(wb_q, wb_lanes), kCntOutSrcUpdates);
   counter(counters, cfg, go, lanes(step && !step_first, regs["cols_active"]), kCntOutReads);
   counter(counters, cfg, go, lanes(step, regs["cols_active"]), kCntOutUpdates);
   Signal cnt = counters[0];

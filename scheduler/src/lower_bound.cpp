@@ -83,6 +83,13 @@ BoundModel::BoundModel(const Problem &problem, const Arch &arch, Mode mode)
   if (L_ < 1 || L_ > 64 || D_ < 1 || D_ > kMaxDims || T_ < 1 || T_ > kMaxTensors) {
     throw std::invalid_argument("BoundModel: problem or arch outside the model's limits");
   }
+  int rw = -1;
+  for (int t = 0; t < T_ && rw < 0; ++t) {
+    rw = problem_.tensors[static_cast<std::size_t>(t)].read_write ? t : -1;
+  }
+  for (int d = 0; d < D_; ++d) {
+    rw_rel_[static_cast<std::size_t>(d)] = rw < 0 || problem_.relevant(rw, d);
+  }
   for (int t = 0; t < T_; ++t) {
     for (int d = 0; d < D_; ++d) {
       rel_[static_cast<std::size_t>(t)][static_cast<std::size_t>(d)] = problem_.relevant(t, d);
@@ -118,6 +125,7 @@ void BoundModel::set_skeleton(const Mapping &sk) {
   const auto L = static_cast<std::size_t>(L_);
   keep_.assign(L, {});
   spatial_.assign(L, {});
+  port_words_ = machine_port_words(arch_);
   sp_total_.assign(L, 1);
   uinst_.assign(L, 1);
   distinct_.assign(L, {});
@@ -343,6 +351,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
     std::int64_t reads, fills, updates, words;
     std::int64_t largest;        // unknown tile: the most words it can have
     std::int64_t parent_spatial; // spatial factors relevant to t up to its next keeper
+    std::int64_t lanes;          // hcl mode: the memory port's lanes of one transfer
     double energy;
     bool present;
   };
@@ -470,14 +479,23 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
           c.reads = n;
         }
       } else {
-        std::int64_t relsp = 1;
+        std::int64_t relsp = 1, row = 1, lanes_in = 1;
         for (int k = child + 1; k <= i; ++k) {
           for (int d = 0; d < D_; ++d) {
             if (rel[static_cast<std::size_t>(d)]) {
-              relsp *= spatial_[static_cast<std::size_t>(k)][static_cast<std::size_t>(d)];
+              const std::int64_t f = spatial_[static_cast<std::size_t>(k)][static_cast<std::size_t>(d)];
+              relsp *= f;
+              row *= rw_rel_[static_cast<std::size_t>(d)] ? f : 1;
             }
           }
         }
+        for (int d = 0; d < D_ && hcl; ++d) {
+          if (rel[static_cast<std::size_t>(d)]) {
+            lanes_in *= sp_below_[static_cast<std::size_t>(child)][static_cast<std::size_t>(d)];
+          }
+        }
+        // As the model (model.cpp): per-PE stores load a row of PEs, buffers their banks.
+        tc[static_cast<std::size_t>(child)][tu].lanes = relsp > 1 ? row : lanes_in;
         const std::int64_t cf = fetches[static_cast<std::size_t>(child)];
         const std::int64_t first = rw ? distinct_[static_cast<std::size_t>(child)][tu] : 0;
         c.reads = (cf - first) * relsp;
@@ -505,9 +523,19 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
   // position the fixed loops visit. Every pair's B is a count of events, and with every level
   // fixed the largest B is the model's event count, so E is bounded by the largest B.
   // A double-buffered level's transfers may hide under the runs (model.cpp, prefetch), so they
-  // only count where they exceed the runs.
+  // only count where they exceed the runs. A transfer of w words over `lanes` lanes takes
+  // ceil(w / lanes) x ceil(lanes / port) beats (model.cpp): exact for a known tile; for an
+  // unknown one the words of all its transfers give at least w x ceil(lanes / port) / lanes.
   auto hcl_cycles = [&]() {
     const MachineTiming &mt = arch_.machine;
+    const std::int64_t port = port_words_;
+    const auto beats = [port](std::int64_t w, std::int64_t lanes) {
+      return port == 1 ? w : ceil_div(w, lanes) * ceil_div(lanes, port);
+    };
+    const auto beats_of_total = [port](std::int64_t w, std::int64_t lanes) {
+      const std::int64_t per_row = ceil_div(lanes, port);
+      return port == 1 ? w : (w / lanes) * per_row + ceil_div((w % lanes) * per_row, lanes);
+    };
     std::int64_t events = 1, sequential = 0, prefetched = 0;
     for (int t = 0; t < T_; ++t) {
       const auto tu = static_cast<std::size_t>(t);
@@ -534,8 +562,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
           brought = f / c.words;
           const std::int64_t filled = rw ? std::max<std::int64_t>(0, brought - positions) : brought;
           const std::int64_t words_from_parent = c.words * c.parent_spatial;
-          transfers += filled * (words_from_parent + mt.fill_tail) +
-                       (rw ? brought * (words_from_parent + mt.writeback_tail) : 0);
+          const std::int64_t b = beats(words_from_parent, c.lanes);
+          transfers += filled * (b + mt.fill_tail) + (rw ? brought * (b + mt.writeback_tail) : 0);
         } else {
           const std::int64_t largest = std::max<std::int64_t>(1, c.largest);
           brought = std::max(positions, ceil_div(f, largest));
@@ -543,10 +571,11 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
             // F x P = fills x P / words when the tiles partition the region; else only F >= 0.
             const std::int64_t fills =
                 partitions_[tu] ? std::max<std::int64_t>(0, f - distinct_[iu][tu]) : 0;
-            transfers += fills * c.parent_spatial + ceil_div(fills, largest) * mt.fill_tail +
-                         f * c.parent_spatial + brought * mt.writeback_tail;
+            transfers += beats_of_total(fills * c.parent_spatial, c.lanes) +
+                         ceil_div(fills, largest) * mt.fill_tail +
+                         beats_of_total(f * c.parent_spatial, c.lanes) + brought * mt.writeback_tail;
           } else {
-            transfers += f * c.parent_spatial + brought * mt.fill_tail;
+            transfers += beats_of_total(f * c.parent_spatial, c.lanes) + brought * mt.fill_tail;
           }
         }
         events = std::max(events, brought);

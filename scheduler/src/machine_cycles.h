@@ -14,8 +14,8 @@ struct MachinePair {
   int refetch = -1;           // nest position of the loop whose steps change the tile, -1: never
   bool read_write = false;    // partial sums: written back, not fetched at a first touch
   bool prefetched = false;    // its level is double-buffered
-  std::int64_t fill = 0;      // one fill: words from the parent + fill_tail
-  std::int64_t writeback = 0; // one write-back: words to the parent + writeback_tail
+  std::int64_t fill = 0;      // one fill: memory-port beats from the parent + fill_tail
+  std::int64_t writeback = 0; // one write-back: beats to the parent + writeback_tail
 };
 
 // The nest as the machine walks it: factors innermost first, and per loop whether the

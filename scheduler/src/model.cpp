@@ -96,6 +96,8 @@ Evaluator::Evaluator(const Problem &problem, const Arch &arch, Mode mode, EvalOp
   tile_words_.assign(L * kMaxTensors, 0);
   refetch_loop_.assign(L * kMaxTensors, -1);
   parent_spatial_.assign(L * kMaxTensors, 1);
+  beats_.assign(L * kMaxTensors, 0);
+  port_words_ = machine_port_words(arch_);
   result_.macs = problem_.macs();
   result_.bounds = compute_bounds(problem_, arch_);
   result_.levels.resize(L);
@@ -252,6 +254,34 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       sp_irr[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = irr;
     }
   }
+  // Hcl mode's memory port moves a tile in beats of distinct lanes: a buffer above a mesh has
+  // one bank per distinct relevant lane below it (lanes_in); a per-PE store below a mesh is
+  // loaded one PE row per beat, a row being its lanes along the dimensions the partial sums
+  // are spread over (sp_row: relevant to t and to the read-write tensor). Axis-blind, so
+  // mirrored spatial choices still cost the same (space.h, repeats_earlier_cost).
+  std::array<std::array<std::int64_t, kMaxTensors>, 64> sp_row, lanes_in;
+  if (hcl) {
+    int rw = -1;
+    for (int t = 0; t < T && rw < 0; ++t) {
+      rw = problem_.tensors[static_cast<std::size_t>(t)].read_write ? t : -1;
+    }
+    for (int i = 0; i < L; ++i) {
+      for (int t = 0; t < T; ++t) {
+        std::int64_t row = 1;
+        for (int d = 0; d < D && sp_total[static_cast<std::size_t>(i)] > 1; ++d) {
+          const auto du = static_cast<std::size_t>(d);
+          if (flat_[static_cast<std::size_t>(t)].relevant[du] &&
+              (rw < 0 || flat_[static_cast<std::size_t>(rw)].relevant[du])) {
+            row *= spatial_[at(i, d)];
+          }
+        }
+        sp_row[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = row;
+        lanes_in[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
+            (i == 0 ? 1 : lanes_in[static_cast<std::size_t>(i - 1)][static_cast<std::size_t>(t)]) *
+            sp_rel[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)];
+      }
+    }
+  }
   // Utilized instances of level i: spatial factors of every level above it.
   std::array<std::int64_t, 64> uinst;
   uinst[static_cast<std::size_t>(L - 1)] = 1;
@@ -368,6 +398,20 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
           c.updates = child_fetches * relevant_spatial;
         }
         parent_spatial_[att(child, t)] = relevant_spatial;
+        if (hcl) {
+          std::int64_t lanes = lanes_in[static_cast<std::size_t>(child)][static_cast<std::size_t>(t)];
+          if (relevant_spatial > 1) {
+            lanes = 1;
+            for (int j = child + 1; j <= i; ++j) {
+              lanes *= sp_row[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+            }
+          }
+          const std::int64_t moved = tile_words_[att(child, t)] * relevant_spatial;
+          // With one port lane a beat is a word, whatever the lanes.
+          beats_[att(child, t)] = port_words_ == 1 ? moved
+                                                   : ceil_div(moved, lanes) *
+                                                         ceil_div(lanes, port_words_);
+        }
       }
       c.energy_pj = static_cast<double>(c.utilized_instances) *
                     (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
@@ -466,10 +510,10 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
         }
       }
       const std::int64_t filled = ft.read_write ? brought - positions : brought; // F
-      const std::int64_t words_from_parent = words * parent_spatial_[ct];        // P
-      transfers += filled * (words_from_parent + mt.fill_tail);
+      const std::int64_t beats = beats_[ct]; // P words, in beats of the memory port
+      transfers += filled * (beats + mt.fill_tail);
       if (ft.read_write) {
-        transfers += brought * (words_from_parent + mt.writeback_tail);
+        transfers += brought * (beats + mt.writeback_tail);
         rw_tensor = rw_tensor < 0 ? t : rw_tensor;
       }
       if (refetch_loop_[ct] >= 0) {
@@ -478,7 +522,7 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
       if (prefetch) {
         pairs.push_back({refetch_loop_[ct], ft.read_write,
                          arch_.levels[static_cast<std::size_t>(c)].double_buffered,
-                         words_from_parent + mt.fill_tail, words_from_parent + mt.writeback_tail});
+                         beats + mt.fill_tail, beats + mt.writeback_tail});
       }
     }
   }

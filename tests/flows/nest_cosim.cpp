@@ -68,12 +68,14 @@ struct Bench {
   gen::NestAcceleratorConfig cfg;
   sched::Arch arch; // with the design's timing, for the model's cycles
   Simulator sim;
-  Bench(const sched::Arch &a, const std::vector<Case> &cases)
-      : cfg(config_for(a, cases)), arch(nest_timed_arch(a, cfg)),
+  // port_words > 0: a memory port of that many lanes instead of the arch's.
+  Bench(const sched::Arch &a, const std::vector<Case> &cases, int port_words = 0)
+      : cfg(config_for(a, cases, port_words)), arch(nest_timed_arch(a, cfg)),
         sim(simulate(hcl::elaborate(gen::NestAccelerator{cfg}))) {}
   // The buffers as deep as the arch's levels allow and room for 8 loops, whatever the cases:
   // every test on one arch then shares one design (one Verilator build, then the cache).
-  static gen::NestAcceleratorConfig config_for(const sched::Arch &a, const std::vector<Case> &cases) {
+  static gen::NestAcceleratorConfig config_for(const sched::Arch &a, const std::vector<Case> &cases,
+                                               int port_words) {
     std::vector<NestLayer> layers;
     for (const auto &c : cases)
       layers.push_back(c.layer);
@@ -85,6 +87,8 @@ struct Bench {
     cfg.loops = std::max(cfg.loops, 8);
     cfg.counter_width = std::max(cfg.counter_width, 12);
     cfg.dram_addr_width = std::max(cfg.dram_addr_width, 16);
+    if (port_words > 0)
+      cfg.dram_width = port_words;
     return cfg;
   }
   NestCheck run(const Case &c, std::uint64_t seed) {
@@ -149,6 +153,34 @@ TEST_CASE("nest_cosim: five layer kinds on one generated accelerator, bit-exact,
     check_case(b.run(c, seed++));
 }
 
+TEST_CASE("nest_cosim: memory ports of 1 and 3 lanes on a 4 x 4 array move the same words, in "
+          "the beats the model counts") {
+  const sched::Arch arch = test_arch();
+  std::vector<Case> cases;
+  for (auto p : {conv("conv3x3", 3, 8, 6, 6, 3, 3), conv("conv1x1", 8, 6, 5, 5, 1, 1),
+                 sched::make_gemm("fc", 1, 10, 20)})
+    cases.push_back(make_case(p, best_mapping(p, arch), arch));
+  Bench one(arch, cases, 1), three(arch, cases, 3);
+  REQUIRE(one.cfg.dram_width == 1);
+  REQUIRE(three.cfg.dram_width == 3); // 4 lanes in beats of 3: 2 beats per row
+  int faster = 0;
+  std::uint64_t seed = 21;
+  for (const auto &c : cases) {
+    const NestCheck a = one.run(c, seed), b = three.run(c, seed);
+    ++seed;
+    check_case(a);
+    check_case(b);
+    INFO(c.layer.name << ": 1 lane " << a.run.measured_cycles << ", 3 lanes "
+                      << b.run.measured_cycles);
+    CHECK(a.run.measured_cycles == a.predicted);
+    CHECK(b.run.measured_cycles == b.predicted);
+    for (std::size_t i = 0; i < a.counts.size(); ++i)
+      CHECK(a.counts[i].rtl == b.counts[i].rtl); // the port changes the time, not the words
+    faster += b.run.measured_cycles < a.run.measured_cycles;
+  }
+  CHECK(faster == static_cast<int>(cases.size()));
+}
+
 TEST_CASE("nest_cosim: the 16 x 16 array of examples/arch/tpu_like.yaml, scaled-down layers") {
   const sched::Arch arch =
       sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) + "/examples/arch/tpu_like.yaml");
@@ -158,6 +190,7 @@ TEST_CASE("nest_cosim: the 16 x 16 array of examples/arch/tpu_like.yaml, scaled-
   Bench b(arch, cases);
   REQUIRE(b.cfg.rows == 16);
   REQUIRE(b.cfg.cols == 16);
+  REQUIRE(b.cfg.dram_width == 8); // the arch's DRAM bandwidth, words per cycle
   std::uint64_t seed = 11;
   for (const auto &c : cases)
     check_case(b.run(c, seed++));

@@ -24,6 +24,9 @@ TEST_CASE("nest_accelerator: config validation names the key") {
   c.dram_latency = 0;
   CHECK_THROWS_WITH(c.validate(), Catch::StartsWith("dram_latency: must be in [1, 64] (got 0)"));
   c = NestAcceleratorConfig{};
+  c.dram_width = 65;
+  CHECK_THROWS_WITH(c.validate(), Catch::StartsWith("dram_width: must be in [1, 64]"));
+  c = NestAcceleratorConfig{};
   c.loops = 17;
   CHECK_THROWS_WITH(c.validate(), Catch::StartsWith("loops: must be in [1, 16] (got 17)"));
   c = NestAcceleratorConfig{};
@@ -67,16 +70,17 @@ TEST_CASE("nest_accelerator: register map, widths and timing follow the config")
   CHECK(j["derived"]["timing"]["drain"] == p.timing.drain);
 }
 
-TEST_CASE("nest_accelerator: both presets, with and without double buffering, lint clean "
+TEST_CASE("nest_accelerator: both presets, with and without double buffering, 1 to 3 port lanes, lint clean "
           "(Verilator -Wall)") {
-  for (const auto &[preset, in_double, out_double] :
-       {std::tuple{"tpu", false, false}, std::tuple{"tree", false, false},
-        std::tuple{"tpu", true, true}, std::tuple{"tree", true, false},
-        std::tuple{"tpu", false, true}}) {
+  for (const auto &[preset, in_double, out_double, width] :
+       {std::tuple{"tpu", false, false, 1}, std::tuple{"tree", false, false, 2},
+        std::tuple{"tpu", true, true, 3}, std::tuple{"tree", true, false, 1},
+        std::tuple{"tpu", false, true, 2}}) {
     NestAcceleratorConfig c;
     c.preset = preset;
     c.in_double = in_double;
     c.out_double = out_double;
+    c.dram_width = width;
     c.rows = 3;
     c.cols = 2;
     c.in_depth = 40;
@@ -84,7 +88,8 @@ TEST_CASE("nest_accelerator: both presets, with and without double buffering, li
     c.loops = 4;
     c.dram_latency = 3;
     const auto r = hcl::flows::lint(hcl::elaborate(NestAccelerator{c}));
-    INFO(preset << " in_double " << in_double << " out_double " << out_double << ": " << r.log);
+    INFO(preset << " in_double " << in_double << " out_double " << out_double << " dram_width "
+                << width << ": " << r.log);
     CHECK(r.diagnostics.empty());
   }
 }

@@ -189,6 +189,9 @@ struct SmallCase {
     mapping.levels.resize(2);
     mapping.levels[0].temporal = {{P, 2}};
     mapping.levels[1].spatial_x = {{K, 2}};
+    // One word per cycle; the derivations below count words. The two-lane port the arch
+    // implies (its widest mesh side) is checked separately.
+    arch.machine.port_words = 1;
   }
 };
 
@@ -216,8 +219,43 @@ TEST_CASE("model: hcl cycles of a partial-sum tile that is written back and refe
   CHECK(e.cycles == 109);
   // Only the timing changes: start 10, drain 1, no tails -> 10 + 4 + 8 + words moved, where
   // words moved = 2 x 2 + 4 x 2 + (2 + 4) x 4 = 36.
-  sc.arch.machine = MachineTiming{10, 1, 0, 0};
+  sc.arch.machine = MachineTiming{10, 1, 0, 0, 2, 1};
   CHECK(evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl).cycles == 58);
+}
+
+TEST_CASE("model: hcl mode's memory port moves one word per lane per beat") {
+  SmallCase sc;
+  sc.mapping.levels[1].temporal = {{sc.P, 2}, {sc.C, 2}};
+  // With no bandwidth given the port is as wide as the widest mesh side: 2 lanes.
+  sc.arch.machine.port_words = 0;
+  CHECK(machine_port_words(sc.arch) == 2);
+  // The case above, in beats. Weights and Outputs live per PE below the K2 fan-out, and a PE
+  // row is its lanes along K (the partial sums' dimension): 2 lanes, one beat per row.
+  // - Weights: 2 words = 1 row of 2 lanes = 1 beat: 2 x (1 + 5) = 12.
+  // - Inputs: multicast over K, 2 words on one lane = 2 beats: 4 x (2 + 5) = 28.
+  // - Outputs: 4 words = 2 rows of 2 lanes = 2 beats: 2 x (2 + 5) + 4 x (2 + 2) = 30.
+  // cycles = 1 + 4 x 4 + 8 + 12 + 28 + 30 = 95 (109 with one lane).
+  CHECK(evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl).cycles == 95);
+  // The backing store's bandwidth caps the port; it never goes below one word per cycle.
+  sc.arch.levels[1].read_bandwidth = sc.arch.levels[1].write_bandwidth = 1.5;
+  CHECK(machine_port_words(sc.arch) == 1);
+  CHECK(evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl).cycles == 109);
+  sc.arch.levels[1].read_bandwidth = 0.25;
+  CHECK(machine_port_words(sc.arch) == 1);
+  sc.arch.levels[1].read_bandwidth = sc.arch.levels[1].write_bandwidth = 64;
+  CHECK(machine_port_words(sc.arch) == 2); // a beat moves at most one word per bank
+  // Counts do not depend on the port.
+  sc.arch.machine.port_words = 1;
+  const Evaluation one = evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl);
+  sc.arch.machine.port_words = 2;
+  const Evaluation two = evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl);
+  for (std::size_t i = 0; i < one.levels.size(); ++i)
+    for (std::size_t t = 0; t < 3; ++t)
+      if (one.levels[i].tensors[t]) {
+        CHECK(one.levels[i].tensors[t]->reads == two.levels[i].tensors[t]->reads);
+        CHECK(one.levels[i].tensors[t]->fills == two.levels[i].tensors[t]->fills);
+        CHECK(one.levels[i].tensors[t]->updates == two.levels[i].tensors[t]->updates);
+      }
 }
 
 TEST_CASE("model: hcl mode: two loop orders of one level give different events and fills") {
@@ -417,6 +455,9 @@ TEST_CASE("model property: hcl mode equals the simulator without halo credit, cy
     if (iter % 2) { // odd cases weigh each term of the cycle formula differently
       rc.arch.machine = MachineTiming{3, 7, 11, 13};
     }
+    // The walker moves one word per cycle; wider ports are checked against the RTL
+    // (tests/flows/nest_cosim.cpp) and by hand below.
+    rc.arch.machine.port_words = 1;
     const Evaluation e = evaluate(rc.problem, rc.arch, rc.mapping, Mode::Hcl);
     const brute::Sim sim(rc.problem, rc.arch, rc.mapping, false, credits_halo(Mode::Hcl));
     const auto ref = sim.run();

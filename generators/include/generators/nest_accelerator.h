@@ -5,7 +5,7 @@
 // in the mapping's order. Nothing layer-specific is in the Verilog beyond maximum sizes.
 //
 // The machine (the hardware contract the cost model's `hcl` mode counts, docs/generators.md):
-// it is sequential. A *transfer event* moves every tile that changes, one word per cycle, then a
+// it is sequential. A *transfer event* moves every tile that changes, one beat per cycle, then a
 // *run* of array steps follows, one step per cycle, until a loop steps whose change makes some
 // tile change again; the array drains before the next event.
 //   - Storage: an Inputs buffer (`rows` banks, one per array row = C lane), an Outputs buffer
@@ -15,18 +15,24 @@
 //   - Nest: up to `loops` loops, innermost first, with runtime bounds; address generators (the
 //     loop controller's affine rule, base + sum stride_j * idx_j) give each step's Inputs and
 //     Outputs buffer addresses and each tile's origin in DRAM.
+//   - Memory port: `dram_width` lanes, each one word per cycle. A beat of a transfer moves up to
+//     dram_width words of one tile row, each to (or from) a different bank: Inputs and Outputs
+//     tiles are banked by lane (C for Inputs, K for Outputs), and a weight load moves one PE
+//     row (the K lanes of a C lane) at a time. So a transfer takes
+//     (words / lanes) x ceil(lanes / dram_width) beats, lanes = the tile's active banks.
 //   - Transfers: unit u (Inputs, Outputs, Weights) refetches its tile when nest loop trig_u
 //     steps (the innermost loop above the buffer that is relevant to the tensor: any step at or
 //     outside it changes the tile). An event runs, in this order: the Outputs write-back of the
 //     old tile (not at the first event), the Outputs fill (not for a first touch: every loop
 //     irrelevant to Outputs above the buffer at index 0), the Inputs fill, the weight load. A
-//     fill walks the tile's five coordinates (extents and strides are registers), reads DRAM
-//     and writes the buffer `dram_latency` cycles later; the weight load reads one word per
-//     active PE, collects a row and shifts it into the array's load chain, bottom row first.
+//     fill walks the tile's five coordinates (extents and strides are registers; coordinate
+//     kBankCoord, the lanes, dram_width at a time), reads DRAM and writes the buffer
+//     `dram_latency` cycles later; the weight load reads one word per active PE, collects a row
+//     and shifts it into the array's load chain, bottom row first.
 //   - A step reads every active Inputs bank at the step's address, the array multiplies and
 //     reduces over C, and every active Outputs lane adds its column's sum into the buffer (or
 //     writes it, at the first touch of that output: every loop irrelevant to Outputs at 0).
-//   - Busy cycles, exactly: sum over events of the enabled transfers (words + tail each) + the
+//   - Busy cycles, exactly: sum over events of the enabled transfers (beats + tail each) + the
 //     steps + one drain per run + the final write-back; plan_nest_accelerator() gives the
 //     constants (NestTiming).
 //   - Double buffering (in_double / out_double, enabled per layer by db_in / db_out): the
@@ -41,8 +47,9 @@
 // Ports (clock and synchronous reset implicit):
 //   cfg_we, cfg_addr, cfg_data      register writes while idle (map: reg_names)
 //   start -> busy, done             done pulses once when the last write-back is in DRAM
-//   dram_rd_en, dram_rd_addr -> dram_rd_data (exactly dram_latency cycles later)
-//   dram_wr_en, dram_wr_addr, dram_wr_data   posted writes
+//   per memory port lane w < dram_width:
+//   dram_rd_en_<w>, dram_rd_addr_<w> -> dram_rd_data_<w> (exactly dram_latency cycles later)
+//   dram_wr_en_<w>, dram_wr_addr_<w>, dram_wr_data_<w>   posted writes
 //   cnt_sel -> cnt_data             the counters (NestCounter), valid any time
 // DRAM words are acc_width bits; Inputs and Weights use their low data/weight_width bits.
 #pragma once
@@ -72,6 +79,7 @@ struct NestAcceleratorConfig {
   int counter_width = 16;
   int dram_addr_width = 32;
   int dram_latency = 2; // memory port read latency, 1..64
+  int dram_width = 1;   // memory port lanes: words per cycle, 1..64
   int count_width = 40;
   // Ping-pong halves (double buffering) for the Inputs / Outputs buffer: a layer whose keeper
   // level is double-buffered (register db_in / db_out) prefetches the next tile into the other
@@ -86,7 +94,8 @@ struct NestAcceleratorConfig {
 };
 
 // The tile walkers' coordinates, innermost first; coordinate kBankCoord is the element's lane
-// (the buffer bank), the others address inside the bank.
+// (the buffer bank, or a weight's column), the others address inside the bank. A weight load
+// uses coordinates kBankCoord (columns) and kBankCoord + 1 (rows).
 inline constexpr int kCopyCoords = 5;
 inline constexpr int kBankCoord = 2;
 

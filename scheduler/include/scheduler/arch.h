@@ -44,14 +44,16 @@ struct Level {
 
 // Fixed latencies of the generated accelerator, a sequential tile machine (hcl mode's cycle
 // count, docs/cost-model.md "hcl mode"): it starts, then alternates transfer events (the MAC
-// array's pipeline drains, the tiles that change are written back and refilled one word per
-// cycle) with runs of array steps. Plain data: the flows set it from the generated hardware.
+// array's pipeline drains, the tiles that change are written back and refilled, one beat of up
+// to port_words words per cycle) with runs of array steps. Plain data: the flows set it from
+// the generated hardware.
 struct MachineTiming {
   std::int64_t start = 1;          // cycles from start to the first transfer
   std::int64_t drain = 4;          // per transfer event: the array pipeline drains before tiles move
   std::int64_t fill_tail = 5;      // per fill transfer, after its last word is requested
   std::int64_t writeback_tail = 2; // per write-back transfer, after its last word is read
   std::int64_t prefetch_lag = 2;   // run start -> prefetch's first request, plus the swap
+  std::int64_t port_words = 0;     // memory port lanes; 0: from the arch (machine_port_words)
 };
 
 struct Arch {
@@ -69,5 +71,11 @@ struct Arch {
   std::int64_t instances(int level) const;
   std::int64_t total_macs() const; // product of all fan-outs
 };
+
+// Words per cycle of the tile machine's memory port: machine.port_words when set, else the
+// backing store's bandwidth (the smaller of read and write when both are given) rounded down,
+// at least 1 and at most the widest mesh side, since a beat moves one word per buffer bank (an
+// unlimited bandwidth gives the widest side).
+std::int64_t machine_port_words(const Arch &arch);
 
 } // namespace hcl::sched

@@ -132,6 +132,9 @@ private:
   int L_ = 0, D_ = 0, T_ = 0;
   std::vector<std::array<bool, kMaxTensors>> keep_;  // [level], backing store keeps all
   std::vector<std::array<std::int64_t, kMaxDims>> spatial_; // [level][dim]
+  // Dimensions the read-write tensor depends on (all when there is none): a PE row (model.cpp).
+  std::array<bool, kMaxDims> rw_rel_{};
+  std::int64_t port_words_ = 1; // hcl mode: machine_port_words(arch_)
   std::vector<std::int64_t> sp_total_;                   // [level]
   std::vector<std::int64_t> uinst_;                      // [level]
   std::vector<std::array<std::int64_t, kMaxTensors>> distinct_, used_; // [level][tensor]

@@ -86,6 +86,10 @@ private:
   // (-1: none), and the spatial factors relevant to t between the level and t's next keeper.
   std::vector<int> refetch_loop_;
   std::vector<std::int64_t> parent_spatial_;
+  // [level * kMaxTensors + t], hcl mode: memory-port beats of one transfer of the tile, each
+  // up to port_words_ words of distinct lanes (docs/cost-model.md, "hcl mode").
+  std::vector<std::int64_t> beats_;
+  std::int64_t port_words_ = 1;
   // Hcl mode's cycles from the counts just computed; `steps` = product of all temporal factors.
   std::int64_t hcl_cycles(std::int64_t steps) const;
 };
