@@ -18,8 +18,9 @@ namespace {
 
 const hcl::cli::RegisterCommand reg_flow{
     "flow",
-    "The main job: network + architecture -> optimal C|K schedules, one configurable "
-    "accelerator (Verilog), per-layer configs, lint, area, a co-simulated layer, report.html",
+    "The main job: network + architecture (+ size candidates or an area budget) -> optimal "
+    "schedules, one configurable accelerator (Verilog) that runs them, per-layer configs, "
+    "lint, area, a co-simulated layer, report.html",
     [](CLI::App &cmd) -> hcl::cli::RunFn {
       struct Args {
         hcl::flows::FlowOptions o;
@@ -28,14 +29,17 @@ const hcl::cli::RegisterCommand reg_flow{
       };
       auto a = std::make_shared<Args>();
       cmd.footer(
-          "Steps: 1 schedule every layer with the weight-stationary C|K dataflow fixed (the "
-          "array the generator builds), 2 micro-architecture description, 3 accelerator config "
-          "(rows x cols = the mesh, widths from word bits, buffer depths from the buffer above "
-          "the mesh; --set overrides), 4 Verilog, 5 per-layer configs (im2col GEMM cut into "
-          "invocations that fit the buffers), 6 Verilator lint, 7 Yosys area, 8 co-simulation of "
-          "one layer against a C++ convolution. Output DIR: report.html, flow.json, "
+          "Steps: 0 with --sizes or --max-area, the buffer sizes chosen with the schedules (exact "
+          "allocation), 1 schedule every layer in the accelerator's space (the dataflow, C|K, on the "
+          "mesh, weights in the PE registers), 2 micro-architecture description, 3 accelerator "
+          "config (rows x cols = the mesh, widths from word bits, memory port lanes from DRAM's "
+          "bandwidth, buffer depths = the largest tiles; --set overrides), 4 Verilog, 5 "
+          "per-layer configs (each layer's mapping as a register image), 6 Verilator lint, 7 "
+          "Yosys area, 8 co-simulation of one layer: bit-exact against a C++ convolution, RTL "
+          "counters and cycles against the model. Output DIR: report.html, flow.json, "
           "schedules.json, schedules/, microarch.json, rtl/, params.json, params.h, config/, "
-          "lint.txt, area.json, .hcl-flow; it is replaced only when every step ran, and a second "
+          "layers/, arch.yaml, lint.txt, area.json, .hcl-flow; it is replaced only when every "
+          "step ran, and a second "
           "run into the same DIR while one runs exits 2 naming its pid. Exit 0 all good, 1 lint "
           "findings / co-sim mismatch / a layer without a mapping, 2 bad input or a missing "
           "tool, 130 interrupted: the first Ctrl-C ends the run after the step it is in (a "
@@ -60,6 +64,18 @@ const hcl::cli::RegisterCommand reg_flow{
                                                 "them without a time limit); default 1");
       cmd.add_option("--objective", a->o.objective, "What to minimize: energy (default), cycles, edp")
           ->check(CLI::IsMember({"energy", "cycles", "edp"}));
+      cmd.add_option("--dataflow", a->o.dataflow,
+                     "The array's dataflow: auto (default) or the loops on its rows and columns "
+                     "as X|Y, in the scheduler's names (C|K) or Interstellar's (IC|OC, FY|Y); "
+                     "the template runs C|K, others exit 2 naming it");
+      cmd.add_option("--sizes", a->o.sizes,
+                     "LEVEL=SIZE,SIZE,... candidate sizes of an on-chip level (bytes, or with "
+                     "B/KB/MB), repeatable: the sizes are chosen with the schedules (one set for "
+                     "the network), and the generated buffers hold them");
+      cmd.add_option("--max-area", a->o.max_area_um2,
+                     "Area budget in um^2 for the sizes (needs an area model in the arch); "
+                     "without --sizes, an arch over it exits 2")
+          ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max(), true));
       cmd.add_option("--cosim", a->o.cosim_layer,
                      "Layer to co-simulate (default: the smallest by MACs)");
       cmd.add_option("--cosim-max-cycles", a->o.cosim_max_cycles,
@@ -68,9 +84,10 @@ const hcl::cli::RegisterCommand reg_flow{
                                  a->o.cosim_max_cycles))
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max())); // not -1: wraps
       cmd.add_option("--set", a->sets,
-                     "Accelerator override key=value, repeatable: rows, cols, data_width, "
-                     "weight_width, acc_width, signed, pipeline_stages, in_depth, wt_depth, "
-                     "out_depth, preset (tpu|tree)")
+                     "Accelerator override key=value, repeatable: preset (tpu|tree), rows, cols, "
+                     "data_width, weight_width, acc_width, signed, pipeline_stages, in_depth, "
+                     "out_depth, in_double, out_double, loops, counter_width, dram_addr_width, "
+                     "dram_latency, dram_width, count_width")
           ->allow_extra_args(false);
       return [a]() {
         hcl::cli::stop_on_interrupt();

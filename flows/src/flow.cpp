@@ -16,6 +16,7 @@
 #include <generators/generate.h>
 #include <generators/require.h>
 
+#include <scheduler/allocate.h>
 #include <scheduler/microarch.h>
 #include <scheduler/network.h>
 #include <scheduler/network_schedule.h>
@@ -27,6 +28,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 #include <unistd.h>
 
 namespace hcl::flows {
@@ -74,6 +76,13 @@ const Problem &widest_layer(const sched::Network &net) {
   return *w;
 }
 
+// C and K both above 1: the C|K space can place the layer on both axes.
+bool placeable(const Problem &p) {
+  const int c = p.dim_index("C"), k = p.dim_index("K");
+  const auto bound = [&](int d) { return d < 0 ? 1 : p.bounds[static_cast<std::size_t>(d)]; };
+  return bound(c) > 1 && bound(k) > 1;
+}
+
 // The part of the search budget kept for search_unplaced_again: the share of the unique
 // shapes with C or K of 1, which the C|K space cannot place.
 double relaxed_share(const sched::Network &net) {
@@ -84,9 +93,7 @@ double relaxed_share(const sched::Network &net) {
                     [&](const Problem *u) { return sched::same_shape(*u, l.problem); }))
       continue;
     uniques.push_back(&l.problem);
-    const int c = l.problem.dim_index("C"), k = l.problem.dim_index("K");
-    const auto bound = [&](int d) { return d < 0 ? 1 : l.problem.bounds[static_cast<std::size_t>(d)]; };
-    unplaceable += bound(c) == 1 || bound(k) == 1 ? 1 : 0;
+    unplaceable += placeable(l.problem) ? 0 : 1;
   }
   return static_cast<double>(unplaceable) / static_cast<double>(std::max<std::size_t>(1, uniques.size()));
 }
@@ -143,6 +150,70 @@ void summarize(sched::NetworkSchedule &ns) {
   }
 }
 
+std::string size_text(std::int64_t bytes) {
+  return bytes % 1024 == 0 ? fmt::format("{} KB", bytes / 1024) : fmt::format("{} B", bytes);
+}
+
+// Step 0 (--sizes / --max-area): the sizes chosen with the schedules by the exact allocation,
+// over the layers the dataflow places on both axes (the others are searched again in step 1
+// on whatever sizes win). Returns the resized arch and the allocation for flow.json.
+std::pair<sched::Arch, nlohmann::json>
+choose_sizes(const sched::Network &net, const sched::Arch &arch, const sched::SearchOptions &so,
+             const sched::AllocationOptions &ao, const FlowOptions &o,
+             const std::function<void(const std::string &)> &say) {
+  sched::Network placed = net;
+  placed.layers.erase(std::remove_if(placed.layers.begin(), placed.layers.end(),
+                                     [](const sched::NetworkLayer &l) { return !placeable(l.problem); }),
+                      placed.layers.end());
+  if (placed.layers.empty())
+    placed = net;
+  sched::SearchOptions s = so;
+  s.stop = o.stop.within(o.time_limit_s);
+  s.time_limit_s = o.time_limit_s;
+  sched::AllocationResult r;
+  try {
+    r = sched::allocate(placed, arch, ao, s, [&](const sched::AllocationPoint &p) {
+      std::string sizes;
+      for (std::size_t i = 0; i < p.size_bytes.size(); ++i)
+        sizes += fmt::format("{}{}={}", i ? " " : "", ao.sizes[i].level, size_text(p.size_bytes[i]));
+      say(fmt::format("      {:<40} {}", sizes,
+                      !p.found ? std::string("no schedule for every layer")
+                               : fmt::format("{:.6g} ({})", p.objective,
+                                             p.optimal ? "optimal" : "not proven")));
+    });
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(e.what()); // names --sizes' level or the --max-area budget
+  }
+  if (!r.found) {
+    if (o.stop.interrupted())
+      throw Interrupted();
+    throw UsageError(fmt::format("--sizes{}: no combination schedules every layer of {} ({} "
+                                 "searched{}); give larger sizes",
+                                 ao.max_area_um2 > 0 ? " / --max-area" : "", o.network.string(),
+                                 r.searched, r.out_of_time ? ", the time limit ran out" : ""));
+  }
+  std::string chosen;
+  for (std::size_t i = 0; i < r.levels.size(); ++i)
+    chosen += fmt::format("{}{} {}", i ? ", " : "", r.levels[i], size_text(r.size_bytes[i]));
+  say(fmt::format("      chosen: {}{}", chosen.empty() ? "the arch's sizes" : chosen,
+                  r.optimal ? " (optimal)" : fmt::format(" (gap {:.2f}%)", 100 * r.gap)));
+  nlohmann::json j = sched::allocation_json(r);
+  j["network_layers"] = placed.layers.size();
+  return {r.arch, j};
+}
+
+// On-chip levels with a size, as flow.json lists them.
+nlohmann::json buffer_sizes(const sched::Arch &arch) {
+  nlohmann::json j = nlohmann::json::array();
+  for (std::size_t l = 0; l + 1 < arch.levels.size(); ++l) {
+    const auto &lv = arch.levels[l];
+    if (lv.size_words > 0)
+      j.push_back({{"level", lv.name}, {"words", lv.size_words},
+                   {"bytes", lv.size_words * lv.word_bits / 8}});
+  }
+  return j;
+}
+
 std::size_t fewest_cycles(const sched::NetworkSchedule &ns) {
   std::size_t best = 0;
   for (std::size_t i = 1; i < ns.layers.size(); ++i)
@@ -197,6 +268,23 @@ FlowResult run_flow(const FlowOptions &o) {
                                  "(top-level key 'arch:')",
                                  o.arch.string()));
   const sched::Arch spec_arch = sched::load_arch_yaml(o.arch.string());
+  FlowDataflow dataflow;
+  sched::AllocationOptions ao;
+  try {
+    dataflow = choose_dataflow(o.dataflow);
+    for (const auto &s : o.sizes)
+      ao.sizes.push_back(sched::parse_size_candidates(s));
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(e.what());
+  }
+  if (!(o.max_area_um2 >= 0))
+    throw UsageError(fmt::format("--max-area {}: give an area in um^2 (0 = no budget)", o.max_area_um2));
+  ao.max_area_um2 = o.max_area_um2;
+  if (ao.max_area_um2 > 0 && !spec_arch.has_area)
+    throw UsageError(fmt::format("--max-area: {} has no area model (give area_table or area_um2 "
+                                 "on every level, docs/specs.md)",
+                                 o.arch.string()));
+  const bool allocating = !ao.sizes.empty() || ao.max_area_um2 > 0;
   for (const auto &l : net.layers) {
     // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
     gen::require_file_name(l.problem.name, o.network.string() + ": layer name");
@@ -264,16 +352,38 @@ FlowResult run_flow(const FlowOptions &o) {
                     "Written by hcl flow, which replaces this folder as a whole when run into it "
                     "again.\n");
 
-  // ---- 1. schedules in the accelerator's space ------------------------------------------------
+  // ---- 0. buffer sizes (--sizes / --max-area) -------------------------------------------------
   sched::SearchOptions so;
   so.objective = sched::parse_objective(o.objective);
   so.threads = o.threads;
+  so.space = nest_space(widest_layer(net), arch);
+  nlohmann::json allocation;
+  std::string sizes_why = fmt::format("the sizes of {}", o.arch.string());
+  if (allocating) {
+    step(fmt::format("[0/8] choose buffer sizes with the schedules ({} combinations{}){}",
+                     [&] {
+                       std::size_t n = 1;
+                       for (const auto &s : ao.sizes)
+                         n *= s.size_bytes.size();
+                       return n;
+                     }(),
+                     ao.max_area_um2 > 0 ? fmt::format(", area at most {:.0f} um^2", ao.max_area_um2) : "",
+                     o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
+    std::tie(arch, allocation) = choose_sizes(net, arch, so, ao, o, say);
+    sizes_why = fmt::format("chosen with the schedules by the exact allocation ({} objective over "
+                            "{} layers{}), from --sizes{}",
+                            o.objective, allocation["network_layers"].get<std::size_t>(),
+                            allocation["optimal"] == true ? ", proven optimal" : "",
+                            ao.max_area_um2 > 0 ? " under --max-area" : "");
+    so.space = nest_space(widest_layer(net), arch);
+  }
+
+  // ---- 1. schedules in the accelerator's space ------------------------------------------------
   so.stop = o.stop.within(o.time_limit_s); // the step's promise, relaxed re-searches included
   so.time_limit_s = o.time_limit_s > 0 ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(net))) : 0;
-  so.space = nest_space(widest_layer(net), arch);
-  say(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space (C|K "
+  step(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space ({} "
                   "dataflow, weights in the PEs){}",
-                  net.layers.size(), net.name, arch.name,
+                  net.layers.size(), net.name, arch.name, dataflow.name,
                   o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
   sched::NetworkSchedule ns = sched::schedule_network(net, arch, so, [&](const sched::LayerSchedule &l) {
     const auto &r = l.result;
@@ -415,11 +525,16 @@ FlowResult run_flow(const FlowOptions &o) {
       {"inputs",
        {{"network", o.network.string()}, {"network_name", net.name}, {"network_source", net.source},
         {"arch", o.arch.string()}, {"arch_name", arch.name}, {"objective", o.objective},
-        {"time_limit_s", o.time_limit_s}, {"threads", o.threads}, {"set", sets}}},
-      {"dataflow",
-       "weight-stationary C|K (C on the mesh's X axis = array rows, K on Y = columns), weights "
-       "in the PE registers: the space of mappings the generated accelerator runs; each layer's "
-       "configuration is its mapping"},
+        {"time_limit_s", o.time_limit_s}, {"threads", o.threads}, {"set", sets},
+        {"dataflow", o.dataflow}, {"sizes", o.sizes}, {"max_area_um2", o.max_area_um2}}},
+      {"dataflow", dataflow.name},
+      {"dataflow_why",
+       dataflow.why + "; weight-stationary C|K: C on the mesh's X axis (array rows), K on Y "
+                      "(columns), weights in the PE registers, each layer's configuration its "
+                      "mapping"},
+      {"buffer_sizes", buffer_sizes(arch)},
+      {"sizes_why", sizes_why},
+      {"allocation", allocation},
       {"dataflow_relaxed_layers", relaxed},
       {"layers", layers},
       {"total", {{"energy_pj", ns.total_energy_pj}, {"cycles", ns.total_cycles},

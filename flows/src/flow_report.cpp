@@ -85,6 +85,38 @@ std::string verdict(bool ok, const std::string &yes, const std::string &no) {
   return fmt::format("<span class=\"{}\">{}</span>", ok ? "ok" : "bad", html_escape(ok ? yes : no));
 }
 
+// The on-chip sizes the accelerator was built for, why, and the allocation's combinations.
+std::string buffer_sizes_section(const json &f) {
+  std::string sizes;
+  for (const auto &b : at(f, "buffer_sizes"))
+    sizes += fmt::format("{}{} {} B", sizes.empty() ? "" : ", ", esc(at(b, "level")),
+                         esc(at(b, "bytes")));
+  std::string h = fmt::format("<p>Buffer sizes: <b>{}</b> ({}).</p>\n",
+                              sizes.empty() ? "-" : sizes, esc(at(f, "sizes_why")));
+  const json &al = at(f, "allocation");
+  if (!al.is_object() || !at(al, "points").is_array())
+    return h;
+  h += "<table>\n<tr>";
+  for (const auto &l : at(al, "levels"))
+    h += fmt::format("<th>{} (B)</th>", esc(l));
+  h += "<th>area (&micro;m&sup2;)</th><th>bound</th><th>objective</th><th class=\"l\">status</th></tr>\n";
+  for (const auto &p : at(al, "points")) {
+    h += "<tr>";
+    for (const auto &s : at(p, "size_bytes"))
+      h += fmt::format("<td>{}</td>", esc(s));
+    const std::string status = at(p, "within_budget") != true ? "over the area budget"
+                               : at(p, "out_of_time") == true ? "not searched: out of time"
+                               : at(p, "searched") != true    ? "pruned by its bound"
+                               : at(p, "found") != true       ? "no schedule for every layer"
+                               : at(p, "size_bytes") == at(al, "size_bytes") ? "chosen"
+                                                                             : "searched";
+    h += fmt::format("<td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
+                     esc(at(p, "area_um2")), esc(at(p, "lower_bound")),
+                     esc(at(p, "objective_value")), html_escape(status));
+  }
+  return h + "</table>\n";
+}
+
 } // namespace
 
 std::string render_report(const json &f) {
@@ -115,7 +147,9 @@ std::string render_report(const json &f) {
     h += fmt::format("<tr><th class=\"l\">{}</th><td class=\"l\">{}</td></tr>\n", label, esc(at(in, k)));
   h += fmt::format("<tr><th class=\"l\">--set</th><td class=\"l\">{}</td></tr>\n", esc(at(in, "set")));
   h += "</table>\n";
-  h += fmt::format("<p>Dataflow: {}.</p>\n", esc(at(f, "dataflow")));
+  h += fmt::format("<p>Dataflow: <b>{}</b> ({}).</p>\n", esc(at(f, "dataflow")),
+                   esc(at(f, "dataflow_why")));
+  h += buffer_sizes_section(f);
   if (at(f, "dataflow_relaxed_layers").is_array() && !at(f, "dataflow_relaxed_layers").empty())
     h += fmt::format("<p>No mapping with C on X and K on Y (C or K is 1), searched again with "
                      "only C and K unrolled on any axis: {}.</p>\n",

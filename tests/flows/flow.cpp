@@ -9,6 +9,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <map>
+
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 using namespace hcl::flows;
@@ -62,7 +66,59 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
   CHECK_THROWS_WITH(run_flow(o), Catch::Contains("layer name: \"a/b\" cannot be a file name"));
   o = tiny(HCL_SOURCE_DIR "/CMakeLists.txt");
   CHECK_THROWS_WITH(run_flow(o), Catch::EndsWith("exists and is not a folder"));
+  o = tiny(out);
+  o.dataflow = "FY|Y";
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("'FY|Y' (R|P): the accelerator template does "
+                                                 "not run this dataflow yet; it runs C|K"));
+  o.dataflow = "C|W";
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("'W' is not a loop"));
+  o = tiny(out);
+  o.sizes = {"NoSuchLevel=1KB"};
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("NoSuchLevel"));
+  o.sizes = {"UnifiedBuffer=1KB,zz"};
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("zz"));
+  o = tiny(out);
+  o.max_area_um2 = 1e6; // the 4 x 4 test arch has no area model
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("--max-area:") && Catch::Contains("no area model"));
+  o = tiny(out);
+  o.arch = HCL_SOURCE_DIR "/examples/arch/tpu_like.yaml";
+  o.max_area_um2 = 1000;
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("area budget 1000 um^2 (--max-area)"));
+  o.sizes = {"UnifiedBuffer=4KB,8KB"};
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("the smallest (UnifiedBuffer=4096 B) has"));
+  o = tiny(out);
+  o.sizes = {"Accumulators=4B"}; // one 32-bit word: no tile over two K lanes fits
+  CHECK_THROWS_WITH(run_flow(o), Catch::StartsWith("--sizes: no combination schedules every layer"));
   CHECK(nothing_written(out));
+}
+
+TEST_CASE("flow: --sizes chooses the buffer sizes with the schedules, and the design is built "
+          "for them") {
+  const fs::path out = hcl::test::scratch_dir("flow-sizes") / "out";
+  FlowOptions o = tiny(out);
+  o.sizes = {"UnifiedBuffer=256B,1KB", "Accumulators=128B,512B"};
+  o.cosim_layer = "conv2";
+  const FlowResult r = run_flow(o);
+  CHECK(r.exit_code() == 0);
+  std::ifstream in(out / "flow.json");
+  const nlohmann::json f = nlohmann::json::parse(in);
+  CHECK(f["dataflow"] == "C|K");
+  const auto &al = f["allocation"];
+  REQUIRE(al["found"] == true);
+  CHECK(al["levels"] == nlohmann::json({"UnifiedBuffer", "Accumulators"}));
+  CHECK(al["points"].size() == 4);
+  CHECK_THAT(f["sizes_why"].get<std::string>(), Catch::Contains("chosen with the schedules"));
+  // The arch the flow went on with, and the buffers built, are the chosen sizes.
+  std::map<std::string, std::int64_t> bytes;
+  for (const auto &b : f["buffer_sizes"])
+    bytes[b["level"]] = b["bytes"];
+  CHECK(bytes["UnifiedBuffer"] == al["size_bytes"][0]);
+  CHECK(bytes["Accumulators"] == al["size_bytes"][1]);
+  CHECK(f["cosim"]["pass"] == true);
+  std::ifstream rep(out / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(rep)), std::istreambuf_iterator<char>());
+  CHECK_THAT(html, Catch::Contains("Buffer sizes: <b>WeightReg 1 B, Accumulators") &&
+                       Catch::Contains("chosen with the schedules"));
 }
 
 TEST_CASE("flow: a missing tool is named before the search") {

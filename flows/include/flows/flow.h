@@ -4,17 +4,20 @@
 // schedules, then a configuration per layer for it.
 //
 // Steps (each prints a progress line):
-//   1. schedule every layer on the architecture with the weight-stationary C|K dataflow fixed
-//      (C unrolled on the mesh's X axis, K on Y, nothing else unrolled), since that is the
-//      array the generator builds: every schedule found is runnable on the generated hardware.
-//      A layer with no C|K mapping (C or K of 1, e.g. depthwise) is searched again without
-//      the axis requirement (still only C and K unrolled) and said so;
+//   0. with `sizes` or `max_area`: the buffer sizes, chosen with the schedules by the exact
+//      resource allocation (scheduler/allocate.h) over the layers the dataflow places; the
+//      flow goes on with the arch resized to them;
+//   1. schedule every layer in the accelerator's space (nest_space: the dataflow, C|K, on the
+//      mesh, weights in the PE registers), so every schedule found runs on the generated
+//      hardware. A layer with no C|K mapping (C or K of 1, e.g. depthwise) is searched again
+//      without the axis requirement (still only C and K unrolled) and said so;
 //   2. the micro-architecture description of the schedules (scheduler/microarch.h);
-//   3. one AcceleratorConfig derived from it (flow_lower.h), overridable with `sets`;
+//   3. the schedule-driven accelerator's config from the arch and the schedules
+//      (nest_lower.h: buffer depths = the largest tiles), overridable with `sets`;
 //   4. its Verilog, params.json and params.h (generators/generate.h);
-//   5. per layer: im2col GEMM, tiling into invocations, register writes -> config/<layer>.json;
+//   5. per layer: the register image of its mapping -> config/<layer>.json and .hex;
 //   6. Verilator lint (-Wall) of the Verilog, Yosys area -> area.json;
-//   7. co-simulation of one layer (flow_cosim.h);
+//   7. co-simulation of one layer (nest_cosim.h): bit-exact, counts and cycles against hcl mode;
 //   8. flow.json and report.html (written last).
 // Everything is built in a temporary sibling of `out` that replaces `out` only at the end, so
 // a failed or interrupted run leaves `out` as it was. Tools are looked up before the search.
@@ -22,6 +25,7 @@
 #pragma once
 
 #include <flows/flow_cosim.h>
+#include <flows/flow_dataflow.h>
 
 #include <scheduler/stop.h>
 
@@ -43,6 +47,9 @@ struct FlowOptions {
   double time_limit_s = 0; // whole search budget; 0 = prove every layer optimal
   int threads = 1;
   std::string objective = "energy";
+  std::string dataflow = "auto";   // flow_dataflow.h: auto or X|Y (template_dataflows())
+  std::vector<std::string> sizes;  // LEVEL=SIZE,SIZE,... candidates (allocate.h); may be empty
+  double max_area_um2 = 0;         // area budget for the sizes; 0 = none
   std::string cosim_layer; // empty: the smallest layer by MACs
   std::vector<std::pair<std::string, std::string>> sets; // accelerator key=value overrides
   std::uint64_t cosim_max_cycles = CosimOptions{}.max_cycles;
