@@ -491,7 +491,9 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
   for (int c = 0; c < L - 1; ++c) {
     prefetch = prefetch || arch_.levels[static_cast<std::size_t>(c)].double_buffered;
   }
-  std::vector<MachinePair> pairs; // only with prefetching levels: no allocation otherwise
+  // Per-thread scratch: evaluations allocate nothing after a thread's first.
+  thread_local std::vector<MachinePair> pairs;
+  pairs.clear();
   int rw_tensor = -1;
   for (int c = 0; c < L - 1; ++c) {
     for (int t = 0; t < static_cast<int>(problem_.tensors.size()); ++t) {
@@ -528,8 +530,10 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
   }
   if (prefetch) {
     // First touches follow the (one) read-write tensor's relevance; the conv family has one.
-    std::vector<std::int64_t> factor(static_cast<std::size_t>(N));
-    std::vector<char> rw_relevant(static_cast<std::size_t>(N));
+    thread_local std::vector<std::int64_t> factor;
+    thread_local std::vector<char> rw_relevant;
+    factor.resize(static_cast<std::size_t>(N));
+    rw_relevant.resize(static_cast<std::size_t>(N));
     for (int k = 0; k < N; ++k) {
       const NestLoop &l = nest_[static_cast<std::size_t>(k)];
       factor[static_cast<std::size_t>(k)] = l.factor;
