@@ -477,8 +477,8 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
 std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
   // The sequential tile machine (docs/cost-model.md, "hcl mode"): after `start`, each transfer
   // event drains the array's pipeline, then every tile that changes is written back (partial
-  // sums) and refilled, one word per cycle, each transfer followed by its tail; then the array
-  // steps until the next event. A level's tile of t changes when the innermost loop above it
+  // sums) and refilled, one memory-port beat per cycle (beats_), each transfer followed by its
+  // tail; then the array steps until the next event. A level's tile of t changes when the innermost loop above it
   // that is relevant to t (refetch_loop_), or any loop outside that one, steps, so the events
   // are the iterations of the nest from the innermost such loop over all pairs outward.
   const MachineTiming &mt = arch_.machine;
