@@ -121,6 +121,41 @@ BoundModel::BoundModel(const Problem &problem, const Arch &arch, Mode mode)
   }
 }
 
+// Hcl mode's memory-port lanes of each keeper's transfers, as the model counts them
+// (model.cpp, beats_): a per-PE store below a fan-out loads a row of PEs (the relevant spatial
+// factors up to its parent of the dimensions the partial sums depend on), a buffer moves one
+// word per bank (its relevant spatial factors at or below it). Fixed by the skeleton.
+void BoundModel::set_lanes() {
+  lanes_.assign(static_cast<std::size_t>(L_), {});
+  for (int t = 0; t < T_; ++t) {
+    const auto tu = static_cast<std::size_t>(t);
+    const auto &rel = rel_[tu];
+    int child = -1;
+    for (int i = 0; i < L_; ++i) {
+      if (!keep_[static_cast<std::size_t>(i)][tu]) {
+        continue;
+      }
+      if (child >= 0) {
+        std::int64_t relsp = 1, row = 1, inside = 1;
+        for (int d = 0; d < D_; ++d) {
+          const auto du = static_cast<std::size_t>(d);
+          if (!rel[du]) {
+            continue;
+          }
+          for (int k = child + 1; k <= i; ++k) {
+            const std::int64_t f = spatial_[static_cast<std::size_t>(k)][du];
+            relsp *= f;
+            row *= rw_rel_[du] ? f : 1;
+          }
+          inside *= sp_below_[static_cast<std::size_t>(child)][du];
+        }
+        lanes_[static_cast<std::size_t>(child)][tu] = relsp > 1 ? row : inside;
+      }
+      child = i;
+    }
+  }
+}
+
 void BoundModel::set_skeleton(const Mapping &sk) {
   const auto L = static_cast<std::size_t>(L_);
   keep_.assign(L, {});
@@ -237,6 +272,7 @@ void BoundModel::set_skeleton(const Mapping &sk) {
     const auto du = static_cast<std::size_t>(d);
     rem0_[du] = problem_.bounds[du] / sp_below_[L - 1][du];
   }
+  set_lanes();
   set_couples();
   // Cut bounds stop sooner with the tensors that cost most first: order them by their energy
   // in this skeleton's root bound.
@@ -479,23 +515,15 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
           c.reads = n;
         }
       } else {
-        std::int64_t relsp = 1, row = 1, lanes_in = 1;
+        std::int64_t relsp = 1;
         for (int k = child + 1; k <= i; ++k) {
           for (int d = 0; d < D_; ++d) {
             if (rel[static_cast<std::size_t>(d)]) {
-              const std::int64_t f = spatial_[static_cast<std::size_t>(k)][static_cast<std::size_t>(d)];
-              relsp *= f;
-              row *= rw_rel_[static_cast<std::size_t>(d)] ? f : 1;
+              relsp *= spatial_[static_cast<std::size_t>(k)][static_cast<std::size_t>(d)];
             }
           }
         }
-        for (int d = 0; d < D_ && hcl; ++d) {
-          if (rel[static_cast<std::size_t>(d)]) {
-            lanes_in *= sp_below_[static_cast<std::size_t>(child)][static_cast<std::size_t>(d)];
-          }
-        }
-        // As the model (model.cpp): per-PE stores load a row of PEs, buffers their banks.
-        tc[static_cast<std::size_t>(child)][tu].lanes = relsp > 1 ? row : lanes_in;
+        tc[static_cast<std::size_t>(child)][tu].lanes = lanes_[static_cast<std::size_t>(child)][tu];
         const std::int64_t cf = fetches[static_cast<std::size_t>(child)];
         const std::int64_t first = rw ? distinct_[static_cast<std::size_t>(child)][tu] : 0;
         c.reads = (cf - first) * relsp;

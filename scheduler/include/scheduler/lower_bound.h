@@ -134,6 +134,8 @@ private:
   std::vector<std::array<std::int64_t, kMaxDims>> spatial_; // [level][dim]
   // Dimensions the read-write tensor depends on (all when there is none): a PE row (model.cpp).
   std::array<bool, kMaxDims> rw_rel_{};
+  std::vector<std::array<std::int64_t, kMaxTensors>> lanes_; // [level][tensor], set_lanes()
+  void set_lanes();
   std::int64_t port_words_ = 1; // hcl mode: machine_port_words(arch_)
   std::vector<std::int64_t> sp_total_;                   // [level]
   std::vector<std::int64_t> uinst_;                      // [level]
