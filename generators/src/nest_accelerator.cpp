@@ -747,9 +747,6 @@ void NestAccelerator::body() const {
       cfg.out_double ? Signal((ph == kOutWbOther) != cur_out).named("wb_half") : Bool::lit(false);
   const Signal out_valid = array["out_valid"];
   const Signal wb_bank = RegNext(wk.idx[kBankCoord], "wb_bank");
-  std::vector<Signal> wb_on;
-  for (int l = 0; l < W; ++l)
-    wb_on.push_back(wb_issue && wk.lane_on[static_cast<std::size_t>(l)]);
   const Signal wb_half_q = cfg.out_double ? RegNext(wb_half, "wb_half_q") : Bool::lit(false);
   const Signal wb_q = RegInit(Bool(), false, "wb_q");
   wb_q <<= wb_issue;
@@ -784,10 +781,10 @@ void NestAccelerator::body() const {
   }
   for (int l = 0; l < W; ++l) {
     const auto lu = static_cast<std::size_t>(l);
-    Signal wr_en = wb_q;
+    Signal wr_en = wb_q; // lane 0 is on in every beat
     if (l > 0) {
       auto q = RegInit(Bool(), false, fmt::format("wb_q_{}", l));
-      q <<= wb_on[lu];
+      q <<= wb_issue && wk.lane_on[lu];
       wr_en = q;
     }
     Output(fmt::format("dram_wr_en_{}", l), Bool()) <<= wr_en;
