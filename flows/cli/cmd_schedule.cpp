@@ -227,11 +227,7 @@ void print_allocation(const AllocationResult &r, Objective objective) {
     fmt::print("no combination within the budget schedules every layer\n");
     return;
   }
-  std::string chosen;
-  for (std::size_t k = 0; k < r.levels.size(); ++k) {
-    chosen += fmt::format("{}{}={} B", k > 0 ? ", " : "", r.levels[k], r.size_bytes[k]);
-  }
-  fmt::print("chosen: {}; area {} um^2; {} {:.6g}, {}\n", chosen,
+  fmt::print("chosen: {}; area {} um^2; {} {:.6g}, {}\n", sizes_text(r.levels, r.size_bytes),
              grouped(static_cast<std::int64_t>(r.area_um2)), objective_name(objective), r.objective,
              r.optimal ? "optimal over the combinations" : fmt::format("gap {:.2f}%", 100 * r.gap));
 }

@@ -150,10 +150,6 @@ void summarize(sched::NetworkSchedule &ns) {
   }
 }
 
-std::string size_text(std::int64_t bytes) {
-  return bytes % 1024 == 0 ? fmt::format("{} KB", bytes / 1024) : fmt::format("{} B", bytes);
-}
-
 // Step 0 (--sizes / --max-area): the sizes chosen with the schedules by the exact allocation,
 // over the layers the dataflow places on both axes (the others are searched again in step 1
 // on whatever sizes win). Returns the resized arch and the allocation for flow.json.
@@ -170,13 +166,13 @@ choose_sizes(const sched::Network &net, const sched::Arch &arch, const sched::Se
   sched::SearchOptions s = so;
   s.stop = o.stop.within(o.time_limit_s);
   s.time_limit_s = o.time_limit_s;
+  std::vector<std::string> levels;
+  for (const auto &c : ao.sizes)
+    levels.push_back(c.level);
   sched::AllocationResult r;
   try {
     r = sched::allocate(placed, arch, ao, s, [&](const sched::AllocationPoint &p) {
-      std::string sizes;
-      for (std::size_t i = 0; i < p.size_bytes.size(); ++i)
-        sizes += fmt::format("{}{}={}", i ? " " : "", ao.sizes[i].level, size_text(p.size_bytes[i]));
-      say(fmt::format("      {:<40} {}", sizes,
+      say(fmt::format("      {:<40} {}", sched::sizes_text(levels, p.size_bytes),
                       !p.found ? std::string("no schedule for every layer")
                                : fmt::format("{:.6g} ({})", p.objective,
                                              p.optimal ? "optimal" : "not proven")));
@@ -192,9 +188,7 @@ choose_sizes(const sched::Network &net, const sched::Arch &arch, const sched::Se
                                  ao.max_area_um2 > 0 ? " / --max-area" : "", o.network.string(),
                                  r.searched, r.out_of_time ? ", the time limit ran out" : ""));
   }
-  std::string chosen;
-  for (std::size_t i = 0; i < r.levels.size(); ++i)
-    chosen += fmt::format("{}{} {}", i ? ", " : "", r.levels[i], size_text(r.size_bytes[i]));
+  const std::string chosen = sched::sizes_text(r.levels, r.size_bytes);
   say(fmt::format("      chosen: {}{}", chosen.empty() ? "the arch's sizes" : chosen,
                   r.optimal ? " (optimal)" : fmt::format(" (gap {:.2f}%)", 100 * r.gap)));
   nlohmann::json j = sched::allocation_json(r);
@@ -375,7 +369,6 @@ FlowResult run_flow(const FlowOptions &o) {
                             o.objective, allocation["network_layers"].get<std::size_t>(),
                             allocation["optimal"] == true ? ", proven optimal" : "",
                             ao.max_area_um2 > 0 ? " under --max-area" : "");
-    so.space = nest_space(widest_layer(net), arch);
   }
 
   // ---- 1. schedules in the accelerator's space ------------------------------------------------

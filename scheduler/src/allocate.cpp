@@ -251,15 +251,11 @@ AllocationResult allocate(const Network &network, const Arch &arch,
                       "(--max-area)",
                       arch.name, res.points[least].area_um2, allocation.max_area_um2));
     }
-    std::string sizes;
-    for (std::size_t k = 0; k < res.levels.size(); ++k) {
-      sizes += fmt::format("{}{}={} B", k > 0 ? ", " : "", res.levels[k],
-                           res.points[least].size_bytes[k]);
-    }
     throw std::invalid_argument(fmt::format(
         "no combination of sizes fits the area budget {:.0f} um^2 (--max-area): the smallest "
         "({}) has {:.0f} um^2",
-        allocation.max_area_um2, sizes, res.points[least].area_um2));
+        allocation.max_area_um2, sizes_text(res.levels, res.points[least].size_bytes),
+        res.points[least].area_um2));
   }
 
   std::vector<std::size_t> order;
@@ -337,6 +333,15 @@ AllocationResult allocate(const Network &network, const Arch &arch,
   }
   res.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return res;
+}
+
+std::string sizes_text(const std::vector<std::string> &levels,
+                       const std::vector<std::int64_t> &size_bytes) {
+  std::string s;
+  for (std::size_t k = 0; k < levels.size() && k < size_bytes.size(); ++k) {
+    s += fmt::format("{}{}={} B", k > 0 ? ", " : "", levels[k], size_bytes[k]);
+  }
+  return s;
 }
 
 nlohmann::json allocation_json(const AllocationResult &r) {

@@ -38,6 +38,10 @@ struct SizeCandidates {
 // quoting the bad part and the valid form.
 SizeCandidates parse_size_candidates(const std::string &spec);
 
+// "RF=64 B, Buffer=1024 B": one size per level, as messages and tables print them.
+std::string sizes_text(const std::vector<std::string> &levels,
+                       const std::vector<std::int64_t> &size_bytes);
+
 struct AllocationOptions {
   std::vector<SizeCandidates> sizes; // may be empty: then only the budget is checked
   double max_area_um2 = 0;           // 0 = no budget
