@@ -10,6 +10,13 @@ namespace hcl::sched::detail {
 
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
+// Hcl mode's memory-port cycles of one transfer of `words` words over `lanes` lanes with a port
+// of `port` lanes: rows of one word per lane, each in ceil(lanes / port) beats; a one-lane port
+// moves a word per cycle whatever the lanes (docs/cost-model.md, "hcl mode").
+inline std::int64_t port_beats(std::int64_t words, std::int64_t lanes, std::int64_t port) {
+  return port == 1 ? words : ceil_div(words, lanes) * ceil_div(lanes, port);
+}
+
 // Cycles to move `words` at `per_cycle` words per cycle; the slack absorbs rounding in words.
 inline std::int64_t ceil_words(double words, double per_cycle) {
   return static_cast<std::int64_t>(std::ceil(words / per_cycle - 1e-9));

@@ -557,9 +557,6 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
   auto hcl_cycles = [&]() {
     const MachineTiming &mt = arch_.machine;
     const std::int64_t port = port_words_;
-    const auto beats = [port](std::int64_t w, std::int64_t lanes) {
-      return port == 1 ? w : ceil_div(w, lanes) * ceil_div(lanes, port);
-    };
     const auto beats_of_total = [port](std::int64_t w, std::int64_t lanes) {
       const std::int64_t per_row = ceil_div(lanes, port);
       return port == 1 ? w : (w / lanes) * per_row + ceil_div((w % lanes) * per_row, lanes);
@@ -590,7 +587,7 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
           brought = f / c.words;
           const std::int64_t filled = rw ? std::max<std::int64_t>(0, brought - positions) : brought;
           const std::int64_t words_from_parent = c.words * c.parent_spatial;
-          const std::int64_t b = beats(words_from_parent, c.lanes);
+          const std::int64_t b = detail::port_beats(words_from_parent, c.lanes, port);
           transfers += filled * (b + mt.fill_tail) + (rw ? brought * (b + mt.writeback_tail) : 0);
         } else {
           const std::int64_t largest = std::max<std::int64_t>(1, c.largest);

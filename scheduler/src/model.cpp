@@ -407,10 +407,7 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
             }
           }
           const std::int64_t moved = tile_words_[att(child, t)] * relevant_spatial;
-          // With one port lane a beat is a word, whatever the lanes.
-          beats_[att(child, t)] = port_words_ == 1 ? moved
-                                                   : ceil_div(moved, lanes) *
-                                                         ceil_div(lanes, port_words_);
+          beats_[att(child, t)] = detail::port_beats(moved, lanes, port_words_);
         }
       }
       c.energy_pj = static_cast<double>(c.utilized_instances) *
