@@ -228,6 +228,77 @@ NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &
   return out;
 }
 
+namespace {
+
+// The words one layer's tiles take in the banked buffers (banks x its tile per bank, twice
+// over where double-buffered), against each level's size: hcl mode's capacity rule
+// (scheduler/banking.h), so a schedule found on nest_timed_arch always passes.
+void check_layer_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg, const NestLayer &l) {
+  struct Held {
+    int level;
+    const char *tensor;
+    std::int64_t per_bank, banks, halves;
+    std::int64_t words() const { return per_bank * banks * halves; }
+  };
+  const Held held[] = {{l.in_level, "Inputs", l.in_bank_words, cfg.rows, l.in_double ? 2 : 1},
+                       {l.out_level, "Outputs", l.out_bank_words, cfg.cols, l.out_double ? 2 : 1}};
+  for (const Held &h : held) {
+    const auto &lv = arch.levels[static_cast<std::size_t>(h.level)];
+    std::int64_t total = 0;
+    for (const Held &o : held)
+      total += o.level == h.level ? o.words() : 0;
+    if (lv.size_words > 0 && total > lv.size_words)
+      refuse(fmt::format("layer '{}': the {} tile at {} takes {} words per bank x {} banks{} = {} "
+                         "words{}; {} holds {}",
+                         l.name, h.tensor, lv.name, h.per_bank, h.banks,
+                         h.halves > 1 ? " x 2 (double-buffered)" : "", h.words(),
+                         total > h.words() ? fmt::format(" ({} with the other tile kept there)", total)
+                                           : "",
+                         lv.name, lv.size_words));
+  }
+}
+
+// The buffers as built (the deepest tile of any layer in every bank), against the level they
+// stand for. A tensor every layer keeps at one level has its buffer there, and a level keeping
+// both tensors holds both buffers: two layers that each fit can together need more than the
+// level has. A tensor kept at different levels by different layers has one buffer serving all
+// of them, as deep as the largest layer's, which check_layer_fits bounds by that layer's level.
+void check_built_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg,
+                      const std::vector<NestLayer> &layers) {
+  if (layers.empty())
+    return;
+  const auto one_level = [&](auto level_of) {
+    for (const auto &l : layers)
+      if (level_of(l) != level_of(layers.front()))
+        return -1;
+    return level_of(layers.front());
+  };
+  const int in_level = one_level([](const NestLayer &l) { return l.in_level; });
+  const int out_level = one_level([](const NestLayer &l) { return l.out_level; });
+  if (in_level < 0 || in_level != out_level)
+    return; // each buffer is bounded by its own level in check_layer_fits
+  const auto deepest = [&](auto words_of) {
+    const NestLayer *best = &layers.front();
+    for (const auto &l : layers)
+      best = words_of(l) > words_of(*best) ? &l : best;
+    return best;
+  };
+  const NestLayer *in = deepest([](const NestLayer &l) { return l.in_bank_words; });
+  const NestLayer *out = deepest([](const NestLayer &l) { return l.out_bank_words; });
+  const std::int64_t in_words = std::int64_t{cfg.in_depth} * cfg.rows * (cfg.in_double ? 2 : 1);
+  const std::int64_t out_words = std::int64_t{cfg.out_depth} * cfg.cols * (cfg.out_double ? 2 : 1);
+  const auto &lv = arch.levels[static_cast<std::size_t>(in_level)];
+  if (lv.size_words > 0 && in_words + out_words > lv.size_words)
+    refuse(fmt::format("{} keeps Inputs and Outputs for every layer, and the buffers built for "
+                       "the largest tiles take {} + {} = {} words ({}'s Inputs, {}'s Outputs); "
+                       "{} holds {}. Give the level as partitioned (one size per tensor), or "
+                       "schedule these layers with smaller tiles",
+                       lv.name, in_words, out_words, in_words + out_words, in->name, out->name,
+                       lv.name, lv.size_words));
+}
+
+} // namespace
+
 gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
                                                    const std::vector<NestLayer> &layers,
                                                    Provenance *why) {
@@ -241,26 +312,9 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   w["cols"] = fmt::format("{}'s mesh Y side (K lanes)", mesh.name);
   std::int64_t in_depth = 2, out_depth = 2, longest = 1, widest = 2, dram = 0;
   for (const auto &l : layers) {
-    // A level keeping both tensors holds both tiles at once.
-    // A double-buffered level holds two tiles of each tensor.
-    const std::int64_t in_words = l.in_bank_words * l.c_lanes * (l.in_double ? 2 : 1);
-    const std::int64_t out_words = l.out_bank_words * l.k_lanes * (l.out_double ? 2 : 1);
-    std::map<int, std::int64_t> held;
-    held[l.in_level] += in_words;
-    held[l.out_level] += out_words;
+    check_layer_fits(arch, cfg, l);
     cfg.in_double = cfg.in_double || l.in_double;
     cfg.out_double = cfg.out_double || l.out_double;
-    for (auto [lvl, words, tname] : {std::tuple{l.in_level, in_words, "Inputs"},
-                                     std::tuple{l.out_level, out_words, "Outputs"}}) {
-      const auto &lv = arch.levels[static_cast<std::size_t>(lvl)];
-      if (lv.size_words > 0 && held[lvl] > lv.size_words)
-        refuse(fmt::format("layer '{}': the {} tile at {} is {} words{}; {} holds {}", l.name,
-                           tname, lv.name, words,
-                           held[lvl] > words ? fmt::format(" ({} with the other tile kept there)",
-                                                           held[lvl])
-                                             : "",
-                           lv.name, lv.size_words));
-    }
     in_depth = std::max(in_depth, l.in_bank_words);
     out_depth = std::max(out_depth, l.out_bank_words);
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(l.loops.size()));
@@ -276,6 +330,7 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   }
   cfg.in_depth = static_cast<int>(std::min<std::int64_t>(in_depth, 1 << 20));
   cfg.out_depth = static_cast<int>(std::min<std::int64_t>(out_depth, 1 << 20));
+  check_built_fits(arch, cfg, layers);
   w["in_depth"] = "the largest Inputs tile of any layer, per bank (C lane)";
   w["out_depth"] = "the largest Outputs tile of any layer, per bank (K lane)";
   cfg.loops = static_cast<int>(std::min<std::int64_t>(longest, 16));
@@ -314,6 +369,13 @@ sched::Arch nest_timed_arch(const Arch &arch, const gen::NestAcceleratorConfig &
   a.machine.writeback_tail = t.writeback_tail;
   a.machine.prefetch_lag = t.prefetch_lag;
   a.machine.port_words = cfg.dram_width;
+  // Inputs have one bank per row (C lane), Outputs one per column (K lane): capacity counts
+  // every bank, used or not (scheduler/banking.h).
+  const NestRoles roles = nest_roles(arch);
+  for (std::size_t l = static_cast<std::size_t>(roles.mesh); l + 1 < a.levels.size(); ++l) {
+    a.levels[l].bank_axes[kInputs] = 1;
+    a.levels[l].bank_axes[kOutputs] = 2;
+  }
   return a;
 }
 

@@ -3,6 +3,7 @@
 #include "access_rounding.h"
 #include "machine_cycles.h"
 
+#include <scheduler/banking.h>
 #include <scheduler/bounds.h>
 #include <scheduler/counts.h>
 
@@ -366,7 +367,10 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
 
       TensorCounts c;
       const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
-      c.utilized_capacity = (hcl && lvl.double_buffered) ? 2 * words : words;
+      const std::int64_t held = lvl.bank_axes[static_cast<std::size_t>(t)] == 0
+                                    ? words
+                                    : held_words(problem_, t, tile, banking_of(arch_, m, i, t));
+      c.utilized_capacity = (hcl && lvl.double_buffered) ? 2 * held : held;
       c.utilized_instances = uinst[static_cast<std::size_t>(i)];
       if (i < L - 1) {
         c.fills = (ft.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;

@@ -1,5 +1,6 @@
 #include <scheduler/search.h>
 
+#include <scheduler/banking.h>
 #include <scheduler/bounds.h>
 #include <scheduler/factorize.h>
 #include <scheduler/lower_bound.h>
@@ -167,6 +168,12 @@ public:
         }
       }
     }
+    banking_.assign(static_cast<std::size_t>(L_ * T_), Banking{});
+    for (int l = 0; l < L_; ++l) {
+      for (int t = 0; t < T_; ++t) {
+        banking_[static_cast<std::size_t>(l * T_ + t)] = banking_of(sh_.arch, m_, l, t);
+      }
+    }
     const bool latch = pes0 > 1;
     unsigned below = 0;
     for (int l = 0; l < L_; ++l) {
@@ -203,7 +210,7 @@ private:
     std::int64_t need = 0;
     for (int t = 0; t < T_; ++t) {
       if (keeps(l, t)) {
-        need += sh_.problem.footprint(t, tile.data());
+        need += held_words(sh_.problem, t, tile.data(), banking_[static_cast<std::size_t>(l * T_ + t)]);
       }
     }
     const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
@@ -489,6 +496,7 @@ private:
   int L_ = 0, D_ = 0, T_ = 0;
   Mapping m_;
   std::vector<std::array<std::int64_t, kMaxDims>> sp_;
+  std::vector<Banking> banking_; // [level * T_ + tensor], from the skeleton's spatial loops
   std::vector<unsigned> tensor_below_;
   std::vector<int> any_order_;
   std::unordered_map<std::uint64_t, std::vector<std::vector<int>>> order_cache_;

@@ -1,5 +1,6 @@
 #include <scheduler/validate.h>
 
+#include <scheduler/banking.h>
 #include <scheduler/counts.h>
 
 #include <fmt/format.h>
@@ -101,7 +102,7 @@ std::int64_t kept_words(const Problem &p, const Arch &a, const Mapping &m, int l
   std::int64_t words = 0;
   for (int t = 0; t < static_cast<int>(p.tensors.size()); ++t) {
     if (keeps(a, m, level, t)) {
-      words += p.footprint(t, tile.data());
+      words += held_words(p, t, tile.data(), banking_of(a, m, level, t));
     }
   }
   return words;
@@ -248,8 +249,13 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
       std::vector<std::string> parts;
       for (int t = 0; t < ntensors; ++t) {
         if (keeps(a, m, l, t)) {
+          const Banking b = banking_of(a, m, l, t);
           parts.push_back(
-              fmt::format("{} {}", tensor_name(p, t), group_digits(p.footprint(t, tile.data()))));
+              b.banked() ? fmt::format("{} {} ({} banks x {})", tensor_name(p, t),
+                                       group_digits(held_words(p, t, tile.data(), b)), b.banks,
+                                       group_digits(held_words(p, t, tile.data(), b) / b.banks))
+                         : fmt::format("{} {}", tensor_name(p, t),
+                                       group_digits(p.footprint(t, tile.data()))));
         }
       }
       out.push_back(

@@ -3,6 +3,7 @@
 #include <flows/nest_lower.h>
 
 #include <scheduler/spec_yaml.h>
+#include <scheduler/validate.h>
 
 #include "nest_mapping.h"
 
@@ -129,8 +130,8 @@ TEST_CASE("nest_lower: mappings the accelerator does not run are refused, named"
   sched::Arch small = arch;
   small.levels[2].size_words = 1000;
   CHECK_THROWS_WITH(nest_accelerator_config(small, {l}),
-                    "layer 'big': the Inputs tile at UnifiedBuffer is 1024 words; UnifiedBuffer "
-                    "holds 1000");
+                    "layer 'big': the Inputs tile at UnifiedBuffer takes 256 words per bank x 4 "
+                    "banks = 1024 words; UnifiedBuffer holds 1000");
 }
 
 TEST_CASE("nest_lower: a double-buffered level gets two halves, checked as two tiles") {
@@ -150,8 +151,8 @@ TEST_CASE("nest_lower: a double-buffered level gets two halves, checked as two t
   // Two Inputs tiles of 4 x 18 words must fit: 143 words do not.
   arch.levels[2].size_words = 143;
   CHECK_THROWS_WITH(nest_accelerator_config(arch, {l}),
-                    "layer 'l': the Inputs tile at UnifiedBuffer is 144 words; UnifiedBuffer "
-                    "holds 143");
+                    "layer 'l': the Inputs tile at UnifiedBuffer takes 18 words per bank x 4 "
+                    "banks x 2 (double-buffered) = 144 words; UnifiedBuffer holds 143");
   // A design without the second half refuses the layer, naming the key.
   hcl::gen::NestAcceleratorConfig single = cfg;
   single.in_double = false;
@@ -161,4 +162,78 @@ TEST_CASE("nest_lower: a double-buffered level gets two halves, checked as two t
   wdb.levels[0].double_buffered = true;
   CHECK_THROWS_WITH(analyse_nest_layer(p, wdb, mapping(p)),
                     Catch::Contains("WeightReg is double-buffered"));
+}
+
+TEST_CASE("nest_lower: idle banks count against the level, as in the model's capacity check") {
+  // C = 2 on the 4-row array: a 15 x 20 plane per channel is 600 words by footprint (it fits
+  // the 1,024-word UnifiedBuffer), but the buffer has 4 banks of 300: 1,200 words.
+  sched::ConvShape s;
+  s.name = "half";
+  s.C = 2;
+  s.K = 4;
+  s.P = 15;
+  s.Q = 20;
+  const auto p = sched::make_conv2d(s);
+  sched::Mapping m;
+  m.levels.resize(4);
+  m.levels[1].spatial_x = {{p.dim_index("C"), 2}};
+  m.levels[1].spatial_y = {{p.dim_index("K"), 4}};
+  m.levels[2].temporal = {{p.dim_index("Q"), 20}, {p.dim_index("P"), 15}};
+  const auto arch = tpu4();
+  for (std::size_t l = 0; l + 1 < arch.levels.size(); ++l)
+    m.levels[l].keep = arch.levels[l].keeps;
+  const NestLayer l = analyse_nest_layer(p, arch, m);
+  CHECK(l.in_bank_words == 300);
+  CHECK_THROWS_WITH(nest_accelerator_config(arch, {l}),
+                    "layer 'half': the Inputs tile at UnifiedBuffer takes 300 words per bank x 4 "
+                    "banks = 1200 words; UnifiedBuffer holds 1024");
+  // The spec file's arch is unbanked and takes the mapping; the arch as built refuses it with
+  // the same numbers, so the search (which uses the arch as built) never picks it.
+  std::string why;
+  for (const auto &i : sched::check_mapping(p, arch, m))
+    why += i.message + "\n";
+  INFO(why);
+  CHECK(sched::check_mapping(p, arch, m).empty());
+  const auto built = nest_timed_arch(arch, nest_accelerator_config(arch, {}));
+  const auto issues = sched::check_mapping(p, built, m);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].message == "tile needs 1,200 words at UnifiedBuffer, capacity 1,024: Inputs "
+                             "1,200 (4 banks x 300)");
+}
+
+TEST_CASE("nest_lower: a level keeping both tensors for every layer holds both buffers as built") {
+  // LocalBuffer (256 words, a 3 x 2 mesh below) keeps Inputs and Outputs of both layers. Each
+  // fits: a = 3 x 49 + 2 x 25 = 197 words, b = 3 x 25 + 2 x 75 = 225. The buffers built for
+  // a's Inputs and b's Outputs take 147 + 150 = 297.
+  const auto arch =
+      sched::load_arch_yaml(HCL_SOURCE_DIR "/tests/flows/data/nest_two_buffers.arch.yaml");
+  const auto make = [](const char *name, std::int64_t K, std::int64_t R) {
+    sched::ConvShape s;
+    s.name = name;
+    s.C = 3;
+    s.K = K;
+    s.P = s.Q = 5;
+    s.R = s.S = R;
+    return sched::make_conv2d(s);
+  };
+  const auto pa = make("a", 2, 3), pb = make("b", 6, 1);
+  const auto local = [](const sched::Problem &p, std::vector<sched::Loop> loops) {
+    sched::Mapping m;
+    m.levels.resize(4);
+    m.levels[1].spatial_x = {{p.dim_index("C"), 3}};
+    m.levels[1].spatial_y = {{p.dim_index("K"), 2}};
+    m.levels[1].temporal = std::move(loops);
+    m.levels[2].keep = {false, false, false};
+    return m;
+  };
+  const int Pa = pa.dim_index("P"), Qa = pa.dim_index("Q");
+  const auto ma = local(pa, {{Qa, 5}, {Pa, 5}, {pa.dim_index("S"), 3}, {pa.dim_index("R"), 3}});
+  const auto mb = local(pb, {{Qa, 5}, {Pa, 5}, {pb.dim_index("K"), 3}});
+  const NestLayer a = analyse_nest_layer(pa, arch, ma), b = analyse_nest_layer(pb, arch, mb);
+  CHECK_NOTHROW(nest_accelerator_config(arch, {a}));
+  CHECK_NOTHROW(nest_accelerator_config(arch, {b}));
+  CHECK_THROWS_WITH(nest_accelerator_config(arch, {a, b}),
+                    Catch::Contains("LocalBuffer keeps Inputs and Outputs for every layer") &&
+                        Catch::Contains("147 + 150 = 297 words (a's Inputs, b's Outputs); "
+                                        "LocalBuffer holds 256"));
 }

@@ -39,6 +39,10 @@ struct Level {
   // Silicon area of one instance at size_words, in um^2 (area.h); 0 for an off-chip level or
   // when the arch has no area model.
   double area_um2 = 0;
+  // Set by the flows from the generated hardware, never read from a spec file (banking.h): bit
+  // 0 (1) of bank_axes[t] means tensor t is stored in one bank per PE along the X (Y) axis of
+  // the mesh at or below this level, so a tile takes banks x its largest lane share.
+  std::array<std::uint8_t, kMaxTensors> bank_axes{};
   std::int64_t fanout() const { return fanout_x * fanout_y; }
 };
 
