@@ -204,13 +204,9 @@ NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &
                          "mesh), not {}",
                          p.name, tname, name_of(roles.mesh),
                          lvl < 0 ? "only in " + name_of(roles.dram) : name_of(lvl)));
-  if (arch.levels[static_cast<std::size_t>(out.wt_level)].double_buffered)
-    refuse(fmt::format("layer '{}': {} is double-buffered; the nest accelerator loads the PE "
-                       "weight registers between runs and does not double-buffer them yet "
-                       "(double-buffered Inputs and Outputs levels are supported)",
-                       p.name, name_of(out.wt_level)));
   out.in_double = arch.levels[static_cast<std::size_t>(out.in_level)].double_buffered;
   out.out_double = arch.levels[static_cast<std::size_t>(out.out_level)].double_buffered;
+  out.wt_double = arch.levels[static_cast<std::size_t>(out.wt_level)].double_buffered;
   const auto wt = tile_at(p, m, out.wt_level);
   if (wt.at("K") * wt.at("C") * wt.at("R") * wt.at("S") != 1)
     refuse(fmt::format("layer '{}': the weight tile at {} is {} words; a PE register holds one",
@@ -315,6 +311,7 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
     check_layer_fits(arch, cfg, l);
     cfg.in_double = cfg.in_double || l.in_double;
     cfg.out_double = cfg.out_double || l.out_double;
+    cfg.wt_double = cfg.wt_double || l.wt_double;
     in_depth = std::max(in_depth, l.in_bank_words);
     out_depth = std::max(out_depth, l.out_bank_words);
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(l.loops.size()));
@@ -337,6 +334,7 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   w["loops"] = "the longest nest of any layer (non-trivial temporal loops)";
   w["in_double"] = "a layer keeps Inputs in a double-buffered level";
   w["out_double"] = "a layer keeps Outputs in a double-buffered level";
+  w["wt_double"] = "a layer keeps Weights in a double-buffered level (shadow registers)";
   cfg.dram_width = static_cast<int>(std::min<std::int64_t>(sched::machine_port_words(arch), 64));
   w["dram_width"] = fmt::format("{}'s bandwidth in words per cycle, at most the widest mesh side "
                                 "(one word per bank per cycle)",
@@ -433,12 +431,14 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
     refuse(fmt::format("layer '{}': tiles of {} / {} words per bank; the buffers hold {} / {} "
                        "(in_depth / out_depth)",
                        l.name, l.in_bank_words, l.out_bank_words, cfg.in_depth, cfg.out_depth));
-  const bool no_in_half = l.in_double && !cfg.in_double;
-  if (no_in_half || (l.out_double && !cfg.out_double))
-    refuse(fmt::format("layer '{}': its {} level is double-buffered; the accelerator's buffer "
-                       "has one half ({})",
-                       l.name, no_in_half ? "Inputs" : "Outputs",
-                       no_in_half ? "in_double" : "out_double"));
+  for (auto [wants, has, tensor, key] :
+       {std::tuple{l.in_double, cfg.in_double, "Inputs", "in_double"},
+        std::tuple{l.out_double, cfg.out_double, "Outputs", "out_double"},
+        std::tuple{l.wt_double, cfg.wt_double, "Weights", "wt_double"}})
+    if (wants && !has)
+      refuse(fmt::format("layer '{}': its {} level is double-buffered; the accelerator's buffer "
+                         "has one half ({})",
+                         l.name, tensor, key));
   NestLayerConfig out;
   out.name = l.name;
   out.in_base = 0;
@@ -489,6 +489,7 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   v["trig_wt"] = trig(l.wt_level, kWeights);
   v["db_in"] = l.in_double ? 1 : 0;
   v["db_out"] = l.out_double ? 1 : 0;
+  v["db_wt"] = l.wt_double ? 1 : 0;
   v["first_out"] = first;
   v["tile_first_out"] = tile_first;
   v["rows_active"] = l.c_lanes;

@@ -66,7 +66,7 @@ void Array::body() const {
   const int en_len = p.output_stationary ? wave : p.latency - (cfg.edge_accumulate ? 1 : 0);
   const auto en_taps = ctrl_taps(en, en_len, "en");
   std::vector<Signal> swap_taps;
-  if (has_swap)
+  if (has_swap && !cfg.swap_all)
     swap_taps = ctrl_taps(swap, wave, "swap");
 
   // first/last travel with `en` to the edge accumulators.
@@ -115,7 +115,7 @@ void Array::body() const {
       if (has_load)
         inst["load"] <<= load;
       if (has_swap)
-        inst["swap"] <<= swap_taps[tap];
+        inst["swap"] <<= cfg.swap_all ? swap : swap_taps[tap];
       if (p.output_stationary) {
         inst["en"] <<= en_taps[tap];
         inst["drain"] <<= drain;

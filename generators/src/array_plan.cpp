@@ -340,7 +340,7 @@ ArrayPlan plan_array(const ArrayConfig &c) {
   skews(p.x);
   skews(p.w);
   const int wave = p.alpha * (c.rows - 1) + p.beta * (c.cols - 1);
-  p.swap_to_load = wave;
+  p.swap_to_load = c.swap_all ? 0 : wave;
   if (p.output_stationary) {
     p.drain_wait = wave + c.pipeline_stages;
   } else {
@@ -410,10 +410,12 @@ void ArrayConfig::set(const std::string &key, const std::string &value) {
     reduce = parse_choice(key, value, {"tree", "chain"}) == "tree" ? Reduce::Tree : Reduce::Chain;
   else if (key == "edge_accumulate")
     edge_accumulate = parse_bool(key, value);
+  else if (key == "swap_all")
+    swap_all = parse_bool(key, value);
   else
     throw ConfigError(key, fmt::format("unknown array parameter; valid: rows, cols, row_loops, "
                                        "col_loops, {}, input_flow, weight_flow, reduce, "
-                                       "edge_accumulate",
+                                       "edge_accumulate, swap_all",
                                        detail::kPeKeys));
 }
 
@@ -429,7 +431,8 @@ std::string ArrayConfig::module_name() const {
   return fmt::format(
       "hcl_array_{}x{}_{}_{}_{}{}x{}a{}_{}{}_p{}_{}{}_{}{}", rows, cols, loops(row_loops),
       loops(col_loops), is_signed ? 's' : 'u', data_width, weight_width, acc_width,
-      st[static_cast<int>(stationary)], double_buffer ? "db" : "", pipeline_stages,
+      st[static_cast<int>(stationary)], double_buffer ? (swap_all ? "dba" : "db") : "",
+      pipeline_stages,
       input_flow == Flow::Systolic ? 's' : 'b', weight_flow == Flow::Systolic ? 's' : 'b',
       reduce == Reduce::Chain ? "chain" : "tree", edge_accumulate ? "_ea" : "");
 }
@@ -452,7 +455,8 @@ nlohmann::json ArrayConfig::to_json() const {
       {"input_flow", input_flow == Flow::Systolic ? "systolic" : "broadcast"},
       {"weight_flow", weight_flow == Flow::Systolic ? "systolic" : "broadcast"},
       {"reduce", reduce == Reduce::Chain ? "chain" : "tree"},
-      {"edge_accumulate", edge_accumulate}};
+      {"edge_accumulate", edge_accumulate},
+      {"swap_all", swap_all}};
   const auto op = [](const OperandPlan &o) {
     int regs = 0;
     for (int s : o.skew)

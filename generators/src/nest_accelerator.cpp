@@ -36,8 +36,10 @@ ArrayConfig array_of(const NestAcceleratorConfig &c) {
   a.acc_width = c.acc_width;
   a.is_signed = c.is_signed;
   a.pipeline_stages = c.pipeline_stages;
-  // Weights change only between runs, after the array drained: no shadow registers needed.
-  a.double_buffer = false;
+  // The machine swaps only at the start of a run, when the array has drained: every PE at once,
+  // so a prefetch may load the next weights right after.
+  a.double_buffer = c.wt_double;
+  a.swap_all = true;
   return a;
 }
 
@@ -116,6 +118,7 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
     add_reg(p, fmt::format("trig_{}", u), tw);
   add_reg(p, "db_in", 1);
   add_reg(p, "db_out", 1);
+  add_reg(p, "db_wt", 1);
   add_reg(p, "first_out", c.loops);
   add_reg(p, "tile_first_out", c.loops);
   add_reg(p, "rows_active", addr_bits(static_cast<std::uint64_t>(c.rows) + 1));
@@ -154,10 +157,12 @@ void NestAcceleratorConfig::set(const std::string &key, const std::string &value
     in_double = parse_bool(key, value);
   else if (key == "out_double")
     out_double = parse_bool(key, value);
+  else if (key == "wt_double")
+    wt_double = parse_bool(key, value);
   else if (const auto it = ints.find(key); it != ints.end())
     *it->second = num(1 << 24);
   else {
-    std::string valid = "preset, signed, in_double, out_double";
+    std::string valid = "preset, signed, in_double, out_double, wt_double";
     for (const auto &[k, v] : ints)
       valid += ", " + k;
     throw ConfigError(key, "unknown nest accelerator parameter; valid: " + valid);
@@ -165,10 +170,11 @@ void NestAcceleratorConfig::set(const std::string &key, const std::string &value
 }
 
 std::string NestAcceleratorConfig::module_name() const {
-  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}a{}_p{}_i{}{}o{}{}_l{}_m{}w{}", preset, rows,
-                     cols, is_signed ? 's' : 'u', data_width, weight_width, acc_width,
-                     pipeline_stages, in_depth, in_double ? "d" : "", out_depth,
-                     out_double ? "d" : "", loops, dram_latency, dram_width);
+  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}{}a{}_p{}_i{}{}o{}{}_l{}_m{}w{}", preset, rows,
+                     cols, is_signed ? 's' : 'u', data_width, weight_width,
+                     wt_double ? "d" : "", acc_width, pipeline_stages, in_depth,
+                     in_double ? "d" : "", out_depth, out_double ? "d" : "", loops, dram_latency,
+                     dram_width);
 }
 
 nlohmann::json NestAcceleratorConfig::to_json() const {
@@ -190,7 +196,8 @@ nlohmann::json NestAcceleratorConfig::to_json() const {
                            {"dram_width", dram_width},
                            {"count_width", count_width},
                            {"in_double", in_double},
-                           {"out_double", out_double}};
+                           {"out_double", out_double},
+                           {"wt_double", wt_double}};
   nlohmann::json reg = nlohmann::json::object();
   for (int r = 0; r < p.registers(); ++r)
     reg[p.reg_names[static_cast<std::size_t>(r)]] = r;
@@ -204,6 +211,8 @@ nlohmann::json NestAcceleratorConfig::to_json() const {
        {{"banks", rows}, {"depth", in_depth}, {"halves", in_double ? 2 : 1}, {"width", data_width}}},
       {"output_buffer",
        {{"banks", cols}, {"depth", out_depth}, {"halves", out_double ? 2 : 1}, {"width", acc_width}}},
+      {"weight_registers",
+       {{"per_pe", wt_double ? 2 : 1}, {"width", weight_width}}},
       {"timing",
        {{"start", p.timing.start},
         {"drain", p.timing.drain},
@@ -455,6 +464,7 @@ void NestAccelerator::body() const {
   const Signal go = (start && idle).named("go");
   const Signal db_in = cfg.in_double ? Signal(regs["db_in"] == 1) : Bool::lit(false);
   const Signal db_out = cfg.out_double ? Signal(regs["db_out"] == 1) : Bool::lit(false);
+  const Signal db_wt = cfg.wt_double ? Signal(regs["db_wt"] == 1) : Bool::lit(false);
 
   // ---- the layer's loop nest: one step per RUN cycle
   const Signal step = (state == kRun).named("step");
@@ -468,8 +478,9 @@ void NestAccelerator::body() const {
 
   // ---- the prefetch copy of the nest: one step per run (at its first cycle), so during a run
   // it stands at the next transfer event. Loops inside every unit's trigger never move it.
-  const bool any_double = cfg.in_double || cfg.out_double;
+  const bool any_double = cfg.in_double || cfg.out_double || cfg.wt_double;
   Signal pf_step = Bool::lit(false), pf_hit_in = Bool::lit(false), pf_hit_out = Bool::lit(false);
+  Signal pf_hit_wt = Bool::lit(false);
   Signal pf_first = Bool::lit(false);
   Nest pf;
   if (any_double) {
@@ -478,12 +489,14 @@ void NestAccelerator::body() const {
       skip.push_back((regs["trig_in"] > j && regs["trig_out"] > j && regs["trig_wt"] > j)
                          .named(fmt::format("pf_skip_{}", j)));
     pf_step = (step && !RegNext(step, "step_q")).named("pf_step");
-    pf = nest(cfg, regs, pf_step, go, "pf_", skip, {kGenInSrc, kGenOutSrc});
+    pf = nest(cfg, regs, pf_step, go, "pf_", skip, {kGenInSrc, kGenOutSrc, kGenWtSrc});
     // Which double-buffered units change at the next event, known once the copy has moved.
     pf_hit_in = RegNext(hit(regs["trig_in"], pf, "pf_hit_in_now") && !pf.finished && db_in,
                         "pf_hit_in");
     pf_hit_out = RegNext(hit(regs["trig_out"], pf, "pf_hit_out_now") && !pf.finished && db_out,
                          "pf_hit_out");
+    pf_hit_wt = RegNext(hit(regs["trig_wt"], pf, "pf_hit_wt_now") && !pf.finished && db_wt,
+                        "pf_hit_wt");
     pf_first = all_zero(regs["tile_first_out"], pf.zero, "pf_tile_first");
   }
   const Signal pf_go = any_double ? RegNext(pf_step, "pf_go") : Bool::lit(false);
@@ -582,7 +595,8 @@ void NestAccelerator::body() const {
   Signal pf_wait = Bool::lit(false);
   if (any_double) {
     const Signal wbo = (pf_hit_out && other_dirty).named("pf_wb");
-    const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in, F};
+    const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in,
+                                            pf_hit_wt};
     // The main FSM must not start a sequential transfer in the cycle the prefetch starts.
     when(pf_go, [&] {
       pf_wait = (pf_go && engine_start(en, true)).named("pf_wait");
@@ -640,7 +654,7 @@ void NestAccelerator::body() const {
         when(pend_in && db_in && !final_, [&] { cur_in <<= !cur_in; });
       // A first-touch Outputs tile is never fetched (the start event has none to write back).
       enter_xfer({final_ && db_out && other_dirty, final_ || seq_out, seq_out && !tile_first,
-                  !final_ && pend_in && !db_in, !final_ && pend_wt},
+                  !final_ && pend_in && !db_in, !final_ && pend_wt && !db_wt},
                  final_);
     });
   });
@@ -653,7 +667,8 @@ void NestAccelerator::body() const {
                   Mux(ph == kInFill,
                       any_double ? Mux(pf_mode, pf.addr[kGenInSrc], n.addr[kGenInSrc])
                                  : n.addr[kGenInSrc],
-                      n.addr[kGenWtSrc]))));
+                      cfg.wt_double ? Mux(pf_mode, pf.addr[kGenWtSrc], n.addr[kGenWtSrc])
+                                    : n.addr[kGenWtSrc]))));
   std::vector<Signal> src;
   for (int l = 0; l < W; ++l)
     src.push_back(src_base.add_wrap(wk.lane_src[static_cast<std::size_t>(l)])
@@ -723,7 +738,15 @@ void NestAccelerator::body() const {
   array["en"] <<= en;
 
   // Weight rows: collected from the arrivals, shifted in when a row is complete.
-  array["load"] <<= arr_wt && arr_row_done;
+  const Signal wt_load = (arr_wt && arr_row_done).named("wt_load");
+  array["load"] <<= wt_load;
+  if (cfg.wt_double) {
+    // Loaded rows wait in the shadows until the next run starts (the array has drained).
+    auto wt_fresh = RegInit(Bool(), false, "wt_fresh");
+    const Signal swap = (pf_step && wt_fresh).named("wt_swap");
+    when(wt_load, [&] { wt_fresh <<= true; }).elsewhen(swap, [&] { wt_fresh <<= false; });
+    array["swap"] <<= swap;
+  }
   for (int k = 0; k < K; ++k) {
     auto stage = Reg(UInt(cfg.weight_width), fmt::format("wt_stage_{}", k));
     const Signal wt_word = low(lane_data(k), cfg.weight_width);

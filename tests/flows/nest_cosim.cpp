@@ -97,8 +97,10 @@ struct Bench {
       cfg.dram_width = port_words;
     return cfg;
   }
-  NestCheck run(const Case &c, std::uint64_t seed) {
-    return check_nest_layer(sim, cfg, arch, c.problem, c.mapping, c.layer,
+  NestCheck run(const Case &c, std::uint64_t seed) { return run(c, seed, arch); }
+  // A case scheduled on another variant of the arch: the model sees that variant, as built.
+  NestCheck run(const Case &c, std::uint64_t seed, const sched::Arch &model) {
+    return check_nest_layer(sim, cfg, model, c.problem, c.mapping, c.layer,
                             configure_nest_layer(cfg, c.layer), 2'000'000, seed);
   }
 };
@@ -187,6 +189,33 @@ TEST_CASE("nest_cosim: memory ports of 1 and 3 lanes on a 4 x 4 array move the s
   CHECK(faster == static_cast<int>(cases.size()));
 }
 
+TEST_CASE("nest_cosim: double-buffered weight registers load the next weights during the run, "
+          "as the model says") {
+  sched::Arch arch = test_arch();
+  arch.levels[0].double_buffered = true; // WeightReg: an active and a shadow word per PE
+  arch.levels[0].size_words = 2;
+  std::vector<Case> cases;
+  for (auto p : {conv("conv3x3", 3, 8, 6, 6, 3, 3), conv("conv5x5_s2", 2, 4, 3, 3, 5, 5, 2),
+                 sched::make_gemm("fc", 1, 10, 20)})
+    cases.push_back(make_case(p, best_mapping(p, arch), arch));
+  Bench b(arch, cases);
+  REQUIRE(b.cfg.wt_double);
+  sched::Arch single = b.arch;
+  single.levels[0].double_buffered = false;
+  int faster = 0;
+  std::uint64_t seed = 31;
+  for (const auto &c : cases) {
+    REQUIRE(c.layer.wt_double);
+    const NestCheck k = b.run(c, seed++);
+    check_case(k);
+    INFO(c.layer.name << ": measured " << k.run.measured_cycles << " predicted " << k.predicted);
+    CHECK(k.run.measured_cycles == k.predicted);
+    faster += static_cast<std::int64_t>(k.run.measured_cycles) <
+              sched::evaluate(c.problem, single, c.mapping, sched::Mode::Hcl).cycles;
+  }
+  CHECK(faster >= 2); // layers whose weights change mid-layer gain the weight loads
+}
+
 TEST_CASE("nest_cosim: the 16 x 16 array of examples/arch/tpu_like.yaml, scaled-down layers") {
   const sched::Arch arch =
       sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) + "/examples/arch/tpu_like.yaml");
@@ -205,6 +234,11 @@ TEST_CASE("nest_cosim: the 16 x 16 array of examples/arch/tpu_like.yaml, scaled-
 TEST_CASE("nest_cosim: 20 random schedules (factors, orders, bypass, double buffering) run as "
           "the model says") {
   const sched::Arch arch = load_arch("nest_two_buffers.arch.yaml");
+  // Every other draw on a variant whose PE weight registers are double-buffered: the design
+  // gets shadow registers, and the other draws run on it with db_wt off.
+  sched::Arch wdb = arch;
+  wdb.levels[0].double_buffered = true;
+  wdb.levels[0].size_words = 2;
   std::vector<Case> cases;
   std::uint32_t seed = 1;
   const sched::Problem layers[] = {conv("a", 6, 4, 4, 3, 3, 2, 1, 2), conv("b", 3, 2, 3, 3, 2, 2, 2),
@@ -213,7 +247,8 @@ TEST_CASE("nest_cosim: 20 random schedules (factors, orders, bypass, double buff
     const auto &p = layers[i % 4];
     sched::Problem named = p;
     named.name = fmt::format("{}{}", p.name, i);
-    cases.push_back(make_case(named, random_mapping(p, arch, seed), arch));
+    const sched::Arch &a = i % 2 ? wdb : arch;
+    cases.push_back(make_case(named, random_mapping(p, a, seed), a));
   }
   // The draws cover both bypass choices for both tensors.
   std::set<std::pair<int, int>> keeps;
@@ -221,22 +256,24 @@ TEST_CASE("nest_cosim: 20 random schedules (factors, orders, bypass, double buff
     keeps.insert({c.layer.in_level, c.layer.out_level});
   CHECK(keeps.size() >= 3);
   // ... and so prefetching on and off for both tensors (GlobalBuffer is double-buffered).
-  std::set<std::pair<bool, bool>> doubles;
+  std::set<std::tuple<bool, bool, bool>> doubles;
   for (const auto &c : cases)
-    doubles.insert({c.layer.in_double, c.layer.out_double});
-  CHECK(doubles.size() >= 3);
+    doubles.insert({c.layer.in_double, c.layer.out_double, c.layer.wt_double});
+  CHECK(doubles.size() >= 5);
   Bench b(arch, cases);
   REQUIRE(b.cfg.in_double);
   REQUIRE(b.cfg.out_double);
+  REQUIRE(b.cfg.wt_double);
+  const sched::Arch wdb_built = nest_timed_arch(wdb, b.cfg);
   // Prefetching must pay: measured below what the same schedule takes single-buffered.
   sched::Arch single = b.arch;
   for (auto &lv : single.levels)
     lv.double_buffered = false;
   int faster = 0;
   for (const auto &c : cases) {
-    const NestCheck k = b.run(c, seed++);
+    const NestCheck k = b.run(c, seed++, c.layer.wt_double ? wdb_built : b.arch);
     check_case(k);
-    if (c.layer.in_double || c.layer.out_double)
+    if (c.layer.in_double || c.layer.out_double || c.layer.wt_double)
       faster += static_cast<std::int64_t>(k.run.measured_cycles) <
                 sched::evaluate(c.problem, single, c.mapping, sched::Mode::Hcl).cycles;
     INFO(c.layer.name << ": measured " << k.run.measured_cycles << " predicted " << k.predicted);

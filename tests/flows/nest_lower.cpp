@@ -157,11 +157,16 @@ TEST_CASE("nest_lower: a double-buffered level gets two halves, checked as two t
   hcl::gen::NestAcceleratorConfig single = cfg;
   single.in_double = false;
   CHECK_THROWS_WITH(configure_nest_layer(single, l), Catch::Contains("in_double"));
-  // Weights load between runs: a double-buffered PE register level is refused.
+  // A double-buffered PE weight level: shadow registers (wt_double) and the db_wt register.
   sched::Arch wdb = tpu4();
   wdb.levels[0].double_buffered = true;
-  CHECK_THROWS_WITH(analyse_nest_layer(p, wdb, mapping(p)),
-                    Catch::Contains("WeightReg is double-buffered"));
+  wdb.levels[0].size_words = 2;
+  const NestLayer lw = analyse_nest_layer(p, wdb, mapping(p));
+  CHECK(lw.wt_double);
+  const auto wcfg = nest_accelerator_config(wdb, {lw});
+  CHECK(wcfg.wt_double);
+  CHECK(reg(configure_nest_layer(wcfg, lw), "db_wt") == 1);
+  CHECK_THROWS_WITH(configure_nest_layer(cfg, lw), Catch::Contains("wt_double"));
 }
 
 TEST_CASE("nest_lower: idle banks count against the level, as in the model's capacity check") {

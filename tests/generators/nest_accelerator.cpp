@@ -47,9 +47,9 @@ TEST_CASE("nest_accelerator: register map, widths and timing follow the config")
   c.in_depth = 100; // 7 address bits
   c.out_depth = 16; // 4
   const NestAcceleratorPlan p = plan_nest_accelerator(c);
-  // 3 bounds, 5 generators x (3 strides + base), 3 triggers, 2 double-buffering enables,
+  // 3 bounds, 5 generators x (3 strides + base), 3 triggers, 3 double-buffering enables,
   // 2 masks, 2 lane counts, 2 walkers x 5 coordinates x 3, the weight walker's 2 x 2.
-  CHECK(p.registers() == 3 + 5 * 4 + 3 + 2 + 2 + 2 + 30 + 4);
+  CHECK(p.registers() == 3 + 5 * 4 + 3 + 3 + 2 + 2 + 30 + 4);
   CHECK(std::set<std::string>(p.reg_names.begin(), p.reg_names.end()).size() ==
         p.reg_names.size());
   CHECK(p.reg("bound_2") == 2);
@@ -72,14 +72,15 @@ TEST_CASE("nest_accelerator: register map, widths and timing follow the config")
 
 TEST_CASE("nest_accelerator: both presets, with and without double buffering, 1 to 3 port lanes, lint clean "
           "(Verilator -Wall)") {
-  for (const auto &[preset, in_double, out_double, width] :
-       {std::tuple{"tpu", false, false, 1}, std::tuple{"tree", false, false, 2},
-        std::tuple{"tpu", true, true, 3}, std::tuple{"tree", true, false, 1},
-        std::tuple{"tpu", false, true, 2}}) {
+  for (const auto &[preset, in_double, out_double, wt_double, width] :
+       {std::tuple{"tpu", false, false, false, 1}, std::tuple{"tree", false, false, true, 2},
+        std::tuple{"tpu", true, true, true, 3}, std::tuple{"tree", true, false, false, 1},
+        std::tuple{"tpu", false, true, false, 2}, std::tuple{"tpu", false, false, true, 1}}) {
     NestAcceleratorConfig c;
     c.preset = preset;
     c.in_double = in_double;
     c.out_double = out_double;
+    c.wt_double = wt_double;
     c.dram_width = width;
     c.rows = 3;
     c.cols = 2;
@@ -88,8 +89,8 @@ TEST_CASE("nest_accelerator: both presets, with and without double buffering, 1 
     c.loops = 4;
     c.dram_latency = 3;
     const auto r = hcl::flows::lint(hcl::elaborate(NestAccelerator{c}));
-    INFO(preset << " in_double " << in_double << " out_double " << out_double << " dram_width "
-                << width << ": " << r.log);
+    INFO(preset << " in_double " << in_double << " out_double " << out_double << " wt_double "
+                << wt_double << " dram_width " << width << ": " << r.log);
     CHECK(r.diagnostics.empty());
   }
 }

@@ -271,7 +271,8 @@ TEST_CASE("partitioned levels become one level per tensor scratchpad") {
   CHECK(tpu.levels[2].fanout() == 1); // the mesh sits below the innermost partition
   CHECK(tpu.levels[2].hop_energy_pj == 0);
   CHECK(tpu.levels[1].hop_energy_pj == 2 * kInterstellarHopEnergyPj); // 32-bit partial sums
-  CHECK(tpu.levels[0].size_words == 1);
+  CHECK(tpu.levels[0].size_words == 2); // the weight in use and the next (double-buffered)
+  CHECK(tpu.levels[0].double_buffered);
   CHECK(tpu.levels[0].keeps == std::array<bool, 3>{true, false, false});
 
   const Arch bytes = load_arch_yaml(spec_file(

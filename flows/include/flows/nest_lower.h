@@ -68,6 +68,7 @@ struct NestLayer {
   std::int64_t c_lanes = 1, k_lanes = 1; // C on X, K on Y
   int in_level = -1, out_level = -1, wt_level = -1; // the on-chip keepers
   bool in_double = false, out_double = false;      // their levels are double-buffered
+  bool wt_double = false;                          // the PE weight level is double-buffered
   // Tile extents: Inputs [N][C/c_lanes][H span][W span] and Outputs [N][K/k_lanes][P][Q] per
   // bank; the words of one bank.
   std::array<std::int64_t, 4> in_tile{}, out_tile{};

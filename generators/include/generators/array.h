@@ -34,7 +34,8 @@
 //     the loaded values active for iterations that start after the swap cycle. The swap
 //     travels with the wavefront, so the next `load` may start only `swap_to_load` cycles
 //     after a swap (earlier, a PE the swap has not reached yet would copy a half-loaded
-//     shadow register).
+//     shadow register). With swap_all the swap reaches every PE at once: swap only while the
+//     array is drained; the next load may follow in the same cycle.
 //   en: the lanes carry iteration t this cycle (plus `first`/`last` for the edge accumulator)
 //   reduced outputs: out_i [acc_width] and out_valid, `latency` cycles after the iteration;
 //     out_i is column i's sum when reduced down the columns (out_route Vertical) and row i's
@@ -83,6 +84,10 @@ struct ArrayConfig {
   Flow weight_flow = Flow::Systolic;
   Reduce reduce = Reduce::Chain;
   bool edge_accumulate = false;
+  // Double-buffered stationary operand: `swap` reaches every PE in the same cycle instead of
+  // travelling with the wavefront, for a caller that swaps only while no iteration is in the
+  // array (drained); the next load may then follow at once (swap_to_load 0).
+  bool swap_all = false;
 
   void validate() const; // throws ConfigError; same rules as plan()
   void set(const std::string &key, const std::string &value);

@@ -86,6 +86,10 @@ struct NestAcceleratorConfig {
   // half while the array steps on the current one. Each half holds in_depth / out_depth words.
   bool in_double = false;
   bool out_double = false;
+  // Shadow weight registers in every PE: a layer whose weight level is double-buffered
+  // (register db_wt) loads the next weights into the shadows during the run; every load,
+  // prefetched or not, becomes active by a swap at the first cycle of the next run.
+  bool wt_double = false;
 
   void validate() const; // throws ConfigError naming the key
   void set(const std::string &key, const std::string &value);
