@@ -28,6 +28,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <tuple>
 #include <unistd.h>
 
@@ -229,21 +231,41 @@ void require_flow_folder(const fs::path &out, bool force) {
                                out.string(), kFlowMarker));
 }
 
-} // namespace
-
-FlowResult run_flow(const FlowOptions &o) {
-  const auto say = [&](const std::string &s) {
-    if (o.progress)
-      o.progress(s);
-  };
-  // Each step starts here: an interrupt ends the run between steps, before anything is kept.
-  const auto step = [&](const std::string &s) {
-    if (o.stop.interrupted())
+// One line per step, and the one place where an interrupt ends the run (between steps,
+// before anything is kept).
+class Progress {
+public:
+  explicit Progress(const FlowOptions &o) : o_(o) {}
+  void say(const std::string &s) const {
+    if (o_.progress)
+      o_.progress(s);
+  }
+  void step(const std::string &s) const {
+    if (o_.stop.interrupted())
       throw Interrupted();
     say(s);
-  };
-  const auto t0 = std::chrono::steady_clock::now();
-  // ---- inputs, all checked before anything long runs ----------------------------------------
+  }
+  std::function<void(const std::string &)> sayer() const {
+    return [this](const std::string &s) { say(s); };
+  }
+
+private:
+  const FlowOptions &o_;
+};
+
+// Everything the options give, checked before anything long runs.
+struct FlowInputs {
+  sched::Network net;
+  sched::Arch spec_arch;
+  sched::Arch arch; // as the accelerator builds it: its timing, ports and banks (nest_timed_arch)
+  FlowDataflow dataflow;
+  sched::AllocationOptions ao;
+  std::optional<std::size_t> cosim_index; // --cosim's layer
+  int dim_c = -1, dim_k = -1;
+  bool allocating() const { return !ao.sizes.empty() || ao.max_area_um2 > 0; }
+};
+
+void check_paths(const FlowOptions &o) {
   if (o.out.empty())
     throw UsageError("-o: give the output folder");
   require_file(o.network.string(), "--network");
@@ -254,18 +276,31 @@ FlowResult run_flow(const FlowOptions &o) {
   require_tool_path(o.out, "-o"); // rtl/ under it goes to Verilator and Yosys
   if (o.threads < 1 || o.threads > 256)
     throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
-  const sched::Network net = sched::load_network_yaml(o.network.string());
+}
+
+sched::Network load_flow_network(const FlowOptions &o) {
+  sched::Network net = sched::load_network_yaml(o.network.string());
   if (net.layers.empty())
     throw UsageError(fmt::format("{}: the network has no layers", o.network.string()));
+  for (const auto &l : net.layers) {
+    // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
+    gen::require_file_name(l.problem.name, o.network.string() + ": layer name");
+    (void)conv_layer(l.problem); // names a layer outside the conv family now
+  }
+  return net;
+}
+
+sched::Arch load_flow_arch(const FlowOptions &o) {
   if (sched::detect_spec_kind(o.arch.string()) != sched::SpecKind::Arch)
     throw UsageError(fmt::format("{}: not an architecture file; hcl flow takes our arch YAML "
                                  "(top-level key 'arch:')",
                                  o.arch.string()));
-  const sched::Arch spec_arch = sched::load_arch_yaml(o.arch.string());
-  FlowDataflow dataflow;
+  return sched::load_arch_yaml(o.arch.string());
+}
+
+sched::AllocationOptions allocation_options(const FlowOptions &o, const sched::Arch &spec_arch) {
   sched::AllocationOptions ao;
   try {
-    dataflow = choose_dataflow(o.dataflow);
     for (const auto &s : o.sizes)
       ao.sizes.push_back(sched::parse_size_candidates(s));
   } catch (const std::invalid_argument &e) {
@@ -278,14 +313,12 @@ FlowResult run_flow(const FlowOptions &o) {
     throw UsageError(fmt::format("--max-area: {} has no area model (give area_table or area_um2 "
                                  "on every level, docs/specs.md)",
                                  o.arch.string()));
-  const bool allocating = !ao.sizes.empty() || ao.max_area_um2 > 0;
-  for (const auto &l : net.layers) {
-    // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
-    gen::require_file_name(l.problem.name, o.network.string() + ": layer name");
-    (void)conv_layer(l.problem); // names a layer outside the conv family now
-  }
-  // The model's cycles are the generated design's: its timing is known before the search
-  // (array and memory port), and unknown keys or bad values of --set fail now.
+  return ao;
+}
+
+// The model's cycles are the generated design's: its timing is known before the search (array
+// and memory port), and unknown keys or bad values of --set fail now.
+sched::Arch as_built_arch(const FlowOptions &o, const sched::Arch &spec_arch) {
   gen::NestAcceleratorConfig probe;
   try {
     probe = nest_accelerator_config(spec_arch, {});
@@ -299,114 +332,132 @@ FlowResult run_flow(const FlowOptions &o) {
       throw UsageError(fmt::format("--set {}={}: {}", k, v, e.what()));
     }
   }
-  sched::Arch arch = spec_arch;
   try {
-    arch = nest_timed_arch(spec_arch, probe);
+    return nest_timed_arch(spec_arch, probe);
   } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
                                  o.arch.string(), e.what()));
   }
-  std::size_t cosim_index = 0; // without --cosim: the layer predicted fastest, once scheduled
-  if (!o.cosim_layer.empty()) {
-    std::string names;
-    bool found = false;
-    for (std::size_t i = 0; i < net.layers.size(); ++i) {
-      names += (names.empty() ? "" : ", ") + net.layers[i].problem.name;
-      if (net.layers[i].problem.name == o.cosim_layer) {
-        cosim_index = i;
-        found = true;
-      }
-    }
-    if (!found)
-      throw UsageError(fmt::format("--cosim: the network has no layer '{}' (layers: {})",
-                                   o.cosim_layer, names));
+}
+
+std::optional<std::size_t> cosim_layer_index(const FlowOptions &o, const sched::Network &net) {
+  if (o.cosim_layer.empty())
+    return std::nullopt; // the layer predicted fastest, once scheduled
+  std::string names;
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    if (net.layers[i].problem.name == o.cosim_layer)
+      return i;
+    names += (names.empty() ? "" : ", ") + net.layers[i].problem.name;
   }
+  throw UsageError(fmt::format("--cosim: the network has no layer '{}' (layers: {})",
+                               o.cosim_layer, names));
+}
+
+FlowInputs check_inputs(const FlowOptions &o) {
+  check_paths(o);
+  FlowInputs in;
+  in.net = load_flow_network(o);
+  in.spec_arch = load_flow_arch(o);
+  try {
+    in.dataflow = choose_dataflow(o.dataflow);
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(e.what());
+  }
+  in.ao = allocation_options(o, in.spec_arch);
+  in.arch = as_built_arch(o, in.spec_arch);
+  in.cosim_index = cosim_layer_index(o, in.net);
   (void)verilator_executable(); // ToolMissing names the package
   (void)yosys_executable();
-  const int dim_c = common_dim(net, "C"), dim_k = common_dim(net, "K");
+  in.dim_c = common_dim(in.net, "C");
+  in.dim_k = common_dim(in.net, "K");
+  return in;
+}
 
-  fs::path out = fs::absolute(o.out).lexically_normal();
-  if (!out.has_filename()) // "dir/" or "."
-    out = out.parent_path();
-  const std::string name = out.filename().string();
-  fs::create_directories(out.parent_path());
-  // Two runs into one folder would both report success while one discards the other's work.
-  const FileLock lock(out.parent_path() / ("." + name + ".lock"), FileLock::Mode::Try, true);
-  if (!lock.held())
-    throw UsageError(fmt::format("-o '{}' is being written by another hcl flow ({}); wait for it "
-                                 "to finish or choose another folder",
-                                 o.out.string(),
-                                 lock.holder() > 0 ? fmt::format("pid {}", lock.holder())
-                                                   : std::string("pid unknown")));
-  require_flow_folder(out, o.force);
-  // Removed unless the run gets to the final rename; a killed run's, the next run removes.
-  TempDir tmp(out.parent_path(), "." + name + ".tmp-");
-  remove_stale_dirs(out.parent_path(), "." + name + ".old-");
-  write_file_atomic(tmp.path() / kFlowMarker,
-                    "Written by hcl flow, which replaces this folder as a whole when run into it "
-                    "again.\n");
-
-  // ---- 0. buffer sizes (--sizes / --max-area) -------------------------------------------------
-  sched::SearchOptions so;
-  so.objective = sched::parse_objective(o.objective);
-  so.threads = o.threads;
-  so.space = nest_space(widest_layer(net), arch);
+// Step 0 (--sizes / --max-area): resizes in.arch; the allocation and why, for flow.json.
+std::pair<nlohmann::json, std::string> size_buffers(const FlowOptions &o, FlowInputs &in,
+                                                    const sched::SearchOptions &so,
+                                                    const Progress &pr) {
+  const std::string given = fmt::format("the sizes of {}", o.arch.string());
+  if (!in.allocating())
+    return {nlohmann::json(), given};
+  std::size_t combinations = 1;
+  for (const auto &s : in.ao.sizes)
+    combinations *= s.size_bytes.size();
+  pr.step(fmt::format("[0/8] choose buffer sizes with the schedules ({} combinations{}){}",
+                      combinations,
+                      in.ao.max_area_um2 > 0
+                          ? fmt::format(", area at most {:.0f} um^2", in.ao.max_area_um2)
+                          : "",
+                      o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
   nlohmann::json allocation;
-  std::string sizes_why = fmt::format("the sizes of {}", o.arch.string());
-  if (allocating) {
-    step(fmt::format("[0/8] choose buffer sizes with the schedules ({} combinations{}){}",
-                     [&] {
-                       std::size_t n = 1;
-                       for (const auto &s : ao.sizes)
-                         n *= s.size_bytes.size();
-                       return n;
-                     }(),
-                     ao.max_area_um2 > 0 ? fmt::format(", area at most {:.0f} um^2", ao.max_area_um2) : "",
-                     o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
-    std::tie(arch, allocation) = choose_sizes(net, arch, so, ao, o, say);
-    sizes_why = fmt::format("chosen with the schedules by the exact allocation ({} objective over "
-                            "{} layers{}), from --sizes{}",
-                            o.objective, allocation["network_layers"].get<std::size_t>(),
-                            allocation["optimal"] == true ? ", proven optimal" : "",
-                            ao.max_area_um2 > 0 ? " under --max-area" : "");
-  }
+  std::tie(in.arch, allocation) = choose_sizes(in.net, in.arch, so, in.ao, o, pr.sayer());
+  return {allocation,
+          fmt::format("chosen with the schedules by the exact allocation ({} objective over {} "
+                      "layers{}), from --sizes{}",
+                      o.objective, allocation["network_layers"].get<std::size_t>(),
+                      allocation["optimal"] == true ? ", proven optimal" : "",
+                      in.ao.max_area_um2 > 0 ? " under --max-area" : "")};
+}
 
-  // ---- 1. schedules in the accelerator's space ------------------------------------------------
+struct Scheduled {
+  sched::NetworkSchedule ns;
+  std::vector<std::string> relaxed; // layers searched again without the axis requirement
+};
+
+// Step 1: every layer in the accelerator's space; schedules.json and schedules/<layer>.yaml.
+Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::SearchOptions so,
+                          const Progress &pr, const fs::path &dir) {
   so.stop = o.stop.within(o.time_limit_s); // the step's promise, relaxed re-searches included
-  so.time_limit_s = o.time_limit_s > 0 ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(net))) : 0;
-  step(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space ({} "
-                  "dataflow, weights in the PEs){}",
-                  net.layers.size(), net.name, arch.name, dataflow.name,
-                  o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
-  sched::NetworkSchedule ns = sched::schedule_network(net, arch, so, [&](const sched::LayerSchedule &l) {
+  so.time_limit_s =
+      o.time_limit_s > 0 ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(in.net))) : 0;
+  pr.step(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space ({} "
+                      "dataflow, weights in the PEs){}",
+                      in.net.layers.size(), in.net.name, in.arch.name, in.dataflow.name,
+                      o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
+  Scheduled s;
+  s.ns = sched::schedule_network(in.net, in.arch, so, [&](const sched::LayerSchedule &l) {
     const auto &r = l.result;
-    say(fmt::format("      {:<16} {}", l.name,
-                    !l.same_as.empty() ? "same as " + l.same_as
-                    : !r.found         ? std::string("no C|K mapping")
-                    : fmt::format("{:.4g} pJ, {} cycles, {}", r.evaluation.energy_pj,
-                                  r.evaluation.cycles,
-                                  r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap))));
+    pr.say(fmt::format("      {:<16} {}", l.name,
+                       !l.same_as.empty() ? "same as " + l.same_as
+                       : !r.found         ? std::string("no C|K mapping")
+                       : fmt::format("{:.4g} pJ, {} cycles, {}", r.evaluation.energy_pj,
+                                     r.evaluation.cycles,
+                                     r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap))));
   });
-  const std::vector<std::string> relaxed = search_unplaced_again(ns, arch, so, o, say);
-  summarize(ns);
-  nlohmann::json schedules = sched::network_json(ns, arch, so.objective);
-  write_file_atomic(tmp.path() / "schedules.json", schedules.dump(2) + "\n");
-  for (const auto &l : ns.layers)
+  s.relaxed = search_unplaced_again(s.ns, in.arch, so, o, pr.sayer());
+  summarize(s.ns);
+  write_file_atomic(dir / "schedules.json",
+                    sched::network_json(s.ns, in.arch, so.objective).dump(2) + "\n");
+  for (const auto &l : s.ns.layers)
     if (l.result.found)
-      write_file_atomic(tmp.path() / "schedules" / (l.name + ".schedule.yaml"),
-                        sched::mapping_to_yaml(l.problem, arch, l.result.mapping));
+      write_file_atomic(dir / "schedules" / (l.name + ".schedule.yaml"),
+                        sched::mapping_to_yaml(l.problem, in.arch, l.result.mapping));
+  return s;
+}
 
-  // ---- 2. micro-architecture ------------------------------------------------------------------
-  step("[2/8] micro-architecture description of the schedules -> microarch.json");
+// Step 2: microarch.json.
+nlohmann::json write_microarch(const sched::NetworkSchedule &ns, const sched::Arch &arch,
+                               const Progress &pr, const fs::path &dir) {
+  pr.step("[2/8] micro-architecture description of the schedules -> microarch.json");
   std::vector<sched::ScheduledLayer> scheduled;
   for (const auto &l : ns.layers)
     if (l.result.found)
       scheduled.push_back({&l.problem, &l.result.mapping, l.result.bounds});
-  const sched::MicroArch micro = sched::derive_microarch(arch, scheduled);
-  const nlohmann::json micro_json = sched::to_json(micro);
-  write_file_atomic(tmp.path() / "microarch.json", micro_json.dump(2) + "\n");
+  nlohmann::json j = sched::to_json(sched::derive_microarch(arch, scheduled));
+  write_file_atomic(dir / "microarch.json", j.dump(2) + "\n");
+  return j;
+}
 
-  // ---- 3./4. the accelerator the schedules need, and its Verilog -------------------------------
+// The accelerator the schedules need, and each layer's configuration on it.
+struct Design {
+  std::vector<NestLayer> layers;
+  gen::NestAcceleratorConfig cfg;
+  Provenance why;
+  std::vector<NestLayerConfig> configs;
+};
+
+std::vector<NestLayer> analyse_layers(const FlowOptions &o, const sched::NetworkSchedule &ns,
+                                      const sched::Arch &arch) {
   std::vector<NestLayer> nest;
   for (const auto &l : ns.layers) {
     if (!l.result.found)
@@ -418,80 +469,107 @@ FlowResult run_flow(const FlowOptions &o) {
       throw UsageError(e.what());
     }
   }
-  Provenance why;
-  gen::NestAcceleratorConfig cfg;
+  return nest;
+}
+
+// Step 3: the configuration derived from the schedules (with --set), then every layer's.
+Design design_accelerator(const FlowOptions &o, const sched::NetworkSchedule &ns,
+                          const sched::Arch &arch, const Progress &pr) {
+  Design d;
+  d.layers = analyse_layers(o, ns, arch);
   try {
-    cfg = nest_accelerator_config(arch, nest, &why);
+    d.cfg = nest_accelerator_config(arch, d.layers, &d.why);
     for (const auto &[k, v] : o.sets) {
-      cfg.set(k, v);
-      why[k] = "--set";
+      d.cfg.set(k, v);
+      d.why[k] = "--set";
     }
-    cfg.validate();
+    d.cfg.validate();
   } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
                                  o.arch.string(), e.what()));
   }
-  step(fmt::format("[3/8] accelerator {}: {}x{} {} array, Inputs {} / Outputs {} words per bank, "
-                  "{} loops",
-                  cfg.module_name(), cfg.rows, cfg.cols, cfg.preset, cfg.in_depth, cfg.out_depth,
-                  cfg.loops));
-
-  // ---- 5. per-layer configurations -----------------------------------------------------------
-  std::vector<NestLayerConfig> configs;
-  for (const auto &l : nest) {
+  pr.step(fmt::format("[3/8] accelerator {}: {}x{} {} array, Inputs {} / Outputs {} words per "
+                      "bank, {} loops",
+                      d.cfg.module_name(), d.cfg.rows, d.cfg.cols, d.cfg.preset, d.cfg.in_depth,
+                      d.cfg.out_depth, d.cfg.loops));
+  for (const auto &l : d.layers) {
     try {
-      configs.push_back(configure_nest_layer(cfg, l));
+      d.configs.push_back(configure_nest_layer(d.cfg, l));
     } catch (const std::invalid_argument &e) {
-      throw UsageError(fmt::format("layer '{}' cannot run on {}: {}", l.name, cfg.module_name(),
-                                   e.what()));
+      throw UsageError(fmt::format("layer '{}' cannot run on {}: {}", l.name,
+                                   d.cfg.module_name(), e.what()));
     }
   }
+  return d;
+}
+
+struct Rtl {
+  nlohmann::json params; // params.json
+  std::string top;
+  std::vector<fs::path> files; // the .v files
+};
+
+// Steps 4 and 5: rtl/, params.json, params.h, config/<layer>.json and .hex.
+Rtl write_design(const Design &d, const sched::NetworkSchedule &ns, const sched::Arch &arch,
+                 const Progress &pr, const fs::path &dir) {
   std::vector<NestLayerSpec> specs;
   for (const auto &l : ns.layers)
     specs.push_back({l.problem, l.result.mapping});
-  const gen::Generated g = nest_generated(cfg, arch, specs, configs);
-  const std::string top = g.params["top"].get<std::string>();
-  std::vector<fs::path> rtl;
-  for (const auto &f : gen::write_generated(g, tmp.path()))
+  const gen::Generated g = nest_generated(d.cfg, arch, specs, d.configs);
+  Rtl r{g.params, g.params["top"].get<std::string>(), {}};
+  for (const auto &f : gen::write_generated(g, dir))
     if (f.extension() == ".v")
-      rtl.push_back(f);
-  step(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})", rtl.size(), top));
-  step("[5/8] per-layer configurations from each mapping -> config/<layer>.json, .hex");
+      r.files.push_back(f);
+  pr.step(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})",
+                      r.files.size(), r.top));
+  pr.step("[5/8] per-layer configurations from each mapping -> config/<layer>.json, .hex");
+  return r;
+}
 
-  // ---- 6. lint and area ----------------------------------------------------------------------
-  step("[6/8] verilator --lint-only -Wall");
-  const LintResult lr = lint(rtl, top);
-  std::string lint_text;
+// Step 6: lint.txt.
+LintResult lint_design(const Rtl &rtl, const Progress &pr, const fs::path &dir) {
+  pr.step("[6/8] verilator --lint-only -Wall");
+  LintResult lr = lint(rtl.files, rtl.top);
+  std::string text;
   for (const auto &d : lr.diagnostics)
-    lint_text += format_diagnostic(d) + "\n";
-  write_file_atomic(tmp.path() / "lint.txt", lr.clean() ? "clean\n" : lint_text);
-  say(fmt::format("      {}", lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
-  step("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
-  const SynthReport area = synthesize(rtl, top);
-  write_file_atomic(tmp.path() / "area.json", synth_report_json(area));
-  say(fmt::format("      total {:.0f} um^2", area.total_area_um2));
+    text += format_diagnostic(d) + "\n";
+  write_file_atomic(dir / "lint.txt", lr.clean() ? "clean\n" : text);
+  pr.say(fmt::format("      {}", lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
+  return lr;
+}
 
-  // ---- 7. co-simulation ----------------------------------------------------------------------
-  if (o.cosim_layer.empty())
-    cosim_index = fewest_cycles(ns);
-  const auto &cl = ns.layers[cosim_index];
-  step(fmt::format("[8/8] co-simulate {} ({} MACs, {} cycles predicted) on the Verilator model",
-                  cl.name, cl.problem.macs(), cl.result.evaluation.cycles));
-  const NestCheck cr = check_nest_layer(rtl, top, cfg, arch, cl.problem, cl.result.mapping,
-                                        nest[cosim_index], configs[cosim_index],
-                                        o.cosim_max_cycles);
-  say(fmt::format("      {}: {} of {} outputs bit-exact, counts {}, cycles {} measured / {} "
-                  "predicted",
-                  cr.passed ? "PASS" : "FAIL", cr.run.outputs_checked - cr.run.mismatches,
-                  cr.run.outputs_checked, counts_equal(cr.counts) ? "equal" : "DIFFER",
-                  cr.run.measured_cycles, cr.predicted));
+// Step 7: area.json.
+SynthReport measure_area(const Rtl &rtl, const Progress &pr, const fs::path &dir) {
+  pr.step("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
+  SynthReport area = synthesize(rtl.files, rtl.top);
+  write_file_atomic(dir / "area.json", synth_report_json(area));
+  pr.say(fmt::format("      total {:.0f} um^2", area.total_area_um2));
+  return area;
+}
 
-  // ---- 8. flow.json and the report, last -----------------------------------------------------
+// Step 8: one layer on the Verilator model, against hcl mode.
+NestCheck cosimulate(const FlowOptions &o, const FlowInputs &in, const sched::NetworkSchedule &ns,
+                     const Design &d, const Rtl &rtl, const Progress &pr) {
+  const std::size_t i = in.cosim_index.value_or(fewest_cycles(ns));
+  const auto &l = ns.layers[i];
+  pr.step(fmt::format("[8/8] co-simulate {} ({} MACs, {} cycles predicted) on the Verilator model",
+                      l.name, l.problem.macs(), l.result.evaluation.cycles));
+  NestCheck cr = check_nest_layer(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
+                                  d.layers[i], d.configs[i], o.cosim_max_cycles);
+  pr.say(fmt::format("      {}: {} of {} outputs bit-exact, counts {}, cycles {} measured / {} "
+                     "predicted",
+                     cr.passed ? "PASS" : "FAIL", cr.run.outputs_checked - cr.run.mismatches,
+                     cr.run.outputs_checked, counts_equal(cr.counts) ? "equal" : "DIFFER",
+                     cr.run.measured_cycles, cr.predicted));
+  return cr;
+}
+
+nlohmann::json layers_json(const FlowInputs &in, const Scheduled &s, const Design &d) {
   nlohmann::json layers = nlohmann::json::array();
-  for (std::size_t i = 0; i < ns.layers.size(); ++i) {
-    const auto &l = ns.layers[i];
+  for (std::size_t i = 0; i < s.ns.layers.size(); ++i) {
+    const auto &l = s.ns.layers[i];
     const auto &r = l.result;
-    const bool was_relaxed = std::find(relaxed.begin(), relaxed.end(), l.name) != relaxed.end();
+    const bool was_relaxed = std::find(s.relaxed.begin(), s.relaxed.end(), l.name) != s.relaxed.end();
     layers.push_back({{"name", l.name},
                       {"repeat", l.repeat},
                       {"macs", l.problem.macs()},
@@ -502,60 +580,142 @@ FlowResult run_flow(const FlowOptions &o) {
                       {"optimal", r.optimal},
                       {"gap", r.gap},
                       {"same_as", l.same_as},
-                      {"dataflow", dataflow_of(l, dim_c, dim_k)},
+                      {"dataflow", dataflow_of(l, in.dim_c, in.dim_k)},
                       {"dataflow_relaxed", was_relaxed},
-                      {"nest_loops", nest[i].loops.size()},
+                      {"nest_loops", d.layers[i].loops.size()},
                       {"config", "config/" + l.name + ".json"},
                       {"schedule", r.found ? "schedules/" + l.name + ".schedule.yaml" : ""}});
   }
-  nlohmann::json diags = nlohmann::json::array();
-  for (const auto &d : lr.diagnostics)
-    diags.push_back(format_diagnostic(d));
+  return layers;
+}
+
+nlohmann::json inputs_json(const FlowOptions &o, const FlowInputs &in) {
   nlohmann::json sets = nlohmann::json::object();
   for (const auto &[k, v] : o.sets)
     sets[k] = v;
-  nlohmann::json flow = {
-      {"inputs",
-       {{"network", o.network.string()}, {"network_name", net.name}, {"network_source", net.source},
-        {"arch", o.arch.string()}, {"arch_name", arch.name}, {"objective", o.objective},
-        {"time_limit_s", o.time_limit_s}, {"threads", o.threads}, {"set", sets},
-        {"dataflow", o.dataflow}, {"sizes", o.sizes}, {"max_area_um2", o.max_area_um2}}},
-      {"dataflow", dataflow.name},
+  return {{"network", o.network.string()}, {"network_name", in.net.name},
+          {"network_source", in.net.source}, {"arch", o.arch.string()},
+          {"arch_name", in.arch.name},       {"objective", o.objective},
+          {"time_limit_s", o.time_limit_s},  {"threads", o.threads},
+          {"set", sets},                     {"dataflow", o.dataflow},
+          {"sizes", o.sizes},                {"max_area_um2", o.max_area_um2}};
+}
+
+// Everything the run found, as flow.json holds it (and the report renders it).
+struct FlowFindings {
+  std::pair<nlohmann::json, std::string> sizes; // allocation, sizes_why
+  Scheduled scheduled;
+  nlohmann::json microarch;
+  Design design;
+  Rtl rtl;
+  LintResult lint;
+  SynthReport area;
+  NestCheck cosim;
+};
+
+nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowFindings &f,
+                         double seconds) {
+  nlohmann::json diags = nlohmann::json::array();
+  for (const auto &d : f.lint.diagnostics)
+    diags.push_back(format_diagnostic(d));
+  const auto &ns = f.scheduled.ns;
+  return {
+      {"inputs", inputs_json(o, in)},
+      {"dataflow", in.dataflow.name},
       {"dataflow_why",
-       dataflow.why + "; weight-stationary C|K: C on the mesh's X axis (array rows), K on Y "
-                      "(columns), weights in the PE registers, each layer's configuration its "
-                      "mapping"},
-      {"buffer_sizes", buffer_sizes(arch)},
-      {"sizes_why", sizes_why},
-      {"allocation", allocation},
-      {"dataflow_relaxed_layers", relaxed},
-      {"layers", layers},
+       in.dataflow.why + "; weight-stationary C|K: C on the mesh's X axis (array rows), K on Y "
+                         "(columns), weights in the PE registers, each layer's configuration its "
+                         "mapping"},
+      {"buffer_sizes", buffer_sizes(in.arch)},
+      {"sizes_why", f.sizes.second},
+      {"allocation", f.sizes.first},
+      {"dataflow_relaxed_layers", f.scheduled.relaxed},
+      {"layers", layers_json(in, f.scheduled, f.design)},
       {"total", {{"energy_pj", ns.total_energy_pj}, {"cycles", ns.total_cycles},
                  {"all_found", ns.all_found}, {"all_optimal", ns.all_optimal}}},
-      {"microarch", micro_json},
-      {"accelerator", {{"top", top}, {"params", g.params["params"]}, {"derivation", why}}},
-      {"lint", {{"clean", lr.clean()}, {"diagnostics", diags}}},
-      {"area", nlohmann::json::parse(synth_report_json(area))},
-      {"cosim", cosim_json(cr)},
-      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}};
-  write_file_atomic(tmp.path() / "flow.json", flow.dump(2) + "\n");
-  write_file_atomic(tmp.path() / "report.html", render_report(flow));
+      {"microarch", f.microarch},
+      {"accelerator",
+       {{"top", f.rtl.top}, {"params", f.rtl.params["params"]}, {"derivation", f.design.why}}},
+      {"lint", {{"clean", f.lint.clean()}, {"diagnostics", diags}}},
+      {"area", nlohmann::json::parse(synth_report_json(f.area))},
+      {"cosim", cosim_json(f.cosim)},
+      {"seconds", seconds}};
+}
 
-  if (o.stop.interrupted())
-    throw Interrupted();
-  // Swap the finished folder in: the old one (if any) moves aside first, so `out` always
-  // holds a complete run.
-  const fs::path old = out.parent_path() / fmt::format(".{}.old-{}", name, ::getpid());
+// The output folder, normalized: "dir/" and "." name their folder.
+fs::path flow_folder(const FlowOptions &o) {
+  fs::path out = fs::absolute(o.out).lexically_normal();
+  return out.has_filename() ? out : out.parent_path();
+}
+
+void require_lock(const FlowOptions &o, const FileLock &lock) {
+  if (!lock.held())
+    throw UsageError(fmt::format("-o '{}' is being written by another hcl flow ({}); wait for it "
+                                 "to finish or choose another folder",
+                                 o.out.string(),
+                                 lock.holder() > 0 ? fmt::format("pid {}", lock.holder())
+                                                   : std::string("pid unknown")));
+}
+
+// Swaps the finished folder in: the old one (if any) moves aside first, so `out` always holds
+// a complete run.
+void publish(TempDir &tmp, const fs::path &out) {
+  const fs::path old =
+      out.parent_path() / fmt::format(".{}.old-{}", out.filename().string(), ::getpid());
   if (fs::exists(out))
     fs::rename(out, old);
   fs::rename(tmp.path(), out);
   tmp.keep();
   std::error_code ec;
   fs::remove_all(old, ec);
+}
 
+} // namespace
+
+FlowResult run_flow(const FlowOptions &o) {
+  const Progress pr(o);
+  const auto t0 = std::chrono::steady_clock::now();
+  FlowInputs in = check_inputs(o);
+
+  const fs::path out = flow_folder(o);
+  const std::string name = out.filename().string();
+  fs::create_directories(out.parent_path());
+  // Two runs into one folder would both report success while one discards the other's work.
+  const FileLock lock(out.parent_path() / ("." + name + ".lock"), FileLock::Mode::Try, true);
+  require_lock(o, lock);
+  require_flow_folder(out, o.force);
+  // Removed unless the run gets to publish(); a killed run's, the next run removes.
+  TempDir tmp(out.parent_path(), "." + name + ".tmp-");
+  remove_stale_dirs(out.parent_path(), "." + name + ".old-");
+  write_file_atomic(tmp.path() / kFlowMarker,
+                    "Written by hcl flow, which replaces this folder as a whole when run into it "
+                    "again.\n");
+
+  sched::SearchOptions so;
+  so.objective = sched::parse_objective(o.objective);
+  so.threads = o.threads;
+  so.space = nest_space(widest_layer(in.net), in.arch);
+  FlowFindings f;
+  f.sizes = size_buffers(o, in, so, pr);
+  f.scheduled = schedule_layers(o, in, so, pr, tmp.path());
+  const sched::NetworkSchedule &ns = f.scheduled.ns;
+  f.microarch = write_microarch(ns, in.arch, pr, tmp.path());
+  f.design = design_accelerator(o, ns, in.arch, pr);
+  f.rtl = write_design(f.design, ns, in.arch, pr, tmp.path());
+  f.lint = lint_design(f.rtl, pr, tmp.path());
+  f.area = measure_area(f.rtl, pr, tmp.path());
+  f.cosim = cosimulate(o, in, ns, f.design, f.rtl, pr);
+  const nlohmann::json flow =
+      flow_json(o, in, f, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  write_file_atomic(tmp.path() / "flow.json", flow.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "report.html", render_report(flow));
+
+  if (o.stop.interrupted())
+    throw Interrupted();
+  publish(tmp, out);
   FlowResult res;
-  res.lint_clean = lr.clean();
-  res.cosim_passed = cr.passed;
+  res.lint_clean = f.lint.clean();
+  res.cosim_passed = f.cosim.passed;
   res.all_scheduled = ns.all_found;
   res.report = out / "report.html";
   return res;

@@ -129,7 +129,7 @@ TEST_CASE("flow: a missing tool is named before the search") {
   CHECK(nothing_written(out));
 }
 
-TEST_CASE("flow: a folder it did not write is refused unless forced; its own is replaced") {
+TEST_CASE("flow: a folder it did not write is refused unless forced, its own is replaced") {
   const fs::path dir = hcl::test::scratch_dir("flow-marker");
   const fs::path out = dir / "out";
   fs::create_directories(out);
@@ -140,10 +140,10 @@ TEST_CASE("flow: a folder it did not write is refused unless forced; its own is 
   // Past the folder check, rows=0 fails after the search and before anything is replaced.
   o.sets = {{"rows", "0"}};
   o.force = true;
-  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("rows: must be in [1, 128]"));
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("rows: must be in [1, 64]"));
   o.force = false;
   std::ofstream(out / kFlowMarker) << "";
-  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("rows: must be in [1, 128]"));
+  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("rows: must be in [1, 64]"));
   CHECK(fs::exists(out / "mine.txt"));
 }
 

@@ -40,7 +40,7 @@ std::uint64_t reg(const NestLayerConfig &c, const std::string &name) {
 
 } // namespace
 
-TEST_CASE("nest_lower: the arch's levels by role; an arch without a PE array is refused") {
+TEST_CASE("nest_lower: the arch's levels by role, an arch without a PE array is refused") {
   const NestRoles r = nest_roles(tpu4());
   CHECK(r.weights == 0);
   CHECK(r.mesh == 1);

@@ -94,7 +94,7 @@ TEST_CASE("large memories become SRAM macro lines, small ones stay flip-flops") 
   CHECK(r.total_area_um2 == Approx(m.area_um2 + top.area_um2));
 }
 
-TEST_CASE("a design's own SRAM model keeps its name; the macro goes inside it") {
+TEST_CASE("a design's own SRAM model keeps its name, the macro goes inside it") {
   const auto r = hcl::flows::synthesize({data_dir / "sram_model_user.v"}, "sram_model_user");
   INFO(hcl::flows::synth_report_table(r));
   const std::string macro = "hcl_sram_1024x16_1r1w_macro";

@@ -84,7 +84,7 @@ Job make_job(const AcceleratorConfig &cfg, const LayerShape &shape, std::mt19937
 
 } // namespace
 
-TEST_CASE("accelerator: config validation names the key; register map follows the controller") {
+TEST_CASE("accelerator: config validation names the key, register map follows the controller") {
   CHECK_THROWS_WITH(accelerator_preset("eyeriss"),
                     Catch::StartsWith("preset: unknown accelerator preset 'eyeriss'"));
   AcceleratorConfig c;

@@ -125,7 +125,7 @@ void replay(const AcceleratorConfig &cfg, const LayerConfig &l) {
 
 } // namespace
 
-TEST_CASE("accelerator_layer: parse_layer reads C, K, X and a name; errors name --layer") {
+TEST_CASE("accelerator_layer: parse_layer reads C, K, X and a name, errors name --layer") {
   const LayerShape s = parse_layer("C=64,K=32,X=49,name=conv3");
   CHECK(s.C == 64);
   CHECK(s.K == 32);

@@ -33,7 +33,7 @@ TEST_CASE("error: constant Vec index out of range names the index and the valid 
       __LINE__ - 2, {"Vec index 4 is out of range for a Vec of size 4", "0..3"}, kFile);
 }
 
-TEST_CASE("bundles flatten to one port per field; flipped fields go the other way") {
+TEST_CASE("bundles flatten to one port per field, flipped fields go the other way") {
   Design d = elaborate(FnModule{"Bundles", [] {
                                   auto in = Input("in", Flit{});
                                   auto out = Output("out", Flit{});

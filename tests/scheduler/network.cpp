@@ -148,7 +148,7 @@ TEST_CASE("MobileNet-V2 layer table: 52 conv of which 17 depthwise, + 1 FC") {
   CHECK(static_cast<double>(n.macs()) == Approx(300e6).epsilon(0.01));
 }
 
-TEST_CASE("repeat counts multiply layers and MACs; batch sets N") {
+TEST_CASE("repeat counts multiply layers and MACs, batch sets N") {
   const Network n = load_network_yaml(
       net_file("network:\n  name: t\n  batch: 4\n  layers:\n"
                "    - {name: a, type: conv2d, C: 8, K: 8, P: 4, Q: 4, R: 3, S: 3, repeat: 3}\n"

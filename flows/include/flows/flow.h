@@ -50,7 +50,7 @@ struct FlowOptions {
   std::string dataflow = "auto";   // flow_dataflow.h: auto or X|Y (template_dataflows())
   std::vector<std::string> sizes;  // LEVEL=SIZE,SIZE,... candidates (allocate.h); may be empty
   double max_area_um2 = 0;         // area budget for the sizes; 0 = none
-  std::string cosim_layer; // empty: the smallest layer by MACs
+  std::string cosim_layer; // empty: the layer predicted fastest
   std::vector<std::pair<std::string, std::string>> sets; // accelerator key=value overrides
   std::uint64_t cosim_max_cycles = CosimOptions{}.max_cycles;
   std::function<void(const std::string &)> progress; // one line per step
