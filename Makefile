@@ -1,6 +1,6 @@
 # The two README commands. Both install what is missing, build, and are safe to re-run.
 #   make demo   setup + the main job on bundled inputs, results in out/demo/
-#   make test   setup + the whole test suite (Release + -Werror, then ASan/UBSan unit tests)
+#   make test   setup + the whole test suite (Release + -Werror, then again under ASan/UBSan)
 # Not part of either:
 #   make fuzz   libFuzzer targets of the spec readers (needs clang), FUZZ_TIME seconds each
 .PHONY: demo test deps build build-asan fuzz clean
@@ -22,7 +22,7 @@ build: deps
 
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHCL_WERROR=ON \
-	  -DHCL_SANITIZE=ON -DHCL_UNIT_TESTS_ONLY=ON >/dev/null
+	  -DHCL_SANITIZE=ON -DHCL_UNIT_TESTS_ONLY=OFF -DHCL_BENCH=OFF >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 demo: build
@@ -31,8 +31,8 @@ demo: build
 test: build build-asan
 	@echo "== tests (Release, -Werror) =="
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
-	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer =="
-	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L unit
+	@echo "== unit and CLI integration tests under AddressSanitizer + UndefinedBehaviorSanitizer =="
+	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(JOBS)

@@ -543,7 +543,8 @@ SynthReport measure_area(const Rtl &rtl, const Progress &pr, const fs::path &dir
   pr.step("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
   SynthReport area = synthesize(rtl.files, rtl.top);
   write_file_atomic(dir / "area.json", synth_report_json(area));
-  pr.say(fmt::format("      total {:.0f} um^2", area.total_area_um2));
+  pr.say(fmt::format("      total {:.0f} um^2{}", area.total_area_um2,
+                     area.cache_hit ? " (cached: the same RTL and library as an earlier run)" : ""));
   return area;
 }
 

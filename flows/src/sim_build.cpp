@@ -5,6 +5,8 @@
 #include <flows/tool.h>
 #include <flows/tool_args.h>
 
+#include "content_hash.h"
+
 #include <fmt/format.h>
 
 #include <atomic>
@@ -31,22 +33,6 @@ constexpr const char *kPrefix = "Vhcl_model";
 
 std::atomic<std::uint64_t> g_builds{0};
 
-// Two independent FNV-1a 64 streams give a 128-bit key: collisions would silently load the
-// wrong model, so 64 bits alone felt thin for a cache shared by every test run.
-struct Hasher {
-  std::uint64_t a = 0xcbf29ce484222325ULL;
-  std::uint64_t b = 0x84222325cbf29ce4ULL;
-  void add(std::string_view s) {
-    for (unsigned char c : s) {
-      a = (a ^ c) * 0x100000001b3ULL;
-      b = (b ^ static_cast<unsigned char>(c + 0x5b)) * 0x100000001b3ULL;
-    }
-    // A separator so that ("ab","c") and ("a","bc") differ.
-    a = (a ^ 0xff) * 0x100000001b3ULL;
-    b = (b ^ 0xfe) * 0x100000001b3ULL;
-  }
-  std::string hex() const { return fmt::format("{:016x}{:016x}", a, b); }
-};
 
 std::string slurp(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -253,7 +239,7 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
   }
   require_model_inputs(files, top, options);
   const fs::path verilator = verilator_executable();
-  Hasher h;
+  detail::ContentHash h;
   h.add(fmt::format("hcl-sim recipe {}", kRecipeVersion));
   h.add(verilator_version(verilator));
   h.add(top);

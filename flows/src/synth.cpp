@@ -1,8 +1,12 @@
+#include <flows/atomic_file.h>
 #include <flows/errors.h>
+#include <flows/sim_build.h>
 #include <flows/synth.h>
 #include <flows/temp_dir.h>
 #include <flows/tool.h>
 #include <flows/tool_args.h>
+
+#include "content_hash.h"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -14,6 +18,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -319,6 +325,85 @@ std::map<std::string, double> read_liberty_areas(const fs::path &liberty) {
   return areas;
 }
 
+namespace {
+
+// Bump when the scripts or the area computation change, so old cache entries are not reused.
+constexpr int kSynthRecipe = 1;
+
+const std::string &yosys_version() {
+  static std::mutex mu;
+  static std::string version;
+  std::lock_guard lock(mu);
+  if (version.empty())
+    version = run_process({yosys_executable().string(), "-V"}).output;
+  return version;
+}
+
+// Everything the report depends on: the tool, the library, the options and the sources.
+std::string synth_key(const std::vector<fs::path> &files, const std::string &top,
+                      const SynthOptions &o, const fs::path &liberty) {
+  detail::ContentHash h;
+  h.add(fmt::format("hcl-synth recipe {}", kSynthRecipe));
+  h.add(yosys_version());
+  h.add(slurp(liberty));
+  h.add(top);
+  h.add(o.flat ? "flat" : "hierarchical");
+  for (const auto &[name, value] : o.top_parameters)
+    h.add(fmt::format("{}={}", name, value));
+  h.add(fmt::format("{} {} {} {} {} {}", o.sram.threshold_bits, o.sram.um2_per_bit,
+                    o.sram.um2_per_row, o.sram.um2_per_column, o.sram.um2_fixed, o.sram.scale));
+  for (const auto &f : files) {
+    h.add(f.filename().string());
+    h.add(slurp(f));
+  }
+  return h.hex();
+}
+
+json report_cache_json(const SynthReport &r) {
+  json mods = json::object();
+  for (const auto &[name, m] : r.modules)
+    mods[name] = {{"instances", m.instances}, {"area_um2", m.area_um2}, {"cells", m.cells},
+                  {"sram_macro", m.sram_macro}};
+  return {{"top", r.top},
+          {"total_area_um2", r.total_area_um2},
+          {"modules", mods},
+          {"yosys_module_area_um2", r.yosys_module_area_um2},
+          {"yosys_total_area_um2", r.yosys_total_area_um2}};
+}
+
+// A finished report of the same inputs, or nothing (no entry, or one this build cannot read).
+std::optional<SynthReport> cached_report(const fs::path &entry) {
+  std::error_code ec;
+  if (!fs::is_regular_file(entry, ec))
+    return std::nullopt;
+  try {
+    const json j = json::parse(slurp(entry));
+    SynthReport r;
+    r.top = j.at("top").get<std::string>();
+    r.total_area_um2 = j.at("total_area_um2").get<double>();
+    for (const auto &[name, m] : j.at("modules").items()) {
+      ModuleArea a;
+      a.instances = m.at("instances").get<std::uint64_t>();
+      a.area_um2 = m.at("area_um2").get<double>();
+      a.cells = m.at("cells").get<std::map<std::string, std::uint64_t>>();
+      a.sram_macro = m.at("sram_macro").get<bool>();
+      r.modules[name] = a;
+    }
+    r.yosys_module_area_um2 = j.at("yosys_module_area_um2").get<std::map<std::string, double>>();
+    r.yosys_total_area_um2 = j.at("yosys_total_area_um2").get<double>();
+    r.cache_hit = true;
+    return r;
+  } catch (const json::exception &) {
+    return std::nullopt;
+  }
+}
+
+SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string &top,
+                          const SynthOptions &options, const fs::path &liberty,
+                          const std::map<std::string, double> &lib_areas);
+
+} // namespace
+
 SynthReport synthesize(const std::vector<fs::path> &files, const std::string &top,
                        const SynthOptions &options) {
   if (files.empty()) {
@@ -343,6 +428,24 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   require_tool_path(liberty, "--liberty");
   const auto lib_areas = read_liberty_areas(liberty);
   (void)yosys_executable();  // fail early, naming the package
+  const fs::path cache = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  require_tool_path(cache, "synthesis cache folder (HCL_CACHE_DIR)");
+  const fs::path entry = cache / ("synth-" + synth_key(files, top, options, liberty) + ".json");
+  if (auto hit = cached_report(entry)) {
+    hit->liberty = liberty;
+    return *hit;
+  }
+  SynthReport report = run_synthesis(files, top, options, liberty, lib_areas);
+  fs::create_directories(cache);
+  write_file_atomic(entry, report_cache_json(report).dump() + "\n");
+  return report;
+}
+
+namespace {
+
+SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string &top,
+                          const SynthOptions &options, const fs::path &liberty,
+                          const std::map<std::string, double> &lib_areas) {
   // Removed on every exit path; what a killed run leaves, the next run removes.
   const TempDir scratch(fs::temp_directory_path(), "hcl-synth-");
 
@@ -488,6 +591,8 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   }
   return report;
 }
+
+} // namespace
 
 std::string synth_report_json(const SynthReport &r) {
   nlohmann::ordered_json j;

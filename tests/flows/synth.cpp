@@ -1,18 +1,28 @@
 #include <flows/errors.h>
 #include <flows/synth.h>
 
+#include "scratch_dir.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace fs = std::filesystem;
 using Catch::Contains;
 
 namespace {
 const fs::path data_dir = fs::path(HCL_SOURCE_DIR) / "tests" / "flows" / "data";
+
+// A cache of the test's own, empty: every test here runs Yosys.
+hcl::flows::SynthOptions fresh(hcl::flows::SynthOptions o = {}) {
+  o.cache_dir = hcl::test::scratch_dir("synth-cache");
+  fs::remove_all(o.cache_dir);
+  return o;
+}
 
 double hierarchy_sum(const hcl::flows::SynthReport &r) {
   double sum = 0;
@@ -24,7 +34,7 @@ double hierarchy_sum(const hcl::flows::SynthReport &r) {
 } // namespace
 
 TEST_CASE("synth of an 8-bit adder gives a plausible cell count and area") {
-  const auto r = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8");
+  const auto r = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8", fresh());
   REQUIRE(r.modules.size() == 1);
   const auto &m = r.modules.at("adder8");
   CHECK(m.instances == 1);
@@ -45,7 +55,7 @@ TEST_CASE("synth of an 8-bit adder gives a plausible cell count and area") {
 }
 
 TEST_CASE("hierarchical synth: per-module areas x instances sum to the total and match yosys") {
-  const auto r = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree");
+  const auto r = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree", fresh());
   INFO(hcl::flows::synth_report_table(r));
   REQUIRE(r.modules.count("add_n(W=8)") == 1);
   REQUIRE(r.modules.count("add_n(W=9)") == 1);
@@ -68,15 +78,15 @@ TEST_CASE("hierarchical synth: per-module areas x instances sum to the total and
 TEST_CASE("flat synth agrees with hierarchical synth within 15%") {
   hcl::flows::SynthOptions flat;
   flat.flat = true;
-  const auto h = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree");
-  const auto f = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree", flat);
+  const auto h = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree", fresh());
+  const auto f = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree", fresh(flat));
   CHECK(f.modules.size() == 1);
   // Flattening lets ABC optimize across module boundaries, so it may be somewhat smaller.
   CHECK(f.total_area_um2 == Approx(h.total_area_um2).epsilon(0.15));
 }
 
 TEST_CASE("large memories become SRAM macro lines, small ones stay flip-flops") {
-  const auto r = hcl::flows::synthesize({data_dir / "sram_user.v"}, "sram_user");
+  const auto r = hcl::flows::synthesize({data_dir / "sram_user.v"}, "sram_user", fresh());
   INFO(hcl::flows::synth_report_table(r));
   const std::string macro = "hcl_sram_1024x16_1r1w";
   REQUIRE(r.modules.count(macro) == 1);
@@ -95,7 +105,7 @@ TEST_CASE("large memories become SRAM macro lines, small ones stay flip-flops") 
 }
 
 TEST_CASE("a design's own SRAM model keeps its name, the macro goes inside it") {
-  const auto r = hcl::flows::synthesize({data_dir / "sram_model_user.v"}, "sram_model_user");
+  const auto r = hcl::flows::synthesize({data_dir / "sram_model_user.v"}, "sram_model_user", fresh());
   INFO(hcl::flows::synth_report_table(r));
   const std::string macro = "hcl_sram_1024x16_1r1w_macro";
   REQUIRE(r.modules.count(macro) == 1);
@@ -109,7 +119,7 @@ TEST_CASE("a design's own SRAM model keeps its name, the macro goes inside it") 
 }
 
 TEST_CASE("synth JSON has the documented shape") {
-  const auto r = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree");
+  const auto r = hcl::flows::synthesize({data_dir / "adder_tree.v"}, "adder_tree", fresh());
   const auto j = nlohmann::json::parse(hcl::flows::synth_report_json(r));
   CHECK(j.size() == 3);
   CHECK(j.at("top") == "adder_tree");
@@ -150,8 +160,8 @@ TEST_CASE("synth with the osu018 library") {
   }
   hcl::flows::SynthOptions opts;
   opts.liberty = lib;
-  const auto r = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8", opts);
-  const auto nangate = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8");
+  const auto r = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8", fresh(opts));
+  const auto nangate = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8", fresh());
   // 0.18 um cells are roughly (180/45)^2 = 16x larger than 45 nm ones; allow a wide band.
   CHECK(r.total_area_um2 > 5 * nangate.total_area_um2);
   CHECK(r.total_area_um2 < 40 * nangate.total_area_um2);
@@ -159,11 +169,11 @@ TEST_CASE("synth with the osu018 library") {
 }
 
 TEST_CASE("synth errors: missing yosys, bad top, bad liberty") {
-  CHECK_THROWS_WITH(hcl::flows::synthesize({data_dir / "adder8.v"}, "no_such_top"),
+  CHECK_THROWS_WITH(hcl::flows::synthesize({data_dir / "adder8.v"}, "no_such_top", fresh()),
                     Contains("yosys failed") && Contains("no_such_top"));
   CHECK_THROWS_WITH(hcl::flows::resolve_liberty("/nonexistent.lib"), Contains("does not exist"));
   ::setenv("HCL_YOSYS", "/nonexistent/yosys", 1);
-  CHECK_THROWS_WITH(hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8"),
+  CHECK_THROWS_WITH(hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8", fresh()),
                     Contains("apt-get install yosys"));
   ::unsetenv("HCL_YOSYS");
 }
@@ -173,16 +183,49 @@ TEST_CASE("synth refuses script-breaking names before Yosys runs") {
   // HCL_YOSYS points nowhere: a check that let a value through would fail with ToolMissing.
   ::setenv("HCL_YOSYS", "/nonexistent/yosys", 1);
   const fs::path adder = data_dir / "adder8.v";
-  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8\n!touch x"),
+  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8\n!touch x", fresh()),
                     Contains("--top \"adder8\\n!touch x\" is not a Verilog identifier"));
   hcl::flows::SynthOptions o;
   o.top_parameters = {{"W\n!ls", "8"}};
-  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8", o),
+  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8", fresh(o)),
                     Contains("--param name \"W\\n!ls\" is not a Verilog identifier"));
   o.top_parameters = {{"W", "8\n!ls"}};
-  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8", o),
+  CHECK_THROWS_WITH(hcl::flows::synthesize({adder}, "adder8", fresh(o)),
                     Contains("--param W value \"8\\n!ls\" is not a number"));
-  CHECK_THROWS_WITH(hcl::flows::synthesize({"/tmp/a\n!touch x\n.v"}, "adder8"),
+  CHECK_THROWS_WITH(hcl::flows::synthesize({"/tmp/a\n!touch x\n.v"}, "adder8", fresh()),
                     Contains("Verilog file \"/tmp/a\\n!touch x\\n.v\": a path given to yosys"));
   ::unsetenv("HCL_YOSYS");
+}
+
+TEST_CASE("synth: the same inputs again give the cached report, a changed source runs Yosys") {
+  const fs::path dir = hcl::test::scratch_dir("synth-reuse");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  hcl::flows::SynthOptions o;
+  o.cache_dir = dir / "cache";
+  fs::copy_file(data_dir / "adder_tree.v", dir / "adder_tree.v");
+  const auto first = hcl::flows::synthesize({dir / "adder_tree.v"}, "adder_tree", o);
+  CHECK_FALSE(first.cache_hit);
+  CHECK(first.yosys_seconds > 0);
+  const auto again = hcl::flows::synthesize({dir / "adder_tree.v"}, "adder_tree", o);
+  CHECK(again.cache_hit);
+  CHECK(again.yosys_seconds == 0);
+  CHECK(again.total_area_um2 == first.total_area_um2);
+  CHECK(again.yosys_total_area_um2 == first.yosys_total_area_um2);
+  REQUIRE(again.modules.size() == first.modules.size());
+  for (const auto &[name, m] : first.modules) {
+    CHECK(again.modules.at(name).cells == m.cells);
+    CHECK(again.modules.at(name).instances == m.instances);
+  }
+  CHECK(hcl::flows::synth_report_json(again) == hcl::flows::synth_report_json(first));
+  // Another top-level parameter, or an edit of the source, is another design.
+  hcl::flows::SynthOptions flat = o;
+  flat.flat = true;
+  CHECK_FALSE(hcl::flows::synthesize({dir / "adder_tree.v"}, "adder_tree", flat).cache_hit);
+  std::ofstream(dir / "adder_tree.v", std::ios::app) << "// edited\n";
+  CHECK_FALSE(hcl::flows::synthesize({dir / "adder_tree.v"}, "adder_tree", o).cache_hit);
+  // An entry this build cannot read is not trusted: Yosys runs again.
+  for (const auto &e : fs::directory_iterator(o.cache_dir))
+    std::ofstream(e.path()) << "{ not json";
+  CHECK_FALSE(hcl::flows::synthesize({dir / "adder_tree.v"}, "adder_tree", o).cache_hit);
 }

@@ -46,6 +46,9 @@ struct SynthOptions {
   // Overrides of the top module's parameters, e.g. {{"R", "16"}, {"C", "16"}}.
   std::vector<std::pair<std::string, std::string>> top_parameters;
   SramModel sram;
+  // Reports are cached by a hash of the Yosys version, the library, these options and the
+  // sources' names and contents; empty: default_cache_dir() (sim_build.h, HCL_CACHE_DIR).
+  std::filesystem::path cache_dir;
 };
 
 struct ModuleArea {
@@ -66,7 +69,8 @@ struct SynthReport {
   // for them.
   std::map<std::string, double> yosys_module_area_um2;
   double yosys_total_area_um2 = 0;
-  double yosys_seconds = 0;
+  double yosys_seconds = 0; // 0 when cached
+  bool cache_hit = false;   // the report of an earlier run with the same inputs
 };
 
 // The liberty file shipped with hcl (NanGate 45 nm X1 cell areas).
