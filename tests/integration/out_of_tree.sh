@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# out_of_tree.sh BUILD WORK: installs the build to WORK/prefix, builds examples/out_of_tree
+# against it with find_package(hcl) alone (no path into hcl's source or build tree), runs its
+# generator and lints the Verilog it wrote. The installed hcl executable must run too.
+set -eu
+build=$1 work=$2
+src=$(cd "$(dirname "$0")/../../examples/out_of_tree" && pwd)
+rm -rf "$work" && mkdir -p "$work"
+cmake --install "$build" --prefix "$work/prefix" >"$work/install.log"
+test -x "$work/prefix/bin/hcl" || { echo "out_of_tree: no bin/hcl installed"; exit 1; }
+"$work/prefix/bin/hcl" --version
+test -f "$work/prefix/include/hcl/hcl.h" || { echo "out_of_tree: no include/hcl/hcl.h"; exit 1; }
+cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/configure.log" ||
+  { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/build" >"$work/build.log" 2>&1 || { tail -30 "$work/build.log"; exit 1; }
+top=$("$work/build/row_of_macs" "$work/rtl" 3)
+verilator --lint-only -Wall --top-module "$top" "$work"/rtl/*.v
+echo "out_of_tree: $top built on the installed hcl, lint clean"
