@@ -137,6 +137,18 @@ NestRoles nest_roles(const Arch &arch) {
     refuse(fmt::format("arch '{}': no level below the mesh keeps Weights; the nest accelerator "
                        "keeps one weight per PE (a register level below the mesh)",
                        arch.name));
+  // Per-PE stores the template does not build are refused, not silently dropped or shrunk.
+  for (int l = 0; l < r.mesh; ++l) {
+    const auto &lv = arch.levels[static_cast<std::size_t>(l)];
+    const bool io = lv.keeps[kInputs] || lv.keeps[kOutputs];
+    const std::int64_t words = lv.double_buffered ? 2 : 1;
+    if (io || (l == r.weights && lv.size_words != words) || (l != r.weights && lv.keeps[kWeights]))
+      refuse(fmt::format("arch '{}': {} is a per-PE store ({}{} words); the accelerator template "
+                         "runs the C|K dataflow with one weight register per PE (size_words 1, "
+                         "or 2 when double-buffered) and buffers Inputs and Outputs above the "
+                         "mesh; per-PE scratchpads (Eyeriss's R|P) are not supported yet",
+                         arch.name, lv.name, io ? "Inputs or Outputs, " : "", lv.size_words));
+  }
   return r;
 }
 

@@ -48,6 +48,18 @@ TEST_CASE("nest_lower: the arch's levels by role, an arch without a PE array is 
   sched::Arch flat = tpu4();
   flat.levels[1].fanout_x = flat.levels[1].fanout_y = 1;
   CHECK_THROWS_WITH(nest_roles(flat), Catch::Contains("no mesh; the nest accelerator needs a PE array"));
+  // Per-PE stores the template does not build: refused, naming the level.
+  const sched::Arch eyeriss =
+      sched::load_arch_yaml(HCL_SOURCE_DIR "/examples/arch/eyeriss_like.yaml");
+  CHECK_THROWS_WITH(nest_roles(eyeriss), Catch::Contains("is a per-PE store (Inputs or Outputs") &&
+                                             Catch::Contains("not supported yet"));
+  sched::Arch wide = tpu4();
+  wide.levels[0].size_words = 9; // a weight scratchpad, not a register
+  CHECK_THROWS_WITH(nest_roles(wide), Catch::Contains("WeightReg is a per-PE store (9 words)"));
+  wide.levels[0].size_words = 2; // two words are a double-buffered register only
+  CHECK_THROWS(nest_roles(wide));
+  wide.levels[0].double_buffered = true;
+  CHECK_NOTHROW(nest_roles(wide));
 }
 
 TEST_CASE("nest_lower: the nest, lanes and tiles of a mapping") {
