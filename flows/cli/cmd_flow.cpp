@@ -7,6 +7,7 @@
 #include <flows/flow.h>
 
 #include <generators/generate.h>
+#include <generators/nest_accelerator.h>
 
 #include <fmt/core.h>
 
@@ -77,17 +78,15 @@ const hcl::cli::RegisterCommand reg_flow{
                      "without --sizes, an arch over it exits 2")
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max(), true));
       cmd.add_option("--cosim", a->o.cosim_layer,
-                     "Layer to co-simulate (default: the smallest by MACs)");
+                     "Layer to co-simulate (default: the one predicted fastest)");
       cmd.add_option("--cosim-max-cycles", a->o.cosim_max_cycles,
                      fmt::format("Simulated cycles above which a labelled slice of the layer "
                                  "runs instead of all of it (default {})",
                                  a->o.cosim_max_cycles))
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max())); // not -1: wraps
       cmd.add_option("--set", a->sets,
-                     "Accelerator override key=value, repeatable: preset (tpu|tree), rows, cols, "
-                     "data_width, weight_width, acc_width, signed, pipeline_stages, in_depth, "
-                     "out_depth, in_double, out_double, loops, counter_width, dram_addr_width, "
-                     "dram_latency, dram_width, count_width")
+                     "Accelerator override key=value, repeatable: " +
+                         hcl::gen::NestAcceleratorConfig::key_names())
           ->allow_extra_args(false);
       return [a]() {
         hcl::cli::stop_on_interrupt();

@@ -139,34 +139,58 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   return p;
 }
 
+namespace {
+
+// The config keys, declared once: set(), key_names() (help texts) and to_json() use them.
+using Cfg = NestAcceleratorConfig;
+const std::pair<const char *, int Cfg::*> kIntKeys[] = {
+    {"rows", &Cfg::rows},
+    {"cols", &Cfg::cols},
+    {"data_width", &Cfg::data_width},
+    {"weight_width", &Cfg::weight_width},
+    {"acc_width", &Cfg::acc_width},
+    {"pipeline_stages", &Cfg::pipeline_stages},
+    {"in_depth", &Cfg::in_depth},
+    {"out_depth", &Cfg::out_depth},
+    {"loops", &Cfg::loops},
+    {"counter_width", &Cfg::counter_width},
+    {"dram_addr_width", &Cfg::dram_addr_width},
+    {"dram_latency", &Cfg::dram_latency},
+    {"dram_width", &Cfg::dram_width},
+    {"count_width", &Cfg::count_width}};
+const std::pair<const char *, bool Cfg::*> kBoolKeys[] = {{"signed", &Cfg::is_signed},
+                                                          {"in_double", &Cfg::in_double},
+                                                          {"out_double", &Cfg::out_double},
+                                                          {"wt_double", &Cfg::wt_double}};
+const std::vector<std::string> kPresets = {"tpu", "tree"};
+
+} // namespace
+
+std::string NestAcceleratorConfig::key_names() {
+  std::string s = "preset (" + kPresets[0] + "|" + kPresets[1] + ")";
+  for (const auto &[k, m] : kIntKeys)
+    s += std::string(", ") + k;
+  for (const auto &[k, m] : kBoolKeys)
+    s += std::string(", ") + k + " (true|false)";
+  return s;
+}
+
 void NestAcceleratorConfig::set(const std::string &key, const std::string &value) {
-  const auto num = [&](int hi) { return static_cast<int>(parse_int(key, value, 0, hi)); };
-  std::map<std::string, int *> ints = {
-      {"rows", &rows},           {"cols", &cols},
-      {"data_width", &data_width}, {"weight_width", &weight_width},
-      {"acc_width", &acc_width}, {"pipeline_stages", &pipeline_stages},
-      {"in_depth", &in_depth},   {"out_depth", &out_depth},
-      {"loops", &loops},         {"counter_width", &counter_width},
-      {"dram_addr_width", &dram_addr_width}, {"dram_latency", &dram_latency},
-      {"dram_width", &dram_width}, {"count_width", &count_width}};
-  if (key == "preset")
-    preset = parse_choice(key, value, {"tpu", "tree"});
-  else if (key == "signed")
-    is_signed = parse_bool(key, value);
-  else if (key == "in_double")
-    in_double = parse_bool(key, value);
-  else if (key == "out_double")
-    out_double = parse_bool(key, value);
-  else if (key == "wt_double")
-    wt_double = parse_bool(key, value);
-  else if (const auto it = ints.find(key); it != ints.end())
-    *it->second = num(1 << 24);
-  else {
-    std::string valid = "preset, signed, in_double, out_double, wt_double";
-    for (const auto &[k, v] : ints)
-      valid += ", " + k;
-    throw ConfigError(key, "unknown nest accelerator parameter; valid: " + valid);
+  if (key == "preset") {
+    preset = parse_choice(key, value, kPresets);
+    return;
   }
+  for (const auto &[k, m] : kIntKeys)
+    if (key == k) {
+      this->*m = static_cast<int>(parse_int(key, value, 0, 1 << 24));
+      return;
+    }
+  for (const auto &[k, m] : kBoolKeys)
+    if (key == k) {
+      this->*m = parse_bool(key, value);
+      return;
+    }
+  throw ConfigError(key, "unknown nest accelerator parameter; valid: " + key_names());
 }
 
 std::string NestAcceleratorConfig::module_name() const {
@@ -179,25 +203,11 @@ std::string NestAcceleratorConfig::module_name() const {
 
 nlohmann::json NestAcceleratorConfig::to_json() const {
   const NestAcceleratorPlan p = plan_nest_accelerator(*this);
-  nlohmann::json params = {{"preset", preset},
-                           {"rows", rows},
-                           {"cols", cols},
-                           {"data_width", data_width},
-                           {"weight_width", weight_width},
-                           {"acc_width", acc_width},
-                           {"signed", is_signed},
-                           {"pipeline_stages", pipeline_stages},
-                           {"in_depth", in_depth},
-                           {"out_depth", out_depth},
-                           {"loops", loops},
-                           {"counter_width", counter_width},
-                           {"dram_addr_width", dram_addr_width},
-                           {"dram_latency", dram_latency},
-                           {"dram_width", dram_width},
-                           {"count_width", count_width},
-                           {"in_double", in_double},
-                           {"out_double", out_double},
-                           {"wt_double", wt_double}};
+  nlohmann::json params = {{"preset", preset}};
+  for (const auto &[k, m] : kIntKeys)
+    params[k] = this->*m;
+  for (const auto &[k, m] : kBoolKeys)
+    params[k] = this->*m;
   nlohmann::json reg = nlohmann::json::object();
   for (int r = 0; r < p.registers(); ++r)
     reg[p.reg_names[static_cast<std::size_t>(r)]] = r;

@@ -94,3 +94,25 @@ TEST_CASE("nest_accelerator: both presets, with and without double buffering, 1 
     CHECK(r.diagnostics.empty());
   }
 }
+
+TEST_CASE("nest_accelerator: every key of the help text is one set() takes and to_json() writes") {
+  const std::string names = NestAcceleratorConfig::key_names();
+  const auto params = NestAcceleratorConfig{}.to_json()["params"];
+  int keys = 0;
+  std::size_t pos = 0;
+  while (pos < names.size()) {
+    const std::size_t end = std::min(names.find(", ", pos), names.size());
+    const std::string item = names.substr(pos, end - pos);
+    const std::string key = item.substr(0, item.find(' '));
+    const bool is_bool = item.find("(true|false)") != std::string::npos;
+    NestAcceleratorConfig c;
+    INFO(key);
+    CHECK_NOTHROW(c.set(key, key == "preset" ? "tree" : is_bool ? "true" : "3"));
+    CHECK(params.contains(key));
+    ++keys;
+    pos = end + 2;
+  }
+  CHECK(keys == static_cast<int>(params.size()));
+  NestAcceleratorConfig c;
+  CHECK_THROWS_WITH(c.set("bogus", "1"), Catch::Contains("valid: " + names));
+}

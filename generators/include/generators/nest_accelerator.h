@@ -93,6 +93,8 @@ struct NestAcceleratorConfig {
 
   void validate() const; // throws ConfigError naming the key
   void set(const std::string &key, const std::string &value);
+  // The keys set() takes, with their values where they are a choice, for help texts.
+  static std::string key_names();
   std::string module_name() const;
   nlohmann::json to_json() const;
 };
