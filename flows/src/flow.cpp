@@ -256,7 +256,6 @@ private:
 // Everything the options give, checked before anything long runs.
 struct FlowInputs {
   sched::Network net;
-  sched::Arch spec_arch;
   sched::Arch arch; // as the accelerator builds it: its timing, ports and banks (nest_timed_arch)
   FlowDataflow dataflow;
   sched::AllocationOptions ao;
@@ -357,14 +356,14 @@ FlowInputs check_inputs(const FlowOptions &o) {
   check_paths(o);
   FlowInputs in;
   in.net = load_flow_network(o);
-  in.spec_arch = load_flow_arch(o);
+  const sched::Arch spec_arch = load_flow_arch(o);
   try {
     in.dataflow = choose_dataflow(o.dataflow);
   } catch (const std::invalid_argument &e) {
     throw UsageError(e.what());
   }
-  in.ao = allocation_options(o, in.spec_arch);
-  in.arch = as_built_arch(o, in.spec_arch);
+  in.ao = allocation_options(o, spec_arch);
+  in.arch = as_built_arch(o, spec_arch);
   in.cosim_index = cosim_layer_index(o, in.net);
   (void)verilator_executable(); // ToolMissing names the package
   (void)yosys_executable();

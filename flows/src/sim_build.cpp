@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <mutex>
 #include <regex>
 #include <utility>
 #include <sstream>
@@ -42,16 +41,6 @@ std::string slurp(const fs::path &p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-const std::string &verilator_version(const fs::path &verilator) {
-  static std::mutex mu;
-  static std::string version;
-  std::lock_guard lock(mu);
-  if (version.empty()) {
-    version = run_process({verilator.string(), "--version"}).output;
-  }
-  return version;
 }
 
 struct Port {
@@ -241,7 +230,7 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
   const fs::path verilator = verilator_executable();
   detail::ContentHash h;
   h.add(fmt::format("hcl-sim recipe {}", kRecipeVersion));
-  h.add(verilator_version(verilator));
+  h.add(tool_version(verilator, "--version"));
   h.add(top);
   h.add(options.trace ? "trace" : "notrace");
   h.add(options.opt_fast);

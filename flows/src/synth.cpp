@@ -18,7 +18,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -330,21 +329,12 @@ namespace {
 // Bump when the scripts or the area computation change, so old cache entries are not reused.
 constexpr int kSynthRecipe = 1;
 
-const std::string &yosys_version() {
-  static std::mutex mu;
-  static std::string version;
-  std::lock_guard lock(mu);
-  if (version.empty())
-    version = run_process({yosys_executable().string(), "-V"}).output;
-  return version;
-}
-
 // Everything the report depends on: the tool, the library, the options and the sources.
 std::string synth_key(const std::vector<fs::path> &files, const std::string &top,
                       const SynthOptions &o, const fs::path &liberty) {
   detail::ContentHash h;
   h.add(fmt::format("hcl-synth recipe {}", kSynthRecipe));
-  h.add(yosys_version());
+  h.add(tool_version(yosys_executable(), "-V"));
   h.add(slurp(liberty));
   h.add(top);
   h.add(o.flat ? "flat" : "hierarchical");

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
@@ -211,6 +212,17 @@ ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &
     result.exit_code = 128 + WTERMSIG(status);
   }
   return result;
+}
+
+const std::string &tool_version(const fs::path &exe, const std::string &flag) {
+  static std::mutex mu;
+  static std::map<std::pair<std::string, std::string>, std::string> versions;
+  std::lock_guard lock(mu);
+  const auto key = std::pair{exe.string(), flag};
+  auto it = versions.find(key);
+  if (it == versions.end())
+    it = versions.emplace(key, run_process({exe.string(), flag}).output).first;
+  return it->second;
 }
 
 std::string tail_lines(const std::string &text, std::size_t n) {

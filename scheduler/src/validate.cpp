@@ -250,12 +250,11 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
       for (int t = 0; t < ntensors; ++t) {
         if (keeps(a, m, l, t)) {
           const Banking b = banking_of(a, m, l, t);
-          parts.push_back(
-              b.banked() ? fmt::format("{} {} ({} banks x {})", tensor_name(p, t),
-                                       group_digits(held_words(p, t, tile.data(), b)), b.banks,
-                                       group_digits(held_words(p, t, tile.data(), b) / b.banks))
-                         : fmt::format("{} {}", tensor_name(p, t),
-                                       group_digits(p.footprint(t, tile.data()))));
+          const std::int64_t held = held_words(p, t, tile.data(), b);
+          parts.push_back(b.banked() ? fmt::format("{} {} ({} banks x {})", tensor_name(p, t),
+                                                   group_digits(held), b.banks,
+                                                   group_digits(held / b.banks))
+                                     : fmt::format("{} {}", tensor_name(p, t), group_digits(held)));
         }
       }
       out.push_back(

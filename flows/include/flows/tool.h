@@ -39,6 +39,10 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string> &argv,
                           const std::filesystem::path &cwd = {});
 
+// What `exe flag` prints (e.g. `yosys -V`), run once per process for each pair: the tool caches
+// key their entries by it.
+const std::string &tool_version(const std::filesystem::path &exe, const std::string &flag);
+
 // The last `n` lines of `text`, for error messages that quote a tool's log.
 std::string tail_lines(const std::string &text, std::size_t n = 20);
 
