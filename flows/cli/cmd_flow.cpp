@@ -30,8 +30,10 @@ const hcl::cli::RegisterCommand reg_flow{
       };
       auto a = std::make_shared<Args>();
       cmd.footer(
-          "Steps: 0 with --sizes or --max-area, the buffer sizes chosen with the schedules (exact "
-          "allocation), 1 schedule every layer in the accelerator's space (the dataflow, C|K, on the "
+          "Steps: 0 with --dataflow auto, the dataflow study (C|K, R|P, Q|P, S|R over the network "
+          "in the model, on the arch as given; the best the template runs is chosen, the others "
+          "are listed with their totals), and with --sizes or --max-area, the buffer sizes chosen "
+          "with the schedules (exact allocation), 1 schedule every layer in the accelerator's space (the dataflow, C|K, on the "
           "mesh, weights in the PE registers), 2 micro-architecture description, 3 accelerator "
           "config (rows x cols = the mesh, widths from word bits, memory port lanes from DRAM's "
           "bandwidth, buffer depths = the largest tiles; --set overrides), 4 Verilog, 5 "
@@ -58,17 +60,20 @@ const hcl::cli::RegisterCommand reg_flow{
       cmd.add_flag("--force", a->o.force,
                    "Replace DIR even if it holds files hcl flow did not write");
       cmd.add_option("--time-limit", a->o.time_limit_s,
-                     "Seconds for the whole schedule search (step 1 ends within it); a stopped "
-                     "search reports its gap (0 = prove every layer optimal)")
+                     "Seconds for each search step (the dataflow study, the size allocation and "
+                     "the schedule search each end within it); a stopped search reports its gap "
+                     "(0 = prove every layer optimal)")
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
       cmd.add_option("--threads", a->o.threads, "Search threads (the result does not depend on "
                                                 "them without a time limit); default 1");
       cmd.add_option("--objective", a->o.objective, "What to minimize: energy (default), cycles, edp")
           ->check(CLI::IsMember({"energy", "cycles", "edp"}));
       cmd.add_option("--dataflow", a->o.dataflow,
-                     "The array's dataflow: auto (default) or the loops on its rows and columns "
-                     "as X|Y, in the scheduler's names (C|K) or Interstellar's (IC|OC, FY|Y); "
-                     "the template runs C|K, others exit 2 naming it");
+                     "The array's dataflow: auto (default: the best network objective in the "
+                     "model's study of C|K, R|P, Q|P and S|R among those the template runs) or "
+                     "the loops on its rows and columns as X|Y, in the scheduler's names (C|K) "
+                     "or Interstellar's (IC|OC, FY|Y); the template runs C|K, others exit 2 "
+                     "naming it");
       cmd.add_option("--sizes", a->o.sizes,
                      "LEVEL=SIZE,SIZE,... candidate sizes of an on-chip level (bytes, or with "
                      "B/KB/MB), repeatable: the sizes are chosen with the schedules (one set for "

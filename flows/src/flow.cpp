@@ -25,6 +25,7 @@
 #include <scheduler/spec_yaml.h>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -138,20 +139,6 @@ std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const
   return relaxed;
 }
 
-void summarize(sched::NetworkSchedule &ns) {
-  ns.total_energy_pj = 0;
-  ns.total_cycles = 0;
-  ns.all_found = ns.all_optimal = true;
-  for (const auto &l : ns.layers) {
-    ns.all_found = ns.all_found && l.result.found;
-    ns.all_optimal = ns.all_optimal && l.result.optimal;
-    if (l.result.found) {
-      ns.total_energy_pj += l.result.evaluation.energy_pj * static_cast<double>(l.repeat);
-      ns.total_cycles += l.result.evaluation.cycles * l.repeat;
-    }
-  }
-}
-
 // Step 0 (--sizes / --max-area): the sizes chosen with the schedules by the exact allocation,
 // over the layers the dataflow places on both axes (the others are searched again in step 1
 // on whatever sizes win). Returns the resized arch and the allocation for flow.json.
@@ -257,6 +244,9 @@ private:
 struct FlowInputs {
   sched::Network net;
   sched::Arch arch; // as the accelerator builds it: its timing, ports and banks (nest_timed_arch)
+  // The arch file as given: the dataflow study compares dataflows on it, since the template's
+  // build of it (banks by C and K lane, weights in the PEs) is C|K's.
+  sched::Arch spec_arch;
   FlowDataflow dataflow;
   sched::AllocationOptions ao;
   std::optional<std::size_t> cosim_index; // --cosim's layer
@@ -356,20 +346,69 @@ FlowInputs check_inputs(const FlowOptions &o) {
   check_paths(o);
   FlowInputs in;
   in.net = load_flow_network(o);
-  const sched::Arch spec_arch = load_flow_arch(o);
+  in.spec_arch = load_flow_arch(o);
   try {
     in.dataflow = choose_dataflow(o.dataflow);
   } catch (const std::invalid_argument &e) {
     throw UsageError(e.what());
   }
-  in.ao = allocation_options(o, spec_arch);
-  in.arch = as_built_arch(o, spec_arch);
+  in.ao = allocation_options(o, in.spec_arch);
+  in.arch = as_built_arch(o, in.spec_arch);
   in.cosim_index = cosim_layer_index(o, in.net);
   (void)verilator_executable(); // ToolMissing names the package
   (void)yosys_executable();
   in.dim_c = common_dim(in.net, "C");
   in.dim_k = common_dim(in.net, "K");
   return in;
+}
+
+// Step 0 (--dataflow auto): every candidate dataflow over the network in the model, on the arch
+// as given; in.dataflow becomes the best the template runs. The study, for flow.json.
+std::vector<DataflowCandidate> study_dataflow(const FlowOptions &o, FlowInputs &in,
+                                              sched::SearchOptions so, const Progress &pr) {
+  if (o.dataflow != "auto")
+    return {};
+  const std::vector<std::string> candidates = study_dataflows();
+  so.space = sched::SpaceOptions{};
+  so.time_limit_s = o.time_limit_s;
+  so.stop = o.stop.within(o.time_limit_s);
+  pr.step(fmt::format("[0/8] choose the dataflow: {} over {} layers in the model on {}{}",
+                      fmt::join(candidates, ", "), in.net.layers.size(), in.spec_arch.name,
+                      o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
+  std::vector<DataflowCandidate> study;
+  try {
+    study = compare_dataflows(in.net, in.spec_arch, candidates, so, [&](const DataflowCandidate &c) {
+      pr.say(fmt::format("      {:<6} {}{}", c.name,
+                         c.all_found ? fmt::format("{:.6g} pJ, {} cycles ({}, {:.1f} s)", c.energy_pj,
+                                                   c.cycles, c.all_optimal ? "optimal" : "not proven",
+                                                   c.seconds)
+                                     : std::string("not every layer mapped"),
+                         c.runs ? "" : "  [model only: the template does not run it yet]"));
+    });
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(fmt::format("{}: {}", o.network.string(), e.what()));
+  }
+  if (o.stop.interrupted())
+    throw Interrupted();
+  in.dataflow = choose_dataflow(o.dataflow, study);
+  pr.say(fmt::format("      chosen: {}", in.dataflow.name));
+  return study;
+}
+
+nlohmann::json study_json(const std::vector<DataflowCandidate> &study, const std::string &chosen) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto &c : study)
+    j.push_back({{"dataflow", c.name},
+                 {"runs_on_template", c.runs},
+                 {"chosen", c.name == chosen},
+                 {"all_found", c.all_found},
+                 {"all_optimal", c.all_optimal},
+                 {"energy_pj", c.energy_pj},
+                 {"cycles", c.cycles},
+                 {"objective_value", c.all_found ? nlohmann::json(c.objective) : nlohmann::json()},
+                 {"relaxed_layers", c.relaxed},
+                 {"seconds", c.seconds}});
+  return j;
 }
 
 // Step 0 (--sizes / --max-area): resizes in.arch; the allocation and why, for flow.json.
@@ -424,7 +463,7 @@ Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::Sea
                                      r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap))));
   });
   s.relaxed = search_unplaced_again(s.ns, in.arch, so, o, pr.sayer());
-  summarize(s.ns);
+  sched::sum_totals(s.ns);
   write_file_atomic(dir / "schedules.json",
                     sched::network_json(s.ns, in.arch, so.objective).dump(2) + "\n");
   for (const auto &l : s.ns.layers)
@@ -603,6 +642,7 @@ nlohmann::json inputs_json(const FlowOptions &o, const FlowInputs &in) {
 
 // Everything the run found, as flow.json holds it (and the report renders it).
 struct FlowFindings {
+  std::vector<DataflowCandidate> study; // empty unless --dataflow auto
   std::pair<nlohmann::json, std::string> sizes; // allocation, sizes_why
   Scheduled scheduled;
   nlohmann::json microarch;
@@ -626,6 +666,7 @@ nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowF
        in.dataflow.why + "; weight-stationary C|K: C on the mesh's X axis (array rows), K on Y "
                          "(columns), weights in the PE registers, each layer's configuration its "
                          "mapping"},
+      {"dataflow_study", study_json(f.study, in.dataflow.name)},
       {"buffer_sizes", buffer_sizes(in.arch)},
       {"sizes_why", f.sizes.second},
       {"allocation", f.sizes.first},
@@ -696,6 +737,7 @@ FlowResult run_flow(const FlowOptions &o) {
   so.threads = o.threads;
   so.space = nest_space(widest_layer(in.net), in.arch);
   FlowFindings f;
+  f.study = study_dataflow(o, in, so, pr);
   f.sizes = size_buffers(o, in, so, pr);
   f.scheduled = schedule_layers(o, in, so, pr, tmp.path());
   const sched::NetworkSchedule &ns = f.scheduled.ns;

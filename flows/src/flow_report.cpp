@@ -117,6 +117,36 @@ std::string buffer_sizes_section(const json &f) {
   return h + "</table>\n";
 }
 
+// --dataflow auto's study: each candidate's network totals in the model, the chosen one marked.
+std::string dataflow_study_section(const json &f) {
+  const json &study = at(f, "dataflow_study");
+  if (!study.is_array() || study.empty())
+    return "";
+  double chosen = 0;
+  for (const auto &c : study)
+    if (at(c, "chosen") == true && at(c, "objective_value").is_number())
+      chosen = at(c, "objective_value").get<double>();
+  std::string h = "<table>\n<tr><th class=\"l\">dataflow</th><th>energy (pJ)</th><th>cycles</th>"
+                  "<th>objective</th><th>vs chosen</th><th class=\"l\">proof</th>"
+                  "<th class=\"l\">status</th></tr>\n";
+  for (const auto &c : study) {
+    const json &v = at(c, "objective_value");
+    const std::string vs = v.is_number() && chosen > 0
+                               ? fmt::format("{:+.1f}%", 100 * (v.get<double>() / chosen - 1))
+                               : "-";
+    const std::string status = at(c, "chosen") == true           ? "chosen"
+                               : at(c, "all_found") != true       ? "not every layer mapped"
+                               : at(c, "runs_on_template") == true ? "runs on the template"
+                                                                  : "model only (the template does not run it yet)";
+    h += fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                     "<td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
+                     esc(at(c, "dataflow")), esc(at(c, "energy_pj")), esc(at(c, "cycles")), esc(v),
+                     vs, at(c, "all_optimal") == true ? "every layer optimal" : "not proven",
+                     html_escape(status));
+  }
+  return h + "</table>\n";
+}
+
 } // namespace
 
 std::string render_report(const json &f) {
@@ -149,6 +179,7 @@ std::string render_report(const json &f) {
   h += "</table>\n";
   h += fmt::format("<p>Dataflow: <b>{}</b> ({}).</p>\n", esc(at(f, "dataflow")),
                    esc(at(f, "dataflow_why")));
+  h += dataflow_study_section(f);
   h += buffer_sizes_section(f);
   if (at(f, "dataflow_relaxed_layers").is_array() && !at(f, "dataflow_relaxed_layers").empty())
     h += fmt::format("<p>No mapping with C on X and K on Y (C or K is 1), searched again with "

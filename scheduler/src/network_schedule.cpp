@@ -76,6 +76,20 @@ namespace {
 constexpr double kTrafficSeconds = 2.0;
 } // namespace
 
+void sum_totals(NetworkSchedule &schedule) {
+  schedule.total_energy_pj = 0;
+  schedule.total_cycles = 0;
+  schedule.all_found = schedule.all_optimal = true;
+  for (const auto &l : schedule.layers) {
+    schedule.all_found = schedule.all_found && l.result.found;
+    schedule.all_optimal = schedule.all_optimal && l.result.optimal;
+    if (l.result.found) {
+      schedule.total_energy_pj += l.result.evaluation.energy_pj * static_cast<double>(l.repeat);
+      schedule.total_cycles += l.result.evaluation.cycles * l.repeat;
+    }
+  }
+}
+
 NetworkSchedule schedule_network(const Network &network, const Arch &arch,
                                  const SearchOptions &options,
                                  const std::function<void(const LayerSchedule &)> &on_layer) {
@@ -127,12 +141,6 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
       ls.result = results[src];
       ls.attainable_traffic = traffic[src];
       ls.attainable_buffer_words = on_chip;
-      out.all_found = out.all_found && ls.result.found;
-      out.all_optimal = out.all_optimal && ls.result.optimal;
-      if (ls.result.found) {
-        out.total_energy_pj += ls.result.evaluation.energy_pj * static_cast<double>(ls.repeat);
-        out.total_cycles += ls.result.evaluation.cycles * ls.repeat;
-      }
       out.layers.push_back(std::move(ls));
       if (on_layer) {
         on_layer(out.layers.back());
@@ -194,6 +202,7 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
     }
   }
   report_ready(true);
+  sum_totals(out);
   out.interrupted = options.stop.interrupted();
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;

@@ -59,6 +59,23 @@ TEST_CASE("network_schedule: identical shapes are searched once, totals count re
   CHECK(search(n.layers[1].problem, a, SearchOptions{}).objective == s.layers[1].result.objective);
 }
 
+TEST_CASE("network_schedule: sum_totals follows a replaced result and a missing mapping") {
+  Network n;
+  n.name = "toy";
+  n.layers.push_back({conv("a", 4, 8, 4), 3});
+  n.layers.push_back({conv("b", 8, 8, 4), 1});
+  NetworkSchedule s = schedule_network(n, small_arch(), SearchOptions{});
+  const double a = s.layers[0].result.evaluation.energy_pj;
+  const auto b_cycles = s.layers[1].result.evaluation.cycles;
+  s.layers[1].result = SearchResult{}; // as a re-search that found nothing
+  sum_totals(s);
+  CHECK_FALSE(s.all_found);
+  CHECK_FALSE(s.all_optimal);
+  CHECK(s.total_energy_pj == Approx(3 * a).epsilon(1e-12));
+  CHECK(s.total_cycles == 3 * s.layers[0].result.evaluation.cycles);
+  CHECK(b_cycles > 0);
+}
+
 TEST_CASE("network_schedule: shape equality ignores the name, not the strides") {
   CHECK(same_shape(conv("x", 4, 8, 4), conv("y", 4, 8, 4)));
   CHECK_FALSE(same_shape(conv("x", 4, 8, 4), conv("x", 4, 16, 4)));

@@ -4,7 +4,11 @@
 // schedules, then a configuration per layer for it.
 //
 // Steps (each prints a progress line):
-//   0. with `sizes` or `max_area`: the buffer sizes, chosen with the schedules by the exact
+//   0. with dataflow "auto": the dataflow study (flow_dataflow.h, compare_dataflows): every
+//      candidate over the network in the model, on the arch as given; the best objective among
+//      the dataflows the template runs is chosen, and flow.json's "dataflow_study" and the
+//      report list every candidate with its totals;
+//      with `sizes` or `max_area`: the buffer sizes, chosen with the schedules by the exact
 //      resource allocation (scheduler/allocate.h) over the layers the dataflow places; the
 //      flow goes on with the arch resized to them;
 //   1. schedule every layer in the accelerator's space (nest_space: the dataflow, C|K, on the
@@ -44,7 +48,7 @@ inline constexpr const char *kFlowMarker = ".hcl-flow";
 struct FlowOptions {
   std::filesystem::path network, arch, out;
   bool force = false; // replace `out` even if it holds files the flow did not write
-  double time_limit_s = 0; // whole search budget; 0 = prove every layer optimal
+  double time_limit_s = 0; // per search step (study, sizes, schedules); 0 = prove all optimal
   int threads = 1;
   std::string objective = "energy";
   std::string dataflow = "auto";   // flow_dataflow.h: auto or X|Y (template_dataflows())

@@ -51,4 +51,8 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
                                  const SearchOptions &options,
                                  const std::function<void(const LayerSchedule &)> &on_layer = {});
 
+// Recomputes the totals and all_found / all_optimal from the layers, after a caller replaced
+// some layers' results (a re-search); schedule_network's result is already summed.
+void sum_totals(NetworkSchedule &schedule);
+
 } // namespace hcl::sched
