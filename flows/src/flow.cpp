@@ -79,16 +79,19 @@ const Problem &widest_layer(const sched::Network &net) {
   return *w;
 }
 
-// C and K both above 1: the C|K space can place the layer on both axes.
-bool placeable(const Problem &p) {
-  const int c = p.dim_index("C"), k = p.dim_index("K");
-  const auto bound = [&](int d) { return d < 0 ? 1 : p.bounds[static_cast<std::size_t>(d)]; };
-  return bound(c) > 1 && bound(k) > 1;
+// Every loop of the dataflow above 1: its space can place the layer on the array's axes (C and
+// K for C|K, C for the C tree).
+bool placeable(const Problem &p, const std::string &dataflow) {
+  const auto bound = [&](const char *name) {
+    const int d = p.dim_index(name);
+    return d < 0 ? 1 : p.bounds[static_cast<std::size_t>(d)];
+  };
+  return bound("C") > 1 && (dataflow != "C|K" || bound("K") > 1);
 }
 
 // The part of the search budget kept for search_unplaced_again: the share of the unique
-// shapes with C or K of 1, which the C|K space cannot place.
-double relaxed_share(const sched::Network &net) {
+// shapes the dataflow cannot place (C or K of 1).
+double relaxed_share(const sched::Network &net, const std::string &dataflow) {
   std::vector<const Problem *> uniques;
   std::size_t unplaceable = 0;
   for (const auto &l : net.layers) {
@@ -96,7 +99,7 @@ double relaxed_share(const sched::Network &net) {
                     [&](const Problem *u) { return sched::same_shape(*u, l.problem); }))
       continue;
     uniques.push_back(&l.problem);
-    unplaceable += placeable(l.problem) ? 0 : 1;
+    unplaceable += placeable(l.problem, dataflow) ? 0 : 1;
   }
   return static_cast<double>(unplaceable) / static_cast<double>(std::max<std::size_t>(1, uniques.size()));
 }
@@ -105,7 +108,7 @@ double relaxed_share(const sched::Network &net) {
 // without the axis requirement, still in the accelerator's space otherwise.
 std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const sched::Arch &arch,
                                                const sched::SearchOptions &so,
-                                               const FlowOptions &o,
+                                               const FlowOptions &o, const std::string &dataflow,
                                                const std::function<void(const std::string &)> &say) {
   std::vector<std::string> relaxed;
   std::size_t unplaced = 0;
@@ -130,7 +133,7 @@ std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const
                                                              static_cast<double>(unplaced - relaxed.size() + 1))
                                         : 0;
     l.result = sched::search(l.problem, arch, r);
-    say(fmt::format("      {:<16} searched again without C on X and K on Y: {}", l.name,
+    say(fmt::format("      {:<16} searched again without {} on the array's axes: {}", l.name, dataflow,
                     !l.result.found ? std::string("no mapping")
                                     : fmt::format("{:.4g} pJ, {} cycles, utilization {:.2f}%",
                                                   l.result.evaluation.energy_pj, l.result.evaluation.cycles,
@@ -144,11 +147,13 @@ std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const
 // on whatever sizes win). Returns the resized arch and the allocation for flow.json.
 std::pair<sched::Arch, nlohmann::json>
 choose_sizes(const sched::Network &net, const sched::Arch &arch, const sched::SearchOptions &so,
-             const sched::AllocationOptions &ao, const FlowOptions &o,
+             const sched::AllocationOptions &ao, const FlowOptions &o, const std::string &dataflow,
              const std::function<void(const std::string &)> &say) {
   sched::Network placed = net;
   placed.layers.erase(std::remove_if(placed.layers.begin(), placed.layers.end(),
-                                     [](const sched::NetworkLayer &l) { return !placeable(l.problem); }),
+                                     [&](const sched::NetworkLayer &l) {
+                                       return !placeable(l.problem, dataflow);
+                                     }),
                       placed.layers.end());
   if (placed.layers.empty())
     placed = net;
@@ -307,10 +312,13 @@ sched::AllocationOptions allocation_options(const FlowOptions &o, const sched::A
 
 // The model's cycles are the generated design's: its timing is known before the search (array
 // and memory port), and unknown keys or bad values of --set fail now.
-sched::Arch as_built_arch(const FlowOptions &o, const sched::Arch &spec_arch) {
+sched::Arch as_built_arch(const FlowOptions &o, const sched::Arch &spec_arch,
+                          const std::string &dataflow) {
   gen::NestAcceleratorConfig probe;
+  sched::Arch arch;
   try {
-    probe = nest_accelerator_config(spec_arch, {});
+    arch = nest_dataflow_arch(spec_arch, dataflow);
+    probe = nest_accelerator_config(arch, {}, nullptr, dataflow);
   } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("{}: {}", o.arch.string(), e.what()));
   }
@@ -322,7 +330,7 @@ sched::Arch as_built_arch(const FlowOptions &o, const sched::Arch &spec_arch) {
     }
   }
   try {
-    return nest_timed_arch(spec_arch, probe);
+    return nest_timed_arch(arch, probe);
   } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
                                  o.arch.string(), e.what()));
@@ -353,7 +361,7 @@ FlowInputs check_inputs(const FlowOptions &o) {
     throw UsageError(e.what());
   }
   in.ao = allocation_options(o, in.spec_arch);
-  in.arch = as_built_arch(o, in.spec_arch);
+  in.arch = as_built_arch(o, in.spec_arch, in.dataflow.name);
   in.cosim_index = cosim_layer_index(o, in.net);
   (void)verilator_executable(); // ToolMissing names the package
   (void)yosys_executable();
@@ -391,8 +399,17 @@ std::vector<DataflowCandidate> study_dataflow(const FlowOptions &o, FlowInputs &
   if (o.stop.interrupted())
     throw Interrupted();
   in.dataflow = choose_dataflow(o.dataflow, study);
+  in.arch = as_built_arch(o, in.spec_arch, in.dataflow.name);
   pr.say(fmt::format("      chosen: {}", in.dataflow.name));
   return study;
+}
+
+std::string dataflow_text(const std::string &dataflow) {
+  return dataflow == "C"
+             ? "reduction tree C: every PE of the mesh is one C lane of one adder tree (one "
+               "column), weights in the PE registers, each layer's configuration its mapping"
+             : "weight-stationary C|K: C on the mesh's X axis (array rows), K on Y (columns), "
+               "weights in the PE registers, each layer's configuration its mapping";
 }
 
 nlohmann::json study_json(const std::vector<DataflowCandidate> &study, const std::string &chosen) {
@@ -428,7 +445,8 @@ std::pair<nlohmann::json, std::string> size_buffers(const FlowOptions &o, FlowIn
                           : "",
                       o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
   nlohmann::json allocation;
-  std::tie(in.arch, allocation) = choose_sizes(in.net, in.arch, so, in.ao, o, pr.sayer());
+  std::tie(in.arch, allocation) =
+      choose_sizes(in.net, in.arch, so, in.ao, o, in.dataflow.name, pr.sayer());
   return {allocation,
           fmt::format("chosen with the schedules by the exact allocation ({} objective over {} "
                       "layers{}), from --sizes{}",
@@ -446,8 +464,9 @@ struct Scheduled {
 Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::SearchOptions so,
                           const Progress &pr, const fs::path &dir) {
   so.stop = o.stop.within(o.time_limit_s); // the step's promise, relaxed re-searches included
-  so.time_limit_s =
-      o.time_limit_s > 0 ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(in.net))) : 0;
+  so.time_limit_s = o.time_limit_s > 0
+                        ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(in.net, in.dataflow.name)))
+                        : 0;
   pr.step(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space ({} "
                       "dataflow, weights in the PEs){}",
                       in.net.layers.size(), in.net.name, in.arch.name, in.dataflow.name,
@@ -457,12 +476,12 @@ Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::Sea
     const auto &r = l.result;
     pr.say(fmt::format("      {:<16} {}", l.name,
                        !l.same_as.empty() ? "same as " + l.same_as
-                       : !r.found         ? std::string("no C|K mapping")
+                       : !r.found         ? fmt::format("no {} mapping", in.dataflow.name)
                        : fmt::format("{:.4g} pJ, {} cycles, {}", r.evaluation.energy_pj,
                                      r.evaluation.cycles,
                                      r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap))));
   });
-  s.relaxed = search_unplaced_again(s.ns, in.arch, so, o, pr.sayer());
+  s.relaxed = search_unplaced_again(s.ns, in.arch, so, o, in.dataflow.name, pr.sayer());
   sched::sum_totals(s.ns);
   write_file_atomic(dir / "schedules.json",
                     sched::network_json(s.ns, in.arch, so.objective).dump(2) + "\n");
@@ -512,11 +531,12 @@ std::vector<NestLayer> analyse_layers(const FlowOptions &o, const sched::Network
 
 // Step 3: the configuration derived from the schedules (with --set), then every layer's.
 Design design_accelerator(const FlowOptions &o, const sched::NetworkSchedule &ns,
-                          const sched::Arch &arch, const Progress &pr) {
+                          const sched::Arch &arch, const std::string &dataflow,
+                          const Progress &pr) {
   Design d;
   d.layers = analyse_layers(o, ns, arch);
   try {
-    d.cfg = nest_accelerator_config(arch, d.layers, &d.why);
+    d.cfg = nest_accelerator_config(arch, d.layers, &d.why, dataflow);
     for (const auto &[k, v] : o.sets) {
       d.cfg.set(k, v);
       d.why[k] = "--set";
@@ -662,10 +682,7 @@ nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowF
   return {
       {"inputs", inputs_json(o, in)},
       {"dataflow", in.dataflow.name},
-      {"dataflow_why",
-       in.dataflow.why + "; weight-stationary C|K: C on the mesh's X axis (array rows), K on Y "
-                         "(columns), weights in the PE registers, each layer's configuration its "
-                         "mapping"},
+      {"dataflow_why", in.dataflow.why + "; " + dataflow_text(in.dataflow.name)},
       {"dataflow_study", study_json(f.study, in.dataflow.name)},
       {"buffer_sizes", buffer_sizes(in.arch)},
       {"sizes_why", f.sizes.second},
@@ -742,7 +759,7 @@ FlowResult run_flow(const FlowOptions &o) {
   f.scheduled = schedule_layers(o, in, so, pr, tmp.path());
   const sched::NetworkSchedule &ns = f.scheduled.ns;
   f.microarch = write_microarch(ns, in.arch, pr, tmp.path());
-  f.design = design_accelerator(o, ns, in.arch, pr);
+  f.design = design_accelerator(o, ns, in.arch, in.dataflow.name, pr);
   f.rtl = write_design(f.design, ns, in.arch, pr, tmp.path());
   f.lint = lint_design(f.rtl, pr, tmp.path());
   f.area = measure_area(f.rtl, pr, tmp.path());

@@ -1,4 +1,5 @@
 #include <flows/flow_dataflow.h>
+#include <flows/nest_lower.h>
 
 #include <scheduler/allocate.h>
 #include <scheduler/explore.h>
@@ -15,10 +16,7 @@
 
 namespace hcl::flows {
 
-const std::vector<std::string> &template_dataflows() {
-  static const std::vector<std::string> d = {"C|K"};
-  return d;
-}
+const std::vector<std::string> &template_dataflows() { return nest_dataflows(); }
 
 namespace {
 
@@ -210,11 +208,9 @@ FlowDataflow choose_dataflow(const std::string &requested,
   if (requested == "auto") {
     if (!study.empty())
       return choose_from_study(study);
-    return {ok.front(), ok.size() == 1
-                            ? fmt::format("--dataflow auto: {} is the only dataflow the "
-                                          "accelerator template runs",
-                                          ok.front())
-                            : "--dataflow auto"};
+    return {ok.front(), fmt::format("--dataflow auto without a study: {}, the template's first "
+                                    "dataflow",
+                                    ok.front())};
   }
   const std::string d = canonical_dataflow(requested);
   if (std::find(ok.begin(), ok.end(), d) == ok.end())

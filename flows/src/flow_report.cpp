@@ -182,9 +182,10 @@ std::string render_report(const json &f) {
   h += dataflow_study_section(f);
   h += buffer_sizes_section(f);
   if (at(f, "dataflow_relaxed_layers").is_array() && !at(f, "dataflow_relaxed_layers").empty())
-    h += fmt::format("<p>No mapping with C on X and K on Y (C or K is 1), searched again with "
-                     "only C and K unrolled on any axis: {}.</p>\n",
-                     esc(at(f, "dataflow_relaxed_layers")));
+    h += fmt::format("<p>No {} mapping on the array's axes (a loop of the dataflow is 1, e.g. "
+                     "depthwise), searched again without the axis requirement, still in the "
+                     "accelerator's space: {}.</p>\n",
+                     esc(at(f, "dataflow")), esc(at(f, "dataflow_relaxed_layers")));
 
   h += "<h2>Layers</h2>\n<table>\n<tr><th class=\"l\">layer</th><th>repeat</th><th>MACs</th>"
        "<th>energy (pJ)</th><th>cycles (model)</th><th>utilization</th><th>optimal / gap</th>"

@@ -115,6 +115,29 @@ std::map<std::string, std::int64_t> tile_at(const Problem &p, const Mapping &m, 
 
 } // namespace
 
+const std::vector<std::string> &nest_dataflows() {
+  static const std::vector<std::string> d = {"C|K", "C"};
+  return d;
+}
+
+Arch nest_dataflow_arch(const Arch &arch, const std::string &dataflow) {
+  const auto &ok = nest_dataflows();
+  if (std::find(ok.begin(), ok.end(), dataflow) == ok.end()) {
+    std::string names;
+    for (const auto &d : ok)
+      names += (names.empty() ? "" : ", ") + d;
+    refuse(fmt::format("dataflow {}: the accelerator template runs {}", dataflow, names));
+  }
+  Arch a = arch;
+  if (dataflow == "C") {
+    const NestRoles roles = nest_roles(arch);
+    auto &mesh = a.levels[static_cast<std::size_t>(roles.mesh)];
+    mesh.fanout_x *= mesh.fanout_y;
+    mesh.fanout_y = 1;
+  }
+  return a;
+}
+
 NestRoles nest_roles(const Arch &arch) {
   NestRoles r;
   const int n = static_cast<int>(arch.levels.size());
@@ -309,11 +332,15 @@ void check_built_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg,
 
 gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
                                                    const std::vector<NestLayer> &layers,
-                                                   Provenance *why) {
+                                                   Provenance *why, const std::string &dataflow) {
   const NestRoles roles = nest_roles(arch);
   const auto &mesh = arch.levels[static_cast<std::size_t>(roles.mesh)];
   gen::NestAcceleratorConfig cfg;
   Provenance w;
+  if (dataflow == "C") {
+    cfg.preset = "tree";
+    w["preset"] = "the C dataflow: one adder tree over the PEs";
+  }
   cfg.rows = static_cast<int>(mesh.fanout_x);
   cfg.cols = static_cast<int>(mesh.fanout_y);
   w["rows"] = fmt::format("{}'s mesh X side (C lanes)", mesh.name);

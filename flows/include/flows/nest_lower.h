@@ -5,7 +5,8 @@
 // Supported (everything else is refused with std::invalid_argument naming what is supported):
 // conv-family layers (dims among R,S,P,Q,C,K,N,G) whose mapping
 //   - unrolls C on the mesh's X axis and K on its Y axis (the C|K dataflow) and nothing else,
-//     on the architecture's one mesh;
+//     on the architecture's one mesh (for the C dataflow, the mesh as nest_dataflow_arch
+//     builds it: one column, so only C is unrolled);
 //   - keeps Weights only in a one-word register below the mesh (one per PE) and the backing
 //     store, and keeps Inputs and Outputs each in exactly one on-chip level above the mesh;
 //   - has no C or K factor below the mesh, and walks groups (G) only in the backing store;
@@ -36,6 +37,18 @@ namespace hcl::flows {
 
 // Tensor order of the conv family (scheduler/problem.h).
 enum ConvTensor { kWeights = 0, kInputs = 1, kOutputs = 2 };
+
+// The dataflows the template runs, in flow_dataflow.h's canonical names. Each is a parameter
+// set of the one template: "C|K" builds the arch's mesh as given (C lanes on the rows, K lanes
+// on the columns; systolic unless preset=tree), "C" builds one adder tree over all of the
+// mesh's PEs (X x Y rows, one column: C lanes only).
+const std::vector<std::string> &nest_dataflows();
+
+// `arch` with its mesh as `dataflow` builds it: as given for C|K; for C, the X x Y PEs in one
+// column (fanout_x = X * Y, fanout_y = 1), so a C lane is any PE and the search, the model and
+// the generated design all see the one tree. Throws std::invalid_argument for a dataflow not
+// in nest_dataflows(), naming them.
+sched::Arch nest_dataflow_arch(const sched::Arch &arch, const std::string &dataflow);
 
 // Arch levels (innermost-first indices) by role.
 struct NestRoles {
@@ -82,9 +95,12 @@ NestLayer analyse_nest_layer(const sched::Problem &problem, const sched::Arch &a
 // The accelerator the layers need: rows x cols from the mesh, widths from the arch's words,
 // buffer depths from the largest tile any layer keeps (checked against the arch's size: a tile
 // that does not fit names the layer, level, tensor and both sizes), loops from the longest nest.
+// `dataflow` picks the array: the C dataflow is an adder tree (preset tree); `arch` is the one
+// nest_dataflow_arch gave for it.
 gen::NestAcceleratorConfig nest_accelerator_config(const sched::Arch &arch,
                                                    const std::vector<NestLayer> &layers,
-                                                   Provenance *why = nullptr);
+                                                   Provenance *why = nullptr,
+                                                   const std::string &dataflow = "C|K");
 
 // `arch` with the accelerator's fixed latencies as the cost model's machine timing, so hcl
 // mode's cycles are this design's. The timing depends on the array and the memory port only,
