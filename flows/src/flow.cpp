@@ -17,6 +17,7 @@
 #include <generators/require.h>
 
 #include <scheduler/allocate.h>
+#include <scheduler/explore.h>
 #include <scheduler/microarch.h>
 #include <scheduler/network.h>
 #include <scheduler/network_schedule.h>
@@ -82,11 +83,9 @@ const Problem &widest_layer(const sched::Network &net) {
 // Every loop of the dataflow above 1: its space can place the layer on the array's axes (C and
 // K for C|K, C for the C tree).
 bool placeable(const Problem &p, const std::string &dataflow) {
-  const auto bound = [&](const char *name) {
-    const int d = p.dim_index(name);
-    return d < 0 ? 1 : p.bounds[static_cast<std::size_t>(d)];
-  };
-  return bound("C") > 1 && (dataflow != "C|K" || bound("K") > 1);
+  const std::vector<int> dims = sched::dataflow_dims(p, dataflow);
+  return std::all_of(dims.begin(), dims.end(),
+                     [&](int d) { return p.bounds[static_cast<std::size_t>(d)] > 1; });
 }
 
 // The part of the search budget kept for search_unplaced_again: the share of the unique
@@ -752,6 +751,8 @@ FlowResult run_flow(const FlowOptions &o) {
   sched::SearchOptions so;
   so.objective = sched::parse_objective(o.objective);
   so.threads = o.threads;
+  // Before the study, so a bad arch fails first; the space does not depend on which template
+  // dataflow the study picks (nest_dataflow_arch changes only the mesh's shape).
   so.space = nest_space(widest_layer(in.net), in.arch);
   FlowFindings f;
   f.study = study_dataflow(o, in, so, pr);

@@ -7,6 +7,7 @@
 #include <scheduler/spec_yaml.h>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
@@ -122,12 +123,9 @@ const std::vector<std::string> &nest_dataflows() {
 
 Arch nest_dataflow_arch(const Arch &arch, const std::string &dataflow) {
   const auto &ok = nest_dataflows();
-  if (std::find(ok.begin(), ok.end(), dataflow) == ok.end()) {
-    std::string names;
-    for (const auto &d : ok)
-      names += (names.empty() ? "" : ", ") + d;
-    refuse(fmt::format("dataflow {}: the accelerator template runs {}", dataflow, names));
-  }
+  if (std::find(ok.begin(), ok.end(), dataflow) == ok.end())
+    refuse(fmt::format("dataflow {}: the accelerator template runs {}", dataflow,
+                       fmt::join(ok, ", ")));
   Arch a = arch;
   if (dataflow == "C") {
     const NestRoles roles = nest_roles(arch);
