@@ -46,15 +46,21 @@ sched::Problem conv(const std::string &name, std::int64_t C, std::int64_t K, std
 
 // The arch as the accelerator builds it (banked buffers, its memory port), as `hcl flow`
 // searches it: a schedule found there always fits the generated buffers.
-sched::Arch as_built(const sched::Arch &arch) {
-  return nest_timed_arch(arch, nest_accelerator_config(arch, {}));
+// `arch` is the one nest_dataflow_arch gave for `dataflow`.
+sched::Arch as_built(const sched::Arch &arch, const std::string &dataflow = "C|K") {
+  return nest_timed_arch(arch, nest_accelerator_config(arch, {}, nullptr, dataflow));
 }
 
-sched::Mapping best_mapping(const sched::Problem &p, const sched::Arch &arch) {
+// relax: a loop of the dataflow is 1 (a depthwise layer): searched without the axis
+// requirement, as `hcl flow` searches such a layer again.
+sched::Mapping best_mapping(const sched::Problem &p, const sched::Arch &arch,
+                            const std::string &dataflow = "C|K", bool relax = false) {
   sched::SearchOptions o;
   o.space = nest_space(p, arch);
+  if (relax)
+    o.space.dataflow_x = o.space.dataflow_y = -1;
   o.time_limit_s = 5;
-  const auto r = sched::search(p, as_built(arch), o);
+  const auto r = sched::search(p, as_built(arch, dataflow), o);
   REQUIRE(r.found);
   return r.mapping;
 }
@@ -74,18 +80,20 @@ struct Bench {
   gen::NestAcceleratorConfig cfg;
   sched::Arch arch; // with the design's timing, for the model's cycles
   Simulator sim;
-  // port_words > 0: a memory port of that many lanes instead of the arch's.
-  Bench(const sched::Arch &a, const std::vector<Case> &cases, int port_words = 0)
-      : cfg(config_for(a, cases, port_words)), arch(nest_timed_arch(a, cfg)),
+  // port_words > 0: a memory port of that many lanes instead of the arch's. `a` is the arch
+  // nest_dataflow_arch gave for `dataflow`.
+  Bench(const sched::Arch &a, const std::vector<Case> &cases, int port_words = 0,
+        const std::string &dataflow = "C|K")
+      : cfg(config_for(a, cases, port_words, dataflow)), arch(nest_timed_arch(a, cfg)),
         sim(simulate(hcl::elaborate(gen::NestAccelerator{cfg}))) {}
   // The buffers as deep as the arch's levels allow and room for 8 loops, whatever the cases:
   // every test on one arch then shares one design (one Verilator build, then the cache).
   static gen::NestAcceleratorConfig config_for(const sched::Arch &a, const std::vector<Case> &cases,
-                                               int port_words) {
+                                               int port_words, const std::string &dataflow) {
     std::vector<NestLayer> layers;
     for (const auto &c : cases)
       layers.push_back(c.layer);
-    gen::NestAcceleratorConfig cfg = nest_accelerator_config(a, layers);
+    gen::NestAcceleratorConfig cfg = nest_accelerator_config(a, layers, nullptr, dataflow);
     const auto &in = a.levels[static_cast<std::size_t>(cases.front().layer.in_level)];
     const auto &out = a.levels[static_cast<std::size_t>(cases.front().layer.out_level)];
     cfg.in_depth = std::max(cfg.in_depth, static_cast<int>(in.size_words / cfg.rows));
@@ -124,7 +132,8 @@ void check_case(const NestCheck &k) {
 // A random valid mapping of the accelerator's space in which every on-chip level may keep or
 // bypass Inputs and Outputs; the ones the accelerator refuses (a tensor kept twice on chip)
 // are drawn again.
-sched::Mapping random_mapping(const sched::Problem &p, const sched::Arch &arch, std::uint32_t &seed) {
+sched::Mapping random_mapping(const sched::Problem &p, const sched::Arch &arch, std::uint32_t &seed,
+                              const std::string &dataflow = "C|K") {
   for (int tries = 0; tries < 200; ++tries) {
     sched::RandomSearchOptions o;
     o.space = nest_space(p, arch);
@@ -133,7 +142,7 @@ sched::Mapping random_mapping(const sched::Problem &p, const sched::Arch &arch, 
     o.patience = 1;
     o.max_samples = 5000;
     o.seed = seed++;
-    const auto r = sched::random_search(p, as_built(arch), o);
+    const auto r = sched::random_search(p, as_built(arch, dataflow), o);
     if (!r.found)
       continue;
     try {
@@ -223,7 +232,7 @@ TEST_CASE("nest_cosim: the 16 x 16 array of examples/arch/tpu_like.yaml, scaled-
   for (auto p : {conv("conv3x3", 16, 32, 4, 4, 3, 3), sched::make_gemm("fc", 1, 48, 64)})
     cases.push_back(make_case(p, best_mapping(p, arch), arch));
   Bench b(arch, cases);
-  REQUIRE(b.cfg.rows == 16);
+  REQUIRE(b.cfg.rows == 6);
   REQUIRE(b.cfg.cols == 16);
   REQUIRE(b.cfg.dram_width == 8); // the arch's DRAM bandwidth, words per cycle
   std::uint64_t seed = 11;
@@ -280,6 +289,46 @@ TEST_CASE("nest_cosim: 20 random schedules (factors, orders, bypass, double buff
     CHECK(k.run.measured_cycles == k.predicted); // the machine is deterministic: exact
   }
   CHECK(faster >= 3);
+}
+
+TEST_CASE("nest_cosim: the C dataflow, one adder tree over the 6 PEs: a strided conv, a "
+          "depthwise layer and 10 random schedules on one design, as the model says") {
+  const std::string df = "C";
+  const sched::Arch arch = nest_dataflow_arch(load_arch("nest_two_buffers.arch.yaml"), df);
+  const auto &mesh = arch.levels[static_cast<std::size_t>(nest_roles(arch).mesh)];
+  REQUIRE(mesh.fanout_x == 6); // the 3 x 2 mesh as one column of 6
+  REQUIRE(mesh.fanout_y == 1);
+  sched::ConvShape dw;
+  dw.name = "depthwise";
+  dw.C = dw.K = dw.groups = 8;
+  dw.P = dw.Q = 4;
+  dw.R = dw.S = 3;
+  std::vector<Case> cases;
+  for (const auto &p : {conv("conv3x3", 16, 4, 4, 4, 3, 3), conv("conv5x5_s2", 5, 3, 3, 3, 5, 5, 2)})
+    cases.push_back(make_case(p, best_mapping(p, arch, df), arch));
+  const sched::Problem depthwise = sched::make_conv2d(dw);
+  cases.push_back(make_case(depthwise, best_mapping(depthwise, arch, df, true), arch));
+  std::uint32_t seed = 101;
+  const sched::Problem layers[] = {conv("a", 12, 3, 4, 3, 3, 2, 1, 2), conv("b", 20, 2, 3, 3, 2, 2, 2),
+                                   sched::make_gemm("c", 3, 4, 24)};
+  for (int i = 0; i < 10; ++i) {
+    sched::Problem named = layers[i % 3];
+    named.name = fmt::format("{}{}", named.name, i);
+    cases.push_back(make_case(named, random_mapping(named, arch, seed, df), arch));
+  }
+  Bench b(arch, cases, 0, df);
+  REQUIRE(b.cfg.preset == "tree");
+  REQUIRE(b.cfg.rows == 6);
+  REQUIRE(b.cfg.cols == 1);
+  std::set<std::int64_t> lanes;
+  for (const auto &c : cases) {
+    lanes.insert(c.layer.c_lanes);
+    const NestCheck k = b.run(c, seed++);
+    check_case(k);
+    INFO(c.layer.name << ": measured " << k.run.measured_cycles << " predicted " << k.predicted);
+    CHECK(k.run.measured_cycles == k.predicted);
+  }
+  CHECK(lanes.size() >= 3); // the draws use the tree partly as well as whole
 }
 
 TEST_CASE("nest_cosim: swapping two loops of one level changes fills, the same in RTL and model") {
