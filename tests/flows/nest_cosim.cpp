@@ -232,7 +232,7 @@ TEST_CASE("nest_cosim: the 16 x 16 array of examples/arch/tpu_like.yaml, scaled-
   for (auto p : {conv("conv3x3", 16, 32, 4, 4, 3, 3), sched::make_gemm("fc", 1, 48, 64)})
     cases.push_back(make_case(p, best_mapping(p, arch), arch));
   Bench b(arch, cases);
-  REQUIRE(b.cfg.rows == 6);
+  REQUIRE(b.cfg.rows == 16);
   REQUIRE(b.cfg.cols == 16);
   REQUIRE(b.cfg.dram_width == 8); // the arch's DRAM bandwidth, words per cycle
   std::uint64_t seed = 11;
