@@ -20,7 +20,8 @@ mkdir -p "$(dirname "$out")"
 cat <<MSG
 
 demo: results in $out/ (open $out/report.html)
-  report.html, flow.json         everything on one page / as data
+  report.html, report.json       the report (charts, loop nests, bounds) / its data
+  flow.json                      the run: inputs, choices, per-layer results, checks
   schedules.json, schedules/     per-layer best schedules (proven optimal, or with their gap)
   microarch.json                 the micro-architecture the schedules need
   rtl/*.v, params.json/.h        the generated accelerator

@@ -7,6 +7,8 @@ packages=(
   g++ cmake ninja-build make git
   libfmt-dev catch2 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   verilator yosys
+  # The report test opens report.html in a real browser and reads its screenshot.
+  python3 chromium
 )
 
 # Installing needs root; without it, sudo, and without that a clear error naming what is missing.

@@ -4,6 +4,7 @@
 #include <flows/errors.h>
 #include <flows/file_lock.h>
 #include <flows/flow_report.h>
+#include <flows/report_data.h>
 #include <flows/lint.h>
 #include <flows/nest_cosim.h>
 #include <flows/output_paths.h>
@@ -456,6 +457,7 @@ std::pair<nlohmann::json, std::string> size_buffers(const FlowOptions &o, FlowIn
 
 struct Scheduled {
   sched::NetworkSchedule ns;
+  nlohmann::json json; // schedules.json
   std::vector<std::string> relaxed; // layers searched again without the axis requirement
 };
 
@@ -482,8 +484,8 @@ Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::Sea
   });
   s.relaxed = search_unplaced_again(s.ns, in.arch, so, o, in.dataflow.name, pr.sayer());
   sched::sum_totals(s.ns);
-  write_file_atomic(dir / "schedules.json",
-                    sched::network_json(s.ns, in.arch, so.objective).dump(2) + "\n");
+  s.json = sched::network_json(s.ns, in.arch, so.objective);
+  write_file_atomic(dir / "schedules.json", s.json.dump(2) + "\n");
   for (const auto &l : s.ns.layers)
     if (l.result.found)
       write_file_atomic(dir / "schedules" / (l.name + ".schedule.yaml"),
@@ -647,6 +649,27 @@ nlohmann::json layers_json(const FlowInputs &in, const Scheduled &s, const Desig
   return layers;
 }
 
+// Each tensor and the loops it depends on: the report derives from them how a tensor moves
+// through the array (shared along an axis whose loop it does not depend on, and so on).
+nlohmann::json tensors_json(const sched::Problem &p) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t t = 0; t < p.tensors.size(); ++t) {
+    nlohmann::json dims = nlohmann::json::array();
+    for (std::size_t d = 0; d < p.dim_names.size(); ++d)
+      if (p.relevant(static_cast<int>(t), static_cast<int>(d)))
+        dims.push_back(p.dim_names[d]);
+    out.push_back({{"name", p.tensors[t].name}, {"dims", dims}, {"read_write", p.tensors[t].read_write}});
+  }
+  return out;
+}
+
+// area.json's data and the cell library its numbers come from.
+nlohmann::json area_json(const SynthReport &area) {
+  nlohmann::json j = nlohmann::json::parse(synth_report_json(area));
+  j["liberty"] = area.liberty.filename().string();
+  return j;
+}
+
 nlohmann::json inputs_json(const FlowOptions &o, const FlowInputs &in) {
   nlohmann::json sets = nlohmann::json::object();
   for (const auto &[k, v] : o.sets)
@@ -688,13 +711,14 @@ nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowF
       {"allocation", f.sizes.first},
       {"dataflow_relaxed_layers", f.scheduled.relaxed},
       {"layers", layers_json(in, f.scheduled, f.design)},
+      {"tensors", tensors_json(in.net.layers.front().problem)},
       {"total", {{"energy_pj", ns.total_energy_pj}, {"cycles", ns.total_cycles},
                  {"all_found", ns.all_found}, {"all_optimal", ns.all_optimal}}},
       {"microarch", f.microarch},
       {"accelerator",
        {{"top", f.rtl.top}, {"params", f.rtl.params["params"]}, {"derivation", f.design.why}}},
       {"lint", {{"clean", f.lint.clean()}, {"diagnostics", diags}}},
-      {"area", nlohmann::json::parse(synth_report_json(f.area))},
+      {"area", area_json(f.area)},
       {"cosim", cosim_json(f.cosim)},
       {"seconds", seconds}};
 }
@@ -768,7 +792,9 @@ FlowResult run_flow(const FlowOptions &o) {
   const nlohmann::json flow =
       flow_json(o, in, f, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   write_file_atomic(tmp.path() / "flow.json", flow.dump(2) + "\n");
-  write_file_atomic(tmp.path() / "report.html", render_report(flow));
+  const nlohmann::json report = report_data(flow, f.scheduled.json);
+  write_file_atomic(tmp.path() / "report.json", report.dump(2) + "\n");
+  write_file_atomic(tmp.path() / "report.html", render_report(report));
 
   if (o.stop.interrupted())
     throw Interrupted();

@@ -1,13 +1,20 @@
 #include <flows/flow_report.h>
+#include <flows/svg_chart.h>
+
+#include "json_access.h"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
-#include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace hcl::flows {
 
 using nlohmann::json;
+using detail::at;
+using detail::num;
+using detail::str;
 
 std::string html_escape(const std::string &s) {
   std::string o;
@@ -38,7 +45,19 @@ std::string html_escape(const std::string &s) {
 
 namespace {
 
-// A scalar as text: numbers grouped or with 4 significant digits, "-" for null / absent.
+std::string grouped(const std::string &digits) {
+  const bool neg = !digits.empty() && digits[0] == '-';
+  const std::string d = neg ? digits.substr(1) : digits;
+  std::string out = neg ? "-" : "";
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (i > 0 && (d.size() - i) % 3 == 0)
+      out += ',';
+    out += d[i];
+  }
+  return out;
+}
+
+// A scalar as text: integers grouped, other numbers with 4 significant digits, "-" for null.
 std::string text(const json &j) {
   if (j.is_null())
     return "-";
@@ -46,20 +65,13 @@ std::string text(const json &j) {
     return j.get<std::string>();
   if (j.is_boolean())
     return j.get<bool>() ? "yes" : "no";
-  if (j.is_number_integer() || j.is_number_unsigned()) {
-    const std::string s = j.dump();
-    const bool neg = !s.empty() && s[0] == '-';
-    std::string out = neg ? "-" : "";
-    const std::string d = neg ? s.substr(1) : s;
-    for (std::size_t i = 0; i < d.size(); ++i) {
-      if (i > 0 && (d.size() - i) % 3 == 0)
-        out += ',';
-      out += d[i];
-    }
-    return out;
+  if (j.is_number_integer() || j.is_number_unsigned())
+    return grouped(j.dump());
+  if (j.is_number_float()) {
+    const double v = j.get<double>();
+    return std::fabs(v) >= 1e4 && std::fabs(v) < 1e18 ? grouped(fmt::format("{:.0f}", v))
+                                                     : fmt::format("{:.4g}", v);
   }
-  if (j.is_number_float())
-    return fmt::format("{:.4g}", j.get<double>());
   std::string out; // arrays "a, b"; objects "k v, k v"
   if (j.is_array())
     for (const auto &e : j)
@@ -72,10 +84,11 @@ std::string text(const json &j) {
 
 std::string esc(const json &j) { return html_escape(text(j)); }
 
-const json &at(const json &j, const std::string &key) {
-  static const json null;
-  return j.is_object() && j.contains(key) ? j.at(key) : null;
+std::string percent(const json &j) {
+  return j.is_number() ? fmt::format("{:.1f}%", 100 * j.get<double>()) : "-";
 }
+
+double value(const json &j) { return j.is_number() ? j.get<double>() : 0.0; }
 
 std::string link(const std::string &path) {
   return fmt::format("<a href=\"{0}\">{0}</a>", html_escape(path));
@@ -85,180 +98,398 @@ std::string verdict(bool ok, const std::string &yes, const std::string &no) {
   return fmt::format("<span class=\"{}\">{}</span>", ok ? "ok" : "bad", html_escape(ok ? yes : no));
 }
 
-// The on-chip sizes the accelerator was built for, why, and the allocation's combinations.
-std::string buffer_sizes_section(const json &f) {
-  std::string sizes;
-  for (const auto &b : at(f, "buffer_sizes"))
-    sizes += fmt::format("{}{} {} B", sizes.empty() ? "" : ", ", esc(at(b, "level")),
-                         esc(at(b, "bytes")));
-  std::string h = fmt::format("<p>Buffer sizes: <b>{}</b> ({}).</p>\n",
-                              sizes.empty() ? "-" : sizes, esc(at(f, "sizes_why")));
-  const json &al = at(f, "allocation");
-  if (!al.is_object() || !at(al, "points").is_array())
-    return h;
-  h += "<table>\n<tr>";
-  for (const auto &l : at(al, "levels"))
-    h += fmt::format("<th>{} (B)</th>", esc(l));
-  h += "<th>area (&micro;m&sup2;)</th><th>bound</th><th>objective</th><th class=\"l\">status</th></tr>\n";
-  for (const auto &p : at(al, "points")) {
+std::string figure(const std::string &svg, const std::string &caption) {
+  return fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, caption);
+}
+
+// Rows of cells; `left` marks the left-aligned (text) columns. Wide tables scroll in their box.
+std::string table(const std::vector<std::string> &head, const std::vector<std::vector<std::string>> &rows,
+                  const std::vector<bool> &left) {
+  const auto cls = [&](std::size_t i) { return i < left.size() && left[i] ? " class=\"l\"" : ""; };
+  std::string h = "<div class=\"scroll\"><table>\n<tr>";
+  for (std::size_t i = 0; i < head.size(); ++i)
+    h += fmt::format("<th{}>{}</th>", cls(i), head[i]);
+  h += "</tr>\n";
+  for (const auto &r : rows) {
     h += "<tr>";
-    for (const auto &s : at(p, "size_bytes"))
-      h += fmt::format("<td>{}</td>", esc(s));
+    for (std::size_t i = 0; i < r.size(); ++i)
+      h += fmt::format("<td{}>{}</td>", cls(i), r[i]);
+    h += "</tr>\n";
+  }
+  return h + "</table></div>\n";
+}
+
+const char *kStyle =
+    "<style>\n"
+    "body{font-family:sans-serif;margin:2em auto;max-width:72em;padding:0 1em;line-height:1.4}\n"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.2em .6em;"
+    "text-align:right;white-space:nowrap}th{background:#eee}td.l,th.l{text-align:left}td.l{white-space:normal;min-width:8em}\n"
+    ".scroll{overflow-x:auto;max-width:100%}.ok{color:#070;font-weight:bold}"
+    ".bad{color:#b00;font-weight:bold}code,pre{background:#f4f4f4}pre{padding:.5em;overflow-x:auto}\n"
+    "figure{margin:1em 0}figcaption{font-size:.9em;color:#444}svg.chart{max-width:100%;height:auto}\n"
+    "article{border-top:1px solid #ccc;margin-top:1.5em}.sp{color:#0072B2;font-weight:bold}"
+    ".lv{color:#555}\n"
+    "@media print{body{margin:0;max-width:none;font-size:10pt}a{color:inherit;text-decoration:none}"
+    ".scroll{overflow:visible}pre{white-space:pre-wrap}figure,table,pre{break-inside:avoid}"
+    "h2,h3{break-after:avoid}article{break-before:page}}\n"
+    "</style>\n";
+
+// What the metric is against its bound: "1.17 x the bound" or "85.4% of it".
+std::string distance(const json &m) {
+  const json &r = at(m, "ratio");
+  if (!r.is_number())
+    return "-";
+  return str(at(m, "better")) == "higher" ? fmt::format("{:.1f}% of it", 100 * r.get<double>())
+                                          : fmt::format("{:.3g} &times; the bound", r.get<double>());
+}
+
+std::string metric_value(const json &v, const json &m) {
+  return str(at(m, "name")) == "utilization" ? percent(v) : esc(v);
+}
+
+std::string summary_section(const json &r) {
+  const json &s = at(r, "summary"), &in = at(r, "inputs");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &m : at(s, "metrics"))
+    rows.push_back({esc(at(m, "label")), metric_value(at(m, "value"), m), html_escape(str(at(m, "unit"))),
+                    metric_value(at(m, "bound"), m), distance(m), esc(at(m, "bound_what"))});
+  std::string h = "<section id=\"summary\">\n<h2>Summary</h2>\n";
+  h += table({"metric", "value", "unit", "bound", "distance", "the bound is"}, rows,
+             {true, false, true, false, false, true});
+  const json &df = at(s, "dataflow"), &buf = at(s, "buffers");
+  h += fmt::format("<p>Dataflow: <b>{}</b> ({}).</p>\n", esc(at(df, "chosen")), esc(at(df, "why")));
+  if (at(df, "relaxed_layers").is_array() && !at(df, "relaxed_layers").empty())
+    h += fmt::format("<p>No {} mapping on the array's axes (a loop of the dataflow is 1, e.g. "
+                     "depthwise), searched again without the axis requirement, still in the "
+                     "accelerator's space: {}.</p>\n",
+                     esc(at(df, "chosen")), esc(at(df, "relaxed_layers")));
+  std::string sizes;
+  for (const auto &b : at(buf, "sizes"))
+    sizes += fmt::format("{}{} {} B", sizes.empty() ? "" : ", ", esc(at(b, "level")), esc(at(b, "bytes")));
+  h += fmt::format("<p>Buffer sizes: <b>{}</b> ({}).</p>\n", sizes.empty() ? "-" : sizes, esc(at(buf, "why")));
+  std::vector<std::vector<std::string>> inputs;
+  for (const auto &[k, label] : std::vector<std::pair<std::string, std::string>>{
+           {"network", "network"}, {"network_source", "shapes from"}, {"arch", "architecture"},
+           {"objective", "objective"}, {"time_limit_s", "search time limit (s, 0 = none)"},
+           {"threads", "threads"}, {"set", "--set"}})
+    inputs.push_back({html_escape(label), esc(at(in, k))});
+  return h + table({"input", "value"}, inputs, {true, true}) + "</section>\n";
+}
+
+std::string layer_label(const json &l) {
+  const double rep = value(at(l, "repeat"));
+  return rep > 1 ? fmt::format("{} x{}", str(at(l, "name")), rep) : str(at(l, "name"));
+}
+
+std::string network_section(const json &r) {
+  const json &n = at(r, "network");
+  BarChart energy{"Energy per layer (x repeat), by memory level", "pJ", {}, {}, {}, {}, -1};
+  for (const auto &lv : at(n, "levels"))
+    energy.parts.push_back(str(lv));
+  BarChart cycles{"Cycles per layer (x repeat) against the compute bound", "cycles", {}, {"cycles"}, {}, {{"compute bound", {}}}, -1};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &l : at(n, "layers")) {
+    const double rep = std::max(1.0, value(at(l, "repeat")));
+    energy.bars.push_back(layer_label(l));
+    std::vector<double> parts;
+    for (const auto &p : energy.parts)
+      parts.push_back(rep * value(at(at(l, "energy_by_level_pj"), p)));
+    energy.values.push_back(parts);
+    cycles.bars.push_back(layer_label(l));
+    cycles.values.push_back({rep * value(at(l, "cycles"))});
+    cycles.marks[0].at.push_back(at(l, "compute_bound_cycles").is_number()
+                                     ? rep * value(at(l, "compute_bound_cycles"))
+                                     : std::nan(""));
+    rows.push_back({esc(at(l, "name")), esc(at(l, "repeat")), esc(at(l, "macs")), esc(at(l, "energy_pj")),
+                    esc(at(l, "energy_total_pj")), esc(at(l, "cycles")), esc(at(l, "compute_bound_cycles")),
+                    percent(at(l, "utilization")), esc(at(l, "status"))});
+  }
+  std::string h = "<section id=\"network\">\n<h2>Network</h2>\n<p>Layers ordered by their share of "
+                  "the energy (energy &times; repeat), largest first.</p>\n";
+  h += figure(svg_bar_chart(energy), "Energy of each layer, stacked by the memory level it is spent in; "
+                                     "MAC is the arithmetic.");
+  h += figure(svg_bar_chart(cycles), "Cycles of each layer in the cost model (hcl mode); the mark is "
+                                     "ceil(MACs / PEs), every PE busy.");
+  h += table({"layer", "repeat", "MACs", "energy (pJ)", "energy &times; repeat", "cycles", "compute bound",
+              "utilization", "status"},
+             rows, {true, false, false, false, false, false, false, false, true});
+  return h + "</section>\n";
+}
+
+// The schedule as a loop nest: each level's loops nested inside the level above's.
+std::string nest_text(const json &nest) {
+  std::string h = "<pre class=\"nest\">";
+  int depth = 0;
+  for (const auto &lv : nest) {
+    std::string tiles;
+    for (const auto &[t, w] : at(lv, "tile_words").items())
+      tiles += fmt::format("{}{} {}", tiles.empty() ? "" : ", ", t, text(w));
+    h += fmt::format("{}<span class=\"lv\">// {}: keeps {}{}</span>\n", std::string(2 * depth, ' '),
+                     esc(at(lv, "level")), esc(at(lv, "keep")),
+                     tiles.empty() ? "" : " (tile words: " + html_escape(tiles) + ")");
+    for (const auto &l : at(lv, "loops")) {
+      const std::string kind = str(at(l, "kind"));
+      const std::string pad(2 * depth, ' ');
+      if (kind == "temporal")
+        h += fmt::format("{}for {} in [0, {}):\n", pad, esc(at(l, "dim")), esc(at(l, "factor")));
+      else
+        h += fmt::format("{}<span class=\"sp\">parallel_for {} in [0, {}):  // {}</span>\n", pad,
+                         esc(at(l, "dim")), esc(at(l, "factor")), html_escape(kind));
+      ++depth;
+    }
+  }
+  return h + std::string(2 * depth, ' ') + "MAC\n</pre>\n";
+}
+
+std::string layer_charts(const json &l) {
+  const json &e = at(l, "energy"), &c = at(l, "cycles"), &t = at(l, "traffic"), &cs = at(l, "cosim");
+  const std::string name = str(at(l, "name"));
+  BarChart energy{name + ": energy by level and tensor", "pJ", {}, {}, {}, {{"energy floor", {}}}, -1};
+  for (const auto &x : at(e, "tensors"))
+    energy.parts.push_back(str(x));
+  energy.parts.push_back("leakage");
+  energy.parts.push_back("MAC");
+  std::vector<double> total(energy.parts.size(), 0.0);
+  const json &levels = at(e, "levels");
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    energy.bars.push_back(str(levels[i]));
+    std::vector<double> row;
+    for (const auto &v : at(e, "values_pj")[i])
+      row.push_back(value(v));
+    row.push_back(value(at(e, "leak_pj")[i]));
+    row.push_back(0);
+    for (std::size_t p = 0; p < row.size(); ++p)
+      total[p] += row[p];
+    energy.values.push_back(row);
+    energy.marks[0].at.push_back(std::nan(""));
+  }
+  std::vector<double> mac(energy.parts.size(), 0.0);
+  mac.back() = total.back() = value(at(e, "mac_pj"));
+  energy.bars.push_back("MAC");
+  energy.values.push_back(mac);
+  energy.marks[0].at.push_back(std::nan(""));
+  energy.bars.push_back("total");
+  energy.values.push_back(total);
+  energy.marks[0].at.push_back(at(e, "floor_pj").is_number() ? value(at(e, "floor_pj")) : std::nan(""));
+
+  BarChart cycles{name + ": cycles against the compute bound", "cycles", {"model (hcl mode)"}, {"cycles"},
+                  {{value(at(c, "model"))}}, {{"compute bound", {value(at(c, "compute_bound"))}}}, -1};
+  if (cs.is_object()) {
+    cycles.bars.push_back("RTL, measured");
+    cycles.values.push_back({value(at(cs, "measured_cycles"))});
+    cycles.marks[0].at.push_back(value(at(c, "compute_bound")));
+  }
+  BarChart traffic{name + ": backing-store traffic against its bounds", "words", {"this schedule"}, {}, {{}},
+                   {{"compulsory", {value(at(t, "compulsory_words"))}},
+                    {"attainable with one buffer of all on-chip words",
+                     {at(t, "attainable_words").is_number() ? value(at(t, "attainable_words")) : std::nan("")}}},
+                   -1};
+  for (const auto &w : at(t, "by_tensor_words")) {
+    traffic.parts.push_back(str(at(w, "tensor")));
+    traffic.values[0].push_back(value(at(w, "words")));
+  }
+  return figure(svg_bar_chart(energy), "Energy by memory level (outermost first) and tensor; the mark on "
+                                       "the total is the floor no schedule beats.") +
+         figure(svg_bar_chart(cycles), "Cycles; the mark is ceil(MACs / PEs).") +
+         figure(svg_bar_chart(traffic), fmt::format("Words moved at {} (reads and updates), by tensor; the "
+                                                    "marks are the compulsory traffic and the attainable bound.",
+                                                    esc(at(t, "backing_store"))));
+}
+
+std::string cosim_table(const json &cs) {
+  if (!cs.is_object())
+    return "";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &c : at(cs, "counts"))
+    rows.push_back({esc(at(c, "level")), esc(at(c, "tensor")), esc(at(c, "kind")), esc(at(c, "rtl")),
+                    esc(at(c, "model")), verdict(at(c, "equal") == true, "equal", "DIFFER")});
+  rows.push_back({"cycles", "", "", esc(at(cs, "measured_cycles")), esc(at(cs, "predicted_cycles")), ""});
+  return "<p>Co-simulated: the RTL's counters and cycles next to the model's.</p>\n" +
+         table({"level", "tensor", "count", "RTL", "model", ""}, rows, {true, true, true, false, false, true});
+}
+
+std::string layers_section(const json &r) {
+  std::string h = "<section id=\"layers\">\n<h2>Layers</h2>\n<p>Each layer with a schedule of its own; "
+                  "its configuration is that mapping: the accelerator's loop nest runs the temporal "
+                  "loops in this order, the parallel loops are the array.</p>\n";
+  int i = 0;
+  for (const auto &l : at(r, "layers")) {
+    h += fmt::format("<article id=\"layer-{}\">\n<h3>{} <small>({})</small></h3>\n", i++, esc(at(l, "name")),
+                     esc(at(l, "status")));
+    h += fmt::format("<p>{} MACs, utilization {}{}. Files: {} {}.</p>\n", esc(at(l, "macs")),
+                     percent(at(l, "utilization")),
+                     at(l, "also_runs").empty() ? "" : "; the same schedule runs " + esc(at(l, "also_runs")),
+                     link(str(at(l, "config"))), link(str(at(l, "schedule"))));
+    h += nest_text(at(l, "loop_nest")) + layer_charts(l) + cosim_table(at(l, "cosim")) + "</article>\n";
+  }
+  return h + "</section>\n";
+}
+
+HierarchyDiagram diagram(const json &hw) {
+  const json &a = at(hw, "array");
+  HierarchyDiagram d;
+  d.title = "The generated array and memory hierarchy";
+  d.rows = static_cast<int>(value(at(a, "rows")));
+  d.cols = static_cast<int>(value(at(a, "cols")));
+  d.row_label = text(at(a, "row_dims"));
+  d.col_label = text(at(a, "col_dims"));
+  for (const auto &m : at(hw, "movements"))
+    d.tensors.push_back(str(at(m, "tensor")));
+  for (const auto &lv : at(hw, "levels")) {
+    DiagramLevel l{str(at(lv, "name")), "", {}};
+    for (const auto &t : at(lv, "tensors"))
+      l.tensors.push_back(str(t));
+    const double words = value(at(lv, "size_words"));
+    l.detail = fmt::format("{}, {} words of {} bits{}{}", str(at(lv, "kind")),
+                           words > 0 ? text(at(lv, "size_words")) : "unbounded", text(at(lv, "word_bits")),
+                           value(at(lv, "instances")) > 1 ? ", x" + text(at(lv, "instances")) : "",
+                           at(lv, "double_buffered") == true ? ", double-buffered" : "");
+    (at(lv, "per_pe") == true ? d.pe_levels : d.levels).push_back(l);
+  }
+  for (const auto &m : at(hw, "movements"))
+    d.moves.push_back({str(at(m, "tensor")), str(at(m, "how"))});
+  return d;
+}
+
+std::string area_charts(const json &area) {
+  BarChart kinds{"Area by kind", "um^2", {}, {"area"}, {}, {}, -1};
+  for (const auto &k : at(area, "by_kind")) {
+    kinds.bars.push_back(str(at(k, "kind")));
+    kinds.values.push_back({value(at(k, "um2"))});
+  }
+  BarChart mods{"Area by module (instances x area of one)", "um^2", {}, {"area"}, {}, {}, -1};
+  double rest = 0;
+  std::size_t n = 0;
+  for (const auto &m : at(area, "by_module")) {
+    if (n++ < 12) {
+      mods.bars.push_back(str(at(m, "module")));
+      mods.values.push_back({value(at(m, "total_um2"))});
+    } else {
+      rest += value(at(m, "total_um2"));
+    }
+  }
+  if (rest > 0) {
+    mods.bars.push_back("the other modules");
+    mods.values.push_back({rest});
+  }
+  return figure(svg_bar_chart(kinds), "Storage: SRAM macros and buffers; PE datapath: PEs, multipliers and "
+                                      "the array's registers; control: the loop nest, memory port and counters.") +
+         figure(svg_bar_chart(mods), "Exclusive area of each module times its instances, largest first.");
+}
+
+std::string hardware_section(const json &r) {
+  const json &hw = at(r, "hardware"), &a = at(hw, "array"), &area = at(hw, "area");
+  std::string h = "<section id=\"hardware\">\n<h2>Hardware</h2>\n";
+  h += fmt::format("<p>Top module <code>{}</code> ({}, {}); PE array {} &times; {}, rows unroll {}, "
+                   "columns {} ({} array).</p>\n",
+                   esc(at(hw, "top")), link("rtl/"), link("params.json"), esc(at(a, "rows")), esc(at(a, "cols")),
+                   esc(at(a, "row_dims")), esc(at(a, "col_dims")), esc(at(a, "preset")));
+  h += figure(svg_hierarchy(diagram(hw)), "Memory levels outermost first, the PE array (drawn up to 8 &times; "
+                                          "8) and how each tensor moves.");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &b : at(hw, "levels"))
+    rows.push_back({esc(at(b, "name")), esc(at(b, "kind")), esc(at(b, "size_words")), esc(at(b, "word_bits")),
+                    esc(at(b, "instances")), esc(at(b, "tensors")), esc(at(b, "banks")), esc(at(b, "used_words")),
+                    esc(at(b, "double_buffered"))});
+  h += table({"level", "kind", "words", "word bits", "instances", "holds", "banks", "largest tile kept (words)",
+              "double-buffered"},
+             rows, {true, true, false, false, false, true, true, true, true});
+  std::vector<std::vector<std::string>> params;
+  for (const auto &[k, v] : at(hw, "params").items())
+    params.push_back({html_escape(k), esc(v), esc(at(at(hw, "derivation"), k))});
+  h += table({"parameter", "value", "from"}, params, {true, false, true});
+  h += fmt::format("<h3>Area</h3>\n<p>Total {} &micro;m&sup2; (Yosys, hierarchical, cells of <code>{}</code>; "
+                   "SRAM macros from hcl's SRAM area model; {}).</p>\n",
+                   esc(at(area, "total_um2")), esc(at(area, "liberty")), link("area.json"));
+  h += area_charts(area);
+  std::vector<std::vector<std::string>> mods;
+  for (const auto &m : at(area, "by_module"))
+    mods.push_back({esc(at(m, "module")), esc(at(m, "kind")), esc(at(m, "instances")), esc(at(m, "each_um2")),
+                    fmt::format("{:.1f}", value(at(m, "total_um2")))});
+  h += table({"module", "kind", "instances", "area of one (&micro;m&sup2;)", "total (&micro;m&sup2;)"}, mods,
+             {true, true, false, false, false});
+  return h + "</section>\n";
+}
+
+std::string dataflow_study(const json &study) {
+  BarChart chart{"Dataflow study: the network's objective per dataflow", "objective", {}, {"objective"}, {}, {}, -1};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &c : study) {
+    if (at(c, "chosen") == true)
+      chart.highlight = static_cast<int>(chart.bars.size());
+    chart.bars.push_back(str(at(c, "dataflow")));
+    chart.values.push_back({value(at(c, "objective_value"))});
+    const std::string status = at(c, "chosen") == true             ? "chosen"
+                               : at(c, "all_found") != true        ? "not every layer mapped"
+                               : at(c, "runs_on_template") == true ? "runs on the template"
+                                                                   : "model only (the template does not run it)";
+    rows.push_back({esc(at(c, "dataflow")), esc(at(c, "energy_pj")), esc(at(c, "cycles")),
+                    esc(at(c, "objective_value")),
+                    at(c, "all_optimal") == true ? "every layer optimal" : "not proven", html_escape(status)});
+  }
+  return "<h3>Dataflows</h3>\n" +
+         figure(svg_bar_chart(chart), "Each candidate's network objective in the model; the chosen one in bold.") +
+         table({"dataflow", "energy (pJ)", "cycles", "objective", "proof", "status"}, rows,
+               {true, false, false, false, true, true});
+}
+
+std::string memory_study(const json &al) {
+  BarChart chart{"Memory study: the network's objective per combination of sizes", "objective", {}, {"objective"},
+                 {}, {{"lower bound", {}}}, -1};
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head;
+  for (const auto &l : at(al, "levels"))
+    head.push_back(esc(l) + " (B)");
+  for (const char *c : {"area (&micro;m&sup2;)", "bound", "objective", "status"})
+    head.push_back(c);
+  for (const auto &p : at(al, "points")) {
+    const bool chosen = at(p, "size_bytes") == at(al, "size_bytes");
     const std::string status = at(p, "within_budget") != true ? "over the area budget"
                                : at(p, "out_of_time") == true ? "not searched: out of time"
                                : at(p, "searched") != true    ? "pruned by its bound"
                                : at(p, "found") != true       ? "no schedule for every layer"
-                               : at(p, "size_bytes") == at(al, "size_bytes") ? "chosen"
-                                                                             : "searched";
-    h += fmt::format("<td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
-                     esc(at(p, "area_um2")), esc(at(p, "lower_bound")),
-                     esc(at(p, "objective_value")), html_escape(status));
+                               : chosen                       ? "chosen"
+                                                              : "searched";
+    std::vector<std::string> row;
+    for (const auto &s : at(p, "size_bytes"))
+      row.push_back(esc(s));
+    for (const auto &k : {"area_um2", "lower_bound", "objective_value"})
+      row.push_back(esc(at(p, k)));
+    row.push_back(html_escape(status));
+    rows.push_back(row);
+    if (chosen)
+      chart.highlight = static_cast<int>(chart.bars.size());
+    chart.bars.push_back(text(at(p, "size_bytes")) + " B");
+    chart.values.push_back({value(at(p, "objective_value"))});
+    chart.marks[0].at.push_back(at(p, "lower_bound").is_number() ? value(at(p, "lower_bound")) : std::nan(""));
   }
-  return h + "</table>\n";
+  std::vector<bool> left(head.size(), false);
+  left.back() = true;
+  return "<h3>Memory sizes</h3>\n" +
+         figure(svg_bar_chart(chart), "Each combination's objective (searched) and lower bound (every "
+                                      "one); the chosen combination in bold.") +
+         table(head, rows, left);
 }
 
-// --dataflow auto's study: each candidate's network totals in the model, the chosen one marked.
-std::string dataflow_study_section(const json &f) {
-  const json &study = at(f, "dataflow_study");
-  if (!study.is_array() || study.empty())
-    return "";
-  double chosen = 0;
-  for (const auto &c : study)
-    if (at(c, "chosen") == true && at(c, "objective_value").is_number())
-      chosen = at(c, "objective_value").get<double>();
-  std::string h = "<table>\n<tr><th class=\"l\">dataflow</th><th>energy (pJ)</th><th>cycles</th>"
-                  "<th>objective</th><th>vs chosen</th><th class=\"l\">proof</th>"
-                  "<th class=\"l\">status</th></tr>\n";
-  for (const auto &c : study) {
-    const json &v = at(c, "objective_value");
-    const std::string vs = v.is_number() && chosen > 0
-                               ? fmt::format("{:+.1f}%", 100 * (v.get<double>() / chosen - 1))
-                               : "-";
-    const std::string status = at(c, "chosen") == true           ? "chosen"
-                               : at(c, "all_found") != true       ? "not every layer mapped"
-                               : at(c, "runs_on_template") == true ? "runs on the template"
-                                                                  : "model only (the template does not run it yet)";
-    h += fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                     "<td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
-                     esc(at(c, "dataflow")), esc(at(c, "energy_pj")), esc(at(c, "cycles")), esc(v),
-                     vs, at(c, "all_optimal") == true ? "every layer optimal" : "not proven",
-                     html_escape(status));
-  }
-  return h + "</table>\n";
+std::string studies_section(const json &r) {
+  const json &s = at(r, "studies");
+  std::string h = "<section id=\"studies\">\n<h2>Dataflow and memory studies</h2>\n";
+  const bool df = at(s, "dataflow").is_array() && !at(s, "dataflow").empty();
+  const bool mem = at(at(s, "memory"), "points").is_array();
+  if (df)
+    h += dataflow_study(at(s, "dataflow"));
+  if (mem)
+    h += memory_study(at(s, "memory"));
+  if (!df && !mem)
+    h += "<p>None was run: <code>--dataflow auto</code> compares the dataflows, <code>--sizes</code> or "
+         "<code>--max-area</code> the buffer sizes.</p>\n";
+  return h + "</section>\n";
 }
 
-} // namespace
-
-std::string render_report(const json &f) {
-  std::string h;
-  const json &in = at(f, "inputs"), &total = at(f, "total"), &acc = at(f, "accelerator"),
-             &micro = at(f, "microarch"), &area = at(f, "area"), &lint = at(f, "lint"),
-             &cosim = at(f, "cosim");
-  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  h += fmt::format("<title>hcl flow: {} on {}</title>\n", esc(at(in, "network_name")),
-                   esc(at(in, "arch_name")));
-  h += "<style>body{font-family:sans-serif;margin:2em;max-width:80em}"
-       "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.2em .6em;"
-       "text-align:right}th{background:#eee}td.l,th.l{text-align:left}.ok{color:#070;font-weight:bold}"
-       ".bad{color:#b00;font-weight:bold}code,pre{background:#f4f4f4}</style></head><body>\n";
-  h += fmt::format("<h1>hcl flow: {} on {}</h1>\n", esc(at(in, "network_name")), esc(at(in, "arch_name")));
-  h += fmt::format("<p>Lint: {} &middot; co-simulation: {} &middot; schedules: {}</p>\n",
-                   verdict(at(lint, "clean") == true, "clean", "findings"),
-                   verdict(at(cosim, "pass") == true, "PASS", "FAIL"),
-                   verdict(at(total, "all_found") == true,
-                           at(total, "all_optimal") == true ? "all optimal" : "all found",
-                           "some layers without a mapping"));
-
-  h += "<h2>Inputs</h2>\n<table>\n";
-  for (const auto &[k, label] : std::vector<std::pair<std::string, std::string>>{
-           {"network", "network"}, {"network_source", "shapes from"}, {"arch", "architecture"},
-           {"objective", "objective"}, {"time_limit_s", "search time limit (s, 0 = none)"},
-           {"threads", "threads"}})
-    h += fmt::format("<tr><th class=\"l\">{}</th><td class=\"l\">{}</td></tr>\n", label, esc(at(in, k)));
-  h += fmt::format("<tr><th class=\"l\">--set</th><td class=\"l\">{}</td></tr>\n", esc(at(in, "set")));
-  h += "</table>\n";
-  h += fmt::format("<p>Dataflow: <b>{}</b> ({}).</p>\n", esc(at(f, "dataflow")),
-                   esc(at(f, "dataflow_why")));
-  h += dataflow_study_section(f);
-  h += buffer_sizes_section(f);
-  if (at(f, "dataflow_relaxed_layers").is_array() && !at(f, "dataflow_relaxed_layers").empty())
-    h += fmt::format("<p>No {} mapping on the array's axes (a loop of the dataflow is 1, e.g. "
-                     "depthwise), searched again without the axis requirement, still in the "
-                     "accelerator's space: {}.</p>\n",
-                     esc(at(f, "dataflow")), esc(at(f, "dataflow_relaxed_layers")));
-
-  h += "<h2>Layers</h2>\n<table>\n<tr><th class=\"l\">layer</th><th>repeat</th><th>MACs</th>"
-       "<th>energy (pJ)</th><th>cycles (model)</th><th>utilization</th><th>optimal / gap</th>"
-       "<th class=\"l\">unrolled X|Y</th><th>nest loops</th>"
-       "<th class=\"l\">files</th></tr>\n";
-  for (const auto &l : at(f, "layers")) {
-    std::string status = at(l, "found") != true ? "no mapping"
-                         : at(l, "optimal") == true
-                             ? "optimal"
-                             : fmt::format("gap {:.2f}%", 100 * at(l, "gap").get<double>());
-    if (!text(at(l, "same_as")).empty() && at(l, "same_as") != "")
-      status = fmt::format("{} (same as {})", status, text(at(l, "same_as")));
-    const std::string util =
-        at(l, "utilization").is_number() ? fmt::format("{:.1f}%", 100 * at(l, "utilization").get<double>()) : "-";
-    std::string files = link(text(at(l, "config")));
-    if (at(l, "schedule").is_string() && !at(l, "schedule").get<std::string>().empty())
-      files = fmt::format("{} {}", files, link(at(l, "schedule").get<std::string>()));
-    h += fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                     "<td>{}</td><td>{}</td><td class=\"l\">{}</td><td>{}</td>"
-                     "<td class=\"l\">{}</td></tr>\n",
-                     esc(at(l, "name")), esc(at(l, "repeat")), esc(at(l, "macs")),
-                     esc(at(l, "energy_pj")), esc(at(l, "cycles")), util, html_escape(status),
-                     esc(at(l, "dataflow")), esc(at(l, "nest_loops")), files);
-  }
-  h += fmt::format("<tr><th class=\"l\">total</th><td></td><td></td><td>{}</td><td>{}</td><td></td>"
-                   "<td></td><td></td><td></td><td></td></tr>\n</table>\n",
-                   esc(at(total, "energy_pj")), esc(at(total, "cycles")));
-  h += "<p>Energy, cycles and utilization are the cost model's (hcl mode) for the schedule on "
-       "the architecture. Each layer's configuration is its mapping: the generated "
-       "accelerator's loop nest runs the schedule's temporal loops in its order.</p>\n";
-
-  h += "<h2>Micro-architecture</h2>\n";
-  const json &arr = at(micro, "array");
-  h += fmt::format("<p>PE array {} rows &times; {} columns; unrolled on rows: {}, on columns: {}.</p>\n",
-                   esc(at(arr, "rows")), esc(at(arr, "cols")), esc(at(arr, "row_dims")),
-                   esc(at(arr, "col_dims")));
-  h += "<table>\n<tr><th class=\"l\">level</th><th class=\"l\">kind</th><th>words</th>"
-       "<th>word bits</th><th>instances</th><th>mesh</th><th class=\"l\">banks</th>"
-       "<th class=\"l\">largest tile kept (words)</th></tr>\n";
-  for (const auto &b : at(micro, "levels"))
-    h += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td>"
-                     "<td>{}</td><td>{}x{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
-                     esc(at(b, "name")), esc(at(b, "kind")), esc(at(b, "size_words")),
-                     esc(at(b, "word_bits")), esc(at(b, "instances")), esc(at(at(b, "mesh"), "x")),
-                     esc(at(at(b, "mesh"), "y")), esc(at(b, "banks")), esc(at(b, "used_words")));
-  h += "</table>\n<p>Per-layer loop bounds and tiles: " + link("microarch.json") + ".</p>\n";
-
-  h += fmt::format("<h2>Accelerator</h2>\n<p>Top module <code>{}</code> ({}, {}).</p>\n",
-                   esc(at(acc, "top")), link("rtl/"), link("params.json"));
-  h += "<table>\n<tr><th class=\"l\">parameter</th><th>value</th><th class=\"l\">from</th></tr>\n";
-  for (const auto &[k, v] : at(acc, "params").items())
-    h += fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
-                     html_escape(k), esc(v), esc(at(at(acc, "derivation"), k)));
-  h += "</table>\n";
-
-  h += fmt::format("<h2>Area</h2>\n<p>Total {} &micro;m&sup2; (Yosys, hierarchical; {}).</p>\n",
-                   esc(at(area, "total_area_um2")), link("area.json"));
-  std::vector<std::pair<double, std::string>> rows;
-  for (const auto &[name, m] : at(area, "modules").items()) {
-    const double inst = at(m, "instances").is_number() ? at(m, "instances").get<double>() : 0;
-    const double a = at(m, "area_um2").is_number() ? at(m, "area_um2").get<double>() : 0;
-    rows.push_back({inst * a, fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{:.1f}</td></tr>\n",
-                                          html_escape(name), esc(at(m, "instances")),
-                                          esc(at(m, "area_um2")), inst * a)});
-  }
-  std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-  h += "<table>\n<tr><th class=\"l\">module</th><th>instances</th><th>area of one (&micro;m&sup2;)</th>"
-       "<th>total (&micro;m&sup2;)</th></tr>\n";
-  for (const auto &r : rows)
-    h += r.second;
-  h += "</table>\n";
-
-  h += fmt::format("<h2>Lint</h2>\n<p>verilator --lint-only -Wall: {} ({}).</p>\n",
+std::string checks_section(const json &r) {
+  const json &lint = at(at(r, "checks"), "lint"), &cs = at(at(r, "checks"), "cosim");
+  std::string h = "<section id=\"checks\">\n<h2>Checks</h2>\n";
+  h += fmt::format("<p>verilator --lint-only -Wall: {} ({}).</p>\n",
                    verdict(at(lint, "clean") == true, "clean", "findings"), link("lint.txt"));
   if (at(lint, "diagnostics").is_array() && !at(lint, "diagnostics").empty()) {
     h += "<pre>";
@@ -266,45 +497,43 @@ std::string render_report(const json &f) {
       h += esc(d) + "\n";
     h += "</pre>\n";
   }
+  h += fmt::format("<p>Co-simulation of layer <b>{}</b>: {}. Random int8 tensors in the backing-store "
+                   "model in their natural layouts; the accelerator ran the layer's configuration; {} "
+                   "outputs compared bit-exactly with a C++ reference convolution, {} mismatches. Cycles "
+                   "measured {}, predicted by the cost model {} (within 2%: {}); counters equal to the "
+                   "model's: {} (the table is with the layer).</p>\n",
+                   esc(at(cs, "layer")), verdict(at(cs, "pass") == true, "PASS", "FAIL"),
+                   esc(at(cs, "outputs_checked")), esc(at(cs, "mismatches")), esc(at(cs, "measured_cycles")),
+                   esc(at(cs, "predicted_cycles")), verdict(at(cs, "cycles_within_2pct") == true, "yes", "no"),
+                   verdict(at(cs, "counts_equal") == true, "yes", "no"));
+  if (at(cs, "first_mismatch").is_string())
+    h += fmt::format("<p>First mismatch: <code>{}</code></p>\n", esc(at(cs, "first_mismatch")));
+  return h + "</section>\n";
+}
 
-  h += fmt::format("<h2>Co-simulation</h2>\n<p>Layer <b>{}</b>: {}. Random int8 tensors in the "
-                   "backing-store model in their natural layouts; the accelerator ran the layer's "
-                   "configuration; {} outputs compared bit-exactly with a C++ reference "
-                   "convolution, {} mismatches. Cycles measured {}, predicted by the cost model "
-                   "{} (within 2%: {}); counters equal to the model's: {}.</p>\n",
-                   esc(at(cosim, "layer")), verdict(at(cosim, "pass") == true, "PASS", "FAIL"),
-                   esc(at(cosim, "outputs_checked")), esc(at(cosim, "mismatches")),
-                   esc(at(cosim, "measured_cycles")), esc(at(cosim, "predicted_cycles")),
-                   verdict(at(cosim, "cycles_within_2pct") == true, "yes", "no"),
-                   verdict(at(cosim, "counts_equal") == true, "yes", "no"));
-  if (at(cosim, "first_mismatch").is_string())
-    h += fmt::format("<p>First mismatch: <code>{}</code></p>\n", esc(at(cosim, "first_mismatch")));
-  h += "<table>\n<tr><th class=\"l\">level</th><th class=\"l\">tensor</th><th class=\"l\">"
-       "count</th><th>RTL</th><th>model</th></tr>\n";
-  for (const auto &[level, tensors] : at(cosim, "counts").items())
-    for (const auto &[tensor, kinds] : tensors.items())
-      for (const auto &[kind, pair] : kinds.items())
-        h += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}"
-                         "</td><td>{}</td><td>{}</td></tr>\n",
-                         html_escape(level), html_escape(tensor), html_escape(kind),
-                         esc(pair.at(0)), esc(pair.at(1)));
-  h += "</table>\n";
+std::string files_section(const json &r) {
+  std::string h = "<section id=\"files\">\n<h2>Files</h2>\n<ul>\n";
+  for (const auto &f : at(r, "files"))
+    h += fmt::format("<li>{}: {}</li>\n", link(str(at(f, "path"))), esc(at(f, "what")));
+  return h + "</ul>\n</section>\n";
+}
 
-  h += "<h2>Files</h2>\n<ul>\n";
-  for (const auto &[p, what] : std::vector<std::pair<std::string, std::string>>{
-           {"flow.json", "everything on this page as JSON"},
-           {"schedules.json", "per-layer schedules, evaluations and search statistics"},
-           {"schedules/", "each schedule as our schedule YAML"},
-           {"microarch.json", "the micro-architecture description"},
-           {"rtl/", "generated Verilog, one module per file"},
-           {"params.json", "accelerator parameters and register map"},
-           {"params.h", "the same as C #defines"},
-           {"config/", "per-layer configurations: register values (JSON and hex), memory layout"},
-           {"lint.txt", "Verilator lint result"},
-           {"area.json", "Yosys area per module"}})
-    h += fmt::format("<li>{}: {}</li>\n", link(p), html_escape(what));
-  h += "</ul>\n</body></html>\n";
-  return h;
+} // namespace
+
+std::string render_report(const json &r) {
+  const json &v = at(r, "verdicts");
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+  h += fmt::format("<title>{}</title>\n", esc(at(r, "title")));
+  h += kStyle;
+  h += fmt::format("</head><body>\n<h1>{}</h1>\n", esc(at(r, "title")));
+  h += fmt::format("<p>Lint: {} &middot; co-simulation: {} &middot; schedules: {}</p>\n",
+                   verdict(at(v, "lint_clean") == true, "clean", "findings"),
+                   verdict(at(v, "cosim_pass") == true, "PASS", "FAIL"),
+                   verdict(at(v, "all_found") == true, at(v, "all_optimal") == true ? "all optimal" : "all found",
+                           "some layers without a mapping"));
+  h += summary_section(r) + network_section(r) + layers_section(r) + hardware_section(r) + studies_section(r) +
+       checks_section(r) + files_section(r);
+  return h + "</body></html>\n";
 }
 
 } // namespace hcl::flows

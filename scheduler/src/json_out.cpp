@@ -16,6 +16,7 @@ nlohmann::json to_json(const Problem &problem, const Arch &arch, const Evaluatio
   j["cycles"] = e.cycles;
   j["utilization"] = e.utilization;
   j["energy_pj"] = e.energy_pj;
+  j["mac_energy_pj"] = e.mac_energy_pj;
   nlohmann::json levels = nlohmann::json::array();
   for (const auto &lr : e.levels) {
     nlohmann::json tensors = nlohmann::json::object();
@@ -31,7 +32,10 @@ nlohmann::json to_json(const Problem &problem, const Arch &arch, const Evaluatio
                                           {"updates", c->updates},
                                           {"energy_pj", c->energy_pj}};
     }
-    levels.push_back({{"name", lr.name}, {"instances", lr.instances}, {"tensors", tensors}});
+    levels.push_back({{"name", lr.name},
+                      {"instances", lr.instances},
+                      {"leak_energy_pj", lr.leak_energy_pj},
+                      {"tensors", tensors}});
   }
   j["levels"] = levels;
   return j;

@@ -69,6 +69,10 @@ nlohmann::json layer_json(const LayerSchedule &l, const Arch &arch, Objective ob
     j["schedule"] = schedule_json(l.problem, arch, r.mapping);
     j["evaluation"] = to_json(l.problem, arch, r.evaluation);
     j["bounds"] = bounds_report_json(r.evaluation);
+    // What no mapping of the layer beats: a report measures the energy against it.
+    const double floor = objective_floor(l.problem, arch, Objective::Energy);
+    j["bounds"]["energy_floor_pj"] = floor;
+    j["bounds"]["energy_over_floor"] = floor > 0 ? r.evaluation.energy_pj / floor : 0.0;
     if (l.attainable_traffic > 0) {
       j["bounds"]["attainable_single_buffer_words"] = l.attainable_traffic;
       j["bounds"]["single_buffer_size_words"] = l.attainable_buffer_words;

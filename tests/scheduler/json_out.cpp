@@ -17,7 +17,8 @@ TEST_CASE("json: exact shape, per-instance counts, innermost first, bypass absen
   for (const auto &kv : j.items()) {
     keys.push_back(kv.key());
   }
-  CHECK(keys == std::vector<std::string>{"cycles", "energy_pj", "levels", "macs", "utilization"});
+  CHECK(keys ==
+        std::vector<std::string>{"cycles", "energy_pj", "levels", "mac_energy_pj", "macs", "utilization"});
   CHECK(j["macs"] == 48);
   CHECK(j["cycles"] == 48);
   CHECK(j["utilization"].get<double>() == Approx(1.0));
@@ -36,6 +37,15 @@ TEST_CASE("json: exact shape, per-instance counts, innermost first, bypass absen
   CHECK(in["utilized_capacity"] == 3);
   CHECK(j["levels"][1]["tensors"]["Weights"]["reads"] == 48);
   CHECK(j["energy_pj"].get<double>() == Approx(e.energy_pj));
+  // The split a report draws adds up: MACs, each level's leakage and each tensor's accesses.
+  CHECK(j["mac_energy_pj"].get<double>() == Approx(48 * c.arch.mac_energy_pj));
+  double parts = j["mac_energy_pj"].get<double>();
+  for (const auto &l : j["levels"]) {
+    parts += l["leak_energy_pj"].get<double>();
+    for (const auto &t : l["tensors"])
+      parts += t["energy_pj"].get<double>();
+  }
+  CHECK(parts == Approx(e.energy_pj).epsilon(1e-12));
   const auto b = bounds_to_json(e);
   CHECK(b["compute_cycles"] == 48);
   CHECK(b["compulsory_backing_words"] == 3 + 18 + 16);

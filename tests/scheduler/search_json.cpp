@@ -32,6 +32,12 @@ TEST_CASE("search_json: the hcl schedule JSON shape") {
   CHECK(l["bounds"]["cycles_over_compute_bound"].get<double>() >= 1.0);
   CHECK(l["bounds"]["traffic_over_attainable"].get<double>() >= 1.0 - 1e-12);
   CHECK(l["bounds"]["single_buffer_size_words"].get<std::int64_t>() == arch_on_chip_words(a));
+  // The energy floor: every MAC and each used word once at DRAM's cheapest access, below the
+  // optimum; the MACs alone are below the floor.
+  const double floor = l["bounds"]["energy_floor_pj"].get<double>();
+  CHECK(floor == objective_floor(n.layers[0].problem, a, Objective::Energy));
+  CHECK(floor > l["evaluation"]["mac_energy_pj"].get<double>());
+  CHECK(l["bounds"]["energy_over_floor"].get<double>() >= 1.0);
   CHECK(j["total"]["energy_pj"].get<double>() == Approx(2 * ns.layers[0].result.evaluation.energy_pj));
   CHECK(j["total"]["cycles"].get<std::int64_t>() == 2 * ns.layers[0].result.evaluation.cycles);
   // Every factor of a dimension multiplies to its bound.

@@ -1,7 +1,10 @@
-// The HTML report of `hcl flow`: one self-contained page (inline CSS, no scripts, no external
-// resources) rendered from the same JSON the flow writes to flow.json, so the two never
-// disagree. Sections: inputs, per-layer table, micro-architecture, accelerator, area, lint,
-// co-simulation, files. Links are relative to the output folder.
+// The HTML report of `hcl flow`: one self-contained page (inline CSS and SVG, no scripts, no
+// external resources) rendered from report.json (report_data.h), so the page and the JSON
+// never disagree. Sections, each a <section> with this id: summary, network, layers, hardware,
+// studies, checks, files. Charts are <svg class="chart">: two in network, three per layer
+// article, three in hardware (the diagram and the area by kind and by module), one per study
+// run. Wide tables scroll inside their box; a print stylesheet lays it out for PDF. Links
+// are relative to the output folder.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,8 +13,8 @@
 
 namespace hcl::flows {
 
-// `flow` has the shape flow.cpp writes (see docs/flows.md); missing keys render as "-".
-std::string render_report(const nlohmann::json &flow);
+// `report` has the shape report_data() returns; missing keys render as "-".
+std::string render_report(const nlohmann::json &report);
 
 // &, <, >, " and ' as entities.
 std::string html_escape(const std::string &text);
