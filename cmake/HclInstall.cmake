@@ -12,6 +12,16 @@ function(hcl_install)
           INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   if(TARGET hcl_cli)
     install(TARGETS hcl_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+    # The completion script comes from the installed parser, so it always matches its options.
+    install(CODE "
+      set(prefix \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")
+      file(MAKE_DIRECTORY \"\${prefix}/${CMAKE_INSTALL_DATADIR}/bash-completion/completions\")
+      execute_process(COMMAND \"\${prefix}/${CMAKE_INSTALL_BINDIR}/hcl\" completion bash
+                      OUTPUT_FILE \"\${prefix}/${CMAKE_INSTALL_DATADIR}/bash-completion/completions/hcl\"
+                      RESULT_VARIABLE rc)
+      if(NOT rc EQUAL 0)
+        message(FATAL_ERROR \"hcl completion bash failed (\${rc})\")
+      endif()")
   endif()
   foreach(lib hcl generators scheduler flows)
     install(DIRECTORY ${PROJECT_SOURCE_DIR}/${lib}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -10,6 +10,8 @@ cmake --install "$build" --prefix "$work/prefix" >"$work/install.log"
 test -x "$work/prefix/bin/hcl" || { echo "out_of_tree: no bin/hcl installed"; exit 1; }
 "$work/prefix/bin/hcl" --version
 test -f "$work/prefix/include/hcl/hcl.h" || { echo "out_of_tree: no include/hcl/hcl.h"; exit 1; }
+grep -q "complete -o filenames -F _hcl hcl" "$work/prefix/share/bash-completion/completions/hcl" ||
+  { echo "out_of_tree: no share/bash-completion/completions/hcl"; exit 1; }
 cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/configure.log" ||
   { cat "$work/configure.log"; exit 1; }
