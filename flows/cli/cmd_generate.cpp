@@ -117,13 +117,13 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
 const hcl::cli::RegisterCommand reg_generate{
     "generate",
     "Generate a PE, buffer, spatial array, loop controller or a whole accelerator: DIR/rtl/*.v, "
-    "DIR/params.json, DIR/params.h (accelerator: DIR/config/<layer>.json per --layer)",
+    "DIR/params.json, DIR/params.h (accelerator --arch: DIR/config/<layer>.json and .hex per "
+    "--schedule)",
     [](CLI::App &cmd) -> hcl::cli::RunFn {
       struct Args {
         std::string generator;
         std::string preset;
         std::vector<std::string> sets;
-        std::vector<std::string> layers;
         std::string out;
         std::string arch, network;
         std::vector<std::string> schedules, problems;
@@ -146,15 +146,9 @@ const hcl::cli::RegisterCommand reg_generate{
                      "weight_width, signed, stationary, double_buffer, pipeline_stages, "
                      "forward_x, forward_w, psum_chain. buffer: depth, width, banks, ports, "
                      "double_buffer, sram_threshold_bits. controller: levels, counter_width, "
-                     "addr_width, addr_gens. accelerator: weight_width, signed, "
-                     "pipeline_stages, in_depth, wt_depth, out_depth. See docs/generators.md")
+                     "addr_width, addr_gens. accelerator: " +
+                         hcl::gen::NestAcceleratorConfig::key_names() + ". See docs/generators.md")
           ->allow_extra_args(false); // one key=value per --set: a later positional stays one
-      cmd.add_option("--layer", a->layers,
-                     "accelerator only, repeatable: C=..,K=..,X=..[,name=..] (a GEMM or 1x1 "
-                     "convolution O[K][X] = W[K][C] * I[C][X]); writes DIR/config/<name>.json "
-                     "with the register writes and buffer layouts of that layer (name: a plain file "
-                     "name, no '/', not empty, '.' or '..')")
-          ->allow_extra_args(false);
       cmd.add_option("--arch", a->arch,
                      "accelerator only: generate the schedule-driven accelerator for this "
                      "architecture (our arch YAML) and the --schedule mappings: one design, and "
@@ -183,7 +177,7 @@ const hcl::cli::RegisterCommand reg_generate{
         }
         if (!a->schedules.empty() || !a->network.empty() || !a->problems.empty())
           throw UsageError("--schedule, --network and --problem need --arch");
-        hcl::gen::GenerateRequest req{a->generator, a->preset, {}, a->layers};
+        hcl::gen::GenerateRequest req{a->generator, a->preset, {}};
         for (const auto &s : a->sets)
           req.settings.push_back(hcl::gen::parse_setting(s));
         const auto g = hcl::gen::generate(req);

@@ -1,6 +1,6 @@
 #include <flows/nest_cosim.h>
 
-#include <flows/flow_cosim.h>
+#include <flows/reference_conv.h>
 
 #include <fmt/core.h>
 

@@ -1,8 +1,8 @@
-#include <generators/accelerator.h>
 #include <generators/array.h>
 #include <generators/buffer.h>
 #include <generators/controller.h>
 #include <generators/generate.h>
+#include <generators/nest_accelerator.h>
 #include <generators/params.h>
 #include <generators/pe.h>
 #include <generators/require.h>
@@ -71,8 +71,6 @@ Generated generate(const GenerateRequest &r) {
           fmt::format("presets exist only for 'array' and 'accelerator' (got --preset {} for "
                       "'{}')",
                       r.preset, name));
-  require(name == "accelerator" || r.layers.empty(), "--layer",
-          fmt::format("layer configurations exist only for 'accelerator' (got '{}')", name));
   if (name == "array") {
     ArrayConfig c = array_preset(r.preset.empty() ? "tpu" : r.preset);
     auto ignored = apply(c, r, {});
@@ -80,24 +78,13 @@ Generated generate(const GenerateRequest &r) {
     return finish(Array{c}, c.to_json(), ignored);
   }
   if (name == "accelerator") {
-    AcceleratorConfig c = accelerator_preset(r.preset.empty() ? "tpu" : r.preset);
+    // Per-layer configurations come from schedules (flows/nest_lower.h); alone, the generator
+    // writes the design for the sizes given.
+    NestAcceleratorConfig c;
+    c.preset = r.preset.empty() ? "tpu" : r.preset;
     auto ignored = apply(c, r, {});
     c.validate();
-    // Layers are checked before anything is elaborated or written: a layer that does not fit
-    // fails the whole request.
-    std::vector<LayerConfig> layers;
-    for (const auto &text : r.layers)
-      layers.push_back(configure_layer(c, parse_layer(text)));
-    Generated g = finish(Accelerator{c}, c.to_json(), ignored);
-    g.owned_dirs.push_back("config");
-    for (const auto &l : layers) {
-      const std::string path = "config/" + l.file_stem() + ".json";
-      for (const auto &[existing, text] : g.files)
-        require(existing != path, "--layer",
-                fmt::format("two layers write {} (give them different name=)", path));
-      g.files.push_back({path, l.to_json().dump(2) + "\n"});
-    }
-    return g;
+    return finish(NestAccelerator{c}, c.to_json(), ignored);
   }
   if (name == "pe") {
     PeConfig c;

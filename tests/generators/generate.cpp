@@ -162,8 +162,9 @@ std::vector<GenerateRequest> sweep() {
                          {{"counter_width", "1"}, {"addr_width", "1"}},
                          {{"addr_gens", "4"}, {"levels", "2"}}})
     v.push_back({"controller", "", s});
-  // The accelerator top: default, a 1x1 array with tiny odd buffers and pipelining, an unsigned
-  // narrow tree, and one large enough that its buffers use the SRAM macros (2-port output).
+  // The schedule-driven accelerator: default, a 1x1 array with tiny odd buffers, few loops and
+  // pipelining, an unsigned narrow tree, every buffer double, and one large enough that its
+  // buffers use the SRAM macros.
   for (const auto &[preset, s] :
        std::vector<std::pair<const char *, Sets>>{{"tpu", {}},
                                                   {"tpu",
@@ -171,8 +172,13 @@ std::vector<GenerateRequest> sweep() {
                                                     {"cols", "1"},
                                                     {"pipeline_stages", "2"},
                                                     {"in_depth", "2"},
-                                                    {"wt_depth", "3"},
+                                                    {"loops", "3"},
                                                     {"out_depth", "5"}}},
+                                                  {"tpu",
+                                                   {{"in_double", "true"},
+                                                    {"out_double", "true"},
+                                                    {"wt_double", "true"},
+                                                    {"dram_width", "3"}}},
                                                   {"tree",
                                                    {{"rows", "2"},
                                                     {"cols", "3"},
@@ -237,33 +243,19 @@ TEST_CASE("generate: writes rtl/, params.json with top, and params.h") {
     CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
-TEST_CASE("generate: accelerator layer configs live in config/, replaced as a whole") {
+TEST_CASE("generate: the accelerator alone is the schedule-driven one, for the sizes given") {
   const fs::path dir = gen_test::scratch_dir("write-accel") / "out";
-  const Sets sets = {{"rows", "2"}, {"cols", "3"}};
-  auto files = write_generated(
-      generate({"accelerator", "tpu", sets, {"C=4,K=6,X=5,name=a", "C=2,K=3,X=9"}}), dir);
-  CHECK(files[files.size() - 2] == fs::absolute(dir).lexically_normal() / "config/a.json");
-  const auto a = nlohmann::json::parse(read_text(dir / "config/a.json"));
-  CHECK(a["tiling"]["c_tiles"] == 2);
-  CHECK(a["tiling"]["k_tiles"] == 2);
-  CHECK(a["registers"].size() == 22);
-  CHECK(fs::exists(dir / "config/c2_k3_x9.json"));
+  const Sets sets = {{"rows", "2"}, {"cols", "3"}, {"in_depth", "40"}};
+  write_generated(generate({"accelerator", "", sets}), dir);
   const auto params = nlohmann::json::parse(read_text(dir / "params.json"));
-  CHECK(params["derived"]["reg"]["load_base_weight"] == 21);
-  CHECK(read_text(dir / "params.h").find("#define HCL_ACCELERATOR_REG_BASE_INPUT 6") !=
-        std::string::npos);
-  // A layer that does not fit fails the whole request: nothing changes.
-  CHECK_THROWS_WITH(generate({"accelerator", "tpu", sets, {"C=4,K=6,X=300"}}),
-                    Catch::StartsWith("X: the layer needs"));
-  CHECK_THROWS_WITH(generate({"accelerator", "tpu", sets, {"C=1,K=1,X=1", "X=1,K=1,C=1"}}),
-                    Catch::StartsWith("--layer: two layers write config/c1_k1_x1.json"));
-  CHECK(fs::exists(dir / "config/a.json"));
-  // Regenerating without the first layer removes its stale file.
-  write_generated(generate({"accelerator", "tpu", sets, {"C=2,K=3,X=9"}}), dir);
-  CHECK_FALSE(fs::exists(dir / "config/a.json"));
-  CHECK(fs::exists(dir / "config/c2_k3_x9.json"));
-  write_generated(generate({"accelerator", "tree", sets}), dir);
-  CHECK(fs::is_empty(dir / "config"));
+  CHECK_THAT(params["top"].get<std::string>(), Catch::StartsWith("hcl_nest_tpu_2x3_"));
+  CHECK(params["params"]["in_depth"] == 40);
+  CHECK(fs::exists(dir / "rtl" / (params["top"].get<std::string>() + ".v")));
+  CHECK_FALSE(fs::exists(dir / "config"));
+  const auto tree = generate({"accelerator", "tree", {{"rows", "4"}, {"cols", "1"}}});
+  CHECK_THAT(tree.params["top"].get<std::string>(), Catch::StartsWith("hcl_nest_tree_4x1_"));
+  CHECK_THROWS_WITH(generate({"accelerator", "eyeriss", {}}), Catch::StartsWith("preset:"));
+  CHECK_THROWS_WITH(generate({"accelerator", "", {{"in_depth", "0"}}}), Catch::StartsWith("in_depth:"));
 }
 
 TEST_CASE("generate: bad requests name the key") {

@@ -2,7 +2,7 @@
 # layer_names.sh HCL DIR: every command that turns a layer name into a file name refuses the
 # names that would leave its output folder or name no file ("../../x", "/abs/path", "", ".."),
 # with exit 2, before writing anything: schedule --emit-mapping (a network and a single
-# problem), flow, and generate --layer name=.
+# problem), flow, and generate accelerator --arch (the layer a schedule file names).
 set -u
 hcl=$1 dir=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,8 +31,11 @@ for name in "../../x" "/abs/path" "" ".."; do
     --problem "$dir/in/layer$i.workload.yaml" --arch "$arch" --emit-mapping "$dir/o$i/a/b/maps"
   expect2 "flow, layer '$name'" "$hcl" flow --network "$dir/in/net$i.yaml" \
     --arch "$root/tests/flows/data/flow_tpu_4x4.arch.yaml" -o "$dir/o$i/a/b/flow"
-  expect2 "generate --layer name='$name'" "$hcl" generate accelerator \
-    --layer "C=4,K=4,X=4,name=$name" -o "$dir/o$i/a/b/gen"
+  printf 'schedule:\n  layer: "%s"\n  arch: flow_tpu_4x4\n  levels: []\n' "$name" \
+    >"$dir/in/layer$i.schedule.yaml"
+  expect2 "generate accelerator --schedule naming layer '$name'" "$hcl" generate accelerator \
+    --arch "$root/tests/flows/data/flow_tpu_4x4.arch.yaml" --network "$dir/in/net$i.yaml" \
+    --schedule "$dir/in/layer$i.schedule.yaml" -o "$dir/o$i/a/b/gen"
 done
 left=$(cd "$dir" && find . -mindepth 1 -not -path './in*')
 [ -z "$left" ] || fail "files were written: $left"

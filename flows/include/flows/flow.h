@@ -28,7 +28,6 @@
 // The output holds kFlowMarker, so that a later run knows it may replace the folder.
 #pragma once
 
-#include <flows/flow_cosim.h>
 #include <flows/flow_dataflow.h>
 
 #include <scheduler/stop.h>
@@ -56,7 +55,7 @@ struct FlowOptions {
   double max_area_um2 = 0;         // area budget for the sizes; 0 = none
   std::string cosim_layer; // empty: the layer predicted fastest
   std::vector<std::pair<std::string, std::string>> sets; // accelerator key=value overrides
-  std::uint64_t cosim_max_cycles = CosimOptions{}.max_cycles;
+  std::uint64_t cosim_max_cycles = 4'000'000; // simulated cycles before the run is cut off
   std::function<void(const std::string &)> progress; // one line per step
   // Once interrupted, the flow ends after the step it is in (the search step stops its
   // search) and throws Interrupted, leaving `out` as it was.

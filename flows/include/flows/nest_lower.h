@@ -17,7 +17,7 @@
 // address 0 of its buffer; the element's C lane (Inputs) or K lane (Outputs) is its bank.
 #pragma once
 
-#include <flows/flow_lower.h>
+#include <flows/conv_layer.h>
 #include <generators/generate.h>
 #include <generators/nest_accelerator.h>
 #include <scheduler/arch.h>
@@ -29,6 +29,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,6 +92,9 @@ struct NestLayer {
 // one the accelerator runs (see the header comment).
 NestLayer analyse_nest_layer(const sched::Problem &problem, const sched::Arch &arch,
                              const sched::Mapping &mapping);
+
+// Where each derived value of the configuration comes from, key -> sentence, for the report.
+using Provenance = std::map<std::string, std::string>;
 
 // The accelerator the layers need: rows x cols from the mesh, widths from the arch's words,
 // buffer depths from the largest tile any layer keeps (checked against the arch's size: a tile

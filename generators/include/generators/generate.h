@@ -3,7 +3,7 @@
 //   DIR/rtl/<module>.v   one file per module
 //   DIR/params.json      the generator's to_json() ("top" names the top module)
 //   DIR/params.h         the same as C #defines
-//   DIR/config/<layer>.json   accelerator only: one per requested layer (configure_layer())
+//   DIR/config/...       what Generated::files adds (the flows' per-layer configurations)
 // into a temporary sibling of DIR that is renamed into place only when everything succeeded.
 //
 // The keys rows, cols, data_width and acc_width are accepted by every generator:
@@ -28,11 +28,9 @@ namespace hcl::gen {
 
 struct GenerateRequest {
   std::string generator; // pe, buffer, array, controller, accelerator
-  std::string preset;    // array: tpu, eyeriss, tree, output-stationary; accelerator: tpu, tree
-                         // (empty: tpu)
+  std::string preset;    // array: tpu, eyeriss, tree, output-stationary; accelerator (the
+                         // schedule-driven nest accelerator): tpu, tree (empty: tpu)
   std::vector<std::pair<std::string, std::string>> settings; // applied in order
-  // accelerator only: layers ("C=..,K=..,X=..[,name=..]") to write DIR/config/<name>.json for
-  std::vector<std::string> layers = {};
 };
 
 struct Generated {
