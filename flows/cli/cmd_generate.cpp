@@ -2,6 +2,7 @@
 #include "command.h"
 #include "spec_files.h"
 
+#include <flows/flow_dataflow.h>
 #include <flows/nest_lower.h>
 #include <generators/file_name.h>
 
@@ -17,6 +18,7 @@
 #include <generators/generate.h>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <memory>
 
@@ -40,16 +42,40 @@ std::string schedule_layer(const std::string &path) {
   return stem.substr(0, stem.find('.'));
 }
 
+// --dataflow, canonical; one the template runs ("auto" is a study, which hcl flow runs).
+std::string template_dataflow(const std::string &requested) {
+  if (requested == "auto")
+    throw UsageError(fmt::format("--dataflow auto: the study that chooses needs the whole "
+                                 "network (hcl flow runs it); give one of {}",
+                                 fmt::join(hcl::flows::template_dataflows(), ", ")));
+  try {
+    return hcl::flows::choose_dataflow(requested).name;
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(e.what()); // it names --dataflow and the ones that run
+  }
+}
+
 // The schedule-driven accelerator: one design for every --schedule, a configuration for each.
 int generate_nest(const std::string &arch_path, const std::vector<std::string> &schedules,
                   const std::string &network, const std::vector<std::string> &problem_files,
-                  const std::vector<std::string> &sets, const std::string &out) {
+                  const std::vector<std::string> &sets, const std::string &dataflow,
+                  const std::string &out) {
   hcl::flows::require_file(arch_path, "--arch");
   if (sched::detect_spec_kind(arch_path) != sched::SpecKind::Arch)
     throw UsageError(fmt::format("{}: not an architecture file; generate accelerator takes our "
                                  "arch YAML (top-level key 'arch:')",
                                  arch_path));
-  const sched::Arch spec_arch = sched::load_arch_yaml(arch_path);
+  const std::string df = template_dataflow(dataflow);
+  // The arch as the template builds it for `df` (the C dataflow's mesh is one column); the
+  // schedules are read, checked and modelled on it, and it is the arch.yaml `hcl cosim` reads.
+  sched::Arch spec_arch;
+  try {
+    spec_arch = hcl::flows::nest_dataflow_arch(sched::load_arch_yaml(arch_path), df);
+  } catch (const hcl::flows::UsageError &) {
+    throw;
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(fmt::format("{}: {}", arch_path, e.what()));
+  }
   std::vector<sched::Problem> known;
   if (!network.empty()) {
     hcl::flows::require_file(network, "--network");
@@ -94,7 +120,7 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
   }
   hcl::gen::NestAcceleratorConfig cfg;
   try {
-    cfg = hcl::flows::nest_accelerator_config(spec_arch, layers);
+    cfg = hcl::flows::nest_accelerator_config(spec_arch, layers, nullptr, df);
     for (const auto &s : sets) {
       const auto [k, v] = hcl::gen::parse_setting(s);
       cfg.set(k, v);
@@ -125,7 +151,7 @@ const hcl::cli::RegisterCommand reg_generate{
         std::string preset;
         std::vector<std::string> sets;
         std::string out;
-        std::string arch, network;
+        std::string arch, network, dataflow = "C|K";
         std::vector<std::string> schedules, problems;
       };
       auto a = std::make_shared<Args>();
@@ -153,7 +179,11 @@ const hcl::cli::RegisterCommand reg_generate{
                      "accelerator only: generate the schedule-driven accelerator for this "
                      "architecture (our arch YAML) and the --schedule mappings: one design, and "
                      "per layer config/<layer>.json and .hex (its registers), from its mapping "
-                     "alone. Runs the C|K dataflow; see docs/generators.md");
+                     "alone; see docs/generators.md");
+      cmd.add_option("--dataflow", a->dataflow,
+                     "With --arch: the array's dataflow, the loops on its rows|columns: " +
+                         fmt::format("{}", fmt::join(hcl::flows::template_dataflows(), " or ")) +
+                         " (default C|K; names as in hcl flow --dataflow)");
       cmd.add_option("--schedule", a->schedules,
                      "With --arch, repeatable: a schedule as hcl schedule --emit-mapping writes "
                      "it (<layer>.schedule.yaml, or the Timeloop <layer>.timeloop.map.yaml)")
@@ -173,10 +203,12 @@ const hcl::cli::RegisterCommand reg_generate{
             throw UsageError(fmt::format("--arch: only 'generate accelerator' takes an "
                                          "architecture, not '{}'",
                                          a->generator));
-          return generate_nest(a->arch, a->schedules, a->network, a->problems, a->sets, a->out);
+          return generate_nest(a->arch, a->schedules, a->network, a->problems, a->sets, a->dataflow,
+                               a->out);
         }
-        if (!a->schedules.empty() || !a->network.empty() || !a->problems.empty())
-          throw UsageError("--schedule, --network and --problem need --arch");
+        if (!a->schedules.empty() || !a->network.empty() || !a->problems.empty() ||
+            a->dataflow != "C|K")
+          throw UsageError("--schedule, --network, --problem and --dataflow need --arch");
         hcl::gen::GenerateRequest req{a->generator, a->preset, {}};
         for (const auto &s : a->sets)
           req.settings.push_back(hcl::gen::parse_setting(s));

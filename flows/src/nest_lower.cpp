@@ -358,6 +358,8 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
       widest = std::max(widest, e);
     for (auto e : l.out_tile)
       widest = std::max(widest, e);
+    // The lane coordinate is walked too: a wide adder tree has more lanes than any tile.
+    widest = std::max({widest, l.c_lanes, l.k_lanes});
     const ConvLayer &c = l.conv;
     dram = std::max(dram, c.G * (c.N * c.C * c.H() * c.W() + c.K * c.C * c.R * c.S +
                                  c.N * c.K * c.P * c.Q));
