@@ -1,6 +1,6 @@
 // Flows benchmark: Verilator build time, simulated cycles per second and hierarchical Yosys
 // time for the hand-written int8 MAC arrays of bench/reference/ (4x4, 8x8, 16x16), whose only
-// result port is 32 bits wide. Targets (issue 4): >= 1 M simulated cycles/s for 16x16, and a
+// result port is 32 bits wide. Targets: >= 1 M simulated cycles/s for 16x16, and a
 // hierarchical synth of 16x16 in < 10 s. Each array is also checked against a C++ matrix
 // product, so the numbers are for a design that works.
 //

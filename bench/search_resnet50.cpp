@@ -1,4 +1,4 @@
-// Auto-scheduler speed (issue 7): every conv layer of ResNet-50 (identical shapes once) on the
+// Auto-scheduler speed: every conv layer of ResNet-50 (identical shapes once) on the
 // bundled Eyeriss-like architecture, energy objective, 2 threads. Target: optimality proven for
 // all layers in under 10 s in total. Prints bounds and model evaluations per second, the
 // fraction of the space pruned, and compares against a random-sampling mapper like Timeloop's

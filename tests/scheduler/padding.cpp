@@ -45,7 +45,7 @@ struct PrimeOnNarrowArray {
 } // namespace
 
 TEST_CASE("padding: candidates are the bounds smoother than every smaller one") {
-  // The examples of issue 7 (7 -> 8, 55 -> 56/60/64, 197 -> 198/200/208/224), worked by hand:
+  // The padding examples (7 -> 8, 55 -> 56/60/64, 197 -> 198/200/208/224), worked by hand:
   // largest prime factor 55 = 5*11 -> 56 = 2^3*7 (7 < 11) -> 60 = 2^2*3*5 (5 < 7) -> 64 = 2^6
   // (2 < 5); 57, 58, 62, 63 improve on neither 56's prime 7 nor its three factors of two.
   CHECK(padding_candidates(7, 0.15) == std::vector<std::int64_t>{8});
