@@ -453,7 +453,9 @@ std::string memory_study(const json &al) {
     std::vector<std::string> row;
     for (const auto &s : at(p, "size_bytes"))
       row.push_back(esc(s));
-    for (const auto &k : {"area_um2", "lower_bound", "objective_value"})
+    // An arch without an area model sizes for the objective alone: its area is not 0 but unknown.
+    row.push_back(value(at(p, "area_um2")) > 0 ? esc(at(p, "area_um2")) : "-");
+    for (const auto &k : {"lower_bound", "objective_value"})
       row.push_back(esc(at(p, k)));
     row.push_back(html_escape(status));
     rows.push_back(row);

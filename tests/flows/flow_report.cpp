@@ -69,6 +69,8 @@ TEST_CASE("flow_report: a memory study adds its chart, its chosen point in bold"
   CHECK(count(h, "<svg class=\"chart\"") == 2 + 3 * r["layers"].size() + 3 + 2);
   CHECK_THAT(h, Catch::Contains("font-weight=\"bold\"><title>512 B</title>"));
   CHECK_THAT(h, Catch::Contains("<td class=\"l\">chosen</td>"));
+  r["studies"]["memory"]["points"][0]["area_um2"] = 0.0; // no area model: unknown, not 0
+  CHECK_THAT(render_report(r), Catch::Contains("<tr><td>256</td><td>-</td><td>9</td><td>10</td>"));
 }
 
 TEST_CASE("flow_report: text from the inputs is escaped everywhere it appears") {
