@@ -68,11 +68,10 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
   const std::string df = template_dataflow(dataflow);
   // The arch as the template builds it for `df` (the C dataflow's mesh is one column); the
   // schedules are read, checked and modelled on it, and it is the arch.yaml `hcl cosim` reads.
+  const sched::Arch given = sched::load_arch_yaml(arch_path); // its errors name file and line
   sched::Arch spec_arch;
   try {
-    spec_arch = hcl::flows::nest_dataflow_arch(sched::load_arch_yaml(arch_path), df);
-  } catch (const hcl::flows::UsageError &) {
-    throw;
+    spec_arch = hcl::flows::nest_dataflow_arch(given, df);
   } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("{}: {}", arch_path, e.what()));
   }

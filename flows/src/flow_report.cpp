@@ -13,7 +13,7 @@ namespace hcl::flows {
 
 using nlohmann::json;
 using detail::at;
-using detail::num;
+using detail::or0;
 using detail::str;
 
 std::string html_escape(const std::string &s) {
@@ -87,8 +87,6 @@ std::string esc(const json &j) { return html_escape(text(j)); }
 std::string percent(const json &j) {
   return j.is_number() ? fmt::format("{:.1f}%", 100 * j.get<double>()) : "-";
 }
-
-double value(const json &j) { return j.is_number() ? j.get<double>() : 0.0; }
 
 std::string link(const std::string &path) {
   return fmt::format("<a href=\"{0}\">{0}</a>", html_escape(path));
@@ -177,7 +175,7 @@ std::string summary_section(const json &r) {
 }
 
 std::string layer_label(const json &l) {
-  const double rep = value(at(l, "repeat"));
+  const double rep = or0(at(l, "repeat"));
   return rep > 1 ? fmt::format("{} x{}", str(at(l, "name")), rep) : str(at(l, "name"));
 }
 
@@ -189,16 +187,16 @@ std::string network_section(const json &r) {
   BarChart cycles{"Cycles per layer (x repeat) against the compute bound", "cycles", {}, {"cycles"}, {}, {{"compute bound", {}}}, -1};
   std::vector<std::vector<std::string>> rows;
   for (const auto &l : at(n, "layers")) {
-    const double rep = std::max(1.0, value(at(l, "repeat")));
+    const double rep = std::max(1.0, or0(at(l, "repeat")));
     energy.bars.push_back(layer_label(l));
     std::vector<double> parts;
     for (const auto &p : energy.parts)
-      parts.push_back(rep * value(at(at(l, "energy_by_level_pj"), p)));
+      parts.push_back(rep * or0(at(at(l, "energy_by_level_pj"), p)));
     energy.values.push_back(parts);
     cycles.bars.push_back(layer_label(l));
-    cycles.values.push_back({rep * value(at(l, "cycles"))});
+    cycles.values.push_back({rep * or0(at(l, "cycles"))});
     cycles.marks[0].at.push_back(at(l, "compute_bound_cycles").is_number()
-                                     ? rep * value(at(l, "compute_bound_cycles"))
+                                     ? rep * or0(at(l, "compute_bound_cycles"))
                                      : std::nan(""));
     rows.push_back({esc(at(l, "name")), esc(at(l, "repeat")), esc(at(l, "macs")), esc(at(l, "energy_pj")),
                     esc(at(l, "energy_total_pj")), esc(at(l, "cycles")), esc(at(l, "compute_bound_cycles")),
@@ -255,8 +253,8 @@ std::string layer_charts(const json &l) {
     energy.bars.push_back(str(levels[i]));
     std::vector<double> row;
     for (const auto &v : at(e, "values_pj")[i])
-      row.push_back(value(v));
-    row.push_back(value(at(e, "leak_pj")[i]));
+      row.push_back(or0(v));
+    row.push_back(or0(at(e, "leak_pj")[i]));
     row.push_back(0);
     for (std::size_t p = 0; p < row.size(); ++p)
       total[p] += row[p];
@@ -264,29 +262,29 @@ std::string layer_charts(const json &l) {
     energy.marks[0].at.push_back(std::nan(""));
   }
   std::vector<double> mac(energy.parts.size(), 0.0);
-  mac.back() = total.back() = value(at(e, "mac_pj"));
+  mac.back() = total.back() = or0(at(e, "mac_pj"));
   energy.bars.push_back("MAC");
   energy.values.push_back(mac);
   energy.marks[0].at.push_back(std::nan(""));
   energy.bars.push_back("total");
   energy.values.push_back(total);
-  energy.marks[0].at.push_back(at(e, "floor_pj").is_number() ? value(at(e, "floor_pj")) : std::nan(""));
+  energy.marks[0].at.push_back(at(e, "floor_pj").is_number() ? or0(at(e, "floor_pj")) : std::nan(""));
 
   BarChart cycles{name + ": cycles against the compute bound", "cycles", {"model (hcl mode)"}, {"cycles"},
-                  {{value(at(c, "model"))}}, {{"compute bound", {value(at(c, "compute_bound"))}}}, -1};
+                  {{or0(at(c, "model"))}}, {{"compute bound", {or0(at(c, "compute_bound"))}}}, -1};
   if (cs.is_object()) {
     cycles.bars.push_back("RTL, measured");
-    cycles.values.push_back({value(at(cs, "measured_cycles"))});
-    cycles.marks[0].at.push_back(value(at(c, "compute_bound")));
+    cycles.values.push_back({or0(at(cs, "measured_cycles"))});
+    cycles.marks[0].at.push_back(or0(at(c, "compute_bound")));
   }
   BarChart traffic{name + ": backing-store traffic against its bounds", "words", {"this schedule"}, {}, {{}},
-                   {{"compulsory", {value(at(t, "compulsory_words"))}},
+                   {{"compulsory", {or0(at(t, "compulsory_words"))}},
                     {"attainable with one buffer of all on-chip words",
-                     {at(t, "attainable_words").is_number() ? value(at(t, "attainable_words")) : std::nan("")}}},
+                     {at(t, "attainable_words").is_number() ? or0(at(t, "attainable_words")) : std::nan("")}}},
                    -1};
   for (const auto &w : at(t, "by_tensor_words")) {
     traffic.parts.push_back(str(at(w, "tensor")));
-    traffic.values[0].push_back(value(at(w, "words")));
+    traffic.values[0].push_back(or0(at(w, "words")));
   }
   return figure(svg_bar_chart(energy), "Energy by memory level (outermost first) and tensor; the mark on "
                                        "the total is the floor no schedule beats.") +
@@ -329,8 +327,8 @@ HierarchyDiagram diagram(const json &hw) {
   const json &a = at(hw, "array");
   HierarchyDiagram d;
   d.title = "The generated array and memory hierarchy";
-  d.rows = static_cast<int>(value(at(a, "rows")));
-  d.cols = static_cast<int>(value(at(a, "cols")));
+  d.rows = static_cast<int>(or0(at(a, "rows")));
+  d.cols = static_cast<int>(or0(at(a, "cols")));
   d.row_label = text(at(a, "row_dims"));
   d.col_label = text(at(a, "col_dims"));
   for (const auto &m : at(hw, "movements"))
@@ -339,10 +337,10 @@ HierarchyDiagram diagram(const json &hw) {
     DiagramLevel l{str(at(lv, "name")), "", {}};
     for (const auto &t : at(lv, "tensors"))
       l.tensors.push_back(str(t));
-    const double words = value(at(lv, "size_words"));
+    const double words = or0(at(lv, "size_words"));
     l.detail = fmt::format("{}, {} words of {} bits{}{}", str(at(lv, "kind")),
                            words > 0 ? text(at(lv, "size_words")) : "unbounded", text(at(lv, "word_bits")),
-                           value(at(lv, "instances")) > 1 ? ", x" + text(at(lv, "instances")) : "",
+                           or0(at(lv, "instances")) > 1 ? ", x" + text(at(lv, "instances")) : "",
                            at(lv, "double_buffered") == true ? ", double-buffered" : "");
     (at(lv, "per_pe") == true ? d.pe_levels : d.levels).push_back(l);
   }
@@ -355,7 +353,7 @@ std::string area_charts(const json &area) {
   BarChart kinds{"Area by kind", "um^2", {}, {"area"}, {}, {}, -1};
   for (const auto &k : at(area, "by_kind")) {
     kinds.bars.push_back(str(at(k, "kind")));
-    kinds.values.push_back({value(at(k, "um2"))});
+    kinds.values.push_back({or0(at(k, "um2"))});
   }
   BarChart mods{"Area by module (instances x area of one)", "um^2", {}, {"area"}, {}, {}, -1};
   double rest = 0;
@@ -363,9 +361,9 @@ std::string area_charts(const json &area) {
   for (const auto &m : at(area, "by_module")) {
     if (n++ < 12) {
       mods.bars.push_back(str(at(m, "module")));
-      mods.values.push_back({value(at(m, "total_um2"))});
+      mods.values.push_back({or0(at(m, "total_um2"))});
     } else {
-      rest += value(at(m, "total_um2"));
+      rest += or0(at(m, "total_um2"));
     }
   }
   if (rest > 0) {
@@ -405,7 +403,7 @@ std::string hardware_section(const json &r) {
   std::vector<std::vector<std::string>> mods;
   for (const auto &m : at(area, "by_module"))
     mods.push_back({esc(at(m, "module")), esc(at(m, "kind")), esc(at(m, "instances")), esc(at(m, "each_um2")),
-                    fmt::format("{:.1f}", value(at(m, "total_um2")))});
+                    fmt::format("{:.1f}", or0(at(m, "total_um2")))});
   h += table({"module", "kind", "instances", "area of one (&micro;m&sup2;)", "total (&micro;m&sup2;)"}, mods,
              {true, true, false, false, false});
   return h + "</section>\n";
@@ -418,7 +416,7 @@ std::string dataflow_study(const json &study) {
     if (at(c, "chosen") == true)
       chart.highlight = static_cast<int>(chart.bars.size());
     chart.bars.push_back(str(at(c, "dataflow")));
-    chart.values.push_back({value(at(c, "objective_value"))});
+    chart.values.push_back({or0(at(c, "objective_value"))});
     const std::string status = at(c, "chosen") == true             ? "chosen"
                                : at(c, "all_found") != true        ? "not every layer mapped"
                                : at(c, "runs_on_template") == true ? "runs on the template"
@@ -454,7 +452,7 @@ std::string memory_study(const json &al) {
     for (const auto &s : at(p, "size_bytes"))
       row.push_back(esc(s));
     // An arch without an area model sizes for the objective alone: its area is not 0 but unknown.
-    row.push_back(value(at(p, "area_um2")) > 0 ? esc(at(p, "area_um2")) : "-");
+    row.push_back(or0(at(p, "area_um2")) > 0 ? esc(at(p, "area_um2")) : "-");
     for (const auto &k : {"lower_bound", "objective_value"})
       row.push_back(esc(at(p, k)));
     row.push_back(html_escape(status));
@@ -462,8 +460,8 @@ std::string memory_study(const json &al) {
     if (chosen)
       chart.highlight = static_cast<int>(chart.bars.size());
     chart.bars.push_back(text(at(p, "size_bytes")) + " B");
-    chart.values.push_back({value(at(p, "objective_value"))});
-    chart.marks[0].at.push_back(at(p, "lower_bound").is_number() ? value(at(p, "lower_bound")) : std::nan(""));
+    chart.values.push_back({or0(at(p, "objective_value"))});
+    chart.marks[0].at.push_back(at(p, "lower_bound").is_number() ? or0(at(p, "lower_bound")) : std::nan(""));
   }
   std::vector<bool> left(head.size(), false);
   left.back() = true;

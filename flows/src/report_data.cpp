@@ -14,11 +14,10 @@ namespace hcl::flows {
 using nlohmann::json;
 using detail::at;
 using detail::num;
+using detail::or0;
 using detail::str;
 
 namespace {
-
-double or0(const json &j) { return j.is_number() ? j.get<double>() : 0.0; }
 
 // schedules.json's layers by name.
 std::map<std::string, const json *> by_name(const json &schedules) {
@@ -28,20 +27,17 @@ std::map<std::string, const json *> by_name(const json &schedules) {
   return m;
 }
 
-// A layer's evaluation; a layer that repeats an earlier shape may carry none of its own.
-const json &evaluation_of(const std::map<std::string, const json *> &s, const json &layer) {
-  static const json null;
-  const auto it = s.find(str(at(layer, "name")));
-  if (it != s.end() && at(*it->second, "evaluation").is_object())
-    return at(*it->second, "evaluation");
-  const auto same = s.find(str(at(layer, "same_as")));
-  return same != s.end() ? at(*same->second, "evaluation") : null;
-}
-
 const json &schedule_entry(const std::map<std::string, const json *> &s, const std::string &name) {
   static const json null;
   const auto it = s.find(name);
   return it != s.end() ? *it->second : null;
+}
+
+// The schedules.json entry holding a layer's evaluation and bounds: its own, or, for a layer
+// that repeats an earlier shape and carries none, that layer's.
+const json &entry_of(const std::map<std::string, const json *> &s, const json &layer) {
+  const json &own = schedule_entry(s, str(at(layer, "name")));
+  return at(own, "evaluation").is_object() ? own : schedule_entry(s, str(at(layer, "same_as")));
 }
 
 // Levels outermost first (the evaluation lists them innermost first).
@@ -91,9 +87,8 @@ Totals network_totals(const json &flow, const std::map<std::string, const json *
   Totals t;
   for (const auto &l : at(flow, "layers")) {
     const double rep = std::max(1.0, or0(at(l, "repeat")));
-    const json &own = schedule_entry(s, str(at(l, "name")));
-    const json &entry = at(own, "bounds").is_object() ? own : schedule_entry(s, str(at(l, "same_as")));
-    const json &ev = evaluation_of(s, l);
+    const json &entry = entry_of(s, l);
+    const json &ev = at(entry, "evaluation");
     if (!ev.is_object()) {
       t.all_found = false;
       continue;
@@ -156,7 +151,7 @@ std::string status_of(const json &l) {
 std::vector<std::string> level_names(const json &flow, const std::map<std::string, const json *> &s) {
   std::vector<std::string> names;
   for (const auto &l : at(flow, "layers")) {
-    for (const json *lv : outermost_first(evaluation_of(s, l)))
+    for (const json *lv : outermost_first(at(entry_of(s, l), "evaluation")))
       names.push_back(str(at(*lv, "name")));
     if (!names.empty())
       break;
@@ -169,9 +164,8 @@ json network(const json &flow, const std::map<std::string, const json *> &s) {
   json layers = json::array();
   for (const auto &l : at(flow, "layers")) {
     const double rep = std::max(1.0, or0(at(l, "repeat")));
-    const json &ev = evaluation_of(s, l);
-    const json &own = schedule_entry(s, str(at(l, "name")));
-    const json &entry = at(own, "bounds").is_object() ? own : schedule_entry(s, str(at(l, "same_as")));
+    const json &entry = entry_of(s, l);
+    const json &ev = at(entry, "evaluation");
     json by_level = json::object();
     for (const json *lv : outermost_first(ev))
       by_level[str(at(*lv, "name"))] = level_energy(*lv);

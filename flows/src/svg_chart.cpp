@@ -35,34 +35,35 @@ double tick_step(double top) {
 
 double clean(double v) { return std::isfinite(v) && v > 0 ? v : 0; }
 
+// Legend items flow left to right and wrap at `width`; rows() and draw() share one layout.
 struct Legend {
+  static constexpr double kRowHeight = 18;
   std::vector<std::pair<std::string, std::string>> items; // label, swatch markup at (0,0)
-  int rows(double width) const {
-    double x = 0;
-    int r = items.empty() ? 0 : 1;
+  // Each item's offset from the legend's corner.
+  std::vector<std::pair<double, double>> layout(double width) const {
+    std::vector<std::pair<double, double>> at;
+    double x = 0, y = 0;
     for (const auto &it : items) {
       const double w = 22 + text_width(it.first) + 14;
       if (x > 0 && x + w > width) {
-        ++r;
         x = 0;
+        y += kRowHeight;
       }
+      at.push_back({x, y});
       x += w;
     }
-    return r;
+    return at;
+  }
+  int rows(double width) const {
+    const auto at = layout(width);
+    return at.empty() ? 0 : static_cast<int>(at.back().second / kRowHeight) + 1;
   }
   std::string draw(double x0, double y0, double width) const {
     std::string s;
-    double x = 0, y = y0;
-    for (const auto &it : items) {
-      const double w = 22 + text_width(it.first) + 14;
-      if (x > 0 && x + w > width) {
-        x = 0;
-        y += 18;
-      }
+    const auto at = layout(width);
+    for (std::size_t i = 0; i < items.size(); ++i)
       s += fmt::format("<g transform=\"translate({:.1f},{:.1f})\">{}<text x=\"18\" y=\"9\">{}</text></g>\n",
-                       x0 + x, y, it.second, esc(it.first));
-      x += w;
-    }
+                       x0 + at[i].first, y0 + at[i].second, items[i].second, esc(items[i].first));
     return s;
   }
 };
@@ -142,7 +143,7 @@ std::string svg_bar_chart(const BarChart &c) {
     legend.items.push_back({c.marks[m].label, mark_swatch(m)});
   const double axis_y = top + pitch * static_cast<double>(c.bars.size());
   const double legend_y = axis_y + 26;
-  const int height = static_cast<int>(legend_y + 18 * legend.rows(kWidth - 8) + 4);
+  const int height = static_cast<int>(legend_y + Legend::kRowHeight * legend.rows(kWidth - 8) + 4);
 
   std::string s = svg_open(height, c.title);
   for (int t = 0; t * step <= axis_max * (1 + 1e-9); ++t) {

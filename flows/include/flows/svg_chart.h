@@ -4,7 +4,6 @@
 // Text given here is escaped; callers pass plain strings.
 #pragma once
 
-#include <limits>
 #include <string>
 #include <vector>
 
