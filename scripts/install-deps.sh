@@ -9,6 +9,8 @@ packages=(
   verilator yosys
   # The report test opens report.html in a real browser and reads its screenshot.
   python3 chromium
+  # The Python module (pybind11) and its tests, and the plot of examples/python/memory_sweep.py.
+  pybind11-dev python3-dev python3-pytest python3-matplotlib
 )
 
 # Installing needs root; without it, sudo, and without that a clear error naming what is missing.

@@ -1,11 +1,11 @@
 // `hcl evaluate`: the analytical cost of one mapping of one layer on one architecture, from
 // Timeloop's files or ours (recognized by content), in Timeloop, Interstellar or hcl mode.
 #include "command.h"
-#include "spec_files.h"
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
 #include <flows/output_paths.h>
+#include <flows/spec_files.h>
 
 #include <scheduler/interstellar_io.h>
 #include <scheduler/json_out.h>
@@ -24,9 +24,9 @@
 namespace {
 
 using namespace hcl::sched;
-using hcl::cli::load_arch_file;
-using hcl::cli::load_problem_file;
-using hcl::cli::require_file;
+using hcl::flows::load_arch_file;
+using hcl::flows::load_problem_file;
+using hcl::flows::require_file;
 
 struct Options {
   std::string problem, arch, mapping, ert, json, export_timeloop;
@@ -44,14 +44,7 @@ Inputs load_inputs(const Options &o) {
   Inputs in;
   in.problem = load_problem_file(o.problem);
   in.arch = load_arch_file(o.arch, in.problem, o.ert);
-  if (timeloop_kind(o.mapping) == TimeloopKind::Mapping) {
-    in.mapping = load_timeloop_mapping(o.mapping, in.problem, in.arch.arch);
-  } else if (detect_spec_kind(o.mapping) == SpecKind::Schedule) {
-    in.mapping = load_mapping_yaml(o.mapping, in.problem, in.arch.arch);
-  } else {
-    throw hcl::flows::UsageError(fmt::format(
-        "{}: not a mapping file; expected Timeloop's 'mapping:' or our 'schedule:'", o.mapping));
-  }
+  in.mapping = hcl::flows::load_mapping_file(o.mapping, in.problem, in.arch.arch);
   return in;
 }
 

@@ -3,11 +3,11 @@
 #include "command.h"
 #include "interrupt.h"
 #include "options.h"
-#include "spec_files.h"
 
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
 #include <flows/output_paths.h>
+#include <flows/spec_files.h>
 
 #include <scheduler/allocate.h>
 #include <scheduler/explore.h>
@@ -24,9 +24,9 @@ namespace {
 
 using namespace hcl::sched;
 using hcl::flows::UsageError;
-using hcl::cli::load_arch_file;
-using hcl::cli::load_problem_file;
-using hcl::cli::require_file;
+using hcl::flows::load_arch_file;
+using hcl::flows::load_problem_file;
+using hcl::flows::require_file;
 
 struct Options {
   std::string problem, arch, csv, json, dataflows, objective = "energy", mode = "hcl";

@@ -1,6 +1,5 @@
 // `hcl generate`: elaborate one of the hardware generators and write its Verilog and params.
 #include "command.h"
-#include "spec_files.h"
 
 #include <flows/flow_dataflow.h>
 #include <flows/nest_lower.h>
@@ -13,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <flows/output_paths.h>
+#include <flows/spec_files.h>
 
 #include <generators/array.h>
 #include <generators/generate.h>
@@ -83,7 +83,7 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
   }
   for (const auto &p : problem_files) {
     hcl::flows::require_file(p, "--problem");
-    known.push_back(hcl::cli::load_problem_file(p));
+    known.push_back(hcl::flows::load_problem_file(p));
     if (known.back().name.empty())
       known.back().name = std::filesystem::path(p).filename().string().substr(
           0, std::filesystem::path(p).filename().string().find('.'));

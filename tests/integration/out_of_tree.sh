@@ -12,6 +12,13 @@ test -x "$work/prefix/bin/hcl" || { echo "out_of_tree: no bin/hcl installed"; ex
 test -f "$work/prefix/include/hcl/hcl.h" || { echo "out_of_tree: no include/hcl/hcl.h"; exit 1; }
 grep -q "complete -o filenames -F _hcl hcl" "$work/prefix/share/bash-completion/completions/hcl" ||
   { echo "out_of_tree: no share/bash-completion/completions/hcl"; exit 1; }
+# The Python module, when the build has one, imports from the prefix alone.
+if ls "$build"/python/hcl.*.so >/dev/null 2>&1; then
+  site="$work/prefix/lib/python3/dist-packages"
+  ls "$site"/hcl.*.so >/dev/null 2>&1 || { echo "out_of_tree: no hcl module in $site"; exit 1; }
+  (cd "$work" && PYTHONPATH="$site" /usr/bin/python3 -c "import hcl; assert hcl.__file__.startswith('$site')") ||
+    { echo "out_of_tree: the installed hcl module does not import"; exit 1; }
+fi
 cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/configure.log" ||
   { cat "$work/configure.log"; exit 1; }

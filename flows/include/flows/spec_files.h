@@ -4,14 +4,14 @@
 #pragma once
 
 #include <flows/errors.h>
+#include <scheduler/mapping.h>
 #include <scheduler/problem.h>
 #include <scheduler/timeloop_import.h>
 
 #include <string>
 
-namespace hcl::cli {
+namespace hcl::flows {
 
-using flows::require_file; // flows/errors.h
 
 // Timeloop's `problem:` or our `workload:`.
 sched::Problem load_problem_file(const std::string &path);
@@ -21,4 +21,8 @@ sched::Problem load_problem_file(const std::string &path);
 sched::TimeloopArch load_arch_file(const std::string &path, const sched::Problem &problem,
                                    const std::string &ert = "", const std::string &art = "");
 
-} // namespace hcl::cli
+// Timeloop's `mapping:` or our `schedule:`, read against the layer and arch it maps.
+sched::Mapping load_mapping_file(const std::string &path, const sched::Problem &problem,
+                                 const sched::Arch &arch);
+
+} // namespace hcl::flows

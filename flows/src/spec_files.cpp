@@ -1,4 +1,4 @@
-#include "spec_files.h"
+#include <flows/spec_files.h>
 
 #include <flows/errors.h>
 
@@ -9,10 +9,9 @@
 
 #include <filesystem>
 
-namespace hcl::cli {
+namespace hcl::flows {
 
 using namespace hcl::sched;
-using hcl::flows::UsageError;
 
 Problem load_problem_file(const std::string &path) {
   if (timeloop_kind(path) == TimeloopKind::Problem) {
@@ -50,4 +49,15 @@ TimeloopArch load_arch_file(const std::string &path, const Problem &problem,
   return a;
 }
 
-} // namespace hcl::cli
+Mapping load_mapping_file(const std::string &path, const Problem &problem, const Arch &arch) {
+  if (timeloop_kind(path) == TimeloopKind::Mapping) {
+    return load_timeloop_mapping(path, problem, arch);
+  }
+  if (detect_spec_kind(path) == SpecKind::Schedule) {
+    return load_mapping_yaml(path, problem, arch);
+  }
+  throw UsageError(
+      fmt::format("{}: not a mapping file; expected Timeloop's 'mapping:' or our 'schedule:'", path));
+}
+
+} // namespace hcl::flows

@@ -1,0 +1,45 @@
+// Spec files recognized by content: ours and Timeloop's load, anything else is refused naming
+// the file and what was expected.
+#include <flows/spec_files.h>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace {
+
+using namespace hcl::flows;
+
+const std::string kRoot = HCL_SOURCE_DIR;
+
+TEST_CASE("spec files: our workload and Timeloop's problem both load") {
+  const auto ours = load_problem_file(kRoot + "/examples/schedules/alexnet_conv3.workload.yaml");
+  CHECK(ours.macs() == 3LL * 3 * 13 * 13 * 256 * 384);
+  const auto tl = load_problem_file(kRoot + "/tests/data/evaluate/conv1d_k.prob.yaml");
+  CHECK(tl.macs() > 0);
+}
+
+TEST_CASE("spec files: a file of another kind names what was expected") {
+  const std::string arch = kRoot + "/examples/arch/tpu_like.yaml";
+  CHECK_THROWS_WITH(load_problem_file(arch),
+                    Catch::Contains("tpu_like.yaml: not a problem file") &&
+                        Catch::Contains("'workload:'"));
+  const auto p = load_problem_file(kRoot + "/examples/schedules/alexnet_conv3.workload.yaml");
+  CHECK_THROWS_WITH(load_arch_file(kRoot + "/examples/schedules/alexnet_conv3.workload.yaml", p),
+                    Catch::Contains("not an architecture file"));
+  const auto a = load_arch_file(kRoot + "/examples/arch/interstellar_baseline.yaml", p).arch;
+  CHECK_THROWS_WITH(load_mapping_file(arch, p, a), Catch::Contains("not a mapping file"));
+  CHECK_THROWS_AS(load_arch_file(kRoot + "/examples/arch/interstellar_baseline.yaml", p,
+                                 kRoot + "/examples/arch/tpu_like.yaml"),
+                  UsageError);
+}
+
+TEST_CASE("spec files: a schedule loads against its layer and arch") {
+  const auto p = load_problem_file(kRoot + "/examples/schedules/alexnet_conv3.workload.yaml");
+  const auto a = load_arch_file(kRoot + "/examples/arch/interstellar_baseline.yaml", p).arch;
+  const auto m = load_mapping_file(
+      kRoot + "/examples/schedules/alexnet_conv3.interstellar_baseline.schedule.yaml", p, a);
+  CHECK(m.levels.size() == a.levels.size());
+}
+
+} // namespace
