@@ -84,6 +84,13 @@ const hcl::cli::RegisterCommand reg_flow{
                      "Area budget in um^2 for the sizes (needs an area model in the arch); "
                      "without --sizes, an arch over it exits 2")
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max(), true));
+      cmd.add_flag("--no-cache{false}", a->o.reuse_cached,
+                   "Search every layer and simulate again instead of reusing what an earlier run "
+                   "found with the same inputs (kept in $HCL_CACHE_DIR by a content hash: a "
+                   "search by the layer's shape, the arch, the search options and this build of "
+                   "hcl; a co-simulation by the Verilog, the configuration and the seed; what is "
+                   "reused says 'skipped, cached'). Verilator models and Yosys reports are "
+                   "reused either way");
       cmd.add_option("--cosim", a->o.cosim_layer,
                      "Layer to co-simulate (default: the one predicted fastest)");
       cmd.add_option("--cosim-max-cycles", a->o.cosim_max_cycles,

@@ -233,7 +233,7 @@ py::object explore_memory(const ProblemArg &problem, const ArchArg &arch,
 py::object flow(const std::string &network, const std::string &arch, const std::string &output,
                 const std::string &objective, const std::string &dataflow,
                 const std::vector<std::string> &sizes, double max_area, const std::string &cosim,
-                double time_limit, int threads, bool force,
+                double time_limit, int threads, bool force, bool cache,
                 const std::function<void(const std::string &)> &progress) {
   flows::FlowOptions o;
   o.network = network;
@@ -247,6 +247,7 @@ py::object flow(const std::string &network, const std::string &arch, const std::
   o.time_limit_s = time_limit;
   o.threads = threads;
   o.force = force;
+  o.reuse_cached = cache;
   if (progress)
     o.progress = [&progress](const std::string &line) {
       py::gil_scoped_acquire acquire;
@@ -338,10 +339,10 @@ void bind_calls(py::module_ &m) {
         py::arg("objective") = "energy", py::arg("dataflow") = "auto",
         py::arg("sizes") = std::vector<std::string>{}, py::arg("max_area") = 0.0,
         py::arg("cosim") = "", py::arg("time_limit") = 0.0, py::arg("threads") = 1,
-        py::arg("force") = false,
+        py::arg("force") = false, py::arg("cache") = true,
         py::arg("progress") = std::function<void(const std::string &)>{},
         "The whole flow (hcl flow) into output; returns its flow.json. progress, if given, "
-        "is called with each step's line");
+        "is called with each step's line; cache=False searches every layer again (--no-cache)");
 }
 
 } // namespace

@@ -1,10 +1,12 @@
 #include <flows/flow.h>
 
 #include <flows/atomic_file.h>
+#include <flows/cosim_cache.h>
 #include <flows/errors.h>
 #include <flows/file_lock.h>
 #include <flows/flow_report.h>
 #include <flows/report_data.h>
+#include <flows/search_cache.h>
 #include <flows/lint.h>
 #include <flows/nest_cosim.h>
 #include <flows/output_paths.h>
@@ -245,6 +247,14 @@ private:
   const FlowOptions &o_;
 };
 
+// After a search step: how many of its layer searches an earlier run had proved already.
+void say_reused(DiskSearchCache &cache, const Progress &pr) {
+  if (cache.hits() > 0)
+    pr.say(fmt::format("      {} of {} layer searches skipped, cached (proven by an earlier run)",
+                       cache.hits(), cache.lookups()));
+  cache.reset_counts(); // per step
+}
+
 // Everything the options give, checked before anything long runs.
 struct FlowInputs {
   sched::Network net;
@@ -478,9 +488,10 @@ Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::Sea
     pr.say(fmt::format("      {:<16} {}", l.name,
                        !l.same_as.empty() ? "same as " + l.same_as
                        : !r.found         ? fmt::format("no {} mapping", in.dataflow.name)
-                       : fmt::format("{:.4g} pJ, {} cycles, {}", r.evaluation.energy_pj,
+                       : fmt::format("{:.4g} pJ, {} cycles, {}{}", r.evaluation.energy_pj,
                                      r.evaluation.cycles,
-                                     r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap))));
+                                     r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap),
+                                     l.cached ? " (skipped, cached)" : "")));
   });
   s.relaxed = search_unplaced_again(s.ns, in.arch, so, o, in.dataflow.name, pr.sayer());
   sched::sum_totals(s.ns);
@@ -614,13 +625,20 @@ NestCheck cosimulate(const FlowOptions &o, const FlowInputs &in, const sched::Ne
   const auto &l = ns.layers[i];
   pr.step(fmt::format("[8/8] co-simulate {} ({} MACs, {} cycles predicted) on the Verilator model",
                       l.name, l.problem.macs(), l.result.evaluation.cycles));
-  NestCheck cr = check_nest_layer(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
-                                  d.layers[i], d.configs[i], o.cosim_max_cycles);
+  NestCheck cr =
+      o.reuse_cached
+          ? check_nest_layer_reusing(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
+                                     d.layers[i], d.configs[i], o.cosim_max_cycles)
+          : check_nest_layer(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
+                             d.layers[i], d.configs[i], o.cosim_max_cycles);
   pr.say(fmt::format("      {}: {} of {} outputs bit-exact, counts {}, cycles {} measured / {} "
-                     "predicted",
+                     "predicted{}",
                      cr.passed ? "PASS" : "FAIL", cr.run.outputs_checked - cr.run.mismatches,
                      cr.run.outputs_checked, counts_equal(cr.counts) ? "equal" : "DIFFER",
-                     cr.run.measured_cycles, cr.predicted));
+                     cr.run.measured_cycles, cr.predicted,
+                     cr.run_cached ? " (simulation skipped, cached: the same RTL, configuration "
+                                     "and seed as an earlier run; the model side computed again)"
+                                   : ""));
   return cr;
 }
 
@@ -778,10 +796,16 @@ FlowResult run_flow(const FlowOptions &o) {
   // Before the study, so a bad arch fails first; the space does not depend on which template
   // dataflow the study picks (nest_dataflow_arch changes only the mesh's shape).
   so.space = nest_space(widest_layer(in.net), in.arch);
+  DiskSearchCache cache;
+  if (o.reuse_cached)
+    so.cache = &cache;
   FlowFindings f;
   f.study = study_dataflow(o, in, so, pr);
+  say_reused(cache, pr);
   f.sizes = size_buffers(o, in, so, pr);
+  say_reused(cache, pr);
   f.scheduled = schedule_layers(o, in, so, pr, tmp.path());
+  say_reused(cache, pr);
   const sched::NetworkSchedule &ns = f.scheduled.ns;
   f.microarch = write_microarch(ns, in.arch, pr, tmp.path());
   f.design = design_accelerator(o, ns, in.arch, in.dataflow.name, pr);

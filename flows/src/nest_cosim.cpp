@@ -211,20 +211,27 @@ bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double toler
   return d <= tolerance * static_cast<double>(predicted);
 }
 
+NestCheck judge_nest_run(NestRun run, const sched::Arch &arch, const sched::Problem &problem,
+                         const sched::Mapping &mapping, const NestLayer &layer) {
+  NestCheck c;
+  c.run = std::move(run);
+  const sched::Evaluation ev = sched::evaluate(problem, arch, mapping, sched::Mode::Hcl);
+  c.counts = compare_counts(c.run.counts, ev, arch, layer);
+  c.predicted = static_cast<std::uint64_t>(ev.cycles);
+  c.passed = c.run.finished && c.run.mismatches == 0 && c.run.outputs_checked > 0 &&
+             counts_equal(c.counts) && cycles_within(c.run.measured_cycles, c.predicted);
+  return c;
+}
+
 NestCheck check_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
                            const sched::Arch &arch, const sched::Problem &problem,
                            const sched::Mapping &mapping, const NestLayer &layer,
                            const NestLayerConfig &config, std::uint64_t max_cycles,
                            std::uint64_t seed) {
   const auto t0 = std::chrono::steady_clock::now();
-  NestCheck c;
+  NestCheck c = judge_nest_run(run_nest_layer(sim, cfg, layer, config, seed, max_cycles), arch,
+                               problem, mapping, layer);
   c.model_cached = sim.cache_hit();
-  c.run = run_nest_layer(sim, cfg, layer, config, seed, max_cycles);
-  const sched::Evaluation ev = sched::evaluate(problem, arch, mapping, sched::Mode::Hcl);
-  c.counts = compare_counts(c.run.counts, ev, arch, layer);
-  c.predicted = static_cast<std::uint64_t>(ev.cycles);
-  c.passed = c.run.finished && c.run.mismatches == 0 && c.run.outputs_checked > 0 &&
-             counts_equal(c.counts) && cycles_within(c.run.measured_cycles, c.predicted);
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return c;
 }
@@ -255,6 +262,7 @@ nlohmann::json cosim_json(const NestCheck &k) {
                       {"counts_equal", counts_equal(k.counts)},
                       {"cycles_within_2pct", cycles_within(k.run.measured_cycles, k.predicted)},
                       {"model_from_cache", k.model_cached},
+                      {"run_from_cache", k.run_cached},
                       {"seconds", k.seconds}};
   if (!k.run.first_mismatch.empty())
     j["first_mismatch"] = k.run.first_mismatch;

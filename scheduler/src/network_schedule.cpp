@@ -74,6 +74,22 @@ SearchResult merge_rerun(const SearchResult &a, const SearchResult &b) {
 namespace {
 // What the single-buffer traffic bound of a layer may take without a time limit (search.h).
 constexpr double kTrafficSeconds = 2.0;
+
+// What a re-run may reuse: a proof (optimal, or nothing fits) that no stop cut short.
+void keep_proven(const Network &network, const Arch &arch, const SearchOptions &options,
+                 const std::vector<std::size_t> &uniques, const std::vector<SearchResult> &results,
+                 const std::vector<double> &traffic, const std::vector<bool> &cached,
+                 SearchCache *cache) {
+  if (cache == nullptr) {
+    return;
+  }
+  for (const std::size_t i : uniques) {
+    if (!cached[i] && results[i].optimal && !results[i].interrupted) {
+      cache->keep(network.layers[i].problem, arch, options, {results[i], traffic[i]});
+    }
+  }
+}
+
 } // namespace
 
 void sum_totals(NetworkSchedule &schedule) {
@@ -93,6 +109,7 @@ void sum_totals(NetworkSchedule &schedule) {
 NetworkSchedule schedule_network(const Network &network, const Arch &arch,
                                  const SearchOptions &options,
                                  const std::function<void(const LayerSchedule &)> &on_layer) {
+  SearchCache *const cache = options.cache;
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const bool limited = options.time_limit_s > 0;
@@ -119,6 +136,7 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
   std::vector<SearchResult> results(n);
   std::vector<double> traffic(n, 0);
   std::vector<bool> searched(n, false);
+  std::vector<bool> cached(n, false);
   const std::int64_t on_chip = arch_on_chip_words(arch);
 
   // Layers are reported in order, each once, with its final result: with a time limit an
@@ -141,6 +159,7 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
       ls.result = results[src];
       ls.attainable_traffic = traffic[src];
       ls.attainable_buffer_words = on_chip;
+      ls.cached = cached[src];
       out.layers.push_back(std::move(ls));
       if (on_layer) {
         on_layer(out.layers.back());
@@ -152,6 +171,13 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
   // what a fast layer leaves unused goes to the layers after it.
   for (std::size_t u = 0; u < uniques.size(); ++u) {
     const std::size_t i = uniques[u];
+    if (auto hit = cache ? cache->find(network.layers[i].problem, arch, options) : std::nullopt) {
+      results[i] = std::move(hit->result);
+      traffic[i] = hit->attainable_traffic;
+      searched[i] = cached[i] = true;
+      report_ready(false);
+      continue;
+    }
     SearchOptions o = options;
     double traffic_limit = kTrafficSeconds;
     if (limited) {
@@ -202,6 +228,7 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
     }
   }
   report_ready(true);
+  keep_proven(network, arch, options, uniques, results, traffic, cached, cache);
   sum_totals(out);
   out.interrupted = options.stop.interrupted();
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -64,6 +64,9 @@ nlohmann::json layer_json(const LayerSchedule &l, const Arch &arch, Objective ob
   if (!l.same_as.empty()) {
     j["same_as"] = l.same_as;
   }
+  if (l.cached) {
+    j["cached"] = true; // proven by an earlier run (SearchCache), not searched again
+  }
   j["objective"] = objective_name(objective);
   if (r.found) {
     j["schedule"] = schedule_json(l.problem, arch, r.mapping);

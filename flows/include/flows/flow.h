@@ -11,6 +11,8 @@
 //      with `sizes` or `max_area`: the buffer sizes, chosen with the schedules by the exact
 //      resource allocation (scheduler/allocate.h) over the layers the dataflow places; the
 //      flow goes on with the arch resized to them;
+//   Every search step reuses the layers an earlier run proved with the same inputs
+//   (search_cache.h) and says how many;
 //   1. schedule every layer in the accelerator's space (nest_space: the dataflow, C|K, on the
 //      mesh, weights in the PE registers), so every schedule found runs on the generated
 //      hardware. A layer with no C|K mapping (C or K of 1, e.g. depthwise) is searched again
@@ -56,6 +58,10 @@ struct FlowOptions {
   std::string cosim_layer; // empty: the layer predicted fastest
   std::vector<std::pair<std::string, std::string>> sets; // accelerator key=value overrides
   std::uint64_t cosim_max_cycles = 4'000'000; // simulated cycles before the run is cut off
+  // Reuse the proven searches (search_cache.h) and the co-simulated run (cosim_cache.h) of
+  // earlier runs with the same inputs, kept in default_cache_dir(), and keep this run's;
+  // false searches and simulates again. Verilator models and Yosys reports are always reused.
+  bool reuse_cached = true;
   std::function<void(const std::string &)> progress; // one line per step
   // Once interrupted, the flow ends after the step it is in (the search step stops its
   // search) and throws Interrupted, leaving `out` as it was.

@@ -62,9 +62,13 @@ struct NestCheck {
   std::vector<CountCheck> counts;
   std::uint64_t predicted = 0; // the model's cycles
   bool model_cached = false;   // the Verilator model came from the cache
+  bool run_cached = false;     // the run itself came from an earlier one (cosim_cache.h)
   double seconds = 0;
   bool passed = false; // bit-exact, counts equal, cycles within 2%
 };
+// `run` (the hardware's side) against the cost model's hcl mode for the mapping on `arch`.
+NestCheck judge_nest_run(NestRun run, const sched::Arch &arch, const sched::Problem &problem,
+                         const sched::Mapping &mapping, const NestLayer &layer);
 NestCheck check_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
                            const sched::Arch &arch, const sched::Problem &problem,
                            const sched::Mapping &mapping, const NestLayer &layer,

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,25 @@ struct LayerSchedule {
   // (single_buffer_traffic_bound, search.h); 0 when not computed.
   double attainable_traffic = 0;
   std::int64_t attainable_buffer_words = 0;
+  bool cached = false; // the result came from a SearchCache, not a search of this run
+};
+
+// Finished searches kept between runs (the flows keep them on disk, flows/search_cache.h).
+// schedule_network (given one in SearchOptions::cache) asks before searching a unique layer and hands over every layer it proved
+// (optimal, or no mapping fits), so a re-run with the same inputs searches nothing again.
+// An implementation must key on everything the result depends on: the problem's shape, the
+// arch and the options' objective, mode, space and beat (not time limits, threads or stops).
+class SearchCache {
+public:
+  struct Entry {
+    SearchResult result;
+    double attainable_traffic = 0;
+  };
+  virtual ~SearchCache() = default;
+  virtual std::optional<Entry> find(const Problem &problem, const Arch &arch,
+                                    const SearchOptions &options) = 0;
+  virtual void keep(const Problem &problem, const Arch &arch, const SearchOptions &options,
+                    const Entry &entry) = 0;
 };
 
 struct NetworkSchedule {

@@ -63,6 +63,8 @@ struct SearchStats {
   double seconds = 0;
 };
 
+class SearchCache; // network_schedule.h
+
 struct SearchProgress {
   SearchStats stats;
   double best = 0;        // objective of the incumbent (0 when none yet)
@@ -94,6 +96,9 @@ struct SearchOptions {
   std::function<bool(const Mapping &)> admit;
   // Called now and then (at most every 0.2 s) from one search thread at a time.
   std::function<void(const SearchProgress &)> progress;
+  // Network searches (schedule_network, and allocate through it) reuse the proofs it keeps
+  // and keep their own (network_schedule.h); nullptr = none. Not part of a search's inputs.
+  SearchCache *cache = nullptr;
 };
 
 struct SearchResult {

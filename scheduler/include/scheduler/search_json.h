@@ -1,5 +1,5 @@
 // JSON reports of the auto-scheduler (the shape `hcl schedule --json` writes):
-//   {"layers": [{"name": S, "repeat": N, "same_as": S?, "schedule": {...},
+//   {"layers": [{"name": S, "repeat": N, "same_as": S?, "cached": true?, "schedule": {...},
 //                "evaluation": {the hcl evaluate JSON}, "bounds": {...},
 //                "objective": S, "objective_value": F, "lower_bound": F,
 //                "optimal": B, "gap": F, "stats": {...}}],
