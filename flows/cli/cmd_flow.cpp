@@ -2,6 +2,7 @@
 // configurations, area, a co-simulated layer and an HTML report out (flows/flow.h).
 #include "command.h"
 #include "interrupt.h"
+#include "live_line.h"
 #include "options.h"
 
 #include <flows/flow.h>
@@ -48,7 +49,10 @@ const hcl::cli::RegisterCommand reg_flow{
           "run into the same DIR while one runs exits 2 naming its pid. Exit 0 all good, 1 lint "
           "findings / co-sim mismatch / a layer without a mapping, 2 bad input or a missing "
           "tool, 130 interrupted: the first Ctrl-C ends the run after the step it is in (a "
-          "search stops at once) and DIR stays as it was; a second Ctrl-C quits at once. See "
+          "search stops at once) and DIR stays as it was; a second Ctrl-C quits at once. On a "
+          "terminal, a live line under the step lines shows what a long step is doing (the "
+          "search's mappings bounded and best so far, the Yosys pass, the Verilator build, the "
+          "simulated cycles and ETA); on a pipe or file, only the step lines. See "
           "docs/flows.md.");
       cmd.add_option("--network", a->network, "Network YAML (examples/networks/)")->required();
       cmd.add_option("--arch", a->arch,
@@ -110,10 +114,10 @@ const hcl::cli::RegisterCommand reg_flow{
         a->o.out = a->out;
         for (const auto &s : a->sets)
           a->o.sets.push_back(hcl::gen::parse_setting(s));
-        a->o.progress = [](const std::string &line) {
-          fmt::print("{}\n", line);
-          std::fflush(stdout);
-        };
+        auto out = std::make_shared<hcl::cli::LiveLine>();
+        a->o.progress = [out](const std::string &line) { out->line(line); };
+        if (out->live())
+          a->o.status = [out](const std::string &text) { out->status(text); };
         const auto r = hcl::flows::run_flow(a->o);
         fmt::print("report: {}\n", r.report.string());
         if (r.exit_code() != 0)

@@ -81,7 +81,8 @@ NestCheck check_nest_layer_reusing(const std::vector<fs::path> &rtl, const std::
                                    const gen::NestAcceleratorConfig &cfg, const sched::Arch &arch,
                                    const sched::Problem &problem, const sched::Mapping &mapping,
                                    const NestLayer &layer, const NestLayerConfig &config,
-                                   std::uint64_t max_cycles, std::uint64_t seed, fs::path dir) {
+                                   std::uint64_t max_cycles, std::uint64_t seed, fs::path dir,
+                                   const CycleProgress &progress) {
   const auto t0 = std::chrono::steady_clock::now();
   if (dir.empty())
     dir = default_cache_dir();
@@ -94,7 +95,8 @@ NestCheck check_nest_layer_reusing(const std::vector<fs::path> &rtl, const std::
     c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return c;
   }
-  NestCheck c = check_nest_layer(rtl, top, cfg, arch, problem, mapping, layer, config, max_cycles, seed);
+  NestCheck c =
+      check_nest_layer(rtl, top, cfg, arch, problem, mapping, layer, config, max_cycles, seed, progress);
   fs::create_directories(dir);
   write_file_atomic(entry, run_to_json(c.run).dump() + "\n");
   return c;

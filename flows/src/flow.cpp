@@ -7,6 +7,7 @@
 #include <flows/flow_report.h>
 #include <flows/report_data.h>
 #include <flows/search_cache.h>
+#include <flows/status_ticker.h>
 #include <flows/lint.h>
 #include <flows/nest_cosim.h>
 #include <flows/output_paths.h>
@@ -242,10 +243,24 @@ public:
   std::function<void(const std::string &)> sayer() const {
     return [this](const std::string &s) { say(s); };
   }
+  const std::function<void(const std::string &)> &status() const { return o_.status; }
 
 private:
   const FlowOptions &o_;
 };
+
+// The live line of a search: how far it got and how close its best is to proven.
+std::string search_status(const sched::SearchProgress &p) {
+  std::string best = "no mapping yet";
+  if (p.found) {
+    best = fmt::format("best {:.6g}", p.best);
+    if (p.best > 0 && p.lower_bound > 0)
+      best += fmt::format(", within {:.2f}% of its bound", 100 * (p.best - p.lower_bound) / p.best);
+  }
+  return fmt::format("      searching: {} partial mappings bounded, {} cut, {} evaluated; {} "
+                     "({:.0f} s)",
+                     p.stats.nodes, p.stats.pruned, p.stats.evaluations, best, p.stats.seconds);
+}
 
 // After a search step: how many of its layer searches an earlier run had proved already.
 void say_reused(DiskSearchCache &cache, const Progress &pr) {
@@ -611,12 +626,36 @@ LintResult lint_design(const Rtl &rtl, const Progress &pr, const fs::path &dir) 
 // Step 7: area.json.
 SynthReport measure_area(const Rtl &rtl, const Progress &pr, const fs::path &dir) {
   pr.step("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
-  SynthReport area = synthesize(rtl.files, rtl.top);
+  StatusTicker ticker(pr.status(), "      Yosys: starting");
+  SynthOptions so;
+  if (pr.status())
+    so.on_pass = [&ticker](const std::string &pass) { ticker.set("      Yosys: " + pass); };
+  SynthReport area = synthesize(rtl.files, rtl.top, so);
   write_file_atomic(dir / "area.json", synth_report_json(area));
   pr.say(fmt::format("      total {:.0f} um^2{}", area.total_area_um2,
                      area.cache_hit ? " (cached: the same RTL and library as an earlier run)" : ""));
   return area;
 }
+
+// The live line of the co-simulation, `cycles` into a run the model predicts takes `predicted`;
+// the ETA is from the rate since the first cycle.
+class SimulationClock {
+public:
+  std::string status(double now_s, std::uint64_t cycles, std::uint64_t predicted) {
+    if (cycles == 0)
+      t_start_ = now_s;
+    const double rate = now_s > t_start_ ? static_cast<double>(cycles) / (now_s - t_start_) : 0;
+    std::string eta;
+    if (rate > 0 && predicted > cycles)
+      eta = fmt::format(", about {:.0f} s to go", static_cast<double>(predicted - cycles) / rate);
+    return fmt::format("      simulating: cycle {} of about {} ({:.0f}%){}", cycles, predicted,
+                       predicted > 0 ? 100.0 * static_cast<double>(cycles) / static_cast<double>(predicted) : 0.0,
+                       eta);
+  }
+
+private:
+  double t_start_ = 0;
+};
 
 // Step 8: one layer on the Verilator model, against hcl mode.
 NestCheck cosimulate(const FlowOptions &o, const FlowInputs &in, const sched::NetworkSchedule &ns,
@@ -625,12 +664,20 @@ NestCheck cosimulate(const FlowOptions &o, const FlowInputs &in, const sched::Ne
   const auto &l = ns.layers[i];
   pr.step(fmt::format("[8/8] co-simulate {} ({} MACs, {} cycles predicted) on the Verilator model",
                       l.name, l.problem.macs(), l.result.evaluation.cycles));
+  StatusTicker ticker(pr.status(), "      Verilator: building the model (or loading it)");
+  CycleProgress progress;
+  if (pr.status())
+    progress = [&ticker, clock = SimulationClock(),
+                predicted = static_cast<std::uint64_t>(l.result.evaluation.cycles)](std::uint64_t t) mutable {
+      ticker.set(clock.status(ticker.elapsed_s(), t, predicted), t == 0);
+    };
   NestCheck cr =
       o.reuse_cached
           ? check_nest_layer_reusing(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
-                                     d.layers[i], d.configs[i], o.cosim_max_cycles)
+                                     d.layers[i], d.configs[i], o.cosim_max_cycles, kNestSeed, {},
+                                     progress)
           : check_nest_layer(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
-                             d.layers[i], d.configs[i], o.cosim_max_cycles);
+                             d.layers[i], d.configs[i], o.cosim_max_cycles, kNestSeed, progress);
   pr.say(fmt::format("      {}: {} of {} outputs bit-exact, counts {}, cycles {} measured / {} "
                      "predicted{}",
                      cr.passed ? "PASS" : "FAIL", cr.run.outputs_checked - cr.run.mismatches,
@@ -799,6 +846,8 @@ FlowResult run_flow(const FlowOptions &o) {
   DiskSearchCache cache;
   if (o.reuse_cached)
     so.cache = &cache;
+  if (o.status)
+    so.progress = [&o](const sched::SearchProgress &p) { o.status(search_status(p)); };
   FlowFindings f;
   f.study = study_dataflow(o, in, so, pr);
   say_reused(cache, pr);

@@ -83,7 +83,7 @@ private:
 
 NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
                        const NestLayer &layer, const NestLayerConfig &config, std::uint64_t seed,
-                       std::uint64_t max_cycles) {
+                       std::uint64_t max_cycles, const CycleProgress &progress) {
   const ConvLayer &c = layer.conv;
   std::mt19937_64 rng(seed);
   const auto in = random_tensor(static_cast<std::size_t>(c.N * c.G * c.C * c.H() * c.W()),
@@ -116,6 +116,8 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
   dram.cycle();
   sim.poke(start, 0);
   for (std::uint64_t t = 0; t < max_cycles; ++t) {
+    if (progress && t % 65536 == 0)
+      progress(t);
     if (sim.peek(done)) {
       run.finished = true;
       break;
@@ -227,9 +229,9 @@ NestCheck check_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg
                            const sched::Arch &arch, const sched::Problem &problem,
                            const sched::Mapping &mapping, const NestLayer &layer,
                            const NestLayerConfig &config, std::uint64_t max_cycles,
-                           std::uint64_t seed) {
+                           std::uint64_t seed, const CycleProgress &progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  NestCheck c = judge_nest_run(run_nest_layer(sim, cfg, layer, config, seed, max_cycles), arch,
+  NestCheck c = judge_nest_run(run_nest_layer(sim, cfg, layer, config, seed, max_cycles, progress), arch,
                                problem, mapping, layer);
   c.model_cached = sim.cache_hit();
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -240,12 +242,14 @@ NestCheck check_nest_layer(const std::vector<std::filesystem::path> &rtl, const 
                            const gen::NestAcceleratorConfig &cfg, const sched::Arch &arch,
                            const sched::Problem &problem, const sched::Mapping &mapping,
                            const NestLayer &layer, const NestLayerConfig &config,
-                           std::uint64_t max_cycles, std::uint64_t seed) {
+                           std::uint64_t max_cycles, std::uint64_t seed,
+                           const CycleProgress &progress) {
   SimOptions so;
   so.clock = "clock";
   so.reset = "reset";
   Simulator sim(rtl, top, so);
-  return check_nest_layer(sim, cfg, arch, problem, mapping, layer, config, max_cycles, seed);
+  return check_nest_layer(sim, cfg, arch, problem, mapping, layer, config, max_cycles, seed,
+                          progress);
 }
 
 nlohmann::json cosim_json(const NestCheck &k) {

@@ -55,13 +55,30 @@ struct YosysRun {
 
 // Runs in `dir`, so the script names its own files relative to it and no scratch path has to
 // be quoted for Yosys (`tee -o` would take quotes literally).
-YosysRun run_yosys(const fs::path &dir, const std::string &name, const std::string &script) {
+// Yosys's section headers ("4.23. Executing ABC pass (...)."), the ones `-v 2` prints.
+bool is_pass_header(const std::string &line) {
+  static const std::regex header(R"(^[0-9]+(\.[0-9]+)*\. Executing .*)");
+  return std::regex_match(line, header);
+}
+
+YosysRun run_yosys(const fs::path &dir, const std::string &name, const std::string &script,
+                   const std::function<void(const std::string &)> &on_pass) {
   const fs::path log = dir / (name + ".log");
   write_text(dir / (name + ".ys"), script);
   const auto start = std::chrono::steady_clock::now();
-  const auto r = run_process({yosys_executable().string(), "-q", "-l", name + ".log", "-s",
-                              name + ".ys"},
-                             dir);
+  // -v 2 is -q (warnings and errors only) plus two levels of pass headers.
+  std::vector<std::string> argv{yosys_executable().string(), "-q", "-l", name + ".log", "-s",
+                                name + ".ys"};
+  std::function<void(const std::string &)> on_line;
+  if (on_pass) {
+    argv[1] = "-v";
+    argv.insert(argv.begin() + 2, "2");
+    on_line = [&on_pass](const std::string &line) {
+      if (is_pass_header(line))
+        on_pass(line.back() == '.' ? line.substr(0, line.size() - 1) : line);
+    };
+  }
+  const auto r = run_process(argv, dir, on_line);
   YosysRun run;
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (r.exit_code != 0) {
@@ -455,7 +472,7 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
   report.liberty = liberty;
 
   // Pass 1: elaborate only, to learn which memories are big enough to be macros.
-  report.yosys_seconds += run_yosys(scratch.path(), "elab", front + "write_json elab.json\n").seconds;
+  report.yosys_seconds += run_yosys(scratch.path(), "elab", front + "write_json elab.json\n", options.on_pass).seconds;
   const auto macros = find_macros(scratch.path() / "elab.json", options.sram);
 
   // Pass 2: turn those memories into blackbox macro cells, then synthesize and map.
@@ -480,7 +497,7 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
   script += fmt::format("dfflibmap -liberty {0}\nabc -liberty {0}\nopt_clean\n", quote(liberty));
   script += fmt::format("tee -q -o stat.txt stat -liberty {} -top {}\n", quote(liberty), top);
   script += fmt::format("tee -q -o stat.json stat -json -top {}\n", top);
-  report.yosys_seconds += run_yosys(scratch.path(), "synth", script).seconds;
+  report.yosys_seconds += run_yosys(scratch.path(), "synth", script, options.on_pass).seconds;
 
   const json stat = parse_stat_json(slurp(scratch.path() / "stat.json"));
 

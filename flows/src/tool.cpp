@@ -137,9 +137,18 @@ struct ChildSlot {
   ChildSlot &operator=(const ChildSlot &) = delete;
 };
 
+// Every complete line of `text` from `seen` on, to `on_line`; `seen` moves past them.
+void pass_lines(const std::string &text, std::size_t &seen,
+                const std::function<void(const std::string &)> &on_line) {
+  for (std::size_t nl; (nl = text.find('\n', seen)) != std::string::npos; seen = nl + 1) {
+    on_line(text.substr(seen, nl - seen));
+  }
+}
+
 } // namespace
 
-ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &cwd) {
+ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &cwd,
+                          const std::function<void(const std::string &)> &on_line) {
   if (argv.empty()) {
     throw std::runtime_error("run_process: empty command");
   }
@@ -193,11 +202,15 @@ ProcessResult run_process(const std::vector<std::string> &argv, const fs::path &
     ::close(null_in);
   }
   ProcessResult result;
+  std::size_t seen = 0; // result.output up to here went to on_line
   char buf[65536];
   for (;;) {
     const ssize_t n = ::read(fds[0], buf, sizeof buf);
     if (n > 0) {
       result.output.append(buf, static_cast<std::size_t>(n));
+      if (on_line) {
+        pass_lines(result.output, seen, on_line);
+      }
     } else if (n == 0 || errno != EINTR) {
       break;
     }

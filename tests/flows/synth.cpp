@@ -229,3 +229,25 @@ TEST_CASE("synth: the same inputs again give the cached report, a changed source
     std::ofstream(e.path()) << "{ not json";
   CHECK_FALSE(hcl::flows::synthesize({dir / "adder_tree.v"}, "adder_tree", o).cache_hit);
 }
+
+TEST_CASE("on_pass sees the passes Yosys runs, in order, and the area is the same as without it") {
+  std::vector<std::string> passes;
+  auto o = fresh();
+  o.on_pass = [&](const std::string &p) { passes.push_back(p); };
+  const auto watched = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8", o);
+  const auto quiet = hcl::flows::synthesize({data_dir / "adder8.v"}, "adder8", fresh());
+  CHECK(watched.total_area_um2 == Approx(quiet.total_area_um2));
+  const auto at = [&](const std::string &what) {
+    for (std::size_t i = 0; i < passes.size(); ++i)
+      if (passes[i].find(what) != std::string::npos)
+        return i;
+    FAIL("no pass header with '" << what << "' among " << passes.size());
+    return passes.size();
+  };
+  const auto hierarchy = at("Executing HIERARCHY pass"), abc = at("Executing ABC pass");
+  CHECK(hierarchy < abc);
+  for (const auto &p : passes) {
+    CHECK(p.back() != '.');
+    CHECK(p.find('\n') == std::string::npos);
+  }
+}

@@ -59,3 +59,15 @@ TEST_CASE("collect_verilog expands folders and rejects missing paths") {
   CHECK_THROWS_AS(hcl::flows::collect_verilog({}), hcl::flows::UsageError);
   fs::remove_all(dir);
 }
+
+TEST_CASE("run_process hands each complete output line to on_line, and keeps the output too") {
+  const auto sh = *hcl::flows::find_executable("sh");
+  std::vector<std::string> lines;
+  const auto r = hcl::flows::run_process({sh.string(), "-c", "printf 'a\\nbb\\n'; sleep 0.1; "
+                                                             "printf 'c'; sleep 0.1; printf 'd\\ne'"},
+                                         {}, [&](const std::string &l) { lines.push_back(l); });
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == "a\nbb\ncd\ne");
+  // The unterminated "e" is not a line; "c" and "d" arrive in two reads but make one line.
+  CHECK(lines == std::vector<std::string>{"a", "bb", "cd"});
+}

@@ -22,7 +22,8 @@ NestCheck check_nest_layer_reusing(const std::vector<std::filesystem::path> &rtl
                                    const sched::Arch &arch, const sched::Problem &problem,
                                    const sched::Mapping &mapping, const NestLayer &layer,
                                    const NestLayerConfig &config, std::uint64_t max_cycles,
-                                   std::uint64_t seed = 2026, std::filesystem::path dir = {});
+                                   std::uint64_t seed = kNestSeed, std::filesystem::path dir = {},
+                                   const CycleProgress &progress = {});
 
 // The key's text (what the entry's name hashes): every input of the run.
 std::string cosim_key_text(const std::vector<std::filesystem::path> &rtl, const std::string &top,

@@ -63,6 +63,10 @@ struct FlowOptions {
   // false searches and simulates again. Verilator models and Yosys reports are always reused.
   bool reuse_cached = true;
   std::function<void(const std::string &)> progress; // one line per step
+  // A transient status line for the step that is running (the search's points and best so
+  // far, the Yosys pass, the Verilator build, simulated cycles and ETA), about twice a second,
+  // from worker threads; "" clears it. Empty: nothing but the `progress` lines, as on a pipe.
+  std::function<void(const std::string &)> status;
   // Once interrupted, the flow ends after the step it is in (the search step stops its
   // search) and throws Interrupted, leaving `out` as it was.
   sched::StopToken stop;

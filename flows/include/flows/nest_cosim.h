@@ -13,6 +13,7 @@
 #include <scheduler/mapping.h>
 
 #include <filesystem>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -36,9 +37,14 @@ struct NestRun {
 
 // Runs `layer` configured by `config` on a simulator of the accelerator `cfg` (clock "clock",
 // reset "reset", as generated). Random signed `data_width` / `weight_width` tensors from `seed`.
+// The seed of the random tensors a check uses unless told otherwise.
+inline constexpr std::uint64_t kNestSeed = 2026;
+
+// `progress`, when set, sees the cycles run so far: 0 when the run starts, then every 65,536.
+using CycleProgress = std::function<void(std::uint64_t)>;
 NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
                        const NestLayer &layer, const NestLayerConfig &config, std::uint64_t seed,
-                       std::uint64_t max_cycles);
+                       std::uint64_t max_cycles, const CycleProgress &progress = {});
 
 // One counter of the hardware next to the model's count of the same thing (summed over the
 // level's utilized instances).
@@ -73,13 +79,14 @@ NestCheck check_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg
                            const sched::Arch &arch, const sched::Problem &problem,
                            const sched::Mapping &mapping, const NestLayer &layer,
                            const NestLayerConfig &config, std::uint64_t max_cycles,
-                           std::uint64_t seed = 2026);
+                           std::uint64_t seed = kNestSeed, const CycleProgress &progress = {});
 // The same on a model of `rtl` (top `top`, clock "clock", reset "reset"), built or cached.
 NestCheck check_nest_layer(const std::vector<std::filesystem::path> &rtl, const std::string &top,
                            const gen::NestAcceleratorConfig &cfg, const sched::Arch &arch,
                            const sched::Problem &problem, const sched::Mapping &mapping,
                            const NestLayer &layer, const NestLayerConfig &config,
-                           std::uint64_t max_cycles, std::uint64_t seed = 2026);
+                           std::uint64_t max_cycles, std::uint64_t seed = kNestSeed,
+                           const CycleProgress &progress = {});
 nlohmann::json cosim_json(const NestCheck &check);
 
 } // namespace hcl::flows

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -49,6 +50,9 @@ struct SynthOptions {
   // Reports are cached by a hash of the Yosys version, the library, these options and the
   // sources' names and contents; empty: default_cache_dir() (sim_build.h, HCL_CACHE_DIR).
   std::filesystem::path cache_dir;
+  // When set, sees each pass as Yosys starts it ("4.23. Executing ABC pass (...)"), for a
+  // live status line. Not part of the cache key.
+  std::function<void(const std::string &)> on_pass;
 };
 
 struct ModuleArea {

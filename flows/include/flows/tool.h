@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,9 +36,11 @@ struct ProcessResult {
 // kernel if the calling thread dies. The first call installs SIGINT and SIGTERM handlers that
 // kill the groups of the running tools and then run the handler installed before them (or
 // the default action); a handler installed later must chain to the one it replaces, or
-// killing hcl leaves the tools running.
+// killing hcl leaves the tools running. `on_line`, when set, sees each line of the output
+// (without its newline) as the tool writes it, on the calling thread; the output is kept too.
 ProcessResult run_process(const std::vector<std::string> &argv,
-                          const std::filesystem::path &cwd = {});
+                          const std::filesystem::path &cwd = {},
+                          const std::function<void(const std::string &)> &on_line = {});
 
 // What `exe flag` prints (e.g. `yosys -V`), run once per process for each pair: the tool caches
 // key their entries by it.
