@@ -6,6 +6,7 @@
 #include "options.h"
 
 #include <flows/flow.h>
+#include <flows/flow_compare.h>
 
 #include <generators/generate.h>
 #include <generators/nest_accelerator.h>
@@ -28,6 +29,7 @@ const hcl::cli::RegisterCommand reg_flow{
         hcl::flows::FlowOptions o;
         std::string network, arch, out;
         std::vector<std::string> sets;
+        bool compare = false;
       };
       auto a = std::make_shared<Args>();
       cmd.footer(
@@ -95,11 +97,20 @@ const hcl::cli::RegisterCommand reg_flow{
                    "hcl; a co-simulation by the Verilog, the configuration and the seed; what is "
                    "reused says 'skipped, cached'). Verilator models and Yosys reports are "
                    "reused either way");
+      cmd.add_flag("--compare-dataflows", a->compare,
+                   "The seed's experiment on RTL: for every dataflow the template runs and every "
+                   "size point (each combination of one --sizes candidate per level, or the "
+                   "arch's sizes), the whole flow into DIR/p<point>-<dataflow>/, the same layer "
+                   "co-simulated on each; DIR/compare.md and compare.json set energy from the RTL "
+                   "counts, cycles and area side by side with the model's, with the spread "
+                   "between dataflows and the range over sizes. Not with --dataflow");
       cmd.add_option("--cosim", a->o.cosim_layer,
                      "Layer to co-simulate (default: the one predicted fastest)");
       cmd.add_option("--cosim-max-cycles", a->o.cosim_max_cycles,
-                     fmt::format("Simulated cycles above which a labelled slice of the layer "
-                                 "runs instead of all of it (default {})",
+                     fmt::format("Cycle budget of the co-simulation (default {}): a layer "
+                                 "predicted to need more (plus the 2% the check allows) exits 2 "
+                                 "after the search, before Verilog is written; a run that does "
+                                 "not end within it FAILs",
                                  a->o.cosim_max_cycles))
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max())); // not -1: wraps
       cmd.add_option("--set", a->sets,
@@ -118,6 +129,13 @@ const hcl::cli::RegisterCommand reg_flow{
         a->o.progress = [out](const std::string &line) { out->line(line); };
         if (out->live())
           a->o.status = [out](const std::string &text) { out->status(text); };
+        if (a->compare) {
+          const auto c = hcl::flows::run_flow_comparison(a->o);
+          fmt::print("\n{}\ntable: {}\n", hcl::flows::compare_markdown(c), c.table.string());
+          if (c.exit_code() != 0)
+            fmt::print(stderr, "hcl flow: a design failed its checks (see the table)\n");
+          return c.exit_code();
+        }
         const auto r = hcl::flows::run_flow(a->o);
         fmt::print("report: {}\n", r.report.string());
         if (r.exit_code() != 0)

@@ -16,6 +16,8 @@
 #include <flows/tool.h>
 #include <flows/tool_args.h>
 
+#include "flow_folder.h"
+
 #include <generators/file_name.h>
 #include <generators/generate.h>
 #include <generators/require.h>
@@ -211,19 +213,6 @@ std::size_t fewest_cycles(const sched::NetworkSchedule &ns) {
     if (ns.layers[i].result.evaluation.cycles < ns.layers[best].result.evaluation.cycles)
       best = i;
   return best;
-}
-
-// hcl flow replaces its output folder as a whole, so a folder it did not write (no marker) is
-// replaced only when asked to.
-void require_flow_folder(const fs::path &out, bool force) {
-  std::error_code ec;
-  if (force || !fs::is_directory(out, ec) || fs::is_empty(out, ec) ||
-      fs::exists(out / kFlowMarker, ec))
-    return;
-  throw UsageError(fmt::format("-o '{}' holds files that hcl flow did not write (it has no {} "
-                               "file), and the flow replaces the whole folder; choose another "
-                               "folder, empty it, or pass --force to replace it",
-                               out.string(), kFlowMarker));
 }
 
 // One line per step, and the one place where an interrupt ends the run (between steps,
@@ -637,6 +626,22 @@ SynthReport measure_area(const Rtl &rtl, const Progress &pr, const fs::path &dir
   return area;
 }
 
+// A layer whose run cannot end within the cycle budget (its prediction plus the 2% the check
+// allows) is refused after the search, before the long steps, instead of failing at the end.
+void require_cosim_budget(const FlowOptions &o, const FlowInputs &in,
+                          const sched::NetworkSchedule &ns) {
+  const auto &l = ns.layers[in.cosim_index.value_or(fewest_cycles(ns))];
+  const auto need = static_cast<std::uint64_t>(l.result.evaluation.cycles);
+  if (!l.result.found || need + need / 50 <= o.cosim_max_cycles)
+    return;
+  throw UsageError(fmt::format("--cosim-max-cycles {}: layer '{}' is predicted to take {} cycles "
+                               "(up to {} within the 2% the check allows), so its co-simulation "
+                               "could not finish; raise --cosim-max-cycles to at least {} or "
+                               "choose a smaller layer with --cosim",
+                               o.cosim_max_cycles, l.name, need, need + need / 50,
+                               need + need / 50));
+}
+
 // The live line of the co-simulation, `cycles` into a run the model predicts takes `predicted`;
 // the ETA is from the rate since the first cycle.
 class SimulationClock {
@@ -788,34 +793,6 @@ nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowF
       {"seconds", seconds}};
 }
 
-// The output folder, normalized: "dir/" and "." name their folder.
-fs::path flow_folder(const FlowOptions &o) {
-  fs::path out = fs::absolute(o.out).lexically_normal();
-  return out.has_filename() ? out : out.parent_path();
-}
-
-void require_lock(const FlowOptions &o, const FileLock &lock) {
-  if (!lock.held())
-    throw UsageError(fmt::format("-o '{}' is being written by another hcl flow ({}); wait for it "
-                                 "to finish or choose another folder",
-                                 o.out.string(),
-                                 lock.holder() > 0 ? fmt::format("pid {}", lock.holder())
-                                                   : std::string("pid unknown")));
-}
-
-// Swaps the finished folder in: the old one (if any) moves aside first, so `out` always holds
-// a complete run.
-void publish(TempDir &tmp, const fs::path &out) {
-  const fs::path old =
-      out.parent_path() / fmt::format(".{}.old-{}", out.filename().string(), ::getpid());
-  if (fs::exists(out))
-    fs::rename(out, old);
-  fs::rename(tmp.path(), out);
-  tmp.keep();
-  std::error_code ec;
-  fs::remove_all(old, ec);
-}
-
 } // namespace
 
 FlowResult run_flow(const FlowOptions &o) {
@@ -823,19 +800,8 @@ FlowResult run_flow(const FlowOptions &o) {
   const auto t0 = std::chrono::steady_clock::now();
   FlowInputs in = check_inputs(o);
 
-  const fs::path out = flow_folder(o);
-  const std::string name = out.filename().string();
-  fs::create_directories(out.parent_path());
-  // Two runs into one folder would both report success while one discards the other's work.
-  const FileLock lock(out.parent_path() / ("." + name + ".lock"), FileLock::Mode::Try, true);
-  require_lock(o, lock);
-  require_flow_folder(out, o.force);
-  // Removed unless the run gets to publish(); a killed run's, the next run removes.
-  TempDir tmp(out.parent_path(), "." + name + ".tmp-");
-  remove_stale_dirs(out.parent_path(), "." + name + ".old-");
-  write_file_atomic(tmp.path() / kFlowMarker,
-                    "Written by hcl flow, which replaces this folder as a whole when run into it "
-                    "again.\n");
+  detail::FlowFolder folder(o.out, o.force);
+  const fs::path &work = folder.work();
 
   sched::SearchOptions so;
   so.objective = sched::parse_objective(o.objective);
@@ -853,30 +819,31 @@ FlowResult run_flow(const FlowOptions &o) {
   say_reused(cache, pr);
   f.sizes = size_buffers(o, in, so, pr);
   say_reused(cache, pr);
-  f.scheduled = schedule_layers(o, in, so, pr, tmp.path());
+  f.scheduled = schedule_layers(o, in, so, pr, work);
   say_reused(cache, pr);
   const sched::NetworkSchedule &ns = f.scheduled.ns;
-  f.microarch = write_microarch(ns, in.arch, pr, tmp.path());
+  require_cosim_budget(o, in, ns);
+  f.microarch = write_microarch(ns, in.arch, pr, work);
   f.design = design_accelerator(o, ns, in.arch, in.dataflow.name, pr);
-  f.rtl = write_design(f.design, ns, in.arch, pr, tmp.path());
-  f.lint = lint_design(f.rtl, pr, tmp.path());
-  f.area = measure_area(f.rtl, pr, tmp.path());
+  f.rtl = write_design(f.design, ns, in.arch, pr, work);
+  f.lint = lint_design(f.rtl, pr, work);
+  f.area = measure_area(f.rtl, pr, work);
   f.cosim = cosimulate(o, in, ns, f.design, f.rtl, pr);
   const nlohmann::json flow =
       flow_json(o, in, f, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  write_file_atomic(tmp.path() / "flow.json", flow.dump(2) + "\n");
+  write_file_atomic(work / "flow.json", flow.dump(2) + "\n");
   const nlohmann::json report = report_data(flow, f.scheduled.json);
-  write_file_atomic(tmp.path() / "report.json", report.dump(2) + "\n");
-  write_file_atomic(tmp.path() / "report.html", render_report(report));
+  write_file_atomic(work / "report.json", report.dump(2) + "\n");
+  write_file_atomic(work / "report.html", render_report(report));
 
   if (o.stop.interrupted())
     throw Interrupted();
-  publish(tmp, out);
+  folder.publish();
   FlowResult res;
   res.lint_clean = f.lint.clean();
   res.cosim_passed = f.cosim.passed;
   res.all_scheduled = ns.all_found;
-  res.report = out / "report.html";
+  res.report = folder.out() / "report.html";
   return res;
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/core.h>
 
+#include <scheduler/access_energy.h>
 #include <scheduler/model.h>
 
 #include <chrono>
@@ -213,6 +214,37 @@ bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double toler
   return d <= tolerance * static_cast<double>(predicted);
 }
 
+namespace {
+
+sched::Access access_of(const std::string &kind) {
+  return kind == "reads" ? sched::Access::Read
+         : kind == "fills" ? sched::Access::Fill
+                           : sched::Access::Update;
+}
+
+// Each count is the sum over the level's utilized instances, which pay per instance.
+double measured_energy_pj(const std::vector<CountCheck> &counts, std::uint64_t cycles,
+                          const sched::Evaluation &ev, const sched::Arch &arch) {
+  double e = ev.mac_energy_pj; // the MACs are the layer's, whatever ran them
+  for (std::size_t i = 0; i < arch.levels.size(); ++i)
+    e += arch.levels[i].leak_energy_pj * static_cast<double>(cycles) *
+         static_cast<double>(ev.levels[i].instances);
+  for (const auto &c : counts) {
+    std::size_t l = 0;
+    while (arch.levels[l].name != c.level)
+      ++l;
+    const int t = c.tensor == "Weights" ? kWeights : c.tensor == "Inputs" ? kInputs : kOutputs;
+    const auto &tc = ev.levels[l].tensors[static_cast<std::size_t>(t)];
+    const std::int64_t inst = std::max<std::int64_t>(tc ? tc->utilized_instances : 1, 1);
+    const auto per = static_cast<std::int64_t>((c.rtl + static_cast<std::uint64_t>(inst) - 1) /
+                                               static_cast<std::uint64_t>(inst));
+    e += static_cast<double>(inst) * sched::access_energy_pj(arch.levels[l], access_of(c.kind), per);
+  }
+  return e;
+}
+
+} // namespace
+
 NestCheck judge_nest_run(NestRun run, const sched::Arch &arch, const sched::Problem &problem,
                          const sched::Mapping &mapping, const NestLayer &layer) {
   NestCheck c;
@@ -220,6 +252,8 @@ NestCheck judge_nest_run(NestRun run, const sched::Arch &arch, const sched::Prob
   const sched::Evaluation ev = sched::evaluate(problem, arch, mapping, sched::Mode::Hcl);
   c.counts = compare_counts(c.run.counts, ev, arch, layer);
   c.predicted = static_cast<std::uint64_t>(ev.cycles);
+  c.predicted_energy_pj = ev.energy_pj;
+  c.measured_energy_pj = measured_energy_pj(c.counts, c.run.measured_cycles, ev, arch);
   c.passed = c.run.finished && c.run.mismatches == 0 && c.run.outputs_checked > 0 &&
              counts_equal(c.counts) && cycles_within(c.run.measured_cycles, c.predicted);
   return c;
@@ -264,6 +298,8 @@ nlohmann::json cosim_json(const NestCheck &k) {
                       {"predicted_cycles", k.predicted},
                       {"counts", c},
                       {"counts_equal", counts_equal(k.counts)},
+                      {"measured_energy_pj", k.measured_energy_pj},
+                      {"predicted_energy_pj", k.predicted_energy_pj},
                       {"cycles_within_2pct", cycles_within(k.run.measured_cycles, k.predicted)},
                       {"model_from_cache", k.model_cached},
                       {"run_from_cache", k.run_cached},

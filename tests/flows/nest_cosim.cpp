@@ -127,6 +127,11 @@ void check_case(const NestCheck &k) {
   INFO(fmt::format("cycles: rtl {} model {}", k.run.measured_cycles, k.predicted));
   CHECK(cycles_within(k.run.measured_cycles, k.predicted));
   CHECK(k.passed);
+  // Equal counts priced by the arch give the model's energy (leakage aside, which follows the
+  // cycles).
+  if (k.run.measured_cycles == k.predicted)
+    CHECK(k.measured_energy_pj == Approx(k.predicted_energy_pj).epsilon(1e-12));
+  CHECK(k.measured_energy_pj > 0);
 }
 
 // A random valid mapping of the accelerator's space in which every on-chip level may keep or
@@ -378,6 +383,15 @@ TEST_CASE("nest_cosim: a wrong model rule is caught, naming level, tensor and bo
   broken[gen::kCntOutUpdates] += 1;
   const auto off = compare_counts(broken, sched::evaluate(p, b.arch, c.mapping, sched::Mode::Hcl),
                                   arch, c.layer);
+  // The energy from the counters sees the extra accesses: 1,000 more DRAM reads cost 1,000
+  // DRAM reads more.
+  NestRun more = ok.run;
+  more.counts[gen::kCntInSrcReads] += 1000;
+  const NestCheck priced = judge_nest_run(more, b.arch, p, c.mapping, c.layer);
+  const auto &dram = b.arch.levels.back();
+  CHECK(priced.measured_energy_pj - ok.measured_energy_pj ==
+        Approx(1000 * dram.read_energy_pj / dram.block_size).epsilon(0.01));
+  CHECK(priced.predicted_energy_pj == Approx(ok.predicted_energy_pj));
   CHECK_THAT(describe_mismatches(off),
              Catch::Equals(fmt::format("Accumulators Outputs updates: RTL {}, model {}",
                                        broken[gen::kCntOutUpdates], broken[gen::kCntOutUpdates] - 1)));

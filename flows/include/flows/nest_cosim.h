@@ -70,6 +70,9 @@ struct NestCheck {
   bool model_cached = false;   // the Verilator model came from the cache
   bool run_cached = false;     // the run itself came from an earlier one (cosim_cache.h)
   double seconds = 0;
+  // The hardware's counts times the arch's per-access energies, plus the MACs and leakage over
+  // the measured cycles; next to the model's energy for the same mapping.
+  double measured_energy_pj = 0, predicted_energy_pj = 0;
   bool passed = false; // bit-exact, counts equal, cycles within 2%
 };
 // `run` (the hardware's side) against the cost model's hcl mode for the mapping on `arch`.
