@@ -3,6 +3,7 @@
 #include <flows/atomic_file.h>
 #include <flows/errors.h>
 #include <flows/flow_dataflow.h>
+#include <flows/flow_report.h>
 
 #include <scheduler/allocate.h>
 
@@ -171,8 +172,10 @@ CompareResult run_flow_comparison(const FlowOptions &o) {
   r.layer = sub.cosim_layer;
   r.all_passed = std::all_of(r.designs.begin(), r.designs.end(),
                              [](const CompareDesign &d) { return d.passed; });
-  write_file_atomic(folder.work() / "compare.json", compare_json(r).dump(2) + "\n");
+  const nlohmann::json j = compare_json(r);
+  write_file_atomic(folder.work() / "compare.json", j.dump(2) + "\n");
   write_file_atomic(folder.work() / "compare.md", compare_markdown(r));
+  write_file_atomic(folder.work() / "compare.html", render_compare_report(j));
   if (o.stop.interrupted())
     throw Interrupted();
   folder.publish();

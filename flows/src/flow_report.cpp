@@ -520,6 +520,79 @@ std::string files_section(const json &r) {
 
 } // namespace
 
+namespace {
+
+// One chart of the comparison: a value per design, the model's number as a mark.
+std::string compare_chart(const json &designs, const std::string &title, const std::string &unit,
+                          const char *key) {
+  BarChart chart{title, unit, {}, {"RTL"}, {}, {{"model", {}}}, -1};
+  for (const auto &d : designs) {
+    if (!at(d, "error").is_null())
+      continue;
+    chart.bars.push_back(fmt::format("{} @ {}", text(at(d, "dataflow")), text(at(d, "point"))));
+    const json &v = std::string(key) == "area_um2" ? at(d, key) : at(at(d, key), "rtl");
+    chart.values.push_back({or0(v)});
+    chart.marks[0].at.push_back(std::string(key) == "area_um2" ? std::nan("")
+                                                              : or0(at(at(d, key), "model")));
+  }
+  if (std::string(key) == "area_um2")
+    chart.marks.clear();
+  return svg_bar_chart(chart);
+}
+
+std::string compare_rows(const json &designs) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &d : designs) {
+    const bool built = at(d, "error").is_null();
+    const std::string folder = text(at(d, "folder"));
+    rows.push_back({esc(at(d, "point")), esc(at(d, "dataflow")),
+                    built ? esc(at(at(d, "energy_pj"), "rtl")) : "", built ? esc(at(at(d, "energy_pj"), "model")) : "",
+                    built ? esc(at(at(d, "cycles"), "rtl")) : "", built ? esc(at(at(d, "cycles"), "model")) : "",
+                    built ? esc(at(d, "area_um2")) : "",
+                    built ? verdict(at(d, "passed") == true, "pass", "FAIL")
+                          : "not run: " + esc(at(d, "error")),
+                    built ? link(folder + "/report.html") : ""});
+  }
+  return table({"sizes", "dataflow", "energy RTL (pJ)", "energy model (pJ)", "cycles RTL", "cycles model",
+                "area (um<sup>2</sup>)", "checks", "report"},
+               rows, {true, true, false, false, false, false, false, true, true});
+}
+
+std::string spread_list(const json &list, const char *key, const std::string &what) {
+  std::string h = fmt::format("<p>{}</p>\n<ul>\n", html_escape(what));
+  for (const auto &e : list)
+    h += fmt::format("<li>{}: {:.4f} x</li>\n", esc(at(e, key)), or0(at(e, "ratio")));
+  return h + "</ul>\n";
+}
+
+} // namespace
+
+std::string render_compare_report(const json &c) {
+  const std::string title =
+      fmt::format("Dataflows and buffer sizes on generated hardware: layer {}", text(at(c, "layer")));
+  const json &designs = at(c, "designs");
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+  h += fmt::format("<title>{}</title>\n", html_escape(title));
+  h += kStyle;
+  h += fmt::format("</head><body>\n<h1>{}</h1>\n<section id=\"compare\">\n", html_escape(title));
+  h += "<p>Every design is a complete hcl flow: schedules searched for its hardware, Verilog, "
+       "lint, Yosys area and the same layer co-simulated. Energy is the RTL's counters priced at "
+       "the arch's per-access energies, plus the MACs and leakage over the measured cycles; the "
+       "model's number for the same schedule is the mark.</p>\n";
+  h += figure(compare_chart(designs, "Energy per design, from the RTL counters", "pJ", "energy_pj"),
+              "Energy from the RTL's counters; the mark is the cost model's.");
+  h += figure(compare_chart(designs, "Cycles per design, measured", "cycles", "cycles"),
+              "Measured cycles from start to done; the mark is the model's prediction.");
+  h += figure(compare_chart(designs, "Area per design (Yosys)", "um^2", "area_um2"),
+              "Area of the generated accelerator.");
+  h += compare_rows(designs);
+  h += spread_list(at(c, "dataflow_spread"), "point",
+                   "Spread between the dataflows at each size point (largest / smallest RTL energy):");
+  h += spread_list(at(c, "sizing_range"), "dataflow",
+                   "Range over the size points for each dataflow (largest / smallest RTL energy):");
+  return h + "</section>\n</body></html>\n";
+}
+
 std::string render_report(const json &r) {
   const json &v = at(r, "verdicts");
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";

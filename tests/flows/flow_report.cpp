@@ -96,3 +96,28 @@ TEST_CASE("flow_report: absent keys render as '-' instead of throwing") {
   CHECK_NOTHROW(render_report(report_data(json::object(), json::object())));
   CHECK_THAT(render_report(json::object()), Catch::Contains("<section id=\"files\">"));
 }
+
+TEST_CASE("render_compare_report: three charts, a row per design linking its report, unbuilt "
+          "designs saying why, text escaped") {
+  const nlohmann::json c = {
+      {"layer", "conv<3>"},
+      {"designs",
+       {{{"dataflow", "C|K"}, {"point", "B=1 B"}, {"folder", "p1-CK"}, {"passed", true},
+         {"energy_pj", {{"rtl", 100.0}, {"model", 100.0}}}, {"cycles", {{"rtl", 10}, {"model", 10}}},
+         {"area_um2", 5.0}},
+        {{"dataflow", "C"}, {"point", "B=1 B"}, {"folder", nullptr}, {"passed", false},
+         {"energy_pj", {{"rtl", 0.0}, {"model", 0.0}}}, {"cycles", {{"rtl", 0}, {"model", 0}}},
+         {"area_um2", 0.0}, {"error", "rows > 64"}}}},
+      {"dataflow_spread", {{{"point", "B=1 B"}, {"ratio", 1.0}}}},
+      {"sizing_range", {{{"dataflow", "C|K"}, {"ratio", 1.0}}}}};
+  const std::string h = hcl::flows::render_compare_report(c);
+  std::size_t charts = 0;
+  for (std::size_t i = 0; (i = h.find("<svg class=\"chart\"", i)) != std::string::npos; ++i)
+    ++charts;
+  CHECK(charts == 3);
+  CHECK_THAT(h, Catch::Contains("<a href=\"p1-CK/report.html\">"));
+  CHECK_THAT(h, Catch::Contains("not run: rows &gt; 64"));
+  CHECK_THAT(h, Catch::Contains("layer conv&lt;3&gt;"));
+  CHECK_THAT(h, Catch::Contains("<section id=\"compare\">"));
+  CHECK(h.find("conv<3>") == std::string::npos);
+}

@@ -44,5 +44,27 @@ for key, field, rows in (("dataflow_spread", "point", "dataflow"), ("sizing_rang
         es = [x["energy_pj"]["rtl"] for x in d if x[field] == s[field]]
         if len(es) != 2 or abs(s["ratio"] - max(es) / min(es)) > 1e-12 * s["ratio"]:
             fail(f"{key} {s[field]}: ratio {s['ratio']}, the rows give {max(es) / min(es)}")
+import html.parser
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.charts, self.links, self.sections = 0, [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "svg" and "chart" in (a.get("class") or "").split():
+            self.charts += 1
+        if tag == "a":
+            self.links.append(a["href"])
+        if tag == "section":
+            self.sections.append(a.get("id"))
+page = Page()
+page.feed(open(os.path.join(out, "compare.html")).read())
+if page.sections != ["compare"] or page.charts != 3:
+    fail(f"compare.html: sections {page.sections}, {page.charts} charts (want ['compare'], 3)")
+if sorted(page.links) != sorted(x["folder"] + "/report.html" for x in d):
+    fail(f"compare.html links {page.links}")
+for l in page.links:
+    if not os.path.isfile(os.path.join(out, l)):
+        fail(f"compare.html links {l}, which does not exist")
 PY
 echo "flow_compare: 4 designs, the same layer on each, RTL energy equal to the model's"

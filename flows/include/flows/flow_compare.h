@@ -10,7 +10,8 @@
 // point. The co-simulated layer is FlowOptions::cosim_layer, or the layer the first design
 // predicts fastest, kept for the others.
 //
-// Output folder `out` (replaced as a whole, as hcl flow's): compare.json, compare.md and one
+// Output folder `out` (replaced as a whole, as hcl flow's): compare.json, compare.md,
+// compare.html (flow_report.h, render_compare_report) and one
 // complete flow folder per design, p<point>-<dataflow>/ (e.g. p1-CK/, p2-C/), each with its
 // own report.html. Nothing is kept unless every design ran.
 #pragma once

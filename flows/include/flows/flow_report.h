@@ -16,6 +16,12 @@ namespace hcl::flows {
 // `report` has the shape report_data() returns; missing keys render as "-".
 std::string render_report(const nlohmann::json &report);
 
+// The page of `hcl flow --compare-dataflows` from its compare.json (flow_compare.h): one
+// <section id="compare"> with three charts (energy from the RTL counters and cycles, each with
+// the model's number as a mark, and area), the table of designs linking each design's
+// report.html, and the spreads.
+std::string render_compare_report(const nlohmann::json &compare);
+
 // &, <, >, " and ' as entities.
 std::string html_escape(const std::string &text);
 
