@@ -13,13 +13,13 @@
 #include <fmt/core.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <random>
 #include <sstream>
 #include <string>
-#include <ctime>
 #include <unistd.h>
 #include <vector>
 
@@ -44,10 +44,12 @@ int check_matmul(hcl::flows::Simulator &sim, int n, int k, std::mt19937 &rng) {
   std::uniform_int_distribution<int> d(-128, 127);
   std::vector<std::vector<int>> a(n, std::vector<int>(k)), b(k, std::vector<int>(n));
   for (auto &row : a) {
-    for (auto &v : row) v = d(rng);
+    for (auto &v : row)
+      v = d(rng);
   }
   for (auto &row : b) {
-    for (auto &v : row) v = d(rng);
+    for (auto &v : row)
+      v = d(rng);
   }
   sim.poke("en", 0);
   sim.poke("drain", 0);
@@ -71,8 +73,10 @@ int check_matmul(hcl::flows::Simulator &sim, int n, int k, std::mt19937 &rng) {
   for (int idx = n * n - 1; idx >= 0; --idx) {
     const int i = idx / n, j = idx % n;
     std::int64_t want = 0;
-    for (int x = 0; x < k; ++x) want += a[i][x] * b[x][j];
-    if (sim.peek("out_data") != (static_cast<std::uint64_t>(want) & 0xffffffffu)) ++wrong;
+    for (int x = 0; x < k; ++x)
+      want += a[i][x] * b[x][j];
+    if (sim.peek("out_data") != (static_cast<std::uint64_t>(want) & 0xffffffffu))
+      ++wrong;
     sim.step();
   }
   sim.poke("drain", 0);
@@ -86,8 +90,8 @@ double cpu_seconds() {
 }
 
 struct Rate {
-  double wall = 0;  // cycles per wall-clock second
-  double cpu = 0;   // cycles per CPU second of this process (robust on a shared machine)
+  double wall = 0; // cycles per wall-clock second
+  double cpu = 0;  // cycles per CPU second of this process (robust on a shared machine)
 };
 
 Rate cycles_per_second(hcl::flows::Simulator &sim, int n, std::mt19937 &rng) {
@@ -96,7 +100,8 @@ Rate cycles_per_second(hcl::flows::Simulator &sim, int n, std::mt19937 &rng) {
   std::uniform_int_distribution<int> d(-128, 127);
   for (int p = 0; p < 64; ++p) {
     std::vector<int> v(n);
-    for (auto &x : v) x = d(rng);
+    for (auto &x : v)
+      x = d(rng);
     pool.push_back(pack_bytes(v));
   }
   const auto a_in = sim.port("a_in"), b_in = sim.port("b_in"), out = sim.port("out_data");
@@ -114,7 +119,8 @@ Rate cycles_per_second(hcl::flows::Simulator &sim, int n, std::mt19937 &rng) {
     }
     elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   }
-  if (sink == 42) fmt::print(" ");  // keeps the peeks observable
+  if (sink == 42)
+    fmt::print(" "); // keeps the peeks observable
   const auto c = static_cast<double>(cycles);
   return {c / elapsed, c / (cpu_seconds() - cpu_start)};
 }
@@ -137,12 +143,15 @@ int main() {
     sopts.model.top_parameters = {{"R", std::to_string(n)}, {"C", std::to_string(n)}};
     // Long simulations of big arrays are worth the slower -O2 model build.
     sopts.model.opt_fast = "-O2";
-    if (const char *o = std::getenv("HCL_BENCH_OPT"); o != nullptr) sopts.model.opt_fast = o;
+    if (const char *o = std::getenv("HCL_BENCH_OPT"); o != nullptr)
+      sopts.model.opt_fast = o;
     if (const char *v = std::getenv("HCL_BENCH_VARGS"); v != nullptr) {
       std::istringstream in(v);
-      for (std::string arg; in >> arg;) sopts.model.verilator_args.push_back(arg);
+      for (std::string arg; in >> arg;)
+        sopts.model.verilator_args.push_back(arg);
     }
-    if (const char *only = std::getenv("HCL_BENCH_ONLY"); only != nullptr && std::atoi(only) != n) continue;
+    if (const char *only = std::getenv("HCL_BENCH_ONLY"); only != nullptr && std::atoi(only) != n)
+      continue;
     const auto built = hcl::flows::build_model(files, "mac_array", sopts.model);
     hcl::flows::Simulator sim(files, "mac_array", sopts);
     const int wrong = check_matmul(sim, n, 3 * n, rng);

@@ -73,7 +73,8 @@ int main(int argc, char **argv) {
   const double limit = argc > 1 ? std::atof(argv[1]) : 10.0;
   const std::string arch_path =
       argc > 2 ? argv[2] : std::string(HCL_SOURCE_DIR) + "/examples/arch/eyeriss_like.yaml";
-  const Network net = load_network_yaml(std::string(HCL_SOURCE_DIR) + "/examples/networks/resnet50.yaml");
+  const Network net =
+      load_network_yaml(std::string(HCL_SOURCE_DIR) + "/examples/networks/resnet50.yaml");
   const Arch arch = load_arch_yaml(arch_path);
   std::vector<const Problem *> unique;
   for (const auto &l : net.layers) {
@@ -95,9 +96,10 @@ int main(int argc, char **argv) {
              "per-layer limit {} s\n",
              arch.name, unique.size(), limit);
   // subs: (spatial, keep) subproblems; cut: of those, never searched (root bound >= best).
-  fmt::print("{:<22} {:>14} {:>8} {:>8} {:>11} {:>11} {:>7} {:>7} {:>6} | {:>14} {:>8} {:>8} {:>8}\n",
-             "layer", "ours_pJ", "proven", "gap%", "bounds/s", "evals/s", "pruned", "subs", "cut%",
-             "random_pJ", "ours/rnd", "t_ours", "t_rnd");
+  fmt::print(
+      "{:<22} {:>14} {:>8} {:>8} {:>11} {:>11} {:>7} {:>7} {:>6} | {:>14} {:>8} {:>8} {:>8}\n",
+      "layer", "ours_pJ", "proven", "gap%", "bounds/s", "evals/s", "pruned", "subs", "cut%",
+      "random_pJ", "ours/rnd", "t_ours", "t_rnd");
   double t_ours = 0, t_rnd = 0, sum_ours = 0, sum_rnd = 0;
   std::int64_t nodes = 0, evals = 0, cut = 0, proven = 0, subs = 0, subs_cut = 0;
   const std::string only = argc > 3 ? argv[3] : "";
@@ -130,29 +132,30 @@ int main(int argc, char **argv) {
     subs_cut += r.stats.subproblems_pruned;
     sum_ours += r.found ? r.evaluation.energy_pj : 0;
     sum_rnd += rr.valid > 0 ? rr.objective : 0;
-    fmt::print("{:<22} {:>14.4g} {:>8} {:>8.2f} {:>11.3g} {:>11.3g} {:>6.1f}% {:>7} {:>5.1f}% | "
-               "{:>14.4g} {:>8.3f} {:>7.2f}s {:>7.2f}s\n",
-               p->name, r.found ? r.evaluation.energy_pj : 0.0, r.optimal ? "yes" : "no",
-               100 * r.gap, static_cast<double>(r.stats.nodes) / secs,
-               static_cast<double>(r.stats.evaluations) / secs,
-               r.stats.nodes > 0 ? 100.0 * static_cast<double>(r.stats.pruned + r.stats.capacity_cuts) /
-                                       static_cast<double>(r.stats.nodes)
-                                 : 0.0,
-               r.stats.subproblems,
-               r.stats.subproblems > 0 ? 100.0 * static_cast<double>(r.stats.subproblems_pruned) /
-                                             static_cast<double>(r.stats.subproblems)
-                                       : 0.0,
-               rr.objective, rr.valid > 0 && r.found ? r.evaluation.energy_pj / rr.objective : 0.0,
-               r.stats.seconds, rr.seconds);
+    fmt::print(
+        "{:<22} {:>14.4g} {:>8} {:>8.2f} {:>11.3g} {:>11.3g} {:>6.1f}% {:>7} {:>5.1f}% | "
+        "{:>14.4g} {:>8.3f} {:>7.2f}s {:>7.2f}s\n",
+        p->name, r.found ? r.evaluation.energy_pj : 0.0, r.optimal ? "yes" : "no", 100 * r.gap,
+        static_cast<double>(r.stats.nodes) / secs, static_cast<double>(r.stats.evaluations) / secs,
+        r.stats.nodes > 0 ? 100.0 * static_cast<double>(r.stats.pruned + r.stats.capacity_cuts) /
+                                static_cast<double>(r.stats.nodes)
+                          : 0.0,
+        r.stats.subproblems,
+        r.stats.subproblems > 0 ? 100.0 * static_cast<double>(r.stats.subproblems_pruned) /
+                                      static_cast<double>(r.stats.subproblems)
+                                : 0.0,
+        rr.objective, rr.valid > 0 && r.found ? r.evaluation.energy_pj / rr.objective : 0.0,
+        r.stats.seconds, rr.seconds);
     std::fflush(stdout);
   }
   fmt::print("total: ours {:.2f} s ({} of {} layers proven optimal; target: all, < 10 s), random "
              "{:.2f} s\n",
              t_ours, proven, unique.size(), t_ours > 0 ? t_rnd : 0.0);
-  fmt::print("rates: {:.3g} bounds/s, {:.3g} model evaluations/s, {:.1f}% of bounded nodes pruned\n",
-             static_cast<double>(nodes) / std::max(1e-9, t_ours),
-             static_cast<double>(evals) / std::max(1e-9, t_ours),
-             nodes > 0 ? 100.0 * static_cast<double>(cut) / static_cast<double>(nodes) : 0.0);
+  fmt::print(
+      "rates: {:.3g} bounds/s, {:.3g} model evaluations/s, {:.1f}% of bounded nodes pruned\n",
+      static_cast<double>(nodes) / std::max(1e-9, t_ours),
+      static_cast<double>(evals) / std::max(1e-9, t_ours),
+      nodes > 0 ? 100.0 * static_cast<double>(cut) / static_cast<double>(nodes) : 0.0);
   fmt::print("subproblems: {} in all, {:.1f}% cut at their root bound without a search\n", subs,
              subs > 0 ? 100.0 * static_cast<double>(subs_cut) / static_cast<double>(subs) : 0.0);
   fmt::print("energy summed over unique layers: ours {:.4g} pJ, random {:.4g} pJ (ours/random "

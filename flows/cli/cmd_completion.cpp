@@ -50,7 +50,8 @@ std::string bash_script(const CLI::App &root) {
     if (n.path != "hcl")
       steps += fmt::format("      \"{}\") path=\"$path $w\" ;;\n", n.path);
     for (const auto &v : n.value_options)
-      values += fmt::format("    \"{}|{}\") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", n.path, v);
+      values += fmt::format("    \"{}|{}\") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n",
+                            n.path, v);
     words += fmt::format("    \"{}\") words=\"{}\" ;;\n", n.path, fmt::join(n.words, " "));
   }
   return fmt::format(R"(# bash completion for hcl, written by `hcl completion bash`; load it with

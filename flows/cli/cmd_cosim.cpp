@@ -96,15 +96,16 @@ int run(const Args &a) {
   for (const auto &c : k.counts)
     fmt::print("{:<16} {:<8} {:<8} {:>14} {:>14}{}\n", c.level, c.tensor, c.kind, c.rtl, c.model,
                c.rtl == c.model ? "" : "  DIFFER");
-  const double ratio = k.predicted ? static_cast<double>(k.run.measured_cycles) /
-                                         static_cast<double>(k.predicted)
-                                   : 0;
+  const double ratio =
+      k.predicted ? static_cast<double>(k.run.measured_cycles) / static_cast<double>(k.predicted)
+                  : 0;
   fmt::print("cycles: measured {} predicted {} (ratio {:.4f}, within 2%: {})\n",
              k.run.measured_cycles, k.predicted, ratio,
              hcl::flows::cycles_within(k.run.measured_cycles, k.predicted) ? "yes" : "no");
-  fmt::print("energy: {:.6g} pJ from the RTL counts at the arch's per-access energies, model {:.6g} "
-             "pJ\n",
-             k.measured_energy_pj, k.predicted_energy_pj);
+  fmt::print(
+      "energy: {:.6g} pJ from the RTL counts at the arch's per-access energies, model {:.6g} "
+      "pJ\n",
+      k.measured_energy_pj, k.predicted_energy_pj);
   if (!a.json.empty())
     hcl::flows::write_file_atomic(a.json, hcl::flows::cosim_json(k).dump(2) + "\n");
   return k.passed ? 0 : 1;

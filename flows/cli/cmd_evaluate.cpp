@@ -96,10 +96,9 @@ int run(const Options &o) {
   require_file(o.problem, "--problem");
   require_file(o.arch, "--arch");
   require_file(o.mapping, "--mapping");
-  hcl::flows::check_outputs({{"--json", o.json}, {"--export-timeloop", o.export_timeloop}},
-                            hcl::flows::OutputKind::File,
-                            {{"--problem", o.problem}, {"--arch", o.arch}, {"--mapping", o.mapping},
-                             {"--ert", o.ert}});
+  hcl::flows::check_outputs(
+      {{"--json", o.json}, {"--export-timeloop", o.export_timeloop}}, hcl::flows::OutputKind::File,
+      {{"--problem", o.problem}, {"--arch", o.arch}, {"--mapping", o.mapping}, {"--ert", o.ert}});
   if (o.mode == "interstellar") {
     if (!o.ert.empty() || o.legacy || !o.export_timeloop.empty()) {
       throw hcl::flows::UsageError(
@@ -135,7 +134,8 @@ int run(const Options &o) {
   Evaluation e = evaluate(with_bounds(in.problem, computed), in.arch.arch, in.mapping, mode, opt);
   if (computed != in.problem.bounds) {
     report_against_original(in.problem, in.arch.arch, e);
-    fmt::print("padded: the schedule computes {} MACs for the layer's {}\n", e.macs, in.problem.macs());
+    fmt::print("padded: the schedule computes {} MACs for the layer's {}\n", e.macs,
+               in.problem.macs());
   }
   print_table(in, e, o.mode);
   if (!o.json.empty()) {

@@ -23,10 +23,10 @@
 namespace {
 
 using namespace hcl::sched;
-using hcl::flows::UsageError;
 using hcl::flows::load_arch_file;
 using hcl::flows::load_problem_file;
 using hcl::flows::require_file;
+using hcl::flows::UsageError;
 
 struct Options {
   std::string problem, arch, csv, json, dataflows, objective = "energy", mode = "hcl";
@@ -75,8 +75,9 @@ std::string status(const SearchResult &r) {
   if (!r.found) {
     return r.optimal ? "no mapping fits" : r.interrupted ? "interrupted" : "none found in time";
   }
-  return r.optimal ? "optimal"
-                   : fmt::format("{}gap {:.2f}%", r.interrupted ? "interrupted, " : "", 100 * r.gap);
+  return r.optimal
+             ? "optimal"
+             : fmt::format("{}gap {:.2f}%", r.interrupted ? "interrupted, " : "", 100 * r.gap);
 }
 
 // Said under the table, so a shortened table is not taken for a complete one.
@@ -115,7 +116,8 @@ int run_dataflows(const Options &o) {
   for (const auto &pt : pts) {
     all = all && pt.result.found;
     if (!pt.result.found) {
-      fmt::print("{:<10} {:>16} {:>14} {:>7} {:>9}  {}\n", pt.name, "-", "-", "-", "-", status(pt.result));
+      fmt::print("{:<10} {:>16} {:>14} {:>7} {:>9}  {}\n", pt.name, "-", "-", "-", "-",
+                 status(pt.result));
       continue;
     }
     const auto &e = pt.result.evaluation;
@@ -144,7 +146,9 @@ int run_memory(const Options &o) {
   const MemoryGrid g = explore_memory(p, a, sweep, search_options(o));
   double lo = 0, hi = 0;
   fmt::print("layer {} on {}: best energy (pJ) per size of {}\n", p.name, a.name,
-             fmt::format("{}", g.levels.size() == 2 ? g.levels[0] + " (rows) x " + g.levels[1] + " (columns)" : g.levels[0]));
+             fmt::format("{}", g.levels.size() == 2
+                                   ? g.levels[0] + " (rows) x " + g.levels[1] + " (columns)"
+                                   : g.levels[0]));
   const std::size_t cols = g.levels.size() >= 2 ? g.sizes.back().size() : 1;
   std::string head = fmt::format("{:>12}", g.levels.size() >= 2 ? "" : "size");
   if (g.levels.size() >= 2) {
@@ -183,13 +187,15 @@ int run_memory(const Options &o) {
 }
 
 void common(CLI::App &c, Options &o) {
-  c.add_option("--problem", o.problem, "Layer: our workload YAML or a Timeloop problem YAML")->required();
+  c.add_option("--problem", o.problem, "Layer: our workload YAML or a Timeloop problem YAML")
+      ->required();
   c.add_option("--arch", o.arch, "Architecture: our arch YAML or Timeloop's")->required();
   c.add_option("--csv", o.csv, "Write the table as CSV here");
   c.add_option("--json", o.json, "Write every point (schedule, evaluation, proof) as JSON here");
   c.add_option("--objective", o.objective, "energy (default), cycles or edp")
       ->check(CLI::IsMember({"energy", "cycles", "edp"}));
-  c.add_option("--mode", o.mode, "hcl (default) or timeloop")->check(CLI::IsMember({"timeloop", "hcl"}));
+  c.add_option("--mode", o.mode, "hcl (default) or timeloop")
+      ->check(CLI::IsMember({"timeloop", "hcl"}));
   c.add_option("--threads", o.threads, "Search threads (results do not depend on it)");
   c.add_option("--time-limit", o.time_limit,
                "Seconds for all points together, a promise: the run ends within it; unproven "
@@ -199,8 +205,7 @@ void common(CLI::App &c, Options &o) {
 }
 
 const hcl::cli::RegisterCommand reg_explore{
-    "explore",
-    "Design-space experiments: best energy per dataflow, or over a grid of memory sizes",
+    "explore", "Design-space experiments: best energy per dataflow, or over a grid of memory sizes",
     [](CLI::App &cmd) -> hcl::cli::RunFn {
       auto o = std::make_shared<Options>();
       cmd.require_subcommand(1);

@@ -36,7 +36,8 @@ const hcl::cli::RegisterCommand reg_flow{
           "Steps: 0 with --dataflow auto, the dataflow study (C|K, R|P, Q|P, S|R over the network "
           "in the model, on the arch as given; the best the template runs is chosen, the others "
           "are listed with their totals), and with --sizes or --max-area, the buffer sizes chosen "
-          "with the schedules (exact allocation), 1 schedule every layer in the accelerator's space (the dataflow, C|K, on the "
+          "with the schedules (exact allocation), 1 schedule every layer in the accelerator's "
+          "space (the dataflow, C|K, on the "
           "mesh, weights in the PE registers), 2 micro-architecture description, 3 accelerator "
           "config (rows x cols = the mesh, widths from word bits, memory port lanes from DRAM's "
           "bandwidth, buffer depths = the largest tiles; --set overrides), 4 Verilog, 5 "
@@ -72,9 +73,11 @@ const hcl::cli::RegisterCommand reg_flow{
                      "the schedule search each end within it); a stopped search reports its gap "
                      "(0 = prove every layer optimal)")
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
-      cmd.add_option("--threads", a->o.threads, "Search threads (the result does not depend on "
-                                                "them without a time limit); default 1");
-      cmd.add_option("--objective", a->o.objective, "What to minimize: energy (default), cycles, edp")
+      cmd.add_option("--threads", a->o.threads,
+                     "Search threads (the result does not depend on "
+                     "them without a time limit); default 1");
+      cmd.add_option("--objective", a->o.objective,
+                     "What to minimize: energy (default), cycles, edp")
           ->check(CLI::IsMember({"energy", "cycles", "edp"}));
       cmd.add_option("--dataflow", a->o.dataflow,
                      "The array's dataflow: auto (default: the best network objective in the "

@@ -39,10 +39,10 @@
 namespace {
 
 using namespace hcl::sched;
-using hcl::flows::UsageError;
 using hcl::flows::load_arch_file;
 using hcl::flows::load_problem_file;
 using hcl::flows::require_file;
+using hcl::flows::UsageError;
 
 struct Options {
   std::string problem, network, arch, ert, art, json, emit, hint, unroll;
@@ -67,7 +67,8 @@ std::string padding_note(const Problem &p, const std::vector<std::int64_t> &boun
   std::string out;
   for (std::size_t d = 0; d < bounds.size() && d < p.bounds.size(); ++d) {
     if (bounds[d] != p.bounds[d]) {
-      out += fmt::format("{}{} {}->{}", out.empty() ? "" : ", ", p.dim_names[d], p.bounds[d], bounds[d]);
+      out += fmt::format("{}{} {}->{}", out.empty() ? "" : ", ", p.dim_names[d], p.bounds[d],
+                         bounds[d]);
     }
   }
   return out;
@@ -110,10 +111,12 @@ struct Progress {
     }
     const double total = static_cast<double>(p.stats.nodes);
     const double gap = p.found && p.best > 0 ? (p.best - p.lower_bound) / p.best : 1.0;
-    fmt::print(stderr, "\r{:<24} {:>6.1f}s explored {} pruned {:.1f}% best {} gap {:.2f}%   ",
-               layer, p.stats.seconds, grouped(p.stats.nodes),
-               total > 0 ? 100.0 * static_cast<double>(p.stats.pruned + p.stats.capacity_cuts) / total : 0.0,
-               p.found ? fmt::format("{:.6g}", p.best) : std::string("-"), 100.0 * std::max(0.0, gap));
+    fmt::print(
+        stderr, "\r{:<24} {:>6.1f}s explored {} pruned {:.1f}% best {} gap {:.2f}%   ", layer,
+        p.stats.seconds, grouped(p.stats.nodes),
+        total > 0 ? 100.0 * static_cast<double>(p.stats.pruned + p.stats.capacity_cuts) / total
+                  : 0.0,
+        p.found ? fmt::format("{:.6g}", p.best) : std::string("-"), 100.0 * std::max(0.0, gap));
   }
   void clear() const {
     if (tty) {
@@ -149,9 +152,9 @@ int run_interstellar(const Options &o) {
   const std::string name = std::filesystem::path(o.problem).stem().string();
   if (!r.found) {
     fmt::print("{}: {}\n", name,
-               r.optimal ? "no valid mapping in the space (capacity/utilization rules)"
-                         : r.interrupted ? "interrupted before a mapping was found"
-                                         : "none found in time");
+               r.optimal       ? "no valid mapping in the space (capacity/utilization rules)"
+               : r.interrupted ? "interrupted before a mapping was found"
+                               : "none found in time");
     return 1;
   }
   fmt::print("{}: energy {:.1f} pJ, {}{} ({} evaluations, {:.3f} s)\n", name, r.result.energy_pj,
@@ -168,9 +171,10 @@ int run_interstellar(const Options &o) {
         {"lower_bound", r.lower_bound},
         {"interrupted", r.interrupted},
         {"stats", stats_json(r.stats)}};
-    const nlohmann::json j = {{"layers", nlohmann::json::array({layer_j})},
-                              {"total", {{"energy_pj", r.result.energy_pj}, {"cycles", 0},
-                                         {"interrupted", r.interrupted}}}};
+    const nlohmann::json j = {
+        {"layers", nlohmann::json::array({layer_j})},
+        {"total",
+         {{"energy_pj", r.result.energy_pj}, {"cycles", 0}, {"interrupted", r.interrupted}}}};
     hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
     fmt::print("wrote {}\n", o.json);
   }
@@ -201,9 +205,10 @@ void print_allocation(const AllocationResult &r, Objective objective) {
                grouped(static_cast<std::int64_t>(r.max_area_um2)));
     return;
   }
-  std::string budget = r.max_area_um2 > 0
-                           ? fmt::format("under {} um^2", grouped(static_cast<std::int64_t>(r.max_area_um2)))
-                           : std::string("without an area budget");
+  std::string budget =
+      r.max_area_um2 > 0
+          ? fmt::format("under {} um^2", grouped(static_cast<std::int64_t>(r.max_area_um2)))
+          : std::string("without an area budget");
   fmt::print("allocation {}: {} combinations, {} within budget, {} searched, {} cut by their "
              "lower bound{}\n",
              budget, r.points.size(), r.within_budget, r.searched, r.pruned,
@@ -234,7 +239,7 @@ void print_allocation(const AllocationResult &r, Objective objective) {
 
 std::vector<hcl::flows::PathOption> inputs(const Options &o) {
   return {{"--problem", o.problem}, {"--network", o.network}, {"--arch", o.arch},
-          {"--ert", o.ert}, {"--art", o.art}, {"--hint", o.hint}};
+          {"--ert", o.ert},         {"--art", o.art},         {"--hint", o.hint}};
 }
 
 // The files --emit-mapping will write, known before the search from the layer (and arch) names,
@@ -266,7 +271,8 @@ int run(const Options &o) {
   if (o.problem.empty() == o.network.empty()) {
     throw UsageError("give exactly one of --problem and --network");
   }
-  require_file(o.problem.empty() ? o.network : o.problem, o.problem.empty() ? "--network" : "--problem");
+  require_file(o.problem.empty() ? o.network : o.problem,
+               o.problem.empty() ? "--network" : "--problem");
   require_file(o.arch, "--arch");
   hcl::flows::check_outputs({{"--json", o.json}}, hcl::flows::OutputKind::File, inputs(o));
   hcl::flows::check_output({"--emit-mapping", o.emit}, hcl::flows::OutputKind::Folder);
@@ -307,16 +313,20 @@ int run(const Options &o) {
   }
   if (!o.hint.empty()) {
     require_file(o.hint, "--hint");
-    const auto hint = interstellar::read_schedule_hint(o.hint, static_cast<int>(ta.arch.levels.size()));
+    const auto hint =
+        interstellar::read_schedule_hint(o.hint, static_cast<int>(ta.arch.levels.size()));
     so.space.constraints = constraints_from_hint(first, ta.arch, hint);
   }
   bool any_energy = ta.arch.mac_energy_pj > 0;
   for (const auto &lv : ta.arch.levels) {
-    any_energy = any_energy || lv.read_energy_pj > 0 || lv.write_energy_pj > 0 || lv.update_energy_pj > 0;
+    any_energy =
+        any_energy || lv.read_energy_pj > 0 || lv.write_energy_pj > 0 || lv.update_energy_pj > 0;
   }
   if (!any_energy && so.objective != Objective::Cycles) {
-    fmt::print(stderr, "warning: {} gives no access or MAC energies (Timeloop archs need --ert); "
-               "every schedule costs 0 pJ and the first one found is reported\n", o.arch);
+    fmt::print(stderr,
+               "warning: {} gives no access or MAC energies (Timeloop archs need --ert); "
+               "every schedule costs 0 pJ and the first one found is reported\n",
+               o.arch);
   }
   auto progress = std::make_shared<Progress>();
   so.progress = [progress](const SearchProgress &p) { (*progress)(p); };
@@ -365,13 +375,16 @@ int run(const Options &o) {
     }
     if (r.found) {
       const auto &e = r.evaluation;
-      fmt::print("{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f} {:>9.3f}  {}\n", l.name,
-                 l.repeat, e.energy_pj, grouped(e.cycles), 100 * e.utilization,
-                 static_cast<double>(e.cycles) / static_cast<double>(std::max<std::int64_t>(1, e.bounds.compute_cycles)),
-                 static_cast<double>(e.backing_words) /
-                     static_cast<double>(std::max<std::int64_t>(1, e.bounds.compulsory_backing_words)),
-                 l.attainable_traffic > 0 ? static_cast<double>(e.backing_words) / l.attainable_traffic : 0.0,
-                 status);
+      fmt::print(
+          "{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f} {:>9.3f}  {}\n", l.name,
+          l.repeat, e.energy_pj, grouped(e.cycles), 100 * e.utilization,
+          static_cast<double>(e.cycles) /
+              static_cast<double>(std::max<std::int64_t>(1, e.bounds.compute_cycles)),
+          static_cast<double>(e.backing_words) /
+              static_cast<double>(std::max<std::int64_t>(1, e.bounds.compulsory_backing_words)),
+          l.attainable_traffic > 0 ? static_cast<double>(e.backing_words) / l.attainable_traffic
+                                   : 0.0,
+          status);
     } else {
       fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9} {:>9}  {}\n", l.name, l.repeat, "-",
                  "-", "-", "-", "-", "-", status);
@@ -406,8 +419,9 @@ int run(const Options &o) {
              allocating ? alloc.seconds : s.seconds);
   if (arch.has_area) {
     fmt::print("area: {} um^2{}\n", grouped(static_cast<std::int64_t>(arch_area(arch).total_um2)),
-               o.max_area > 0 ? fmt::format(" (budget {})", grouped(static_cast<std::int64_t>(o.max_area)))
-                              : std::string());
+               o.max_area > 0
+                   ? fmt::format(" (budget {})", grouped(static_cast<std::int64_t>(o.max_area)))
+                   : std::string());
   }
 
   if (!o.emit.empty()) {
@@ -437,7 +451,8 @@ int run(const Options &o) {
     fmt::print("wrote {}/<layer>.schedule.yaml and <layer>.timeloop.map.yaml\n", o.emit);
     if (!o.sizes.empty()) {
       // The schedules only validate against the chosen sizes, so the arch goes with them.
-      const auto path = (std::filesystem::path(o.emit) / (arch.name + ".allocated.arch.yaml")).string();
+      const auto path =
+          (std::filesystem::path(o.emit) / (arch.name + ".allocated.arch.yaml")).string();
       hcl::flows::write_file_atomic(path, arch_to_yaml(arch));
       fmt::print("wrote {}\n", path);
     }
@@ -457,8 +472,7 @@ int run(const Options &o) {
 }
 
 const hcl::cli::RegisterCommand reg_schedule{
-    "schedule",
-    "Optimal schedule of a layer or a whole network (branch and bound; proof or gap)",
+    "schedule", "Optimal schedule of a layer or a whole network (branch and bound; proof or gap)",
     [](CLI::App &cmd) -> hcl::cli::RunFn {
       auto o = std::make_shared<Options>();
       cmd.add_option("--problem", o->problem,
@@ -479,12 +493,13 @@ const hcl::cli::RegisterCommand reg_schedule{
           ->check(CLI::IsMember({"timeloop", "interstellar", "hcl"}));
       cmd.add_option("--threads", o->threads,
                      "Search threads (the result does not depend on it); default 1");
-      cmd.add_option("--time-limit", o->time_limit,
-                     "Seconds for the whole run, a promise: the run ends within it; when it stops a "
-                     "search the best schedule so far is reported with its gap to the lower bound "
-                     "(0 = prove optimality). Ctrl-C also stops the search: the table, total line, "
-                     "--json and --emit-mapping get the best schedules so far, each with its gap, "
-                     "marked interrupted, and hcl exits 130; a second Ctrl-C quits at once")
+      cmd.add_option(
+             "--time-limit", o->time_limit,
+             "Seconds for the whole run, a promise: the run ends within it; when it stops a "
+             "search the best schedule so far is reported with its gap to the lower bound "
+             "(0 = prove optimality). Ctrl-C also stops the search: the table, total line, "
+             "--json and --emit-mapping get the best schedules so far, each with its gap, "
+             "marked interrupted, and hcl exits 130; a second Ctrl-C quits at once")
           ->check(hcl::cli::finite_number(0, std::numeric_limits<double>::max()));
       cmd.add_option("--json", o->json,
                      "Write {layers: [{name, schedule, evaluation, optimal, gap, stats}], total} "
@@ -513,8 +528,7 @@ const hcl::cli::RegisterCommand reg_schedule{
                      "up to this fraction of its bound (e.g. 0.2: 55 -> 56, 60, 64); the extra "
                      "MACs and words are costed. Default 0 = off")
           ->check(hcl::cli::finite_number(0, 1));
-      cmd.add_flag("--pad", o->pad,
-                   fmt::format("Same as --max-pad {}", kDefaultPad));
+      cmd.add_flag("--pad", o->pad, fmt::format("Same as --max-pad {}", kDefaultPad));
       cmd.add_flag("--no-bypass", o->no_bypass,
                    "Keep every tensor the architecture allows at each level instead of also "
                    "searching bypass");

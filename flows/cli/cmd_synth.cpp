@@ -16,8 +16,7 @@
 namespace {
 
 const hcl::cli::RegisterCommand reg_synth{
-    "synth",
-    "Synthesize Verilog with Yosys and report area (um^2) per module and in total",
+    "synth", "Synthesize Verilog with Yosys and report area (um^2) per module and in total",
     [](CLI::App &cmd) -> hcl::cli::RunFn {
       struct Args {
         std::vector<std::string> paths;
@@ -36,9 +35,10 @@ const hcl::cli::RegisterCommand reg_synth{
       cmd.add_option("--liberty", a->liberty,
                      "Cell library: a .lib path, 'osu018' (OSU 0.18 um, Debian package "
                      "qflow-tech-osu018) or 'nangate45' (default: hcl's NanGate 45 nm X1 areas)");
-      cmd.add_option("--json", a->json,
-                     "Also write the report as JSON to this file: {\"top\", \"total_area_um2\", "
-                     "\"modules\": {NAME: {\"instances\", \"area_um2\" (one instance), \"cells\"}}}");
+      cmd.add_option(
+          "--json", a->json,
+          "Also write the report as JSON to this file: {\"top\", \"total_area_um2\", "
+          "\"modules\": {NAME: {\"instances\", \"area_um2\" (one instance), \"cells\"}}}");
       cmd.add_option("-P,--param", a->params,
                      "Override a parameter of the top module, NAME=VALUE (repeatable): NAME "
                      "an identifier, VALUE decimal digits or a based literal such as 8'hff");

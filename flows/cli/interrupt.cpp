@@ -46,6 +46,8 @@ void stop_on_interrupt() { g_graceful = true; }
 
 bool interrupted() { return g_interrupted.load(); }
 
-sched::StopToken stop_token(double seconds) { return sched::StopToken(&g_interrupted).within(seconds); }
+sched::StopToken stop_token(double seconds) {
+  return sched::StopToken(&g_interrupted).within(seconds);
+}
 
 } // namespace hcl::cli

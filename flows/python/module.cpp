@@ -114,7 +114,8 @@ py::object evaluate(const ProblemArg &problem, const ArchArg &arch, const std::s
   if (mode == "interstellar") {
     if (!std::holds_alternative<std::string>(problem) || !std::holds_alternative<std::string>(arch))
       throw UsageError("mode 'interstellar' takes the seed tool's layer and arch JSON paths");
-    return evaluate_interstellar(std::get<std::string>(problem), std::get<std::string>(arch), mapping);
+    return evaluate_interstellar(std::get<std::string>(problem), std::get<std::string>(arch),
+                                 mapping);
   }
   const Problem p = problem_of(problem);
   const Arch a = arch_of(arch, p, ert);
@@ -158,7 +159,8 @@ std::vector<int> unroll_dims(const Problem &p, const std::vector<std::string> &n
 py::object schedule(const NetworkArg &what, const ArchArg &arch, const std::string &objective,
                     const std::string &mode, int threads, double time_limit,
                     const std::vector<std::string> &unroll, bool bypass,
-                    const std::vector<std::string> &sizes, double max_area, const std::string &ert) {
+                    const std::vector<std::string> &sizes, double max_area,
+                    const std::string &ert) {
   const Network net = network_of(what);
   if (net.layers.empty())
     throw UsageError(fmt::format("{}: the network has no layers", net.name));
@@ -281,7 +283,9 @@ void bind_specs(py::module_ &m) {
                              })
       .def_property_readonly("macs", &Problem::macs)
       .def("yaml", &problem_to_yaml, "The layer as our workload YAML")
-      .def("__repr__", [](const Problem &p) { return fmt::format("<hcl.Problem {} {} MACs>", p.name, p.macs()); });
+      .def("__repr__", [](const Problem &p) {
+        return fmt::format("<hcl.Problem {} {} MACs>", p.name, p.macs());
+      });
   py::class_<Arch>(m, "Arch", "An architecture: its storage levels, innermost first")
       .def_readonly("name", &Arch::name)
       .def_property_readonly("levels",
@@ -293,7 +297,9 @@ void bind_specs(py::module_ &m) {
                              })
       .def_property_readonly("macs", &Arch::total_macs)
       .def("yaml", &arch_to_yaml, "The architecture as our arch YAML")
-      .def("__repr__", [](const Arch &a) { return fmt::format("<hcl.Arch {} {} MACs>", a.name, a.total_macs()); });
+      .def("__repr__", [](const Arch &a) {
+        return fmt::format("<hcl.Arch {} {} MACs>", a.name, a.total_macs());
+      });
   py::class_<Network>(m, "Network", "Layers with the times each runs per inference")
       .def_readonly("name", &Network::name)
       .def_property_readonly("layers",
@@ -303,17 +309,23 @@ void bind_specs(py::module_ &m) {
                                  l.append(py::make_tuple(x.problem, x.repeat));
                                return l;
                              })
-      .def("__repr__", [](const Network &n) { return fmt::format("<hcl.Network {} {} layers>", n.name, n.layers.size()); });
-  m.def("load_problem", [](const std::string &path) { return problem_of(path); }, py::arg("path"),
-        "A layer from our workload YAML or Timeloop's problem YAML");
-  m.def("load_arch", [](const std::string &path, const ProblemArg &problem, const std::string &ert) {
-          // Timeloop's arch files size some things from the problem; ours ignore it.
-          return arch_of(path, problem_of(problem), ert);
-        },
-        py::arg("path"), py::arg("problem"), py::arg("ert") = "",
-        "An architecture from our arch YAML or Timeloop's (with an Accelergy ERT summary)");
-  m.def("load_network", [](const std::string &path) { return network_of(path); }, py::arg("path"),
-        "A network YAML, or one layer file as a network of one layer");
+      .def("__repr__", [](const Network &n) {
+        return fmt::format("<hcl.Network {} {} layers>", n.name, n.layers.size());
+      });
+  m.def(
+      "load_problem", [](const std::string &path) { return problem_of(path); }, py::arg("path"),
+      "A layer from our workload YAML or Timeloop's problem YAML");
+  m.def(
+      "load_arch",
+      [](const std::string &path, const ProblemArg &problem, const std::string &ert) {
+        // Timeloop's arch files size some things from the problem; ours ignore it.
+        return arch_of(path, problem_of(problem), ert);
+      },
+      py::arg("path"), py::arg("problem"), py::arg("ert") = "",
+      "An architecture from our arch YAML or Timeloop's (with an Accelergy ERT summary)");
+  m.def(
+      "load_network", [](const std::string &path) { return network_of(path); }, py::arg("path"),
+      "A network YAML, or one layer file as a network of one layer");
 }
 
 void bind_calls(py::module_ &m) {
@@ -324,7 +336,8 @@ void bind_calls(py::module_ &m) {
   m.def("schedule", &schedule, py::arg("network"), py::arg("arch"), py::arg("objective") = "energy",
         py::arg("mode") = "hcl", py::arg("threads") = 1, py::arg("time_limit") = 0.0,
         py::arg("unroll") = std::vector<std::string>{}, py::arg("bypass") = true,
-        py::arg("sizes") = std::vector<std::string>{}, py::arg("max_area") = 0.0, py::arg("ert") = "",
+        py::arg("sizes") = std::vector<std::string>{}, py::arg("max_area") = 0.0,
+        py::arg("ert") = "",
         "Optimal schedules of a network or one layer (hcl schedule --json); with sizes "
         "['LEVEL=a,b,c'] or max_area the buffer sizes are chosen with them");
   m.def("explore_dataflows", &explore_dataflows, py::arg("problem"), py::arg("arch"),

@@ -38,7 +38,9 @@ void write_file_atomic(const fs::path &path, const std::function<void(std::ostre
 }
 
 void write_file_atomic(const fs::path &path, std::string_view content) {
-  write_file_atomic(path, [&](std::ostream &out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
+  write_file_atomic(path, [&](std::ostream &out) {
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  });
 }
 
 } // namespace hcl::flows

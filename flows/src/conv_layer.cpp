@@ -65,8 +65,7 @@ ConvLayer conv_layer(const Problem &p) {
     throw std::invalid_argument(fmt::format(
         "layer '{}': hcl flow needs the tensors Weights, Inputs and Outputs of the conv family",
         p.name));
-  const int P = p.dim_index("P"), Q = p.dim_index("Q"), R = p.dim_index("R"),
-            S = p.dim_index("S");
+  const int P = p.dim_index("P"), Q = p.dim_index("Q"), R = p.dim_index("R"), S = p.dim_index("S");
   if (P >= 0) {
     c.stride_h = coef_in_rank(p, *in, P, R);
   }

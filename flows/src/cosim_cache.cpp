@@ -28,7 +28,8 @@ std::string file_text(const fs::path &p) {
 
 std::string conv_key(const ConvLayer &c) {
   return fmt::format("conv N {} G {} C {} K {} P {} Q {} R {} S {} stride {} {} dilation {} {}\n",
-                     c.N, c.G, c.C, c.K, c.P, c.Q, c.R, c.S, c.stride_h, c.stride_w, c.dil_h, c.dil_w);
+                     c.N, c.G, c.C, c.K, c.P, c.Q, c.R, c.S, c.stride_h, c.stride_w, c.dil_h,
+                     c.dil_w);
 }
 
 nlohmann::json run_to_json(const NestRun &r) {
@@ -68,10 +69,11 @@ std::string cosim_key_text(const std::vector<fs::path> &rtl, const std::string &
                            const gen::NestAcceleratorConfig &cfg, const NestLayer &layer,
                            const NestLayerConfig &config, std::uint64_t max_cycles,
                            std::uint64_t seed) {
-  std::string s = fmt::format("hcl cosim cache 1\ncode {}\ntop {}\nconfig {}\nlayer {}\n{}registers {}\n"
-                              "seed {} max_cycles {}\n",
-                              detail::code_identity(), top, cfg.to_json().dump(), layer.name,
-                              conv_key(layer.conv), config.to_json().dump(), seed, max_cycles);
+  std::string s =
+      fmt::format("hcl cosim cache 1\ncode {}\ntop {}\nconfig {}\nlayer {}\n{}registers {}\n"
+                  "seed {} max_cycles {}\n",
+                  detail::code_identity(), top, cfg.to_json().dump(), layer.name,
+                  conv_key(layer.conv), config.to_json().dump(), seed, max_cycles);
   for (const auto &f : rtl)
     s += fmt::format("file {}\n{}\n", f.filename().string(), file_text(f));
   return s;
@@ -95,8 +97,8 @@ NestCheck check_nest_layer_reusing(const std::vector<fs::path> &rtl, const std::
     c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return c;
   }
-  NestCheck c =
-      check_nest_layer(rtl, top, cfg, arch, problem, mapping, layer, config, max_cycles, seed, progress);
+  NestCheck c = check_nest_layer(rtl, top, cfg, arch, problem, mapping, layer, config, max_cycles,
+                                 seed, progress);
   fs::create_directories(dir);
   write_file_atomic(entry, run_to_json(c.run).dump() + "\n");
   return c;

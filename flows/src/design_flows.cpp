@@ -75,9 +75,7 @@ SimOptions sim_options_for(const hcl::Design &design) {
   return o;
 }
 
-Simulator simulate(const hcl::Design &design) {
-  return simulate(design, sim_options_for(design));
-}
+Simulator simulate(const hcl::Design &design) { return simulate(design, sim_options_for(design)); }
 
 Simulator simulate(const hcl::Design &design, const SimOptions &options, const fs::path &dir) {
   EmitDir out(dir);

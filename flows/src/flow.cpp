@@ -5,12 +5,12 @@
 #include <flows/errors.h>
 #include <flows/file_lock.h>
 #include <flows/flow_report.h>
-#include <flows/report_data.h>
-#include <flows/search_cache.h>
-#include <flows/status_ticker.h>
 #include <flows/lint.h>
 #include <flows/nest_cosim.h>
 #include <flows/output_paths.h>
+#include <flows/report_data.h>
+#include <flows/search_cache.h>
+#include <flows/status_ticker.h>
 #include <flows/synth.h>
 #include <flows/temp_dir.h>
 #include <flows/tool.h>
@@ -106,15 +106,17 @@ double relaxed_share(const sched::Network &net, const std::string &dataflow) {
     uniques.push_back(&l.problem);
     unplaceable += placeable(l.problem, dataflow) ? 0 : 1;
   }
-  return static_cast<double>(unplaceable) / static_cast<double>(std::max<std::size_t>(1, uniques.size()));
+  return static_cast<double>(unplaceable) /
+         static_cast<double>(std::max<std::size_t>(1, uniques.size()));
 }
 
 // C or K of 1 (a depthwise layer) cannot sit on its axis: such layers are searched again
 // without the axis requirement, still in the accelerator's space otherwise.
-std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const sched::Arch &arch,
-                                               const sched::SearchOptions &so,
-                                               const FlowOptions &o, const std::string &dataflow,
-                                               const std::function<void(const std::string &)> &say) {
+std::vector<std::string>
+search_unplaced_again(sched::NetworkSchedule &ns, const sched::Arch &arch,
+                      const sched::SearchOptions &so, const FlowOptions &o,
+                      const std::string &dataflow,
+                      const std::function<void(const std::string &)> &say) {
   std::vector<std::string> relaxed;
   std::size_t unplaced = 0;
   for (const auto &l : ns.layers)
@@ -134,15 +136,17 @@ std::vector<std::string> search_unplaced_again(sched::NetworkSchedule &ns, const
     r.space = nest_space(l.problem, arch);
     r.space.dataflow_x = r.space.dataflow_y = -1;
     // What is left of the search step's deadline (so.stop), shared by the layers still to go.
-    r.time_limit_s = o.time_limit_s > 0 ? std::max(1e-3, so.stop.seconds_left() /
-                                                             static_cast<double>(unplaced - relaxed.size() + 1))
-                                        : 0;
+    r.time_limit_s = o.time_limit_s > 0
+                         ? std::max(1e-3, so.stop.seconds_left() /
+                                              static_cast<double>(unplaced - relaxed.size() + 1))
+                         : 0;
     l.result = sched::search(l.problem, arch, r);
-    say(fmt::format("      {:<16} searched again without {} on the array's axes: {}", l.name, dataflow,
-                    !l.result.found ? std::string("no mapping")
-                                    : fmt::format("{:.4g} pJ, {} cycles, utilization {:.2f}%",
-                                                  l.result.evaluation.energy_pj, l.result.evaluation.cycles,
-                                                  100 * l.result.evaluation.utilization)));
+    say(fmt::format(
+        "      {:<16} searched again without {} on the array's axes: {}", l.name, dataflow,
+        !l.result.found ? std::string("no mapping")
+                        : fmt::format("{:.4g} pJ, {} cycles, utilization {:.2f}%",
+                                      l.result.evaluation.energy_pj, l.result.evaluation.cycles,
+                                      100 * l.result.evaluation.utilization)));
   }
   return relaxed;
 }
@@ -155,11 +159,10 @@ choose_sizes(const sched::Network &net, const sched::Arch &arch, const sched::Se
              const sched::AllocationOptions &ao, const FlowOptions &o, const std::string &dataflow,
              const std::function<void(const std::string &)> &say) {
   sched::Network placed = net;
-  placed.layers.erase(std::remove_if(placed.layers.begin(), placed.layers.end(),
-                                     [&](const sched::NetworkLayer &l) {
-                                       return !placeable(l.problem, dataflow);
-                                     }),
-                      placed.layers.end());
+  placed.layers.erase(
+      std::remove_if(placed.layers.begin(), placed.layers.end(),
+                     [&](const sched::NetworkLayer &l) { return !placeable(l.problem, dataflow); }),
+      placed.layers.end());
   if (placed.layers.empty())
     placed = net;
   sched::SearchOptions s = so;
@@ -201,7 +204,8 @@ nlohmann::json buffer_sizes(const sched::Arch &arch) {
   for (std::size_t l = 0; l + 1 < arch.levels.size(); ++l) {
     const auto &lv = arch.levels[l];
     if (lv.size_words > 0)
-      j.push_back({{"level", lv.name}, {"words", lv.size_words},
+      j.push_back({{"level", lv.name},
+                   {"words", lv.size_words},
                    {"bytes", lv.size_words * lv.word_bits / 8}});
   }
   return j;
@@ -315,7 +319,8 @@ sched::AllocationOptions allocation_options(const FlowOptions &o, const sched::A
     throw UsageError(e.what());
   }
   if (!(o.max_area_um2 >= 0))
-    throw UsageError(fmt::format("--max-area {}: give an area in um^2 (0 = no budget)", o.max_area_um2));
+    throw UsageError(
+        fmt::format("--max-area {}: give an area in um^2 (0 = no budget)", o.max_area_um2));
   ao.max_area_um2 = o.max_area_um2;
   if (ao.max_area_um2 > 0 && !spec_arch.has_area)
     throw UsageError(fmt::format("--max-area: {} has no area model (give area_table or area_um2 "
@@ -346,8 +351,8 @@ sched::Arch as_built_arch(const FlowOptions &o, const sched::Arch &spec_arch,
   try {
     return nest_timed_arch(arch, probe);
   } catch (const std::invalid_argument &e) {
-    throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
-                                 o.arch.string(), e.what()));
+    throw UsageError(
+        fmt::format("accelerator derived from {} (after --set): {}", o.arch.string(), e.what()));
   }
 }
 
@@ -360,8 +365,8 @@ std::optional<std::size_t> cosim_layer_index(const FlowOptions &o, const sched::
       return i;
     names += (names.empty() ? "" : ", ") + net.layers[i].problem.name;
   }
-  throw UsageError(fmt::format("--cosim: the network has no layer '{}' (layers: {})",
-                               o.cosim_layer, names));
+  throw UsageError(
+      fmt::format("--cosim: the network has no layer '{}' (layers: {})", o.cosim_layer, names));
 }
 
 FlowInputs check_inputs(const FlowOptions &o) {
@@ -399,14 +404,16 @@ std::vector<DataflowCandidate> study_dataflow(const FlowOptions &o, FlowInputs &
                       o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
   std::vector<DataflowCandidate> study;
   try {
-    study = compare_dataflows(in.net, in.spec_arch, candidates, so, [&](const DataflowCandidate &c) {
-      pr.say(fmt::format("      {:<6} {}{}", c.name,
-                         c.all_found ? fmt::format("{:.6g} pJ, {} cycles ({}, {:.1f} s)", c.energy_pj,
-                                                   c.cycles, c.all_optimal ? "optimal" : "not proven",
-                                                   c.seconds)
-                                     : std::string("not every layer mapped"),
-                         c.runs ? "" : "  [model only: the template does not run it yet]"));
-    });
+    study =
+        compare_dataflows(in.net, in.spec_arch, candidates, so, [&](const DataflowCandidate &c) {
+          pr.say(fmt::format("      {:<6} {}{}", c.name,
+                             c.all_found
+                                 ? fmt::format("{:.6g} pJ, {} cycles ({}, {:.1f} s)", c.energy_pj,
+                                               c.cycles, c.all_optimal ? "optimal" : "not proven",
+                                               c.seconds)
+                                 : std::string("not every layer mapped"),
+                             c.runs ? "" : "  [model only: the template does not run it yet]"));
+        });
   } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("{}: {}", o.network.string(), e.what()));
   }
@@ -452,12 +459,10 @@ std::pair<nlohmann::json, std::string> size_buffers(const FlowOptions &o, FlowIn
   std::size_t combinations = 1;
   for (const auto &s : in.ao.sizes)
     combinations *= s.size_bytes.size();
-  pr.step(fmt::format("[0/8] choose buffer sizes with the schedules ({} combinations{}){}",
-                      combinations,
-                      in.ao.max_area_um2 > 0
-                          ? fmt::format(", area at most {:.0f} um^2", in.ao.max_area_um2)
-                          : "",
-                      o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
+  pr.step(fmt::format(
+      "[0/8] choose buffer sizes with the schedules ({} combinations{}){}", combinations,
+      in.ao.max_area_um2 > 0 ? fmt::format(", area at most {:.0f} um^2", in.ao.max_area_um2) : "",
+      o.time_limit_s > 0 ? fmt::format(" (time limit {} s)", o.time_limit_s) : ""));
   nlohmann::json allocation;
   std::tie(in.arch, allocation) =
       choose_sizes(in.net, in.arch, so, in.ao, o, in.dataflow.name, pr.sayer());
@@ -471,7 +476,7 @@ std::pair<nlohmann::json, std::string> size_buffers(const FlowOptions &o, FlowIn
 
 struct Scheduled {
   sched::NetworkSchedule ns;
-  nlohmann::json json; // schedules.json
+  nlohmann::json json;              // schedules.json
   std::vector<std::string> relaxed; // layers searched again without the axis requirement
 };
 
@@ -479,9 +484,10 @@ struct Scheduled {
 Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::SearchOptions so,
                           const Progress &pr, const fs::path &dir) {
   so.stop = o.stop.within(o.time_limit_s); // the step's promise, relaxed re-searches included
-  so.time_limit_s = o.time_limit_s > 0
-                        ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(in.net, in.dataflow.name)))
-                        : 0;
+  so.time_limit_s =
+      o.time_limit_s > 0
+          ? std::max(1e-3, o.time_limit_s * (1 - relaxed_share(in.net, in.dataflow.name)))
+          : 0;
   pr.step(fmt::format("[1/8] schedule {} layers of {} on {} in the accelerator's space ({} "
                       "dataflow, weights in the PEs){}",
                       in.net.layers.size(), in.net.name, in.arch.name, in.dataflow.name,
@@ -489,13 +495,14 @@ Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::Sea
   Scheduled s;
   s.ns = sched::schedule_network(in.net, in.arch, so, [&](const sched::LayerSchedule &l) {
     const auto &r = l.result;
-    pr.say(fmt::format("      {:<16} {}", l.name,
-                       !l.same_as.empty() ? "same as " + l.same_as
-                       : !r.found         ? fmt::format("no {} mapping", in.dataflow.name)
-                       : fmt::format("{:.4g} pJ, {} cycles, {}{}", r.evaluation.energy_pj,
-                                     r.evaluation.cycles,
-                                     r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap),
-                                     l.cached ? " (skipped, cached)" : "")));
+    pr.say(fmt::format(
+        "      {:<16} {}", l.name,
+        !l.same_as.empty() ? "same as " + l.same_as
+        : !r.found
+            ? fmt::format("no {} mapping", in.dataflow.name)
+            : fmt::format("{:.4g} pJ, {} cycles, {}{}", r.evaluation.energy_pj, r.evaluation.cycles,
+                          r.optimal ? "optimal" : fmt::format("gap {:.2f}%", 100 * r.gap),
+                          l.cached ? " (skipped, cached)" : "")));
   });
   s.relaxed = search_unplaced_again(s.ns, in.arch, so, o, in.dataflow.name, pr.sayer());
   sched::sum_totals(s.ns);
@@ -559,8 +566,8 @@ Design design_accelerator(const FlowOptions &o, const sched::NetworkSchedule &ns
     }
     d.cfg.validate();
   } catch (const std::invalid_argument &e) {
-    throw UsageError(fmt::format("accelerator derived from {} (after --set): {}",
-                                 o.arch.string(), e.what()));
+    throw UsageError(
+        fmt::format("accelerator derived from {} (after --set): {}", o.arch.string(), e.what()));
   }
   pr.step(fmt::format("[3/8] accelerator {}: {}x{} {} array, Inputs {} / Outputs {} words per "
                       "bank, {} loops",
@@ -570,8 +577,8 @@ Design design_accelerator(const FlowOptions &o, const sched::NetworkSchedule &ns
     try {
       d.configs.push_back(configure_nest_layer(d.cfg, l));
     } catch (const std::invalid_argument &e) {
-      throw UsageError(fmt::format("layer '{}' cannot run on {}: {}", l.name,
-                                   d.cfg.module_name(), e.what()));
+      throw UsageError(
+          fmt::format("layer '{}' cannot run on {}: {}", l.name, d.cfg.module_name(), e.what()));
     }
   }
   return d;
@@ -608,7 +615,8 @@ LintResult lint_design(const Rtl &rtl, const Progress &pr, const fs::path &dir) 
   for (const auto &d : lr.diagnostics)
     text += format_diagnostic(d) + "\n";
   write_file_atomic(dir / "lint.txt", lr.clean() ? "clean\n" : text);
-  pr.say(fmt::format("      {}", lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
+  pr.say(fmt::format("      {}",
+                     lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
   return lr;
 }
 
@@ -621,8 +629,9 @@ SynthReport measure_area(const Rtl &rtl, const Progress &pr, const fs::path &dir
     so.on_pass = [&ticker](const std::string &pass) { ticker.set("      Yosys: " + pass); };
   SynthReport area = synthesize(rtl.files, rtl.top, so);
   write_file_atomic(dir / "area.json", synth_report_json(area));
-  pr.say(fmt::format("      total {:.0f} um^2{}", area.total_area_um2,
-                     area.cache_hit ? " (cached: the same RTL and library as an earlier run)" : ""));
+  pr.say(
+      fmt::format("      total {:.0f} um^2{}", area.total_area_um2,
+                  area.cache_hit ? " (cached: the same RTL and library as an earlier run)" : ""));
   return area;
 }
 
@@ -653,9 +662,10 @@ public:
     std::string eta;
     if (rate > 0 && predicted > cycles)
       eta = fmt::format(", about {:.0f} s to go", static_cast<double>(predicted - cycles) / rate);
-    return fmt::format("      simulating: cycle {} of about {} ({:.0f}%){}", cycles, predicted,
-                       predicted > 0 ? 100.0 * static_cast<double>(cycles) / static_cast<double>(predicted) : 0.0,
-                       eta);
+    return fmt::format(
+        "      simulating: cycle {} of about {} ({:.0f}%){}", cycles, predicted,
+        predicted > 0 ? 100.0 * static_cast<double>(cycles) / static_cast<double>(predicted) : 0.0,
+        eta);
   }
 
 private:
@@ -673,14 +683,15 @@ NestCheck cosimulate(const FlowOptions &o, const FlowInputs &in, const sched::Ne
   CycleProgress progress;
   if (pr.status())
     progress = [&ticker, clock = SimulationClock(),
-                predicted = static_cast<std::uint64_t>(l.result.evaluation.cycles)](std::uint64_t t) mutable {
+                predicted = static_cast<std::uint64_t>(l.result.evaluation.cycles)](
+                   std::uint64_t t) mutable {
       ticker.set(clock.status(ticker.elapsed_s(), t, predicted), t == 0);
     };
   NestCheck cr =
       o.reuse_cached
-          ? check_nest_layer_reusing(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
-                                     d.layers[i], d.configs[i], o.cosim_max_cycles, kNestSeed, {},
-                                     progress)
+          ? check_nest_layer_reusing(rtl.files, rtl.top, d.cfg, in.arch, l.problem,
+                                     l.result.mapping, d.layers[i], d.configs[i],
+                                     o.cosim_max_cycles, kNestSeed, {}, progress)
           : check_nest_layer(rtl.files, rtl.top, d.cfg, in.arch, l.problem, l.result.mapping,
                              d.layers[i], d.configs[i], o.cosim_max_cycles, kNestSeed, progress);
   pr.say(fmt::format("      {}: {} of {} outputs bit-exact, counts {}, cycles {} measured / {} "
@@ -699,7 +710,8 @@ nlohmann::json layers_json(const FlowInputs &in, const Scheduled &s, const Desig
   for (std::size_t i = 0; i < s.ns.layers.size(); ++i) {
     const auto &l = s.ns.layers[i];
     const auto &r = l.result;
-    const bool was_relaxed = std::find(s.relaxed.begin(), s.relaxed.end(), l.name) != s.relaxed.end();
+    const bool was_relaxed =
+        std::find(s.relaxed.begin(), s.relaxed.end(), l.name) != s.relaxed.end();
     layers.push_back({{"name", l.name},
                       {"repeat", l.repeat},
                       {"macs", l.problem.macs()},
@@ -728,7 +740,8 @@ nlohmann::json tensors_json(const sched::Problem &p) {
     for (std::size_t d = 0; d < p.dim_names.size(); ++d)
       if (p.relevant(static_cast<int>(t), static_cast<int>(d)))
         dims.push_back(p.dim_names[d]);
-    out.push_back({{"name", p.tensors[t].name}, {"dims", dims}, {"read_write", p.tensors[t].read_write}});
+    out.push_back(
+        {{"name", p.tensors[t].name}, {"dims", dims}, {"read_write", p.tensors[t].read_write}});
   }
   return out;
 }
@@ -744,17 +757,23 @@ nlohmann::json inputs_json(const FlowOptions &o, const FlowInputs &in) {
   nlohmann::json sets = nlohmann::json::object();
   for (const auto &[k, v] : o.sets)
     sets[k] = v;
-  return {{"network", o.network.string()}, {"network_name", in.net.name},
-          {"network_source", in.net.source}, {"arch", o.arch.string()},
-          {"arch_name", in.arch.name},       {"objective", o.objective},
-          {"time_limit_s", o.time_limit_s},  {"threads", o.threads},
-          {"set", sets},                     {"dataflow", o.dataflow},
-          {"sizes", o.sizes},                {"max_area_um2", o.max_area_um2}};
+  return {{"network", o.network.string()},
+          {"network_name", in.net.name},
+          {"network_source", in.net.source},
+          {"arch", o.arch.string()},
+          {"arch_name", in.arch.name},
+          {"objective", o.objective},
+          {"time_limit_s", o.time_limit_s},
+          {"threads", o.threads},
+          {"set", sets},
+          {"dataflow", o.dataflow},
+          {"sizes", o.sizes},
+          {"max_area_um2", o.max_area_um2}};
 }
 
 // Everything the run found, as flow.json holds it (and the report renders it).
 struct FlowFindings {
-  std::vector<DataflowCandidate> study; // empty unless --dataflow auto
+  std::vector<DataflowCandidate> study;         // empty unless --dataflow auto
   std::pair<nlohmann::json, std::string> sizes; // allocation, sizes_why
   Scheduled scheduled;
   nlohmann::json microarch;
@@ -771,26 +790,28 @@ nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowF
   for (const auto &d : f.lint.diagnostics)
     diags.push_back(format_diagnostic(d));
   const auto &ns = f.scheduled.ns;
-  return {
-      {"inputs", inputs_json(o, in)},
-      {"dataflow", in.dataflow.name},
-      {"dataflow_why", in.dataflow.why + "; " + dataflow_text(in.dataflow.name)},
-      {"dataflow_study", study_json(f.study, in.dataflow.name)},
-      {"buffer_sizes", buffer_sizes(in.arch)},
-      {"sizes_why", f.sizes.second},
-      {"allocation", f.sizes.first},
-      {"dataflow_relaxed_layers", f.scheduled.relaxed},
-      {"layers", layers_json(in, f.scheduled, f.design)},
-      {"tensors", tensors_json(in.net.layers.front().problem)},
-      {"total", {{"energy_pj", ns.total_energy_pj}, {"cycles", ns.total_cycles},
-                 {"all_found", ns.all_found}, {"all_optimal", ns.all_optimal}}},
-      {"microarch", f.microarch},
-      {"accelerator",
-       {{"top", f.rtl.top}, {"params", f.rtl.params["params"]}, {"derivation", f.design.why}}},
-      {"lint", {{"clean", f.lint.clean()}, {"diagnostics", diags}}},
-      {"area", area_json(f.area)},
-      {"cosim", cosim_json(f.cosim)},
-      {"seconds", seconds}};
+  return {{"inputs", inputs_json(o, in)},
+          {"dataflow", in.dataflow.name},
+          {"dataflow_why", in.dataflow.why + "; " + dataflow_text(in.dataflow.name)},
+          {"dataflow_study", study_json(f.study, in.dataflow.name)},
+          {"buffer_sizes", buffer_sizes(in.arch)},
+          {"sizes_why", f.sizes.second},
+          {"allocation", f.sizes.first},
+          {"dataflow_relaxed_layers", f.scheduled.relaxed},
+          {"layers", layers_json(in, f.scheduled, f.design)},
+          {"tensors", tensors_json(in.net.layers.front().problem)},
+          {"total",
+           {{"energy_pj", ns.total_energy_pj},
+            {"cycles", ns.total_cycles},
+            {"all_found", ns.all_found},
+            {"all_optimal", ns.all_optimal}}},
+          {"microarch", f.microarch},
+          {"accelerator",
+           {{"top", f.rtl.top}, {"params", f.rtl.params["params"]}, {"derivation", f.design.why}}},
+          {"lint", {{"clean", f.lint.clean()}, {"diagnostics", diags}}},
+          {"area", area_json(f.area)},
+          {"cosim", cosim_json(f.cosim)},
+          {"seconds", seconds}};
 }
 
 } // namespace
@@ -829,8 +850,8 @@ FlowResult run_flow(const FlowOptions &o) {
   f.lint = lint_design(f.rtl, pr, work);
   f.area = measure_area(f.rtl, pr, work);
   f.cosim = cosimulate(o, in, ns, f.design, f.rtl, pr);
-  const nlohmann::json flow =
-      flow_json(o, in, f, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  const nlohmann::json flow = flow_json(
+      o, in, f, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   write_file_atomic(work / "flow.json", flow.dump(2) + "\n");
   const nlohmann::json report = report_data(flow, f.scheduled.json);
   write_file_atomic(work / "report.json", report.dump(2) + "\n");

@@ -149,8 +149,8 @@ compare_dataflows(const sched::Network &network, const sched::Arch &arch,
     if (options.time_limit_s > 0) {
       const double used =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      so.time_limit_s = std::max(1e-3, (options.time_limit_s - used) /
-                                           static_cast<double>(dataflows.size() - n));
+      so.time_limit_s =
+          std::max(1e-3, (options.time_limit_s - used) / static_cast<double>(dataflows.size() - n));
       so.stop = options.stop.within(so.time_limit_s);
     }
     out.push_back(study_one(network, arch, dataflows[n], so));

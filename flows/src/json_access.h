@@ -22,6 +22,8 @@ inline double num(const nlohmann::json &j) {
 // A count or size that is absent adds nothing.
 inline double or0(const nlohmann::json &j) { return j.is_number() ? j.get<double>() : 0.0; }
 
-inline std::string str(const nlohmann::json &j) { return j.is_string() ? j.get<std::string>() : ""; }
+inline std::string str(const nlohmann::json &j) {
+  return j.is_string() ? j.get<std::string>() : "";
+}
 
 } // namespace hcl::flows::detail

@@ -97,9 +97,9 @@ LintResult lint(const std::vector<fs::path> &files, const std::string &top) {
   result.diagnostics = parse_verilator_diagnostics(run.output);
   if (run.exit_code != 0 && result.diagnostics.empty()) {
     // Verilator failed in a way we cannot parse (crash, bad option): never call that clean.
-    result.diagnostics.push_back({"", 0, 0, "TOOL", "error",
-                                  fmt::format("verilator exited with {}: {}", run.exit_code,
-                                              tail_lines(run.output, 10))});
+    result.diagnostics.push_back(
+        {"", 0, 0, "TOOL", "error",
+         fmt::format("verilator exited with {}: {}", run.exit_code, tail_lines(run.output, 10))});
   }
   return result;
 }

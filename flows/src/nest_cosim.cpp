@@ -180,7 +180,7 @@ std::vector<CountCheck> compare_counts(const NestCounts &rtl, const sched::Evalu
     const auto &tc = lr.tensors[static_cast<std::size_t>(r.tensor)];
     std::int64_t per = 0;
     if (tc)
-      per = std::string(r.kind) == "reads" ? tc->reads
+      per = std::string(r.kind) == "reads"   ? tc->reads
             : std::string(r.kind) == "fills" ? tc->fills
                                              : tc->updates;
     const std::int64_t inst = tc ? tc->utilized_instances : 0;
@@ -217,7 +217,7 @@ bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double toler
 namespace {
 
 sched::Access access_of(const std::string &kind) {
-  return kind == "reads" ? sched::Access::Read
+  return kind == "reads"   ? sched::Access::Read
          : kind == "fills" ? sched::Access::Fill
                            : sched::Access::Update;
 }
@@ -238,7 +238,8 @@ double measured_energy_pj(const std::vector<CountCheck> &counts, std::uint64_t c
     const std::int64_t inst = std::max<std::int64_t>(tc ? tc->utilized_instances : 1, 1);
     const auto per = static_cast<std::int64_t>((c.rtl + static_cast<std::uint64_t>(inst) - 1) /
                                                static_cast<std::uint64_t>(inst));
-    e += static_cast<double>(inst) * sched::access_energy_pj(arch.levels[l], access_of(c.kind), per);
+    e +=
+        static_cast<double>(inst) * sched::access_energy_pj(arch.levels[l], access_of(c.kind), per);
   }
   return e;
 }
@@ -265,8 +266,8 @@ NestCheck check_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg
                            const NestLayerConfig &config, std::uint64_t max_cycles,
                            std::uint64_t seed, const CycleProgress &progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  NestCheck c = judge_nest_run(run_nest_layer(sim, cfg, layer, config, seed, max_cycles, progress), arch,
-                               problem, mapping, layer);
+  NestCheck c = judge_nest_run(run_nest_layer(sim, cfg, layer, config, seed, max_cycles, progress),
+                               arch, problem, mapping, layer);
   c.model_cached = sim.cache_hit();
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return c;

@@ -228,9 +228,10 @@ NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &
   out.out_level = on_chip_keeper(arch, m, kOutputs, p.name);
   const auto name_of = [&](int l) { return arch.levels[static_cast<std::size_t>(l)].name; };
   if (out.wt_level < 0 || out.wt_level >= roles.mesh)
-    refuse(fmt::format("layer '{}': Weights must be kept in the PE registers ({}), not {}",
-                       p.name, name_of(roles.weights),
-                       out.wt_level < 0 ? "only in " + name_of(roles.dram) : name_of(out.wt_level)));
+    refuse(
+        fmt::format("layer '{}': Weights must be kept in the PE registers ({}), not {}", p.name,
+                    name_of(roles.weights),
+                    out.wt_level < 0 ? "only in " + name_of(roles.dram) : name_of(out.wt_level)));
   for (auto [lvl, tname] : {std::pair{out.in_level, "Inputs"}, std::pair{out.out_level, "Outputs"}})
     if (lvl < roles.mesh)
       refuse(fmt::format("layer '{}': {} must be kept in one on-chip buffer at or above {} (the "
@@ -277,13 +278,13 @@ void check_layer_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg, c
     for (const Held &o : held)
       total += o.level == h.level ? o.words() : 0;
     if (lv.size_words > 0 && total > lv.size_words)
-      refuse(fmt::format("layer '{}': the {} tile at {} takes {} words per bank x {} banks{} = {} "
-                         "words{}; {} holds {}",
-                         l.name, h.tensor, lv.name, h.per_bank, h.banks,
-                         h.halves > 1 ? " x 2 (double-buffered)" : "", h.words(),
-                         total > h.words() ? fmt::format(" ({} with the other tile kept there)", total)
-                                           : "",
-                         lv.name, lv.size_words));
+      refuse(fmt::format(
+          "layer '{}': the {} tile at {} takes {} words per bank x {} banks{} = {} "
+          "words{}; {} holds {}",
+          l.name, h.tensor, lv.name, h.per_bank, h.banks,
+          h.halves > 1 ? " x 2 (double-buffered)" : "", h.words(),
+          total > h.words() ? fmt::format(" ({} with the other tile kept there)", total) : "",
+          lv.name, lv.size_words));
   }
 }
 
@@ -361,8 +362,8 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
     // The lane coordinate is walked too: a wide adder tree has more lanes than any tile.
     widest = std::max({widest, l.c_lanes, l.k_lanes});
     const ConvLayer &c = l.conv;
-    dram = std::max(dram, c.G * (c.N * c.C * c.H() * c.W() + c.K * c.C * c.R * c.S +
-                                 c.N * c.K * c.P * c.Q));
+    dram = std::max(
+        dram, c.G * (c.N * c.C * c.H() * c.W() + c.K * c.C * c.R * c.S + c.N * c.K * c.P * c.Q));
   }
   cfg.in_depth = static_cast<int>(std::min<std::int64_t>(in_depth, 1 << 20));
   cfg.out_depth = static_cast<int>(std::min<std::int64_t>(out_depth, 1 << 20));
@@ -438,13 +439,15 @@ Layouts layouts(const NestLayer &l) {
   const auto [On, Kt, Pt, Qt] = l.out_tile;
   (void)On;
   Layouts y;
-  y.in_dram = {{"N", c.G * c.C * H * W}, {"G", c.C * H * W}, {"C", H * W}, {"P", c.stride_h * W}, {"R", c.dil_h * W},
-               {"Q", c.stride_w}, {"S", c.dil_w}};
-  y.wt_dram = {{"G", c.K * c.C * c.R * c.S}, {"K", c.C * c.R * c.S}, {"C", c.R * c.S}, {"R", c.S}, {"S", 1}};
-  y.out_dram = {{"N", c.G * c.K * c.P * c.Q}, {"G", c.K * c.P * c.Q}, {"K", c.P * c.Q}, {"P", c.Q}, {"Q", 1}};
+  y.in_dram = {{"N", c.G * c.C * H * W}, {"G", c.C * H * W}, {"C", H * W},  {"P", c.stride_h * W},
+               {"R", c.dil_h * W},       {"Q", c.stride_w},  {"S", c.dil_w}};
+  y.wt_dram = {
+      {"G", c.K * c.C * c.R * c.S}, {"K", c.C * c.R * c.S}, {"C", c.R * c.S}, {"R", c.S}, {"S", 1}};
+  y.out_dram = {
+      {"N", c.G * c.K * c.P * c.Q}, {"G", c.K * c.P * c.Q}, {"K", c.P * c.Q}, {"P", c.Q}, {"Q", 1}};
   // Inside a bank the lane is gone: a C (K) index step is 1/c_lanes (1/k_lanes) of a row.
-  y.in_buf = {{"N", Ct * Hs * Ws}, {"C", Hs * Ws}, {"P", c.stride_h * Ws}, {"R", c.dil_h * Ws},
-              {"Q", c.stride_w}, {"S", c.dil_w}};
+  y.in_buf = {{"N", Ct * Hs * Ws}, {"C", Hs * Ws},    {"P", c.stride_h * Ws},
+              {"R", c.dil_h * Ws}, {"Q", c.stride_w}, {"S", c.dil_w}};
   y.out_buf = {{"N", Kt * Pt * Qt}, {"K", Pt * Qt}, {"P", Qt}, {"Q", 1}};
   (void)Nt;
   return y;
@@ -464,8 +467,8 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
     refuse(fmt::format("layer '{}': its nest has {} loops; the accelerator has {} (loops)", l.name,
                        l.loops.size(), cfg.loops));
   if (l.c_lanes > cfg.rows || l.k_lanes > cfg.cols)
-    refuse(fmt::format("layer '{}': {} x {} lanes on a {} x {} array", l.name, l.c_lanes,
-                       l.k_lanes, cfg.rows, cfg.cols));
+    refuse(fmt::format("layer '{}': {} x {} lanes on a {} x {} array", l.name, l.c_lanes, l.k_lanes,
+                       cfg.rows, cfg.cols));
   if (l.in_bank_words > cfg.in_depth || l.out_bank_words > cfg.out_depth)
     refuse(fmt::format("layer '{}': tiles of {} / {} words per bank; the buffers hold {} / {} "
                        "(in_depth / out_depth)",
@@ -543,8 +546,7 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   const std::int64_t in_src[] = {1, W, H * W, l.c_lanes * H * W, c.G * c.C * H * W};
   const std::int64_t in_dst[] = {1, Ws, 0, Hs * Ws, Ct * Hs * Ws};
   const std::int64_t out_ext[] = {Qt, Pt, l.k_lanes, Kt, On};
-  const std::int64_t out_src[] = {1, c.Q, c.P * c.Q, l.k_lanes * c.P * c.Q,
-                                  c.G * c.K * c.P * c.Q};
+  const std::int64_t out_src[] = {1, c.Q, c.P * c.Q, l.k_lanes * c.P * c.Q, c.G * c.K * c.P * c.Q};
   const std::int64_t out_dst[] = {1, Qt, 0, Pt * Qt, Kt * Pt * Qt};
   for (int k = 0; k < gen::kCopyCoords; ++k) {
     if (in_ext[k] >= limit || out_ext[k] >= limit)
@@ -581,11 +583,12 @@ nlohmann::json NestLayerConfig::to_json() const {
   for (std::size_t i = 0; i < writes.size(); ++i)
     regs[write_names[i]] = writes[i].second;
   return {{"layer", name},
-          {"dram", {{"inputs_base", in_base},
-                    {"weights_base", wt_base},
-                    {"outputs_base", out_base},
-                    {"words", dram_words},
-                    {"layouts", {{"inputs", "NCHW"}, {"weights", "KCRS"}, {"outputs", "NKPQ"}}}}},
+          {"dram",
+           {{"inputs_base", in_base},
+            {"weights_base", wt_base},
+            {"outputs_base", out_base},
+            {"words", dram_words},
+            {"layouts", {{"inputs", "NCHW"}, {"weights", "KCRS"}, {"outputs", "NKPQ"}}}}},
           {"registers", regs}};
 }
 
@@ -625,7 +628,7 @@ gen::NestAcceleratorConfig nest_config_from_params(const nlohmann::json &j,
   gen::NestAcceleratorConfig cfg;
   for (const auto &[k, v] : j["params"].items()) {
     try {
-      cfg.set(k, v.is_boolean() ? (v.get<bool>() ? "true" : "false")
+      cfg.set(k, v.is_boolean()  ? (v.get<bool>() ? "true" : "false")
                  : v.is_string() ? v.get<std::string>()
                                  : v.dump());
     } catch (const std::invalid_argument &e) {

@@ -32,8 +32,9 @@ std::vector<std::int64_t> reference_conv(const ConvLayer &c, const std::vector<s
                 for (std::int64_t s = 0; s < c.S; ++s) {
                   const std::int64_t h = p * c.stride_h + r * c.dil_h,
                                      x = q * c.stride_w + s * c.dil_w;
-                  sum += in[static_cast<std::size_t>((((n * c.G + g) * c.C + ch) * H + h) * W + x)] *
-                         w[static_cast<std::size_t>((((g * c.K + k) * c.C + ch) * c.R + r) * c.S + s)];
+                  sum +=
+                      in[static_cast<std::size_t>((((n * c.G + g) * c.C + ch) * H + h) * W + x)] *
+                      w[static_cast<std::size_t>((((g * c.K + k) * c.C + ch) * c.R + r) * c.S + s)];
                 }
             out[static_cast<std::size_t>((((n * c.G + g) * c.K + k) * c.P + p) * c.Q + q)] =
                 wrap_bits(sum, acc_width, is_signed);

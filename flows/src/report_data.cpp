@@ -11,11 +11,11 @@
 
 namespace hcl::flows {
 
-using nlohmann::json;
 using detail::at;
 using detail::num;
 using detail::or0;
 using detail::str;
+using nlohmann::json;
 
 namespace {
 
@@ -65,8 +65,8 @@ double mac_energy(const json &evaluation) {
   return e;
 }
 
-json metric(const std::string &name, const std::string &label, const std::string &unit, double value,
-            double bound, const std::string &bound_what, const std::string &better) {
+json metric(const std::string &name, const std::string &label, const std::string &unit,
+            double value, double bound, const std::string &bound_what, const std::string &better) {
   const bool have = std::isfinite(bound) && bound > 0;
   return {{"name", name},
           {"label", label},
@@ -115,31 +115,39 @@ json summary(const json &flow, const std::map<std::string, const json *> &s) {
   const double budget = or0(at(at(flow, "inputs"), "max_area_um2"));
   const std::string every = t.all_found ? "" : " (layers with a mapping only)";
   json metrics = json::array();
-  metrics.push_back(metric("energy_pj", "energy", "pJ", t.energy, t.floor,
-                           "every MAC plus each word the layers use crossing the backing store once, "
-                           "at its cheapest access" + every,
-                           "lower"));
-  metrics.push_back(metric("energy_per_mac_pj", "energy per MAC", "pJ", t.macs > 0 ? t.energy / t.macs : NAN,
+  metrics.push_back(
+      metric("energy_pj", "energy", "pJ", t.energy, t.floor,
+             "every MAC plus each word the layers use crossing the backing store once, "
+             "at its cheapest access" +
+                 every,
+             "lower"));
+  metrics.push_back(metric("energy_per_mac_pj", "energy per MAC", "pJ",
+                           t.macs > 0 ? t.energy / t.macs : NAN,
                            t.macs > 0 ? t.floor / t.macs : NAN, "the same floor per MAC", "lower"));
   metrics.push_back(metric("cycles", "cycles", "cycles", t.cycles, t.compute,
-                           "compute bound: ceil(MACs / PEs) per layer, every PE busy" + every, "lower"));
+                           "compute bound: ceil(MACs / PEs) per layer, every PE busy" + every,
+                           "lower"));
   const double p = pes(flow);
-  metrics.push_back(metric("utilization", "utilization", "", p > 0 && t.cycles > 0 ? t.macs / (t.cycles * p) : NAN,
-                           1.0, "every PE busy every cycle", "higher"));
-  metrics.push_back(metric("area_um2", "area", "um^2", num(at(at(flow, "area"), "total_area_um2")),
-                           budget > 0 ? budget : NAN,
-                           budget > 0 ? "the --max-area budget" : "no area budget given (--max-area)", "lower"));
-  metrics.push_back(metric("backing_words", "backing-store traffic", "words", t.backing, t.compulsory,
-                           "compulsory: each word the layers use, once" + every, "lower"));
+  metrics.push_back(metric("utilization", "utilization", "",
+                           p > 0 && t.cycles > 0 ? t.macs / (t.cycles * p) : NAN, 1.0,
+                           "every PE busy every cycle", "higher"));
+  metrics.push_back(
+      metric("area_um2", "area", "um^2", num(at(at(flow, "area"), "total_area_um2")),
+             budget > 0 ? budget : NAN,
+             budget > 0 ? "the --max-area budget" : "no area budget given (--max-area)", "lower"));
+  metrics.push_back(metric("backing_words", "backing-store traffic", "words", t.backing,
+                           t.compulsory, "compulsory: each word the layers use, once" + every,
+                           "lower"));
   return {{"metrics", metrics},
-          {"dataflow", {{"chosen", at(flow, "dataflow")},
-                        {"why", at(flow, "dataflow_why")},
-                        {"relaxed_layers", at(flow, "dataflow_relaxed_layers")}}},
+          {"dataflow",
+           {{"chosen", at(flow, "dataflow")},
+            {"why", at(flow, "dataflow_why")},
+            {"relaxed_layers", at(flow, "dataflow_relaxed_layers")}}},
           {"buffers", {{"sizes", at(flow, "buffer_sizes")}, {"why", at(flow, "sizes_why")}}}};
 }
 
 std::string status_of(const json &l) {
-  std::string s = at(l, "found") != true  ? "no mapping"
+  std::string s = at(l, "found") != true     ? "no mapping"
                   : at(l, "optimal") == true ? "optimal"
                                              : fmt::format("gap {:.2f}%", 100 * or0(at(l, "gap")));
   if (!str(at(l, "same_as")).empty())
@@ -148,7 +156,8 @@ std::string status_of(const json &l) {
 }
 
 // The stack order of the network chart: the levels outermost first, then the MACs.
-std::vector<std::string> level_names(const json &flow, const std::map<std::string, const json *> &s) {
+std::vector<std::string> level_names(const json &flow,
+                                     const std::map<std::string, const json *> &s) {
   std::vector<std::string> names;
   for (const auto &l : at(flow, "layers")) {
     for (const json *lv : outermost_first(at(entry_of(s, l), "evaluation")))
@@ -171,23 +180,26 @@ json network(const json &flow, const std::map<std::string, const json *> &s) {
       by_level[str(at(*lv, "name"))] = level_energy(*lv);
     if (ev.is_object())
       by_level["MAC"] = mac_energy(ev);
-    layers.push_back({{"name", at(l, "name")},
-                      {"repeat", rep},
-                      {"macs", at(l, "macs")},
-                      {"found", at(l, "found")},
-                      {"status", status_of(l)},
-                      {"same_as", at(l, "same_as")},
-                      {"energy_pj", at(ev, "energy_pj")},
-                      {"energy_total_pj", ev.is_object() ? json(rep * or0(at(ev, "energy_pj"))) : json()},
-                      {"energy_by_level_pj", by_level},
-                      {"cycles", at(ev, "cycles")},
-                      {"compute_bound_cycles", at(at(entry, "bounds"), "compute_cycles")},
-                      {"utilization", at(ev, "utilization")}});
+    layers.push_back(
+        {{"name", at(l, "name")},
+         {"repeat", rep},
+         {"macs", at(l, "macs")},
+         {"found", at(l, "found")},
+         {"status", status_of(l)},
+         {"same_as", at(l, "same_as")},
+         {"energy_pj", at(ev, "energy_pj")},
+         {"energy_total_pj", ev.is_object() ? json(rep * or0(at(ev, "energy_pj"))) : json()},
+         {"energy_by_level_pj", by_level},
+         {"cycles", at(ev, "cycles")},
+         {"compute_bound_cycles", at(at(entry, "bounds"), "compute_cycles")},
+         {"utilization", at(ev, "utilization")}});
   }
   std::stable_sort(layers.begin(), layers.end(), [](const json &a, const json &b) {
     return or0(at(a, "energy_total_pj")) > or0(at(b, "energy_total_pj"));
   });
-  return {{"order", "energy x repeat, largest first"}, {"levels", level_names(flow, s)}, {"layers", layers}};
+  return {{"order", "energy x repeat, largest first"},
+          {"levels", level_names(flow, s)},
+          {"layers", layers}};
 }
 
 // The schedule as a loop nest, outermost first: per level its temporal loops (outermost
@@ -202,8 +214,10 @@ json loop_nest(const json &schedule, const json &evaluation) {
     json loops = json::array();
     const json &temporal = at(lv, "temporal");
     for (auto it = temporal.rbegin(); it != temporal.rend(); ++it)
-      loops.push_back({{"dim", at(*it, "dim")}, {"factor", at(*it, "factor")}, {"kind", "temporal"}});
-    for (const auto &[key, kind] : {std::pair{"spatial_x", "spatial X"}, std::pair{"spatial_y", "spatial Y"}})
+      loops.push_back(
+          {{"dim", at(*it, "dim")}, {"factor", at(*it, "factor")}, {"kind", "temporal"}});
+    for (const auto &[key, kind] :
+         {std::pair{"spatial_x", "spatial X"}, std::pair{"spatial_y", "spatial Y"}})
       for (const auto &l : at(lv, key))
         loops.push_back({{"dim", at(l, "dim")}, {"factor", at(l, "factor")}, {"kind", kind}});
     json tile = json::object();
@@ -211,7 +225,10 @@ json loop_nest(const json &schedule, const json &evaluation) {
     if (t != tiles.end())
       for (const auto &[tensor, c] : t->second->items())
         tile[tensor] = at(c, "utilized_capacity");
-    levels.push_back({{"level", at(lv, "name")}, {"keep", at(lv, "keep")}, {"tile_words", tile}, {"loops", loops}});
+    levels.push_back({{"level", at(lv, "name")},
+                      {"keep", at(lv, "keep")},
+                      {"tile_words", tile},
+                      {"loops", loops}});
   }
   return levels;
 }
@@ -227,7 +244,8 @@ void sort_tensors(std::vector<std::string> &names) {
 }
 
 json layer_energy(const json &evaluation, const json &bounds) {
-  json levels = json::array(), tensors = json::array(), values = json::array(), leak = json::array();
+  json levels = json::array(), tensors = json::array(), values = json::array(),
+       leak = json::array();
   std::vector<std::string> names;
   for (const json *lv : outermost_first(evaluation))
     for (const auto &[t, c] : at(*lv, "tensors").items())
@@ -244,9 +262,12 @@ json layer_energy(const json &evaluation, const json &bounds) {
   }
   for (const auto &t : names)
     tensors.push_back(t);
-  return {{"levels", levels},   {"tensors", tensors},
-          {"values_pj", values}, {"leak_pj", leak},
-          {"mac_pj", mac_energy(evaluation)}, {"total_pj", at(evaluation, "energy_pj")},
+  return {{"levels", levels},
+          {"tensors", tensors},
+          {"values_pj", values},
+          {"leak_pj", leak},
+          {"mac_pj", mac_energy(evaluation)},
+          {"total_pj", at(evaluation, "energy_pj")},
           {"floor_pj", at(bounds, "energy_floor_pj")}};
 }
 
@@ -277,8 +298,12 @@ json cosim_of(const json &cosim, const std::string &layer) {
   for (const auto &[level, tensors] : at(cosim, "counts").items())
     for (const auto &[tensor, kinds] : tensors.items())
       for (const auto &[kind, pair] : kinds.items())
-        rows.push_back({{"level", level}, {"tensor", tensor}, {"kind", kind}, {"rtl", pair.at(0)},
-                        {"model", pair.at(1)}, {"equal", pair.at(0) == pair.at(1)}});
+        rows.push_back({{"level", level},
+                        {"tensor", tensor},
+                        {"kind", kind},
+                        {"rtl", pair.at(0)},
+                        {"model", pair.at(1)},
+                        {"equal", pair.at(0) == pair.at(1)}});
   return {{"counts", rows},
           {"measured_cycles", at(cosim, "measured_cycles")},
           {"predicted_cycles", at(cosim, "predicted_cycles")},
@@ -292,26 +317,28 @@ json layers(const json &flow, const std::map<std::string, const json *> &s) {
   for (const auto &l : at(flow, "layers")) {
     const std::string name = str(at(l, "name"));
     const json &entry = schedule_entry(s, name);
-    if (at(l, "found") != true || !str(at(l, "same_as")).empty() || !at(entry, "evaluation").is_object())
+    if (at(l, "found") != true || !str(at(l, "same_as")).empty() ||
+        !at(entry, "evaluation").is_object())
       continue;
     const json &ev = at(entry, "evaluation"), &b = at(entry, "bounds");
     json shared = json::array();
     for (const auto &o : at(flow, "layers"))
       if (str(at(o, "same_as")) == name)
         shared.push_back(at(o, "name"));
-    out.push_back({{"name", name},
-                   {"repeat", at(l, "repeat")},
-                   {"status", status_of(l)},
-                   {"also_runs", shared},
-                   {"macs", at(ev, "macs")},
-                   {"utilization", at(ev, "utilization")},
-                   {"loop_nest", loop_nest(at(entry, "schedule"), ev)},
-                   {"energy", layer_energy(ev, b)},
-                   {"cycles", {{"model", at(ev, "cycles")}, {"compute_bound", at(b, "compute_cycles")}}},
-                   {"traffic", layer_traffic(ev, b)},
-                   {"cosim", cosim_of(at(flow, "cosim"), name)},
-                   {"config", at(l, "config")},
-                   {"schedule", at(l, "schedule")}});
+    out.push_back(
+        {{"name", name},
+         {"repeat", at(l, "repeat")},
+         {"status", status_of(l)},
+         {"also_runs", shared},
+         {"macs", at(ev, "macs")},
+         {"utilization", at(ev, "utilization")},
+         {"loop_nest", loop_nest(at(entry, "schedule"), ev)},
+         {"energy", layer_energy(ev, b)},
+         {"cycles", {{"model", at(ev, "cycles")}, {"compute_bound", at(b, "compute_cycles")}}},
+         {"traffic", layer_traffic(ev, b)},
+         {"cosim", cosim_of(at(flow, "cosim"), name)},
+         {"config", at(l, "config")},
+         {"schedule", at(l, "schedule")}});
   }
   return out;
 }
@@ -331,17 +358,21 @@ std::string movement(const json &tensor, const json &array, const std::string &p
     return false;
   };
   const bool rw = at(tensor, "read_write") == true, tpu = preset != "tree";
-  const int rows = static_cast<int>(or0(at(array, "rows"))), cols = static_cast<int>(or0(at(array, "cols")));
+  const int rows = static_cast<int>(or0(at(array, "rows"))),
+            cols = static_cast<int>(or0(at(array, "cols")));
   std::vector<std::string> parts;
   const auto axis = [&](int n, const json &loops, const char *line, const char *across) {
     if (n <= 1 || depends(loops))
       return;
     if (rw)
-      parts.push_back(tpu ? fmt::format("summed PE to PE {} over the {} {} (systolic)", line, n, across)
-                          : fmt::format("summed over the {} {} by an adder tree", n, across));
+      parts.push_back(
+          tpu ? fmt::format("summed PE to PE {} over the {} {} (systolic)", line, n, across)
+              : fmt::format("summed over the {} {} by an adder tree", n, across));
     else
-      parts.push_back(tpu ? fmt::format("one word shared by the {} {}, passed PE to PE {} (systolic)", n, across, line)
-                          : fmt::format("one word broadcast to the {} {}", n, across));
+      parts.push_back(
+          tpu ? fmt::format("one word shared by the {} {}, passed PE to PE {} (systolic)", n,
+                            across, line)
+              : fmt::format("one word broadcast to the {} {}", n, across));
   };
   axis(rows, at(array, "row_dims"), "down each column", "rows");
   axis(cols, at(array, "col_dims"), "along each row", "columns");
@@ -413,16 +444,21 @@ json area(const json &a) {
     const double total = or0(at(m, "instances")) * or0(at(m, "area_um2"));
     const std::string kind = module_kind(name);
     kinds[kind] += total;
-    modules.push_back({{"module", name}, {"kind", kind}, {"instances", at(m, "instances")},
-                       {"each_um2", at(m, "area_um2")}, {"total_um2", total}});
+    modules.push_back({{"module", name},
+                       {"kind", kind},
+                       {"instances", at(m, "instances")},
+                       {"each_um2", at(m, "area_um2")},
+                       {"total_um2", total}});
   }
-  std::stable_sort(modules.begin(), modules.end(),
-                   [](const json &x, const json &y) { return or0(at(x, "total_um2")) > or0(at(y, "total_um2")); });
+  std::stable_sort(modules.begin(), modules.end(), [](const json &x, const json &y) {
+    return or0(at(x, "total_um2")) > or0(at(y, "total_um2"));
+  });
   json by_kind = json::array();
   for (const auto &[k, v] : kinds)
     by_kind.push_back({{"kind", k}, {"um2", v}});
-  std::stable_sort(by_kind.begin(), by_kind.end(),
-                   [](const json &x, const json &y) { return or0(at(x, "um2")) > or0(at(y, "um2")); });
+  std::stable_sort(by_kind.begin(), by_kind.end(), [](const json &x, const json &y) {
+    return or0(at(x, "um2")) > or0(at(y, "um2"));
+  });
   return {{"total_um2", at(a, "total_area_um2")},
           {"top", at(a, "top")},
           {"liberty", at(a, "liberty")},
@@ -434,11 +470,12 @@ json hardware(const json &flow) {
   const json &micro = at(flow, "microarch"), &acc = at(flow, "accelerator");
   const json &array = at(micro, "array");
   const json levels = hardware_levels(micro, pes(flow));
-  return {{"array", {{"rows", at(array, "rows")},
-                     {"cols", at(array, "cols")},
-                     {"row_dims", at(array, "row_dims")},
-                     {"col_dims", at(array, "col_dims")},
-                     {"preset", at(at(acc, "params"), "preset")}}},
+  return {{"array",
+           {{"rows", at(array, "rows")},
+            {"cols", at(array, "cols")},
+            {"row_dims", at(array, "row_dims")},
+            {"col_dims", at(array, "col_dims")},
+            {"preset", at(at(acc, "params"), "preset")}}},
           {"clock_ghz", at(micro, "clock_ghz")},
           {"levels", levels},
           {"movements", movements(flow, levels)},
@@ -478,19 +515,22 @@ json files() {
 json report_data(const json &flow, const json &schedules) {
   const auto s = by_name(schedules);
   const json &in = at(flow, "inputs"), &total = at(flow, "total");
-  return {{"title", fmt::format("hcl flow: {} on {}", str(at(in, "network_name")), str(at(in, "arch_name")))},
-          {"inputs", in},
-          {"verdicts", {{"lint_clean", at(at(flow, "lint"), "clean") == true},
-                        {"cosim_pass", at(at(flow, "cosim"), "pass") == true},
-                        {"all_found", at(total, "all_found") == true},
-                        {"all_optimal", at(total, "all_optimal") == true}}},
-          {"summary", summary(flow, s)},
-          {"network", network(flow, s)},
-          {"layers", layers(flow, s)},
-          {"hardware", hardware(flow)},
-          {"studies", {{"dataflow", at(flow, "dataflow_study")}, {"memory", at(flow, "allocation")}}},
-          {"checks", checks(flow)},
-          {"files", files()}};
+  return {
+      {"title",
+       fmt::format("hcl flow: {} on {}", str(at(in, "network_name")), str(at(in, "arch_name")))},
+      {"inputs", in},
+      {"verdicts",
+       {{"lint_clean", at(at(flow, "lint"), "clean") == true},
+        {"cosim_pass", at(at(flow, "cosim"), "pass") == true},
+        {"all_found", at(total, "all_found") == true},
+        {"all_optimal", at(total, "all_optimal") == true}}},
+      {"summary", summary(flow, s)},
+      {"network", network(flow, s)},
+      {"layers", layers(flow, s)},
+      {"hardware", hardware(flow)},
+      {"studies", {{"dataflow", at(flow, "dataflow_study")}, {"memory", at(flow, "allocation")}}},
+      {"checks", checks(flow)},
+      {"files", files()}};
 }
 
 } // namespace hcl::flows

@@ -37,7 +37,8 @@ static_assert(sizeof(TensorSpec) == 64, "TensorSpec changed: add the new field t
 
 // The layer's shape, as same_shape compares it: its name does not change the search.
 std::string problem_key(const Problem &p) {
-  std::string s = fmt::format("dims {} bounds {}\n", fmt::join(p.dim_names, ","), fmt::join(p.bounds, ","));
+  std::string s =
+      fmt::format("dims {} bounds {}\n", fmt::join(p.dim_names, ","), fmt::join(p.bounds, ","));
   for (const auto &t : p.tensors) {
     s += fmt::format("tensor {} rw {}", t.name, t.read_write);
     for (const auto &rank : t.projection) {
@@ -52,39 +53,43 @@ std::string problem_key(const Problem &p) {
 }
 
 std::string level_key(const Level &l) {
-  return fmt::format("level {} kind {} size {} bits {} block {} bw {} {} db {} keeps {} energy {} {} {} {} "
-                     "fanout {}x{} hop {} area {} banks {}\n",
-                     l.name, static_cast<int>(l.kind), l.size_words, l.word_bits, l.block_size,
-                     l.read_bandwidth, l.write_bandwidth, l.double_buffered, fmt::join(l.keeps, ","),
-                     l.read_energy_pj, l.write_energy_pj, l.update_energy_pj, l.leak_energy_pj,
-                     l.fanout_x, l.fanout_y, l.hop_energy_pj, l.area_um2, fmt::join(l.bank_axes, ","));
+  return fmt::format(
+      "level {} kind {} size {} bits {} block {} bw {} {} db {} keeps {} energy {} {} {} {} "
+      "fanout {}x{} hop {} area {} banks {}\n",
+      l.name, static_cast<int>(l.kind), l.size_words, l.word_bits, l.block_size, l.read_bandwidth,
+      l.write_bandwidth, l.double_buffered, fmt::join(l.keeps, ","), l.read_energy_pj,
+      l.write_energy_pj, l.update_energy_pj, l.leak_energy_pj, l.fanout_x, l.fanout_y,
+      l.hop_energy_pj, l.area_um2, fmt::join(l.bank_axes, ","));
 }
 
 std::string arch_key(const Arch &a) {
   const MachineTiming &m = a.machine;
-  std::string s = fmt::format("arch mac {} {} clock {} mac_area {} has_area {} machine {} {} {} {} {} {}\n",
-                              a.mac_energy_pj, a.mac_bits, a.clock_ghz, a.mac_area_um2, a.has_area,
-                              m.start, m.drain, m.fill_tail, m.writeback_tail, m.prefetch_lag,
-                              m.port_words);
+  std::string s =
+      fmt::format("arch mac {} {} clock {} mac_area {} has_area {} machine {} {} {} {} {} {}\n",
+                  a.mac_energy_pj, a.mac_bits, a.clock_ghz, a.mac_area_um2, a.has_area, m.start,
+                  m.drain, m.fill_tail, m.writeback_tail, m.prefetch_lag, m.port_words);
   for (const auto &l : a.levels)
     s += level_key(l);
   return s;
 }
 
 std::string space_key(const SpaceOptions &o) {
-  std::string s = fmt::format("space dims/axis {} bypass {} min_util {} unroll {} dataflow {} {} pad {}\n",
-                              o.max_dims_per_axis, o.bypass, o.min_utilization,
-                              fmt::join(o.unroll_dims, ","), o.dataflow_x, o.dataflow_y, o.max_pad);
+  std::string s =
+      fmt::format("space dims/axis {} bypass {} min_util {} unroll {} dataflow {} {} pad {}\n",
+                  o.max_dims_per_axis, o.bypass, o.min_utilization, fmt::join(o.unroll_dims, ","),
+                  o.dataflow_x, o.dataflow_y, o.max_pad);
   for (const auto &c : o.constraints)
     s += fmt::format("constraint t {} s {} tmax {} smax {} perm {} sperm {} split {} keep {}\n",
-                     fmt::join(c.temporal, ","), fmt::join(c.spatial, ","), fmt::join(c.temporal_max, ","),
-                     fmt::join(c.spatial_max, ","), fmt::join(c.permutation, ","),
-                     fmt::join(c.spatial_permutation, ","), c.split, fmt::join(c.keep, ","));
+                     fmt::join(c.temporal, ","), fmt::join(c.spatial, ","),
+                     fmt::join(c.temporal_max, ","), fmt::join(c.spatial_max, ","),
+                     fmt::join(c.permutation, ","), fmt::join(c.spatial_permutation, ","), c.split,
+                     fmt::join(c.keep, ","));
   return s;
 }
 
 nlohmann::json stats_to_json(const SearchStats &s) {
-  return {s.subproblems, s.subproblems_pruned, s.nodes, s.pruned, s.evaluations, s.capacity_cuts, s.seconds};
+  return {s.subproblems, s.subproblems_pruned, s.nodes,  s.pruned,
+          s.evaluations, s.capacity_cuts,      s.seconds};
 }
 
 SearchStats stats_from_json(const nlohmann::json &j) {
@@ -120,13 +125,16 @@ std::optional<SearchCache::Entry> read_entry(const fs::path &file, const Problem
 
 } // namespace
 
-std::string search_key_text(const Problem &problem, const Arch &arch, const SearchOptions &options) {
-  return fmt::format("hcl search cache 1\ncode {}\n{}{}{}objective {} mode {} beat {}\n", detail::code_identity(),
-                     problem_key(problem), arch_key(arch), space_key(options.space),
-                     static_cast<int>(options.objective), static_cast<int>(options.mode), options.beat);
+std::string search_key_text(const Problem &problem, const Arch &arch,
+                            const SearchOptions &options) {
+  return fmt::format("hcl search cache 1\ncode {}\n{}{}{}objective {} mode {} beat {}\n",
+                     detail::code_identity(), problem_key(problem), arch_key(arch),
+                     space_key(options.space), static_cast<int>(options.objective),
+                     static_cast<int>(options.mode), options.beat);
 }
 
-DiskSearchCache::DiskSearchCache(fs::path dir) : dir_(dir.empty() ? default_cache_dir() : std::move(dir)) {}
+DiskSearchCache::DiskSearchCache(fs::path dir)
+    : dir_(dir.empty() ? default_cache_dir() : std::move(dir)) {}
 
 fs::path DiskSearchCache::entry_path(const Problem &problem, const Arch &arch,
                                      const SearchOptions &options) const {

@@ -65,7 +65,8 @@ private:
   template <typename F> F sym(const char *name) {
     void *p = ::dlsym(handle_, name);
     if (p == nullptr) {
-      throw UsageError(fmt::format("verilated model lacks symbol {}; delete the cache entry", name));
+      throw UsageError(
+          fmt::format("verilated model lacks symbol {}; delete the cache entry", name));
     }
     return reinterpret_cast<F>(p);
   }
@@ -180,8 +181,8 @@ PortId Simulator::port(std::string_view name) const {
   }
   std::string names;
   for (const auto &p : ports_) {
-    names += fmt::format("{}{} {}[{}]", names.empty() ? "" : ", ", p.output ? "out" : "in",
-                         p.name, p.width);
+    names += fmt::format("{}{} {}[{}]", names.empty() ? "" : ", ", p.output ? "out" : "in", p.name,
+                         p.width);
   }
   throw UsageError(fmt::format("the design has no port '{}'; its ports are: {}", name, names));
 }
@@ -196,14 +197,22 @@ void Simulator::poke(PortId id, std::uint64_t value) {
     throw UsageError(fmt::format("cannot poke output port '{}'", p.name));
   }
   if ((value & ~mask(p.width)) != 0) {
-    throw UsageError(fmt::format("value {:#x} does not fit {}-bit port '{}'", value, p.width,
-                                 p.name));
+    throw UsageError(
+        fmt::format("value {:#x} does not fit {}-bit port '{}'", value, p.width, p.name));
   }
   switch (storage_bytes(p.width)) {
-  case 1: *static_cast<std::uint8_t *>(data_[id]) = static_cast<std::uint8_t>(value); break;
-  case 2: *static_cast<std::uint16_t *>(data_[id]) = static_cast<std::uint16_t>(value); break;
-  case 4: *static_cast<std::uint32_t *>(data_[id]) = static_cast<std::uint32_t>(value); break;
-  default: *static_cast<std::uint64_t *>(data_[id]) = value; break;
+  case 1:
+    *static_cast<std::uint8_t *>(data_[id]) = static_cast<std::uint8_t>(value);
+    break;
+  case 2:
+    *static_cast<std::uint16_t *>(data_[id]) = static_cast<std::uint16_t>(value);
+    break;
+  case 4:
+    *static_cast<std::uint32_t *>(data_[id]) = static_cast<std::uint32_t>(value);
+    break;
+  default:
+    *static_cast<std::uint64_t *>(data_[id]) = value;
+    break;
   }
   dirty_ = true;
 }
@@ -241,17 +250,21 @@ void Simulator::poke_words(PortId id, const std::vector<std::uint32_t> &words) {
 std::uint64_t Simulator::peek(PortId id) {
   const auto &p = ports_.at(id);
   if (p.width > 64) {
-    throw UsageError(fmt::format("port '{}' is {} bits wide; read it with peek_words", p.name,
-                                 p.width));
+    throw UsageError(
+        fmt::format("port '{}' is {} bits wide; read it with peek_words", p.name, p.width));
   }
   if (dirty_) {
     eval();
   }
   switch (storage_bytes(p.width)) {
-  case 1: return *static_cast<const std::uint8_t *>(data_[id]);
-  case 2: return *static_cast<const std::uint16_t *>(data_[id]);
-  case 4: return *static_cast<const std::uint32_t *>(data_[id]);
-  default: return *static_cast<const std::uint64_t *>(data_[id]);
+  case 1:
+    return *static_cast<const std::uint8_t *>(data_[id]);
+  case 2:
+    return *static_cast<const std::uint16_t *>(data_[id]);
+  case 4:
+    return *static_cast<const std::uint32_t *>(data_[id]);
+  default:
+    return *static_cast<const std::uint64_t *>(data_[id]);
   }
 }
 

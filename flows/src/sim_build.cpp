@@ -14,8 +14,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
-#include <utility>
 #include <sstream>
+#include <utility>
 
 #include <unistd.h>
 
@@ -31,7 +31,6 @@ constexpr int kRecipeVersion = 1;
 constexpr const char *kPrefix = "Vhcl_model";
 
 std::atomic<std::uint64_t> g_builds{0};
-
 
 std::string slurp(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -76,7 +75,8 @@ std::string wrapper_source(const std::vector<Port> &ports, bool trace) {
   if (trace) {
     s += "#include \"verilated_vcd_c.h\"\n";
   }
-  s += "#include <cstdint>\n#define HCL_API extern \"C\" __attribute__((visibility(\"default\")))\n";
+  s +=
+      "#include <cstdint>\n#define HCL_API extern \"C\" __attribute__((visibility(\"default\")))\n";
   s += "struct hcl_port { const char *name; int32_t width; int32_t output; void *data; };\n";
   s += fmt::format("static const int kPorts = {};\n", ports.size());
   s += "struct Inst {\n  VerilatedContext ctx;\n";
@@ -96,8 +96,8 @@ std::string wrapper_source(const std::vector<Port> &ports, bool trace) {
   s += fmt::format("  s->model = new {}(&s->ctx, \"TOP\");\n", kPrefix);
   for (std::size_t i = 0; i < ports.size(); ++i) {
     const auto &p = ports[i];
-    const std::string ptr = p.wide ? fmt::format("&s->model->{}[0]", p.name)
-                                   : fmt::format("&s->model->{}", p.name);
+    const std::string ptr =
+        p.wide ? fmt::format("&s->model->{}[0]", p.name) : fmt::format("&s->model->{}", p.name);
     s += fmt::format("  s->ports[{}] = {{\"{}\", {}, {}, static_cast<void *>({})}};\n", i, p.name,
                      p.width, p.output ? 1 : 0, ptr);
   }
@@ -130,15 +130,14 @@ void build_into(const fs::path &dir, const std::vector<fs::path> &files, const s
   fs::create_directories(obj);
   const fs::path wrapper = dir / "hcl_wrapper.cpp";
   write_file_atomic(wrapper, "// placeholder, replaced once the model header exists\n");
-  std::vector<std::string> argv = {verilator.string(), "--cc", "--exe", wrapper.string(),
-                                   "--top-module", top, "--prefix", kPrefix, "-Mdir", obj.string(),
-                                   "-o", (dir / "model.so").string(),
-                                   // -fPIC and hidden symbols: each model is a shared object
-                                   // with its own copy of the Verilator runtime, and hiding it
-                                   // keeps two loaded models from binding to each other.
-                                   "-CFLAGS", "-fPIC", "-CFLAGS", "-fvisibility=hidden",
-                                   "-LDFLAGS", "-shared", "-LDFLAGS", "-Wl,-Bsymbolic",
-                                   "-Wno-fatal", "-Wno-lint", "-Wno-style"};
+  std::vector<std::string> argv = {
+      verilator.string(), "--cc", "--exe", wrapper.string(), "--top-module", top, "--prefix",
+      kPrefix, "-Mdir", obj.string(), "-o", (dir / "model.so").string(),
+      // -fPIC and hidden symbols: each model is a shared object
+      // with its own copy of the Verilator runtime, and hiding it
+      // keeps two loaded models from binding to each other.
+      "-CFLAGS", "-fPIC", "-CFLAGS", "-fvisibility=hidden", "-LDFLAGS", "-shared", "-LDFLAGS",
+      "-Wl,-Bsymbolic", "-Wno-fatal", "-Wno-lint", "-Wno-style"};
   if (options.trace) {
     argv.push_back("--trace");
   }
@@ -165,13 +164,13 @@ void build_into(const fs::path &dir, const std::vector<fs::path> &files, const s
   write_file_atomic(wrapper, wrapper_source(ports, options.trace));
   auto make = require_executable("make", "make");
   // -j2: the machine is shared; the model compiles in a few seconds anyway.
-  run = run_process({make.string(), "-s", "-C", obj.string(), "-f",
-                     std::string(kPrefix) + ".mk", "-j2", "OPT_FAST=" + options.opt_fast});
+  run = run_process({make.string(), "-s", "-C", obj.string(), "-f", std::string(kPrefix) + ".mk",
+                     "-j2", "OPT_FAST=" + options.opt_fast});
   log += run.output;
   write_file_atomic(dir / "build.log", log);
   if (run.exit_code != 0 || !fs::exists(dir / "model.so")) {
-    throw UsageError(fmt::format("compiling the verilated model of '{}' failed (exit {}):\n{}",
-                                 top, run.exit_code, tail_lines(run.output, 25)));
+    throw UsageError(fmt::format("compiling the verilated model of '{}' failed (exit {}):\n{}", top,
+                                 run.exit_code, tail_lines(run.output, 25)));
   }
   // Object files are only needed during the build; the cache keeps the .so and the log.
   fs::remove_all(obj);
@@ -255,7 +254,7 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
     return result;
   }
   FileLock lock(cache / (result.key + ".lock"));
-  if (fs::exists(result.library)) {  // another process built it while we waited
+  if (fs::exists(result.library)) { // another process built it while we waited
     result.cache_hit = true;
     return result;
   }

@@ -21,11 +21,12 @@ Problem load_problem_file(const std::string &path) {
     return load_problem_yaml(path);
   }
   throw UsageError(fmt::format(
-      "{}: not a problem file; expected Timeloop's 'problem:' or our 'workload:' at the top", path));
+      "{}: not a problem file; expected Timeloop's 'problem:' or our 'workload:' at the top",
+      path));
 }
 
-TimeloopArch load_arch_file(const std::string &path, const Problem &problem,
-                            const std::string &ert, const std::string &art) {
+TimeloopArch load_arch_file(const std::string &path, const Problem &problem, const std::string &ert,
+                            const std::string &art) {
   TimeloopArch a;
   if (timeloop_kind(path) == TimeloopKind::Architecture) {
     a = load_timeloop_arch(path, problem);
@@ -38,7 +39,8 @@ TimeloopArch load_arch_file(const std::string &path, const Problem &problem,
   if (!ert.empty()) {
     require_file(ert, "--ert");
     if (timeloop_kind(ert) != TimeloopKind::Ert) {
-      throw UsageError(fmt::format("{}: not an Accelergy ERT summary (expected 'ERT_summary:')", ert));
+      throw UsageError(
+          fmt::format("{}: not an Accelergy ERT summary (expected 'ERT_summary:')", ert));
     }
     apply_timeloop_ert(ert, a);
   }
@@ -56,8 +58,8 @@ Mapping load_mapping_file(const std::string &path, const Problem &problem, const
   if (detect_spec_kind(path) == SpecKind::Schedule) {
     return load_mapping_yaml(path, problem, arch);
   }
-  throw UsageError(
-      fmt::format("{}: not a mapping file; expected Timeloop's 'mapping:' or our 'schedule:'", path));
+  throw UsageError(fmt::format(
+      "{}: not a mapping file; expected Timeloop's 'mapping:' or our 'schedule:'", path));
 }
 
 } // namespace hcl::flows

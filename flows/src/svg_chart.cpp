@@ -19,10 +19,11 @@ std::string esc(const std::string &s) { return html_escape(s); }
 double text_width(const std::string &s) { return kCharWidth * static_cast<double>(s.size()); }
 
 std::string svg_open(int height, const std::string &title) {
-  return fmt::format("<svg class=\"chart\" role=\"img\" "
-                     "viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" font-family=\"sans-serif\" "
-                     "font-size=\"11\"><title>{2}</title>\n",
-                     kWidth, height, esc(title));
+  return fmt::format(
+      "<svg class=\"chart\" role=\"img\" "
+      "viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" font-family=\"sans-serif\" "
+      "font-size=\"11\"><title>{2}</title>\n",
+      kWidth, height, esc(title));
 }
 
 // A step of 1, 2 or 5 times a power of ten that splits [0, top] into at most 5 ticks.
@@ -62,21 +63,24 @@ struct Legend {
     std::string s;
     const auto at = layout(width);
     for (std::size_t i = 0; i < items.size(); ++i)
-      s += fmt::format("<g transform=\"translate({:.1f},{:.1f})\">{}<text x=\"18\" y=\"9\">{}</text></g>\n",
-                       x0 + at[i].first, y0 + at[i].second, items[i].second, esc(items[i].first));
+      s += fmt::format(
+          "<g transform=\"translate({:.1f},{:.1f})\">{}<text x=\"18\" y=\"9\">{}</text></g>\n",
+          x0 + at[i].first, y0 + at[i].second, items[i].second, esc(items[i].first));
     return s;
   }
 };
 
-const std::array<const char *, 3> kDash = {"", " stroke-dasharray=\"5 3\"", " stroke-dasharray=\"2 2\""};
+const std::array<const char *, 3> kDash = {"", " stroke-dasharray=\"5 3\"",
+                                           " stroke-dasharray=\"2 2\""};
 
 std::string swatch(std::size_t part) {
   return fmt::format("<rect width=\"12\" height=\"10\" fill=\"{}\"/>", chart_colour(part));
 }
 
 std::string mark_swatch(std::size_t m) {
-  return fmt::format("<line x1=\"6\" y1=\"-1\" x2=\"6\" y2=\"11\" stroke=\"#000\" stroke-width=\"2\"{}/>",
-                     kDash[m % kDash.size()]);
+  return fmt::format(
+      "<line x1=\"6\" y1=\"-1\" x2=\"6\" y2=\"11\" stroke=\"#000\" stroke-width=\"2\"{}/>",
+      kDash[m % kDash.size()]);
 }
 
 double bar_total(const std::vector<double> &row) {
@@ -115,10 +119,11 @@ std::string svg_bar_chart(const BarChart &c) {
   for (const auto &b : c.bars)
     label_w = std::max(label_w, text_width(b));
   label_w = std::min(label_w + 8, 300.0);
-  const auto fit = [&](const std::string &label) { // a long name keeps its start; <title> has it all
-    const auto room = static_cast<std::size_t>((label_w - 8) / kCharWidth);
-    return label.size() <= room ? label : label.substr(0, room - 1) + "\u2026";
-  };
+  const auto fit =
+      [&](const std::string &label) { // a long name keeps its start; <title> has it all
+        const auto room = static_cast<std::size_t>((label_w - 8) / kCharWidth);
+        return label.size() <= room ? label : label.substr(0, room - 1) + "\u2026";
+      };
   const double x0 = label_w + 6, plot_w = kWidth - x0 - 64;
   const double bar_h = 16, pitch = 22, top = 6;
 
@@ -148,17 +153,19 @@ std::string svg_bar_chart(const BarChart &c) {
   std::string s = svg_open(height, c.title);
   for (int t = 0; t * step <= axis_max * (1 + 1e-9); ++t) {
     const double x = xpos(t * step);
-    s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
-                     "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
-                     x, top - 2, axis_y, axis_y + 12, esc(si_number(t * step)));
+    s += fmt::format(
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
+        "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
+        x, top - 2, axis_y, axis_y + 12, esc(si_number(t * step)));
   }
   s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kWidth - 4.0,
                    axis_y + 12, esc(c.unit));
   for (std::size_t b = 0; b < c.bars.size(); ++b) {
     const double y = top + pitch * static_cast<double>(b);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\"{}><title>{}</title>{}</text>\n",
-                     label_w, y + 12, static_cast<int>(b) == c.highlight ? " font-weight=\"bold\"" : "",
-                     esc(c.bars[b]), esc(fit(c.bars[b])));
+    s += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\"{}><title>{}</title>{}</text>\n",
+        label_w, y + 12, static_cast<int>(b) == c.highlight ? " font-weight=\"bold\"" : "",
+        esc(c.bars[b]), esc(fit(c.bars[b])));
     double acc = 0;
     const std::vector<double> row = b < c.values.size() ? c.values[b] : std::vector<double>{};
     for (std::size_t p = 0; p < row.size() && p < std::max<std::size_t>(c.parts.size(), 1); ++p) {
@@ -168,8 +175,8 @@ std::string svg_bar_chart(const BarChart &c) {
       const std::string part = c.parts.size() > 1 ? " " + c.parts[p] : "";
       s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\">"
                        "<title>{}{}: {} {}</title></rect>\n",
-                       xpos(acc), y, std::max(0.5, xpos(acc + v) - xpos(acc)), bar_h, chart_colour(p),
-                       esc(c.bars[b]), esc(part), esc(si_number(v)), esc(c.unit));
+                       xpos(acc), y, std::max(0.5, xpos(acc + v) - xpos(acc)), bar_h,
+                       chart_colour(p), esc(c.bars[b]), esc(part), esc(si_number(v)), esc(c.unit));
       acc += v;
     }
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", xpos(acc) + 4, y + 12,
@@ -178,10 +185,11 @@ std::string svg_bar_chart(const BarChart &c) {
       if (b >= c.marks[m].at.size() || !std::isfinite(c.marks[m].at[b]))
         continue;
       const double x = xpos(c.marks[m].at[b]);
-      s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#000\" "
-                       "stroke-width=\"2\"{3}><title>{4}: {5} {6}</title></line>\n",
-                       x, y - 3, y + bar_h + 3, kDash[m % kDash.size()], esc(c.marks[m].label),
-                       esc(si_number(c.marks[m].at[b])), esc(c.unit));
+      s += fmt::format(
+          "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#000\" "
+          "stroke-width=\"2\"{3}><title>{4}: {5} {6}</title></line>\n",
+          x, y - 3, y + bar_h + 3, kDash[m % kDash.size()], esc(c.marks[m].label),
+          esc(si_number(c.marks[m].at[b])), esc(c.unit));
     }
   }
   s += legend.draw(4, legend_y, kWidth - 8);
@@ -195,7 +203,8 @@ std::size_t tensor_index(const HierarchyDiagram &d, const std::string &t) {
   return static_cast<std::size_t>(it - d.tensors.begin());
 }
 
-std::string chips(const HierarchyDiagram &d, const std::vector<std::string> &tensors, double x, double y) {
+std::string chips(const HierarchyDiagram &d, const std::vector<std::string> &tensors, double x,
+                  double y) {
   std::string s;
   for (const auto &t : tensors) {
     s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
@@ -207,16 +216,18 @@ std::string chips(const HierarchyDiagram &d, const std::vector<std::string> &ten
 }
 
 std::string down_arrow(double x, double y0, double y1) {
-  return fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#444\"/>"
-                     "<polygon points=\"{3:.1f},{2:.1f} {4:.1f},{2:.1f} {0:.1f},{5:.1f}\" fill=\"#444\"/>\n",
-                     x, y0, y1 - 5, x - 4, x + 4, y1);
+  return fmt::format(
+      "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#444\"/>"
+      "<polygon points=\"{3:.1f},{2:.1f} {4:.1f},{2:.1f} {0:.1f},{5:.1f}\" fill=\"#444\"/>\n",
+      x, y0, y1 - 5, x - 4, x + 4, y1);
 }
 
 std::string level_box(const HierarchyDiagram &d, const DiagramLevel &l, double y) {
-  return fmt::format("<rect x=\"100\" y=\"{0:.1f}\" width=\"520\" height=\"40\" rx=\"4\" fill=\"#f4f4f4\" "
-                     "stroke=\"#888\"/><text x=\"110\" y=\"{1:.1f}\" font-weight=\"bold\">{2}</text>"
-                     "<text x=\"110\" y=\"{3:.1f}\">{4}</text>\n",
-                     y, y + 16, esc(l.name), y + 32, esc(l.detail)) +
+  return fmt::format(
+             "<rect x=\"100\" y=\"{0:.1f}\" width=\"520\" height=\"40\" rx=\"4\" fill=\"#f4f4f4\" "
+             "stroke=\"#888\"/><text x=\"110\" y=\"{1:.1f}\" font-weight=\"bold\">{2}</text>"
+             "<text x=\"110\" y=\"{3:.1f}\">{4}</text>\n",
+             y, y + 16, esc(l.name), y + 32, esc(l.detail)) +
          chips(d, l.tensors, 420, y + 8);
 }
 
@@ -230,7 +241,8 @@ std::string svg_hierarchy(const HierarchyDiagram &d) {
   const double level_pitch = 58;
   const double grid_top = 8 + level_pitch * static_cast<double>(d.levels.size()) + 22;
   const double moves_top = grid_top + grid_h + 44;
-  const int height = static_cast<int>(moves_top + 18 * static_cast<double>(d.moves.size() + d.pe_levels.size()) + 8);
+  const int height = static_cast<int>(
+      moves_top + 18 * static_cast<double>(d.moves.size() + d.pe_levels.size()) + 8);
 
   std::string s = svg_open(height, d.title);
   for (std::size_t i = 0; i < d.levels.size(); ++i) {
@@ -239,43 +251,49 @@ std::string svg_hierarchy(const HierarchyDiagram &d) {
     s += down_arrow(kWidth / 2.0, y + 40, y + level_pitch - (i + 1 == d.levels.size() ? -4 : 0));
   }
   const double gx = (kWidth - grid_w) / 2;
-  s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-weight=\"bold\">PE array: "
-                   "{} x {} PEs</text>\n",
-                   kWidth / 2.0, grid_top - 6, rows, cols);
+  s += fmt::format(
+      "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-weight=\"bold\">PE array: "
+      "{} x {} PEs</text>\n",
+      kWidth / 2.0, grid_top - 6, rows, cols);
   std::vector<std::string> per_pe;
   for (const auto &l : d.pe_levels)
     per_pe.insert(per_pe.end(), l.tensors.begin(), l.tensors.end());
   for (int r = 0; r < dr; ++r)
     for (int c = 0; c < dc; ++c) {
       const double x = gx + c * (cell + gap), y = grid_top + r * (cell + gap);
-      s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"#fff\" stroke=\"#444\">"
+      s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"#fff\" "
+                       "stroke=\"#444\">"
                        "<title>PE ({}, {})</title></rect>\n",
                        x, y, cell, cell, r, c);
       for (std::size_t k = 0; k < per_pe.size(); ++k)
         s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"8\" height=\"8\" fill=\"{}\"/>\n",
-                         x + 4 + 10 * static_cast<double>(k % 2), y + 4 + 10 * static_cast<double>(k / 2),
+                         x + 4 + 10 * static_cast<double>(k % 2),
+                         y + 4 + 10 * static_cast<double>(k / 2),
                          chart_colour(tensor_index(d, per_pe[k])));
     }
   if (cols > dc)
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">&#8230; {} columns</text>\n", gx + grid_w + 6,
                      grid_top + 14, cols);
   if (rows > dr)
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">&#8942; {} rows</text>\n",
-                     kWidth / 2.0, grid_top + grid_h + 14, rows);
-  s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">rows: {} &#8595;</text>\n", gx - 8,
-                   grid_top + 14, esc(d.row_label));
-  s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">columns: {} &#8594;</text>\n",
-                   kWidth / 2.0, grid_top + grid_h + 30, esc(d.col_label));
+    s += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">&#8942; {} rows</text>\n",
+        kWidth / 2.0, grid_top + grid_h + 14, rows);
+  s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">rows: {} &#8595;</text>\n",
+                   gx - 8, grid_top + 14, esc(d.row_label));
+  s += fmt::format(
+      "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">columns: {} &#8594;</text>\n",
+      kWidth / 2.0, grid_top + grid_h + 30, esc(d.col_label));
   double y = moves_top;
   for (const auto &l : d.pe_levels) {
-    s += fmt::format("<text x=\"8\" y=\"{:.1f}\">in each PE: <tspan font-weight=\"bold\">{}</tspan> ({})</text>\n",
+    s += fmt::format("<text x=\"8\" y=\"{:.1f}\">in each PE: <tspan "
+                     "font-weight=\"bold\">{}</tspan> ({})</text>\n",
                      y + 9, esc(l.name), esc(l.detail));
     y += 18;
   }
   for (const auto &m : d.moves) {
     s += chips(d, {m.tensor}, 8, y);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", 30 + text_width(m.tensor), y + 9,
-                     esc(m.how));
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", 30 + text_width(m.tensor),
+                     y + 9, esc(m.how));
     y += 18;
   }
   return s + "</svg>\n";

@@ -67,8 +67,8 @@ YosysRun run_yosys(const fs::path &dir, const std::string &name, const std::stri
   write_text(dir / (name + ".ys"), script);
   const auto start = std::chrono::steady_clock::now();
   // -v 2 is -q (warnings and errors only) plus two levels of pass headers.
-  std::vector<std::string> argv{yosys_executable().string(), "-q", "-l", name + ".log", "-s",
-                                name + ".ys"};
+  std::vector<std::string> argv{
+      yosys_executable().string(), "-q", "-l", name + ".log", "-s", name + ".ys"};
   std::function<void(const std::string &)> on_line;
   if (on_pass) {
     argv[1] = "-v";
@@ -108,8 +108,9 @@ std::string strip_backslash(const std::string &s) {
 
 struct MemShape {
   std::uint64_t width = 0, depth = 0, abits = 0, rd_ports = 0, wr_ports = 0;
-  std::vector<std::pair<std::string, std::pair<std::string, std::size_t>>> ports;  // name, dir, width
-  std::vector<std::string> params;  // of the $mem_v2 cell, removed when it becomes a blackbox
+  std::vector<std::pair<std::string, std::pair<std::string, std::size_t>>>
+      ports;                       // name, dir, width
+  std::vector<std::string> params; // of the $mem_v2 cell, removed when it becomes a blackbox
   // "_macro" when the design already has a module of the plain name: the generators' own
   // behavioural SRAM models are called that, and the macro cell goes inside such a model.
   std::string suffix;
@@ -175,9 +176,11 @@ std::string blackbox_verilog(const std::set<MemShape> &shapes) {
   for (const auto &s : shapes) {
     std::vector<std::string> decls;
     for (const auto &[port, dw] : s.ports) {
-      decls.push_back(fmt::format("{} [{}:0] {}", dw.first, std::max<std::size_t>(dw.second, 1) - 1, port));
+      decls.push_back(
+          fmt::format("{} [{}:0] {}", dw.first, std::max<std::size_t>(dw.second, 1) - 1, port));
     }
-    v += fmt::format("(* blackbox *)\nmodule {} ({});\nendmodule\n", s.name(), fmt::join(decls, ", "));
+    v += fmt::format("(* blackbox *)\nmodule {} ({});\nendmodule\n", s.name(),
+                     fmt::join(decls, ", "));
   }
   return v;
 }
@@ -225,7 +228,8 @@ std::string display_name(const std::string &raw) {
       }
       const auto n = static_cast<std::size_t>(m[3].length());
       if (m[1] == "s" && n > 0 && n < 64 && ((v >> (n - 1)) & 1) != 0) {
-        value = fmt::format("{}", static_cast<std::int64_t>(v) - static_cast<std::int64_t>(1ULL << n));
+        value =
+            fmt::format("{}", static_cast<std::int64_t>(v) - static_cast<std::int64_t>(1ULL << n));
       } else {
         value = fmt::format("{}", v);
       }
@@ -257,8 +261,8 @@ json parse_stat_json(const std::string &text) {
   try {
     return json::parse(clean);
   } catch (const json::exception &e) {
-    throw UsageError(fmt::format("cannot parse yosys `stat -json` output ({}); no area reported",
-                                 e.what()));
+    throw UsageError(
+        fmt::format("cannot parse yosys `stat -json` output ({}); no area reported", e.what()));
   }
 }
 
@@ -335,8 +339,8 @@ std::map<std::string, double> read_liberty_areas(const fs::path &liberty) {
     }
   }
   if (areas.empty()) {
-    throw UsageError(fmt::format("{}: no `cell (NAME) {{ area : X; }}` found; is it a liberty file?",
-                                 liberty.string()));
+    throw UsageError(fmt::format(
+        "{}: no `cell (NAME) {{ area : X; }}` found; is it a liberty file?", liberty.string()));
   }
   return areas;
 }
@@ -369,7 +373,9 @@ std::string synth_key(const std::vector<fs::path> &files, const std::string &top
 json report_cache_json(const SynthReport &r) {
   json mods = json::object();
   for (const auto &[name, m] : r.modules)
-    mods[name] = {{"instances", m.instances}, {"area_um2", m.area_um2}, {"cells", m.cells},
+    mods[name] = {{"instances", m.instances},
+                  {"area_um2", m.area_um2},
+                  {"cells", m.cells},
                   {"sram_macro", m.sram_macro}};
   return {{"top", r.top},
           {"total_area_um2", r.total_area_um2},
@@ -434,7 +440,7 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
   }
   require_tool_path(liberty, "--liberty");
   const auto lib_areas = read_liberty_areas(liberty);
-  (void)yosys_executable();  // fail early, naming the package
+  (void)yosys_executable(); // fail early, naming the package
   const fs::path cache = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
   require_tool_path(cache, "synthesis cache folder (HCL_CACHE_DIR)");
   const fs::path entry = cache / ("synth-" + synth_key(files, top, options, liberty) + ".json");
@@ -472,7 +478,8 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
   report.liberty = liberty;
 
   // Pass 1: elaborate only, to learn which memories are big enough to be macros.
-  report.yosys_seconds += run_yosys(scratch.path(), "elab", front + "write_json elab.json\n", options.on_pass).seconds;
+  report.yosys_seconds +=
+      run_yosys(scratch.path(), "elab", front + "write_json elab.json\n", options.on_pass).seconds;
   const auto macros = find_macros(scratch.path() / "elab.json", options.sram);
 
   // Pass 2: turn those memories into blackbox macro cells, then synthesize and map.
@@ -501,7 +508,7 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
 
   const json stat = parse_stat_json(slurp(scratch.path() / "stat.json"));
 
-  std::map<std::string, std::map<std::string, std::uint64_t>> cells_of;  // raw module -> type -> n
+  std::map<std::string, std::map<std::string, std::uint64_t>> cells_of; // raw module -> type -> n
   for (const auto &[raw, mod] : stat.at("modules").items()) {
     auto &c = cells_of[strip_backslash(raw)];
     for (const auto &[type, n] : mod.at("num_cells_by_type").items()) {
@@ -519,23 +526,24 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
   // Instance counts: walk the hierarchy from the top, multiplying counts along each path.
   std::map<std::string, std::uint64_t> instances;
   std::map<std::string, std::uint64_t> macro_instances;
-  std::function<void(const std::string &, std::uint64_t, int)> walk =
-      [&](const std::string &m, std::uint64_t mult, int depth) {
-        if (depth > 64) {
-          throw UsageError(fmt::format("module hierarchy under '{}' is deeper than 64 levels", top));
-        }
-        instances[m] += mult;
-        for (const auto &[type, n] : cells_of.at(m)) {
-          if (cells_of.count(type) != 0) {
-            walk(type, mult * n, depth + 1);
-          } else if (macro_by_name.count(type) != 0) {
-            macro_instances[type] += mult * n;
-          }
-        }
-      };
+  std::function<void(const std::string &, std::uint64_t, int)> walk = [&](const std::string &m,
+                                                                          std::uint64_t mult,
+                                                                          int depth) {
+    if (depth > 64) {
+      throw UsageError(fmt::format("module hierarchy under '{}' is deeper than 64 levels", top));
+    }
+    instances[m] += mult;
+    for (const auto &[type, n] : cells_of.at(m)) {
+      if (cells_of.count(type) != 0) {
+        walk(type, mult * n, depth + 1);
+      } else if (macro_by_name.count(type) != 0) {
+        macro_instances[type] += mult * n;
+      }
+    }
+  };
   walk(top, 1, 0);
 
-  std::map<std::string, std::string> shown;  // raw -> display name, unique
+  std::map<std::string, std::string> shown; // raw -> display name, unique
   std::map<std::string, int> uses;
   for (const auto &[raw, n] : instances) {
     ++uses[display_name(raw)];

@@ -66,7 +66,9 @@ fs::path require_executable(const std::string &name, const std::string &package,
   throw ToolMissing(name, package);
 }
 
-fs::path verilator_executable() { return require_executable("verilator", "verilator", "HCL_VERILATOR"); }
+fs::path verilator_executable() {
+  return require_executable("verilator", "verilator", "HCL_VERILATOR");
+}
 
 fs::path yosys_executable() { return require_executable("yosys", "yosys", "HCL_YOSYS"); }
 
@@ -76,7 +78,8 @@ namespace {
 // atomics, no allocation). More concurrent tools than slots only lose the signal forwarding for
 // the extra ones; PR_SET_PDEATHSIG still covers them.
 std::array<std::atomic<pid_t>, 64> g_children{};
-struct sigaction g_previous_int {}, g_previous_term {};
+struct sigaction g_previous_int {
+}, g_previous_term{};
 
 void forward_and_chain(int sig, siginfo_t *info, void *context) {
   for (auto &c : g_children) {

@@ -102,8 +102,8 @@ Bits parse_bits(const std::string &token) {
       }
       const std::uint64_t d = static_cast<std::uint64_t>(c - '0');
       if (v > (~0ULL - d) / 10) {
-        throw UsageError(fmt::format("'{}' does not fit 64 bits; write wide values in 0x hex",
-                                     token));
+        throw UsageError(
+            fmt::format("'{}' does not fit 64 bits; write wide values in 0x hex", token));
       }
       v = v * 10 + d;
     }
@@ -153,7 +153,9 @@ VectorFile parse_vectors_text(const std::string &text, const std::string &source
         fail(1, "the header needs a '|' between input and output names");
       }
       const int start = static_cast<int>(first) + 6;
-      for (auto &[name, col] : split_ws(line.substr(static_cast<std::size_t>(start), bar - static_cast<std::size_t>(start)), start)) {
+      for (auto &[name, col] : split_ws(
+               line.substr(static_cast<std::size_t>(start), bar - static_cast<std::size_t>(start)),
+               start)) {
         vf.inputs.push_back(name);
       }
       for (auto &[name, col] : split_ws(line.substr(bar + 1), static_cast<int>(bar) + 1)) {
@@ -255,15 +257,15 @@ std::string VectorReport::summary(const std::string &source) const {
 VectorReport run_vectors(Simulator &sim, const VectorFile &vf, std::size_t max_reported) {
   auto resolve = [&](const std::string &name, bool output) {
     if (!sim.has_port(name)) {
-      throw UsageError(fmt::format("{}: column '{}' is not a port of the design ({})", vf.source,
-                                   name, [&] {
-                                     try {
-                                       (void)sim.port(name);
-                                     } catch (const UsageError &e) {
-                                       return std::string(e.what());
-                                     }
-                                     return std::string();
-                                   }()));
+      throw UsageError(
+          fmt::format("{}: column '{}' is not a port of the design ({})", vf.source, name, [&] {
+            try {
+              (void)sim.port(name);
+            } catch (const UsageError &e) {
+              return std::string(e.what());
+            }
+            return std::string();
+          }()));
     }
     const PortId id = sim.port(name);
     if (!output && sim.ports()[id].output) {
@@ -297,8 +299,8 @@ VectorReport run_vectors(Simulator &sim, const VectorFile &vf, std::size_t max_r
         try {
           sim.poke_words(in_ids[i], *row.in[i]);
         } catch (const UsageError &e) {
-          throw UsageError(fmt::format("{}:{}: column '{}': {}", vf.source, row.line,
-                                       vf.inputs[i], e.what()));
+          throw UsageError(
+              fmt::format("{}:{}: column '{}': {}", vf.source, row.line, vf.inputs[i], e.what()));
         }
       }
     }
@@ -316,8 +318,8 @@ VectorReport run_vectors(Simulator &sim, const VectorFile &vf, std::size_t max_r
       if (!bits_equal(actual, *row.out[i])) {
         ++report.mismatch_count;
         if (report.mismatches.size() < max_reported) {
-          report.mismatches.push_back({r, row.line, vf.outputs[i], format_bits(*row.out[i]),
-                                       format_bits(actual)});
+          report.mismatches.push_back(
+              {r, row.line, vf.outputs[i], format_bits(*row.out[i]), format_bits(actual)});
         }
       }
     }

@@ -146,8 +146,9 @@ void Array::body() const {
       return pe[j % R][j / R];
     return p.out_route == Route::Vertical ? pe[j][i] : pe[i][j];
   };
-  const std::size_t along =
-      p.out_route == Route::All ? R * K : p.out_route == Route::Vertical ? R : K;
+  const std::size_t along = p.out_route == Route::All        ? R * K
+                            : p.out_route == Route::Vertical ? R
+                                                             : K;
   for (std::size_t k = 0; k < static_cast<std::size_t>(p.out_lanes); ++k) {
     Signal raw;
     if (p.output_stationary || cfg.reduce == Reduce::Chain) {

@@ -6,7 +6,6 @@
 
 #include "pe_keys.h"
 
-
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
@@ -266,7 +265,9 @@ ArrayPlan plan_array(const ArrayConfig &c) {
     require(R.o && C.o, "stationary",
             fmt::format("output-stationary PEs need outputs that depend on both dimensions, "
                         "but the outputs are reduced along {}",
-                        R.o ? "cols" : C.o ? "rows" : "both rows and cols"));
+                        R.o   ? "cols"
+                        : C.o ? "rows"
+                              : "both rows and cols"));
     p.output_stationary = true;
   } else {
     require(!(R.o && C.o), "stationary",
@@ -295,7 +296,7 @@ ArrayPlan plan_array(const ArrayConfig &c) {
         along.need(0, "reduce", "reduce=tree (combinational adder tree)");
     }
   }
-  p.out_lanes = p.out_route == Route::Vertical ? c.cols
+  p.out_lanes = p.out_route == Route::Vertical     ? c.cols
                 : p.out_route == Route::Horizontal ? c.rows
                                                    : 1;
   if (diagonal_used) {
@@ -428,13 +429,13 @@ std::string ArrayConfig::module_name() const {
     return fmt::format("{}", fmt::join(parts, ""));
   };
   const char *st[] = {"n", "ws", "is", "os"};
-  return fmt::format(
-      "hcl_array_{}x{}_{}_{}_{}{}x{}a{}_{}{}_p{}_{}{}_{}{}", rows, cols, loops(row_loops),
-      loops(col_loops), is_signed ? 's' : 'u', data_width, weight_width, acc_width,
-      st[static_cast<int>(stationary)], double_buffer ? (swap_all ? "dba" : "db") : "",
-      pipeline_stages,
-      input_flow == Flow::Systolic ? 's' : 'b', weight_flow == Flow::Systolic ? 's' : 'b',
-      reduce == Reduce::Chain ? "chain" : "tree", edge_accumulate ? "_ea" : "");
+  return fmt::format("hcl_array_{}x{}_{}_{}_{}{}x{}a{}_{}{}_p{}_{}{}_{}{}", rows, cols,
+                     loops(row_loops), loops(col_loops), is_signed ? 's' : 'u', data_width,
+                     weight_width, acc_width, st[static_cast<int>(stationary)],
+                     double_buffer ? (swap_all ? "dba" : "db") : "", pipeline_stages,
+                     input_flow == Flow::Systolic ? 's' : 'b',
+                     weight_flow == Flow::Systolic ? 's' : 'b',
+                     reduce == Reduce::Chain ? "chain" : "tree", edge_accumulate ? "_ea" : "");
 }
 
 nlohmann::json ArrayConfig::to_json() const {

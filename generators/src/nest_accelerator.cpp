@@ -15,11 +15,10 @@
 
 namespace hcl::gen {
 
-const char *const kNestGenNames[kNestGens] = {"in_addr", "out_addr", "in_src", "out_src",
-                                              "wt_src"};
+const char *const kNestGenNames[kNestGens] = {"in_addr", "out_addr", "in_src", "out_src", "wt_src"};
 const char *const kNestCounterNames[kNestCounters] = {
-    "cycles",        "steps",      "in_src_reads", "in_fills",          "in_reads",
-    "wt_src_reads",  "wt_fills",   "wt_reads",     "out_src_reads",     "out_fills",
+    "cycles",          "steps",     "in_src_reads", "in_fills",      "in_reads",
+    "wt_src_reads",    "wt_fills",  "wt_reads",     "out_src_reads", "out_fills",
     "out_src_updates", "out_reads", "out_updates"};
 
 namespace {
@@ -60,9 +59,9 @@ int NestAcceleratorPlan::reg(const std::string &name) const {
 void NestAcceleratorConfig::validate() const { (void)plan_nest_accelerator(*this); }
 
 NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
-  require(c.preset == "tpu" || c.preset == "tree", "preset",
-          fmt::format("must be tpu or tree, the weight-stationary C|K arrays (got '{}')",
-                      c.preset));
+  require(
+      c.preset == "tpu" || c.preset == "tree", "preset",
+      fmt::format("must be tpu or tree, the weight-stationary C|K arrays (got '{}')", c.preset));
   for (auto [key, depth] : {std::pair{"in_depth", c.in_depth}, std::pair{"out_depth", c.out_depth}})
     require(depth >= 2 && depth <= kMaxDepth, key,
             fmt::format("must be in [2, {}] (got {})", kMaxDepth, depth));
@@ -92,8 +91,8 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
     throw ConfigError("preset", "the nest accelerator needs a weight-stationary C|K array");
   p.input = BufferConfig{c.in_depth * (c.in_double ? 2 : 1), c.data_width, c.rows, 1, false,
                          BufferConfig{}.sram_threshold_bits};
-  p.output = BufferConfig{c.out_depth, c.acc_width, c.cols, 1, false,
-                          BufferConfig{}.sram_threshold_bits};
+  p.output =
+      BufferConfig{c.out_depth, c.acc_width, c.cols, 1, false, BufferConfig{}.sram_threshold_bits};
   p.input.validate();
   p.output.validate();
   p.in_addr_width = addr_bits(static_cast<std::uint64_t>(c.in_depth));
@@ -143,21 +142,20 @@ namespace {
 
 // The config keys, declared once: set(), key_names() (help texts) and to_json() use them.
 using Cfg = NestAcceleratorConfig;
-const std::pair<const char *, int Cfg::*> kIntKeys[] = {
-    {"rows", &Cfg::rows},
-    {"cols", &Cfg::cols},
-    {"data_width", &Cfg::data_width},
-    {"weight_width", &Cfg::weight_width},
-    {"acc_width", &Cfg::acc_width},
-    {"pipeline_stages", &Cfg::pipeline_stages},
-    {"in_depth", &Cfg::in_depth},
-    {"out_depth", &Cfg::out_depth},
-    {"loops", &Cfg::loops},
-    {"counter_width", &Cfg::counter_width},
-    {"dram_addr_width", &Cfg::dram_addr_width},
-    {"dram_latency", &Cfg::dram_latency},
-    {"dram_width", &Cfg::dram_width},
-    {"count_width", &Cfg::count_width}};
+const std::pair<const char *, int Cfg::*> kIntKeys[] = {{"rows", &Cfg::rows},
+                                                        {"cols", &Cfg::cols},
+                                                        {"data_width", &Cfg::data_width},
+                                                        {"weight_width", &Cfg::weight_width},
+                                                        {"acc_width", &Cfg::acc_width},
+                                                        {"pipeline_stages", &Cfg::pipeline_stages},
+                                                        {"in_depth", &Cfg::in_depth},
+                                                        {"out_depth", &Cfg::out_depth},
+                                                        {"loops", &Cfg::loops},
+                                                        {"counter_width", &Cfg::counter_width},
+                                                        {"dram_addr_width", &Cfg::dram_addr_width},
+                                                        {"dram_latency", &Cfg::dram_latency},
+                                                        {"dram_width", &Cfg::dram_width},
+                                                        {"count_width", &Cfg::count_width}};
 const std::pair<const char *, bool Cfg::*> kBoolKeys[] = {{"signed", &Cfg::is_signed},
                                                           {"in_double", &Cfg::in_double},
                                                           {"out_double", &Cfg::out_double},
@@ -194,11 +192,10 @@ void NestAcceleratorConfig::set(const std::string &key, const std::string &value
 }
 
 std::string NestAcceleratorConfig::module_name() const {
-  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}{}a{}_p{}_i{}{}o{}{}_l{}_m{}w{}", preset, rows,
-                     cols, is_signed ? 's' : 'u', data_width, weight_width,
-                     wt_double ? "d" : "", acc_width, pipeline_stages, in_depth,
-                     in_double ? "d" : "", out_depth, out_double ? "d" : "", loops, dram_latency,
-                     dram_width);
+  return fmt::format("hcl_nest_{}_{}x{}_{}{}x{}{}a{}_p{}_i{}{}o{}{}_l{}_m{}w{}", preset, rows, cols,
+                     is_signed ? 's' : 'u', data_width, weight_width, wt_double ? "d" : "",
+                     acc_width, pipeline_stages, in_depth, in_double ? "d" : "", out_depth,
+                     out_double ? "d" : "", loops, dram_latency, dram_width);
 }
 
 nlohmann::json NestAcceleratorConfig::to_json() const {
@@ -215,14 +212,18 @@ nlohmann::json NestAcceleratorConfig::to_json() const {
   for (int k = 0; k < kNestCounters; ++k)
     counters[kNestCounterNames[k]] = k;
   nlohmann::json derived = {
-      {"array",
-       {{"module", p.array.module_name()}, {"latency", p.array_plan.latency}}},
+      {"array", {{"module", p.array.module_name()}, {"latency", p.array_plan.latency}}},
       {"input_buffer",
-       {{"banks", rows}, {"depth", in_depth}, {"halves", in_double ? 2 : 1}, {"width", data_width}}},
+       {{"banks", rows},
+        {"depth", in_depth},
+        {"halves", in_double ? 2 : 1},
+        {"width", data_width}}},
       {"output_buffer",
-       {{"banks", cols}, {"depth", out_depth}, {"halves", out_double ? 2 : 1}, {"width", acc_width}}},
-      {"weight_registers",
-       {{"per_pe", wt_double ? 2 : 1}, {"width", weight_width}}},
+       {{"banks", cols},
+        {"depth", out_depth},
+        {"halves", out_double ? 2 : 1},
+        {"width", acc_width}}},
+      {"weight_registers", {{"per_pe", wt_double ? 2 : 1}, {"width", weight_width}}},
       {"timing",
        {{"start", p.timing.start},
         {"drain", p.timing.drain},
@@ -247,7 +248,6 @@ constexpr int kIdle = 0, kXfer = 1, kRun = 2, kDrain = 3;
 // kOutWbOther writes back the other Outputs half (prefetch, final event), kOutWb the current one.
 constexpr int kOutWbOther = 0, kOutWb = 1, kOutFill = 2, kInFill = 3, kWtLoad = 4, kPhases = 5;
 constexpr int kPhaseBits = 3;
-
 
 // The configuration registers, written while idle.
 struct Registers {
@@ -398,8 +398,9 @@ Walker walker(const NestAcceleratorPlan &p, const NestAcceleratorConfig &c, cons
     auto soff = RegInit(UInt(c.dram_addr_width), 0, fmt::format("w_soff_{}", k));
     auto doff = RegInit(UInt(dw), 0, fmt::format("w_doff_{}", k));
     const Signal wrap = (idx.pad(iw) + inc >= ext).named(fmt::format("w_wrap_{}", k));
-    const Signal sstep = inc == 1 ? sstr : sstr.mul_wrap(UInt::lit(static_cast<std::uint64_t>(inc),
-                                                                   c.dram_addr_width));
+    const Signal sstep =
+        inc == 1 ? sstr
+                 : sstr.mul_wrap(UInt::lit(static_cast<std::uint64_t>(inc), c.dram_addr_width));
     // Coordinate k advances when every inner one wraps.
     when(step && last, [&] {
       when(wrap, [&] {
@@ -427,14 +428,14 @@ Walker walker(const NestAcceleratorPlan &p, const NestAcceleratorConfig &c, cons
   w.last = last;
   const Signal &bank = w.idx[kBankCoord];
   for (int l = 0; l < W; ++l) {
-    w.lane_on.push_back(l == 0 ? Bool::lit(true)
-                               : (bank.pad(iw) + l < bank_ext).named(fmt::format("w_lane_on_{}", l)));
-    w.lane_src.push_back(
-        l == 0 ? w.src_off
-               : w.src_off
-                     .add_wrap(bank_sstr.mul_wrap(UInt::lit(static_cast<std::uint64_t>(l),
-                                                            c.dram_addr_width)))
-                     .named(fmt::format("w_lane_src_{}", l)));
+    w.lane_on.push_back(l == 0
+                            ? Bool::lit(true)
+                            : (bank.pad(iw) + l < bank_ext).named(fmt::format("w_lane_on_{}", l)));
+    w.lane_src.push_back(l == 0 ? w.src_off
+                                : w.src_off
+                                      .add_wrap(bank_sstr.mul_wrap(UInt::lit(
+                                          static_cast<std::uint64_t>(l), c.dram_addr_width)))
+                                      .named(fmt::format("w_lane_src_{}", l)));
   }
   w.lanes = count_true(w.lane_on, "w_lanes");
   return w;
@@ -501,12 +502,12 @@ void NestAccelerator::body() const {
     pf_step = (step && !RegNext(step, "step_q")).named("pf_step");
     pf = nest(cfg, regs, pf_step, go, "pf_", skip, {kGenInSrc, kGenOutSrc, kGenWtSrc});
     // Which double-buffered units change at the next event, known once the copy has moved.
-    pf_hit_in = RegNext(hit(regs["trig_in"], pf, "pf_hit_in_now") && !pf.finished && db_in,
-                        "pf_hit_in");
+    pf_hit_in =
+        RegNext(hit(regs["trig_in"], pf, "pf_hit_in_now") && !pf.finished && db_in, "pf_hit_in");
     pf_hit_out = RegNext(hit(regs["trig_out"], pf, "pf_hit_out_now") && !pf.finished && db_out,
                          "pf_hit_out");
-    pf_hit_wt = RegNext(hit(regs["trig_wt"], pf, "pf_hit_wt_now") && !pf.finished && db_wt,
-                        "pf_hit_wt");
+    pf_hit_wt =
+        RegNext(hit(regs["trig_wt"], pf, "pf_hit_wt_now") && !pf.finished && db_wt, "pf_hit_wt");
     pf_first = all_zero(regs["tile_first_out"], pf.zero, "pf_tile_first");
   }
   const Signal pf_go = any_double ? RegNext(pf_step, "pf_go") : Bool::lit(false);
@@ -579,10 +580,13 @@ void NestAccelerator::body() const {
   // A sequential transfer: the machine waits in XFER; none needed -> run (or finish).
   const auto enter_xfer = [&](const std::array<Signal, kPhases> &en, const Signal &is_final) {
     const Signal any = engine_start(en, false);
-    when(any, [&] { state <<= kXfer; }).elsewhen(is_final, [&] {
-      state <<= kIdle;
-      done <<= true;
-    }).otherwise([&] { state <<= kRun; });
+    when(any, [&] { state <<= kXfer; })
+        .elsewhen(is_final,
+                  [&] {
+                    state <<= kIdle;
+                    done <<= true;
+                  })
+        .otherwise([&] { state <<= kRun; });
   };
   const Signal F = Bool::lit(false);
 
@@ -605,8 +609,7 @@ void NestAccelerator::body() const {
   Signal pf_wait = Bool::lit(false);
   if (any_double) {
     const Signal wbo = (pf_hit_out && other_dirty).named("pf_wb");
-    const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in,
-                                            pf_hit_wt};
+    const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in, pf_hit_wt};
     // The main FSM must not start a sequential transfer in the cycle the prefetch starts.
     when(pf_go, [&] {
       pf_wait = (pf_go && engine_start(en, true)).named("pf_wait");
@@ -619,55 +622,61 @@ void NestAccelerator::body() const {
   const Signal eng_free = ((!eng_busy || eng_fin) && !pf_wait).named("eng_free");
 
   done <<= false;
-  when(go, [&] {
-    final_ <<= false;
-    out_base_cur <<= regs["base_out_src"];
-    if (cfg.in_double)
-      cur_in <<= false;
-    if (od) {
-      cur_out <<= false;
-      other_dirty <<= false;
-    }
-    enter_xfer({F, F, F, Bool::lit(true), Bool::lit(true)}, F);
-  }).elsewhen(state == kXfer, [&] {
-    when(eng_fin, [&] {
-      when(final_, [&] {
-        state <<= kIdle;
-        done <<= true;
-      }).otherwise([&] { state <<= kRun; });
-    });
-  }).elsewhen(state == kRun, [&] {
-    when(n.finished || hit_in || hit_out || hit_wt, [&] {
-      state <<= kDrain;
-      drain <<= p.timing.drain - 1;
-      final_ <<= n.finished;
-      pend_in <<= hit_in;
-      pend_out <<= hit_out;
-      pend_wt <<= hit_wt;
-    });
-  }).elsewhen(state == kDrain, [&] {
-    when(drain != 0, [&] { drain <<= drain.sub_wrap(1); });
-    when(drain == 0 && eng_free, [&] {
-      const Signal seq_out = (pend_out && !db_out && !final_).named("seq_out");
-      when(final_, [&] { out_base_old <<= out_base_cur; }).elsewhen(seq_out, [&] {
-        out_base_old <<= out_base_cur;
-        out_base_cur <<= n.addr[kGenOutSrc];
-      });
-      if (od)
-        when(pend_out && db_out && !final_, [&] {
-          cur_out <<= !cur_out;
-          out_base_other <<= out_base_cur;
-          out_base_cur <<= out_base_next;
-          other_dirty <<= true;
+  when(go,
+       [&] {
+         final_ <<= false;
+         out_base_cur <<= regs["base_out_src"];
+         if (cfg.in_double)
+           cur_in <<= false;
+         if (od) {
+           cur_out <<= false;
+           other_dirty <<= false;
+         }
+         enter_xfer({F, F, F, Bool::lit(true), Bool::lit(true)}, F);
+       })
+      .elsewhen(state == kXfer,
+                [&] {
+                  when(eng_fin, [&] {
+                    when(final_, [&] {
+                      state <<= kIdle;
+                      done <<= true;
+                    }).otherwise([&] { state <<= kRun; });
+                  });
+                })
+      .elsewhen(state == kRun,
+                [&] {
+                  when(n.finished || hit_in || hit_out || hit_wt, [&] {
+                    state <<= kDrain;
+                    drain <<= p.timing.drain - 1;
+                    final_ <<= n.finished;
+                    pend_in <<= hit_in;
+                    pend_out <<= hit_out;
+                    pend_wt <<= hit_wt;
+                  });
+                })
+      .elsewhen(state == kDrain, [&] {
+        when(drain != 0, [&] { drain <<= drain.sub_wrap(1); });
+        when(drain == 0 && eng_free, [&] {
+          const Signal seq_out = (pend_out && !db_out && !final_).named("seq_out");
+          when(final_, [&] { out_base_old <<= out_base_cur; }).elsewhen(seq_out, [&] {
+            out_base_old <<= out_base_cur;
+            out_base_cur <<= n.addr[kGenOutSrc];
+          });
+          if (od)
+            when(pend_out && db_out && !final_, [&] {
+              cur_out <<= !cur_out;
+              out_base_other <<= out_base_cur;
+              out_base_cur <<= out_base_next;
+              other_dirty <<= true;
+            });
+          if (cfg.in_double)
+            when(pend_in && db_in && !final_, [&] { cur_in <<= !cur_in; });
+          // A first-touch Outputs tile is never fetched (the start event has none to write back).
+          enter_xfer({final_ && db_out && other_dirty, final_ || seq_out, seq_out && !tile_first,
+                      !final_ && pend_in && !db_in, !final_ && pend_wt && !db_wt},
+                     final_);
         });
-      if (cfg.in_double)
-        when(pend_in && db_in && !final_, [&] { cur_in <<= !cur_in; });
-      // A first-touch Outputs tile is never fetched (the start event has none to write back).
-      enter_xfer({final_ && db_out && other_dirty, final_ || seq_out, seq_out && !tile_first,
-                  !final_ && pend_in && !db_in, !final_ && pend_wt && !db_wt},
-                 final_);
-    });
-  });
+      });
 
   // ---- memory port: fills read DRAM, write-backs write it one cycle after the buffer read
   const Signal src_base =
@@ -686,8 +695,10 @@ void NestAccelerator::body() const {
   const Signal rd_issue = (issuing && ph > kOutWb).named("dram_read");
   const Signal wb_issue = (issuing && ph <= kOutWb).named("wb_read");
   for (int l = 0; l < W; ++l) {
-    Output(fmt::format("dram_rd_en_{}", l), Bool()) <<= rd_issue && wk.lane_on[static_cast<std::size_t>(l)];
-    Output(fmt::format("dram_rd_addr_{}", l), UInt(cfg.dram_addr_width)) <<= src[static_cast<std::size_t>(l)];
+    Output(fmt::format("dram_rd_en_{}", l), Bool()) <<=
+        rd_issue && wk.lane_on[static_cast<std::size_t>(l)];
+    Output(fmt::format("dram_rd_addr_{}", l), UInt(cfg.dram_addr_width)) <<=
+        src[static_cast<std::size_t>(l)];
   }
 
   // Arrivals `dram_latency` cycles after the request, with what the request needs. A fill
@@ -712,11 +723,10 @@ void NestAccelerator::body() const {
                             .named(fmt::format("arr_at_{}", b)));
   const auto arrives = [&](int b) { return arrive_at[static_cast<std::size_t>(b)]; };
   const auto lane_data = [&](int b) { return dram_rd_data[static_cast<std::size_t>(b % W)]; };
-  const Signal fill_in_half = cfg.in_double ? delayed(pf_mode != cur_in, L, "arr_in_half", false)
-                                            : Bool::lit(false);
-  const Signal fill_out_half = cfg.out_double
-                                   ? delayed(pf_mode != cur_out, L, "arr_out_half", false)
-                                   : Bool::lit(false);
+  const Signal fill_in_half =
+      cfg.in_double ? delayed(pf_mode != cur_in, L, "arr_in_half", false) : Bool::lit(false);
+  const Signal fill_out_half =
+      cfg.out_double ? delayed(pf_mode != cur_out, L, "arr_out_half", false) : Bool::lit(false);
 
   Instance ibuf = instance("u_inputs", Buffer{p.input});
   const int halves = cfg.out_double ? 2 : 1;
@@ -732,7 +742,8 @@ void NestAccelerator::body() const {
     const Signal w = a.pad(static_cast<unsigned>(in_pw));
     return cfg.in_double ? Mux(half, w.add_wrap(lit(cfg.in_depth, in_pw)), w) : w;
   };
-  const Signal in_raddr = in_phys(low(n.addr[kGenInAddr], p.in_addr_width), cur_in).named("in_raddr");
+  const Signal in_raddr =
+      in_phys(low(n.addr[kGenInAddr], p.in_addr_width), cur_in).named("in_raddr");
   const Signal in_waddr = in_phys(low(arr_dst, p.in_addr_width), fill_in_half).named("in_waddr");
   for (int r = 0; r < R; ++r) {
     ibuf[fmt::format("wr_en_{}", r)] <<= arr_in && arrives(r);
@@ -808,8 +819,8 @@ void NestAccelerator::body() const {
       ob[fmt::format("wr_data_{}", k)] <<=
           Mux(fill_h, lane_data(k), Mux(wr_first, fresh, fresh.add_wrap(old)));
       Signal &lane = wb_data[static_cast<std::size_t>(k % W)];
-      lane = (h == 0 && k < W) ? old
-                               : Mux(wb_bank == k - k % W && is_half(wb_half_q, h), old, lane);
+      lane =
+          (h == 0 && k < W) ? old : Mux(wb_bank == k - k % W && is_half(wb_half_q, h), old, lane);
     }
   }
   for (int l = 0; l < W; ++l) {

@@ -43,13 +43,12 @@ std::vector<int> check_sizes(const Arch &arch, const AllocationOptions &o) {
   for (const auto &c : o.sizes) {
     const int l = level_index(arch, c.level);
     if (l + 1 == static_cast<int>(arch.levels.size())) {
-      throw std::invalid_argument(fmt::format(
-          "--sizes {}: the backing store is not sized; give on-chip levels", c.level));
+      throw std::invalid_argument(
+          fmt::format("--sizes {}: the backing store is not sized; give on-chip levels", c.level));
     }
     if (std::find(idx.begin(), idx.end(), l) != idx.end()) {
-      throw std::invalid_argument(
-          fmt::format("--sizes {}: the level is listed twice; give all its candidates in one list",
-                      c.level));
+      throw std::invalid_argument(fmt::format(
+          "--sizes {}: the level is listed twice; give all its candidates in one list", c.level));
     }
     if (c.size_bytes.empty()) {
       throw std::invalid_argument(fmt::format("--sizes {}: no candidate sizes", c.level));
@@ -284,7 +283,8 @@ AllocationResult allocate(const Network &network, const Arch &arch,
               (options.time_limit_s > 0 && left <= 0 && best < kInf);
     if (options.time_limit_s > 0 && !stopped) {
       std::size_t still = 0;
-      for (std::size_t k = i; k < order.size() && !cannot_beat(res.points[order[k]].lower_bound, best); ++k) {
+      for (std::size_t k = i;
+           k < order.size() && !cannot_beat(res.points[order[k]].lower_bound, best); ++k) {
         ++still;
       }
       o.time_limit_s = std::max(1e-3, left / static_cast<double>(std::max<std::size_t>(1, still)));
@@ -353,7 +353,8 @@ nlohmann::json allocation_json(const AllocationResult &r) {
                         {"searched", p.searched},
                         {"out_of_time", p.out_of_time}};
     if (p.within_budget) {
-      j["lower_bound"] = p.lower_bound < kInf ? nlohmann::json(p.lower_bound) : nlohmann::json(nullptr);
+      j["lower_bound"] =
+          p.lower_bound < kInf ? nlohmann::json(p.lower_bound) : nlohmann::json(nullptr);
     }
     if (p.searched) {
       j["found"] = p.found;

@@ -39,8 +39,8 @@ AreaReport arch_area(const Arch &arch) {
   }
   AreaReport r;
   for (int l = 0; l < static_cast<int>(arch.levels.size()); ++l) {
-    const double a = arch.levels[static_cast<std::size_t>(l)].area_um2 *
-                     static_cast<double>(arch.instances(l));
+    const double a =
+        arch.levels[static_cast<std::size_t>(l)].area_um2 * static_cast<double>(arch.instances(l));
     r.level_um2.push_back(a);
     r.total_um2 += a;
   }

@@ -4,7 +4,8 @@ namespace hcl::sched {
 
 Banking banking_of(const Arch &arch, const Mapping &mapping, int level, int t) {
   Banking b;
-  const unsigned axes = arch.levels[static_cast<std::size_t>(level)].bank_axes[static_cast<std::size_t>(t)];
+  const unsigned axes =
+      arch.levels[static_cast<std::size_t>(level)].bank_axes[static_cast<std::size_t>(t)];
   if (axes == 0) {
     return b;
   }

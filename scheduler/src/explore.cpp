@@ -52,7 +52,8 @@ public:
     if (seconds_ <= 0) {
       return 0;
     }
-    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double used =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     return std::max(1e-3, (seconds_ - used) / static_cast<double>(searches));
   }
 
@@ -97,7 +98,8 @@ Arch resize_level(const Arch &arch, int level, std::int64_t size_bytes) {
     throw std::invalid_argument(fmt::format("resize_level: level {} out of range", level));
   }
   if (size_bytes < 1) {
-    throw std::invalid_argument(fmt::format("resize_level: size {} B must be positive", size_bytes));
+    throw std::invalid_argument(
+        fmt::format("resize_level: size {} B must be positive", size_bytes));
   }
   Arch a = arch;
   Level &lv = a.levels[static_cast<std::size_t>(level)];
@@ -116,9 +118,10 @@ Arch resize_level(const Arch &arch, int level, std::int64_t size_bytes) {
   return a;
 }
 
-MemoryGrid explore_memory(const Problem &problem, const Arch &arch,
-                          const std::vector<std::pair<std::string, std::vector<std::int64_t>>> &sizes,
-                          const SearchOptions &options) {
+MemoryGrid
+explore_memory(const Problem &problem, const Arch &arch,
+               const std::vector<std::pair<std::string, std::vector<std::int64_t>>> &sizes,
+               const SearchOptions &options) {
   MemoryGrid g;
   std::vector<int> idx;
   for (const auto &[name, list] : sizes) {
@@ -133,8 +136,8 @@ MemoryGrid explore_memory(const Problem &problem, const Arch &arch,
       for (const auto &l : arch.levels) {
         valid += (valid.empty() ? "" : ", ") + l.name;
       }
-      throw std::invalid_argument(fmt::format("memory sweep: arch '{}' has no level '{}' (valid: {})",
-                                              arch.name, name, valid));
+      throw std::invalid_argument(fmt::format(
+          "memory sweep: arch '{}' has no level '{}' (valid: {})", arch.name, name, valid));
     }
     if (list.empty()) {
       throw std::invalid_argument(fmt::format("memory sweep: no sizes given for level '{}'", name));
@@ -241,7 +244,10 @@ nlohmann::json memory_json(const Problem &problem, const Arch &arch, const Memor
     }
     pts.push_back(j);
   }
-  return {{"layer", problem.name}, {"arch", arch.name}, {"levels", g.levels}, {"sizes", g.sizes},
+  return {{"layer", problem.name},
+          {"arch", arch.name},
+          {"levels", g.levels},
+          {"sizes", g.sizes},
           {"points", pts}};
 }
 

@@ -262,9 +262,11 @@ void BoundModel::set_skeleton(const Mapping &sk) {
                           : (lv.double_buffered ? lv.size_words / 2 : lv.size_words) - (kept - 1);
       std::vector<std::int64_t> key{i, t, room_[iu][tu]};
       for (int d = 0; d < D_; ++d) {
-        key.push_back(rel_[tu][static_cast<std::size_t>(d)] ? sp_below_[iu][static_cast<std::size_t>(d)] : 1);
+        key.push_back(
+            rel_[tu][static_cast<std::size_t>(d)] ? sp_below_[iu][static_cast<std::size_t>(d)] : 1);
       }
-      sig_[iu][tu] = sig_ids_.emplace(std::move(key), static_cast<int>(sig_ids_.size())).first->second;
+      sig_[iu][tu] =
+          sig_ids_.emplace(std::move(key), static_cast<int>(sig_ids_.size())).first->second;
     }
   }
   rem0_.fill(1);
@@ -283,7 +285,8 @@ void BoundModel::set_skeleton(const Mapping &sk) {
   root_bound_ = bound(sk, L_);
   record_energies_ = false;
   std::stable_sort(tensor_order_.begin(), tensor_order_.end(), [&](int a, int b) {
-    return tensor_energy_[static_cast<std::size_t>(a)] > tensor_energy_[static_cast<std::size_t>(b)];
+    return tensor_energy_[static_cast<std::size_t>(a)] >
+           tensor_energy_[static_cast<std::size_t>(b)];
   });
 }
 
@@ -363,7 +366,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
     }
   }
   for (int d = 0; d < D_; ++d) {
-    rem[static_cast<std::size_t>(d)] = rem0_[static_cast<std::size_t>(d)] / fixed[static_cast<std::size_t>(d)];
+    rem[static_cast<std::size_t>(d)] =
+        rem0_[static_cast<std::size_t>(d)] / fixed[static_cast<std::size_t>(d)];
   }
   // Tiles of the levels whose loops above are all fixed, built upwards by multiplication
   // (dividing the bounds per level dominated this function). Only the first L_ entries are
@@ -374,7 +378,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
     const auto iu = static_cast<std::size_t>(i);
     for (int d = 0; d < D_; ++d) {
       const auto du = static_cast<std::size_t>(d);
-      tile[iu][du] = i == known_from ? sp_below_[iu][du] * rem[du] : tile[iu - 1][du] * spatial_[iu][du];
+      tile[iu][du] =
+          i == known_from ? sp_below_[iu][du] * rem[du] : tile[iu - 1][du] * spatial_[iu][du];
     }
     if (i >= j) {
       for (const auto &lp : m.levels[iu].temporal) {
@@ -483,7 +488,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
           for (const auto &l : m.levels[static_cast<std::size_t>(free_level)].temporal) {
             if (l.factor > 1 && rel[static_cast<std::size_t>(l.dim)]) {
               any = true;
-              const std::int64_t v = fetches_from(t, tl, words, walk(m, t, i + 1, free_level, l.dim));
+              const std::int64_t v =
+                  fetches_from(t, tl, words, walk(m, t, i + 1, free_level, l.dim));
               f = f < 0 ? v : std::min(f, v);
             }
           }
@@ -598,7 +604,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
                 partitions_[tu] ? std::max<std::int64_t>(0, f - distinct_[iu][tu]) : 0;
             transfers += beats_of_total(fills * c.parent_spatial, c.lanes) +
                          ceil_div(fills, largest) * mt.fill_tail +
-                         beats_of_total(f * c.parent_spatial, c.lanes) + brought * mt.writeback_tail;
+                         beats_of_total(f * c.parent_spatial, c.lanes) +
+                         brought * mt.writeback_tail;
           } else {
             transfers += beats_of_total(f * c.parent_spatial, c.lanes) + brought * mt.fill_tail;
           }
@@ -625,7 +632,8 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
       out.cycles = std::max(out.cycles, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
     }
     if (lvl.write_bandwidth > 0) {
-      out.cycles = std::max(out.cycles, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
+      out.cycles =
+          std::max(out.cycles, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
     }
   }
   double energy = static_cast<double>(macs_) * arch_.mac_energy_pj;

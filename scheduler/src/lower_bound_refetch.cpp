@@ -22,8 +22,8 @@ constexpr std::size_t kMaxCoupleTiles = std::size_t{1} << 18;
 // from cand[q]; 1 in every other dimension), the first dimension varying fastest; once, with
 // every factor 1, when `dims` is empty.
 template <class Body>
-void for_each_choice(const std::vector<int> &dims, const std::vector<std::vector<std::int64_t>> &cand,
-                     Body &&body) {
+void for_each_choice(const std::vector<int> &dims,
+                     const std::vector<std::vector<std::int64_t>> &cand, Body &&body) {
   std::vector<std::size_t> idx(dims.size(), 0);
   std::array<std::int64_t, kMaxDims> tf{};
   while (true) {
@@ -55,7 +55,8 @@ std::size_t BoundModel::FloorHash::operator()(const FloorKey &k) const noexcept 
   return static_cast<std::size_t>(h);
 }
 
-std::int64_t BoundModel::refetch_floor(int k, int t, const std::array<std::int64_t, kMaxDims> &rem) {
+std::int64_t BoundModel::refetch_floor(int k, int t,
+                                       const std::array<std::int64_t, kMaxDims> &rem) {
   const auto ku = static_cast<std::size_t>(k);
   const auto tu = static_cast<std::size_t>(t);
   const auto &rel = rel_[tu];
@@ -155,7 +156,8 @@ BoundModel::couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDim
   std::vector<std::array<std::int64_t, 4>> out;
   // Keepers of t (levels in ks) whose tile cannot hold t's share of w's tile: t has a
   // relevant loop between that keeper and K.
-  auto forced = [&](int t, const std::vector<int> &ks, const std::array<std::int64_t, kMaxDims> &tf) {
+  auto forced = [&](int t, const std::vector<int> &ks,
+                    const std::array<std::int64_t, kMaxDims> &tf) {
     std::int64_t mask = 0;
     for (std::size_t i = 0; i < ks.size(); ++i) {
       const auto ku = static_cast<std::size_t>(ks[i]);
@@ -214,13 +216,15 @@ std::int64_t BoundModel::refetch_bound(const Mapping &m, int t, int k, int j, in
     tile[du] = rem[du] * sp_below_[ku][du];
   }
   const std::int64_t words = problem_.footprint(t, tile.data());
-  largest_tile = room_[ku][tu] < 0 ? words : std::max<std::int64_t>(1, std::min(words, room_[ku][tu]));
+  largest_tile =
+      room_[ku][tu] < 0 ? words : std::max<std::int64_t>(1, std::min(words, room_[ku][tu]));
   if (room_[ku][tu] < 0 || words <= room_[ku][tu]) {
     std::int64_t f = -1;
     if (free_level == j) {
       for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
         if (l.factor > 1 && rel_[tu][static_cast<std::size_t>(l.dim)]) {
-          const std::int64_t v = fetches_from(t, tile.data(), words, walk(m, t, j, free_level, l.dim));
+          const std::int64_t v =
+              fetches_from(t, tile.data(), words, walk(m, t, j, free_level, l.dim));
           f = f < 0 ? v : std::min(f, v);
         }
       }
@@ -357,8 +361,8 @@ double BoundModel::coupling(const std::array<std::int64_t, kMaxDims> &rem, const
         slack += sl;
         per[i].counted = static_cast<double>(rc.fetches[ku][tu]);
         const std::int64_t floor = refetch_floor(k, t, rem);
-        per[i].unit = static_cast<double>(std::max(used_[ku][tu] * rc.irr_outside[tu],
-                                                   floor < 0 ? 0 : floor * rc.fixed_product));
+        per[i].unit = static_cast<double>(
+            std::max(used_[ku][tu] * rc.irr_outside[tu], floor < 0 ? 0 : floor * rc.fixed_product));
       }
     }
     bool free_dim = false; // x may be irrelevant to both

@@ -170,13 +170,14 @@ nlohmann::json to_json(const MicroArch &m) {
     }
     layers.push_back({{"name", l.name}, {"dims", l.dims}, {"bounds", l.bounds}, {"levels", lv}});
   }
-  return {{"arch", m.arch},
-          {"mac_bits", m.mac_bits},
-          {"clock_ghz", m.clock_ghz},
-          {"array",
-           {{"rows", m.rows}, {"cols", m.cols}, {"row_dims", m.row_dims}, {"col_dims", m.col_dims}}},
-          {"levels", levels},
-          {"layers", layers}};
+  return {
+      {"arch", m.arch},
+      {"mac_bits", m.mac_bits},
+      {"clock_ghz", m.clock_ghz},
+      {"array",
+       {{"rows", m.rows}, {"cols", m.cols}, {"row_dims", m.row_dims}, {"col_dims", m.col_dims}}},
+      {"levels", levels},
+      {"layers", layers}};
 }
 
 } // namespace hcl::sched

@@ -403,7 +403,8 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
         }
         parent_spatial_[att(child, t)] = relevant_spatial;
         if (hcl) {
-          std::int64_t lanes = lanes_in[static_cast<std::size_t>(child)][static_cast<std::size_t>(t)];
+          std::int64_t lanes =
+              lanes_in[static_cast<std::size_t>(child)][static_cast<std::size_t>(t)];
           if (relevant_spatial > 1) {
             lanes = 1;
             for (int j = child + 1; j <= i; ++j) {
@@ -479,9 +480,9 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
   // The sequential tile machine (docs/cost-model.md, "hcl mode"): after `start`, each transfer
   // event drains the array's pipeline, then every tile that changes is written back (partial
   // sums) and refilled, one memory-port beat per cycle (beats_), each transfer followed by its
-  // tail; then the array steps until the next event. A level's tile of t changes when the innermost loop above it
-  // that is relevant to t (refetch_loop_), or any loop outside that one, steps, so the events
-  // are the iterations of the nest from the innermost such loop over all pairs outward.
+  // tail; then the array steps until the next event. A level's tile of t changes when the innermost
+  // loop above it that is relevant to t (refetch_loop_), or any loop outside that one, steps, so
+  // the events are the iterations of the nest from the innermost such loop over all pairs outward.
   const MachineTiming &mt = arch_.machine;
   const int L = static_cast<int>(arch_.levels.size());
   const int N = static_cast<int>(nest_.size());
@@ -545,8 +546,9 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
     return prefetch_machine_cycles(mt, {N, factor.data(), rw_relevant.data()}, pairs.data(),
                                    static_cast<int>(pairs.size()), steps);
   }
-  const std::int64_t events =
-      kmin < N ? outer_[static_cast<std::size_t>(kmin)] * nest_[static_cast<std::size_t>(kmin)].factor : 1;
+  const std::int64_t events = kmin < N ? outer_[static_cast<std::size_t>(kmin)] *
+                                             nest_[static_cast<std::size_t>(kmin)].factor
+                                       : 1;
   return mt.start + events * mt.drain + steps + transfers;
 }
 

@@ -187,7 +187,8 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
       o.time_limit_s = share - traffic_limit;
     }
     results[i] = search(network.layers[i].problem, arch, o);
-    traffic[i] = single_buffer_traffic_bound(network.layers[i].problem, on_chip, traffic_limit, options.stop);
+    traffic[i] = single_buffer_traffic_bound(network.layers[i].problem, on_chip, traffic_limit,
+                                             options.stop);
     searched[i] = true;
     report_ready(false);
   }
@@ -198,8 +199,8 @@ NetworkSchedule schedule_network(const Network &network, const Arch &arch,
   // earlier runs stopped (SearchOptions::resume_below: only the root bounds are recomputed).
   // The merged lower bound keeps that valid over passes: every subproblem below it was
   // finished by one run or another. Passes repeat while proofs free time; a pass that proves
-  // nothing ends with the budget spent. Without a time limit every layer is proven in the first pass, so results
-  // stay deterministic.
+  // nothing ends with the budget spent. Without a time limit every layer is proven in the first
+  // pass, so results stay deterministic.
   while (limited) {
     std::vector<std::size_t> open;
     for (const std::size_t i : uniques) {

@@ -129,8 +129,9 @@ std::vector<std::vector<std::int64_t>> padding_variants(const Problem &problem,
 
 Problem with_bounds(const Problem &problem, const std::vector<std::int64_t> &bounds) {
   if (bounds.size() != problem.bounds.size()) {
-    throw std::invalid_argument(fmt::format("padding: {} bounds given for a problem with {} dimensions",
-                                            bounds.size(), problem.bounds.size()));
+    throw std::invalid_argument(
+        fmt::format("padding: {} bounds given for a problem with {} dimensions", bounds.size(),
+                    problem.bounds.size()));
   }
   for (std::size_t d = 0; d < bounds.size(); ++d) {
     if (bounds[d] < 1) {
@@ -207,7 +208,8 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
       // Stopped: each variant left keeps the bound every mapping of it meets.
       finished = false;
       best.interrupted = best.interrupted || options.stop.interrupted();
-      lower = std::min(lower, objective_floor(with_bounds(problem, variants[i]), arch, options.objective));
+      lower = std::min(lower,
+                       objective_floor(with_bounds(problem, variants[i]), arch, options.objective));
       continue;
     }
     if (options.time_limit_s > 0) {
@@ -215,14 +217,16 @@ SearchResult search_padded(const Problem &problem, const Arch &arch, const Searc
       if (have && used >= options.time_limit_s) {
         // No time left: the variant keeps the bound every mapping of it meets.
         finished = false;
-        lower = std::min(lower, objective_floor(with_bounds(problem, variants[i]), arch, options.objective));
+        lower = std::min(
+            lower, objective_floor(with_bounds(problem, variants[i]), arch, options.objective));
         continue;
       }
       // The unpadded problem gets half the budget, so --pad with a time limit does not starve
       // the search a run without it would do; the padded variants share the rest equally.
       o.time_limit_s = i == 0 && variants.size() > 1
                            ? options.time_limit_s / 2
-                           : std::max(1e-3, (options.time_limit_s - used) / static_cast<double>(variants.size() - i));
+                           : std::max(1e-3, (options.time_limit_s - used) /
+                                                static_cast<double>(variants.size() - i));
     }
     o.beat = have ? std::min(best.objective, options.beat) : options.beat;
     const Problem padded = with_bounds(problem, variants[i]);

@@ -81,7 +81,9 @@ bool cannot_beat(double lower, double best) {
 
 namespace {
 
-bool have_incumbent_given(const SearchOptions &o) { return o.beat < std::numeric_limits<double>::infinity(); }
+bool have_incumbent_given(const SearchOptions &o) {
+  return o.beat < std::numeric_limits<double>::infinity();
+}
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -198,8 +200,9 @@ public:
 
 private:
   bool keeps(int l, int t) const {
-    return l == L_ - 1 || (sh_.arch.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)] &&
-                           m_.levels[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(t)]);
+    return l == L_ - 1 ||
+           (sh_.arch.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)] &&
+            m_.levels[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(t)]);
   }
 
   bool fits(int l, const std::array<std::int64_t, kMaxDims> &tile) const {
@@ -210,7 +213,8 @@ private:
     std::int64_t need = 0;
     for (int t = 0; t < T_; ++t) {
       if (keeps(l, t)) {
-        need += held_words(sh_.problem, t, tile.data(), banking_[static_cast<std::size_t>(l * T_ + t)]);
+        need +=
+            held_words(sh_.problem, t, tile.data(), banking_[static_cast<std::size_t>(l * T_ + t)]);
       }
     }
     const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
@@ -228,14 +232,16 @@ private:
 
   const std::vector<std::vector<int>> &orders(int l, unsigned mask) {
     const unsigned tmask = tensor_below_[static_cast<std::size_t>(l)];
-    const std::uint64_t key = (static_cast<std::uint64_t>(l) << 32) | (std::uint64_t{tmask} << 16) | mask;
+    const std::uint64_t key =
+        (static_cast<std::uint64_t>(l) << 32) | (std::uint64_t{tmask} << 16) | mask;
     auto it = order_cache_.find(key);
     if (it != order_cache_.end()) {
       return it->second;
     }
     static const std::vector<int> none;
     const auto &c = sh_.opts.space.constraints;
-    const auto &fixed = static_cast<std::size_t>(l) < c.size() ? c[static_cast<std::size_t>(l)].permutation : none;
+    const auto &fixed =
+        static_cast<std::size_t>(l) < c.size() ? c[static_cast<std::size_t>(l)].permutation : none;
     return order_cache_
         .emplace(key, order_classes(sh_.problem, mask, tmask, fixed, credits_halo(sh_.opts.mode)))
         .first->second;
@@ -259,7 +265,8 @@ private:
     return false;
   }
 
-  void set_temporal(int l, const std::array<std::int64_t, kMaxDims> &f, const std::vector<int> &order) {
+  void set_temporal(int l, const std::array<std::int64_t, kMaxDims> &f,
+                    const std::vector<int> &order) {
     auto &tl = m_.levels[static_cast<std::size_t>(l)].temporal;
     tl.clear();
     for (int d : order) {
@@ -442,7 +449,8 @@ private:
         for (int d = 0; d < D_; ++d) {
           if ((mask >> d) & 1U) {
             ++out_.stats.nodes;
-            const double lb = objective_value(bm_.bound(m_, j, true, d, cutoff()), sh_.opts.objective);
+            const double lb =
+                objective_value(bm_.bound(m_, j, true, d, cutoff()), sh_.opts.objective);
             inner_cut[static_cast<std::size_t>(d)] = cannot_beat(lb, best_);
             all_cut = all_cut && inner_cut[static_cast<std::size_t>(d)];
             out_.stats.pruned += inner_cut[static_cast<std::size_t>(d)] ? 1 : 0;
@@ -464,7 +472,8 @@ private:
         }
         set_temporal(j, kf, ord);
         ++out_.stats.nodes;
-        const double lb = objective_value(bm_.bound(m_, j, false, -1, cutoff()), sh_.opts.objective);
+        const double lb =
+            objective_value(bm_.bound(m_, j, false, -1, cutoff()), sh_.opts.objective);
         if (cannot_beat(lb, best_)) {
           ++out_.stats.pruned;
         } else {
@@ -521,7 +530,8 @@ double objective_floor(const Problem &problem, const Arch &arch, Objective objec
   double energy = static_cast<double>(problem.macs()) * arch.mac_energy_pj;
   if (!arch.levels.empty()) {
     const Level &store = arch.levels.back();
-    const double cheapest = std::min({store.read_energy_pj, store.write_energy_pj, store.update_energy_pj});
+    const double cheapest =
+        std::min({store.read_energy_pj, store.write_energy_pj, store.update_energy_pj});
     const std::int64_t block = std::max(1, store.block_size);
     for (int t = 0; t < static_cast<int>(problem.tensors.size()); ++t) {
       const std::int64_t used = used_elements(problem, t, problem.bounds.data());
@@ -556,7 +566,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   }
   if (opts.space.max_pad > 0) {
     SearchOptions o = opts;
-    o.resume_below = 0; // it speaks of all variants together, not of each
+    o.resume_below = 0;                     // it speaks of all variants together, not of each
     return search_padded(problem, arch, o); // each padded variant comes back here, unpadded
   }
   Shared sh{problem, arch, opts, {}, {}, Clock::now(), {}};
@@ -601,7 +611,8 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
       for (std::size_t i = at++; i < subs.size() && !sh.stop; i = at++) {
         if ((i & 15) == 0 &&
             (opts.stop.stop_requested() ||
-             (may_stop && std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s))) {
+             (may_stop && std::chrono::duration<double>(Clock::now() - sh.start).count() >
+                              opts.time_limit_s))) {
           sh.stop = true;
           break;
         }
@@ -611,7 +622,8 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   }
   res.stats.subproblems = static_cast<std::int64_t>(subs.size());
   const bool roots_cut = sh.stop; // some roots kept the floor
-  std::stable_sort(subs.begin(), subs.end(), [](const Sub &a, const Sub &b) { return a.root < b.root; });
+  std::stable_sort(subs.begin(), subs.end(),
+                   [](const Sub &a, const Sub &b) { return a.root < b.root; });
 
   double best = opts.beat;
   bool have = false; // best_mapping holds a mapping (best < beat)
@@ -646,7 +658,8 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
         problem, arch, ro, sh.spatial, sh.keeps, preferred, restarts, nthreads, [&] {
           return opts.stop.stop_requested() ||
                  (opts.time_limit_s > 0 &&
-                  std::chrono::duration<double>(Clock::now() - sh.start).count() > opts.time_limit_s);
+                  std::chrono::duration<double>(Clock::now() - sh.start).count() >
+                      opts.time_limit_s);
         });
     for (const IncumbentStart &st : starts) {
       res.stats.evaluations += st.random.valid + st.local.evaluations;

@@ -156,8 +156,8 @@ private:
   }
 
   // Up to 4 unrolled loops, product in [need, count].
-  void part_rec(int l, std::int64_t prod, std::int64_t count, std::int64_t need,
-                const Extents &rem, Extents &p, int used, std::vector<Extents> &out) {
+  void part_rec(int l, std::int64_t prod, std::int64_t count, std::int64_t need, const Extents &rem,
+                Extents &p, int used, std::vector<Extents> &out) {
     if (l == kNumLoops) {
       if (prod >= need) {
         out.push_back(p);
@@ -273,7 +273,8 @@ private:
       std::vector<int> loops;
       for (int l = 0; l < kNumLoops; ++l) {
         m_.blocking[l][0] = rem[static_cast<std::size_t>(l)];
-        if (const HintEntry *h = hint(l, 0); h && h->blocking > 0 && h->blocking != rem[static_cast<std::size_t>(l)]) {
+        if (const HintEntry *h = hint(l, 0);
+            h && h->blocking > 0 && h->blocking != rem[static_cast<std::size_t>(l)]) {
           return;
         }
         if (rem[static_cast<std::size_t>(l)] > 1) {
@@ -281,8 +282,8 @@ private:
         }
       }
       // Level 0 without a MAC register is charged per MAC whatever its order.
-      const auto classes = arch_.mac_capacity == 0 ? std::vector<std::vector<int>>{loops}
-                                                   : order_classes(loops);
+      const auto classes =
+          arch_.mac_capacity == 0 ? std::vector<std::vector<int>>{loops} : order_classes(loops);
       for (const auto &perm : classes) {
         set_order(0, perm);
         ++evals_;
@@ -317,8 +318,10 @@ private:
       Extents f{}, next{};
       std::vector<int> loops;
       for (int l = 0; l < kNumLoops; ++l) {
-        f[static_cast<std::size_t>(l)] = cand[static_cast<std::size_t>(l)][idx[static_cast<std::size_t>(l)]];
-        next[static_cast<std::size_t>(l)] = rem[static_cast<std::size_t>(l)] / f[static_cast<std::size_t>(l)];
+        f[static_cast<std::size_t>(l)] =
+            cand[static_cast<std::size_t>(l)][idx[static_cast<std::size_t>(l)]];
+        next[static_cast<std::size_t>(l)] =
+            rem[static_cast<std::size_t>(l)] / f[static_cast<std::size_t>(l)];
         m_.blocking[l][v] = f[static_cast<std::size_t>(l)];
         if (f[static_cast<std::size_t>(l)] > 1) {
           loops.push_back(l);
@@ -366,7 +369,8 @@ private:
         break;
       }
     }
-    std::stable_sort(kids.begin(), kids.end(), [](const Kid &a, const Kid &b) { return a.lb < b.lb; });
+    std::stable_sort(kids.begin(), kids.end(),
+                     [](const Kid &a, const Kid &b) { return a.lb < b.lb; });
     for (std::size_t k = 0; k < kids.size(); ++k) {
       if (cannot_beat(kids[k].lb, best_)) {
         pruned_ += static_cast<std::int64_t>(kids.size() - k);
@@ -375,7 +379,8 @@ private:
       Extents next{};
       for (int l = 0; l < kNumLoops; ++l) {
         m_.blocking[l][v] = kids[k].f[static_cast<std::size_t>(l)];
-        next[static_cast<std::size_t>(l)] = rem[static_cast<std::size_t>(l)] / kids[k].f[static_cast<std::size_t>(l)];
+        next[static_cast<std::size_t>(l)] =
+            rem[static_cast<std::size_t>(l)] / kids[k].f[static_cast<std::size_t>(l)];
       }
       set_order(v, kids[k].perm);
       dfs(v - 1, next);

@@ -43,18 +43,21 @@ nlohmann::json stats_json(const SearchStats &s) {
           {"pruned", s.pruned},
           {"capacity_cuts", s.capacity_cuts},
           {"evaluations", s.evaluations},
-          {"fraction_pruned", total > 0 ? static_cast<double>(s.pruned + s.capacity_cuts) / total : 0.0},
+          {"fraction_pruned",
+           total > 0 ? static_cast<double>(s.pruned + s.capacity_cuts) / total : 0.0},
           {"seconds", s.seconds}};
 }
 
 nlohmann::json bounds_report_json(const Evaluation &e) {
   nlohmann::json j = bounds_to_json(e);
   j["cycles_over_compute_bound"] =
-      e.bounds.compute_cycles > 0 ? static_cast<double>(e.cycles) / static_cast<double>(e.bounds.compute_cycles) : 0.0;
-  j["traffic_over_compulsory"] =
-      e.bounds.compulsory_backing_words > 0
-          ? static_cast<double>(e.backing_words) / static_cast<double>(e.bounds.compulsory_backing_words)
+      e.bounds.compute_cycles > 0
+          ? static_cast<double>(e.cycles) / static_cast<double>(e.bounds.compute_cycles)
           : 0.0;
+  j["traffic_over_compulsory"] = e.bounds.compulsory_backing_words > 0
+                                     ? static_cast<double>(e.backing_words) /
+                                           static_cast<double>(e.bounds.compulsory_backing_words)
+                                     : 0.0;
   return j;
 }
 

@@ -12,10 +12,10 @@
 
 namespace hcl::sched {
 
-
-RandomSearchResult random_search(const Problem &p, const Arch &a, const RandomSearchOptions &o,
-                                 const std::vector<SpatialChoice> &spatial,
-                                 const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps) {
+RandomSearchResult
+random_search(const Problem &p, const Arch &a, const RandomSearchOptions &o,
+              const std::vector<SpatialChoice> &spatial,
+              const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps) {
   const auto start = std::chrono::steady_clock::now();
   RandomSearchResult r;
   if (spatial.empty() || keeps.empty()) {
@@ -34,13 +34,15 @@ RandomSearchResult random_search(const Problem &p, const Arch &a, const RandomSe
       break;
     }
     ++r.samples;
-    const auto &sp = spatial[std::uniform_int_distribution<std::size_t>(0, spatial.size() - 1)(rng)];
+    const auto &sp =
+        spatial[std::uniform_int_distribution<std::size_t>(0, spatial.size() - 1)(rng)];
     const auto &kp = keeps[std::uniform_int_distribution<std::size_t>(0, keeps.size() - 1)(rng)];
     std::fill(f.begin(), f.end(), 1);
     for (int d = 0; d < D; ++d) {
       std::int64_t rem = p.bounds[static_cast<std::size_t>(d)];
       for (int l = 0; l < L; ++l) {
-        for (const auto *v : {&sp.x[static_cast<std::size_t>(l)], &sp.y[static_cast<std::size_t>(l)]}) {
+        for (const auto *v :
+             {&sp.x[static_cast<std::size_t>(l)], &sp.y[static_cast<std::size_t>(l)]}) {
           for (const auto &lp : *v) {
             if (lp.dim == d) {
               rem /= lp.factor;
@@ -104,7 +106,8 @@ LocalSearchResult local_search(const Problem &p, const Arch &a, const RandomSear
     for (std::size_t l = 0; l < L; ++l) {
       for (int axis = 0; axis < 2; ++axis) {
         auto loops = axis == 0 ? mm.levels[l].spatial_x : mm.levels[l].spatial_y;
-        std::sort(loops.begin(), loops.end(), [](const Loop &x, const Loop &y) { return x.dim < y.dim; });
+        std::sort(loops.begin(), loops.end(),
+                  [](const Loop &x, const Loop &y) { return x.dim < y.dim; });
         for (const auto &lp : loops) {
           key.insert(key.end(), {static_cast<std::int64_t>(l), axis, lp.dim, lp.factor});
         }
@@ -198,7 +201,8 @@ LocalSearchResult local_search(const Problem &p, const Arch &a, const RandomSear
       for (int axis = 0; axis < 2 && !improved; ++axis) {
         for (int dir = 0; dir < 2 && !improved; ++dir) { // 0: temporal -> spatial
           const auto &src0 = dir == 0 ? r.mapping.levels[l].temporal
-                                      : (axis == 0 ? r.mapping.levels[l].spatial_x : r.mapping.levels[l].spatial_y);
+                                      : (axis == 0 ? r.mapping.levels[l].spatial_x
+                                                   : r.mapping.levels[l].spatial_y);
           for (std::size_t i = 0; i < src0.size() && !improved; ++i) {
             const Loop loop = src0[i];
             std::int64_t last = 0;
@@ -223,7 +227,8 @@ LocalSearchResult local_search(const Problem &p, const Arch &a, const RandomSear
               } else {
                 dst.insert(dst.begin(), Loop{loop.dim, pf});
               }
-              std::sort(sl.begin(), sl.end(), [](const Loop &x, const Loop &y) { return x.dim < y.dim; });
+              std::sort(sl.begin(), sl.end(),
+                        [](const Loop &x, const Loop &y) { return x.dim < y.dim; });
               if (spatial_ok.count(spatial_key(m)) != 0) {
                 improved = take();
               }
@@ -267,7 +272,8 @@ incumbent_starts(const Problem &p, const Arch &a, const RandomSearchOptions &o,
   std::atomic<bool> any{false};
   auto body = [&] {
     for (std::size_t i = at++;
-         i < restarts && i < first_empty && !(any && stop()) && !o.stop.stop_requested(); i = at++) {
+         i < restarts && i < first_empty && !(any && stop()) && !o.stop.stop_requested();
+         i = at++) {
       RandomSearchOptions mine = o;
       mine.seed = static_cast<std::uint32_t>(i + 1);
       mine.max_samples = 20'000;

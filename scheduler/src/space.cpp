@@ -30,10 +30,9 @@ const LevelConstraint *constraint_at(const SpaceOptions &o, int level) {
 
 // All loop lists for one axis: dims ascending, none in `used`, factors > 1 dividing rem,
 // product <= side, at most `max_dims` loops.
-void axis_lists(const Problem &p, const SpaceOptions &o, const LevelConstraint *c,
-                const Rem &rem, unsigned used, std::int64_t side, int first_dim,
-                std::vector<Loop> &cur, std::int64_t product,
-                std::vector<std::vector<Loop>> &out) {
+void axis_lists(const Problem &p, const SpaceOptions &o, const LevelConstraint *c, const Rem &rem,
+                unsigned used, std::int64_t side, int first_dim, std::vector<Loop> &cur,
+                std::int64_t product, std::vector<std::vector<Loop>> &out) {
   out.push_back(cur);
   if (static_cast<int>(cur.size()) >= o.max_dims_per_axis) {
     return;
@@ -156,8 +155,8 @@ int dim_by_name(const Problem &p, const std::string &name, const std::string &wh
     for (const auto &n : p.dim_names) {
       valid += (valid.empty() ? "" : ", ") + n;
     }
-    throw std::invalid_argument(fmt::format("{}: unknown dimension '{}' (valid: {})", where, name,
-                                            valid));
+    throw std::invalid_argument(
+        fmt::format("{}: unknown dimension '{}' (valid: {})", where, name, valid));
   }
   return d;
 }
@@ -350,8 +349,10 @@ bool spatial_split_allowed(const LevelConstraint &c, int num_dims, const std::ve
     }
     const int free_total = std::max(0, num_dims - n);
     const int free_x = std::clamp(c.split - n, 0, free_total);
-    const auto ax = std::count_if(x.begin(), x.end(), [&](const Loop &l) { return !listed(l.dim); });
-    const auto ay = std::count_if(y.begin(), y.end(), [&](const Loop &l) { return !listed(l.dim); });
+    const auto ax =
+        std::count_if(x.begin(), x.end(), [&](const Loop &l) { return !listed(l.dim); });
+    const auto ay =
+        std::count_if(y.begin(), y.end(), [&](const Loop &l) { return !listed(l.dim); });
     return ax <= free_x && ay <= free_total - free_x;
   }
   // No split: X is a prefix of [listed non-unit dims in order][unlisted non-unit, any order].
@@ -362,7 +363,8 @@ bool spatial_split_allowed(const LevelConstraint &c, int num_dims, const std::ve
     }
     y_started = y_started || on(y, d);
   }
-  return !y_started || std::all_of(x.begin(), x.end(), [&](const Loop &l) { return listed(l.dim); });
+  return !y_started ||
+         std::all_of(x.begin(), x.end(), [&](const Loop &l) { return listed(l.dim); });
 }
 
 bool temporal_constraints_hold(const Mapping &m, const SpaceOptions &so) {
@@ -384,8 +386,9 @@ bool temporal_constraints_hold(const Mapping &m, const SpaceOptions &so) {
     }
     std::size_t k = 0;
     for (int d : c.permutation) {
-      const bool present = std::any_of(lm.temporal.begin(), lm.temporal.end(),
-                                       [d](const Loop &lp) { return lp.dim == d && lp.factor > 1; });
+      const bool present = std::any_of(lm.temporal.begin(), lm.temporal.end(), [d](const Loop &lp) {
+        return lp.dim == d && lp.factor > 1;
+      });
       if (!present) {
         continue;
       }
@@ -409,13 +412,15 @@ std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, c
     std::string names;
     for (std::size_t l = 0; l < arch.levels.size(); ++l) {
       names += (names.empty() ? "" : ", ") + arch.levels[l].name;
-      if (arch.levels[l].name == c.target || arch.levels[l].name == "inter_" + c.target + "_spatial") {
+      if (arch.levels[l].name == c.target ||
+          arch.levels[l].name == "inter_" + c.target + "_spatial") {
         level = static_cast<int>(l);
       }
     }
     if (level < 0) {
-      throw std::invalid_argument(fmt::format(
-          "constraint target '{}' is not a level of arch '{}' (valid: {})", c.target, arch.name, names));
+      throw std::invalid_argument(
+          fmt::format("constraint target '{}' is not a level of arch '{}' (valid: {})", c.target,
+                      arch.name, names));
     }
     LevelConstraint &lc = out[static_cast<std::size_t>(level)];
     const std::string where = fmt::format("{} constraint at {}", c.type, c.target);
@@ -447,7 +452,8 @@ std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, c
       const std::string name = tok.substr(0, is_max ? le : eq);
       if (!name.empty() && (name.back() == '>' || name.back() == '<')) {
         throw std::invalid_argument(fmt::format(
-            "{}: factor '{}': Timeloop constraints fix (D=n) or bound from above (D<=n) only", where, tok));
+            "{}: factor '{}': Timeloop constraints fix (D=n) or bound from above (D<=n) only",
+            where, tok));
       }
       const int d = dim_by_name(problem, name, where);
       std::int64_t v = 0;
@@ -463,8 +469,8 @@ std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, c
             fmt::format("{}: factor '{}' is not of the form D=n or D<=n", where, tok));
       }
       if (v < 0 || (is_max && v == 0)) {
-        throw std::invalid_argument(fmt::format("{}: factor '{}' must be {}", where, tok,
-                                                is_max ? "> 0" : ">= 0"));
+        throw std::invalid_argument(
+            fmt::format("{}: factor '{}' must be {}", where, tok, is_max ? "> 0" : ">= 0"));
       }
       const auto du = static_cast<std::size_t>(d);
       if (is_max) {
@@ -479,8 +485,8 @@ std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, c
     for (const auto &n : split_names(problem, c.permutation)) {
       const int d = dim_by_name(problem, n, where);
       if (std::find(perm.begin(), perm.end(), d) != perm.end()) {
-        throw std::invalid_argument(
-            fmt::format("{}: dimension '{}' appears twice in permutation '{}'", where, n, c.permutation));
+        throw std::invalid_argument(fmt::format(
+            "{}: dimension '{}' appears twice in permutation '{}'", where, n, c.permutation));
       }
       perm.push_back(d);
     }

@@ -20,9 +20,10 @@ std::vector<LevelConstraint> constraints_from_hint(const Problem &problem, const
       const int d = problem.dim_index(kDims[l]);
       const char *loop = interstellar::kLoopNames[static_cast<std::size_t>(l)];
       if (d < 0) {
-        throw std::invalid_argument(fmt::format("hint: loop {} needs dimension {}, which layer '{}' "
-                                                "does not have",
-                                                loop, kDims[l], problem.name));
+        throw std::invalid_argument(
+            fmt::format("hint: loop {} needs dimension {}, which layer '{}' "
+                        "does not have",
+                        loop, kDims[l], problem.name));
       }
       if (e.blocking > 0) {
         if (v >= L) {

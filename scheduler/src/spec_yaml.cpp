@@ -652,8 +652,8 @@ void parse_area_model(const YamlView &arch, const ArchDefaults &d,
 } // namespace
 
 Arch parse_arch(const YamlView &arch) {
-  arch.require_keys({"name", "word_bits", "clock_ghz", "mac", "energy_table", "area_table", "levels"},
-                    "arch");
+  arch.require_keys(
+      {"name", "word_bits", "clock_ghz", "mac", "energy_table", "area_table", "levels"}, "arch");
   Arch a;
   a.name = arch.at("name").as_string();
   ArchDefaults d;

@@ -51,8 +51,9 @@ void apply_timeloop_art(const YamlView &doc, TimeloopArch &ta) {
     }
   }
   if (!mac_priced) {
-    where.fail(fmt::format("no entry for the compute component '{}'",
-                           ta.compute_name.empty() ? std::string("(none in the arch)") : ta.compute_name));
+    where.fail(
+        fmt::format("no entry for the compute component '{}'",
+                    ta.compute_name.empty() ? std::string("(none in the arch)") : ta.compute_name));
   }
   ta.arch.has_area = true;
 }

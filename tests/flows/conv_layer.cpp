@@ -44,7 +44,7 @@ TEST_CASE("conv_layer: reads shape, stride, dilation and groups back from a Prob
   CHECK(c.stride_w == 1);
   CHECK(c.dil_h == 1);
   CHECK(c.dil_w == 2);
-  CHECK(c.H() == (5 - 1) * 4 + 3);     // 19 input rows
+  CHECK(c.H() == (5 - 1) * 4 + 3);         // 19 input rows
   CHECK(c.W() == (3 - 1) * 1 + 2 * 1 + 1); // 5 input columns
   CHECK(c.macs() == sched::make_conv2d(s).macs());
 

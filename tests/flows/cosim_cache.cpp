@@ -33,8 +33,8 @@ struct Design {
 };
 
 Design small_design(const fs::path &dir) {
-  const sched::Arch spec =
-      sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) + "/tests/flows/data/flow_tpu_4x4.arch.yaml");
+  const sched::Arch spec = sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) +
+                                                 "/tests/flows/data/flow_tpu_4x4.arch.yaml");
   Design d;
   d.arch = nest_timed_arch(spec, nest_accelerator_config(spec, {}));
   sched::ConvShape s;

@@ -53,7 +53,8 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
   CHECK_THROWS_WITH(run_flow(o), Catch::StartsWith("--set rows=x: rows: "));
   o = tiny(out);
   o.cosim_layer = "conv9";
-  CHECK_THROWS_WITH(run_flow(o), "--cosim: the network has no layer 'conv9' (layers: conv1, conv2, dw, fc3)");
+  CHECK_THROWS_WITH(run_flow(o),
+                    "--cosim: the network has no layer 'conv9' (layers: conv1, conv2, dw, fc3)");
   o = tiny(out);
   o.threads = 0;
   CHECK_THROWS_AS(run_flow(o), UsageError);
@@ -79,7 +80,8 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
   CHECK_THROWS_WITH(run_flow(o), Catch::Contains("zz"));
   o = tiny(out);
   o.max_area_um2 = 1e6; // the 4 x 4 test arch has no area model
-  CHECK_THROWS_WITH(run_flow(o), Catch::Contains("--max-area:") && Catch::Contains("no area model"));
+  CHECK_THROWS_WITH(run_flow(o),
+                    Catch::Contains("--max-area:") && Catch::Contains("no area model"));
   o = tiny(out);
   o.arch = HCL_SOURCE_DIR "/examples/arch/tpu_like.yaml";
   o.max_area_um2 = 1000;
@@ -88,7 +90,8 @@ TEST_CASE("flow: bad input is refused naming the file or key, and nothing is wri
   CHECK_THROWS_WITH(run_flow(o), Catch::Contains("the smallest (UnifiedBuffer=4096 B) has"));
   o = tiny(out);
   o.sizes = {"Accumulators=4B"}; // one 32-bit word: no tile over two K lanes fits
-  CHECK_THROWS_WITH(run_flow(o), Catch::StartsWith("--sizes: no combination schedules every layer"));
+  CHECK_THROWS_WITH(run_flow(o),
+                    Catch::StartsWith("--sizes: no combination schedules every layer"));
   CHECK(nothing_written(out));
 }
 
@@ -151,8 +154,8 @@ TEST_CASE("flow: an output folder another run holds is refused, naming its pid")
   const fs::path out = hcl::test::scratch_dir("flow-lock") / "out";
   const FileLock other(out.parent_path() / ".out.lock", FileLock::Mode::Try);
   REQUIRE(other.held());
-  CHECK_THROWS_WITH(run_flow(tiny(out)),
-                    Catch::Contains(fmt::format("is being written by another hcl flow (pid {})",
-                                                ::getpid())));
+  CHECK_THROWS_WITH(
+      run_flow(tiny(out)),
+      Catch::Contains(fmt::format("is being written by another hcl flow (pid {})", ::getpid())));
   CHECK_FALSE(fs::exists(out));
 }

@@ -63,8 +63,9 @@ TEST_CASE("flow_dataflow: the study's totals are explore dataflows' optima summe
   const std::vector<std::string> dfs = study_dataflows();
   CHECK(dfs == std::vector<std::string>{"C|K", "R|P", "Q|P", "S|R", "C"});
   std::vector<std::string> reported;
-  const auto study = compare_dataflows(net, arch, dfs, hcl::sched::SearchOptions{},
-                                       [&](const DataflowCandidate &c) { reported.push_back(c.name); });
+  const auto study =
+      compare_dataflows(net, arch, dfs, hcl::sched::SearchOptions{},
+                        [&](const DataflowCandidate &c) { reported.push_back(c.name); });
   CHECK(reported == dfs);
   REQUIRE(study.size() == dfs.size());
   for (const auto &c : study) {
@@ -107,8 +108,9 @@ TEST_CASE("flow_dataflow: a layer the dataflow cannot place is searched with onl
 TEST_CASE("flow_dataflow: auto takes the study's best that the template runs, and says what "
           "the others cost") {
   // The template's dataflow is the best: the runners-up are named with their distance.
-  FlowDataflow d = choose_dataflow(
-      "auto", {candidate("C|K", true, 100), candidate("R|P", false, 103), candidate("Q|P", false, 150)});
+  FlowDataflow d =
+      choose_dataflow("auto", {candidate("C|K", true, 100), candidate("R|P", false, 103),
+                               candidate("Q|P", false, 150)});
   CHECK(d.name == "C|K");
   CHECK_THAT(d.why, Catch::Contains("R|P +3.0%") && Catch::Contains("Q|P +50.0%"));
   CHECK_THAT(d.why, !Catch::Contains("would be"));

@@ -14,7 +14,8 @@ using nlohmann::json;
 namespace {
 
 json load(const std::string &name) {
-  std::ifstream f(std::filesystem::path(HCL_SOURCE_DIR) / "tests" / "flows" / "data" / "report" / name);
+  std::ifstream f(std::filesystem::path(HCL_SOURCE_DIR) / "tests" / "flows" / "data" / "report" /
+                  name);
   REQUIRE(f);
   return json::parse(f);
 }
@@ -33,7 +34,8 @@ TEST_CASE("flow_report: every section in order, and the charts flow_report.h pro
   const std::string h = render_report(r);
   CHECK_THAT(h, Catch::StartsWith("<!DOCTYPE html>"));
   std::size_t at = 0;
-  for (const char *id : {"summary", "network", "layers", "hardware", "studies", "checks", "files"}) {
+  for (const char *id :
+       {"summary", "network", "layers", "hardware", "studies", "checks", "files"}) {
     const std::size_t p = h.find(std::string("<section id=\"") + id + "\">");
     INFO(id);
     REQUIRE(p != std::string::npos);
@@ -45,8 +47,9 @@ TEST_CASE("flow_report: every section in order, and the charts flow_report.h pro
   // network 2, each layer 3, hardware 3, the dataflow study 1 (this run had no memory study).
   CHECK(count(h, "<svg class=\"chart\"") == 2 + 3 * layers + 3 + 1);
   CHECK_THAT(h, Catch::Contains("parallel_for C in [0, 4):  // spatial X"));
-  CHECK_THAT(h, Catch::Contains("<td class=\"l\">DRAM</td><td class=\"l\">Inputs</td><td class=\"l\">reads"
-                                "</td><td>392</td><td>392</td>"));
+  CHECK_THAT(
+      h, Catch::Contains("<td class=\"l\">DRAM</td><td class=\"l\">Inputs</td><td class=\"l\">reads"
+                         "</td><td>392</td><td>392</td>"));
   CHECK_THAT(h, Catch::Contains("hcl_nangate45_x1.lib"));
   CHECK_THAT(h, Catch::Contains("@media print"));
   CHECK(count(h, "<div class=\"scroll\"><table>") == count(h, "<table>"));
@@ -61,10 +64,20 @@ TEST_CASE("flow_report: a memory study adds its chart, its chosen point in bold"
   r["studies"]["memory"] = {{"levels", {"Buffer"}},
                             {"size_bytes", {512}},
                             {"points",
-                             {{{"size_bytes", {256}}, {"within_budget", true}, {"searched", true}, {"found", true},
-                               {"objective_value", 10.0}, {"lower_bound", 9.0}, {"area_um2", 1.0}},
-                              {{"size_bytes", {512}}, {"within_budget", true}, {"searched", true}, {"found", true},
-                               {"objective_value", 8.0}, {"lower_bound", 8.0}, {"area_um2", 2.0}}}}};
+                             {{{"size_bytes", {256}},
+                               {"within_budget", true},
+                               {"searched", true},
+                               {"found", true},
+                               {"objective_value", 10.0},
+                               {"lower_bound", 9.0},
+                               {"area_um2", 1.0}},
+                              {{"size_bytes", {512}},
+                               {"within_budget", true},
+                               {"searched", true},
+                               {"found", true},
+                               {"objective_value", 8.0},
+                               {"lower_bound", 8.0},
+                               {"area_um2", 2.0}}}}};
   const std::string h = render_report(r);
   CHECK(count(h, "<svg class=\"chart\"") == 2 + 3 * r["layers"].size() + 3 + 2);
   CHECK_THAT(h, Catch::Contains("font-weight=\"bold\"><title>512 B</title>"));
@@ -99,17 +112,25 @@ TEST_CASE("flow_report: absent keys render as '-' instead of throwing") {
 
 TEST_CASE("render_compare_report: three charts, a row per design linking its report, unbuilt "
           "designs saying why, text escaped") {
-  const nlohmann::json c = {
-      {"layer", "conv<3>"},
-      {"designs",
-       {{{"dataflow", "C|K"}, {"point", "B=1 B"}, {"folder", "p1-CK"}, {"passed", true},
-         {"energy_pj", {{"rtl", 100.0}, {"model", 100.0}}}, {"cycles", {{"rtl", 10}, {"model", 10}}},
-         {"area_um2", 5.0}},
-        {{"dataflow", "C"}, {"point", "B=1 B"}, {"folder", nullptr}, {"passed", false},
-         {"energy_pj", {{"rtl", 0.0}, {"model", 0.0}}}, {"cycles", {{"rtl", 0}, {"model", 0}}},
-         {"area_um2", 0.0}, {"error", "rows > 64"}}}},
-      {"dataflow_spread", {{{"point", "B=1 B"}, {"ratio", 1.0}}}},
-      {"sizing_range", {{{"dataflow", "C|K"}, {"ratio", 1.0}}}}};
+  const nlohmann::json c = {{"layer", "conv<3>"},
+                            {"designs",
+                             {{{"dataflow", "C|K"},
+                               {"point", "B=1 B"},
+                               {"folder", "p1-CK"},
+                               {"passed", true},
+                               {"energy_pj", {{"rtl", 100.0}, {"model", 100.0}}},
+                               {"cycles", {{"rtl", 10}, {"model", 10}}},
+                               {"area_um2", 5.0}},
+                              {{"dataflow", "C"},
+                               {"point", "B=1 B"},
+                               {"folder", nullptr},
+                               {"passed", false},
+                               {"energy_pj", {{"rtl", 0.0}, {"model", 0.0}}},
+                               {"cycles", {{"rtl", 0}, {"model", 0}}},
+                               {"area_um2", 0.0},
+                               {"error", "rows > 64"}}}},
+                            {"dataflow_spread", {{{"point", "B=1 B"}, {"ratio", 1.0}}}},
+                            {"sizing_range", {{{"dataflow", "C|K"}, {"ratio", 1.0}}}}};
   const std::string h = hcl::flows::render_compare_report(c);
   std::size_t charts = 0;
   for (std::size_t i = 0; (i = h.find("<svg class=\"chart\"", i)) != std::string::npos; ++i)

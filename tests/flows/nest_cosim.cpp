@@ -162,13 +162,22 @@ sched::Mapping random_mapping(const sched::Problem &p, const sched::Arch &arch, 
 
 } // namespace
 
-TEST_CASE("nest_cosim: five layer kinds on one generated accelerator, bit-exact, counts equal") {
+TEST_CASE("nest_cosim: six layer kinds on one generated accelerator, bit-exact, counts equal") {
   const sched::Arch arch = test_arch();
   std::vector<Case> cases;
   for (auto p : {conv("conv3x3", 3, 8, 6, 6, 3, 3), conv("conv5x5_s2", 2, 4, 3, 3, 5, 5, 2),
                  conv("conv1x1", 8, 6, 5, 5, 1, 1), sched::make_gemm("fc", 1, 10, 20),
                  conv("odd", 6, 6, 3, 5, 2, 3)})
     cases.push_back(make_case(p, best_mapping(p, arch), arch));
+  // Depthwise: C = K = 1 per group, so neither array axis has a loop to unroll; the layer
+  // runs on one PE of the same design, as `hcl flow` schedules it.
+  sched::ConvShape dw;
+  dw.name = "depthwise";
+  dw.C = dw.K = dw.groups = 4;
+  dw.P = dw.Q = 4;
+  dw.R = dw.S = 3;
+  const sched::Problem depthwise = sched::make_conv2d(dw);
+  cases.push_back(make_case(depthwise, best_mapping(depthwise, arch, "C|K", true), arch));
   Bench b(arch, cases);
   std::uint64_t seed = 1;
   for (const auto &c : cases)
@@ -255,8 +264,9 @@ TEST_CASE("nest_cosim: 20 random schedules (factors, orders, bypass, double buff
   wdb.levels[0].size_words = 2;
   std::vector<Case> cases;
   std::uint32_t seed = 1;
-  const sched::Problem layers[] = {conv("a", 6, 4, 4, 3, 3, 2, 1, 2), conv("b", 3, 2, 3, 3, 2, 2, 2),
-                                   conv("c", 6, 6, 2, 5, 1, 3), sched::make_gemm("d", 3, 4, 9)};
+  const sched::Problem layers[] = {conv("a", 6, 4, 4, 3, 3, 2, 1, 2),
+                                   conv("b", 3, 2, 3, 3, 2, 2, 2), conv("c", 6, 6, 2, 5, 1, 3),
+                                   sched::make_gemm("d", 3, 4, 9)};
   for (int i = 0; i < 20; ++i) {
     const auto &p = layers[i % 4];
     sched::Problem named = p;
@@ -309,12 +319,14 @@ TEST_CASE("nest_cosim: the C dataflow, one adder tree over the 6 PEs: a strided 
   dw.P = dw.Q = 4;
   dw.R = dw.S = 3;
   std::vector<Case> cases;
-  for (const auto &p : {conv("conv3x3", 16, 4, 4, 4, 3, 3), conv("conv5x5_s2", 5, 3, 3, 3, 5, 5, 2)})
+  for (const auto &p :
+       {conv("conv3x3", 16, 4, 4, 4, 3, 3), conv("conv5x5_s2", 5, 3, 3, 3, 5, 5, 2)})
     cases.push_back(make_case(p, best_mapping(p, arch, df), arch));
   const sched::Problem depthwise = sched::make_conv2d(dw);
   cases.push_back(make_case(depthwise, best_mapping(depthwise, arch, df, true), arch));
   std::uint32_t seed = 101;
-  const sched::Problem layers[] = {conv("a", 12, 3, 4, 3, 3, 2, 1, 2), conv("b", 20, 2, 3, 3, 2, 2, 2),
+  const sched::Problem layers[] = {conv("a", 12, 3, 4, 3, 3, 2, 1, 2),
+                                   conv("b", 20, 2, 3, 3, 2, 2, 2),
                                    sched::make_gemm("c", 3, 4, 24)};
   for (int i = 0; i < 10; ++i) {
     sched::Problem named = layers[i % 3];
@@ -392,7 +404,8 @@ TEST_CASE("nest_cosim: a wrong model rule is caught, naming level, tensor and bo
   CHECK(priced.measured_energy_pj - ok.measured_energy_pj ==
         Approx(1000 * dram.read_energy_pj / dram.block_size).epsilon(0.01));
   CHECK(priced.predicted_energy_pj == Approx(ok.predicted_energy_pj));
-  CHECK_THAT(describe_mismatches(off),
-             Catch::Equals(fmt::format("Accumulators Outputs updates: RTL {}, model {}",
-                                       broken[gen::kCntOutUpdates], broken[gen::kCntOutUpdates] - 1)));
+  CHECK_THAT(
+      describe_mismatches(off),
+      Catch::Equals(fmt::format("Accumulators Outputs updates: RTL {}, model {}",
+                                broken[gen::kCntOutUpdates], broken[gen::kCntOutUpdates] - 1)));
 }

@@ -47,7 +47,8 @@ TEST_CASE("nest_lower: the arch's levels by role, an arch without a PE array is 
   CHECK(r.dram == 3);
   sched::Arch flat = tpu4();
   flat.levels[1].fanout_x = flat.levels[1].fanout_y = 1;
-  CHECK_THROWS_WITH(nest_roles(flat), Catch::Contains("no mesh; the nest accelerator needs a PE array"));
+  CHECK_THROWS_WITH(nest_roles(flat),
+                    Catch::Contains("no mesh; the nest accelerator needs a PE array"));
   // Per-PE stores the template does not build: refused, naming the level.
   const sched::Arch eyeriss =
       sched::load_arch_yaml(HCL_SOURCE_DIR "/examples/arch/eyeriss_like.yaml");

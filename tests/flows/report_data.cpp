@@ -26,7 +26,9 @@ json load(const std::string &name) {
   return json::parse(f);
 }
 
-json stored_report() { return report_data(load("tiny_tpu_4x4.flow.json"), load("tiny_tpu_4x4.schedules.json")); }
+json stored_report() {
+  return report_data(load("tiny_tpu_4x4.flow.json"), load("tiny_tpu_4x4.schedules.json"));
+}
 
 double sum(const json &values) {
   double s = 0;
@@ -103,7 +105,8 @@ TEST_CASE("report_data: every bound is below what the schedules reach, and the o
     INFO(l["name"]);
     CHECK(l["energy"]["total_pj"].get<double>() >= l["energy"]["floor_pj"].get<double>());
     CHECK(l["cycles"]["model"].get<double>() >= l["cycles"]["compute_bound"].get<double>());
-    CHECK(l["traffic"]["total_words"].get<double>() >= l["traffic"]["compulsory_words"].get<double>());
+    CHECK(l["traffic"]["total_words"].get<double>() >=
+          l["traffic"]["compulsory_words"].get<double>());
   }
   const json &n = r["network"]["layers"];
   for (std::size_t i = 1; i < n.size(); ++i)
@@ -139,18 +142,21 @@ TEST_CASE("report_data: how each tensor moves follows from its loops and the arr
     how[m["tensor"]] = m["how"];
   CHECK_THAT(how["Weights"], Catch::Contains("a different word in every PE") &&
                                  Catch::Contains("stationary in each PE's WeightReg"));
-  CHECK_THAT(how["Inputs"], Catch::Contains("shared by the 4 columns") && Catch::Contains("along each row"));
+  CHECK_THAT(how["Inputs"],
+             Catch::Contains("shared by the 4 columns") && Catch::Contains("along each row"));
   CHECK_THAT(how["Outputs"], Catch::Contains("summed PE to PE down each column over the 4 rows") &&
                                  Catch::Contains("drained to Accumulators"));
   // The same tensors on an adder tree over the 4 rows and one column.
   json flow = load("tiny_tpu_4x4.flow.json");
-  flow["microarch"]["array"] = {{"rows", 4}, {"cols", 1}, {"row_dims", {"C"}}, {"col_dims", json::array()}};
+  flow["microarch"]["array"] = {
+      {"rows", 4}, {"cols", 1}, {"row_dims", {"C"}}, {"col_dims", json::array()}};
   flow["accelerator"]["params"]["preset"] = "tree";
   const json tree = report_data(flow, load("tiny_tpu_4x4.schedules.json"));
   for (const auto &m : tree["hardware"]["movements"]) {
     INFO(m["tensor"]);
     if (m["tensor"] == "Outputs")
-      CHECK_THAT(m["how"].get<std::string>(), Catch::Contains("summed over the 4 rows by an adder tree"));
+      CHECK_THAT(m["how"].get<std::string>(),
+                 Catch::Contains("summed over the 4 rows by an adder tree"));
     else
       CHECK_THAT(m["how"].get<std::string>(), Catch::Contains("a different word in every PE"));
   }

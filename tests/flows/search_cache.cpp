@@ -21,7 +21,8 @@ namespace sched = hcl::sched;
 namespace fs = std::filesystem;
 
 sched::Arch arch() {
-  return sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) + "/examples/arch/interstellar_baseline.yaml");
+  return sched::load_arch_yaml(std::string(HCL_SOURCE_DIR) +
+                               "/examples/arch/interstellar_baseline.yaml");
 }
 
 sched::Problem layer(const std::string &name, std::int64_t c, std::int64_t k) {

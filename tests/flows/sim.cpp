@@ -106,8 +106,8 @@ TEST_CASE("simulator writes a VCD trace when asked") {
   std::stringstream ss;
   ss << in.rdbuf();
   fs::remove(vcd);
-  CHECK_THAT(ss.str(), Catch::Contains("$var") && Catch::Contains("total") &&
-                           Catch::Contains("#9"));
+  CHECK_THAT(ss.str(),
+             Catch::Contains("$var") && Catch::Contains("total") && Catch::Contains("#9"));
 }
 
 TEST_CASE("the reference MAC array computes a 4x4 matrix product") {
@@ -120,10 +120,12 @@ TEST_CASE("the reference MAC array computes a 4x4 matrix product") {
   std::uniform_int_distribution<int> d(-128, 127);
   int a[n][k], b[k][n];
   for (auto &row : a) {
-    for (auto &v : row) v = d(rng);
+    for (auto &v : row)
+      v = d(rng);
   }
   for (auto &row : b) {
-    for (auto &v : row) v = d(rng);
+    for (auto &v : row)
+      v = d(rng);
   }
   sim.reset();
   sim.poke("en", 1);
@@ -146,7 +148,8 @@ TEST_CASE("the reference MAC array computes a 4x4 matrix product") {
   for (int idx = n * n - 1; idx >= 0; --idx) {
     const int i = idx / n, j = idx % n;
     std::int32_t want = 0;
-    for (int x = 0; x < k; ++x) want += a[i][x] * b[x][j];
+    for (int x = 0; x < k; ++x)
+      want += a[i][x] * b[x][j];
     INFO("PE(" << i << "," << j << ")");
     CHECK(static_cast<std::int32_t>(sim.peek("out_data")) == want);
     sim.step();

@@ -31,8 +31,10 @@ TEST_CASE("model cache: concurrent users share one build, later runs hit the cac
   // Two threads race for the same design in an empty cache: the per-key lock lets one build
   // while the other waits and then finds the finished model.
   bool hit[2] = {false, false};
-  std::thread t0([&] { hit[0] = Simulator({data_dir / "accumulator.v"}, "accumulator", opts).cache_hit(); });
-  std::thread t1([&] { hit[1] = Simulator({data_dir / "accumulator.v"}, "accumulator", opts).cache_hit(); });
+  std::thread t0(
+      [&] { hit[0] = Simulator({data_dir / "accumulator.v"}, "accumulator", opts).cache_hit(); });
+  std::thread t1(
+      [&] { hit[1] = Simulator({data_dir / "accumulator.v"}, "accumulator", opts).cache_hit(); });
   t0.join();
   t1.join();
   CHECK(hcl::flows::model_builds() == builds_before + 1);
@@ -125,8 +127,9 @@ TEST_CASE("a model build refuses what would reach Verilator's command line or ma
                     Catch::Contains("co-simulation top \"acc\\n!x\" is not a Verilog identifier"));
   hcl::flows::ModelOptions o;
   o.top_parameters = {{"W", "8 -CFLAGS x"}};
-  CHECK_THROWS_WITH(hcl::flows::build_model({acc}, "accumulator", o),
-                    Catch::Contains("co-simulation parameter W value \"8 -CFLAGS x\" is not a number"));
+  CHECK_THROWS_WITH(
+      hcl::flows::build_model({acc}, "accumulator", o),
+      Catch::Contains("co-simulation parameter W value \"8 -CFLAGS x\" is not a number"));
   o = {};
   o.opt_fast = "-O2; touch x";
   CHECK_THROWS_WITH(hcl::flows::build_model({acc}, "accumulator", o),

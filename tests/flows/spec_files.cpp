@@ -21,9 +21,8 @@ TEST_CASE("spec files: our workload and Timeloop's problem both load") {
 
 TEST_CASE("spec files: a file of another kind names what was expected") {
   const std::string arch = kRoot + "/examples/arch/tpu_like.yaml";
-  CHECK_THROWS_WITH(load_problem_file(arch),
-                    Catch::Contains("tpu_like.yaml: not a problem file") &&
-                        Catch::Contains("'workload:'"));
+  CHECK_THROWS_WITH(load_problem_file(arch), Catch::Contains("tpu_like.yaml: not a problem file") &&
+                                                 Catch::Contains("'workload:'"));
   const auto p = load_problem_file(kRoot + "/examples/schedules/alexnet_conv3.workload.yaml");
   CHECK_THROWS_WITH(load_arch_file(kRoot + "/examples/schedules/alexnet_conv3.workload.yaml", p),
                     Catch::Contains("not an architecture file"));

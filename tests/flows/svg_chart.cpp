@@ -19,7 +19,8 @@ std::size_t count(const std::string &s, const std::string &what) {
 std::vector<double> rect_widths(const std::string &svg) {
   std::vector<double> w;
   const std::regex re("<rect x=\"[0-9.]+\" y=\"[0-9.]+\" width=\"([0-9.]+)\"");
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), re); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), re); it != std::sregex_iterator();
+       ++it)
     w.push_back(std::stod((*it)[1]));
   return w;
 }
@@ -36,8 +37,13 @@ TEST_CASE("svg_chart: numbers read with SI prefixes, 3 significant digits") {
 }
 
 TEST_CASE("svg_chart: stacked bars are as long as their values, one segment per non-zero part") {
-  BarChart c{"energy <by> level", "pJ", {"DRAM", "Buffer & co"}, {"Weights", "Inputs"},
-             {{100, 300}, {200, 0}}, {{"floor", {350, std::nan("")}}}, 1};
+  BarChart c{"energy <by> level",
+             "pJ",
+             {"DRAM", "Buffer & co"},
+             {"Weights", "Inputs"},
+             {{100, 300}, {200, 0}},
+             {{"floor", {350, std::nan("")}}},
+             1};
   const std::string s = svg_bar_chart(c);
   CHECK_THAT(s, Catch::StartsWith("<svg class=\"chart\" role=\"img\""));
   CHECK_THAT(s, Catch::Contains("<title>energy &lt;by&gt; level</title>"));
@@ -67,15 +73,16 @@ TEST_CASE("svg_chart: long labels are cut with their full text kept as the label
 }
 
 TEST_CASE("svg_chart: the hierarchy draws every level, at most 8 x 8 PEs and each tensor's move") {
-  HierarchyDiagram d{"array",
-                     {{"DRAM", "unbounded", {"Weights", "Inputs", "Outputs"}}, {"Buf<1>", "1 KiB", {"Inputs"}}},
-                     {{"WeightReg", "1 word", {"Weights"}}},
-                     16,
-                     16,
-                     "C",
-                     "K",
-                     {"Weights", "Inputs", "Outputs"},
-                     {{"Weights", "stationary"}, {"Inputs", "systolic"}, {"Outputs", "reduced"}}};
+  HierarchyDiagram d{
+      "array",
+      {{"DRAM", "unbounded", {"Weights", "Inputs", "Outputs"}}, {"Buf<1>", "1 KiB", {"Inputs"}}},
+      {{"WeightReg", "1 word", {"Weights"}}},
+      16,
+      16,
+      "C",
+      "K",
+      {"Weights", "Inputs", "Outputs"},
+      {{"Weights", "stationary"}, {"Inputs", "systolic"}, {"Outputs", "reduced"}}};
   std::string s = svg_hierarchy(d);
   CHECK(count(s, "<title>PE (") == 64);
   CHECK_THAT(s, Catch::Contains("16 x 16 PEs") && Catch::Contains("Buf&lt;1&gt;") &&

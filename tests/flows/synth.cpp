@@ -105,7 +105,8 @@ TEST_CASE("large memories become SRAM macro lines, small ones stay flip-flops") 
 }
 
 TEST_CASE("a design's own SRAM model keeps its name, the macro goes inside it") {
-  const auto r = hcl::flows::synthesize({data_dir / "sram_model_user.v"}, "sram_model_user", fresh());
+  const auto r =
+      hcl::flows::synthesize({data_dir / "sram_model_user.v"}, "sram_model_user", fresh());
   INFO(hcl::flows::synth_report_table(r));
   const std::string macro = "hcl_sram_1024x16_1r1w_macro";
   REQUIRE(r.modules.count(macro) == 1);

@@ -63,8 +63,9 @@ TEST_CASE("collect_verilog expands folders and rejects missing paths") {
 TEST_CASE("run_process hands each complete output line to on_line, and keeps the output too") {
   const auto sh = *hcl::flows::find_executable("sh");
   std::vector<std::string> lines;
-  const auto r = hcl::flows::run_process({sh.string(), "-c", "printf 'a\\nbb\\n'; sleep 0.1; "
-                                                             "printf 'c'; sleep 0.1; printf 'd\\ne'"},
+  const auto r = hcl::flows::run_process({sh.string(), "-c",
+                                          "printf 'a\\nbb\\n'; sleep 0.1; "
+                                          "printf 'c'; sleep 0.1; printf 'd\\ne'"},
                                          {}, [&](const std::string &l) { lines.push_back(l); });
   CHECK(r.exit_code == 0);
   CHECK(r.output == "a\nbb\ncd\ne");

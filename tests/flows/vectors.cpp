@@ -105,9 +105,9 @@ TEST_CASE("vectors: columns must be ports of the design") {
   CHECK_THROWS_WITH(
       hcl::flows::run_vectors(sim, hcl::flows::parse_vectors_text("ports: d | nope\n1 | 2\n", "v")),
       Catch::Contains("column 'nope' is not a port"));
-  CHECK_THROWS_WITH(
-      hcl::flows::run_vectors(sim, hcl::flows::parse_vectors_text("ports: total | d\n1 | 2\n", "v")),
-      Catch::Contains("listed as an input"));
+  CHECK_THROWS_WITH(hcl::flows::run_vectors(
+                        sim, hcl::flows::parse_vectors_text("ports: total | d\n1 | 2\n", "v")),
+                    Catch::Contains("listed as an input"));
 }
 
 TEST_CASE("parse_bits and format_bits agree on wide values") {

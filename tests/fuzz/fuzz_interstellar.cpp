@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   try {
     const auto m = interstellar::parse_mapping(text, "fuzz.json");
     interstellar::check_mapping(layer(), arch(), m, "fuzz.json");
-    (void)interstellar::result_to_json(interstellar::evaluate(layer(), arch(), m), layer(), arch(), m);
+    (void)interstellar::result_to_json(interstellar::evaluate(layer(), arch(), m), layer(), arch(),
+                                       m);
   } catch (const std::invalid_argument &) {
   }
   try {

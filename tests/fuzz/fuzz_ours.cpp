@@ -20,7 +20,8 @@ using namespace hcl::sched;
 namespace {
 
 const Problem &small_problem() {
-  static const Problem p = load_problem_yaml(hcl::fuzz::source_file("tests/data/specs/small.workload.yaml"));
+  static const Problem p =
+      load_problem_yaml(hcl::fuzz::source_file("tests/data/specs/small.workload.yaml"));
   return p;
 }
 const Arch &small_arch() {

@@ -17,12 +17,13 @@ using namespace hcl::sched;
 namespace {
 
 const Problem &problem() {
-  static const Problem p = load_timeloop_problem(hcl::fuzz::source_file("tests/data/evaluate/conv1d_k.prob.yaml"));
+  static const Problem p =
+      load_timeloop_problem(hcl::fuzz::source_file("tests/data/evaluate/conv1d_k.prob.yaml"));
   return p;
 }
 const TimeloopArch &arch() {
-  static const TimeloopArch a =
-      load_timeloop_arch(hcl::fuzz::source_file("tests/data/evaluate/sram_rf.arch.yaml"), problem());
+  static const TimeloopArch a = load_timeloop_arch(
+      hcl::fuzz::source_file("tests/data/evaluate/sram_rf.arch.yaml"), problem());
   return a;
 }
 

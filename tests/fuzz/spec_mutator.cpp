@@ -62,19 +62,39 @@ struct Rng {
 
 // What a seed file is; decides the command a mutant runs in.
 enum class Role {
-  Workload, Arch, Schedule, Network,                          // ours
-  TlProblem, TlArch, TlMapping, TlErt, TlArt,                 // Timeloop / Accelergy
-  IsLayer, IsArch, IsMapping, IsHint,                         // Interstellar
+  Workload,
+  Arch,
+  Schedule,
+  Network, // ours
+  TlProblem,
+  TlArch,
+  TlMapping,
+  TlErt,
+  TlArt, // Timeloop / Accelergy
+  IsLayer,
+  IsArch,
+  IsMapping,
+  IsHint, // Interstellar
   Unknown
 };
 
 const char *format_of(Role r) {
   switch (r) {
-  case Role::Workload: case Role::Arch: case Role::Schedule: case Role::Network:
+  case Role::Workload:
+  case Role::Arch:
+  case Role::Schedule:
+  case Role::Network:
     return "ours";
-  case Role::TlProblem: case Role::TlArch: case Role::TlMapping: case Role::TlErt: case Role::TlArt:
+  case Role::TlProblem:
+  case Role::TlArch:
+  case Role::TlMapping:
+  case Role::TlErt:
+  case Role::TlArt:
     return "timeloop";
-  case Role::IsLayer: case Role::IsArch: case Role::IsMapping: case Role::IsHint:
+  case Role::IsLayer:
+  case Role::IsArch:
+  case Role::IsMapping:
+  case Role::IsHint:
     return "interstellar";
   default:
     return "";
@@ -92,11 +112,15 @@ Role classify(const fs::path &p, const std::string &text) {
   const std::string ext = p.extension().string();
   if (ext == ".json") {
     // The tool's files have no kind key; each has one key no other has.
-    if (text.find("\"schedule_hint\"") != std::string::npos) return Role::IsHint;
+    if (text.find("\"schedule_hint\"") != std::string::npos)
+      return Role::IsHint;
     if (text.find("\"blockings\"") != std::string::npos &&
-        text.find("\"layers\"") == std::string::npos) return Role::IsMapping;
-    if (text.find("\"mem_levels\"") != std::string::npos) return Role::IsArch;
-    if (text.find("\"fmap_width\"") != std::string::npos) return Role::IsLayer;
+        text.find("\"layers\"") == std::string::npos)
+      return Role::IsMapping;
+    if (text.find("\"mem_levels\"") != std::string::npos)
+      return Role::IsArch;
+    if (text.find("\"fmap_width\"") != std::string::npos)
+      return Role::IsLayer;
     return Role::Unknown; // e.g. our own JSON results
   }
   if (ext != ".yaml" && ext != ".yml") {
@@ -111,11 +135,9 @@ Role classify(const fs::path &p, const std::string &text) {
       continue;
     }
     static const std::map<std::string, Role> roles = {
-        {"workload", Role::Workload},   {"arch", Role::Arch},
-        {"schedule", Role::Schedule},   {"network", Role::Network},
-        {"problem", Role::TlProblem},   {"architecture", Role::TlArch},
-        {"mapping", Role::TlMapping},   {"ERT_summary", Role::TlErt},
-        {"ART_summary", Role::TlArt}};
+        {"workload", Role::Workload}, {"arch", Role::Arch},         {"schedule", Role::Schedule},
+        {"network", Role::Network},   {"problem", Role::TlProblem}, {"architecture", Role::TlArch},
+        {"mapping", Role::TlMapping}, {"ERT_summary", Role::TlErt}, {"ART_summary", Role::TlArt}};
     const auto it = roles.find(m[1]);
     return it == roles.end() ? Role::Unknown : it->second;
   }
@@ -139,9 +161,11 @@ std::vector<Seed> find_seeds(const fs::path &source, const std::string &format) 
   }
   std::vector<std::string> rels;
   for (const auto &root : roots) {
-    if (!fs::is_directory(root)) continue;
+    if (!fs::is_directory(root))
+      continue;
     for (const auto &e : fs::recursive_directory_iterator(root)) {
-      if (e.is_regular_file()) rels.push_back(fs::relative(e.path(), source).string());
+      if (e.is_regular_file())
+        rels.push_back(fs::relative(e.path(), source).string());
     }
   }
   std::sort(rels.begin(), rels.end());
@@ -151,8 +175,7 @@ std::vector<Seed> find_seeds(const fs::path &source, const std::string &format) 
   for (const auto &rel : rels) {
     std::string text = read_file(source / rel);
     const Role role = classify(rel, text);
-    if (format_of(role) != format ||
-        std::find(texts.begin(), texts.end(), text) != texts.end()) {
+    if (format_of(role) != format || std::find(texts.begin(), texts.end(), text) != texts.end()) {
       continue;
     }
     texts.push_back(text);
@@ -163,14 +186,17 @@ std::vector<Seed> find_seeds(const fs::path &source, const std::string &format) 
 
 // ---- mutations ---------------------------------------------------------------------------------
 
-struct Line { std::size_t begin, end; }; // [begin, end) without the '\n'
+struct Line {
+  std::size_t begin, end;
+}; // [begin, end) without the '\n'
 
 std::vector<Line> lines_of(const std::string &t) {
   std::vector<Line> out;
   std::size_t b = 0;
   while (b < t.size()) {
     std::size_t e = t.find('\n', b);
-    if (e == std::string::npos) e = t.size();
+    if (e == std::string::npos)
+      e = t.size();
     out.push_back({b, e});
     b = e + 1;
   }
@@ -179,23 +205,32 @@ std::vector<Line> lines_of(const std::string &t) {
 
 // Spans of scalar values after "key:" (YAML) or "\"key\":" (JSON), and of numbers. Scanned by
 // hand: std::regex recurses per character and overflows the stack on a 70 KB value.
-struct Span { std::size_t begin, len; };
+struct Span {
+  std::size_t begin, len;
+};
 
 bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 std::vector<Span> value_spans(const std::string &t) {
   std::vector<Span> out;
   for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != ':' || i == 0) continue;
+    if (t[i] != ':' || i == 0)
+      continue;
     std::size_t k = i;
-    if (t[k - 1] == '"') --k;
-    if (k == 0 || !key_char(t[k - 1])) continue;
+    if (t[k - 1] == '"')
+      --k;
+    if (k == 0 || !key_char(t[k - 1]))
+      continue;
     std::size_t b = i + 1;
-    while (b < t.size() && (t[b] == ' ' || t[b] == '\t')) ++b;
+    while (b < t.size() && (t[b] == ' ' || t[b] == '\t'))
+      ++b;
     std::size_t e = b;
-    while (e < t.size() && std::strchr(",{}[]#\n", t[e]) == nullptr) ++e;
-    while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\r')) --e;
-    if (e > b) out.push_back({b, e - b});
+    while (e < t.size() && std::strchr(",{}[]#\n", t[e]) == nullptr)
+      ++e;
+    while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\r'))
+      --e;
+    if (e > b)
+      out.push_back({b, e - b});
   }
   return out;
 }
@@ -205,20 +240,25 @@ std::vector<Span> number_spans(const std::string &t) {
   auto digit = [&](std::size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
   for (std::size_t i = 0; i < t.size();) {
     const std::size_t b = i;
-    if (t[i] == '-' && digit(i + 1)) ++i;
+    if (t[i] == '-' && digit(i + 1))
+      ++i;
     if (!digit(i)) {
       i = b + 1;
       continue;
     }
-    while (digit(i)) ++i;
+    while (digit(i))
+      ++i;
     if (i < t.size() && t[i] == '.' && digit(i + 1)) {
-      for (++i; digit(i); ++i) {}
+      for (++i; digit(i); ++i) {
+      }
     }
     if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
       std::size_t j = i + 1;
-      if (j < t.size() && (t[j] == '-' || t[j] == '+')) ++j;
+      if (j < t.size() && (t[j] == '-' || t[j] == '+'))
+        ++j;
       if (digit(j)) {
-        for (i = j; digit(i); ++i) {}
+        for (i = j; digit(i); ++i) {
+        }
       }
     }
     out.push_back({b, i - b});
@@ -226,26 +266,84 @@ std::vector<Span> number_spans(const std::string &t) {
   return out;
 }
 
-const std::vector<std::string> kNumbers = {
-    "0", "-1", "-7", "1", "2", "3", "65536", "2147483648", "4294967297", "9223372036854775807",
-    "9223372036854775808", "-9223372036854775808", "18446744073709551616",
-    "1000000000000000000", "4611686018427387904", "3037000500", "1048576", "99999999999999999999999",
-    "1e308", "1e309", "-1e308", "1e-320", "1.5", "0.0", "-0", "nan", ".nan", "NaN", "inf", ".inf",
-    "-.inf", "Infinity", "0x10", "1_000", "\"\"", "null", "~", "true", "[]", "{}"};
+const std::vector<std::string> kNumbers = {"0",
+                                           "-1",
+                                           "-7",
+                                           "1",
+                                           "2",
+                                           "3",
+                                           "65536",
+                                           "2147483648",
+                                           "4294967297",
+                                           "9223372036854775807",
+                                           "9223372036854775808",
+                                           "-9223372036854775808",
+                                           "18446744073709551616",
+                                           "1000000000000000000",
+                                           "4611686018427387904",
+                                           "3037000500",
+                                           "1048576",
+                                           "99999999999999999999999",
+                                           "1e308",
+                                           "1e309",
+                                           "-1e308",
+                                           "1e-320",
+                                           "1.5",
+                                           "0.0",
+                                           "-0",
+                                           "nan",
+                                           ".nan",
+                                           "NaN",
+                                           "inf",
+                                           ".inf",
+                                           "-.inf",
+                                           "Infinity",
+                                           "0x10",
+                                           "1_000",
+                                           "\"\"",
+                                           "null",
+                                           "~",
+                                           "true",
+                                           "[]",
+                                           "{}"};
 
-const std::vector<std::string> kStrings = {
-    "", "../../x", "/abs/path", "..", ".", "a b", "a\tb", "x\x01y", "\xff\xfe", "\xe2\x80\xae",
-    "!Container", "!!binary AAAA", "*nope", "&a x", "<<: *a", "'unterminated", "\"\\u0000\"",
-    "%YAML 1.2", "---", "? k", "| text", "> text", "-", "KB", "7 KB", "1e3 B", "16 GB"};
+const std::vector<std::string> kStrings = {"",
+                                           "../../x",
+                                           "/abs/path",
+                                           "..",
+                                           ".",
+                                           "a b",
+                                           "a\tb",
+                                           "x\x01y",
+                                           "\xff\xfe",
+                                           "\xe2\x80\xae",
+                                           "!Container",
+                                           "!!binary AAAA",
+                                           "*nope",
+                                           "&a x",
+                                           "<<: *a",
+                                           "'unterminated",
+                                           "\"\\u0000\"",
+                                           "%YAML 1.2",
+                                           "---",
+                                           "? k",
+                                           "| text",
+                                           "> text",
+                                           "-",
+                                           "KB",
+                                           "7 KB",
+                                           "1e3 B",
+                                           "16 GB"};
 
-const std::vector<char> kBytes = {'\0', '\n', '\r', '\t', ' ', ':', '-', '{', '}', '[', ']', ',',
-                                  '"', '\'', '#', '&', '*', '!', '%', '|', '>', '?', '@', '`',
-                                  '\\', '0', '9', '.', 'e', '\x7f', '\x80', '\xff'};
+const std::vector<char> kBytes = {'\0', '\n', '\r', '\t', ' ', ':', '-', '{',    '}',    '[',   ']',
+                                  ',',  '"',  '\'', '#',  '&', '*', '!', '%',    '|',    '>',   '?',
+                                  '@',  '`',  '\\', '0',  '9', '.', 'e', '\x7f', '\x80', '\xff'};
 
 std::string repeat(const std::string &s, std::size_t n) {
   std::string out;
   out.reserve(s.size() * n);
-  for (std::size_t i = 0; i < n; ++i) out += s;
+  for (std::size_t i = 0; i < n; ++i)
+    out += s;
   return out;
 }
 
@@ -255,42 +353,50 @@ std::string mutate_once(std::string &t, Rng &r, const std::vector<Seed> &others)
   auto line_text = [&](const Line &l) { return t.substr(l.begin, l.end - l.begin); };
   switch (r.below(16)) {
   case 0: { // flip a bit
-    if (t.empty()) break;
+    if (t.empty())
+      break;
     const std::size_t i = r.below(t.size());
     t[i] = static_cast<char>(t[i] ^ (1 << r.below(8)));
     return "bit flip at byte " + std::to_string(i);
   }
   case 1: { // set a byte that means something to a parser
-    if (t.empty()) break;
+    if (t.empty())
+      break;
     const std::size_t i = r.below(t.size());
     t[i] = r.pick(kBytes);
     return "byte set at " + std::to_string(i);
   }
   case 2: { // delete a few bytes
-    if (t.empty()) break;
+    if (t.empty())
+      break;
     const std::size_t i = r.below(t.size());
     const std::size_t n = 1 + r.below(16);
     t.erase(i, n);
     return "bytes deleted at " + std::to_string(i);
   }
   case 3: { // delete a line
-    if (lines.empty()) break;
+    if (lines.empty())
+      break;
     const std::size_t k = r.below(lines.size());
     t.erase(lines[k].begin, std::min(t.size(), lines[k].end + 1) - lines[k].begin);
     return "line " + std::to_string(k + 1) + " deleted";
   }
   case 4: { // duplicate a line (duplicate keys, extra list items), sometimes many times
-    if (lines.empty()) break;
+    if (lines.empty())
+      break;
     const std::size_t k = r.below(lines.size());
     const std::size_t n = r.below(4) == 0 ? 500 : 1;
     t.insert(lines[k].begin, repeat(line_text(lines[k]) + "\n", n));
     return "line " + std::to_string(k + 1) + " duplicated x" + std::to_string(n);
   }
   case 5: { // swap two lines
-    if (lines.size() < 2) break;
+    if (lines.size() < 2)
+      break;
     std::size_t a = r.below(lines.size()), b = r.below(lines.size());
-    if (a == b) break;
-    if (a > b) std::swap(a, b);
+    if (a == b)
+      break;
+    if (a > b)
+      std::swap(a, b);
     const std::string la = line_text(lines[a]), lb = line_text(lines[b]);
     t.replace(lines[b].begin, lb.size(), la);
     t.replace(lines[a].begin, la.size(), lb);
@@ -298,10 +404,13 @@ std::string mutate_once(std::string &t, Rng &r, const std::vector<Seed> &others)
   }
   case 6: { // swap the values of two keys
     const auto v = value_spans(t);
-    if (v.size() < 2) break;
+    if (v.size() < 2)
+      break;
     Span a = r.pick(v), b = r.pick(v);
-    if (a.begin == b.begin) break;
-    if (a.begin > b.begin) std::swap(a, b);
+    if (a.begin == b.begin)
+      break;
+    if (a.begin > b.begin)
+      std::swap(a, b);
     const std::string va = t.substr(a.begin, a.len), vb = t.substr(b.begin, b.len);
     t.replace(b.begin, b.len, va);
     t.replace(a.begin, a.len, vb);
@@ -310,7 +419,8 @@ std::string mutate_once(std::string &t, Rng &r, const std::vector<Seed> &others)
   case 7:
   case 8: { // an extreme number
     const auto v = number_spans(t);
-    if (v.empty()) break;
+    if (v.empty())
+      break;
     const Span s = r.pick(v);
     const std::string n = r.pick(kNumbers);
     t.replace(s.begin, s.len, n);
@@ -318,15 +428,18 @@ std::string mutate_once(std::string &t, Rng &r, const std::vector<Seed> &others)
   }
   case 9: { // a value replaced by an odd string
     const auto v = value_spans(t);
-    if (v.empty()) break;
+    if (v.empty())
+      break;
     const Span s = r.pick(v);
     std::string n = r.below(5) == 0 ? std::string(70000, 'A') : r.pick(kStrings);
     t.replace(s.begin, s.len, n);
-    return "value at byte " + std::to_string(s.begin) + " -> a string of " + std::to_string(n.size()) + " bytes";
+    return "value at byte " + std::to_string(s.begin) + " -> a string of " +
+           std::to_string(n.size()) + " bytes";
   }
   case 10: { // deep nesting in place of a value
     const auto v = value_spans(t);
-    if (v.empty()) break;
+    if (v.empty())
+      break;
     const Span s = r.pick(v);
     static const std::vector<std::size_t> depths = {64, 600, 3000, 100000};
     const std::size_t d = r.pick(depths);
@@ -337,23 +450,27 @@ std::string mutate_once(std::string &t, Rng &r, const std::vector<Seed> &others)
     return "value at byte " + std::to_string(s.begin) + " nested " + std::to_string(d) + " deep";
   }
   case 11: { // truncate
-    if (t.empty()) break;
+    if (t.empty())
+      break;
     const std::size_t n = r.below(t.size());
     t.resize(n);
     return "truncated to " + std::to_string(n) + " bytes";
   }
   case 12: { // a line from another seed of the format
-    if (lines.empty() || others.empty()) break;
+    if (lines.empty() || others.empty())
+      break;
     const std::string &o = r.pick(others).text;
     const auto ol = lines_of(o);
-    if (ol.empty()) break;
+    if (ol.empty())
+      break;
     const Line l = r.pick(ol);
     const std::size_t k = r.below(lines.size());
     t.replace(lines[k].begin, lines[k].end - lines[k].begin, o.substr(l.begin, l.end - l.begin));
     return "line " + std::to_string(k + 1) + " replaced by a line of another seed";
   }
   case 13: { // re-indent a line
-    if (lines.empty()) break;
+    if (lines.empty())
+      break;
     const std::size_t k = r.below(lines.size());
     if (r.below(2) == 0 && t.compare(lines[k].begin, 2, "  ") == 0) {
       t.erase(lines[k].begin, 2);
@@ -366,8 +483,13 @@ std::string mutate_once(std::string &t, Rng &r, const std::vector<Seed> &others)
     static const std::vector<std::string> yaml_bits = {
         "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
-        "x: *undefined\n", "<<: {name: merged}\n", "? [complex, key]\n: value\n", "--- \n", "...\n",
-        "%TAG ! tag:x,2000:\n", "!!map {}\n"};
+        "x: *undefined\n",
+        "<<: {name: merged}\n",
+        "? [complex, key]\n: value\n",
+        "--- \n",
+        "...\n",
+        "%TAG ! tag:x,2000:\n",
+        "!!map {}\n"};
     const std::string bit = r.pick(yaml_bits);
     const std::size_t at = lines.empty() ? 0 : lines[r.below(lines.size())].begin;
     t.insert(at, bit);
@@ -375,11 +497,14 @@ std::string mutate_once(std::string &t, Rng &r, const std::vector<Seed> &others)
   }
   default: { // a key typo: one character of a key changed
     const auto v = value_spans(t);
-    if (v.empty()) break;
+    if (v.empty())
+      break;
     const Span s = r.pick(v);
     std::size_t k = s.begin;
-    while (k > 0 && t[k - 1] != ':') --k;
-    if (k < 2) break;
+    while (k > 0 && t[k - 1] != ':')
+      --k;
+    if (k < 2)
+      break;
     const std::size_t at = k - 2;
     t[at] = static_cast<char>('a' + r.below(26));
     return "key character at byte " + std::to_string(at) + " changed";
@@ -410,7 +535,8 @@ std::optional<Context> context_for(const Seed &s, std::size_t index) {
   auto words = [](const std::string &line) {
     std::vector<std::string> out;
     std::istringstream in(line);
-    for (std::string w; in >> w;) out.push_back(w);
+    for (std::string w; in >> w;)
+      out.push_back(w);
     return out;
   };
   std::smatch m;
@@ -435,7 +561,8 @@ std::optional<Context> context_for(const Seed &s, std::size_t index) {
                            ".yaml --mapping {M}")};
     }
     if (s.rel.rfind("tests/data/specs/", 0) == 0) {
-      return Context{words("evaluate --problem " + small_w + " --arch " + small_a + " --mapping {M}")};
+      return Context{
+          words("evaluate --problem " + small_w + " --arch " + small_a + " --mapping {M}")};
     }
     if (s.rel.rfind("tests/flows/data/nest_schedules/", 0) == 0) {
       return Context{words(tiny_generate_mut)};
@@ -446,7 +573,8 @@ std::optional<Context> context_for(const Seed &s, std::size_t index) {
     return Context{words("schedule --problem {M} --arch " + tl + "sram_rf.arch.yaml --ert " + tl +
                          "ert.yaml --time-limit 1")};
   case Role::TlArch:
-    return Context{words("schedule --problem " + tl + "conv1d_k.prob.yaml --arch {M} --time-limit 1")};
+    return Context{
+        words("schedule --problem " + tl + "conv1d_k.prob.yaml --arch {M} --time-limit 1")};
   case Role::TlMapping:
     if (s.rel.rfind("tests/flows/data/nest_schedules/", 0) == 0) {
       return Context{words(tiny_generate_mut)};
@@ -469,11 +597,13 @@ std::optional<Context> context_for(const Seed &s, std::size_t index) {
     return Context{words("schedule --mode interstellar --problem " + tl +
                          "small_conv.layer.json --arch {M} --time-limit 1")};
   case Role::IsMapping:
-    return Context{words("evaluate --mode interstellar --problem " + tl + "small_conv.layer.json --arch " +
-                         tl + "three_level.arch.json --mapping {M}")};
+    return Context{words("evaluate --mode interstellar --problem " + tl +
+                         "small_conv.layer.json --arch " + tl +
+                         "three_level.arch.json --mapping {M}")};
   case Role::IsHint:
-    return Context{words("schedule --mode interstellar --problem " + tl + "small_conv.layer.json --arch " +
-                         tl + "three_level.arch.json --hint {M} --time-limit 1")};
+    return Context{words("schedule --mode interstellar --problem " + tl +
+                         "small_conv.layer.json --arch " + tl +
+                         "three_level.arch.json --hint {M} --time-limit 1")};
   default:
     return std::nullopt;
   }
@@ -483,8 +613,8 @@ std::optional<Context> context_for(const Seed &s, std::size_t index) {
 
 struct Run {
   bool signaled = false;
-  int code = 0; // exit code, or the signal
-  bool killed = false; // past the hard limit
+  int code = 0;           // exit code, or the signal
+  bool killed = false;    // past the hard limit
   double seconds = 0;     // wall time
   double cpu_seconds = 0; // user + system time of hcl and what it waited for
   std::string output;     // stdout + stderr
@@ -502,12 +632,14 @@ Run run(const std::vector<std::string> &argv, const fs::path &log, double hard_l
     setpgid(0, 0); // its own group, so a hang is ended with whatever it started
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int in = ::open("/dev/null", O_RDONLY);
-    if (fd < 0 || in < 0) _exit(126);
+    if (fd < 0 || in < 0)
+      _exit(126);
     dup2(in, 0);
     dup2(fd, 1);
     dup2(fd, 2);
     std::vector<char *> a;
-    for (const auto &s : argv) a.push_back(const_cast<char *>(s.c_str()));
+    for (const auto &s : argv)
+      a.push_back(const_cast<char *>(s.c_str()));
     a.push_back(nullptr);
     execv(a[0], a.data());
     _exit(127);
@@ -521,12 +653,14 @@ Run run(const std::vector<std::string> &argv, const fs::path &log, double hard_l
       out.cpu_seconds = static_cast<double>(use.ru_utime.tv_sec + use.ru_stime.tv_sec) +
                         1e-6 * static_cast<double>(use.ru_utime.tv_usec + use.ru_stime.tv_usec);
     }
-    if (w == pid) break;
+    if (w == pid)
+      break;
     if (w < 0 && errno != EINTR) {
       std::perror("spec_mutator: waitpid");
       std::exit(3);
     }
-    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double t =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (t > hard_limit_s && !out.killed) {
       kill(-pid, SIGKILL);
       out.killed = true;
@@ -557,7 +691,8 @@ std::string show(const std::string &t, std::size_t max = 4000) {
       out += buf;
     }
   }
-  if (t.size() > max) out += "\n... (" + std::to_string(t.size() - max) + " more bytes)";
+  if (t.size() > max)
+    out += "\n... (" + std::to_string(t.size() - max) + " more bytes)";
   return out;
 }
 
@@ -588,17 +723,27 @@ int main(int argc, char **argv) {
       }
       return argv[++i];
     };
-    if (a == "--hcl") hcl = value();
-    else if (a == "--format") format = value();
-    else if (a == "--work") work = value();
-    else if (a == "--source") source = value();
-    else if (a == "--seed") seed = std::stoull(value());
-    else if (a == "--mutants") mutants = std::stoul(value());
-    else if (a == "--only") only = std::stoul(value());
-    else if (a == "--list") list = true;
-    else return usage(("unknown argument " + a).c_str());
+    if (a == "--hcl")
+      hcl = value();
+    else if (a == "--format")
+      format = value();
+    else if (a == "--work")
+      work = value();
+    else if (a == "--source")
+      source = value();
+    else if (a == "--seed")
+      seed = std::stoull(value());
+    else if (a == "--mutants")
+      mutants = std::stoul(value());
+    else if (a == "--only")
+      only = std::stoul(value());
+    else if (a == "--list")
+      list = true;
+    else
+      return usage(("unknown argument " + a).c_str());
   }
-  if (hcl.empty() || work.empty() || (format != "ours" && format != "timeloop" && format != "interstellar")) {
+  if (hcl.empty() || work.empty() ||
+      (format != "ours" && format != "timeloop" && format != "interstellar")) {
     return usage("--hcl, --work and --format are required");
   }
   hcl = fs::absolute(hcl).string();
@@ -611,7 +756,8 @@ int main(int argc, char **argv) {
   }
   int failures = 0;
   for (const auto &s : seeds) {
-    if (list) std::cout << "seed " << s.rel << "\n";
+    if (list)
+      std::cout << "seed " << s.rel << "\n";
     if (!context_for(s, 0)) {
       // A new kind of input file must be given a command to fuzz it in, not skipped quietly.
       std::cout << "FAIL: no command reads seed " << s.rel << "; add it to context_for()\n";
@@ -629,13 +775,15 @@ int main(int argc, char **argv) {
   std::map<int, int> codes;
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < mutants; ++i) {
-    if (only && *only != i) continue;
+    if (only && *only != i)
+      continue;
     Rng r{seed * 0x100000001b3ULL + i};
     const Seed &s = seeds[i % seeds.size()];
     std::string text = s.text;
     std::vector<std::string> edits;
     const std::size_t n = 1 + r.below(3);
-    for (std::size_t k = 0; k < n; ++k) edits.push_back(mutate_once(text, r, seeds));
+    for (std::size_t k = 0; k < n; ++k)
+      edits.push_back(mutate_once(text, r, seeds));
     const fs::path scratch = dir / ("m" + std::to_string(i));
     fs::create_directories(scratch);
     const std::string mutant = (scratch / fs::path(s.rel).filename()).string();
@@ -646,8 +794,10 @@ int main(int argc, char **argv) {
     const Context c = *context_for(s, i);
     std::vector<std::string> cmd = {hcl};
     for (auto a : c.args) {
-      if (const auto p = a.find("{M}"); p != std::string::npos) a.replace(p, 3, mutant);
-      if (const auto p = a.find("{W}"); p != std::string::npos) a.replace(p, 3, scratch.string());
+      if (const auto p = a.find("{M}"); p != std::string::npos)
+        a.replace(p, 3, mutant);
+      if (const auto p = a.find("{W}"); p != std::string::npos)
+        a.replace(p, 3, scratch.string());
       cmd.push_back(a);
     }
     const double allowed = c.time_limit_s + 1;
@@ -670,27 +820,33 @@ int main(int argc, char **argv) {
             " s of CPU), past its time limit + 1 s (" + std::to_string(allowed) + " s)" +
             (res.killed ? "; killed" : "");
     }
-    if (!res.signaled) ++codes[res.code];
+    if (!res.signaled)
+      ++codes[res.code];
     if (why.empty()) {
       fs::remove_all(scratch);
       continue;
     }
     ++failures;
     std::string line;
-    for (const auto &a : cmd) line += (line.empty() ? "" : " ") + a;
+    for (const auto &a : cmd)
+      line += (line.empty() ? "" : " ") + a;
     std::cout << "FAIL mutant " << i << " (seed " << seed << ") of " << s.rel << ": " << why << "\n"
               << "  edits: ";
-    for (std::size_t k = 0; k < edits.size(); ++k) std::cout << (k ? "; " : "") << edits[k];
+    for (std::size_t k = 0; k < edits.size(); ++k)
+      std::cout << (k ? "; " : "") << edits[k];
     std::cout << "\n  command: " << line << "\n  rerun: spec_mutator --hcl " << hcl << " --format "
               << format << " --work " << work << " --seed " << seed << " --mutants " << mutants
-              << " --only " << i << "\n  output:\n" << tail(res.output) << "\n  mutant file "
-              << mutant << " (kept):\n" << show(text) << "\n--- end of mutant " << i << " ---\n";
+              << " --only " << i << "\n  output:\n"
+              << tail(res.output) << "\n  mutant file " << mutant << " (kept):\n"
+              << show(text) << "\n--- end of mutant " << i << " ---\n";
   }
-  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "spec_mutator: " << format << ", seed " << seed << ", " << seeds.size() << " seed files, "
-            << (only ? 1 : mutants) << " mutants in " << total << " s (slowest run " << slowest
-            << " s); exit codes:";
-  for (const auto &[code, count] : codes) std::cout << " " << code << "x" << count;
+  const double total =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "spec_mutator: " << format << ", seed " << seed << ", " << seeds.size()
+            << " seed files, " << (only ? 1 : mutants) << " mutants in " << total
+            << " s (slowest run " << slowest << " s); exit codes:";
+  for (const auto &[code, count] : codes)
+    std::cout << " " << code << "x" << count;
   std::cout << "; " << failures << " failures\n";
   return failures > 0 ? 1 : 0;
 }

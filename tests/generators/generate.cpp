@@ -255,7 +255,8 @@ TEST_CASE("generate: the accelerator alone is the schedule-driven one, for the s
   const auto tree = generate({"accelerator", "tree", {{"rows", "4"}, {"cols", "1"}}});
   CHECK_THAT(tree.params["top"].get<std::string>(), Catch::StartsWith("hcl_nest_tree_4x1_"));
   CHECK_THROWS_WITH(generate({"accelerator", "eyeriss", {}}), Catch::StartsWith("preset:"));
-  CHECK_THROWS_WITH(generate({"accelerator", "", {{"in_depth", "0"}}}), Catch::StartsWith("in_depth:"));
+  CHECK_THROWS_WITH(generate({"accelerator", "", {{"in_depth", "0"}}}),
+                    Catch::StartsWith("in_depth:"));
 }
 
 TEST_CASE("generate: bad requests name the key") {

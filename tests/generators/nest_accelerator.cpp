@@ -50,8 +50,7 @@ TEST_CASE("nest_accelerator: register map, widths and timing follow the config")
   // 3 bounds, 5 generators x (3 strides + base), 3 triggers, 3 double-buffering enables,
   // 2 masks, 2 lane counts, 2 walkers x 5 coordinates x 3, the weight walker's 2 x 2.
   CHECK(p.registers() == 3 + 5 * 4 + 3 + 3 + 2 + 2 + 30 + 4);
-  CHECK(std::set<std::string>(p.reg_names.begin(), p.reg_names.end()).size() ==
-        p.reg_names.size());
+  CHECK(std::set<std::string>(p.reg_names.begin(), p.reg_names.end()).size() == p.reg_names.size());
   CHECK(p.reg("bound_2") == 2);
   CHECK(p.reg("base_in_addr") == 3 + 3);
   CHECK(p.reg_widths[static_cast<std::size_t>(p.reg("stride_in_addr_0"))] == 7);
@@ -70,7 +69,8 @@ TEST_CASE("nest_accelerator: register map, widths and timing follow the config")
   CHECK(j["derived"]["timing"]["drain"] == p.timing.drain);
 }
 
-TEST_CASE("nest_accelerator: both presets, with and without double buffering, 1 to 3 port lanes, lint clean "
+TEST_CASE("nest_accelerator: both presets, with and without double buffering, 1 to 3 port lanes, "
+          "lint clean "
           "(Verilator -Wall)") {
   for (const auto &[preset, in_double, out_double, wt_double, width] :
        {std::tuple{"tpu", false, false, false, 1}, std::tuple{"tree", false, false, true, 2},

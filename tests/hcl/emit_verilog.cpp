@@ -361,11 +361,11 @@ std::string extended_reference(int wa, int wb) {
   return "module extended (input wire signed [" + n(wa - 1) + ":0] a, input wire signed [" +
          n(wb - 1) + ":0] b, input wire signed [" + n(wb - 1) + ":0] c, input wire en,\n" +
          "  output wire signed [" + w + ":0] y, output wire signed [" + w +
-         ":0] z, output wire signed [" + ws + ":0] s);\n" + "  wire [" + w + ":0] ea = {{" +
-         n(wb) + "{a[" + n(wa - 1) + "]}}, a};\n" + "  wire [" + w + ":0] eb = {{" + n(wa) +
-         "{b[" + n(wb - 1) + "]}}, b};\n" + "  wire [" + w + ":0] ec = {{" + n(wa) + "{c[" +
-         n(wb - 1) + "]}}, c};\n" + "  assign y = ea * eb;\n  assign z = en ? ea * ec : " +
-         ws + "'h0;\n  assign s = {ea[" + w + "], ea} + {y[" + w + "], y};\nendmodule\n";
+         ":0] z, output wire signed [" + ws + ":0] s);\n" + "  wire [" + w + ":0] ea = {{" + n(wb) +
+         "{a[" + n(wa - 1) + "]}}, a};\n" + "  wire [" + w + ":0] eb = {{" + n(wa) + "{b[" +
+         n(wb - 1) + "]}}, b};\n" + "  wire [" + w + ":0] ec = {{" + n(wa) + "{c[" + n(wb - 1) +
+         "]}}, c};\n" + "  assign y = ea * eb;\n  assign z = en ? ea * ec : " + ws +
+         "'h0;\n  assign s = {ea[" + w + "], ea} + {y[" + w + "], y};\nendmodule\n";
 }
 
 int yosys_cells(const std::string &files, const std::string &top) {

@@ -148,4 +148,6 @@ def test_the_gil_is_released_during_a_search():
     hcl.schedule(CONV3, EYERISS, time_limit=1)
     stop.set()
     t.join()
-    assert len(ticks) > 20
+    # About 100 ticks on an idle machine, and a loaded one still runs many; a search that held
+    # the GIL would let one through at most, before the call.
+    assert len(ticks) > 5

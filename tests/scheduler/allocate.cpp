@@ -25,7 +25,8 @@ Problem conv(const char *name, std::int64_t c, std::int64_t k, std::int64_t pq, 
 // RF / Buffer / DRAM with a 4x4 mesh, energies from the Timeloop exercises' ERT, areas from
 // the built-in table (as `area_table: accelergy_40nm` would set them).
 Arch arch() {
-  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
+  Arch a =
+      tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
   a.levels[1].fanout_x = 4;
   a.levels[1].fanout_y = 4;
   for (auto &l : a.levels) {
@@ -173,8 +174,9 @@ TEST_CASE("allocate: with padding in the space the bounds stay admissible") {
   const AllocationResult r = allocate(net, a, {kSizes, 0}, so);
   REQUIRE(r.found);
   CHECK(r.optimal);
-  CHECK(r.objective ==
-        Approx(best_within(every_combination(net, a, Objective::Energy, 0.2), 0).best).epsilon(1e-9));
+  CHECK(
+      r.objective ==
+      Approx(best_within(every_combination(net, a, Objective::Energy, 0.2), 0).best).epsilon(1e-9));
   for (const auto &p : r.points) {
     if (p.searched && p.found) {
       CHECK(p.lower_bound <= p.objective * (1 + 1e-9));

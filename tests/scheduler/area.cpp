@@ -35,12 +35,15 @@ SpecError spec_error(const std::string &text) {
 std::string explicit_arch(const std::string &rf_area, const std::string &mac = "area_um2: 500") {
   return "arch:\n"
          "  name: t\n"
-         "  mac: {energy_pj: 1, " + mac + "}\n"
+         "  mac: {energy_pj: 1, " +
+         mac +
+         "}\n"
          "  levels:\n"
          "    - {name: DRAM, kind: dram, energy: 200}\n"
          "    - {name: Buf, kind: sram, size: 1 KB, energy: 2, area_um2: 3000,\n"
          "       mesh: {x: 4, y: 2}}\n"
-         "    - {name: RF, kind: regfile, size_words: 16, energy: 0.1" + rf_area + "}\n";
+         "    - {name: RF, kind: regfile, size_words: 16, energy: 0.1" +
+         rf_area + "}\n";
 }
 
 } // namespace

@@ -21,7 +21,8 @@ Problem layer() {
 }
 
 Arch arch() {
-  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
+  Arch a =
+      tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
   a.levels[0].kind = MemKind::RegFile;
   a.levels[1].kind = MemKind::SRAM;
   a.levels[1].fanout_x = 4;
@@ -49,7 +50,8 @@ TEST_CASE("explore: every dataflow is optimal for its loops and never beats the 
     c_on_x |= l.dim == p.dim_index("C");
   }
   CHECK(c_on_x);
-  for (const auto *v : {&pts[2].result.mapping.levels[1].spatial_x, &pts[2].result.mapping.levels[1].spatial_y}) {
+  for (const auto *v :
+       {&pts[2].result.mapping.levels[1].spatial_x, &pts[2].result.mapping.levels[1].spatial_y}) {
     for (const auto &l : *v) {
       CHECK(l.dim == p.dim_index("K"));
     }
@@ -57,7 +59,8 @@ TEST_CASE("explore: every dataflow is optimal for its loops and never beats the 
   const std::string csv = dataflows_csv(pts);
   CHECK(csv.rfind("dataflow,energy_pj,cycles,utilization,optimal,gap,relative_to_best\n", 0) == 0);
   CHECK(dataflows_json(p, a, pts)["dataflows"].size() == 3);
-  CHECK_THROWS_WITH(explore_dataflows(p, a, {"C|Z"}, SearchOptions{}), Catch::Contains("no dimension 'Z'"));
+  CHECK_THROWS_WITH(explore_dataflows(p, a, {"C|Z"}, SearchOptions{}),
+                    Catch::Contains("no dimension 'Z'"));
 }
 
 TEST_CASE("explore: memory grid resizes levels with the energy table") {
@@ -69,7 +72,8 @@ TEST_CASE("explore: memory grid resizes levels with the energy table") {
   CHECK(rf.levels[0].read_energy_pj == Approx(a.levels[0].read_energy_pj * 2));
 
   const Problem p = layer();
-  const MemoryGrid g = explore_memory(p, a, {{"RF", {16, 64}}, {"Buffer", {128, 1024}}}, SearchOptions{});
+  const MemoryGrid g =
+      explore_memory(p, a, {{"RF", {16, 64}}, {"Buffer", {128, 1024}}}, SearchOptions{});
   REQUIRE(g.points.size() == 4);
   CHECK(g.points[1].size_bytes == std::vector<std::int64_t>{16, 1024});
   for (const auto &pt : g.points) {
@@ -77,5 +81,6 @@ TEST_CASE("explore: memory grid resizes levels with the energy table") {
   }
   CHECK(memory_csv(g).rfind("RF_bytes,Buffer_bytes,energy_pj,cycles,optimal,gap\n", 0) == 0);
   CHECK(memory_json(p, a, g)["points"].size() == 4);
-  CHECK_THROWS_WITH(explore_memory(p, a, {{"L9", {16}}}, SearchOptions{}), Catch::Contains("no level 'L9'"));
+  CHECK_THROWS_WITH(explore_memory(p, a, {{"L9", {16}}}, SearchOptions{}),
+                    Catch::Contains("no level 'L9'"));
 }

@@ -2,16 +2,17 @@
 // printed for the shared reference set, written here as facts so they run on any clone.
 //
 // Source of every number below: xuanyoya/Interstellar-CNN-scheduler at commit ed38e1e,
-// `python ./tools/run_optimizer.py -v -s <hint> basic <arch> <layer>` (Python 2), as recorded
-// in ../shared/cases/interstellar/expected.json: the architecture JSON files
-// examples/arch/3_level_mem_baseline_asic.json and 3_level_mem_64Reg_asic.json, the layer
-// files examples/layer/alex_conv{2,3}_batch16.json, the best mapping found for each hint
-// (blockings/partitionings/orders/para_loop_dim) and the printed "cost for each level"
+// `python ./tools/run_optimizer.py -v -s <hint> basic <arch> <layer>` (Python 2), as the tool
+// printed them: the architecture JSON files examples/arch/3_level_mem_baseline_asic.json and
+// 3_level_mem_64Reg_asic.json, the layer files examples/layer/alex_conv{2,3}_batch16.json, the best
+// mapping found for each hint (blockings/partitionings/orders/para_loop_dim) and the printed "cost
+// for each level"
 // (`level_costs_pJ`, Python repr, so exact doubles) and "best energy" (Python 2 str(), so 12
 // significant digits).
 //
-// A second layer of the same checks reads ../shared/cases/interstellar/ directly when it
-// exists (HCL_SHARED_DIR) and goes through the file readers and evaluate_files.
+// A second layer of the same checks reads the tool's case files directly when a copy is
+// given (HCL_REFERENCE_CASES/cases/interstellar/) and goes through the file readers and
+// evaluate_files.
 #include <scheduler/interstellar.h>
 #include <scheduler/interstellar_io.h>
 
@@ -183,7 +184,7 @@ TEST_CASE("interstellar golden: the seed paper's message holds (64 B RF cuts ene
 
 TEST_CASE("interstellar golden: shared reference files evaluate to the published energies") {
   const std::filesystem::path dir =
-      std::filesystem::path(HCL_SHARED_DIR) / "cases" / "interstellar";
+      std::filesystem::path(HCL_REFERENCE_CASES) / "cases" / "interstellar";
   if (!std::filesystem::exists(dir / "expected.json")) {
     WARN("skipped: " << dir.string() << " not present (shared reference cases are optional)");
     return;

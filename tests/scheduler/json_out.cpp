@@ -17,8 +17,8 @@ TEST_CASE("json: exact shape, per-instance counts, innermost first, bypass absen
   for (const auto &kv : j.items()) {
     keys.push_back(kv.key());
   }
-  CHECK(keys ==
-        std::vector<std::string>{"cycles", "energy_pj", "levels", "mac_energy_pj", "macs", "utilization"});
+  CHECK(keys == std::vector<std::string>{"cycles", "energy_pj", "levels", "mac_energy_pj", "macs",
+                                         "utilization"});
   CHECK(j["macs"] == 48);
   CHECK(j["cycles"] == 48);
   CHECK(j["utilization"].get<double>() == Approx(1.0));

@@ -57,7 +57,8 @@ TEST_CASE("lower_bound_refetch: per-tensor scratchpads, bound below every comple
   CHECK(checked > 1000);
 }
 
-TEST_CASE("lower_bound_refetch: a small scratchpad's forced refetches count before its tile is fixed") {
+TEST_CASE(
+    "lower_bound_refetch: a small scratchpad's forced refetches count before its tile is fixed") {
   // One input word fits the scratchpad, so every one of the P x R = 4 x 3 = 12 MACs of this
   // 1-D convolution fetches its input (sliding reuses nothing with a 1-word tile), although
   // the layer reads only P + R - 1 = 6 distinct inputs. Only the spad's fills cost energy

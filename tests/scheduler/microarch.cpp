@@ -112,8 +112,8 @@ TEST_CASE("microarch: several layers take the union of unrolled dims and the lar
   CHECK(u.row_dims == std::vector<std::string>{"K", "C"});
   CHECK(u.col_dims == std::vector<std::string>{"C"});
   const MicroBuffer &gb = u.levels[1];
-  CHECK(gb.banks.at("Inputs") == 4);  // C4 on X in the second schedule
-  CHECK(gb.banks.at("Weights") == 4); // kept there only by the second schedule: C4
+  CHECK(gb.banks.at("Inputs") == 4);           // C4 on X in the second schedule
+  CHECK(gb.banks.at("Weights") == 4);          // kept there only by the second schedule: C4
   CHECK(u.levels[2].banks.at("Weights") == 8); // DRAM, first schedule (bypassed GB)
   // Second schedule: GB holds C 8, K 1, everything else of P/Q at DRAM -> inputs 8 x 3 x 3.
   CHECK(gb.used_words.at("Inputs") == 480);

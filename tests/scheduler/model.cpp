@@ -211,8 +211,8 @@ TEST_CASE("model: hcl cycles of a partial-sum tile that is written back and refe
   sc.mapping.levels[1].temporal = {{sc.P, 2}, {sc.C, 2}};
   const Evaluation e = evaluate(sc.problem, sc.arch, sc.mapping, Mode::Hcl);
   const auto &out = *e.levels[0].tensors[2];
-  CHECK(out.fills == 4); // = F x words: fetches 4 x 2 minus the 4 first-touched words
-  CHECK(out.updates == 8);             // 16 MACs over the 2 instances
+  CHECK(out.fills == 4);   // = F x words: fetches 4 x 2 minus the 4 first-touched words
+  CHECK(out.updates == 8); // 16 MACs over the 2 instances
   CHECK(e.levels[1].tensors[2]->updates == 4 * 2 * 2); // B x words x 2 instances
   CHECK(e.levels[1].tensors[2]->reads == 2 * 2 * 2);   // F x words x 2 instances
   CHECK(e.compute_cycles == 8);

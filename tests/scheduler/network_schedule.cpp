@@ -1,5 +1,5 @@
-#include <scheduler/network_schedule.h>
 #include <scheduler/network.h>
+#include <scheduler/network_schedule.h>
 #include <scheduler/spec_yaml.h>
 
 #include <catch2/catch.hpp>
@@ -21,8 +21,8 @@ Problem conv(const std::string &name, std::int64_t c, std::int64_t k, std::int64
 }
 
 Arch small_arch() {
-  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 512),
-                              tlcase::dram("DRAM")});
+  Arch a =
+      tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 512), tlcase::dram("DRAM")});
   a.levels[1].fanout_x = 4;
   a.levels[1].fanout_y = 2;
   return a;
@@ -38,8 +38,8 @@ TEST_CASE("network_schedule: identical shapes are searched once, totals count re
   n.layers.push_back({conv("c", 4, 8, 4), 1}); // same shape as a
   const Arch a = small_arch();
   std::vector<std::string> seen;
-  const NetworkSchedule s =
-      schedule_network(n, a, SearchOptions{}, [&](const LayerSchedule &l) { seen.push_back(l.name); });
+  const NetworkSchedule s = schedule_network(
+      n, a, SearchOptions{}, [&](const LayerSchedule &l) { seen.push_back(l.name); });
   REQUIRE(s.layers.size() == 3);
   CHECK(seen == std::vector<std::string>{"a", "b", "c"});
   CHECK(s.unique_layers == 2);
@@ -145,10 +145,10 @@ TEST_CASE("network_schedule: a budget left by fast layers goes back to unproven 
       const SearchResult &r = s.layers[i].result;
       INFO(s.layers[i].name);
       REQUIRE(r.found);
-      CHECK(r.objective == Approx(objective_value(evaluate(n.layers[i].problem, a, r.mapping,
-                                                           o.mode),
-                                                  o.objective))
-                               .epsilon(1e-12));
+      CHECK(
+          r.objective ==
+          Approx(objective_value(evaluate(n.layers[i].problem, a, r.mapping, o.mode), o.objective))
+              .epsilon(1e-12));
       CHECK(r.lower_bound <= optimum[i] * (1 + 1e-9));
       CHECK(r.objective >= optimum[i] * (1 - 1e-9));
       if (r.optimal) {

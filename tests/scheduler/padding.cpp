@@ -34,7 +34,8 @@ struct PrimeOnNarrowArray {
     s.K = 7;
     s.C = 2;
     p = make_conv2d(s);
-    a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
+    a = tlcase::arch_with(
+        {tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
     a.levels[1].fanout_x = 4;
     o.objective = Objective::Cycles;
     o.space.bypass = false; // keeps the brute force small
@@ -53,10 +54,10 @@ TEST_CASE("padding: candidates are the bounds smoother than every smaller one") 
   CHECK(padding_candidates(55, 0.15) == std::vector<std::int64_t>{56, 60});
   // 216 = 2^3*3^3 has prime 3 < 5 (200's), so it joins the issue's list.
   CHECK(padding_candidates(197, 0.15) == std::vector<std::int64_t>{198, 200, 208, 216, 224});
-  CHECK(padding_candidates(64, 0.5).empty()); // nothing is smoother than a power of two
-  CHECK(padding_candidates(3, 0.3).empty());  // 3 * 1.3 < 4
+  CHECK(padding_candidates(64, 0.5).empty());        // nothing is smoother than a power of two
+  CHECK(padding_candidates(3, 0.3).empty());         // 3 * 1.3 < 4
   CHECK(padding_candidates(3, 1.0 / 3).size() == 1); // exactly 4: no rounding loss
-  CHECK(padding_candidates(1, 1.0).empty());          // 2 would only add a padded row
+  CHECK(padding_candidates(1, 1.0).empty());         // 2 would only add a padded row
   CHECK_THROWS_AS(padding_candidates(0, 0.1), std::invalid_argument);
   CHECK_THROWS_AS(padding_candidates(5, -0.1), std::invalid_argument);
   // The test support's own reading of the rule agrees on a range of bounds.
@@ -177,7 +178,8 @@ TEST_CASE("padding: a time limit splits over the variants and keeps a valid lowe
   s.C = 7;
   s.K = 11;
   const Problem p = make_conv2d(s);
-  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 2048), tlcase::dram("DRAM")});
+  Arch a = tlcase::arch_with(
+      {tlcase::regfile("RF"), tlcase::sram("Buffer", 2048), tlcase::dram("DRAM")});
   a.levels[1].fanout_x = 4;
   a.levels[1].fanout_y = 4;
   SearchOptions o;
@@ -202,7 +204,8 @@ TEST_CASE("padding: emitted schedules load back padded and cost the same") {
   const Problem padded = with_bounds(c.p, r.bounds);
   const std::string ours = mapping_to_yaml(c.p, c.a, r.mapping);
   CHECK_THAT(ours, Catch::Contains("padding: true"));
-  const Mapping back = parse_mapping(load_yaml_string(ours, "k7.schedule.yaml").at("schedule"), c.p, c.a);
+  const Mapping back =
+      parse_mapping(load_yaml_string(ours, "k7.schedule.yaml").at("schedule"), c.p, c.a);
   CHECK(mapping_bounds(c.p, back) == r.bounds);
   Evaluation e = evaluate(padded, c.a, back);
   report_against_original(c.p, c.a, e);

@@ -34,17 +34,18 @@ TEST_CASE("search: optimum equals brute-force enumeration on 60 random tiny laye
     const Problem p = tiny::layer(rng, i);
     const Arch a = tiny::arch(rng);
     const Mode mode = i % 3 == 0 ? Mode::Timeloop : Mode::Hcl;
-    const Objective obj = i % 4 == 1 ? Objective::Cycles : i % 4 == 2 ? Objective::Edp
-                                                                        : Objective::Energy;
+    const Objective obj = i % 4 == 1   ? Objective::Cycles
+                          : i % 4 == 2 ? Objective::Edp
+                                       : Objective::Energy;
     SearchOptions o;
     o.mode = mode;
     o.objective = obj;
     o.space.bypass = i % 5 != 4;
     const auto brute = bf::enumerate(p, a, mode, obj, o.space);
     const SearchResult r = search(p, a, o);
-    INFO("layer " << i << " " << p.name << " bounds R" << p.bounds[0] << " P" << p.bounds[2]
-                  << " C" << p.bounds[4] << " K" << p.bounds[5] << " N" << p.bounds[6]
-                  << " objective " << objective_name(obj));
+    INFO("layer " << i << " " << p.name << " bounds R" << p.bounds[0] << " P" << p.bounds[2] << " C"
+                  << p.bounds[4] << " K" << p.bounds[5] << " N" << p.bounds[6] << " objective "
+                  << objective_name(obj));
     brute_points += brute.valid;
     searched += r.stats.evaluations;
     REQUIRE(r.found == (brute.valid > 0));
@@ -207,8 +208,8 @@ TEST_CASE("search: a time limit returns the best so far with a lower bound and g
   s.C = 32;
   s.K = 64;
   const Problem p = make_conv2d(s);
-  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 2048),
-                              tlcase::dram("DRAM")});
+  Arch a = tlcase::arch_with(
+      {tlcase::regfile("RF"), tlcase::sram("Buffer", 2048), tlcase::dram("DRAM")});
   a.levels[1].fanout_x = 8;
   a.levels[1].fanout_y = 8;
   SearchOptions o;
@@ -243,11 +244,11 @@ TEST_CASE("search: objective names") {
   CHECK_THROWS_WITH(parse_objective("power"), Catch::Contains("valid: energy, cycles, edp"));
 }
 
-TEST_CASE("search: never worse than the shared Timeloop cases' mappings (when present)") {
+TEST_CASE("search: never worse than the Timeloop reference cases' mappings (when present)") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(HCL_SHARED_DIR) / "cases/timeloop";
+  const fs::path dir = fs::path(HCL_REFERENCE_CASES) / "cases/timeloop";
   if (!fs::exists(dir)) {
-    WARN("../shared/cases/timeloop not present; skipped");
+    WARN("HCL_REFERENCE_CASES has no cases/timeloop; skipped");
     return;
   }
   int compared = 0;
@@ -297,7 +298,8 @@ TEST_CASE("search: never worse than the shared Timeloop cases' mappings (when pr
       for (const auto &m : maps) {
         INFO(m);
         const Mapping ref = load_timeloop_mapping(m, p, ta.arch);
-        CHECK(r.evaluation.energy_pj <= evaluate(p, ta.arch, ref, Mode::Timeloop).energy_pj * (1 + 1e-12));
+        CHECK(r.evaluation.energy_pj <=
+              evaluate(p, ta.arch, ref, Mode::Timeloop).energy_pj * (1 + 1e-12));
         ++compared;
       }
     }
@@ -343,7 +345,8 @@ TEST_CASE("search: emitted schedules (ours and Timeloop v0.4) load back to the s
   s.C = 8;
   s.K = 16;
   const Problem p = make_conv2d(s);
-  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 512), tlcase::dram("DRAM")});
+  Arch a =
+      tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 512), tlcase::dram("DRAM")});
   a.levels[1].fanout_x = 4;
   a.levels[1].fanout_y = 4;
   const SearchResult r = search(p, a, SearchOptions{});
@@ -485,7 +488,8 @@ TEST_CASE("search: resuming time-limited runs (resume_below) ends at the unlimit
     proven = r.optimal;
     ++runs;
   }
-  INFO(runs << " runs, " << resumed_nodes << " nodes resumed, " << full.stats.nodes << " unlimited");
+  INFO(runs << " runs, " << resumed_nodes << " nodes resumed, " << full.stats.nodes
+            << " unlimited");
   REQUIRE(proven);
   CHECK(same(best, full.objective));
 

@@ -15,7 +15,7 @@ namespace {
 // `tools/run_optimizer.py -s <hint> basic <arch> <layer>` (files examples/arch/
 // 3_level_mem_baseline_asic.json and 3_level_mem_64Reg_asic.json, examples/layer/
 // alex_conv{2,3}_batch16.json, examples/schedule/{eyeriss_alex_conv2,eyeriss_alex_conv3,tpu}
-// .json), best energies as the tool printed them (../shared/cases/interstellar/expected.json).
+// .json), best energies as the tool printed them.
 ArchSpec arch(std::int64_t rf_bytes, double rf_cost) {
   ArchSpec a;
   a.levels = 3;
@@ -120,10 +120,11 @@ TEST_CASE("search_interstellar: the seed paper's findings in miniature") {
   CHECK(tpu / tpu64 > 2.0);
 }
 
-TEST_CASE("search_interstellar: shared cases from the tool's own files (when present)") {
-  const std::filesystem::path dir = std::filesystem::path(HCL_SHARED_DIR) / "cases/interstellar";
+TEST_CASE("search_interstellar: reference cases from the tool's own files (when present)") {
+  const std::filesystem::path dir =
+      std::filesystem::path(HCL_REFERENCE_CASES) / "cases/interstellar";
   if (!std::filesystem::exists(dir / "expected.json")) {
-    WARN("../shared/cases/interstellar not present; skipped");
+    WARN("HCL_REFERENCE_CASES has no cases/interstellar; skipped");
     return;
   }
   const auto expected = nlohmann::json::parse(slurp(dir / "expected.json"));
@@ -132,7 +133,8 @@ TEST_CASE("search_interstellar: shared cases from the tool's own files (when pre
     INFO(c.at("name").get<std::string>());
     const Layer layer = read_layer(dir / c.at("layer").get<std::string>());
     const ArchSpec a = read_arch(dir / c.at("arch").get<std::string>());
-    const ScheduleHint h = read_schedule_hint(dir / c.at("schedule_hint").get<std::string>(), a.levels);
+    const ScheduleHint h =
+        read_schedule_hint(dir / c.at("schedule_hint").get<std::string>(), a.levels);
     SearchOptions o;
     o.hint = &h;
     const SearchResult r = search(layer, a, o);

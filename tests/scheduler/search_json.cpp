@@ -15,7 +15,8 @@ TEST_CASE("search_json: the hcl schedule JSON shape") {
   s.K = 8;
   Network n;
   n.layers.push_back({make_conv2d(s), 2});
-  Arch a = tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
+  Arch a =
+      tlcase::arch_with({tlcase::regfile("RF"), tlcase::sram("Buffer", 256), tlcase::dram("DRAM")});
   a.levels[1].fanout_x = 4;
   const NetworkSchedule ns = schedule_network(n, a, SearchOptions{});
   const auto j = network_json(ns, a, Objective::Energy);
@@ -38,7 +39,8 @@ TEST_CASE("search_json: the hcl schedule JSON shape") {
   CHECK(floor == objective_floor(n.layers[0].problem, a, Objective::Energy));
   CHECK(floor > l["evaluation"]["mac_energy_pj"].get<double>());
   CHECK(l["bounds"]["energy_over_floor"].get<double>() >= 1.0);
-  CHECK(j["total"]["energy_pj"].get<double>() == Approx(2 * ns.layers[0].result.evaluation.energy_pj));
+  CHECK(j["total"]["energy_pj"].get<double>() ==
+        Approx(2 * ns.layers[0].result.evaluation.energy_pj));
   CHECK(j["total"]["cycles"].get<std::int64_t>() == 2 * ns.layers[0].result.evaluation.cycles);
   // Every factor of a dimension multiplies to its bound.
   std::int64_t k = 1;

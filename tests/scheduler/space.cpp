@@ -61,7 +61,8 @@ TEST_CASE("space: order classes cover every count an order can produce") {
         do {
           every.insert(value(perm));
         } while (std::next_permutation(perm.begin(), perm.end()));
-        for (const auto &r : order_classes(p, mask, (1U << p.tensors.size()) - 1, {}, credits_halo(mode))) {
+        for (const auto &r :
+             order_classes(p, mask, (1U << p.tensors.size()) - 1, {}, credits_halo(mode))) {
           reps.insert(value(r));
         }
         CHECK(every == reps);
@@ -179,7 +180,8 @@ TEST_CASE("space: keep sets and Timeloop constraints") {
   const auto lc = constraints_from_timeloop(p, a, tc);
   CHECK(lc[1].temporal[static_cast<std::size_t>(p.dim_index("C"))] == 2);
   CHECK(lc[1].temporal[static_cast<std::size_t>(p.dim_index("K"))] == 1);
-  CHECK(lc[1].permutation == std::vector<int>{p.dim_index("K"), p.dim_index("C"), p.dim_index("P")});
+  CHECK(lc[1].permutation ==
+        std::vector<int>{p.dim_index("K"), p.dim_index("C"), p.dim_index("P")});
   CHECK(lc[0].spatial[static_cast<std::size_t>(p.dim_index("P"))] == 4);
   tc[0].target = "Nowhere";
   CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc), Catch::Contains("'Nowhere'"));
@@ -188,7 +190,8 @@ TEST_CASE("space: keep sets and Timeloop constraints") {
   CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc), Catch::Contains("unknown dimension 'Z'"));
 }
 
-TEST_CASE("space: constraints_from_timeloop reads max factors, 0 and clamped factors, splits, keeps") {
+TEST_CASE(
+    "space: constraints_from_timeloop reads max factors, 0 and clamped factors, splits, keeps") {
   ConvShape s;
   s.P = 6;
   s.C = 4;
@@ -229,8 +232,8 @@ TEST_CASE("space: constraints_from_timeloop reads max factors, 0 and clamped fac
   CHECK(lc[1].permutation.empty());
   CHECK(lc[0].keep == std::array<int, 3>{1, 0, -1});
   tc[0].factors = "K>=2";
-  CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc), Catch::Contains("'K>=2'") &&
-                                                              Catch::Contains("D<=n"));
+  CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc),
+                    Catch::Contains("'K>=2'") && Catch::Contains("D<=n"));
   tc[0].factors = "K=2x";
   CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc), Catch::Contains("'K=2x'"));
   tc[0].factors = "K<=0";
@@ -240,7 +243,8 @@ TEST_CASE("space: constraints_from_timeloop reads max factors, 0 and clamped fac
   CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc), Catch::Contains("appears twice"));
   tc[0].permutation = "";
   tc[0].type = "spacial";
-  CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc), Catch::Contains("temporal, spatial, dataspace"));
+  CHECK_THROWS_WITH(constraints_from_timeloop(p, a, tc),
+                    Catch::Contains("temporal, spatial, dataspace"));
 }
 
 TEST_CASE("space: the X/Y split rule equals Timeloop's construction on every assignment") {
@@ -312,14 +316,16 @@ TEST_CASE("space: search honours keep, bypass, fixed and max factors, permutatio
     const auto t = static_cast<std::size_t>(std::uniform_int_distribution<int>(0, 2)(rng));
     (coin() ? rf : buf).keep[t] = coin() ? 1 : -1;
     if (coin()) {
-      buf.temporal_max[static_cast<std::size_t>(dim())] = 1 + std::uniform_int_distribution<int>(0, 2)(rng);
+      buf.temporal_max[static_cast<std::size_t>(dim())] =
+          1 + std::uniform_int_distribution<int>(0, 2)(rng);
     }
     if (coin()) {
       buf.spatial_max[static_cast<std::size_t>(dim())] = 2;
     }
     if (coin()) {
       const int d = dim();
-      buf.temporal[static_cast<std::size_t>(d)] = p.bounds[static_cast<std::size_t>(d)] % 2 == 0 ? 2 : 1;
+      buf.temporal[static_cast<std::size_t>(d)] =
+          p.bounds[static_cast<std::size_t>(d)] % 2 == 0 ? 2 : 1;
     }
     if (coin()) {
       buf.permutation = {dim()};

@@ -229,7 +229,7 @@ TEST_CASE("arch levels are read outermost first and stored innermost first") {
 }
 
 TEST_CASE("built-in Interstellar energy table matches the tool's ASIC files") {
-  // ../shared/docs/cost-model.md section B and the seed tool's arch JSON files.
+  // docs/cost-model.md, "Interstellar mode", and the seed tool's arch JSON files.
   CHECK(interstellar_word_energy_pj(MemKind::RegFile, 512) == Approx(0.96));
   CHECK(interstellar_word_energy_pj(MemKind::RegFile, 64) == Approx(0.12));
   CHECK(interstellar_word_energy_pj(MemKind::SRAM, 32 * 1024) == Approx(9.0));
@@ -726,9 +726,9 @@ TEST_CASE("remaining schedule errors name their line and key") {
 }
 
 TEST_CASE("bundled Interstellar archs agree with the seed tool's arch JSON (shared cases)") {
-  const std::string dir = HCL_SHARED_DIR "/cases/interstellar/arch/";
+  const std::string dir = HCL_REFERENCE_CASES "/cases/interstellar/arch/";
   if (!std::filesystem::exists(dir)) {
-    WARN("skipped: " << dir << " not found (HCL_SHARED_DIR is optional)");
+    WARN("skipped: " << dir << " not found (HCL_REFERENCE_CASES is optional)");
     return;
   }
   const std::pair<const char *, const char *> pairs[] = {

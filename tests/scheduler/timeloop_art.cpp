@@ -64,14 +64,17 @@ TEST_CASE("timeloop ART: areas per instance add up to Timeloop's total topology 
   CHECK(arch_area(ta.arch).total_um2 == Approx(698796.44).epsilon(1e-9));
 }
 
-TEST_CASE("timeloop ART: the shared c5 legacy case through the file readers") {
-  const fs::path dir = fs::path(HCL_SHARED_DIR) / "cases/timeloop/c5_conv1d_oc_ic_spatial16_cp_kp";
+TEST_CASE("timeloop ART: the c5 legacy reference case through the file readers") {
+  const fs::path dir =
+      fs::path(HCL_REFERENCE_CASES) / "cases/timeloop/c5_conv1d_oc_ic_spatial16_cp_kp";
   if (!fs::exists(dir)) {
-    WARN("../shared/cases/timeloop/c5_conv1d_oc_ic_spatial16_cp_kp not present; skipped");
+    WARN("HCL_REFERENCE_CASES has no cases/timeloop/c5_conv1d_oc_ic_spatial16_cp_kp; skipped");
     return;
   }
-  const Problem p = load_timeloop_problem((dir / "inputs_legacy_v02/conv1d+oc+ic.prob.yaml").string());
-  TimeloopArch ta = load_timeloop_arch((dir / "inputs_legacy_v02/3levelspatial.arch.yaml").string(), p);
+  const Problem p =
+      load_timeloop_problem((dir / "inputs_legacy_v02/conv1d+oc+ic.prob.yaml").string());
+  TimeloopArch ta =
+      load_timeloop_arch((dir / "inputs_legacy_v02/3levelspatial.arch.yaml").string(), p);
   apply_timeloop_art((dir / "ref_legacy_cp/timeloop-model.ART_summary.yaml").string(), ta);
   std::ifstream stats(dir / "ref_legacy_cp/timeloop-model.stats.txt");
   std::stringstream ss;
@@ -86,7 +89,8 @@ TEST_CASE("timeloop ART: a level the table does not price is an error") {
   TimeloopArch ta = c5_legacy();
   std::string text = kC5Art;
   text.erase(text.find("  - name: System.Chip.GlobalBuffer"),
-             text.find("  - name: System.MainMemory") - text.find("  - name: System.Chip.GlobalBuffer"));
+             text.find("  - name: System.MainMemory") -
+                 text.find("  - name: System.Chip.GlobalBuffer"));
   try {
     apply_timeloop_art(art_file(text), ta);
     FAIL("expected a SpecError");

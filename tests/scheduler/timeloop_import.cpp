@@ -493,10 +493,11 @@ double to_double(const YAML::Node &n) {
 
 } // namespace
 
-TEST_CASE("timeloop import (shared cases): every case and variant matches expected_extracted") {
-  const std::filesystem::path root = std::filesystem::path(HCL_SHARED_DIR) / "cases" / "timeloop";
+TEST_CASE("timeloop import (reference cases): every case and variant matches expected_extracted") {
+  const std::filesystem::path root =
+      std::filesystem::path(HCL_REFERENCE_CASES) / "cases" / "timeloop";
   if (!std::filesystem::exists(root)) {
-    WARN("skipped: ../shared not present");
+    WARN("skipped: HCL_REFERENCE_CASES has no cases/timeloop");
     return;
   }
   int compared = 0;

@@ -11,8 +11,8 @@
 namespace hcl::test {
 
 inline sched::Mapping p_then_k(const sched::Problem &p) {
-  const int K = p.dim_index("K"), P = p.dim_index("P"), C = p.dim_index("C"),
-            Q = p.dim_index("Q"), R = p.dim_index("R"), S = p.dim_index("S");
+  const int K = p.dim_index("K"), P = p.dim_index("P"), C = p.dim_index("C"), Q = p.dim_index("Q"),
+            R = p.dim_index("R"), S = p.dim_index("S");
   sched::Mapping m;
   m.levels.resize(4);
   m.levels[0].temporal = {{Q, 4}};

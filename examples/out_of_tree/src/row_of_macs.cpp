@@ -29,8 +29,10 @@ struct RowOfMacs {
     mac["swap"] <<= hcl::Input("swap", hcl::Bool());
     mac["en"] <<= hcl::Input("en", hcl::Bool());
     for (int c = 0; c < n; ++c) {
-      mac["w_" + std::to_string(c)] <<= hcl::Input("w_" + std::to_string(c), hcl::SInt(a.weight_width));
-      hcl::Output("sum_" + std::to_string(c), hcl::SInt(a.acc_width)) <<= mac["out_" + std::to_string(c)];
+      mac["w_" + std::to_string(c)] <<=
+          hcl::Input("w_" + std::to_string(c), hcl::SInt(a.weight_width));
+      hcl::Output("sum_" + std::to_string(c), hcl::SInt(a.acc_width)) <<=
+          mac["out_" + std::to_string(c)];
     }
     // Results so far: the part of this design that is not hcl's.
     auto results = hcl::RegInit(hcl::UInt(16), 0, "results");

@@ -48,14 +48,14 @@ inline constexpr const char *kFlowMarker = ".hcl-flow";
 
 struct FlowOptions {
   std::filesystem::path network, arch, out;
-  bool force = false; // replace `out` even if it holds files the flow did not write
+  bool force = false;      // replace `out` even if it holds files the flow did not write
   double time_limit_s = 0; // per search step (study, sizes, schedules); 0 = prove all optimal
   int threads = 1;
   std::string objective = "energy";
-  std::string dataflow = "auto";   // flow_dataflow.h: auto or X|Y (template_dataflows())
-  std::vector<std::string> sizes;  // LEVEL=SIZE,SIZE,... candidates (allocate.h); may be empty
-  double max_area_um2 = 0;         // area budget for the sizes; 0 = none
-  std::string cosim_layer; // empty: the layer predicted fastest
+  std::string dataflow = "auto";  // flow_dataflow.h: auto or X|Y (template_dataflows())
+  std::vector<std::string> sizes; // LEVEL=SIZE,SIZE,... candidates (allocate.h); may be empty
+  double max_area_um2 = 0;        // area budget for the sizes; 0 = none
+  std::string cosim_layer;        // empty: the layer predicted fastest
   std::vector<std::pair<std::string, std::string>> sets; // accelerator key=value overrides
   std::uint64_t cosim_max_cycles = 4'000'000; // simulated cycles before the run is cut off
   // Reuse the proven searches (search_cache.h) and the co-simulated run (cosim_cache.h) of

@@ -33,12 +33,12 @@ struct FlowDataflow {
 // bypass. A layer the dataflow cannot place on both axes (C or K of 1 for C|K, R of 1 for R|P)
 // is searched again with only A and B unrollable, and listed in `relaxed`.
 struct DataflowCandidate {
-  std::string name;   // canonical
-  bool runs = false;  // one of template_dataflows()
+  std::string name;  // canonical
+  bool runs = false; // one of template_dataflows()
   bool all_found = false, all_optimal = false;
-  double energy_pj = 0;   // network totals: sum over layers of value x repeat
+  double energy_pj = 0; // network totals: sum over layers of value x repeat
   std::int64_t cycles = 0;
-  double objective = 0;   // sched::network_objective of the study's objective
+  double objective = 0; // sched::network_objective of the study's objective
   std::vector<std::string> relaxed;
   double seconds = 0;
 };

@@ -10,17 +10,17 @@
 namespace hcl::flows {
 
 struct LintDiagnostic {
-  std::string file;    // as Verilator printed it; empty for messages without a location
-  int line = 0;        // 1-based; 0 when Verilator gave no location
-  int col = 0;         // 1-based; 0 when unknown
-  std::string code;    // Verilator's code (WIDTH, UNUSEDSIGNAL, ...); "ERROR" for plain errors
+  std::string file;     // as Verilator printed it; empty for messages without a location
+  int line = 0;         // 1-based; 0 when Verilator gave no location
+  int col = 0;          // 1-based; 0 when unknown
+  std::string code;     // Verilator's code (WIDTH, UNUSEDSIGNAL, ...); "ERROR" for plain errors
   std::string severity; // "warning" or "error"
   std::string message;  // the first line of the message, without the location prefix
 };
 
 struct LintResult {
   std::vector<LintDiagnostic> diagnostics;
-  std::string log;  // Verilator's full output, for context the diagnostics leave out
+  std::string log; // Verilator's full output, for context the diagnostics leave out
   bool clean() const { return diagnostics.empty(); }
 };
 

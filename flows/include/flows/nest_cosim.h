@@ -29,7 +29,7 @@ using NestCounts = std::array<std::uint64_t, gen::kNestCounters>;
 struct NestRun {
   std::string layer;
   std::int64_t outputs_checked = 0, mismatches = 0;
-  std::string first_mismatch; // "O[n][g][k][p][q]: expected .. got .."
+  std::string first_mismatch;        // "O[n][g][k][p][q]: expected .. got .."
   std::uint64_t measured_cycles = 0; // the accelerator's busy cycles (start to done)
   NestCounts counts{};               // the accelerator's counters after done
   bool finished = false;             // done came before max_cycles

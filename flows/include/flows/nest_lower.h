@@ -78,11 +78,11 @@ struct NestLoop {
 struct NestLayer {
   std::string name;
   ConvLayer conv;
-  std::vector<NestLoop> loops; // innermost first
-  std::int64_t c_lanes = 1, k_lanes = 1; // C on X, K on Y
+  std::vector<NestLoop> loops;                      // innermost first
+  std::int64_t c_lanes = 1, k_lanes = 1;            // C on X, K on Y
   int in_level = -1, out_level = -1, wt_level = -1; // the on-chip keepers
-  bool in_double = false, out_double = false;      // their levels are double-buffered
-  bool wt_double = false;                          // the PE weight level is double-buffered
+  bool in_double = false, out_double = false;       // their levels are double-buffered
+  bool wt_double = false;                           // the PE weight level is double-buffered
   // Tile extents: Inputs [N][C/c_lanes][H span][W span] and Outputs [N][K/k_lanes][P][Q] per
   // bank; the words of one bank.
   std::array<std::int64_t, 4> in_tile{}, out_tile{};
@@ -124,8 +124,7 @@ struct NestLayerConfig {
 };
 // Throws std::invalid_argument when the layer does not fit the accelerator (a tile deeper than
 // a bank, a nest longer than `loops`, an address past the memory port).
-NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg,
-                                     const NestLayer &layer);
+NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, const NestLayer &layer);
 
 // A layer as the accelerator folder keeps it: what the model needs to predict its run.
 struct NestLayerSpec {

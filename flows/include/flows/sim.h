@@ -26,11 +26,11 @@
 namespace hcl::flows {
 
 struct SimOptions {
-  std::string clock = "clk";  // clock input; empty for a purely combinational design
+  std::string clock = "clk"; // clock input; empty for a purely combinational design
   // Reset input; empty for none. A name ending in "_n" or "_ni" is taken as active low.
   std::string reset = "rst";
-  std::filesystem::path vcd;  // non-empty: write a VCD trace here (builds a traced model)
-  ModelOptions model;         // Verilator arguments and cache folder
+  std::filesystem::path vcd; // non-empty: write a VCD trace here (builds a traced model)
+  ModelOptions model;        // Verilator arguments and cache folder
 };
 
 struct PortInfo {

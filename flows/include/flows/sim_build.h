@@ -19,23 +19,23 @@
 namespace hcl::flows {
 
 struct ModelOptions {
-  bool trace = false;                       // compile VCD tracing support into the model
+  bool trace = false; // compile VCD tracing support into the model
   // Extra Verilator arguments (part of the cache key), passed as they are: they are the
   // caller's own flags (-CFLAGS reaches make), so never fill them from untrusted input.
   std::vector<std::string> verilator_args;
   // Overrides of the top module's parameters (Verilator -G), e.g. {{"R", "16"}}.
   std::vector<std::pair<std::string, std::string>> top_parameters;
-  std::filesystem::path cache_dir;          // empty: default_cache_dir()
+  std::filesystem::path cache_dir; // empty: default_cache_dir()
   // Compiler optimization of the model's evaluation code (Verilator's OPT_FAST). -Os builds
   // fastest; -O2 simulates faster and is worth it for long runs of big designs.
   std::string opt_fast = "-Os";
 };
 
 struct BuiltModel {
-  std::filesystem::path library;  // the shared object to dlopen
-  std::string key;                // cache key (hex)
-  bool cache_hit = false;         // true when no build ran in this call
-  double build_seconds = 0;       // wall time of the build (0 on a cache hit)
+  std::filesystem::path library; // the shared object to dlopen
+  std::string key;               // cache key (hex)
+  bool cache_hit = false;        // true when no build ran in this call
+  double build_seconds = 0;      // wall time of the build (0 on a cache hit)
 };
 
 // $HCL_CACHE_DIR if set; else <build dir>/cache when the build tree this library was compiled

@@ -12,7 +12,6 @@
 
 namespace hcl::flows {
 
-
 // Timeloop's `problem:` or our `workload:`.
 sched::Problem load_problem_file(const std::string &path);
 

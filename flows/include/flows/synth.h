@@ -32,7 +32,7 @@ namespace hcl::flows {
 // comparing designs, not a memory compiler's numbers. `scale` rescales to other nodes, e.g.
 // (180/45)^2 = 16 for the OSU 0.18 um library.
 struct SramModel {
-  std::uint64_t threshold_bits = 4096;  // memories with width*depth >= this become macros
+  std::uint64_t threshold_bits = 4096; // memories with width*depth >= this become macros
   double um2_per_bit = 0.5;
   double um2_per_row = 2.0;
   double um2_per_column = 10.0;
@@ -42,8 +42,8 @@ struct SramModel {
 };
 
 struct SynthOptions {
-  std::filesystem::path liberty;  // empty: default_liberty()
-  bool flat = false;              // flatten before synthesis (slow for big arrays)
+  std::filesystem::path liberty; // empty: default_liberty()
+  bool flat = false;             // flatten before synthesis (slow for big arrays)
   // Overrides of the top module's parameters, e.g. {{"R", "16"}, {"C", "16"}}.
   std::vector<std::pair<std::string, std::string>> top_parameters;
   SramModel sram;
@@ -56,16 +56,16 @@ struct SynthOptions {
 };
 
 struct ModuleArea {
-  std::uint64_t instances = 0;  // instances in the whole hierarchy under the top
-  double area_um2 = 0;          // area of ONE instance, excluding its submodules and macros
-  std::map<std::string, std::uint64_t> cells;  // library cells of one instance
-  bool sram_macro = false;  // an SRAM macro line (area from SramModel, no cells)
+  std::uint64_t instances = 0; // instances in the whole hierarchy under the top
+  double area_um2 = 0;         // area of ONE instance, excluding its submodules and macros
+  std::map<std::string, std::uint64_t> cells; // library cells of one instance
+  bool sram_macro = false;                    // an SRAM macro line (area from SramModel, no cells)
 };
 
 struct SynthReport {
   std::string top;
   std::filesystem::path liberty;
-  double total_area_um2 = 0;  // sum over modules of instances * area_um2
+  double total_area_um2 = 0; // sum over modules of instances * area_um2
   // Display names: parameterized modules read "name(P=3,Q=8)"; SRAM macros "sram_<D>x<W>...".
   std::map<std::string, ModuleArea> modules;
   // What Yosys printed with `stat -liberty`: per module (by display name) and for the whole

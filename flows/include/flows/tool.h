@@ -26,8 +26,8 @@ std::filesystem::path verilator_executable();
 std::filesystem::path yosys_executable();
 
 struct ProcessResult {
-  int exit_code = -1;  // the program's exit status; 128+N when killed by signal N
-  std::string output;  // stdout and stderr, interleaved as the program wrote them
+  int exit_code = -1; // the program's exit status; 128+N when killed by signal N
+  std::string output; // stdout and stderr, interleaved as the program wrote them
 };
 
 // Runs `argv` (argv[0] is an executable path) in `cwd` (empty: current folder), without a

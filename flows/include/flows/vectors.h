@@ -36,13 +36,13 @@ Bits parse_bits(const std::string &token);
 std::string format_bits(const Bits &bits);
 
 struct VectorRow {
-  int line = 0;                          // line in the source, for messages
-  std::vector<std::optional<Bits>> in;   // nullopt: keep previous value
-  std::vector<std::optional<Bits>> out;  // nullopt: don't care
+  int line = 0;                         // line in the source, for messages
+  std::vector<std::optional<Bits>> in;  // nullopt: keep previous value
+  std::vector<std::optional<Bits>> out; // nullopt: don't care
 };
 
 struct VectorFile {
-  std::string source;  // file name (or a label) used in messages
+  std::string source; // file name (or a label) used in messages
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
   std::vector<VectorRow> rows;
@@ -55,18 +55,18 @@ VectorFile parse_vectors_text(const std::string &text, const std::string &source
 std::string format_vectors(const VectorFile &file);
 
 struct VectorMismatch {
-  std::uint64_t cycle = 0;  // 0-based row index
-  int line = 0;             // source line of the row
+  std::uint64_t cycle = 0; // 0-based row index
+  int line = 0;            // source line of the row
   std::string port;
-  std::string expected;  // formatted with format_bits
+  std::string expected; // formatted with format_bits
   std::string actual;
 };
 
 struct VectorReport {
-  std::uint64_t cycles = 0;  // rows run
-  std::uint64_t checks = 0;  // output comparisons made
-  std::vector<VectorMismatch> mismatches;  // the first ones, up to the limit
-  std::uint64_t mismatch_count = 0;        // all of them
+  std::uint64_t cycles = 0;               // rows run
+  std::uint64_t checks = 0;               // output comparisons made
+  std::vector<VectorMismatch> mismatches; // the first ones, up to the limit
+  std::uint64_t mismatch_count = 0;       // all of them
   bool passed() const { return mismatch_count == 0; }
   // "cycle 17 (vectors.txt:20): port total expected 0x5 got 0x4", one line per mismatch kept.
   std::string summary(const std::string &source = "") const;

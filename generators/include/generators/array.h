@@ -95,7 +95,8 @@ struct ArrayConfig {
   nlohmann::json to_json() const;
 };
 
-// "tpu", "eyeriss", "tree", "output-stationary", "xy", "fxfy". Throws ConfigError("preset", ...) otherwise.
+// "tpu", "eyeriss", "tree", "output-stationary", "xy", "fxfy". Throws ConfigError("preset", ...)
+// otherwise.
 ArrayConfig array_preset(const std::string &name);
 std::vector<std::string> array_preset_names();
 

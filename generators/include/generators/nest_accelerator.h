@@ -110,19 +110,19 @@ extern const char *const kNestGenNames[kNestGens];
 
 // Counter order of cnt_sel. Reads/fills/updates are words, summed over instances.
 enum NestCounter {
-  kCntCycles = 0,  // busy cycles
-  kCntSteps,       // array steps
-  kCntInSrcReads,  // DRAM reads for Inputs fills
-  kCntInFills,     // Inputs buffer words written by fills
-  kCntInReads,     // Inputs buffer words read by steps (active lanes)
-  kCntWtSrcReads,  // DRAM reads for weight loads
-  kCntWtFills,     // weight registers written (active PEs)
-  kCntWtReads,     // weight register reads (one per active PE per step)
-  kCntOutSrcReads, // DRAM reads for Outputs refetches
-  kCntOutFills,    // Outputs buffer words written by refetches
+  kCntCycles = 0,    // busy cycles
+  kCntSteps,         // array steps
+  kCntInSrcReads,    // DRAM reads for Inputs fills
+  kCntInFills,       // Inputs buffer words written by fills
+  kCntInReads,       // Inputs buffer words read by steps (active lanes)
+  kCntWtSrcReads,    // DRAM reads for weight loads
+  kCntWtFills,       // weight registers written (active PEs)
+  kCntWtReads,       // weight register reads (one per active PE per step)
+  kCntOutSrcReads,   // DRAM reads for Outputs refetches
+  kCntOutFills,      // Outputs buffer words written by refetches
   kCntOutSrcUpdates, // DRAM words written by write-backs
-  kCntOutReads,    // Outputs buffer reads of step read-modify-writes (not at first touch)
-  kCntOutUpdates,  // Outputs buffer writes of steps
+  kCntOutReads,      // Outputs buffer reads of step read-modify-writes (not at first touch)
+  kCntOutUpdates,    // Outputs buffer writes of steps
   kNestCounters
 };
 extern const char *const kNestCounterNames[kNestCounters];

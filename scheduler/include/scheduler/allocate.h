@@ -54,9 +54,9 @@ struct AllocationPoint {
   double lower_bound = 0; // root bound of the network objective (infinity: nothing fits)
   bool searched = false;
   bool out_of_time = false; // not searched: the time limit ran out first (its bound counts)
-  bool found = false;   // the search found a schedule for every layer
-  double objective = 0; // when found
-  bool optimal = false; // the search proved every layer
+  bool found = false;       // the search found a schedule for every layer
+  double objective = 0;     // when found
+  bool optimal = false;     // the search proved every layer
 };
 
 struct AllocationResult {

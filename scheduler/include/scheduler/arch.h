@@ -26,10 +26,10 @@ struct Level {
   bool double_buffered = false;
   // Tensors this level may hold; a mapping can bypass further but never keep what is false.
   std::array<bool, kMaxTensors> keeps{true, true, true};
-  double read_energy_pj = 0;   // per vector access
+  double read_energy_pj = 0; // per vector access
   double write_energy_pj = 0;
   double update_energy_pj = 0;
-  double leak_energy_pj = 0;   // per instance per cycle
+  double leak_energy_pj = 0; // per instance per cycle
   // Spatial fan-out directly below this level (children per instance), as a mesh.
   std::int64_t fanout_x = 1;
   std::int64_t fanout_y = 1;
@@ -52,9 +52,9 @@ struct Level {
 // to port_words words per cycle) with runs of array steps. Plain data: the flows set it from
 // the generated hardware.
 struct MachineTiming {
-  std::int64_t start = 1;          // cycles from start to the first transfer
-  std::int64_t drain = 4;          // per transfer event: the array pipeline drains before tiles move
-  std::int64_t fill_tail = 5;      // per fill transfer, after its last word is requested
+  std::int64_t start = 1;     // cycles from start to the first transfer
+  std::int64_t drain = 4;     // per transfer event: the array pipeline drains before tiles move
+  std::int64_t fill_tail = 5; // per fill transfer, after its last word is requested
   std::int64_t writeback_tail = 2; // per write-back transfer, after its last word is read
   std::int64_t prefetch_lag = 2;   // run start -> prefetch's first request, plus the swap
   std::int64_t port_words = 0;     // memory port lanes; 0: from the arch (machine_port_words)

@@ -50,16 +50,17 @@ struct MemoryPoint {
   SearchResult result;
 };
 struct MemoryGrid {
-  std::vector<std::string> levels;                 // swept level names
-  std::vector<std::vector<std::int64_t>> sizes;    // candidate sizes per swept level
-  std::vector<MemoryPoint> points;                 // row-major over `sizes`
+  std::vector<std::string> levels;              // swept level names
+  std::vector<std::vector<std::int64_t>> sizes; // candidate sizes per swept level
+  std::vector<MemoryPoint> points;              // row-major over `sizes`
 };
 
 // Every combination of sizes (level name -> candidate sizes in bytes). Throws
 // std::invalid_argument for an unknown level or an empty list.
-MemoryGrid explore_memory(const Problem &problem, const Arch &arch,
-                          const std::vector<std::pair<std::string, std::vector<std::int64_t>>> &sizes,
-                          const SearchOptions &options);
+MemoryGrid
+explore_memory(const Problem &problem, const Arch &arch,
+               const std::vector<std::pair<std::string, std::vector<std::int64_t>>> &sizes,
+               const SearchOptions &options);
 
 // Tables as CSV (header + one row per point) and JSON.
 std::string dataflows_csv(const std::vector<DataflowPoint> &points);

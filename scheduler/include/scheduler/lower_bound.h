@@ -93,8 +93,9 @@ private:
     for (int pass = 0; pass < 3; ++pass) {
       for (const auto &l : loops) {
         const bool r = rel[static_cast<std::size_t>(l.dim)];
-        if (l.dim != free_first_ &&
-            (pass == 0 ? !r : pass == 1 ? r && l.dim == pick : r && l.dim != pick)) {
+        if (l.dim != free_first_ && (pass == 0   ? !r
+                                     : pass == 1 ? r && l.dim == pick
+                                                 : r && l.dim != pick)) {
           visit(l);
         }
       }
@@ -130,15 +131,15 @@ private:
   // coefficient +-1, no dimension in two ranks), so distinct = words x tile positions.
   std::array<bool, kMaxTensors> partitions_{};
   int L_ = 0, D_ = 0, T_ = 0;
-  std::vector<std::array<bool, kMaxTensors>> keep_;  // [level], backing store keeps all
+  std::vector<std::array<bool, kMaxTensors>> keep_;         // [level], backing store keeps all
   std::vector<std::array<std::int64_t, kMaxDims>> spatial_; // [level][dim]
   // Dimensions the read-write tensor depends on (all when there is none): a PE row (model.cpp).
   std::array<bool, kMaxDims> rw_rel_{};
   std::vector<std::array<std::int64_t, kMaxTensors>> lanes_; // [level][tensor], set_lanes()
   void set_lanes();
-  std::int64_t port_words_ = 1; // hcl mode: machine_port_words(arch_)
-  std::vector<std::int64_t> sp_total_;                   // [level]
-  std::vector<std::int64_t> uinst_;                      // [level]
+  std::int64_t port_words_ = 1;        // hcl mode: machine_port_words(arch_)
+  std::vector<std::int64_t> sp_total_; // [level]
+  std::vector<std::int64_t> uinst_;    // [level]
   std::vector<std::array<std::int64_t, kMaxTensors>> distinct_, used_; // [level][tensor]
   std::array<std::int64_t, kMaxTensors> mac_reads_{};    // before latching, at the innermost keeper
   std::array<std::int64_t, kMaxTensors> irr_temporal_{}; // product of irrelevant temporal factors
@@ -167,7 +168,7 @@ private:
     std::vector<int> keep_a, keep_b; // their keeper levels <= K, innermost first
   };
   std::vector<Couple> couples_;
-  void set_couples(); // from the skeleton's keeps, rooms and spatial factors
+  void set_couples();         // from the skeleton's keeps, rooms and spatial factors
   int couple_min_level_ = 64; // smallest K among couples_
   // What bound() computed at a node, for coupling(): per [level][tensor] counts, per tensor
   // the irrelevant fixed loops outside its first relevant one, the node's j and the product
@@ -185,8 +186,8 @@ private:
   static constexpr std::size_t kMaxMemo = 1 << 21;
   // Per memo key: every distinct (Irr_a, Irr_b, forced keepers of a, of b) over w's tiles.
   std::unordered_map<FloorKey, std::vector<std::array<std::int64_t, 4>>, FloorHash> couple_memo_;
-  const std::vector<std::array<std::int64_t, 4>> &couple_tiles(const Couple &c,
-                                                               const std::array<std::int64_t, kMaxDims> &rem);
+  const std::vector<std::array<std::int64_t, 4>> &
+  couple_tiles(const Couple &c, const std::array<std::int64_t, kMaxDims> &rem);
   std::map<std::vector<std::int64_t>, int> sig_ids_;
   std::map<std::array<std::int64_t, kMaxDims + 1>, std::int64_t> used_memo_; // (region, tensor)
   std::unordered_map<FloorKey, std::int64_t, FloorHash> floor_memo_;

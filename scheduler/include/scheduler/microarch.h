@@ -44,28 +44,28 @@ struct MicroLevelTiling {
   std::string level;
   std::vector<MicroLoop> temporal; // innermost first, factors > 1 only
   std::vector<MicroLoop> spatial_x, spatial_y;
-  std::vector<std::string> keeps;           // tensor names kept at this level
-  std::vector<std::int64_t> tile;           // per problem dimension (Problem::dim_names order)
+  std::vector<std::string> keeps;            // tensor names kept at this level
+  std::vector<std::int64_t> tile;            // per problem dimension (Problem::dim_names order)
   std::map<std::string, std::int64_t> words; // footprint of each kept tensor's tile
 };
 
 struct MicroLayer {
   std::string name;
   std::vector<std::string> dims;
-  std::vector<std::int64_t> bounds; // the bounds the mapping's factors multiply to
+  std::vector<std::int64_t> bounds;     // the bounds the mapping's factors multiply to
   std::vector<MicroLevelTiling> levels; // innermost first
 };
 
 struct MicroBuffer {
   std::string name;
-  std::string kind; // dram, sram, regfile, register
+  std::string kind;            // dram, sram, regfile, register
   std::int64_t size_words = 0; // per instance; 0 = unbounded
   int word_bits = 16;
   int block_size = 1;
   std::int64_t instances = 1;
   bool double_buffered = false;
-  std::int64_t mesh_x = 1, mesh_y = 1; // fan-out below this level
-  std::vector<std::string> tensors;    // what the architecture lets it keep
+  std::int64_t mesh_x = 1, mesh_y = 1;            // fan-out below this level
+  std::vector<std::string> tensors;               // what the architecture lets it keep
   std::map<std::string, std::int64_t> banks;      // see the header comment
   std::map<std::string, std::int64_t> used_words; // largest kept tile over the layers
 };

@@ -33,10 +33,11 @@ struct LayerSchedule {
 };
 
 // Finished searches kept between runs (the flows keep them on disk, flows/search_cache.h).
-// schedule_network (given one in SearchOptions::cache) asks before searching a unique layer and hands over every layer it proved
-// (optimal, or no mapping fits), so a re-run with the same inputs searches nothing again.
-// An implementation must key on everything the result depends on: the problem's shape, the
-// arch and the options' objective, mode, space and beat (not time limits, threads or stops).
+// schedule_network (given one in SearchOptions::cache) asks before searching a unique layer and
+// hands over every layer it proved (optimal, or no mapping fits), so a re-run with the same inputs
+// searches nothing again. An implementation must key on everything the result depends on: the
+// problem's shape, the arch and the options' objective, mode, space and beat (not time limits,
+// threads or stops).
 class SearchCache {
 public:
   struct Entry {
@@ -57,7 +58,8 @@ struct NetworkSchedule {
   std::int64_t unique_layers = 0;
   bool all_found = true;
   bool all_optimal = true;
-  bool interrupted = false; // SearchOptions::stop's flag ended the run: layers hold their best so far
+  bool interrupted =
+      false; // SearchOptions::stop's flag ended the run: layers hold their best so far
   double seconds = 0;
 };
 

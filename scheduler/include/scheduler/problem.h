@@ -21,8 +21,8 @@ struct Term {
 };
 
 struct TensorSpec {
-  std::string name;         // "Weights", "Inputs", "Outputs" for the conv family
-  bool read_write = false;  // partial sums (outputs) are read-modify-write
+  std::string name;                          // "Weights", "Inputs", "Outputs" for the conv family
+  bool read_write = false;                   // partial sums (outputs) are read-modify-write
   std::vector<std::vector<Term>> projection; // one index expression per tensor rank
 };
 
@@ -43,7 +43,7 @@ struct Problem {
   std::int64_t footprint(int tensor, const std::vector<std::int64_t> &tile) const;
   // Allocation-free form for the cost model: `tile` points at dim_names.size() extents.
   std::int64_t footprint(int tensor, const std::int64_t *tile) const;
-  std::int64_t tensor_size(int tensor) const;   // footprint of the whole problem
+  std::int64_t tensor_size(int tensor) const; // footprint of the whole problem
 };
 
 struct ConvShape {

@@ -34,7 +34,6 @@ nlohmann::json bounds_report_json(const Evaluation &evaluation);
 // "evaluation": null.
 nlohmann::json layer_json(const LayerSchedule &layer, const Arch &arch, Objective objective);
 
-nlohmann::json network_json(const NetworkSchedule &schedule, const Arch &arch,
-                            Objective objective);
+nlohmann::json network_json(const NetworkSchedule &schedule, const Arch &arch, Objective objective);
 
 } // namespace hcl::sched

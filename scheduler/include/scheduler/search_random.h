@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <utility>
 #include <vector>
-#include <limits>
 
 #include <scheduler/arch.h>
 #include <scheduler/mapping.h>
@@ -47,10 +47,10 @@ RandomSearchResult random_search(const Problem &problem, const Arch &arch,
                                  const RandomSearchOptions &options);
 
 // The same, over precomputed spatial and keep choices (what search() already has).
-RandomSearchResult random_search(const Problem &problem, const Arch &arch,
-                                 const RandomSearchOptions &options,
-                                 const std::vector<SpatialChoice> &spatial,
-                                 const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps);
+RandomSearchResult
+random_search(const Problem &problem, const Arch &arch, const RandomSearchOptions &options,
+              const std::vector<SpatialChoice> &spatial,
+              const std::vector<std::vector<std::array<bool, kMaxTensors>>> &keeps);
 
 // Hill climbing from `start` (a valid mapping with one of `spatial` and `keeps`): repeatedly
 // moves to the first better neighbour until none is better or `max_evaluations` is spent.

@@ -57,7 +57,7 @@ struct LevelConstraint {
 struct SpaceOptions {
   int max_dims_per_axis = 2;
   bool bypass = true;
-  double min_utilization = 0; // of the PEs (product of spatial factors / Arch::total_macs())
+  double min_utilization = 0;   // of the PEs (product of spatial factors / Arch::total_macs())
   std::vector<int> unroll_dims; // fixed dataflow: dims that may be unrolled; empty = any
   // Dataflow "X|Y" in the seed paper's sense: on every mesh, the X axis must unroll dataflow_x
   // and the Y axis dataflow_y (-1 = free); other loops may join them (replication).

@@ -43,9 +43,9 @@ Problem parse_timeloop_problem(const YamlView &doc);
 // level can hold at all.
 struct TimeloopConstraint {
   std::string target;
-  std::string type; // temporal | spatial | dataspace
-  std::string factors, permutation; // factors: "D=n" (fixed) and "D<=n" (maximum) tokens
-  int split = -1;                   // spatial: loops of the permutation that go to X
+  std::string type;                    // temporal | spatial | dataspace
+  std::string factors, permutation;    // factors: "D=n" (fixed) and "D<=n" (maximum) tokens
+  int split = -1;                      // spatial: loops of the permutation that go to X
   std::array<int, kMaxTensors> keep{}; // dataspace: 1 keep, -1 bypass, 0 free
 };
 

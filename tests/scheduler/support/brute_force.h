@@ -1,5 +1,5 @@
-// A loop-by-loop reference simulator of the counting rules of ../shared/docs/cost-model.md
-// section A, written independently of scheduler/src/model.cpp: it walks every step of the loop
+// A loop-by-loop reference simulator of the counting rules of docs/cost-model.md,
+// written independently of scheduler/src/model.cpp: it walks every step of the loop
 // nest, materializes each tile as a set of tensor elements, and counts words by set
 // differences and unions. Only for tiny problems (it is exponential in nothing, but
 // enumerates every MAC). Used by the property tests in model.cpp.
@@ -431,7 +431,8 @@ public:
     while (true) {
       int q = static_cast<int>(time.size()) - 1;
       for (; q >= 0; --q) {
-        if (++idx[static_cast<std::size_t>(q)] < nest_[static_cast<std::size_t>(time[static_cast<std::size_t>(q)])].factor) {
+        if (++idx[static_cast<std::size_t>(q)] <
+            nest_[static_cast<std::size_t>(time[static_cast<std::size_t>(q)])].factor) {
           break;
         }
         idx[static_cast<std::size_t>(q)] = 0;

@@ -28,8 +28,8 @@ using namespace hcl::sched;
 struct Result {
   double best = std::numeric_limits<double>::infinity();
   std::int64_t valid = 0;
-  bool complete = true; // false: stopped at `limit` mappings
-  std::vector<Mapping> all; // every valid mapping when `keep_all`
+  bool complete = true;                  // false: stopped at `limit` mappings
+  std::vector<Mapping> all;              // every valid mapping when `keep_all`
   std::vector<std::int64_t> best_bounds; // bounds of the problem the best mapping is of
 };
 
@@ -94,7 +94,8 @@ inline bool timeloop_split_ok(const LevelConstraint &c, int D, unsigned xmask, u
 
 // The fixed/maximum factors, permutations, splits and keeps of so.constraints, checked on a
 // complete mapping straight from LevelConstraint's definition.
-inline bool constraints_ok(const Problem &p, const Arch &a, const SpaceOptions &so, const Mapping &m) {
+inline bool constraints_ok(const Problem &p, const Arch &a, const SpaceOptions &so,
+                           const Mapping &m) {
   const int D = static_cast<int>(p.dim_names.size());
   for (std::size_t l = 0; l < so.constraints.size() && l < m.levels.size(); ++l) {
     const LevelConstraint &c = so.constraints[l];
@@ -114,7 +115,8 @@ inline bool constraints_ok(const Problem &p, const Arch &a, const SpaceOptions &
         s *= lp.dim == d ? lp.factor : 1;
         ymask |= lp.dim == d ? 1U << d : 0U;
       }
-      if ((c.temporal[du] > 0 && t != c.temporal[du]) || (c.spatial[du] > 0 && s != c.spatial[du]) ||
+      if ((c.temporal[du] > 0 && t != c.temporal[du]) ||
+          (c.spatial[du] > 0 && s != c.spatial[du]) ||
           (c.temporal_max[du] > 0 && t > c.temporal_max[du]) ||
           (c.spatial_max[du] > 0 && s > c.spatial_max[du])) {
         return false;
@@ -158,7 +160,8 @@ inline Result enumerate_exact(const Problem &p, const Arch &a, Mode mode, Object
   const int slots = 3 * L; // per level: temporal, X, Y
   std::vector<std::vector<std::vector<std::int64_t>>> fac(static_cast<std::size_t>(D));
   for (int d = 0; d < D; ++d) {
-    fac[static_cast<std::size_t>(d)] = ordered_factorizations(p.bounds[static_cast<std::size_t>(d)], slots);
+    fac[static_cast<std::size_t>(d)] =
+        ordered_factorizations(p.bounds[static_cast<std::size_t>(d)], slots);
   }
   Evaluator ev(p, a, mode);
   Result r;
@@ -184,8 +187,9 @@ inline Result enumerate_exact(const Problem &p, const Arch &a, Mode mode, Object
             prod *= f;
             ++count;
             ok = ok && allowed(d);
-            const std::int64_t other = fac[static_cast<std::size_t>(d)][pick[static_cast<std::size_t>(d)]]
-                                          [static_cast<std::size_t>(3 * l + 2 - axis)];
+            const std::int64_t other =
+                fac[static_cast<std::size_t>(d)][pick[static_cast<std::size_t>(d)]]
+                   [static_cast<std::size_t>(3 * l + 2 - axis)];
             ok = ok && other == 1;
           }
         }
@@ -198,7 +202,8 @@ inline Result enumerate_exact(const Problem &p, const Arch &a, Mode mode, Object
         ok = ok && count <= so.max_dims_per_axis && prod <= (axis == 0 ? lv.fanout_x : lv.fanout_y);
       }
     }
-    ok = ok && static_cast<double>(pes) + 1e-9 >= so.min_utilization * static_cast<double>(a.total_macs());
+    ok = ok && static_cast<double>(pes) + 1e-9 >=
+                   so.min_utilization * static_cast<double>(a.total_macs());
     if (ok) {
       Mapping m;
       m.levels.resize(static_cast<std::size_t>(L));
@@ -210,10 +215,12 @@ inline Result enumerate_exact(const Problem &p, const Arch &a, Mode mode, Object
             dims[static_cast<std::size_t>(l)].push_back(d);
           }
           if (fs[static_cast<std::size_t>(3 * l + 1)] > 1) {
-            m.levels[static_cast<std::size_t>(l)].spatial_x.push_back({d, fs[static_cast<std::size_t>(3 * l + 1)]});
+            m.levels[static_cast<std::size_t>(l)].spatial_x.push_back(
+                {d, fs[static_cast<std::size_t>(3 * l + 1)]});
           }
           if (fs[static_cast<std::size_t>(3 * l + 2)] > 1) {
-            m.levels[static_cast<std::size_t>(l)].spatial_y.push_back({d, fs[static_cast<std::size_t>(3 * l + 2)]});
+            m.levels[static_cast<std::size_t>(l)].spatial_y.push_back(
+                {d, fs[static_cast<std::size_t>(3 * l + 2)]});
           }
         }
       }
@@ -228,7 +235,8 @@ inline Result enumerate_exact(const Problem &p, const Arch &a, Mode mode, Object
               k = (kc >> (l * T + t)) & 1;
               if (!so.bypass) {
                 k = a.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)];
-              } else if (k && !a.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)]) {
+              } else if (k && !a.levels[static_cast<std::size_t>(l)]
+                                   .keeps[static_cast<std::size_t>(t)]) {
                 kok = false;
               }
             }
@@ -317,7 +325,8 @@ inline std::vector<std::int64_t> pads(std::int64_t b, double max_pad) {
     return k;
   };
   std::vector<std::int64_t> out{b};
-  for (std::int64_t c = b + 1; b > 1 && static_cast<double>(c) <= static_cast<double>(b) * (1 + max_pad) + 1e-9; ++c) {
+  for (std::int64_t c = b + 1;
+       b > 1 && static_cast<double>(c) <= static_cast<double>(b) * (1 + max_pad) + 1e-9; ++c) {
     bool smoother = true, more_twos = true;
     for (std::int64_t prev : out) {
       smoother = smoother && largest_prime(c) < largest_prime(prev);
@@ -355,7 +364,8 @@ inline Result enumerate(const Problem &p, const Arch &a, Mode mode, Objective ob
   for (const auto &bounds : variants) {
     Problem q = p;
     q.bounds = bounds;
-    Result r = enumerate_exact(q, a, mode, obj, so, keep_all, limit, bounds == p.bounds ? nullptr : &p);
+    Result r =
+        enumerate_exact(q, a, mode, obj, so, keep_all, limit, bounds == p.bounds ? nullptr : &p);
     all.valid += r.valid;
     if (r.best < all.best) {
       all.best = r.best;
