@@ -10,23 +10,32 @@
 
 using hcl::flows::StatusTicker;
 
-TEST_CASE(
-    "StatusTicker repeats its text with the seconds, shows the latest set(), clears at the end") {
+namespace {
+// What a ticker drew, from its thread.
+struct Recorder {
   std::mutex m;
   std::vector<std::string> seen;
+  StatusTicker::Sink sink() {
+    return [this](const std::string &s) {
+      const std::lock_guard<std::mutex> g(m);
+      seen.push_back(s);
+    };
+  }
+};
+} // namespace
+
+TEST_CASE(
+    "StatusTicker repeats its text with the seconds, shows the latest set(), clears at the end") {
+  Recorder r;
   {
-    StatusTicker t(
-        [&](const std::string &s) {
-          const std::lock_guard<std::mutex> g(m);
-          seen.push_back(s);
-        },
-        "building");
+    StatusTicker t(r.sink(), "building");
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     t.set("simulating");
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     CHECK(t.elapsed_s() >= 1.3);
   }
-  const std::lock_guard<std::mutex> g(m);
+  const std::lock_guard<std::mutex> g(r.m);
+  const auto &seen = r.seen;
   REQUIRE(seen.size() >= 3);
   CHECK(seen.front() == "building (0 s)");
   CHECK(seen.back().empty()); // the line cleared once the step is over
@@ -50,18 +59,12 @@ TEST_CASE("StatusTicker with no sink calls nothing and ends at once") {
 }
 
 TEST_CASE("StatusTicker set(text, now) draws at once instead of at the next tick") {
-  std::mutex m;
-  std::vector<std::string> seen;
-  StatusTicker t(
-      [&](const std::string &s) {
-        const std::lock_guard<std::mutex> g(m);
-        seen.push_back(s);
-      },
-      "building");
+  Recorder r;
+  StatusTicker t(r.sink(), "building");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   t.set("simulating", true);
   std::this_thread::sleep_for(std::chrono::milliseconds(250)); // well before the 500 ms tick
-  const std::lock_guard<std::mutex> g(m);
-  REQUIRE(seen.size() == 2);
-  CHECK(seen[1] == "simulating (0 s)");
+  const std::lock_guard<std::mutex> g(r.m);
+  REQUIRE(r.seen.size() == 2);
+  CHECK(r.seen[1] == "simulating (0 s)");
 }

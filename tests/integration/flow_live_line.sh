@@ -8,13 +8,9 @@ set -u
 hcl=$1 work=$2
 fail() { echo "flow_live_line: $*"; exit 1; }
 command -v script >/dev/null || fail "needs script(1) (Debian package bsdutils) for a pseudo-terminal"
-rm -rf "$work" && mkdir -p "$work/cache" || exit 98
-if [ -n "${HCL_CACHE_DIR:-}" ] && [ -d "$HCL_CACHE_DIR" ]; then
-  for e in "$HCL_CACHE_DIR"/*; do
-    case $(basename "$e") in search-* | cosim-*) ;; *) ln -s "$e" "$work/cache/" ;; esac
-  done
-fi
-export HCL_CACHE_DIR=$work/cache
+rm -rf "$work" || exit 98
+. "$(dirname "$0")/private_cache.sh"
+private_cache "$work/cache"
 run=("$hcl" flow --network examples/networks/tiny.yaml --arch tests/flows/data/flow_tpu_4x4.arch.yaml
   --cosim conv2 --set out_depth=48 --no-cache)
 "${run[@]}" -o "$work/piped" >"$work/piped.log" 2>&1 || fail "piped run failed: $(tail -5 "$work/piped.log")"

@@ -7,13 +7,9 @@
 set -u
 hcl=$1 work=$2
 fail() { echo "flow_rerun: $*"; exit 1; }
-rm -rf "$work" && mkdir -p "$work/cache" || exit 98
-if [ -n "${HCL_CACHE_DIR:-}" ] && [ -d "$HCL_CACHE_DIR" ]; then
-  for e in "$HCL_CACHE_DIR"/*; do
-    case $(basename "$e") in search-* | cosim-*) ;; *) ln -s "$e" "$work/cache/" ;; esac
-  done
-fi
-export HCL_CACHE_DIR=$work/cache
+rm -rf "$work" || exit 98
+. "$(dirname "$0")/private_cache.sh"
+private_cache "$work/cache"
 args=(--arch tests/flows/data/flow_tpu_4x4.arch.yaml --cosim conv2 --set out_depth=48)
 "$hcl" flow --network examples/networks/tiny.yaml "${args[@]}" -o "$work/run" >"$work/first.log" 2>&1 ||
   fail "first run failed: $(tail -5 "$work/first.log")"
