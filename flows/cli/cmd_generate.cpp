@@ -163,16 +163,9 @@ const hcl::cli::RegisterCommand reg_generate{
                      "output-stationary, xy (X|Y: one weight for all PEs, per-PE inputs), fxfy "
                      "(FX|FY: one sum over all PEs). accelerator: tpu (default) or tree");
       cmd.add_option("--set", a->sets,
-                     "key=value, repeatable. Always valid: rows, cols, data_width, acc_width. "
-                     "array: row_loops/col_loops (N,K,C,Y,X,FY,FX; e.g. C or C:2,FX:2), "
-                     "weight_width, signed, stationary (none|weight|input|output), "
-                     "double_buffer, pipeline_stages, input_flow/weight_flow "
-                     "(broadcast|systolic), reduce (tree|chain), edge_accumulate. pe: "
-                     "weight_width, signed, stationary, double_buffer, pipeline_stages, "
-                     "forward_x, forward_w, psum_chain. buffer: depth, width, banks, ports, "
-                     "double_buffer, sram_threshold_bits. controller: levels, counter_width, "
-                     "addr_width, addr_gens. accelerator: " +
-                         hcl::gen::NestAcceleratorConfig::key_names() + ". See docs/generators.md")
+                     "key=value, repeatable. Always valid: rows, cols, data_width, acc_width "
+                     "(a generator without one records it as ignored). " +
+                         hcl::gen::set_help() + ". See docs/generators.md")
           ->allow_extra_args(false); // one key=value per --set: a later positional stays one
       cmd.add_option("--arch", a->arch,
                      "accelerator only: generate the schedule-driven accelerator for this "

@@ -388,36 +388,47 @@ PeConfig array_pe_config(const ArrayConfig &c, const ArrayPlan &p, int r, int k)
   return pe;
 }
 
+namespace {
+ConfigKey<ArrayConfig> loops_key(const char *name, std::vector<LoopDim> ArrayConfig::*member,
+                                 const char *doc) {
+  return {name, "LOOP or LOOP:SIZE,... of N K C Y X FY FX", doc,
+          [member](ArrayConfig &c, const std::string &k, const std::string &v) {
+            c.*member = parse_loops(k, v);
+          },
+          [member](const ArrayConfig &c) { return nlohmann::json(loops_text(c.*member)); }};
+}
+ConfigKey<ArrayConfig> flow_key(const char *name, Flow ArrayConfig::*member, const char *doc) {
+  return choice_key<ArrayConfig, Flow>(
+      name, member, {{"broadcast", Flow::Broadcast}, {"systolic", Flow::Systolic}}, doc);
+}
+} // namespace
+
+const std::vector<ConfigKey<ArrayConfig>> &ArrayConfig::keys() {
+  using A = ArrayConfig;
+  static const std::vector<ConfigKey<A>> k = [] {
+    std::vector<ConfigKey<A>> v = {
+        int_key("rows", &A::rows, 0, 1 << 16, "array rows"),
+        int_key("cols", &A::cols, 0, 1 << 16, "array columns"),
+        loops_key("row_loops", &A::row_loops, "the loops unrolled on the rows"),
+        loops_key("col_loops", &A::col_loops, "the loops unrolled on the columns")};
+    for (auto &key : detail::pe_datapath_keys<A>())
+      v.push_back(std::move(key));
+    v.push_back(flow_key("input_flow", &A::input_flow, "how a row shares its inputs"));
+    v.push_back(flow_key("weight_flow", &A::weight_flow, "how a column shares its weights"));
+    v.push_back(choice_key<A, Reduce>("reduce", &A::reduce,
+                                      {{"tree", Reduce::Tree}, {"chain", Reduce::Chain}},
+                                      "how a column sums its partial sums"));
+    v.push_back(
+        bool_key("edge_accumulate", &A::edge_accumulate, "accumulators at the column outputs"));
+    v.push_back(
+        bool_key("swap_all", &A::swap_all, "with double_buffer: swap reaches every PE at once"));
+    return v;
+  }();
+  return k;
+}
+
 void ArrayConfig::set(const std::string &key, const std::string &value) {
-  const auto flow = [&] {
-    return parse_choice(key, value, {"broadcast", "systolic"}) == "systolic" ? Flow::Systolic
-                                                                             : Flow::Broadcast;
-  };
-  if (detail::set_pe_key(*this, key, value))
-    return;
-  if (key == "rows")
-    rows = static_cast<int>(parse_int(key, value, 0, 1 << 16));
-  else if (key == "cols")
-    cols = static_cast<int>(parse_int(key, value, 0, 1 << 16));
-  else if (key == "row_loops")
-    row_loops = parse_loops(key, value);
-  else if (key == "col_loops")
-    col_loops = parse_loops(key, value);
-  else if (key == "input_flow")
-    input_flow = flow();
-  else if (key == "weight_flow")
-    weight_flow = flow();
-  else if (key == "reduce")
-    reduce = parse_choice(key, value, {"tree", "chain"}) == "tree" ? Reduce::Tree : Reduce::Chain;
-  else if (key == "edge_accumulate")
-    edge_accumulate = parse_bool(key, value);
-  else if (key == "swap_all")
-    swap_all = parse_bool(key, value);
-  else
-    throw ConfigError(key, fmt::format("unknown array parameter; valid: rows, cols, row_loops, "
-                                       "col_loops, {}, input_flow, weight_flow, reduce, "
-                                       "edge_accumulate, swap_all",
-                                       detail::kPeKeys));
+  set_key(keys(), *this, "array", key, value);
 }
 
 std::string ArrayConfig::module_name() const {
@@ -440,24 +451,8 @@ std::string ArrayConfig::module_name() const {
 
 nlohmann::json ArrayConfig::to_json() const {
   const ArrayPlan p = plan_array(*this);
-  nlohmann::json params = {
-      {"preset", preset},
-      {"rows", rows},
-      {"cols", cols},
-      {"row_loops", loops_text(row_loops)},
-      {"col_loops", loops_text(col_loops)},
-      {"data_width", data_width},
-      {"weight_width", weight_width},
-      {"acc_width", acc_width},
-      {"signed", is_signed},
-      {"stationary", to_string(stationary)},
-      {"double_buffer", double_buffer},
-      {"pipeline_stages", pipeline_stages},
-      {"input_flow", input_flow == Flow::Systolic ? "systolic" : "broadcast"},
-      {"weight_flow", weight_flow == Flow::Systolic ? "systolic" : "broadcast"},
-      {"reduce", reduce == Reduce::Chain ? "chain" : "tree"},
-      {"edge_accumulate", edge_accumulate},
-      {"swap_all", swap_all}};
+  nlohmann::json params = params_json(keys(), *this);
+  params["preset"] = preset;
   const auto op = [](const OperandPlan &o) {
     int regs = 0;
     for (int s : o.skew)

@@ -19,23 +19,29 @@ void BufferConfig::validate() const {
   require(ports >= 1 && ports <= 4, "ports", fmt::format("must be in [1, 4] (got {})", ports));
 }
 
+const std::vector<ConfigKey<BufferConfig>> &BufferConfig::keys() {
+  using B = BufferConfig;
+  static const std::vector<ConfigKey<B>> k = [] {
+    const auto depth = int_key("depth", &B::depth, 0, 1 << 24, "words per half and bank");
+    const auto width = int_key("width", &B::width, 0, 1 << 16, "bits per word");
+    const auto banks = int_key("banks", &B::banks, 0, 1024, "independent banks (1..64)");
+    return std::vector<ConfigKey<B>>{
+        depth,
+        alias_key("rows", depth),
+        width,
+        alias_key("data_width", width),
+        banks,
+        alias_key("cols", banks),
+        int_key("ports", &B::ports, 0, 64, "read ports per bank (1..4)"),
+        bool_key("double_buffer", &B::double_buffer, "ping-pong halves switched by swap"),
+        int_key("sram_threshold_bits", &B::sram_threshold_bits, 0, INT64_MAX,
+                "halves of at least this many bits are an SRAM macro (0: never)")};
+  }();
+  return k;
+}
+
 void BufferConfig::set(const std::string &key, const std::string &value) {
-  if (key == "depth" || key == "rows")
-    depth = static_cast<int>(parse_int(key, value, 0, 1 << 24));
-  else if (key == "width" || key == "data_width")
-    width = static_cast<int>(parse_int(key, value, 0, 1 << 16));
-  else if (key == "banks" || key == "cols")
-    banks = static_cast<int>(parse_int(key, value, 0, 1024));
-  else if (key == "ports")
-    ports = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "double_buffer")
-    double_buffer = parse_bool(key, value);
-  else if (key == "sram_threshold_bits")
-    sram_threshold_bits = static_cast<std::uint64_t>(parse_int(key, value, 0, INT64_MAX));
-  else
-    throw ConfigError(key, "unknown buffer parameter; valid: depth (alias rows), width (alias "
-                           "data_width), banks (alias cols), ports, double_buffer, "
-                           "sram_threshold_bits");
+  set_key(keys(), *this, "buffer", key, value);
 }
 
 bool BufferConfig::uses_sram_macro() const {
@@ -51,12 +57,7 @@ std::string BufferConfig::module_name() const {
 
 nlohmann::json BufferConfig::to_json() const {
   const int halves = double_buffer ? 2 : 1;
-  nlohmann::json p = {{"depth", depth},
-                      {"width", width},
-                      {"banks", banks},
-                      {"ports", ports},
-                      {"double_buffer", double_buffer},
-                      {"sram_threshold_bits", sram_threshold_bits}};
+  const nlohmann::json p = params_json(keys(), *this);
   nlohmann::json d = {{"addr_width", addr_bits(static_cast<std::uint64_t>(depth))},
                       {"halves", halves},
                       {"read_latency", 1},

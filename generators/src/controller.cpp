@@ -20,18 +20,18 @@ void ControllerConfig::validate() const {
           fmt::format("must be in [1, 8] (got {})", addr_gens));
 }
 
+const std::vector<ConfigKey<ControllerConfig>> &ControllerConfig::keys() {
+  using C = ControllerConfig;
+  static const std::vector<ConfigKey<C>> k = {
+      int_key("levels", &C::levels, 0, 64, "nested loops, level 0 innermost"),
+      int_key("counter_width", &C::counter_width, 0, 64, "index and bound bits"),
+      int_key("addr_width", &C::addr_width, 0, 64, "address, stride and base bits"),
+      int_key("addr_gens", &C::addr_gens, 0, 64, "affine address generators (1..8)")};
+  return k;
+}
+
 void ControllerConfig::set(const std::string &key, const std::string &value) {
-  if (key == "levels")
-    levels = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "counter_width")
-    counter_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "addr_width")
-    addr_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "addr_gens")
-    addr_gens = static_cast<int>(parse_int(key, value, 0, 64));
-  else
-    throw ConfigError(key, "unknown controller parameter; valid: levels, counter_width, "
-                           "addr_width, addr_gens");
+  set_key(keys(), *this, "controller", key, value);
 }
 
 std::string ControllerConfig::module_name() const {
@@ -39,10 +39,7 @@ std::string ControllerConfig::module_name() const {
 }
 
 nlohmann::json ControllerConfig::to_json() const {
-  nlohmann::json p = {{"levels", levels},
-                      {"counter_width", counter_width},
-                      {"addr_width", addr_width},
-                      {"addr_gens", addr_gens}};
+  const nlohmann::json p = params_json(keys(), *this);
   nlohmann::json regs = nlohmann::json::object();
   for (int l = 0; l < levels; ++l)
     regs[fmt::format("bound_{}", l)] = bound_reg(l);

@@ -13,16 +13,13 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <system_error>
 
 namespace hcl::gen {
 
 namespace fs = std::filesystem;
-
-std::vector<std::string> generator_names() {
-  return {"pe", "buffer", "array", "controller", "accelerator"};
-}
 
 std::pair<std::string, std::string> parse_setting(const std::string &text) {
   const auto eq = text.find('=');
@@ -65,48 +62,87 @@ template <class Gen> Generated finish(const Gen &gen, nlohmann::json j, nlohmann
 
 } // namespace
 
+namespace {
+
+// One entry per generator: its keys, the common keys it ignores and how it is made.
+struct Entry {
+  GeneratorKeys keys;
+  std::function<Generated(const GenerateRequest &)> make;
+};
+
+template <class Config, class Gen>
+Entry entry(const char *name, std::vector<std::string> ignored,
+            std::function<Config(const GenerateRequest &)> start) {
+  GeneratorKeys k{name, key_docs(Config::keys()), ignored};
+  return {k, [ignored, start](const GenerateRequest &r) {
+            Config c = start(r);
+            auto skipped = apply(c, r, ignored);
+            c.validate();
+            return finish(Gen{c}, c.to_json(), skipped);
+          }};
+}
+
+const std::vector<Entry> &entries() {
+  static const std::vector<Entry> e = {
+      entry<PeConfig, Pe>("pe", {"rows", "cols"},
+                          [](const GenerateRequest &) { return PeConfig{}; }),
+      entry<BufferConfig, Buffer>("buffer", {"acc_width"},
+                                  [](const GenerateRequest &) { return BufferConfig{}; }),
+      entry<ArrayConfig, Array>("array", {},
+                                [](const GenerateRequest &r) {
+                                  return array_preset(r.preset.empty() ? "tpu" : r.preset);
+                                }),
+      entry<ControllerConfig, Controller>(
+          "controller", {"rows", "cols", "data_width", "acc_width"},
+          [](const GenerateRequest &) { return ControllerConfig{}; }),
+      // Per-layer configurations come from schedules (flows/nest_lower.h); alone, the generator
+      // writes the design for the sizes given.
+      entry<NestAcceleratorConfig, NestAccelerator>(
+          "accelerator", {}, [](const GenerateRequest &r) {
+            NestAcceleratorConfig c;
+            c.preset = r.preset.empty() ? "tpu" : r.preset;
+            return c;
+          })};
+  return e;
+}
+
+} // namespace
+
+const std::vector<GeneratorKeys> &generator_keys() {
+  static const std::vector<GeneratorKeys> k = [] {
+    std::vector<GeneratorKeys> v;
+    for (const auto &e : entries())
+      v.push_back(e.keys);
+    return v;
+  }();
+  return k;
+}
+
+std::vector<std::string> generator_names() {
+  std::vector<std::string> n;
+  for (const auto &g : generator_keys())
+    n.push_back(g.name);
+  return n;
+}
+
+std::string set_help() {
+  std::vector<std::string> parts;
+  for (const auto &g : generator_keys())
+    parts.push_back(fmt::format("{}: {}", g.name, key_help(g.keys)));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 Generated generate(const GenerateRequest &r) {
   const auto &name = r.generator;
   require(name == "array" || name == "accelerator" || r.preset.empty(), "--preset",
           fmt::format("presets exist only for 'array' and 'accelerator' (got --preset {} for "
                       "'{}')",
                       r.preset, name));
-  if (name == "array") {
-    ArrayConfig c = array_preset(r.preset.empty() ? "tpu" : r.preset);
-    auto ignored = apply(c, r, {});
-    c.validate();
-    return finish(Array{c}, c.to_json(), ignored);
-  }
-  if (name == "accelerator") {
-    // Per-layer configurations come from schedules (flows/nest_lower.h); alone, the generator
-    // writes the design for the sizes given.
-    NestAcceleratorConfig c;
-    c.preset = r.preset.empty() ? "tpu" : r.preset;
-    auto ignored = apply(c, r, {});
-    c.validate();
-    return finish(NestAccelerator{c}, c.to_json(), ignored);
-  }
-  if (name == "pe") {
-    PeConfig c;
-    auto ignored = apply(c, r, {"rows", "cols"});
-    c.validate();
-    return finish(Pe{c}, c.to_json(), ignored);
-  }
-  if (name == "buffer") {
-    BufferConfig c;
-    auto ignored = apply(c, r, {"acc_width"});
-    c.validate();
-    return finish(Buffer{c}, c.to_json(), ignored);
-  }
-  if (name == "controller") {
-    ControllerConfig c;
-    auto ignored = apply(c, r, {"rows", "cols", "data_width", "acc_width"});
-    c.validate();
-    return finish(Controller{c}, c.to_json(), ignored);
-  }
-  throw ConfigError("generator", fmt::format("unknown generator '{}'; valid: pe, buffer, array, "
-                                             "controller, accelerator",
-                                             name));
+  for (const auto &e : entries())
+    if (e.keys.name == name)
+      return e.make(r);
+  throw ConfigError("generator", fmt::format("unknown generator '{}'; valid: {}", name,
+                                             fmt::join(generator_names(), ", ")));
 }
 
 namespace {

@@ -138,57 +138,39 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   return p;
 }
 
-namespace {
-
-// The config keys, declared once: set(), key_names() (help texts) and to_json() use them.
-using Cfg = NestAcceleratorConfig;
-const std::pair<const char *, int Cfg::*> kIntKeys[] = {{"rows", &Cfg::rows},
-                                                        {"cols", &Cfg::cols},
-                                                        {"data_width", &Cfg::data_width},
-                                                        {"weight_width", &Cfg::weight_width},
-                                                        {"acc_width", &Cfg::acc_width},
-                                                        {"pipeline_stages", &Cfg::pipeline_stages},
-                                                        {"in_depth", &Cfg::in_depth},
-                                                        {"out_depth", &Cfg::out_depth},
-                                                        {"loops", &Cfg::loops},
-                                                        {"counter_width", &Cfg::counter_width},
-                                                        {"dram_addr_width", &Cfg::dram_addr_width},
-                                                        {"dram_latency", &Cfg::dram_latency},
-                                                        {"dram_width", &Cfg::dram_width},
-                                                        {"count_width", &Cfg::count_width}};
-const std::pair<const char *, bool Cfg::*> kBoolKeys[] = {{"signed", &Cfg::is_signed},
-                                                          {"in_double", &Cfg::in_double},
-                                                          {"out_double", &Cfg::out_double},
-                                                          {"wt_double", &Cfg::wt_double}};
-const std::vector<std::string> kPresets = {"tpu", "tree"};
-
-} // namespace
-
-std::string NestAcceleratorConfig::key_names() {
-  std::string s = "preset (" + kPresets[0] + "|" + kPresets[1] + ")";
-  for (const auto &[k, m] : kIntKeys)
-    s += std::string(", ") + k;
-  for (const auto &[k, m] : kBoolKeys)
-    s += std::string(", ") + k + " (true|false)";
-  return s;
+const std::vector<ConfigKey<NestAcceleratorConfig>> &NestAcceleratorConfig::keys() {
+  using C = NestAcceleratorConfig;
+  const auto num = [](const char *name, int C::*m, const char *doc) {
+    return int_key(name, m, 0, 1 << 24, doc);
+  };
+  static const std::vector<ConfigKey<C>> k = {
+      choice_key<C, std::string>("preset", &C::preset, {{"tpu", "tpu"}, {"tree", "tree"}},
+                                 "the array: weight-stationary C|K, or one adder tree (C)"),
+      num("rows", &C::rows, "array rows, one Inputs bank each (1..64)"),
+      num("cols", &C::cols, "array columns, one Outputs bank each (1..64)"),
+      num("data_width", &C::data_width, "activation bits"),
+      num("weight_width", &C::weight_width, "weight bits"),
+      num("acc_width", &C::acc_width, "accumulator and DRAM word bits"),
+      num("pipeline_stages", &C::pipeline_stages, "PE pipeline stages"),
+      num("in_depth", &C::in_depth, "Inputs words per bank"),
+      num("out_depth", &C::out_depth, "Outputs words per bank"),
+      num("loops", &C::loops, "nest loops (1..16)"),
+      num("counter_width", &C::counter_width, "loop counter bits"),
+      num("dram_addr_width", &C::dram_addr_width, "memory port address bits"),
+      num("dram_latency", &C::dram_latency, "memory port read latency, cycles"),
+      num("dram_width", &C::dram_width, "memory port lanes, words per cycle"),
+      num("count_width", &C::count_width, "counter bits"),
+      bool_key("signed", &C::is_signed, "signed arithmetic"),
+      bool_key("in_double", &C::in_double, "ping-pong halves for the Inputs buffer"),
+      bool_key("out_double", &C::out_double, "ping-pong halves for the Outputs buffer"),
+      bool_key("wt_double", &C::wt_double, "a shadow weight register in every PE")};
+  return k;
 }
 
+std::string NestAcceleratorConfig::key_names() { return key_help(keys()); }
+
 void NestAcceleratorConfig::set(const std::string &key, const std::string &value) {
-  if (key == "preset") {
-    preset = parse_choice(key, value, kPresets);
-    return;
-  }
-  for (const auto &[k, m] : kIntKeys)
-    if (key == k) {
-      this->*m = static_cast<int>(parse_int(key, value, 0, 1 << 24));
-      return;
-    }
-  for (const auto &[k, m] : kBoolKeys)
-    if (key == k) {
-      this->*m = parse_bool(key, value);
-      return;
-    }
-  throw ConfigError(key, "unknown nest accelerator parameter; valid: " + key_names());
+  set_key(keys(), *this, "nest accelerator", key, value);
 }
 
 std::string NestAcceleratorConfig::module_name() const {
@@ -200,11 +182,7 @@ std::string NestAcceleratorConfig::module_name() const {
 
 nlohmann::json NestAcceleratorConfig::to_json() const {
   const NestAcceleratorPlan p = plan_nest_accelerator(*this);
-  nlohmann::json params = {{"preset", preset}};
-  for (const auto &[k, m] : kIntKeys)
-    params[k] = this->*m;
-  for (const auto &[k, m] : kBoolKeys)
-    params[k] = this->*m;
+  const nlohmann::json params = params_json(keys(), *this);
   nlohmann::json reg = nlohmann::json::object();
   for (int r = 0; r < p.registers(); ++r)
     reg[p.reg_names[static_cast<std::size_t>(r)]] = r;

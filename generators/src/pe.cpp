@@ -48,19 +48,22 @@ void PeConfig::validate() const {
           fmt::format("must be in [0, 4] (got {})", pipeline_stages));
 }
 
+const std::vector<ConfigKey<PeConfig>> &PeConfig::keys() {
+  static const std::vector<ConfigKey<PeConfig>> k = [] {
+    auto v = detail::pe_datapath_keys<PeConfig>();
+    v.push_back(bool_key("forward_x", &PeConfig::forward_x,
+                         "a registered x output for the systolic neighbour"));
+    v.push_back(bool_key("forward_w", &PeConfig::forward_w,
+                         "a registered w output for the systolic neighbour"));
+    v.push_back(bool_key("psum_chain", &PeConfig::psum_chain,
+                         "psum_out = reg(psum_in + x*w), else reg(x*w)"));
+    return v;
+  }();
+  return k;
+}
+
 void PeConfig::set(const std::string &key, const std::string &value) {
-  if (detail::set_pe_key(*this, key, value))
-    return;
-  if (key == "forward_x")
-    forward_x = parse_bool(key, value);
-  else if (key == "forward_w")
-    forward_w = parse_bool(key, value);
-  else if (key == "psum_chain")
-    psum_chain = parse_bool(key, value);
-  else
-    throw ConfigError(key, fmt::format("unknown pe parameter; valid: {}, forward_x, forward_w, "
-                                       "psum_chain",
-                                       detail::kPeKeys));
+  set_key(keys(), *this, "pe", key, value);
 }
 
 namespace {
@@ -88,16 +91,8 @@ std::string PeConfig::module_name() const {
 }
 
 nlohmann::json PeConfig::to_json() const {
-  nlohmann::json p = {{"data_width", data_width},
-                      {"weight_width", weight_width},
-                      {"acc_width", acc_width},
-                      {"signed", is_signed},
-                      {"stationary", to_string(stationary)},
-                      {"double_buffer", double_buffered(*this)},
-                      {"pipeline_stages", pipeline_stages},
-                      {"forward_x", forward_x},
-                      {"forward_w", forward_w},
-                      {"psum_chain", psum_chain}};
+  nlohmann::json p = params_json(keys(), *this);
+  p["double_buffer"] = double_buffered(*this); // as built: only a stationary operand has one
   nlohmann::json d = {{"product_width", data_width + weight_width},
                       {"latency", latency()},
                       {"stationary_registers",

@@ -1,38 +1,31 @@
-// The PE datapath keys that both `pe` and `array` parameter sets take (PeConfig::set,
-// ArrayConfig::set), parsed once so that their names and ranges cannot drift apart.
+// The PE datapath keys that both `pe` and `array` parameter sets take (PeConfig::keys,
+// ArrayConfig::keys), declared once so that their names and ranges cannot drift apart.
 #pragma once
 
-#include <generators/params.h>
+#include <generators/config_keys.h>
 #include <generators/pe.h>
 
-#include <string>
+#include <vector>
 
 namespace hcl::gen::detail {
 
-inline constexpr const char *kPeKeys =
-    "data_width, weight_width, acc_width, signed, stationary, double_buffer, pipeline_stages";
-
-// Sets the field of `c` that `key` names when it is one of kPeKeys (false otherwise); throws
-// ConfigError for a value out of range. Config: PeConfig or ArrayConfig (same field names).
-template <class Config>
-bool set_pe_key(Config &c, const std::string &key, const std::string &value) {
-  if (key == "data_width")
-    c.data_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "weight_width")
-    c.weight_width = static_cast<int>(parse_int(key, value, 0, 64));
-  else if (key == "acc_width")
-    c.acc_width = static_cast<int>(parse_int(key, value, 0, 128));
-  else if (key == "signed")
-    c.is_signed = parse_bool(key, value);
-  else if (key == "stationary")
-    c.stationary = parse_stationary(key, value);
-  else if (key == "double_buffer")
-    c.double_buffer = parse_bool(key, value);
-  else if (key == "pipeline_stages")
-    c.pipeline_stages = static_cast<int>(parse_int(key, value, 0, 64));
-  else
-    return false;
-  return true;
+// Config: PeConfig or ArrayConfig (the same field names).
+template <class Config> std::vector<ConfigKey<Config>> pe_datapath_keys() {
+  return {int_key("data_width", &Config::data_width, 0, 64, "activation bits (1..32)"),
+          int_key("weight_width", &Config::weight_width, 0, 64, "weight bits (1..32)"),
+          int_key("acc_width", &Config::acc_width, 0, 128,
+                  "accumulator bits, at least the full product, at most 64"),
+          bool_key("signed", &Config::is_signed, "two's complement operands"),
+          choice_key<Config, Stationary>("stationary", &Config::stationary,
+                                         {{"none", Stationary::None},
+                                          {"weight", Stationary::Weight},
+                                          {"input", Stationary::Input},
+                                          {"output", Stationary::Output}},
+                                         "which operand stays in the PE"),
+          bool_key("double_buffer", &Config::double_buffer,
+                   "a shadow beside the active stationary register"),
+          int_key("pipeline_stages", &Config::pipeline_stages, 0, 64,
+                  "product registers in each PE (0..4)")};
 }
 
 } // namespace hcl::gen::detail

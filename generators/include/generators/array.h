@@ -90,6 +90,7 @@ struct ArrayConfig {
   bool swap_all = false;
 
   void validate() const; // throws ConfigError; same rules as plan()
+  static const std::vector<ConfigKey<ArrayConfig>> &keys(); // the --set keys
   void set(const std::string &key, const std::string &value);
   std::string module_name() const;
   nlohmann::json to_json() const;

@@ -14,6 +14,8 @@
 // behavioural Verilog is emitted next to the design (a memory compiler's model replaces it).
 #pragma once
 
+#include <generators/config_keys.h>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -30,6 +32,7 @@ struct BufferConfig {
   std::uint64_t sram_threshold_bits = 65536; // 0: never use the SRAM macro
 
   void validate() const;
+  static const std::vector<ConfigKey<BufferConfig>> &keys(); // the --set keys
   void set(const std::string &key, const std::string &value);
   std::string module_name() const;
   bool uses_sram_macro() const;

@@ -15,6 +15,8 @@
 // iteration `busy` drops and `done` pulses for one cycle.
 #pragma once
 
+#include <generators/config_keys.h>
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -28,6 +30,7 @@ struct ControllerConfig {
   int addr_gens = 2;      // affine address generators, 1..8
 
   void validate() const;
+  static const std::vector<ConfigKey<ControllerConfig>> &keys(); // the --set keys
   void set(const std::string &key, const std::string &value);
   std::string module_name() const;
   int config_registers() const { return levels + addr_gens * (levels + 1); }

@@ -15,6 +15,8 @@
 // and is listed under "ignored" in params.json so a script that always passes them keeps working.
 #pragma once
 
+#include <generators/config_keys.h>
+
 #include <hcl/ir.h>
 
 #include <nlohmann/json.hpp>
@@ -43,7 +45,18 @@ struct Generated {
   std::vector<std::string> owned_dirs = {};
 };
 
-std::vector<std::string> generator_names();
+// The generators `hcl generate` knows, each with the --set keys its config declares
+// (config_keys.h) and the common keys it accepts and records as "ignored" in params.json
+// (rows, cols, data_width, acc_width: so one --set line serves every generator).
+struct GeneratorKeys {
+  std::string name;
+  std::vector<KeyDoc> keys;
+  std::vector<std::string> ignored;
+};
+const std::vector<GeneratorKeys> &generator_keys();
+std::vector<std::string> generator_names(); // of generator_keys(), in its order
+// "pe: data_width, ...; buffer: ...": the --set help, from the same tables.
+std::string set_help();
 
 // Splits "key=value"; throws ConfigError("--set", ...) when there is no '='.
 std::pair<std::string, std::string> parse_setting(const std::string &text);

@@ -54,6 +54,8 @@
 // DRAM words are acc_width bits; Inputs and Weights use their low data/weight_width bits.
 #pragma once
 
+#include <generators/config_keys.h>
+
 #include <generators/array.h>
 #include <generators/buffer.h>
 
@@ -92,6 +94,7 @@ struct NestAcceleratorConfig {
   bool wt_double = false;
 
   void validate() const; // throws ConfigError naming the key
+  static const std::vector<ConfigKey<NestAcceleratorConfig>> &keys(); // the --set keys
   void set(const std::string &key, const std::string &value);
   // The keys set() takes, with their values where they are a choice, for help texts.
   static std::string key_names();

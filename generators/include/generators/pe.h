@@ -19,6 +19,8 @@
 // synthesis from merging it with the adder (see pe.cpp).
 #pragma once
 
+#include <generators/config_keys.h>
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -44,6 +46,7 @@ struct PeConfig {
   bool psum_chain = true; // ignored for output-stationary PEs
 
   void validate() const;
+  static const std::vector<ConfigKey<PeConfig>> &keys(); // the --set keys (config_keys.h)
   void set(const std::string &key, const std::string &value);
   std::string module_name() const; // encodes every parameter
   nlohmann::json to_json() const;  // {"generator": "pe", "top", "params", "derived"}
