@@ -10,6 +10,7 @@
 
 #include <flows/errors.h>
 #include <flows/flow.h>
+#include <flows/flow_compare.h>
 #include <flows/spec_files.h>
 
 #include <scheduler/allocate.h>
@@ -232,24 +233,38 @@ py::object explore_memory(const ProblemArg &problem, const ArchArg &arch,
   return to_python(j);
 }
 
-py::object flow(const std::string &network, const std::string &arch, const std::string &output,
-                const std::string &objective, const std::string &dataflow,
-                const std::vector<std::string> &sizes, double max_area, const std::string &cosim,
-                double time_limit, int threads, bool force, bool cache,
-                const std::function<void(const std::string &)> &progress) {
+struct FlowArgs {
+  std::string network, arch, output, objective;
+  std::vector<std::string> sizes;
+  double max_area;
+  std::string cosim;
+  double time_limit;
+  int threads;
+  bool force, cache;
+};
+
+flows::FlowOptions flow_options(const FlowArgs &a) {
   flows::FlowOptions o;
-  o.network = network;
-  o.arch = arch;
-  o.out = output;
-  o.objective = objective;
-  o.dataflow = dataflow;
-  o.sizes = sizes;
-  o.max_area_um2 = max_area;
-  o.cosim_layer = cosim;
-  o.time_limit_s = time_limit;
-  o.threads = threads;
-  o.force = force;
-  o.reuse_cached = cache;
+  o.network = a.network;
+  o.arch = a.arch;
+  o.out = a.output;
+  o.objective = a.objective;
+  o.sizes = a.sizes;
+  o.max_area_um2 = a.max_area;
+  o.cosim_layer = a.cosim;
+  o.time_limit_s = a.time_limit;
+  o.threads = a.threads;
+  o.force = a.force;
+  o.reuse_cached = a.cache;
+  return o;
+}
+
+// Runs `job(o)` without the GIL, with progress lines to `progress` and Ctrl-C as
+// KeyboardInterrupt; then returns the JSON file `result` of the output folder.
+template <class Job>
+py::object run_flow_job(flows::FlowOptions o,
+                        const std::function<void(const std::string &)> &progress,
+                        const char *result, Job job) {
   if (progress)
     o.progress = [&progress](const std::string &line) {
       py::gil_scoped_acquire acquire;
@@ -260,14 +275,40 @@ py::object flow(const std::string &network, const std::string &arch, const std::
   {
     py::gil_scoped_release release;
     try {
-      (void)flows::run_flow(o);
+      job(o);
     } catch (const flows::Interrupted &) {
       // Said below as KeyboardInterrupt, once the GIL is held again.
     }
   }
   stop.raise_if_interrupted();
-  std::ifstream in(std::filesystem::path(output) / "flow.json");
+  std::ifstream in(std::filesystem::path(o.out) / result);
   return to_python(nlohmann::json::parse(in));
+}
+
+py::object flow(const std::string &network, const std::string &arch, const std::string &output,
+                const std::string &objective, const std::string &dataflow,
+                const std::vector<std::string> &sizes, double max_area, const std::string &cosim,
+                double time_limit, int threads, bool force, bool cache,
+                const std::function<void(const std::string &)> &progress) {
+  flows::FlowOptions o = flow_options({network, arch, output, objective, sizes, max_area, cosim,
+                                       time_limit, threads, force, cache});
+  o.dataflow = dataflow;
+  return run_flow_job(o, progress, "flow.json",
+                      [](const flows::FlowOptions &f) { (void)flows::run_flow(f); });
+}
+
+py::object compare_dataflows(const std::string &network, const std::string &arch,
+                             const std::string &output, const std::string &objective,
+                             const std::vector<std::string> &sizes, double max_area,
+                             const std::string &cosim, std::uint64_t cosim_max_cycles,
+                             double time_limit, int threads, bool force, bool cache,
+                             const std::function<void(const std::string &)> &progress) {
+  flows::FlowOptions o = flow_options({network, arch, output, objective, sizes, max_area, cosim,
+                                       time_limit, threads, force, cache});
+  if (cosim_max_cycles > 0)
+    o.cosim_max_cycles = cosim_max_cycles;
+  return run_flow_job(o, progress, "compare.json",
+                      [](const flows::FlowOptions &f) { (void)flows::run_flow_comparison(f); });
 }
 
 void bind_specs(py::module_ &m) {
@@ -356,6 +397,15 @@ void bind_calls(py::module_ &m) {
         py::arg("progress") = std::function<void(const std::string &)>{},
         "The whole flow (hcl flow) into output; returns its flow.json. progress, if given, "
         "is called with each step's line; cache=False searches every layer again (--no-cache)");
+  m.def("compare_dataflows", &compare_dataflows, py::arg("network"), py::arg("arch"),
+        py::arg("output"), py::arg("objective") = "energy",
+        py::arg("sizes") = std::vector<std::string>{}, py::arg("max_area") = 0.0,
+        py::arg("cosim") = "", py::arg("cosim_max_cycles") = std::uint64_t{0},
+        py::arg("time_limit") = 0.0, py::arg("threads") = 1, py::arg("force") = false,
+        py::arg("cache") = true, py::arg("progress") = std::function<void(const std::string &)>{},
+        "The seed's experiment on RTL (hcl flow --compare-dataflows) into output: every "
+        "dataflow the template runs at every size point; returns its compare.json. "
+        "cosim_max_cycles 0 keeps hcl flow's default");
 }
 
 } // namespace

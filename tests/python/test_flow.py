@@ -21,6 +21,18 @@ def test_flow_returns_its_flow_json(tmp_path):
     assert any(l.startswith("[8/8] co-simulate conv2") for l in lines)
 
 
+def test_compare_dataflows_returns_its_compare_json(tmp_path):
+    lines = []
+    out = tmp_path / "cmp"
+    got = hcl.compare_dataflows(f"{ROOT}/examples/networks/tiny.yaml",
+                                f"{ROOT}/tests/flows/data/flow_tpu_4x4.arch.yaml", str(out),
+                                cosim="conv2", progress=lines.append)
+    assert got == json.loads((out / "compare.json").read_text())
+    assert [d["dataflow"] for d in got["designs"]] == ["C|K", "C"]
+    assert got["layer"] == "conv2" and all(d["passed"] for d in got["designs"])
+    assert any(l.startswith("== design 2 of 2: C at") for l in lines)
+
+
 def test_flow_refuses_a_folder_it_did_not_write(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     try:
