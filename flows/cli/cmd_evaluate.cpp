@@ -15,6 +15,8 @@
 #include <scheduler/timeloop_export.h>
 #include <scheduler/timeloop_import.h>
 
+#include <support/text.h>
+
 #include <fmt/core.h>
 
 #include <filesystem>
@@ -48,25 +50,14 @@ Inputs load_inputs(const Options &o) {
   return in;
 }
 
-std::string grouped(std::int64_t v) {
-  std::string s = std::to_string(v < 0 ? -v : v), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) {
-      out += ',';
-    }
-    out += s[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
-
 void print_table(const Inputs &in, const Evaluation &e, const std::string &mode) {
   fmt::print("mode {}: {} MACs, {} cycles, utilization {:.2f}%, energy {:.2f} pJ "
              "({:.2f} fJ/MAC)\n",
-             mode, grouped(e.macs), grouped(e.cycles), 100 * e.utilization, e.energy_pj,
-             1000 * e.energy_pj / static_cast<double>(e.macs));
+             mode, hcl::support::grouped(e.macs), hcl::support::grouped(e.cycles),
+             100 * e.utilization, e.energy_pj, 1000 * e.energy_pj / static_cast<double>(e.macs));
   fmt::print("bounds: compute {} cycles; backing store {} words (compulsory {})\n",
-             grouped(e.bounds.compute_cycles), grouped(e.backing_words),
-             grouped(e.bounds.compulsory_backing_words));
+             hcl::support::grouped(e.bounds.compute_cycles), hcl::support::grouped(e.backing_words),
+             hcl::support::grouped(e.bounds.compulsory_backing_words));
   fmt::print("{:<20} {:>5} {:<8} {:>10} {:>5} {:>12} {:>12} {:>12} {:>14}\n", "level", "inst",
              "tensor", "capacity", "used", "reads", "fills", "updates", "energy_pj");
   for (std::size_t i = 0; i < e.levels.size(); ++i) {
@@ -79,14 +70,15 @@ void print_table(const Inputs &in, const Evaluation &e, const std::string &mode)
       }
       words += c->utilized_capacity;
       fmt::print("{:<20} {:>5} {:<8} {:>10} {:>5} {:>12} {:>12} {:>12} {:>14.2f}\n", lr.name,
-                 lr.instances, in.problem.tensors[t].name, grouped(c->utilized_capacity),
-                 c->utilized_instances, grouped(c->reads), grouped(c->fills), grouped(c->updates),
-                 c->energy_pj);
+                 lr.instances, in.problem.tensors[t].name,
+                 hcl::support::grouped(c->utilized_capacity), c->utilized_instances,
+                 hcl::support::grouped(c->reads), hcl::support::grouped(c->fills),
+                 hcl::support::grouped(c->updates), c->energy_pj);
     }
     const std::int64_t size = in.arch.arch.levels[i].size_words;
     if (size > 0 && words > size) {
       fmt::print(stderr, "warning: {} holds {} words of tiles, capacity {}\n", lr.name,
-                 grouped(words), grouped(size));
+                 hcl::support::grouped(words), hcl::support::grouped(size));
     }
   }
   fmt::print("MACs energy {:.2f} pJ\n", e.mac_energy_pj);

@@ -27,6 +27,8 @@
 #include <scheduler/timeloop_export.h>
 #include <scheduler/timeloop_import.h>
 
+#include <support/text.h>
+
 #include <fmt/core.h>
 
 #include <cstdio>
@@ -74,17 +76,6 @@ std::string padding_note(const Problem &p, const std::vector<std::int64_t> &boun
   return out;
 }
 
-std::string grouped(std::int64_t v) {
-  std::string s = std::to_string(v < 0 ? -v : v), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) {
-      out += ',';
-    }
-    out += s[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
-
 std::vector<int> parse_dims(const Problem &p, const std::string &list) {
   std::vector<int> out;
   for (const auto &tok : hcl::cli::comma_list(list, "--unroll", "C,K")) {
@@ -113,7 +104,7 @@ struct Progress {
     const double gap = p.found && p.best > 0 ? (p.best - p.lower_bound) / p.best : 1.0;
     fmt::print(
         stderr, "\r{:<24} {:>6.1f}s explored {} pruned {:.1f}% best {} gap {:.2f}%   ", layer,
-        p.stats.seconds, grouped(p.stats.nodes),
+        p.stats.seconds, hcl::support::grouped(p.stats.nodes),
         total > 0 ? 100.0 * static_cast<double>(p.stats.pruned + p.stats.capacity_cuts) / total
                   : 0.0,
         p.found ? fmt::format("{:.6g}", p.best) : std::string("-"), 100.0 * std::max(0.0, gap));
@@ -160,7 +151,7 @@ int run_interstellar(const Options &o) {
   fmt::print("{}: energy {:.1f} pJ, {}{} ({} evaluations, {:.3f} s)\n", name, r.result.energy_pj,
              r.interrupted ? "interrupted, " : "",
              r.optimal ? "optimal within the space" : fmt::format("gap {:.2f}%", 100 * r.gap),
-             grouped(r.stats.evaluations), r.stats.seconds);
+             hcl::support::grouped(r.stats.evaluations), r.stats.seconds);
   if (!o.json.empty()) {
     nlohmann::json layer_j = {
         {"name", name},
@@ -201,13 +192,14 @@ std::string status_of(const AllocationPoint &p, Objective objective) {
 void print_allocation(const AllocationResult &r, Objective objective) {
   if (r.levels.empty()) {
     fmt::print("area: {} um^2 within the budget of {} um^2\n",
-               grouped(static_cast<std::int64_t>(r.area_um2)),
-               grouped(static_cast<std::int64_t>(r.max_area_um2)));
+               hcl::support::grouped(static_cast<std::int64_t>(r.area_um2)),
+               hcl::support::grouped(static_cast<std::int64_t>(r.max_area_um2)));
     return;
   }
   std::string budget =
       r.max_area_um2 > 0
-          ? fmt::format("under {} um^2", grouped(static_cast<std::int64_t>(r.max_area_um2)))
+          ? fmt::format("under {} um^2",
+                        hcl::support::grouped(static_cast<std::int64_t>(r.max_area_um2)))
           : std::string("without an area budget");
   fmt::print("allocation {}: {} combinations, {} within budget, {} searched, {} cut by their "
              "lower bound{}\n",
@@ -224,7 +216,8 @@ void print_allocation(const AllocationResult &r, Objective objective) {
     for (const auto b : p.size_bytes) {
       row += fmt::format("{:>14} ", fmt::format("{} B", b));
     }
-    fmt::print("{}{:>14} {:>16}  {}\n", row, grouped(static_cast<std::int64_t>(p.area_um2)),
+    fmt::print("{}{:>14} {:>16}  {}\n", row,
+               hcl::support::grouped(static_cast<std::int64_t>(p.area_um2)),
                p.within_budget ? fmt::format("{:.6g}", p.lower_bound) : std::string("-"),
                status_of(p, objective));
   }
@@ -233,7 +226,8 @@ void print_allocation(const AllocationResult &r, Objective objective) {
     return;
   }
   fmt::print("chosen: {}; area {} um^2; {} {:.6g}, {}\n", sizes_text(r.levels, r.size_bytes),
-             grouped(static_cast<std::int64_t>(r.area_um2)), objective_name(objective), r.objective,
+             hcl::support::grouped(static_cast<std::int64_t>(r.area_um2)),
+             objective_name(objective), r.objective,
              r.optimal ? "optimal over the combinations" : fmt::format("gap {:.2f}%", 100 * r.gap));
 }
 
@@ -377,7 +371,7 @@ int run(const Options &o) {
       const auto &e = r.evaluation;
       fmt::print(
           "{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f} {:>9.3f}  {}\n", l.name,
-          l.repeat, e.energy_pj, grouped(e.cycles), 100 * e.utilization,
+          l.repeat, e.energy_pj, hcl::support::grouped(e.cycles), 100 * e.utilization,
           static_cast<double>(e.cycles) /
               static_cast<double>(std::max<std::int64_t>(1, e.bounds.compute_cycles)),
           static_cast<double>(e.backing_words) /
@@ -412,15 +406,18 @@ int run(const Options &o) {
   progress->clear();
   s.interrupted = s.interrupted || hcl::cli::interrupted();
   fmt::print("total: energy {:.1f} pJ, {} cycles, {} layers ({} unique), {}, {:.2f} s\n",
-             s.total_energy_pj, grouped(s.total_cycles), net.layer_count(), s.unique_layers,
+             s.total_energy_pj, hcl::support::grouped(s.total_cycles), net.layer_count(),
+             s.unique_layers,
              s.interrupted   ? "interrupted (Ctrl-C): the best so far, NOT all proven optimal"
              : s.all_optimal ? "all optimal within the space"
                              : "NOT all proven optimal",
              allocating ? alloc.seconds : s.seconds);
   if (arch.has_area) {
-    fmt::print("area: {} um^2{}\n", grouped(static_cast<std::int64_t>(arch_area(arch).total_um2)),
+    fmt::print("area: {} um^2{}\n",
+               hcl::support::grouped(static_cast<std::int64_t>(arch_area(arch).total_um2)),
                o.max_area > 0
-                   ? fmt::format(" (budget {})", grouped(static_cast<std::int64_t>(o.max_area)))
+                   ? fmt::format(" (budget {})",
+                                 hcl::support::grouped(static_cast<std::int64_t>(o.max_area)))
                    : std::string());
   }
 

@@ -3,6 +3,8 @@
 
 #include "json_access.h"
 
+#include <support/text.h>
+
 #include <fmt/core.h>
 #include <fmt/format.h>
 
@@ -45,18 +47,6 @@ std::string html_escape(const std::string &s) {
 
 namespace {
 
-std::string grouped(const std::string &digits) {
-  const bool neg = !digits.empty() && digits[0] == '-';
-  const std::string d = neg ? digits.substr(1) : digits;
-  std::string out = neg ? "-" : "";
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    if (i > 0 && (d.size() - i) % 3 == 0)
-      out += ',';
-    out += d[i];
-  }
-  return out;
-}
-
 // A scalar as text: integers grouped, other numbers with 4 significant digits, "-" for null.
 std::string text(const json &j) {
   if (j.is_null())
@@ -66,11 +56,12 @@ std::string text(const json &j) {
   if (j.is_boolean())
     return j.get<bool>() ? "yes" : "no";
   if (j.is_number_integer() || j.is_number_unsigned())
-    return grouped(j.dump());
+    return support::grouped_digits(j.dump());
   if (j.is_number_float()) {
     const double v = j.get<double>();
-    return std::fabs(v) >= 1e4 && std::fabs(v) < 1e18 ? grouped(fmt::format("{:.0f}", v))
-                                                      : fmt::format("{:.4g}", v);
+    return std::fabs(v) >= 1e4 && std::fabs(v) < 1e18
+               ? support::grouped_digits(fmt::format("{:.0f}", v))
+               : fmt::format("{:.4g}", v);
   }
   std::string out; // arrays "a, b"; objects "k v, k v"
   if (j.is_array())

@@ -1,5 +1,7 @@
 #include <scheduler/interstellar.h>
 
+#include <support/text.h>
+
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -137,19 +139,6 @@ double level_with_array(const ArchSpec &arch, const MappingSpec &m,
   return static_cast<double>(next_level_words) * arch.access_cost[p + 1] + array;
 }
 
-std::string grouped(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  const int len = static_cast<int>(digits.size());
-  for (int i = 0; i < len; ++i) {
-    if (i > 0 && (len - i) % 3 == 0) {
-      out += ',';
-    }
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 } // namespace
 
 std::array<std::int64_t, kNumTensors> Layer::tensor_sizes() const {
@@ -272,7 +261,8 @@ std::vector<std::string> validity_violations(const Layer &layer, const ArchSpec 
     const LevelUsage &u = val.usage[v];
     if (u.pes_used > arch.parallel_count[v]) {
       out.push_back(fmt::format("level {}: partitionings use {} PEs, parallel_count is {}", v,
-                                grouped(u.pes_used), grouped(arch.parallel_count[v])));
+                                support::grouped(u.pes_used),
+                                support::grouped(arch.parallel_count[v])));
     }
     if (v == val.levels - 1) {
       continue;
@@ -281,19 +271,20 @@ std::vector<std::string> validity_violations(const Layer &layer, const ArchSpec 
     const std::string per = parallel ? fmt::format(" ({} PEs)", arch.parallel_count[v]) : "";
     if (u.tile_words > u.tile_limit) {
       out.push_back(fmt::format("level {}: tile needs {} words, capacity {}{}", v,
-                                grouped(u.tile_words), grouped(u.tile_limit), per));
+                                support::grouped(u.tile_words), support::grouped(u.tile_limit),
+                                per));
     } else if (!parallel && 2 * u.tile_words < u.tile_limit) {
       out.push_back(fmt::format("level {}: tile of {} words fills less than half of capacity {} "
                                 "(the tool prunes under-utilized buffers)",
-                                v, grouped(u.tile_words), grouped(u.tile_limit)));
+                                v, support::grouped(u.tile_words), support::grouped(u.tile_limit)));
     }
     if (parallel && u.bank_words > u.bank_limit) {
       out.push_back(fmt::format("level {}: per-PE tile needs {} words, PE buffer holds {}", v,
-                                grouped(u.bank_words), grouped(u.bank_limit)));
+                                support::grouped(u.bank_words), support::grouped(u.bank_limit)));
     } else if (parallel && 2 * u.bank_words < u.bank_limit) {
       out.push_back(fmt::format("level {}: per-PE tile of {} words fills less than half of the "
                                 "PE buffer ({} words; the tool prunes under-utilized buffers)",
-                                v, grouped(u.bank_words), grouped(u.bank_limit)));
+                                v, support::grouped(u.bank_words), support::grouped(u.bank_limit)));
     }
   }
   return out;

@@ -7,42 +7,6 @@ namespace hcl::sched {
 
 namespace {
 
-bool same_terms(const std::vector<Term> &a, const std::vector<Term> &b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].dim != b[i].dim || a[i].coef != b[i].coef) {
-      return false;
-    }
-  }
-  return true;
-}
-
-} // namespace
-
-bool same_shape(const Problem &a, const Problem &b) {
-  if (a.dim_names != b.dim_names || a.bounds != b.bounds || a.tensors.size() != b.tensors.size()) {
-    return false;
-  }
-  for (std::size_t t = 0; t < a.tensors.size(); ++t) {
-    const auto &x = a.tensors[t];
-    const auto &y = b.tensors[t];
-    if (x.name != y.name || x.read_write != y.read_write ||
-        x.projection.size() != y.projection.size()) {
-      return false;
-    }
-    for (std::size_t r = 0; r < x.projection.size(); ++r) {
-      if (!same_terms(x.projection[r], y.projection[r])) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
-namespace {
-
 // Merges a re-run `b` of a layer into its earlier result `a`. `b` looked only for mappings
 // strictly better than `a`'s (SearchOptions::beat), so `b` proven with nothing found means
 // `a` is optimal. Both lower bounds hold for the whole space (b's because the subproblems it

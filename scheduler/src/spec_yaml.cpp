@@ -304,33 +304,6 @@ Problem load_problem_yaml(const std::string &path) {
 
 namespace {
 
-// Same dimensions, bounds and tensors (names ignored).
-bool same_problem(const Problem &a, const Problem &b) {
-  if (a.dim_names != b.dim_names || a.bounds != b.bounds || a.tensors.size() != b.tensors.size()) {
-    return false;
-  }
-  for (std::size_t t = 0; t < a.tensors.size(); ++t) {
-    const auto &x = a.tensors[t];
-    const auto &y = b.tensors[t];
-    if (x.name != y.name || x.read_write != y.read_write ||
-        x.projection.size() != y.projection.size()) {
-      return false;
-    }
-    for (std::size_t r = 0; r < x.projection.size(); ++r) {
-      if (x.projection[r].size() != y.projection[r].size()) {
-        return false;
-      }
-      for (std::size_t i = 0; i < x.projection[r].size(); ++i) {
-        if (x.projection[r][i].dim != y.projection[r][i].dim ||
-            x.projection[r][i].coef != y.projection[r][i].coef) {
-          return false;
-        }
-      }
-    }
-  }
-  return true;
-}
-
 // Recovers the ConvShape make_conv2d was called with, if `p` is exactly such a problem.
 std::optional<ConvShape> as_conv(const Problem &p) {
   const std::vector<std::string> conv_dims = {"R", "S", "P", "Q", "C", "K", "N"};
@@ -364,7 +337,7 @@ std::optional<ConvShape> as_conv(const Problem &p) {
   s.stride_w = w[0].coef;
   s.dilation_w = w[1].coef;
   try {
-    if (same_problem(make_conv2d(s), p)) {
+    if (same_shape(make_conv2d(s), p)) {
       return s;
     }
   } catch (const std::invalid_argument &) {

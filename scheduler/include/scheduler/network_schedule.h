@@ -15,10 +15,6 @@
 
 namespace hcl::sched {
 
-// Same loop nest: dimensions (names and bounds) and tensors (names, projections, read_write).
-// The layer name does not matter.
-bool same_shape(const Problem &a, const Problem &b);
-
 struct LayerSchedule {
   std::string name;
   std::int64_t repeat = 1;

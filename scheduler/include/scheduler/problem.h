@@ -64,4 +64,8 @@ Problem make_conv2d(const ConvShape &shape);
 // (P=M, C=K, K=N) so every architecture and mapping for convs applies unchanged.
 Problem make_gemm(const std::string &name, std::int64_t M, std::int64_t N, std::int64_t K);
 
+// Same loop nest: dimensions (names and bounds) and tensors (names, projections, read_write).
+// The layer name does not matter.
+bool same_shape(const Problem &a, const Problem &b);
+
 } // namespace hcl::sched
