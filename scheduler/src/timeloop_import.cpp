@@ -1,4 +1,5 @@
 #include <scheduler/timeloop_import.h>
+#include <scheduler/warnings.h>
 
 #include <scheduler/counts.h>
 
@@ -507,13 +508,18 @@ Problem parse_timeloop_problem(const YamlView &doc) {
       coefs[key] = v.as_int();
     } else if (key == "densities") {
       continue; // sparsity is outside the dense model; accepted so Timeloop files load
-    } else {
-      std::vector<std::string> valid = p.dim_names;
+    } else if (v.is_scalar()) {
+      // Timeloop reads only the shape's dimensions and coefficients from `instance` and
+      // ignores every other key (published files carry H, W, Hpad, Wpad for their readers).
+      std::vector<std::string> read = p.dim_names;
       for (const auto &[c, _] : coefs) {
-        valid.push_back(c);
+        read.push_back(c);
       }
-      valid.push_back("densities");
-      v.fail(fmt::format("unknown instance key; valid are {}", join_names(valid)));
+      warn(fmt::format("{}:{}: instance key '{}' is neither a dimension nor a coefficient of "
+                       "the shape ({}); Timeloop ignores it, and so does hcl",
+                       v.file(), v.line(), key, join_names(read)));
+    } else {
+      v.fail("an instance key takes a number; only 'densities' takes a map");
     }
   }
   for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
@@ -789,7 +795,8 @@ Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch
     }
     auto &lm = m.levels[static_cast<std::size_t>(level)];
     const YamlView typev = dir.at("type");
-    const int type = typev.as_choice({"temporal", "spatial", "datatype", "bypass"});
+    // `dataspace` is the keep/bypass directive under its other Timeloop name.
+    const int type = typev.as_choice({"temporal", "spatial", "datatype", "bypass", "dataspace"});
     if (type <= 1) {
       for (const char *k : {"keep", "bypass"}) {
         if (dir.has(k)) {

@@ -1,6 +1,7 @@
 #include <scheduler/model.h>
 #include <scheduler/space.h>
 #include <scheduler/timeloop_import.h>
+#include <scheduler/warnings.h>
 
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
@@ -225,6 +226,73 @@ TEST_CASE("timeloop import: Timeloop's own map.yaml output form (K16, lists, emp
                                    "mapping:\n  - {target: MainMemory, type: temporal, factors: "
                                    "K16x}\n"),
                     Catch::Contains("factor 'K16x' is not DIM=N"));
+}
+
+TEST_CASE("timeloop import: a dataspace directive in a mapping is keep/bypass, as datatype") {
+  const Imported plain = import_strings(kConv1dProblem, kSpatialArch, kMappingCp, kErt);
+  const auto with = [&](const char *type) {
+    return import_strings(kConv1dProblem, kSpatialArch,
+                          std::string(kMappingCp) + "  - {target: GlobalBuffer, type: " + type +
+                              ", keep: [Inputs, Outputs], bypass: [Weights]}\n",
+                          kErt);
+  };
+  const Imported a = with("datatype"), b = with("dataspace");
+  std::size_t gb = 0;
+  while (a.arch.arch.levels[gb].name != "GlobalBuffer")
+    ++gb;
+  CHECK(plain.mapping.levels[gb].keep[0]); // Weights kept there unless bypassed
+  CHECK_FALSE(a.mapping.levels[gb].keep[0]);
+  for (std::size_t l = 0; l < a.mapping.levels.size(); ++l)
+    CHECK(a.mapping.levels[l].keep == b.mapping.levels[l].keep);
+  CHECK(evaluate(a.problem, a.arch.arch, a.mapping, Mode::Timeloop).energy_pj ==
+        evaluate(b.problem, b.arch.arch, b.mapping, Mode::Timeloop).energy_pj);
+}
+
+TEST_CASE("timeloop import: instance keys Timeloop ignores (H, W, Hpad, Wpad) are ignored with a "
+          "warning naming file, line and key") {
+  std::vector<std::string> warnings;
+  const auto old =
+      hcl::sched::set_warning_sink([&](const std::string &w) { warnings.push_back(w); });
+  const Problem p = parse_timeloop_problem(load_yaml_string(R"(problem:
+  shape:
+    name: CNN_Layer
+    dimensions: [C, M, R, S, N, P, Q]
+    data_spaces:
+      - name: Weights
+        projection: [[[C]], [[M]], [[R]], [[S]]]
+      - name: Inputs
+        projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]
+      - name: Outputs
+        projection: [[[N]], [[M]], [[P]], [[Q]]]
+        read_write: True
+  instance:
+    C: 3
+    M: 8
+    R: 3
+    S: 3
+    N: 1
+    P: 6
+    Q: 6
+    H: 8
+    W: 8
+    Hpad: 0
+    Wpad: 0
+)",
+                                                            "published.yaml"));
+  hcl::sched::set_warning_sink(old);
+  CHECK(p.macs() == 3LL * 8 * 9 * 36); // the ignored keys change nothing
+  REQUIRE(warnings.size() == 4);
+  CHECK_THAT(warnings[0], Catch::StartsWith("published.yaml:21: instance key 'H' is neither"));
+  CHECK_THAT(warnings[0], Catch::Contains("Timeloop ignores it"));
+  CHECK_THAT(warnings[3], Catch::Contains("'Wpad'"));
+  // A map under an unknown key is still an error: it cannot be a number Timeloop ignores.
+  CHECK_THAT(error_of([] {
+               (void)parse_timeloop_problem(load_yaml_string(
+                   "problem:\n  shape:\n    dimensions: [K]\n    data_spaces:\n      - {name: "
+                   "O, projection: [[[K]]], read_write: true}\n  instance: {K: 4, X: {a: 1}}\n",
+                   "bad.yaml"));
+             }),
+             Catch::Contains("bad.yaml:6") && Catch::Contains("X"));
 }
 
 TEST_CASE("timeloop import: v0.2 subtree arch with instance ranges (legacy c5)") {
