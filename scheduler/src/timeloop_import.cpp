@@ -272,6 +272,9 @@ struct Builder {
         n.fail("nothing may follow the compute element (the innermost !Component)");
       }
       const std::string tag = n.node().Tag();
+      if (tag == "!Nothing") {
+        continue; // timeloopfe's placeholder node: it holds nothing and does nothing
+      }
       n.require_map("an architecture node");
       if (tag == "!Container") {
         if (in_parallel) {
@@ -351,7 +354,7 @@ struct Builder {
         walk_nodes(n.at("nodes"), tag == "!Parallel");
       } else {
         n.fail(fmt::format("unknown node tag '{}'; valid are !Container, !Component, !Parallel, "
-                           "!Hierarchical",
+                           "!Hierarchical, !Nothing",
                            tag.empty() ? std::string("(none)") : tag));
       }
     }

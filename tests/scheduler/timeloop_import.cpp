@@ -340,7 +340,8 @@ TEST_CASE("timeloop import: v0.2 subtree arch with instance ranges (legacy c5)")
   CHECK(e.levels[0].tensors[2]->fills == 1024);
 }
 
-TEST_CASE("timeloop import: !Parallel per-tensor scratchpads and dataspace constraints") {
+TEST_CASE("timeloop import: !Parallel per-tensor scratchpads and dataspace constraints, a "
+          "!Nothing placeholder") {
   const Imported im = import_strings(kConv1dProblem, R"(architecture:
   version: 0.4
   nodes:
@@ -354,6 +355,7 @@ TEST_CASE("timeloop import: !Parallel per-tensor scratchpads and dataspace const
       class: smartbuffer_SRAM
       attributes: {memory_depth: 1024, memory_width: 64, datawidth: 16, read_bandwidth: 16}
       constraints: {dataspace: {bypass: [Weights]}}
+    - !Nothing {}
     - !Container
       name: PE
       spatial: {meshX: 4, meshY: 2}
@@ -390,7 +392,7 @@ TEST_CASE("timeloop import: !Parallel per-tensor scratchpads and dataspace const
   - {target: glb, type: datatype, bypass: [Weights], keep: [Inputs, Outputs]}
 )");
   const Arch &a = im.arch.arch;
-  REQUIRE(a.levels.size() == 6);
+  REQUIRE(a.levels.size() == 6); // timeloopfe's !Nothing adds no level
   CHECK(a.levels[0].name == "psum_spad");
   CHECK(a.levels[0].keeps == std::array<bool, 3>{false, false, true});
   CHECK(a.levels[2].name == "ifmap_spad");
