@@ -44,10 +44,15 @@ void StatusTicker::run() {
     g.unlock();
     sink_(line); // unlocked: a slow sink must not hold up set()
     g.lock();
-    if (cv_.wait_for(g, std::chrono::milliseconds(500), [this] { return done_ || redraw_; }) &&
-        done_)
+    cv_.wait_for(g, std::chrono::milliseconds(500), [this] { return done_ || redraw_; });
+    // A text set with `now` is drawn even when the step ends at once: it names a phase the
+    // reader would otherwise never see.
+    if (redraw_) {
+      redraw_ = false;
+      continue;
+    }
+    if (done_)
       break;
-    redraw_ = false;
   }
   g.unlock();
   sink_("");

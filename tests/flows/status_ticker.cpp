@@ -68,3 +68,18 @@ TEST_CASE("StatusTicker set(text, now) draws at once instead of at the next tick
   REQUIRE(r.seen.size() == 2);
   CHECK(r.seen[1] == "simulating (0 s)");
 }
+
+TEST_CASE("StatusTicker draws a set(text, now) even when the step ends right after it") {
+  for (int i = 0; i < 20; ++i) {
+    Recorder r;
+    {
+      StatusTicker t(r.sink(), "building");
+      t.set("simulating", true);
+    } // destroyed at once: the ticker sees the redraw and the end together
+    const std::lock_guard<std::mutex> g(r.m);
+    INFO("run " << i);
+    REQUIRE(r.seen.size() >= 2);
+    CHECK(r.seen[r.seen.size() - 2] == "simulating (0 s)");
+    CHECK(r.seen.back().empty());
+  }
+}
