@@ -5,7 +5,10 @@ set -u
 hcl=$1 out=$2
 shift 2
 fail() { echo "flow_lock: $*"; exit 1; }
-rm -rf "$out" "$(dirname "$out")/.$(basename "$out")".* && mkdir -p "$(dirname "$out")" || exit 98
+# The log too: the background run truncates it only once it has started, so a previous run's
+# log could be read as this one's.
+rm -rf "$out" "$out.first.log" "$(dirname "$out")/.$(basename "$out")".* &&
+  mkdir -p "$(dirname "$out")" || exit 98
 "$hcl" flow "$@" -o "$out" >"$out.first.log" 2>&1 &
 first=$!
 for _ in $(seq 100); do grep -q '\[1/8\]' "$out.first.log" && break; sleep 0.1; done
