@@ -816,6 +816,8 @@ nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowF
 
 } // namespace
 
+void check_flow_inputs(const FlowOptions &o) { (void)check_inputs(o); }
+
 FlowResult run_flow(const FlowOptions &o) {
   const Progress pr(o);
   const auto t0 = std::chrono::steady_clock::now();

@@ -28,36 +28,31 @@ struct SizePoint {
 
 // Every combination of one candidate per level; one point (the arch's sizes) without any.
 std::vector<SizePoint> size_points(const std::vector<std::string> &specs) {
-  std::vector<sched::SizeCandidates> levels;
-  for (const auto &s : specs) {
-    try {
-      levels.push_back(sched::parse_size_candidates(s));
-    } catch (const std::invalid_argument &e) {
-      throw UsageError(fmt::format("--sizes '{}': {}", s, e.what()));
-    }
-  }
+  std::vector<sched::SizeCandidates> levels; // checked already (check_flow_inputs)
+  for (const auto &s : specs)
+    levels.push_back(sched::parse_size_candidates(s));
+  std::size_t count = 1;
+  for (const auto &l : levels)
+    count *= l.size_bytes.size();
   std::vector<SizePoint> points;
-  std::vector<std::size_t> at(levels.size(), 0);
-  for (;;) {
+  for (std::size_t i = 0; i < count; ++i) {
+    // Combination i, read as a number whose digits are the levels' candidates, the last
+    // level's candidate changing fastest.
+    std::vector<std::string> names(levels.size());
+    std::vector<std::int64_t> bytes(levels.size());
     SizePoint p;
-    std::vector<std::string> names;
-    std::vector<std::int64_t> bytes;
-    for (std::size_t l = 0; l < levels.size(); ++l) {
-      names.push_back(levels[l].level);
-      bytes.push_back(levels[l].size_bytes[at[l]]);
-      p.sizes.push_back(fmt::format("{}={}", levels[l].level, bytes.back()));
+    std::size_t rest = i;
+    for (std::size_t l = levels.size(); l-- > 0;) {
+      names[l] = levels[l].level;
+      bytes[l] = levels[l].size_bytes[rest % levels[l].size_bytes.size()];
+      rest /= levels[l].size_bytes.size();
     }
+    for (std::size_t l = 0; l < levels.size(); ++l)
+      p.sizes.push_back(fmt::format("{}={}", names[l], bytes[l]));
     p.text = levels.empty() ? "as the arch gives" : sched::sizes_text(names, bytes);
     points.push_back(std::move(p));
-    std::size_t l = 0; // the next combination, the last level fastest
-    for (l = levels.size(); l-- > 0;) {
-      if (++at[l] < levels[l].size_bytes.size())
-        break;
-      at[l] = 0;
-    }
-    if (l == static_cast<std::size_t>(-1))
-      return points;
   }
+  return points;
 }
 
 // "C|K" -> "CK": a folder name from the dimension letters alone.
@@ -136,6 +131,7 @@ struct Extremes {
 
 CompareResult run_flow_comparison(const FlowOptions &o) {
   check_options(o);
+  check_flow_inputs(o); // once, not once per design
   const std::vector<SizePoint> points = size_points(o.sizes);
   const std::vector<std::string> &dataflows = template_dataflows();
   detail::FlowFolder folder(o.out, o.force);

@@ -86,4 +86,8 @@ struct FlowResult {
 // written then. While it runs, `out` is locked with `.<out>.lock` beside it.
 FlowResult run_flow(const FlowOptions &options);
 
+// The checks run_flow makes before anything long runs (the network, the arch, the dataflow,
+// the sizes, the co-simulated layer, the tools), with the same errors; writes nothing.
+void check_flow_inputs(const FlowOptions &options);
+
 } // namespace hcl::flows
