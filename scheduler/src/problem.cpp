@@ -128,20 +128,6 @@ Problem make_gemm(const std::string &name, std::int64_t M, std::int64_t N, std::
   return make_conv2d(s);
 }
 
-namespace {
-bool same_terms(const std::vector<Term> &a, const std::vector<Term> &b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].dim != b[i].dim || a[i].coef != b[i].coef) {
-      return false;
-    }
-  }
-  return true;
-}
-} // namespace
-
 bool same_shape(const Problem &a, const Problem &b) {
   if (a.dim_names != b.dim_names || a.bounds != b.bounds || a.tensors.size() != b.tensors.size()) {
     return false;
@@ -149,14 +135,8 @@ bool same_shape(const Problem &a, const Problem &b) {
   for (std::size_t t = 0; t < a.tensors.size(); ++t) {
     const auto &x = a.tensors[t];
     const auto &y = b.tensors[t];
-    if (x.name != y.name || x.read_write != y.read_write ||
-        x.projection.size() != y.projection.size()) {
+    if (x.name != y.name || x.read_write != y.read_write || x.projection != y.projection) {
       return false;
-    }
-    for (std::size_t r = 0; r < x.projection.size(); ++r) {
-      if (!same_terms(x.projection[r], y.projection[r])) {
-        return false;
-      }
     }
   }
   return true;

@@ -18,6 +18,7 @@ inline constexpr int kMaxTensors = 3;
 struct Term {
   int dim = 0;
   std::int64_t coef = 1;
+  bool operator==(const Term &) const = default;
 };
 
 struct TensorSpec {
