@@ -68,6 +68,27 @@ nlohmann::json BufferConfig::to_json() const {
 
 namespace {
 
+// The SRAM macro's ports, in the order of its Verilog model.
+struct SramIO {
+  SramIO(int addr_width, int width, int ports)
+      : we(Bool()), waddr(UInt(addr_width)), wdata(UInt(width)),
+        re(static_cast<std::size_t>(ports), Bool()),
+        raddr(static_cast<std::size_t>(ports), UInt(addr_width)),
+        rdata(static_cast<std::size_t>(ports), UInt(width)) {}
+  Signal we, waddr, wdata;
+  std::vector<Signal> re, raddr, rdata;
+  template <class V> void fields(V &v) {
+    v("we", we);
+    v("waddr", waddr);
+    v("wdata", wdata);
+    for (std::size_t p = 0; p < re.size(); ++p) {
+      lane_port(v, "re", re, p, Dir::In);
+      lane_port(v, "raddr", raddr, p, Dir::In);
+      lane_port(v, "rdata", rdata, p, Dir::Out);
+    }
+  }
+};
+
 // The behavioural model of the SRAM macro; a memory compiler's model replaces it.
 struct SramMacro {
   int depth, width, ports;
@@ -93,14 +114,7 @@ struct SramMacro {
     ir::ExternInfo info;
     info.verilog = v;
     extern_module(info);
-    Input("we", Bool());
-    Input("waddr", UInt(aw));
-    Input("wdata", UInt(width));
-    for (int p = 0; p < ports; ++p) {
-      Input(fmt::format("re_{}", p), Bool());
-      Input(fmt::format("raddr_{}", p), UInt(aw));
-      Output(fmt::format("rdata_{}", p), UInt(width));
-    }
+    Input("", SramIO(aw, width, ports));
   }
 };
 
@@ -108,70 +122,77 @@ struct SramMacro {
 std::vector<Signal> half(const BufferConfig &c, const std::string &id, const Signal &we,
                          const Signal &waddr, const Signal &wdata, const std::vector<Signal> &re,
                          const std::vector<Signal> &raddr) {
-  std::vector<Signal> out;
   if (c.uses_sram_macro()) {
-    Instance m = instance("sram_" + id, SramMacro{c.depth, c.width, c.ports});
-    m["we"] <<= we;
-    m["waddr"] <<= waddr;
-    m["wdata"] <<= wdata;
-    for (int p = 0; p < c.ports; ++p) {
-      m[fmt::format("re_{}", p)] <<= re[static_cast<std::size_t>(p)];
-      m[fmt::format("raddr_{}", p)] <<= raddr[static_cast<std::size_t>(p)];
-      out.push_back(m[fmt::format("rdata_{}", p)]);
+    const SramIO m = io(instance("sram_" + id, SramMacro{c.depth, c.width, c.ports}), "",
+                        SramIO(static_cast<int>(waddr.width()), c.width, c.ports));
+    m.we <<= we;
+    m.waddr <<= waddr;
+    m.wdata <<= wdata;
+    for (std::size_t p = 0; p < re.size(); ++p) {
+      m.re[p] <<= re[p];
+      m.raddr[p] <<= raddr[p];
     }
-    return out;
+    return m.rdata;
   }
   Mem mem(static_cast<unsigned>(c.depth), UInt(c.width), "mem_" + id);
   mem.write(waddr, wdata, we);
-  for (int p = 0; p < c.ports; ++p)
-    out.push_back(mem.read(raddr[static_cast<std::size_t>(p)], re[static_cast<std::size_t>(p)]));
+  std::vector<Signal> out;
+  for (std::size_t p = 0; p < re.size(); ++p)
+    out.push_back(mem.read(raddr[p], re[p]));
   return out;
 }
 
 } // namespace
 
+BufferIO::BufferIO(const BufferConfig &cfg) {
+  const int aw = addr_bits(static_cast<std::uint64_t>(cfg.depth));
+  if (cfg.double_buffer) {
+    swap = Bool();
+    fill_half = Bool();
+  }
+  const auto banks = static_cast<std::size_t>(cfg.banks);
+  const auto ports = static_cast<std::size_t>(cfg.ports);
+  wr_en.assign(banks, Bool());
+  wr_addr.assign(banks, UInt(aw));
+  wr_data.assign(banks, UInt(cfg.width));
+  rd_en.assign(banks, std::vector<Signal>(ports, Bool()));
+  rd_addr.assign(banks, std::vector<Signal>(ports, UInt(aw)));
+  rd_data.assign(banks, std::vector<Signal>(ports, UInt(cfg.width)));
+}
+
 void Buffer::body() const {
   cfg.validate();
-  const int aw = addr_bits(static_cast<std::uint64_t>(cfg.depth));
+  const BufferIO io = Input("", BufferIO(cfg));
   Signal fill = Bool::lit(false);
   Signal fill_q = fill;
   if (cfg.double_buffer) {
-    auto swap = Input("swap", Bool());
     auto sel = RegInit(Bool(), false, "fill_sel");
-    when(swap, [&] { sel <<= !sel; });
-    Output("fill_half", Bool()) <<= sel;
+    when(io.swap, [&] { sel <<= !sel; });
+    io.fill_half <<= sel;
     fill = sel;
     // Read data returns a cycle after the request: select it with the half read back then.
     fill_q = RegNext(sel, "fill_sel_q");
   }
-  for (int b = 0; b < cfg.banks; ++b) {
-    auto we = Input(fmt::format("wr_en_{}", b), Bool());
-    auto waddr = Input(fmt::format("wr_addr_{}", b), UInt(aw));
-    auto wdata = Input(fmt::format("wr_data_{}", b), UInt(cfg.width));
-    std::vector<Signal> re, raddr;
-    for (int p = 0; p < cfg.ports; ++p) {
-      re.push_back(Input(fmt::format("rd_en_{}_{}", b, p), Bool()));
-      raddr.push_back(Input(fmt::format("rd_addr_{}_{}", b, p), UInt(aw)));
-    }
+  for (std::size_t b = 0; b < io.wr_en.size(); ++b) {
+    const Signal &we = io.wr_en[b], &waddr = io.wr_addr[b], &wdata = io.wr_data[b];
+    const std::vector<Signal> &re = io.rd_en[b], &raddr = io.rd_addr[b];
     std::vector<Signal> data;
     if (!cfg.double_buffer) {
       data = half(cfg, std::to_string(b), we, waddr, wdata, re, raddr);
     } else {
       // Half h is filled while fill == h and read while fill != h.
       std::vector<Signal> re0, re1;
-      for (auto &r : re) {
+      for (const auto &r : re) {
         re0.push_back(r && fill);
         re1.push_back(r && !fill);
       }
       auto d0 = half(cfg, fmt::format("{}_0", b), we && !fill, waddr, wdata, re0, raddr);
       auto d1 = half(cfg, fmt::format("{}_1", b), we && fill, waddr, wdata, re1, raddr);
-      for (int p = 0; p < cfg.ports; ++p)
-        data.push_back(
-            Mux(fill_q, d0[static_cast<std::size_t>(p)], d1[static_cast<std::size_t>(p)]));
+      for (std::size_t p = 0; p < re.size(); ++p)
+        data.push_back(Mux(fill_q, d0[p], d1[p]));
     }
-    for (int p = 0; p < cfg.ports; ++p)
-      Output(fmt::format("rd_data_{}_{}", b, p), UInt(cfg.width)) <<=
-          data[static_cast<std::size_t>(p)];
+    for (std::size_t p = 0; p < data.size(); ++p)
+      io.rd_data[b][p] <<= data[p];
   }
 }
 

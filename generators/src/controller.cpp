@@ -55,19 +55,21 @@ nlohmann::json ControllerConfig::to_json() const {
   return {{"generator", "controller"}, {"top", module_name()}, {"params", p}, {"derived", d}};
 }
 
+ControllerIO::ControllerIO(const ControllerConfig &cfg)
+    : cfg_we(Bool()), cfg_addr(UInt(addr_bits(static_cast<std::uint64_t>(cfg.config_registers())))),
+      cfg_data(UInt(cfg.cfg_data_width())), start(Bool()), ready(Bool()), busy(Bool()),
+      valid(Bool()), done(Bool()), first(Bool()), last(Bool()),
+      addr(static_cast<std::size_t>(cfg.addr_gens), UInt(cfg.addr_width)) {}
+
 void Controller::body() const {
   cfg.validate();
   const auto L = static_cast<std::size_t>(cfg.levels);
   const auto G = static_cast<std::size_t>(cfg.addr_gens);
   const unsigned cw = static_cast<unsigned>(cfg.counter_width);
   const unsigned aw = static_cast<unsigned>(cfg.addr_width);
-  const int caw = addr_bits(static_cast<std::uint64_t>(cfg.config_registers()));
-
-  auto cfg_we = Input("cfg_we", Bool());
-  auto cfg_addr = Input("cfg_addr", UInt(caw));
-  auto cfg_data = Input("cfg_data", UInt(cfg.cfg_data_width()));
-  auto start = Input("start", Bool());
-  auto ready = Input("ready", Bool());
+  const ControllerIO io = Input("", ControllerIO(cfg));
+  const Signal &cfg_we = io.cfg_we, &cfg_addr = io.cfg_addr, &cfg_data = io.cfg_data;
+  const Signal &start = io.start, &ready = io.ready;
 
   // Configuration registers: reset to bound 1, stride 0, base 0 (a harmless single step).
   const auto config_reg = [&](int index, unsigned w, int init, const std::string &name) {
@@ -132,16 +134,16 @@ void Controller::body() const {
     }
   });
 
-  Output("busy", Bool()) <<= busy;
-  Output("valid", Bool()) <<= busy;
-  Output("done", Bool()) <<= done;
-  Output("first", Bool()) <<= busy && idx[0] == 0;
-  Output("last", Bool()) <<= busy && wrap[0];
+  io.busy <<= busy;
+  io.valid <<= busy;
+  io.done <<= done;
+  io.first <<= busy && idx[0] == 0;
+  io.last <<= busy && wrap[0];
   for (std::size_t g = 0; g < G; ++g) {
     Signal a = base[g];
     for (std::size_t l = 0; l < L; ++l)
       a = a.add_wrap(off[g][l]);
-    Output(fmt::format("addr_{}", g), UInt(static_cast<int>(aw))) <<= a;
+    io.addr[g] <<= a;
   }
 }
 

@@ -706,12 +706,13 @@ void NestAccelerator::body() const {
   const Signal fill_out_half =
       cfg.out_double ? delayed(pf_mode != cur_out, L, "arr_out_half", false) : Bool::lit(false);
 
-  Instance ibuf = instance("u_inputs", Buffer{p.input});
+  const BufferIO ibuf = io(instance("u_inputs", Buffer{p.input}), "", BufferIO(p.input));
   const int halves = cfg.out_double ? 2 : 1;
-  std::vector<Instance> obuf;
+  std::vector<BufferIO> obuf;
   for (int h = 0; h < halves; ++h)
-    obuf.push_back(instance(h == 0 ? "u_outputs" : "u_outputs_1", Buffer{p.output}));
-  Instance array = instance("u_array", Array{p.array});
+    obuf.push_back(io(instance(h == 0 ? "u_outputs" : "u_outputs_1", Buffer{p.output}), "",
+                      BufferIO(p.output)));
+  const ArrayIO array = io(instance("u_array", Array{p.array}), "", ArrayIO(p.array));
 
   // ---- steps: Inputs read, the array, Outputs read-modify-write
   const Signal en = delayed(step, 1, "array_en", true);
@@ -724,27 +725,28 @@ void NestAccelerator::body() const {
       in_phys(low(n.addr[kGenInAddr], p.in_addr_width), cur_in).named("in_raddr");
   const Signal in_waddr = in_phys(low(arr_dst, p.in_addr_width), fill_in_half).named("in_waddr");
   for (int r = 0; r < R; ++r) {
-    ibuf[fmt::format("wr_en_{}", r)] <<= arr_in && arrives(r);
-    ibuf[fmt::format("wr_addr_{}", r)] <<= in_waddr;
-    ibuf[fmt::format("wr_data_{}", r)] <<= low(lane_data(r), cfg.data_width);
+    const auto ru = static_cast<std::size_t>(r);
+    ibuf.wr_en[ru] <<= arr_in && arrives(r);
+    ibuf.wr_addr[ru] <<= in_waddr;
+    ibuf.wr_data[ru] <<= low(lane_data(r), cfg.data_width);
     const Signal lane_on = (regs["rows_active"] > r).named(fmt::format("row_on_{}", r));
-    ibuf[fmt::format("rd_en_{}_0", r)] <<= step && lane_on;
-    ibuf[fmt::format("rd_addr_{}_0", r)] <<= in_raddr;
-    const Signal d = Mux(RegNext(lane_on, fmt::format("row_on_q{}", r)),
-                         ibuf[fmt::format("rd_data_{}_0", r)], UInt::lit(0, cfg.data_width));
-    array[fmt::format("x_{}", r)] <<= cfg.is_signed ? d.as_sint() : d;
+    ibuf.rd_en[ru][0] <<= step && lane_on;
+    ibuf.rd_addr[ru][0] <<= in_raddr;
+    const Signal d = Mux(RegNext(lane_on, fmt::format("row_on_q{}", r)), ibuf.rd_data[ru][0],
+                         UInt::lit(0, cfg.data_width));
+    array.x[ru] <<= cfg.is_signed ? d.as_sint() : d;
   }
-  array["en"] <<= en;
+  array.en <<= en;
 
   // Weight rows: collected from the arrivals, shifted in when a row is complete.
   const Signal wt_load = (arr_wt && arr_row_done).named("wt_load");
-  array["load"] <<= wt_load;
+  array.load <<= wt_load;
   if (cfg.wt_double) {
     // Loaded rows wait in the shadows until the next run starts (the array has drained).
     auto wt_fresh = RegInit(Bool(), false, "wt_fresh");
     const Signal swap = (pf_step && wt_fresh).named("wt_swap");
     when(wt_load, [&] { wt_fresh <<= true; }).elsewhen(swap, [&] { wt_fresh <<= false; });
-    array["swap"] <<= swap;
+    array.swap <<= swap;
   }
   for (int k = 0; k < K; ++k) {
     auto stage = Reg(UInt(cfg.weight_width), fmt::format("wt_stage_{}", k));
@@ -752,7 +754,7 @@ void NestAccelerator::body() const {
     const Signal here = (arr_wt && arrives(k)).named(fmt::format("wt_here_{}", k));
     when(here, [&] { stage <<= wt_word; });
     const Signal w = Mux(here, wt_word, stage);
-    array[fmt::format("w_{}", k)] <<= cfg.is_signed ? w.as_sint() : w;
+    array.w[static_cast<std::size_t>(k)] <<= cfg.is_signed ? w.as_sint() : w;
   }
 
   // The step's Outputs address, half and first-touch flag travel with it: the old sum is read
@@ -767,7 +769,7 @@ void NestAccelerator::body() const {
   // A write-back reads the other half (kOutWbOther) or the current one.
   const Signal wb_half =
       cfg.out_double ? Signal((ph == kOutWbOther) != cur_out).named("wb_half") : Bool::lit(false);
-  const Signal out_valid = array["out_valid"];
+  const Signal out_valid = array.out_valid;
   const Signal wb_bank = RegNext(wk.idx[kBankCoord], "wb_bank");
   const Signal wb_half_q = cfg.out_double ? RegNext(wb_half, "wb_half_q") : Bool::lit(false);
   const Signal wb_q = RegInit(Bool(), false, "wb_q");
@@ -777,7 +779,7 @@ void NestAccelerator::body() const {
   };
   std::vector<Signal> wb_data(static_cast<std::size_t>(W), UInt::lit(0, cfg.acc_width));
   for (int h = 0; h < halves; ++h) {
-    Instance &ob = obuf[static_cast<std::size_t>(h)];
+    const BufferIO &ob = obuf[static_cast<std::size_t>(h)];
     const Signal rmw_here = is_half(ohalf, h), wr_here = is_half(wr_half, h);
     const Signal wb_here_h = wb_issue && is_half(wb_half, h);
     const Signal fill_h = arr_out && is_half(fill_out_half, h);
@@ -785,17 +787,16 @@ void NestAccelerator::body() const {
       const Signal col_on = (regs["cols_active"] > k).named(fmt::format("col_on_{}_{}", h, k));
       const Signal wb_here = wb_here_h && wk.lane_on[static_cast<std::size_t>(k % W)] &&
                              wk.idx[kBankCoord] == k - k % W;
-      ob[fmt::format("rd_en_{}_0", k)] <<= wb_here || (rmw_rd && rmw_here);
-      ob[fmt::format("rd_addr_{}_0", k)] <<=
-          Mux(wb_here_h, low(wk.dst_off, p.out_addr_width), oaddr);
-      const Signal result = array[fmt::format("out_{}", k)];
+      const auto ku = static_cast<std::size_t>(k);
+      ob.rd_en[ku][0] <<= wb_here || (rmw_rd && rmw_here);
+      ob.rd_addr[ku][0] <<= Mux(wb_here_h, low(wk.dst_off, p.out_addr_width), oaddr);
+      const Signal result = array.out[ku];
       const Signal fresh = cfg.is_signed ? result.as_uint() : result;
-      const Signal old = ob[fmt::format("rd_data_{}_0", k)];
+      const Signal old = ob.rd_data[ku][0];
       const Signal fill_here = fill_h && arrives(k);
-      ob[fmt::format("wr_en_{}", k)] <<= fill_here || (out_valid && col_on && wr_here);
-      ob[fmt::format("wr_addr_{}", k)] <<= Mux(fill_h, low(arr_dst, p.out_addr_width), wr_addr);
-      ob[fmt::format("wr_data_{}", k)] <<=
-          Mux(fill_h, lane_data(k), Mux(wr_first, fresh, fresh.add_wrap(old)));
+      ob.wr_en[ku] <<= fill_here || (out_valid && col_on && wr_here);
+      ob.wr_addr[ku] <<= Mux(fill_h, low(arr_dst, p.out_addr_width), wr_addr);
+      ob.wr_data[ku] <<= Mux(fill_h, lane_data(k), Mux(wr_first, fresh, fresh.add_wrap(old)));
       Signal &lane = wb_data[static_cast<std::size_t>(k % W)];
       lane =
           (h == 0 && k < W) ? old : Mux(wb_bank == k - k % W && is_half(wb_half_q, h), old, lane);

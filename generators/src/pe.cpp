@@ -121,49 +121,65 @@ struct Multiplier {
         "  output wire{2} [{6}:0] y\n);\n  assign y = a * b;\nendmodule\n",
         wa, wb, s, name(), wa - 1, wb - 1, wa + wb - 1);
     extern_module(info);
-    const auto type = [&](int w) -> Signal {
-      return is_signed ? Signal(SInt(w)) : Signal(UInt(w));
-    };
-    Input("a", type(wa));
-    Input("b", type(wb));
-    Output("y", type(wa + wb));
+    Input("a", number(is_signed, wa));
+    Input("b", number(is_signed, wb));
+    Output("y", number(is_signed, wa + wb));
   }
 };
 
 } // namespace
 
+PeIO::PeIO(const PeConfig &cfg) {
+  const auto type = [&](int w) { return number(cfg.is_signed, w); };
+  const bool st_w = cfg.stationary == Stationary::Weight;
+  const bool st_x = cfg.stationary == Stationary::Input;
+  x_in = type(cfg.data_width);
+  w_in = type(cfg.weight_width);
+  if (st_w || st_x) {
+    load = Bool();
+    if (double_buffered(cfg))
+      swap = Bool();
+  }
+  if (st_x || cfg.forward_x)
+    x_out = x_in;
+  if (st_w || cfg.forward_w)
+    w_out = w_in;
+  w_first_ = st_w;
+  psum_out = type(cfg.acc_width);
+  if (cfg.stationary == Stationary::Output) {
+    en = Bool();
+    drain = Bool();
+  }
+  if (cfg.stationary == Stationary::Output || cfg.psum_chain)
+    psum_in = type(cfg.acc_width);
+}
+
 void Pe::body() const {
   cfg.validate();
-  const auto type = [&](int w) -> Signal {
-    return cfg.is_signed ? Signal(SInt(w)) : Signal(UInt(w));
-  };
   const bool st_w = cfg.stationary == Stationary::Weight;
   const bool st_x = cfg.stationary == Stationary::Input;
   const bool os = cfg.stationary == Stationary::Output;
   const bool db = double_buffered(cfg);
 
-  auto x_in = Input("x_in", type(cfg.data_width));
-  auto w_in = Input("w_in", type(cfg.weight_width));
-  Signal x = x_in, w = w_in;
+  const PeIO io = Input("", PeIO(cfg));
+  Signal x = io.x_in, w = io.w_in;
   if (st_w || st_x) {
-    auto load = Input("load", Bool());
-    Signal port = st_w ? w_in : x_in;
+    const Signal port = st_w ? io.w_in : io.x_in;
     Signal active = Reg(port, "active");
     Signal shadow = active;
     if (db) {
-      auto swap = Input("swap", Bool());
       shadow = Reg(port, "shadow");
-      when(swap, [&] { active <<= shadow; });
+      when(io.swap, [&] { active <<= shadow; });
     }
-    when(load, [&] { shadow <<= port; });
+    when(io.load, [&] { shadow <<= port; });
     // The load chain: the next PE of the column loads what this one holds.
-    Output(st_w ? "w_out" : "x_out", port) <<= shadow;
+    (st_w ? io.w_out : io.x_out) <<= shadow;
     (st_w ? w : x) = active;
   }
   if (cfg.forward_x && !st_x)
-    Output("x_out", x_in) <<= RegNext(x_in, "x_q");
+    io.x_out <<= RegNext(io.x_in, "x_q");
   if (cfg.forward_w && !st_w)
-    Output("w_out", w_in) <<= RegNext(w_in, "w_q");
+    io.w_out <<= RegNext(io.w_in, "w_q");
 
   Instance mul = instance(
       "mul", Multiplier{static_cast<int>(x.width()), static_cast<int>(w.width()), cfg.is_signed});
@@ -173,25 +189,22 @@ void Pe::body() const {
   for (int i = 0; i < cfg.pipeline_stages; ++i)
     prod = RegNext(prod, fmt::format("prod_q{}", i));
   const Signal addend = prod.pad(static_cast<unsigned>(cfg.acc_width));
-  auto psum_out = Output("psum_out", type(cfg.acc_width));
   if (os) {
-    auto en = Input("en", Bool());
-    auto drain = Input("drain", Bool());
-    auto psum_in = Input("psum_in", type(cfg.acc_width));
-    Signal en_p = en;
+    Signal en_p = io.en;
     for (int i = 0; i < cfg.pipeline_stages; ++i) {
       auto q = RegInit(Bool(), false, fmt::format("en_q{}", i));
       q <<= en_p;
       en_p = q;
     }
-    auto acc = Reg(type(cfg.acc_width), "acc");
-    when(drain, [&] { acc <<= psum_in; }).elsewhen(en_p, [&] { acc <<= acc.add_wrap(addend); });
-    psum_out <<= acc;
+    auto acc = Reg(number(cfg.is_signed, cfg.acc_width), "acc");
+    when(io.drain, [&] { acc <<= io.psum_in; }).elsewhen(en_p, [&] {
+      acc <<= acc.add_wrap(addend);
+    });
+    io.psum_out <<= acc;
   } else if (cfg.psum_chain) {
-    auto psum_in = Input("psum_in", type(cfg.acc_width));
-    psum_out <<= RegNext(psum_in.add_wrap(addend), "psum_q");
+    io.psum_out <<= RegNext(io.psum_in.add_wrap(addend), "psum_q");
   } else {
-    psum_out <<= RegNext(addend, "prod_q");
+    io.psum_out <<= RegNext(addend, "prod_q");
   }
 }
 

@@ -220,21 +220,32 @@ TEST_CASE("extern modules: ports only, clock renamed, parameters passed") {
 
 namespace {
 // The example of docs/hcl.md, kept compiling and behaving as the document says.
+struct DocMacIO {
+  hcl::Signal a_in, b_in, en, a_out, acc;
+  DocMacIO(int width, int acc_width)
+      : a_in(hcl::SInt(width)), b_in(hcl::SInt(width)), en(hcl::Bool()), a_out(hcl::SInt(width)),
+        acc(hcl::SInt(acc_width)) {}
+  template <class V> void fields(V &v) {
+    v("a_in", a_in);
+    v("b_in", b_in);
+    v("en", en);
+    v.flipped("a_out", a_out);
+    v.flipped("acc", acc);
+  }
+};
+
 struct DocMacPE {
   int width = 8;
   int acc_width = 32;
   std::string name() const { return fmt::format("MacPE{}_{}", width, acc_width); }
+  DocMacIO ports() const { return DocMacIO(width, acc_width); }
   void body() const {
-    auto a_in = hcl::Input("a_in", hcl::SInt(width));
-    auto b_in = hcl::Input("b_in", hcl::SInt(width));
-    auto en = hcl::Input("en", hcl::Bool());
-    auto a_out = hcl::Output("a_out", hcl::SInt(width));
-    auto acc_out = hcl::Output("acc", hcl::SInt(acc_width));
+    const DocMacIO io = hcl::Input("", ports());
     auto acc = hcl::RegInit(hcl::SInt(acc_width), 0, "acc_q");
-    auto product = (a_in * b_in).named("product");
-    hcl::when(en, [&] { acc <<= acc.add_wrap(product.sext(acc_width)); });
-    a_out <<= hcl::RegNext(a_in, "a_q");
-    acc_out <<= acc;
+    auto product = (io.a_in * io.b_in).named("product");
+    hcl::when(io.en, [&] { acc <<= acc.add_wrap(product.sext(acc_width)); });
+    io.a_out <<= hcl::RegNext(io.a_in, "a_q");
+    io.acc <<= acc;
   }
 };
 
@@ -247,12 +258,13 @@ struct DocRow {
     auto en = hcl::Input("en", hcl::Bool());
     hcl::Signal left = a;
     for (int i = 0; i < n; ++i) {
-      auto pe = hcl::instance(fmt::format("pe_{}", i), DocMacPE{});
-      pe["a_in"] <<= left;
-      pe["b_in"] <<= b[i];
-      pe["en"] <<= en;
-      hcl::Output(fmt::format("acc_{}", i), hcl::SInt(32)) <<= pe["acc"];
-      left = pe["a_out"];
+      const DocMacPE gen;
+      const DocMacIO pe = hcl::io(hcl::instance(fmt::format("pe_{}", i), gen), "", gen.ports());
+      pe.a_in <<= left;
+      pe.b_in <<= b[i];
+      pe.en <<= en;
+      hcl::Output(fmt::format("acc_{}", i), hcl::SInt(32)) <<= pe.acc;
+      left = pe.a_out;
     }
   }
 };
@@ -268,6 +280,13 @@ TEST_CASE("docs/hcl.md: the Row example elaborates and emits as described") {
   REQUIRE(r.files[0].filename() == "MacPE8_32.v");
   std::string top = emit_module(d, d.top, EmitOptions{false});
   REQUIRE(top.find(".a_in(pe_0_a_out)") != std::string::npos);
+  std::uint32_t pe_module = 0;
+  while (d.modules[pe_module]->name != "MacPE8_32")
+    ++pe_module;
+  const std::string pe = emit_module(d, pe_module, EmitOptions{false});
+  INFO(pe);
+  REQUIRE(pe.find("input  wire signed [7:0] a_in,") != std::string::npos);
+  REQUIRE(pe.find("output wire signed [31:0] acc") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

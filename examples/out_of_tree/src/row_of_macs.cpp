@@ -5,6 +5,7 @@
 #include <generators/array.h>
 #include <hcl/hcl.h>
 
+#include <cstddef>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
@@ -23,21 +24,20 @@ struct RowOfMacs {
   }
   void body() const {
     const hcl::gen::ArrayConfig a = array();
-    hcl::Instance mac = hcl::instance("u_macs", hcl::gen::Array{a});
-    mac["x_0"] <<= hcl::Input("x", hcl::SInt(a.data_width));
-    mac["load"] <<= hcl::Input("load", hcl::Bool());
-    mac["swap"] <<= hcl::Input("swap", hcl::Bool());
-    mac["en"] <<= hcl::Input("en", hcl::Bool());
-    for (int c = 0; c < n; ++c) {
-      mac["w_" + std::to_string(c)] <<=
-          hcl::Input("w_" + std::to_string(c), hcl::SInt(a.weight_width));
-      hcl::Output("sum_" + std::to_string(c), hcl::SInt(a.acc_width)) <<=
-          mac["out_" + std::to_string(c)];
+    const hcl::gen::ArrayIO mac =
+        hcl::io(hcl::instance("u_macs", hcl::gen::Array{a}), "", hcl::gen::ArrayIO(a));
+    mac.x[0] <<= hcl::Input("x", hcl::SInt(a.data_width));
+    mac.load <<= hcl::Input("load", hcl::Bool());
+    mac.swap <<= hcl::Input("swap", hcl::Bool());
+    mac.en <<= hcl::Input("en", hcl::Bool());
+    for (std::size_t c = 0; c < mac.w.size(); ++c) {
+      mac.w[c] <<= hcl::Input("w_" + std::to_string(c), hcl::SInt(a.weight_width));
+      hcl::Output("sum_" + std::to_string(c), hcl::SInt(a.acc_width)) <<= mac.out[c];
     }
     // Results so far: the part of this design that is not hcl's.
     auto results = hcl::RegInit(hcl::UInt(16), 0, "results");
-    hcl::when(mac["out_valid"], [&] { results <<= results.add_wrap(1); });
-    hcl::Output("valid", hcl::Bool()) <<= mac["out_valid"];
+    hcl::when(mac.out_valid, [&] { results <<= results.add_wrap(1); });
+    hcl::Output("valid", hcl::Bool()) <<= mac.out_valid;
     hcl::Output("results", hcl::UInt(16)) <<= results;
   }
 };

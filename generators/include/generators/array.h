@@ -50,6 +50,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -137,6 +138,37 @@ ArrayPlan plan_array(const ArrayConfig &cfg);
 
 // The PE configuration used at (r, c): forwarding is dropped on the last row/column.
 PeConfig array_pe_config(const ArrayConfig &cfg, const ArrayPlan &plan, int r, int c);
+
+// The array's ports (the list at the top of this file) for one config: the array declares them
+// with `hcl::Input("", ArrayIO(cfg))` and a parent names an instance's with
+// `hcl::io(inst, "", ArrayIO(cfg))`. Ports the config does not have are null and not declared.
+struct ArrayIO {
+  ArrayIO() = default;
+  explicit ArrayIO(const ArrayConfig &cfg); // validates cfg (plan_array)
+  std::vector<Signal> x, w;                 // operand lanes x_i, w_i
+  Signal load, swap;                        // stationary operand
+  Signal en;
+  Signal drain;       // output stationary
+  Signal first, last; // edge_accumulate
+  std::vector<Signal> out;
+  Signal out_valid; // reduced outputs
+
+  template <class V> void fields(V &v) {
+    for (std::size_t i = 0; i < x.size(); ++i)
+      lane_port(v, "x", x, i, Dir::In);
+    for (std::size_t i = 0; i < w.size(); ++i)
+      lane_port(v, "w", w, i, Dir::In);
+    optional_port(v, "load", load, Dir::In);
+    optional_port(v, "swap", swap, Dir::In);
+    optional_port(v, "en", en, Dir::In);
+    optional_port(v, "drain", drain, Dir::In);
+    optional_port(v, "first", first, Dir::In);
+    optional_port(v, "last", last, Dir::In);
+    for (std::size_t i = 0; i < out.size(); ++i)
+      lane_port(v, "out", out, i, Dir::Out);
+    optional_port(v, "out_valid", out_valid, Dir::Out);
+  }
+};
 
 struct Array {
   ArrayConfig cfg;

@@ -15,11 +15,14 @@
 #pragma once
 
 #include <generators/config_keys.h>
+#include <generators/ports.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace hcl::gen {
 
@@ -37,6 +40,35 @@ struct BufferConfig {
   std::string module_name() const;
   bool uses_sram_macro() const;
   nlohmann::json to_json() const;
+};
+
+// The buffer's ports (the list at the top of this file) for one config: the buffer declares
+// them with `hcl::Input("", BufferIO(cfg))` and a parent names an instance's with
+// `hcl::io(inst, "", BufferIO(cfg))`. Indexed [bank] and [bank][read port].
+struct BufferIO {
+  BufferIO() = default;
+  explicit BufferIO(const BufferConfig &cfg);
+  Signal swap, fill_half; // double_buffer only
+  std::vector<Signal> wr_en, wr_addr, wr_data;
+  std::vector<std::vector<Signal>> rd_en, rd_addr, rd_data;
+
+  template <class V> void fields(V &v) {
+    optional_port(v, "swap", swap, Dir::In);
+    optional_port(v, "fill_half", fill_half, Dir::Out);
+    for (std::size_t b = 0; b < wr_en.size(); ++b) {
+      lane_port(v, "wr_en", wr_en, b, Dir::In);
+      lane_port(v, "wr_addr", wr_addr, b, Dir::In);
+      lane_port(v, "wr_data", wr_data, b, Dir::In);
+      const std::string en = fmt::format("rd_en_{}", b), addr = fmt::format("rd_addr_{}", b);
+      for (std::size_t p = 0; p < rd_en[b].size(); ++p) {
+        lane_port(v, en, rd_en[b], p, Dir::In);
+        lane_port(v, addr, rd_addr[b], p, Dir::In);
+      }
+      const std::string data = fmt::format("rd_data_{}", b);
+      for (std::size_t p = 0; p < rd_data[b].size(); ++p)
+        lane_port(v, data, rd_data[b], p, Dir::Out);
+    }
+  }
 };
 
 struct Buffer {

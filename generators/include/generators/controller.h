@@ -16,10 +16,13 @@
 #pragma once
 
 #include <generators/config_keys.h>
+#include <generators/ports.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace hcl::gen {
 
@@ -39,6 +42,32 @@ struct ControllerConfig {
   int stride_reg(int gen, int level) const { return levels + gen * (levels + 1) + level; }
   int base_reg(int gen) const { return levels + gen * (levels + 1) + levels; }
   nlohmann::json to_json() const;
+};
+
+// The controller's ports (the list at the top of this file) for one config: the controller
+// declares them with `hcl::Input("", ControllerIO(cfg))` and a parent names an instance's
+// with `hcl::io(inst, "", ControllerIO(cfg))`.
+struct ControllerIO {
+  ControllerIO() = default;
+  explicit ControllerIO(const ControllerConfig &cfg);
+  Signal cfg_we, cfg_addr, cfg_data, start, ready;
+  Signal busy, valid, done, first, last;
+  std::vector<Signal> addr; // addr_g, one per address generator
+
+  template <class V> void fields(V &v) {
+    v("cfg_we", cfg_we);
+    v("cfg_addr", cfg_addr);
+    v("cfg_data", cfg_data);
+    v("start", start);
+    v("ready", ready);
+    v.flipped("busy", busy);
+    v.flipped("valid", valid);
+    v.flipped("done", done);
+    v.flipped("first", first);
+    v.flipped("last", last);
+    for (std::size_t g = 0; g < addr.size(); ++g)
+      lane_port(v, "addr", addr, g, Dir::Out);
+  }
 };
 
 struct Controller {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <generators/config_keys.h>
+#include <generators/ports.h>
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,38 @@ struct PeConfig {
   nlohmann::json to_json() const;  // {"generator": "pe", "top", "params", "derived"}
   // Cycles from operands at the ports to their product in psum_out.
   int latency() const { return pipeline_stages + 1; }
+};
+
+// The PE's ports, decided from its config here and nowhere else (the port list above): the PE
+// declares them with `hcl::Input("", PeIO(cfg))`, a parent names an instance's with
+// `hcl::io(inst, "", PeIO(cfg))`, so a misspelt port is a compile error. A port the config does
+// not have is a null Signal (width 0) and is not declared.
+struct PeIO {
+  PeIO() = default;
+  explicit PeIO(const PeConfig &cfg);
+  Signal x_in, w_in;   // operands
+  Signal load, swap;   // stationary operand: shift the load chain in; swap in the shadow
+  Signal x_out, w_out; // load chain (the stationary operand) or the forwarded operand
+  Signal psum_out;
+  Signal en, drain; // output-stationary: accumulate; shift psum_in in
+  Signal psum_in;   // output-stationary drain chain or psum_chain
+
+  template <class V> void fields(V &v) {
+    optional_port(v, "x_in", x_in, Dir::In);
+    optional_port(v, "w_in", w_in, Dir::In);
+    optional_port(v, "load", load, Dir::In);
+    optional_port(v, "swap", swap, Dir::In);
+    // The stationary operand's chain port comes first, as the PE declares it.
+    optional_port(v, w_first_ ? "w_out" : "x_out", w_first_ ? w_out : x_out, Dir::Out);
+    optional_port(v, w_first_ ? "x_out" : "w_out", w_first_ ? x_out : w_out, Dir::Out);
+    optional_port(v, "psum_out", psum_out, Dir::Out);
+    optional_port(v, "en", en, Dir::In);
+    optional_port(v, "drain", drain, Dir::In);
+    optional_port(v, "psum_in", psum_in, Dir::In);
+  }
+
+private:
+  bool w_first_ = false;
 };
 
 // The hcl module generator of a PE (validates its config first).
