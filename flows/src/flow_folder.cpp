@@ -4,9 +4,9 @@
 #include <flows/errors.h>
 #include <flows/flow.h>
 
-#include <fmt/core.h>
+#include <support/atomic_write.h>
 
-#include <unistd.h>
+#include <fmt/core.h>
 
 namespace fs = std::filesystem;
 
@@ -53,14 +53,8 @@ FlowFolder::FlowFolder(const fs::path &given, bool force)
 }
 
 void FlowFolder::publish() {
-  const fs::path old =
-      out_.parent_path() / fmt::format(".{}.old-{}", out_.filename().string(), ::getpid());
-  if (fs::exists(out_))
-    fs::rename(out_, old);
-  fs::rename(tmp_->path(), out_);
+  support::replace_path(tmp_->path(), out_);
   tmp_->keep();
-  std::error_code ec;
-  fs::remove_all(old, ec);
 }
 
 } // namespace hcl::flows::detail

@@ -7,6 +7,8 @@
 
 #include "content_hash.h"
 
+#include <support/atomic_write.h>
+
 #include <fmt/format.h>
 
 #include <atomic>
@@ -272,8 +274,7 @@ BuiltModel build_model(const std::vector<fs::path> &files, const std::string &to
     build_into(tmp, files, top, options, verilator);
     // model.so is linked against its final path only through dlopen, so moving the folder
     // is safe. A leftover final_dir without model.so can only come from a manual edit.
-    fs::remove_all(final_dir);
-    fs::rename(tmp, final_dir);
+    support::replace_path(tmp, final_dir);
   } catch (...) {
     std::error_code ignored;
     fs::remove_all(tmp, ignored);

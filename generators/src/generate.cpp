@@ -9,6 +9,8 @@
 
 #include <hcl/hcl.h>
 
+#include <support/atomic_write.h>
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -165,7 +167,6 @@ std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
   fs::create_directories(parent);
   std::random_device rd;
   const fs::path tmp = parent / fmt::format(".{}.tmp-{:08x}", target.filename().string(), rd());
-  const fs::path old = parent / fmt::format(".{}.old-{:08x}", target.filename().string(), rd());
   std::vector<fs::path> files, extra;
   try {
     fs::create_directories(tmp / "rtl");
@@ -189,15 +190,10 @@ std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
     }
     // Swap in: our outputs replace any previous ones; other files in DIR stay.
     if (!fs::exists(target)) {
-      fs::rename(tmp, target);
+      support::replace_path(tmp, target);
     } else {
-      fs::create_directories(old);
       for (const auto &entry : entries)
-        if (fs::exists(target / entry))
-          fs::rename(target / entry, old / entry);
-      for (const auto &entry : entries)
-        fs::rename(tmp / entry, target / entry);
-      fs::remove_all(old);
+        support::replace_path(tmp / entry, target / entry);
       fs::remove_all(tmp);
     }
   } catch (...) {

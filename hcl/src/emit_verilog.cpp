@@ -12,6 +12,8 @@
 #include <hcl/emit.h>
 #include <hcl/error.h>
 
+#include <support/atomic_write.h>
+
 #include <fmt/core.h>
 #include <fmt/format.h>
 
@@ -824,23 +826,6 @@ private:
   }
 };
 
-void write_atomic(const std::filesystem::path &path, const std::string &text) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f)
-      throw std::runtime_error("cannot write " + tmp.string());
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.close();
-    if (!f) {
-      std::filesystem::remove(tmp);
-      throw std::runtime_error("cannot write " + tmp.string());
-    }
-  }
-  std::filesystem::rename(tmp, path);
-}
-
 } // namespace
 
 std::string emit_module(const Design &design, std::uint32_t module, const EmitOptions &options) {
@@ -863,7 +848,7 @@ EmitResult emit_verilog(const Design &design, const std::filesystem::path &dir,
     if (!written.insert(m.name).second)
       continue;
     std::filesystem::path path = dir / (m.name + ".v");
-    write_atomic(path, emit_module(design, i, options));
+    support::write_file_atomic(path, emit_module(design, i, options));
     result.files.push_back(path);
   }
   return result;

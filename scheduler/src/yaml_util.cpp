@@ -1,5 +1,7 @@
 #include <scheduler/yaml_util.h>
 
+#include <support/atomic_write.h>
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -10,7 +12,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 namespace hcl::sched {
 
@@ -289,28 +290,10 @@ std::string join_names(const std::vector<std::string> &names, std::string_view s
 }
 
 void write_text_atomic(const std::string &path, const std::string &text) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path tmp =
-      target.parent_path() / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw SpecError(path, 0, "", "cannot write file (directory missing or not writable)");
-    }
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw SpecError(path, 0, "", "write failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw SpecError(path, 0, "", "cannot replace file: " + ec.message());
+  try {
+    support::write_file_atomic(path, text);
+  } catch (const support::WriteError &e) {
+    throw SpecError(path, 0, "", "cannot write file: " + e.reason());
   }
 }
 
