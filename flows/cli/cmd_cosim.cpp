@@ -10,6 +10,8 @@
 
 #include <scheduler/spec_yaml.h>
 
+#include <support/read_file.h>
+
 #include <fmt/core.h>
 
 #include <filesystem>
@@ -23,10 +25,7 @@ namespace fs = std::filesystem;
 using hcl::flows::UsageError;
 
 std::string read_text(const fs::path &p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
+  return hcl::support::read_file(p).value_or(std::string());
 }
 
 // The layers the folder has a configuration for, for the error message.

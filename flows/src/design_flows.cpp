@@ -1,11 +1,11 @@
 #include <flows/design_flows.h>
+#include <flows/temp_dir.h>
 
 #include <fmt/core.h>
 
-#include <atomic>
 #include <fstream>
+#include <optional>
 #include <regex>
-#include <unistd.h>
 
 namespace hcl::flows {
 
@@ -13,30 +13,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The folder the Verilog is emitted into: the caller's, or a temporary one removed on exit.
+// The folder the Verilog is emitted into: the caller's, or a TempDir removed on return.
 class EmitDir {
 public:
-  explicit EmitDir(const fs::path &dir) : path_(dir) {
-    if (path_.empty()) {
-      static std::atomic<int> counter{0};
-      path_ = fs::temp_directory_path() / fmt::format("hcl-emit-{}-{}", ::getpid(), counter++);
-      fs::remove_all(path_);
-      owned_ = true;
-    }
+  explicit EmitDir(const fs::path &dir) {
+    if (dir.empty())
+      tmp_.emplace(fs::temp_directory_path(), "hcl-emit-");
+    path_ = tmp_ ? tmp_->path() : dir;
   }
-  ~EmitDir() {
-    if (owned_) {
-      std::error_code ignored;
-      fs::remove_all(path_, ignored);
-    }
-  }
-  EmitDir(const EmitDir &) = delete;
-  EmitDir &operator=(const EmitDir &) = delete;
   const fs::path &path() const { return path_; }
 
 private:
+  std::optional<TempDir> tmp_;
   fs::path path_;
-  bool owned_ = false;
 };
 
 std::string line_of(const fs::path &file, int line) {

@@ -8,6 +8,7 @@
 #include "content_hash.h"
 
 #include <support/atomic_write.h>
+#include <support/read_file.h>
 
 #include <fmt/format.h>
 
@@ -35,13 +36,10 @@ constexpr const char *kPrefix = "Vhcl_model";
 std::atomic<std::uint64_t> g_builds{0};
 
 std::string slurp(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    throw UsageError(fmt::format("{}: cannot read Verilog source", p.string()));
+  if (auto text = support::read_file(p)) {
+    return *text;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  throw UsageError(fmt::format("{}: cannot read Verilog source", p.string()));
 }
 
 struct Port {

@@ -8,6 +8,8 @@
 
 #include "content_hash.h"
 
+#include <support/read_file.h>
+
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -30,12 +32,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// Yosys's own outputs: a missing one reads as empty, and the parse that follows says what
+// is missing.
+std::string slurp(const fs::path &p) { return support::read_file(p).value_or(std::string()); }
 
 void write_text(const fs::path &p, const std::string &text) {
   std::ofstream out(p, std::ios::binary);

@@ -1,6 +1,8 @@
 #include <flows/errors.h>
 #include <flows/vectors.h>
 
+#include <support/read_file.h>
+
 #include <fmt/core.h>
 #include <fmt/format.h>
 
@@ -212,13 +214,11 @@ VectorFile parse_vectors_text(const std::string &text, const std::string &source
 }
 
 VectorFile parse_vectors(const fs::path &path) {
-  std::ifstream in(path);
-  if (!in) {
+  const auto text = support::read_file(path);
+  if (!text) {
     throw UsageError(fmt::format("{}: cannot read vector file", path.string()));
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_vectors_text(ss.str(), path.string());
+  return parse_vectors_text(*text, path.string());
 }
 
 std::string format_vectors(const VectorFile &file) {

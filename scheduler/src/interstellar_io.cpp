@@ -2,6 +2,8 @@
 
 #include <scheduler/counts.h>
 
+#include <support/read_file.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -68,13 +70,10 @@ Doc parse_doc(std::string_view text, const std::string &source) {
 }
 
 std::string read_text(const std::filesystem::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw std::invalid_argument(fmt::format("{}: cannot open file", path.string()));
+  if (auto text = support::read_file(path)) {
+    return *text;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  throw std::invalid_argument(fmt::format("{}: cannot open file", path.string()));
 }
 
 int edit_distance(std::string_view a, std::string_view b) {

@@ -1,6 +1,7 @@
 #include <scheduler/yaml_util.h>
 
 #include <support/atomic_write.h>
+#include <support/read_file.h>
 
 #include <fmt/format.h>
 
@@ -269,13 +270,11 @@ YamlView load_yaml_string(const std::string &text, const std::string &display_na
 }
 
 YamlView load_yaml_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const auto text = support::read_file(path);
+  if (!text) {
     throw SpecError(path, 0, "", "cannot open file");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_yaml_string(text.str(), path);
+  return load_yaml_string(*text, path);
 }
 
 std::string join_names(const std::vector<std::string> &names, std::string_view sep) {
