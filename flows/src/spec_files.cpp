@@ -4,6 +4,7 @@
 
 #include <scheduler/spec_yaml.h>
 #include <scheduler/timeloop_art.h>
+#include <scheduler/timeloop_ert.h>
 
 #include <fmt/core.h>
 

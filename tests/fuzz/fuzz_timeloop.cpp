@@ -8,6 +8,7 @@
 
 #include <scheduler/model.h>
 #include <scheduler/timeloop_art.h>
+#include <scheduler/timeloop_ert.h>
 #include <scheduler/timeloop_import.h>
 
 #include <stdexcept>

@@ -3,6 +3,7 @@
 #include <scheduler/network.h>
 #include <scheduler/schedule.h>
 #include <scheduler/spec_yaml.h>
+#include <scheduler/timeloop_ert.h>
 #include <scheduler/timeloop_export.h>
 #include <scheduler/timeloop_import.h>
 #include <scheduler/validate.h>

@@ -1,5 +1,6 @@
 #include <scheduler/model.h>
 #include <scheduler/space.h>
+#include <scheduler/timeloop_ert.h>
 #include <scheduler/timeloop_import.h>
 #include <scheduler/warnings.h>
 

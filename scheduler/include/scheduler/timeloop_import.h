@@ -68,11 +68,4 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem);
 Mapping load_timeloop_mapping(const std::string &path, const Problem &problem, const Arch &arch);
 Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &problem, const Arch &arch);
 
-// ERT_summary: {version, table_summary: [{name, actions: [{name, energy}], ...}]}. Sets read,
-// write, update and leak energy of each level whose name matches the entry's last path
-// component (without the [a..b] instance range) and the MAC energy from the compute entry
-// (any entry with a `compute` action when compute_name is empty, e.g. for our own archs).
-void apply_timeloop_ert(const std::string &path, TimeloopArch &arch);
-void apply_timeloop_ert(const YamlView &doc, TimeloopArch &arch);
-
 } // namespace hcl::sched
