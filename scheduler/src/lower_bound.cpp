@@ -1,6 +1,7 @@
 #include <scheduler/lower_bound.h>
 
 #include "access_rounding.h"
+#include "machine_cycles.h"
 
 #include <scheduler/factorize.h>
 
@@ -591,10 +592,9 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
         std::int64_t brought = 0;
         if (i >= known_from) {
           brought = f / c.words;
-          const std::int64_t filled = rw ? std::max<std::int64_t>(0, brought - positions) : brought;
           const std::int64_t words_from_parent = c.words * c.parent_spatial;
           const std::int64_t b = detail::port_beats(words_from_parent, c.lanes, port);
-          transfers += filled * (b + mt.fill_tail) + (rw ? brought * (b + mt.writeback_tail) : 0);
+          transfers += pair_transfer_cycles(mt, rw, brought, positions, b);
         } else {
           const std::int64_t largest = std::max<std::int64_t>(1, c.largest);
           brought = std::max(positions, ceil_div(f, largest));

@@ -5,9 +5,30 @@
 
 #include <scheduler/arch.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace hcl::sched {
+
+// The cost rules of one (level, tensor) pair on the tile machine, shared by the model
+// (Evaluator::hcl_cycles) and its lower bound (BoundModel), which stays admissible only while
+// the two agree. A transfer of a tile is `beats` memory-port beats followed by its tail.
+inline std::int64_t fill_cycles(const MachineTiming &mt, std::int64_t beats) {
+  return beats + mt.fill_tail;
+}
+inline std::int64_t writeback_cycles(const MachineTiming &mt, std::int64_t beats) {
+  return beats + mt.writeback_tail;
+}
+
+// A pair that brings `brought` tiles in over `positions` tile positions: a read-only tile is
+// filled every time; a partial-sum tile is written back every time and filled except at its
+// first touch of each position (it starts at 0 there).
+inline std::int64_t pair_transfer_cycles(const MachineTiming &mt, bool read_write,
+                                         std::int64_t brought, std::int64_t positions,
+                                         std::int64_t beats) {
+  const std::int64_t filled = read_write ? std::max<std::int64_t>(0, brought - positions) : brought;
+  return filled * fill_cycles(mt, beats) + (read_write ? brought * writeback_cycles(mt, beats) : 0);
+}
 
 // One on-chip (level, tensor) pair, as the machine moves it.
 struct MachinePair {

@@ -513,11 +513,9 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
           positions *= above_[static_cast<std::size_t>(c * K + d)];
         }
       }
-      const std::int64_t filled = ft.read_write ? brought - positions : brought; // F
       const std::int64_t beats = beats_[ct]; // P words, in beats of the memory port
-      transfers += filled * (beats + mt.fill_tail);
+      transfers += pair_transfer_cycles(mt, ft.read_write, brought, positions, beats);
       if (ft.read_write) {
-        transfers += brought * (beats + mt.writeback_tail);
         rw_tensor = rw_tensor < 0 ? t : rw_tensor;
       }
       if (refetch_loop_[ct] >= 0) {
@@ -526,7 +524,7 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
       if (prefetch) {
         pairs.push_back({refetch_loop_[ct], ft.read_write,
                          arch_.levels[static_cast<std::size_t>(c)].double_buffered,
-                         beats + mt.fill_tail, beats + mt.writeback_tail});
+                         fill_cycles(mt, beats), writeback_cycles(mt, beats)});
       }
     }
   }
