@@ -11,8 +11,9 @@ packages=(
   python3 chromium
   # The Python module (pybind11) and its tests, and the plot of examples/python/memory_sweep.py.
   pybind11-dev python3-dev python3-pytest python3-matplotlib
-  # The style test checks every C++ source against .clang-format.
-  clang-format
+  # The style tests: every C++ source against .clang-format, changed library sources against
+  # .clang-tidy.
+  clang-format clang-tidy
 )
 
 # Installing needs root; without it, sudo, and without that a clear error naming what is missing.

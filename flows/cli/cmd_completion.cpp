@@ -23,23 +23,29 @@ struct Node {
 void collect(const CLI::App &app, const std::string &path, std::vector<Node> &out) {
   Node n{path, {}, {}};
   const auto subs = app.get_subcommands([](const CLI::App *) { return true; });
-  for (const CLI::App *s : subs)
+  for (const CLI::App *s : subs) {
     n.words.push_back(s->get_name());
+  }
   for (const CLI::Option *o : app.get_options()) {
-    if (o->get_positional() && o->get_lnames().empty() && o->get_snames().empty())
+    if (o->get_positional() && o->get_lnames().empty() && o->get_snames().empty()) {
       continue;
+    }
     std::vector<std::string> names;
-    for (const auto &l : o->get_lnames())
+    for (const auto &l : o->get_lnames()) {
       names.push_back("--" + l);
-    for (const auto &s : o->get_snames())
+    }
+    for (const auto &s : o->get_snames()) {
       names.push_back("-" + s);
+    }
     n.words.insert(n.words.end(), names.begin(), names.end());
-    if (o->get_items_expected_min() > 0)
+    if (o->get_items_expected_min() > 0) {
       n.value_options.insert(n.value_options.end(), names.begin(), names.end());
+    }
   }
   out.push_back(n);
-  for (const CLI::App *s : subs)
+  for (const CLI::App *s : subs) {
     collect(*s, path + " " + s->get_name(), out);
+  }
 }
 
 std::string bash_script(const CLI::App &root) {
@@ -47,11 +53,13 @@ std::string bash_script(const CLI::App &root) {
   collect(root, "hcl", nodes);
   std::string steps, values, words;
   for (const auto &n : nodes) {
-    if (n.path != "hcl")
+    if (n.path != "hcl") {
       steps += fmt::format("      \"{}\") path=\"$path $w\" ;;\n", n.path);
-    for (const auto &v : n.value_options)
+    }
+    for (const auto &v : n.value_options) {
       values += fmt::format("    \"{}|{}\") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n",
                             n.path, v);
+    }
     words += fmt::format("    \"{}\") words=\"{}\" ;;\n", n.path, fmt::join(n.words, " "));
   }
   return fmt::format(R"(# bash completion for hcl, written by `hcl completion bash`; load it with
@@ -85,9 +93,10 @@ const hcl::cli::RegisterCommand reg_completion{
       auto shell = std::make_shared<std::string>();
       cmd.add_option("shell", *shell, "The shell to complete in: bash")->required();
       return [&cmd, shell]() {
-        if (*shell != "bash")
+        if (*shell != "bash") {
           throw hcl::flows::UsageError(
               fmt::format("completion: shell '{}' is not supported; valid: bash", *shell));
+        }
         fmt::print("{}", bash_script(*cmd.get_parent()));
         return 0;
       };

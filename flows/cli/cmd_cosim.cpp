@@ -32,9 +32,11 @@ std::string read_text(const fs::path &p) {
 std::string layer_list(const fs::path &dir) {
   std::string names;
   std::error_code ec;
-  for (const auto &e : fs::directory_iterator(dir / "config", ec))
-    if (e.path().extension() == ".hex")
+  for (const auto &e : fs::directory_iterator(dir / "config", ec)) {
+    if (e.path().extension() == ".hex") {
       names += (names.empty() ? "" : ", ") + e.path().stem().string();
+    }
+  }
   return names.empty() ? "none" : names;
 }
 
@@ -57,9 +59,10 @@ int run(const Args &a) {
   const auto cfg = hcl::flows::nest_config_from_params(pj, params.string());
   const fs::path hex = dir / "config" / (a.layer + ".hex");
   hcl::gen::require_file_name(a.layer, "--layer");
-  if (!fs::is_regular_file(hex))
+  if (!fs::is_regular_file(hex)) {
     throw UsageError(fmt::format("--layer: {} has no layer '{}' (layers: {})", dir.string(),
                                  a.layer, layer_list(dir)));
+  }
   // The model predicts with the design's own latencies.
   const auto arch =
       hcl::flows::nest_timed_arch(hcl::sched::load_arch_yaml((dir / "arch.yaml").string()), cfg);
@@ -70,15 +73,18 @@ int run(const Args &a) {
   const auto layer = hcl::flows::analyse_nest_layer(problem, arch, mapping);
   const auto config = hcl::flows::configure_nest_layer(cfg, layer);
   // The register image on disk is what runs; it must be the schedule's.
-  if (config.hex() != read_text(hex))
+  if (config.hex() != read_text(hex)) {
     throw UsageError(fmt::format("{}: the register image is not the configuration of "
                                  "schedules/{}.schedule.yaml on this accelerator; regenerate "
                                  "the folder",
                                  hex.string(), a.layer));
+  }
   std::vector<fs::path> rtl;
-  for (const auto &e : fs::directory_iterator(dir / "rtl"))
-    if (e.path().extension() == ".v")
+  for (const auto &e : fs::directory_iterator(dir / "rtl")) {
+    if (e.path().extension() == ".v") {
       rtl.push_back(e.path());
+    }
+  }
   hcl::flows::SimOptions so;
   so.clock = "clock";
   so.reset = "reset";
@@ -89,12 +95,14 @@ int run(const Args &a) {
   fmt::print("{} {}: {} of {} outputs bit-exact{}\n", k.passed ? "PASS" : "FAIL", a.layer,
              k.run.outputs_checked - k.run.mismatches, k.run.outputs_checked,
              k.run.first_mismatch.empty() ? "" : "; first mismatch " + k.run.first_mismatch);
-  if (!k.run.finished)
+  if (!k.run.finished) {
     fmt::print("done did not come within {} cycles\n", a.max_cycles);
+  }
   fmt::print("{:<16} {:<8} {:<8} {:>14} {:>14}\n", "level", "tensor", "count", "RTL", "model");
-  for (const auto &c : k.counts)
+  for (const auto &c : k.counts) {
     fmt::print("{:<16} {:<8} {:<8} {:>14} {:>14}{}\n", c.level, c.tensor, c.kind, c.rtl, c.model,
                c.rtl == c.model ? "" : "  DIFFER");
+  }
   const double ratio =
       k.predicted ? static_cast<double>(k.run.measured_cycles) / static_cast<double>(k.predicted)
                   : 0;
@@ -105,8 +113,9 @@ int run(const Args &a) {
       "energy: {:.6g} pJ from the RTL counts at the arch's per-access energies, model {:.6g} "
       "pJ\n",
       k.measured_energy_pj, k.predicted_energy_pj);
-  if (!a.json.empty())
+  if (!a.json.empty()) {
     hcl::flows::write_file_atomic(a.json, hcl::flows::cosim_json(k).dump(2) + "\n");
+  }
   return k.passed ? 0 : 1;
 }
 

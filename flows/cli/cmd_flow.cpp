@@ -126,25 +126,29 @@ const hcl::cli::RegisterCommand reg_flow{
         a->o.network = a->network;
         a->o.arch = a->arch;
         a->o.out = a->out;
-        for (const auto &s : a->sets)
+        for (const auto &s : a->sets) {
           a->o.sets.push_back(hcl::gen::parse_setting(s));
+        }
         auto out = std::make_shared<hcl::cli::LiveLine>();
         a->o.progress = [out](const std::string &line) { out->line(line); };
-        if (out->live())
+        if (out->live()) {
           a->o.status = [out](const std::string &text) { out->status(text); };
+        }
         if (a->compare) {
           const auto c = hcl::flows::run_flow_comparison(a->o);
           fmt::print("\n{}\ntable: {}\n", hcl::flows::compare_markdown(c), c.table.string());
-          if (c.exit_code() != 0)
+          if (c.exit_code() != 0) {
             fmt::print(stderr, "hcl flow: a design failed its checks (see the table)\n");
+          }
           return c.exit_code();
         }
         const auto r = hcl::flows::run_flow(a->o);
         fmt::print("report: {}\n", r.report.string());
-        if (r.exit_code() != 0)
+        if (r.exit_code() != 0) {
           fmt::print(stderr, "hcl flow: {}{}{}\n", r.lint_clean ? "" : "lint findings; ",
                      r.cosim_passed ? "" : "co-simulation FAILED; ",
                      r.all_scheduled ? "" : "a layer has no mapping");
+        }
         return r.exit_code();
       };
     }};

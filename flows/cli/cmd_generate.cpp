@@ -32,8 +32,9 @@ using hcl::flows::UsageError;
 std::string schedule_layer(const std::string &path) {
   if (sched::detect_spec_kind(path) == sched::SpecKind::Schedule) {
     const YAML::Node n = YAML::LoadFile(path)["schedule"]["layer"];
-    if (n && n.IsScalar())
+    if (n && n.IsScalar()) {
       return n.as<std::string>();
+    }
     throw UsageError(fmt::format("{}: schedule.layer: missing; it names the layer (a layer of "
                                  "--network or a --problem file)",
                                  path));
@@ -44,10 +45,11 @@ std::string schedule_layer(const std::string &path) {
 
 // --dataflow, canonical; one the template runs ("auto" is a study, which hcl flow runs).
 std::string template_dataflow(const std::string &requested) {
-  if (requested == "auto")
+  if (requested == "auto") {
     throw UsageError(fmt::format("--dataflow auto: the study that chooses needs the whole "
                                  "network (hcl flow runs it); give one of {}",
                                  fmt::join(hcl::flows::template_dataflows(), ", ")));
+  }
   try {
     return hcl::flows::choose_dataflow(requested).name;
   } catch (const std::invalid_argument &e) {
@@ -61,10 +63,11 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
                   const std::vector<std::string> &sets, const std::string &dataflow,
                   const std::string &out) {
   hcl::flows::require_file(arch_path, "--arch");
-  if (sched::detect_spec_kind(arch_path) != sched::SpecKind::Arch)
+  if (sched::detect_spec_kind(arch_path) != sched::SpecKind::Arch) {
     throw UsageError(fmt::format("{}: not an architecture file; generate accelerator takes our "
                                  "arch YAML (top-level key 'arch:')",
                                  arch_path));
+  }
   const std::string df = template_dataflow(dataflow);
   // The arch as the template builds it for `df` (the C dataflow's mesh is one column); the
   // schedules are read, checked and modelled on it, and it is the arch.yaml `hcl cosim` reads.
@@ -78,19 +81,22 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
   std::vector<sched::Problem> known;
   if (!network.empty()) {
     hcl::flows::require_file(network, "--network");
-    for (const auto &l : sched::load_network_yaml(network).layers)
+    for (const auto &l : sched::load_network_yaml(network).layers) {
       known.push_back(l.problem);
+    }
   }
   for (const auto &p : problem_files) {
     hcl::flows::require_file(p, "--problem");
     known.push_back(hcl::flows::load_problem_file(p));
-    if (known.back().name.empty())
+    if (known.back().name.empty()) {
       known.back().name = std::filesystem::path(p).filename().string().substr(
           0, std::filesystem::path(p).filename().string().find('.'));
+    }
   }
-  if (schedules.empty())
+  if (schedules.empty()) {
     throw UsageError("--schedule: give at least one schedule (hcl schedule --emit-mapping DIR "
                      "writes them)");
+  }
   std::vector<hcl::flows::NestLayerSpec> specs;
   std::vector<hcl::flows::NestLayer> layers;
   for (const auto &path : schedules) {
@@ -101,8 +107,9 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
                                  [&](const sched::Problem &p) { return p.name == name; });
     if (it == known.end()) {
       std::string names;
-      for (const auto &p : known)
+      for (const auto &p : known) {
         names += (names.empty() ? "" : ", ") + p.name;
+      }
       throw UsageError(fmt::format("{}: layer '{}' is in no --network or --problem (layers: {})",
                                    path, name, names.empty() ? "none given" : names));
     }
@@ -129,13 +136,16 @@ int generate_nest(const std::string &arch_path, const std::vector<std::string> &
     throw UsageError(fmt::format("accelerator for {}: {}", arch_path, e.what()));
   }
   std::vector<hcl::flows::NestLayerConfig> configs;
-  for (const auto &l : layers)
+  configs.reserve(layers.size());
+  for (const auto &l : layers) {
     configs.push_back(hcl::flows::configure_nest_layer(cfg, l));
+  }
   const auto g = hcl::flows::nest_generated(cfg, spec_arch, specs, configs);
   const auto files = hcl::gen::write_generated(g, out);
   fmt::print("top: {}\n", g.params["top"].get<std::string>());
-  for (const auto &f : files)
+  for (const auto &f : files) {
     fmt::print("wrote {}\n", f.string());
+  }
   return 0;
 }
 
@@ -191,27 +201,32 @@ const hcl::cli::RegisterCommand reg_generate{
       return [a]() {
         hcl::flows::check_output({"-o", a->out}, hcl::flows::OutputKind::ReplacedFolder);
         if (!a->arch.empty()) {
-          if (a->generator != "accelerator")
+          if (a->generator != "accelerator") {
             throw UsageError(fmt::format("--arch: only 'generate accelerator' takes an "
                                          "architecture, not '{}'",
                                          a->generator));
+          }
           return generate_nest(a->arch, a->schedules, a->network, a->problems, a->sets, a->dataflow,
                                a->out);
         }
         if (!a->schedules.empty() || !a->network.empty() || !a->problems.empty() ||
-            a->dataflow != "C|K")
+            a->dataflow != "C|K") {
           throw UsageError("--schedule, --network, --problem and --dataflow need --arch");
+        }
         hcl::gen::GenerateRequest req{a->generator, a->preset, {}};
-        for (const auto &s : a->sets)
+        for (const auto &s : a->sets) {
           req.settings.push_back(hcl::gen::parse_setting(s));
+        }
         const auto g = hcl::gen::generate(req);
         const auto files = hcl::gen::write_generated(g, a->out);
-        if (g.params.contains("ignored"))
+        if (g.params.contains("ignored")) {
           fmt::print(stderr, "note: no effect on '{}': {}\n", a->generator,
                      g.params["ignored"].dump());
+        }
         fmt::print("top: {}\n", g.params["top"].get<std::string>());
-        for (const auto &f : files)
+        for (const auto &f : files) {
           fmt::print("wrote {}\n", f.string());
+        }
         return 0;
       };
     }};

@@ -14,15 +14,17 @@ namespace {
 // A status longer than the terminal would wrap, and "\r" could not take the first part back.
 std::string fit_terminal(const std::string &text) {
   winsize ws{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 2 || text.size() < ws.ws_col)
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 2 || text.size() < ws.ws_col) {
     return text;
+  }
   return text.substr(0, ws.ws_col - 1U);
 }
 } // namespace
 
 void LiveLine::clear_locked() {
-  if (shown_)
+  if (shown_) {
     fmt::print("\r\033[K"); // carriage return, erase to the end of the line
+  }
   shown_ = false;
 }
 
@@ -34,8 +36,9 @@ void LiveLine::line(const std::string &text) {
 }
 
 void LiveLine::status(const std::string &text) {
-  if (!live_)
+  if (!live_) {
     return;
+  }
   const std::lock_guard<std::mutex> g(m_);
   clear_locked();
   if (!text.empty()) {

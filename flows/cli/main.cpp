@@ -27,9 +27,7 @@ std::string usage_line(const CLI::App *sub) {
   return "usage: hcl [--help] [--version] <command> [<args>]   (see 'hcl --help')";
 }
 
-} // namespace
-
-int main(int argc, char **argv) {
+int run(int argc, char **argv) {
   hcl::cli::install_interrupt_handler(); // first, so that handlers installed later chain to it
   CLI::App app{"hcl: from a DNN layer and a schedule to a verified accelerator.\n"
                "Each command has its own help: hcl <command> --help",
@@ -81,4 +79,21 @@ int main(int argc, char **argv) {
     fmt::print(stderr, "hcl {}: internal error: {}\n", parsed.front()->get_name(), e.what());
     return 1;
   }
+}
+
+} // namespace
+
+// What escapes run() (setting up the commands failed, or reporting an error did) is an internal
+// fault: said with C stdio, which cannot throw again on the way out.
+int main(int argc, char **argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception &e) {
+    std::fputs("hcl: internal error: ", stderr);
+    std::fputs(e.what(), stderr);
+    std::fputs("\n", stderr);
+  } catch (...) {
+    std::fputs("hcl: internal error\n", stderr);
+  }
+  return 1;
 }

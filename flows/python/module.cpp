@@ -46,8 +46,9 @@ using ArchArg = std::variant<std::string, Arch>;
 using NetworkArg = std::variant<std::string, Network, Problem>;
 
 Problem problem_of(const ProblemArg &a) {
-  if (const auto *p = std::get_if<Problem>(&a))
+  if (const auto *p = std::get_if<Problem>(&a)) {
     return *p;
+  }
   const auto &path = std::get<std::string>(a);
   flows::require_file(path, "problem");
   return flows::load_problem_file(path);
@@ -55,8 +56,9 @@ Problem problem_of(const ProblemArg &a) {
 
 Arch arch_of(const ArchArg &a, const Problem &first, const std::string &ert) {
   if (const auto *p = std::get_if<Arch>(&a)) {
-    if (!ert.empty())
+    if (!ert.empty()) {
       throw UsageError("ert applies to an arch given as a path, not to a loaded Arch");
+    }
     return *p;
   }
   const auto &path = std::get<std::string>(a);
@@ -65,32 +67,39 @@ Arch arch_of(const ArchArg &a, const Problem &first, const std::string &ert) {
 }
 
 Network network_of(const NetworkArg &a) {
-  if (const auto *n = std::get_if<Network>(&a))
+  if (const auto *n = std::get_if<Network>(&a)) {
     return *n;
-  if (const auto *p = std::get_if<Problem>(&a))
+  }
+  if (const auto *p = std::get_if<Problem>(&a)) {
     return Network{p->name, "", {{*p, 1}}};
+  }
   const auto &path = std::get<std::string>(a);
   flows::require_file(path, "network or problem");
-  if (detect_spec_kind(path) == SpecKind::Network)
+  if (detect_spec_kind(path) == SpecKind::Network) {
     return load_network_yaml(path);
+  }
   Problem p = flows::load_problem_file(path);
   return Network{std::filesystem::path(path).stem().string(), "", {{p, 1}}};
 }
 
 Mode mode_of(const std::string &mode) {
-  if (mode == "hcl")
+  if (mode == "hcl") {
     return Mode::Hcl;
-  if (mode == "timeloop")
+  }
+  if (mode == "timeloop") {
     return Mode::Timeloop;
+  }
   throw UsageError(fmt::format("mode: '{}' is not one of hcl, timeloop", mode));
 }
 
 SearchOptions search_options(const std::string &objective, const std::string &mode, int threads,
                              double time_limit, const StopScope &stop) {
-  if (threads < 1 || threads > 256)
+  if (threads < 1 || threads > 256) {
     throw UsageError(fmt::format("threads must be 1..256, got {}", threads));
-  if (!(time_limit >= 0))
+  }
+  if (!(time_limit >= 0)) {
     throw UsageError(fmt::format("time_limit must be >= 0 seconds, got {}", time_limit));
+  }
   SearchOptions so;
   so.objective = parse_objective(objective);
   so.mode = mode_of(mode);
@@ -113,8 +122,10 @@ py::object evaluate_interstellar(const std::string &problem, const std::string &
 py::object evaluate(const ProblemArg &problem, const ArchArg &arch, const std::string &mapping,
                     const std::string &mode, const std::string &ert) {
   if (mode == "interstellar") {
-    if (!std::holds_alternative<std::string>(problem) || !std::holds_alternative<std::string>(arch))
+    if (!std::holds_alternative<std::string>(problem) ||
+        !std::holds_alternative<std::string>(arch)) {
       throw UsageError("mode 'interstellar' takes the seed tool's layer and arch JSON paths");
+    }
     return evaluate_interstellar(std::get<std::string>(problem), std::get<std::string>(arch),
                                  mapping);
   }
@@ -129,8 +140,9 @@ py::object evaluate(const ProblemArg &problem, const ArchArg &arch, const std::s
     // A padded schedule computes its factors' products; it is reported against the layer.
     const auto computed = mapping_bounds(p, m);
     Evaluation e = hcl::sched::evaluate(with_bounds(p, computed), a, m, md);
-    if (computed != p.bounds)
+    if (computed != p.bounds) {
       report_against_original(p, a, e);
+    }
     j = to_json(p, a, e);
   }
   return to_python(j);
@@ -138,10 +150,12 @@ py::object evaluate(const ProblemArg &problem, const ArchArg &arch, const std::s
 
 AllocationOptions allocation_options(const std::vector<std::string> &sizes, double max_area) {
   AllocationOptions ao;
-  for (const auto &s : sizes)
+  for (const auto &s : sizes) {
     ao.sizes.push_back(parse_size_candidates(s));
-  if (!(max_area >= 0))
+  }
+  if (!(max_area >= 0)) {
     throw UsageError(fmt::format("max_area must be >= 0 um^2, got {}", max_area));
+  }
   ao.max_area_um2 = max_area;
   return ao;
 }
@@ -150,8 +164,9 @@ std::vector<int> unroll_dims(const Problem &p, const std::vector<std::string> &n
   std::vector<int> dims;
   for (const auto &n : names) {
     const int d = p.dim_index(n);
-    if (d < 0)
+    if (d < 0) {
       throw UsageError(fmt::format("unroll: '{}' is not a dimension of {}", n, p.name));
+    }
     dims.push_back(d);
   }
   return dims;
@@ -163,8 +178,9 @@ py::object schedule(const NetworkArg &what, const ArchArg &arch, const std::stri
                     const std::vector<std::string> &sizes, double max_area,
                     const std::string &ert) {
   const Network net = network_of(what);
-  if (net.layers.empty())
+  if (net.layers.empty()) {
     throw UsageError(fmt::format("{}: the network has no layers", net.name));
+  }
   const Arch a = arch_of(arch, net.layers.front().problem, ert);
   const StopScope stop;
   SearchOptions so = search_options(objective, mode, threads, time_limit, stop);
@@ -176,15 +192,18 @@ py::object schedule(const NetworkArg &what, const ArchArg &arch, const std::stri
     py::gil_scoped_release release;
     const bool allocating = !ao.sizes.empty() || ao.max_area_um2 > 0;
     AllocationResult alloc;
-    if (allocating)
+    if (allocating) {
       alloc = allocate(net, a, ao, so);
+    }
     const Arch &built = allocating && alloc.found ? alloc.arch : a;
     NetworkSchedule s = allocating ? alloc.schedule : schedule_network(net, a, so);
     j = network_json(s, built, so.objective);
-    if (built.has_area)
+    if (built.has_area) {
       j["area"] = area_json(built, arch_area(built));
-    if (allocating)
+    }
+    if (allocating) {
       j["allocation"] = allocation_json(alloc);
+    }
   }
   stop.raise_if_interrupted();
   return to_python(j);
@@ -195,10 +214,12 @@ py::object explore_dataflows(const ProblemArg &problem, const ArchArg &arch,
                              const std::string &mode, int threads, double time_limit) {
   const Problem p = problem_of(problem);
   const Arch a = arch_of(arch, p, "");
-  if (dataflows.empty())
+  if (dataflows.empty()) {
     dataflows = default_dataflows();
-  for (const auto &df : dataflows)
+  }
+  for (const auto &df : dataflows) {
     (void)dataflow_dims(p, df); // names the bad one before any search
+  }
   const StopScope stop;
   const SearchOptions so = search_options(objective, mode, threads, time_limit, stop);
   nlohmann::json j;
@@ -215,8 +236,9 @@ py::object explore_memory(const ProblemArg &problem, const ArchArg &arch,
                           const std::string &mode, int threads, double time_limit) {
   const Problem p = problem_of(problem);
   const Arch a = arch_of(arch, p, "");
-  if (sizes.empty())
+  if (sizes.empty()) {
     throw UsageError("sizes: give ['LEVEL=SIZE,SIZE,...'] for one or two levels");
+  }
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> sweep;
   for (const auto &s : sizes) {
     auto c = parse_size_candidates(s);
@@ -265,11 +287,12 @@ template <class Job>
 py::object run_flow_job(flows::FlowOptions o,
                         const std::function<void(const std::string &)> &progress,
                         const char *result, Job job) {
-  if (progress)
+  if (progress) {
     o.progress = [&progress](const std::string &line) {
       py::gil_scoped_acquire acquire;
       progress(line);
     };
+  }
   const StopScope stop;
   o.stop = stop.token();
   {
@@ -305,8 +328,9 @@ py::object compare_dataflows(const std::string &network, const std::string &arch
                              const std::function<void(const std::string &)> &progress) {
   flows::FlowOptions o = flow_options({network, arch, output, objective, sizes, max_area, cosim,
                                        time_limit, threads, force, cache});
-  if (cosim_max_cycles > 0)
+  if (cosim_max_cycles > 0) {
     o.cosim_max_cycles = cosim_max_cycles;
+  }
   return run_flow_job(o, progress, "compare.json",
                       [](const flows::FlowOptions &f) { (void)flows::run_flow_comparison(f); });
 }
@@ -318,8 +342,9 @@ void bind_specs(py::module_ &m) {
       .def_property_readonly("bounds",
                              [](const Problem &p) {
                                py::dict d;
-                               for (std::size_t i = 0; i < p.dim_names.size(); ++i)
+                               for (std::size_t i = 0; i < p.dim_names.size(); ++i) {
                                  d[py::str(p.dim_names[i])] = p.bounds[i];
+                               }
                                return d;
                              })
       .def_property_readonly("macs", &Problem::macs)
@@ -332,8 +357,9 @@ void bind_specs(py::module_ &m) {
       .def_property_readonly("levels",
                              [](const Arch &a) {
                                py::list l;
-                               for (const auto &lv : a.levels)
+                               for (const auto &lv : a.levels) {
                                  l.append(py::str(lv.name));
+                               }
                                return l;
                              })
       .def_property_readonly("macs", &Arch::total_macs)
@@ -346,8 +372,9 @@ void bind_specs(py::module_ &m) {
       .def_property_readonly("layers",
                              [](const Network &n) {
                                py::list l;
-                               for (const auto &x : n.layers)
+                               for (const auto &x : n.layers) {
                                  l.append(py::make_tuple(x.problem, x.repeat));
+                               }
                                return l;
                              })
       .def("__repr__", [](const Network &n) {

@@ -13,14 +13,16 @@ py::object to_python(const nlohmann::json &j) {
   switch (j.type()) {
   case nlohmann::json::value_t::object: {
     py::dict d;
-    for (const auto &[k, v] : j.items())
+    for (const auto &[k, v] : j.items()) {
       d[py::str(k)] = to_python(v);
+    }
     return d;
   }
   case nlohmann::json::value_t::array: {
     py::list l;
-    for (const auto &v : j)
+    for (const auto &v : j) {
       l.append(to_python(v));
+    }
     return l;
   }
   case nlohmann::json::value_t::string:
@@ -60,10 +62,13 @@ void bind_errors(py::module_ &m) {
   usage_error = py::exception<flows::UsageError>(m, "UsageError", PyExc_ValueError).release();
   spec_error = py::exception<sched::SpecError>(m, "SpecError", usage_error).release();
   tool_missing = py::exception<flows::ToolMissing>(m, "ToolMissing", usage_error).release();
+  // pybind11's translator type takes the exception_ptr by value.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   py::register_exception_translator([](std::exception_ptr p) {
     try {
-      if (p)
+      if (p) {
         std::rethrow_exception(p);
+      }
     } catch (const sched::SpecError &e) {
       raise_spec_error(e);
     } catch (const flows::ToolMissing &e) {

@@ -6,8 +6,9 @@ namespace hcl::flows {
 
 void write_file_atomic(const std::filesystem::path &path,
                        const std::function<void(std::ostream &)> &writer) {
-  if (path.has_parent_path())
+  if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path());
+  }
   support::write_file_atomic(path, writer);
 }
 

@@ -17,8 +17,9 @@ const std::string &code_identity() {
     Dl_info info{};
     std::string path = "/proc/self/exe";
     if (dladdr(reinterpret_cast<void *>(&code_identity), &info) != 0 && info.dli_fname != nullptr &&
-        std::filesystem::exists(info.dli_fname))
+        std::filesystem::exists(info.dli_fname)) {
       path = info.dli_fname;
+    }
     std::ifstream in(path, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ContentHash h;
@@ -30,11 +31,13 @@ const std::string &code_identity() {
 
 std::optional<nlohmann::json> read_cache_entry(const std::filesystem::path &file, int format) {
   std::ifstream in(file);
-  if (!in)
+  if (!in) {
     return std::nullopt;
+  }
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("format", 0) != format)
+  if (j.is_discarded() || !j.is_object() || j.value("format", 0) != format) {
     return std::nullopt;
+  }
   return j;
 }
 

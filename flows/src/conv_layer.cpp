@@ -13,9 +13,11 @@ namespace {
 using sched::Problem;
 
 const sched::TensorSpec *tensor(const Problem &p, const std::string &name) {
-  for (const auto &t : p.tensors)
-    if (t.name == name)
+  for (const auto &t : p.tensors) {
+    if (t.name == name) {
       return &t;
+    }
+  }
   return nullptr;
 }
 
@@ -32,8 +34,9 @@ std::int64_t coef_in_rank(const Problem &p, const sched::TensorSpec &t, int dim,
       }
       has_with = has_with || term.dim == with;
     }
-    if (has_dim && (has_with || with < 0))
+    if (has_dim && (has_with || with < 0)) {
       return c;
+    }
   }
   (void)p;
   return 1;
@@ -48,12 +51,13 @@ ConvLayer conv_layer(const Problem &p) {
   for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
     const auto &n = p.dim_names[d];
     if (std::find(std::begin(known), std::end(known), n) == std::end(known)) {
-      if (p.bounds[d] > 1)
+      if (p.bounds[d] > 1) {
         throw std::invalid_argument(fmt::format(
             "layer '{}': dimension '{}' (bound {}) has no place in the accelerator's loop "
             "nest; hcl flow runs layers with dimensions R, S, P, Q, C, K, N, G (conv, grouped "
             "conv, FC)",
             p.name, n, p.bounds[d]));
+      }
       continue;
     }
     const std::int64_t b = p.bounds[d];
@@ -61,10 +65,11 @@ ConvLayer conv_layer(const Problem &p) {
     *field[std::find(std::begin(known), std::end(known), n) - std::begin(known)] = b;
   }
   const auto *in = tensor(p, "Inputs");
-  if (!in || !tensor(p, "Weights") || !tensor(p, "Outputs"))
+  if (!in || !tensor(p, "Weights") || !tensor(p, "Outputs")) {
     throw std::invalid_argument(fmt::format(
         "layer '{}': hcl flow needs the tensors Weights, Inputs and Outputs of the conv family",
         p.name));
+  }
   const int P = p.dim_index("P"), Q = p.dim_index("Q"), R = p.dim_index("R"), S = p.dim_index("S");
   if (P >= 0) {
     c.stride_h = coef_in_rank(p, *in, P, R);

@@ -45,8 +45,9 @@ nlohmann::json run_to_json(const NestRun &r) {
 
 std::optional<NestRun> read_run(const fs::path &file) {
   const std::optional<nlohmann::json> entry = detail::read_cache_entry(file, 1);
-  if (!entry)
+  if (!entry) {
     return std::nullopt;
+  }
   const nlohmann::json &j = *entry;
   try {
     NestRun r;
@@ -74,8 +75,9 @@ std::string cosim_key_text(const std::vector<fs::path> &rtl, const std::string &
                   "seed {} max_cycles {}\n",
                   detail::code_identity(), top, cfg.to_json().dump(), layer.name,
                   conv_key(layer.conv), config.to_json().dump(), seed, max_cycles);
-  for (const auto &f : rtl)
+  for (const auto &f : rtl) {
     s += fmt::format("file {}\n{}\n", f.filename().string(), file_text(f));
+  }
   return s;
 }
 
@@ -86,8 +88,9 @@ NestCheck check_nest_layer_reusing(const std::vector<fs::path> &rtl, const std::
                                    std::uint64_t max_cycles, std::uint64_t seed, fs::path dir,
                                    const CycleProgress &progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (dir.empty())
+  if (dir.empty()) {
     dir = default_cache_dir();
+  }
   detail::ContentHash h;
   h.add(cosim_key_text(rtl, top, cfg, layer, config, max_cycles, seed));
   const fs::path entry = dir / ("cosim-" + h.hex() + ".json");

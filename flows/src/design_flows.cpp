@@ -17,8 +17,9 @@ namespace {
 class EmitDir {
 public:
   explicit EmitDir(const fs::path &dir) {
-    if (dir.empty())
+    if (dir.empty()) {
       tmp_.emplace(fs::temp_directory_path(), "hcl-emit-");
+    }
     path_ = tmp_ ? tmp_->path() : dir;
   }
   const fs::path &path() const { return path_; }

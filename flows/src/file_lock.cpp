@@ -37,9 +37,10 @@ FileLock::FileLock(const std::filesystem::path &path, Mode mode, bool remove_whe
     : path_(path), remove_(remove_when_done) {
   for (;;) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (fd < 0) {
       throw UsageError(
           fmt::format("{}: cannot create the lock file ({})", path.string(), std::strerror(errno)));
+    }
     int rc;
     while ((rc = ::flock(fd, mode == Mode::Wait ? LOCK_EX : LOCK_EX | LOCK_NB)) != 0 &&
            errno == EINTR) {
@@ -62,10 +63,12 @@ FileLock::FileLock(const std::filesystem::path &path, Mode mode, bool remove_whe
 }
 
 FileLock::~FileLock() {
-  if (fd_ < 0)
+  if (fd_ < 0) {
     return;
-  if (remove_)
+  }
+  if (remove_) {
     ::unlink(path_.c_str()); // before unlocking, while no one else can hold it
+  }
   ::flock(fd_, LOCK_UN);
   ::close(fd_);
 }

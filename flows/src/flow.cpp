@@ -54,24 +54,28 @@ int common_dim(const sched::Network &net, const char *name) {
   int d = -1;
   for (const auto &l : net.layers) {
     const int i = l.problem.dim_index(name);
-    if (i < 0 || (d >= 0 && i != d))
+    if (i < 0 || (d >= 0 && i != d)) {
       throw UsageError(fmt::format("layer '{}': hcl flow needs the dimension {} at the same "
                                    "position in every layer (conv / FC layers)",
                                    l.problem.name, name));
+    }
     d = i;
   }
   return d;
 }
 
 std::string dataflow_of(const sched::LayerSchedule &l, int c, int k) {
-  if (!l.result.found)
+  if (!l.result.found) {
     return "-";
+  }
   std::string x, y;
   for (const auto &lv : l.result.mapping.levels) {
-    for (const auto &lp : lv.spatial_x)
+    for (const auto &lp : lv.spatial_x) {
       x += lp.dim == c ? "C" : lp.dim == k ? "K" : "?";
-    for (const auto &lp : lv.spatial_y)
+    }
+    for (const auto &lp : lv.spatial_y) {
       y += lp.dim == c ? "C" : lp.dim == k ? "K" : "?";
+    }
   }
   return fmt::format("{}|{}", x.empty() ? "-" : x, y.empty() ? "-" : y);
 }
@@ -80,9 +84,11 @@ std::string dataflow_of(const sched::LayerSchedule &l, int c, int k) {
 // per-dimension constraints.
 const Problem &widest_layer(const sched::Network &net) {
   const Problem *w = &net.layers.front().problem;
-  for (const auto &l : net.layers)
-    if (l.problem.dim_names.size() > w->dim_names.size())
+  for (const auto &l : net.layers) {
+    if (l.problem.dim_names.size() > w->dim_names.size()) {
       w = &l.problem;
+    }
+  }
   return *w;
 }
 
@@ -101,8 +107,9 @@ double relaxed_share(const sched::Network &net, const std::string &dataflow) {
   std::size_t unplaceable = 0;
   for (const auto &l : net.layers) {
     if (std::any_of(uniques.begin(), uniques.end(),
-                    [&](const Problem *u) { return sched::same_shape(*u, l.problem); }))
+                    [&](const Problem *u) { return sched::same_shape(*u, l.problem); })) {
       continue;
+    }
     uniques.push_back(&l.problem);
     unplaceable += placeable(l.problem, dataflow) ? 0 : 1;
   }
@@ -119,17 +126,21 @@ search_unplaced_again(sched::NetworkSchedule &ns, const sched::Arch &arch,
                       const std::function<void(const std::string &)> &say) {
   std::vector<std::string> relaxed;
   std::size_t unplaced = 0;
-  for (const auto &l : ns.layers)
+  for (const auto &l : ns.layers) {
     unplaced += !l.result.found && l.same_as.empty() ? 1 : 0;
+  }
   for (std::size_t i = 0; i < ns.layers.size(); ++i) {
     auto &l = ns.layers[i];
-    if (l.result.found)
+    if (l.result.found) {
       continue;
+    }
     relaxed.push_back(l.name);
     if (!l.same_as.empty()) { // an identical earlier layer was searched again already
-      for (std::size_t j = 0; j < i; ++j)
-        if (ns.layers[j].name == l.same_as)
+      for (std::size_t j = 0; j < i; ++j) {
+        if (ns.layers[j].name == l.same_as) {
           l.result = ns.layers[j].result;
+        }
+      }
       continue;
     }
     sched::SearchOptions r = so;
@@ -163,14 +174,16 @@ choose_sizes(const sched::Network &net, const sched::Arch &arch, const sched::Se
       std::remove_if(placed.layers.begin(), placed.layers.end(),
                      [&](const sched::NetworkLayer &l) { return !placeable(l.problem, dataflow); }),
       placed.layers.end());
-  if (placed.layers.empty())
+  if (placed.layers.empty()) {
     placed = net;
+  }
   sched::SearchOptions s = so;
   s.stop = o.stop.within(o.time_limit_s);
   s.time_limit_s = o.time_limit_s;
   std::vector<std::string> levels;
-  for (const auto &c : ao.sizes)
+  for (const auto &c : ao.sizes) {
     levels.push_back(c.level);
+  }
   sched::AllocationResult r;
   try {
     r = sched::allocate(placed, arch, ao, s, [&](const sched::AllocationPoint &p) {
@@ -183,8 +196,9 @@ choose_sizes(const sched::Network &net, const sched::Arch &arch, const sched::Se
     throw UsageError(e.what()); // names --sizes' level or the --max-area budget
   }
   if (!r.found) {
-    if (o.stop.interrupted())
+    if (o.stop.interrupted()) {
       throw Interrupted();
+    }
     throw UsageError(fmt::format("--sizes{}: no combination schedules every layer of {} ({} "
                                  "searched{}); give larger sizes",
                                  ao.max_area_um2 > 0 ? " / --max-area" : "", o.network.string(),
@@ -203,19 +217,22 @@ nlohmann::json buffer_sizes(const sched::Arch &arch) {
   nlohmann::json j = nlohmann::json::array();
   for (std::size_t l = 0; l + 1 < arch.levels.size(); ++l) {
     const auto &lv = arch.levels[l];
-    if (lv.size_words > 0)
+    if (lv.size_words > 0) {
       j.push_back({{"level", lv.name},
                    {"words", lv.size_words},
                    {"bytes", lv.size_words * lv.word_bits / 8}});
+    }
   }
   return j;
 }
 
 std::size_t fewest_cycles(const sched::NetworkSchedule &ns) {
   std::size_t best = 0;
-  for (std::size_t i = 1; i < ns.layers.size(); ++i)
-    if (ns.layers[i].result.evaluation.cycles < ns.layers[best].result.evaluation.cycles)
+  for (std::size_t i = 1; i < ns.layers.size(); ++i) {
+    if (ns.layers[i].result.evaluation.cycles < ns.layers[best].result.evaluation.cycles) {
       best = i;
+    }
+  }
   return best;
 }
 
@@ -225,12 +242,14 @@ class Progress {
 public:
   explicit Progress(const FlowOptions &o) : o_(o) {}
   void say(const std::string &s) const {
-    if (o_.progress)
+    if (o_.progress) {
       o_.progress(s);
+    }
   }
   void step(const std::string &s) const {
-    if (o_.stop.interrupted())
+    if (o_.stop.interrupted()) {
       throw Interrupted();
+    }
     say(s);
   }
   std::function<void(const std::string &)> sayer() const {
@@ -247,8 +266,9 @@ std::string search_status(const sched::SearchProgress &p) {
   std::string best = "no mapping yet";
   if (p.found) {
     best = fmt::format("best {:.6g}", p.best);
-    if (p.best > 0 && p.lower_bound > 0)
+    if (p.best > 0 && p.lower_bound > 0) {
       best += fmt::format(", within {:.2f}% of its bound", 100 * (p.best - p.lower_bound) / p.best);
+    }
   }
   return fmt::format("      searching: {} partial mappings bounded, {} cut, {} evaluated; {} "
                      "({:.0f} s)",
@@ -257,9 +277,10 @@ std::string search_status(const sched::SearchProgress &p) {
 
 // After a search step: how many of its layer searches an earlier run had proved already.
 void say_reused(DiskSearchCache &cache, const Progress &pr) {
-  if (cache.hits() > 0)
+  if (cache.hits() > 0) {
     pr.say(fmt::format("      {} of {} layer searches skipped, cached (proven by an earlier run)",
                        cache.hits(), cache.lookups()));
+  }
   cache.reset_counts(); // per step
 }
 
@@ -278,22 +299,25 @@ struct FlowInputs {
 };
 
 void check_paths(const FlowOptions &o) {
-  if (o.out.empty())
+  if (o.out.empty()) {
     throw UsageError("-o: give the output folder");
+  }
   require_file(o.network.string(), "--network");
   require_file(o.arch.string(), "--arch");
   check_output({"-o", o.out}, OutputKind::ReplacedFolder);
   check_not_an_input({"-o", o.out}, OutputKind::ReplacedFolder,
                      {{"--network", o.network}, {"--arch", o.arch}});
   require_tool_path(o.out, "-o"); // rtl/ under it goes to Verilator and Yosys
-  if (o.threads < 1 || o.threads > 256)
+  if (o.threads < 1 || o.threads > 256) {
     throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
+  }
 }
 
 sched::Network load_flow_network(const FlowOptions &o) {
   sched::Network net = sched::load_network_yaml(o.network.string());
-  if (net.layers.empty())
+  if (net.layers.empty()) {
     throw UsageError(fmt::format("{}: the network has no layers", o.network.string()));
+  }
   for (const auto &l : net.layers) {
     // Layer names become file names (config/<layer>.json, schedules/<layer>.schedule.yaml).
     gen::require_file_name(l.problem.name, o.network.string() + ": layer name");
@@ -303,29 +327,33 @@ sched::Network load_flow_network(const FlowOptions &o) {
 }
 
 sched::Arch load_flow_arch(const FlowOptions &o) {
-  if (sched::detect_spec_kind(o.arch.string()) != sched::SpecKind::Arch)
+  if (sched::detect_spec_kind(o.arch.string()) != sched::SpecKind::Arch) {
     throw UsageError(fmt::format("{}: not an architecture file; hcl flow takes our arch YAML "
                                  "(top-level key 'arch:')",
                                  o.arch.string()));
+  }
   return sched::load_arch_yaml(o.arch.string());
 }
 
 sched::AllocationOptions allocation_options(const FlowOptions &o, const sched::Arch &spec_arch) {
   sched::AllocationOptions ao;
   try {
-    for (const auto &s : o.sizes)
+    for (const auto &s : o.sizes) {
       ao.sizes.push_back(sched::parse_size_candidates(s));
+    }
   } catch (const std::invalid_argument &e) {
     throw UsageError(e.what());
   }
-  if (!(o.max_area_um2 >= 0))
+  if (!(o.max_area_um2 >= 0)) {
     throw UsageError(
         fmt::format("--max-area {}: give an area in um^2 (0 = no budget)", o.max_area_um2));
+  }
   ao.max_area_um2 = o.max_area_um2;
-  if (ao.max_area_um2 > 0 && !spec_arch.has_area)
+  if (ao.max_area_um2 > 0 && !spec_arch.has_area) {
     throw UsageError(fmt::format("--max-area: {} has no area model (give area_table or area_um2 "
                                  "on every level, docs/specs.md)",
                                  o.arch.string()));
+  }
   return ao;
 }
 
@@ -357,12 +385,14 @@ sched::Arch as_built_arch(const FlowOptions &o, const sched::Arch &spec_arch,
 }
 
 std::optional<std::size_t> cosim_layer_index(const FlowOptions &o, const sched::Network &net) {
-  if (o.cosim_layer.empty())
+  if (o.cosim_layer.empty()) {
     return std::nullopt; // the layer predicted fastest, once scheduled
+  }
   std::string names;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
-    if (net.layers[i].problem.name == o.cosim_layer)
+    if (net.layers[i].problem.name == o.cosim_layer) {
       return i;
+    }
     names += (names.empty() ? "" : ", ") + net.layers[i].problem.name;
   }
   throw UsageError(
@@ -393,8 +423,9 @@ FlowInputs check_inputs(const FlowOptions &o) {
 // as given; in.dataflow becomes the best the template runs. The study, for flow.json.
 std::vector<DataflowCandidate> study_dataflow(const FlowOptions &o, FlowInputs &in,
                                               sched::SearchOptions so, const Progress &pr) {
-  if (o.dataflow != "auto")
+  if (o.dataflow != "auto") {
     return {};
+  }
   const std::vector<std::string> candidates = study_dataflows();
   so.space = sched::SpaceOptions{};
   so.time_limit_s = o.time_limit_s;
@@ -417,8 +448,9 @@ std::vector<DataflowCandidate> study_dataflow(const FlowOptions &o, FlowInputs &
   } catch (const std::invalid_argument &e) {
     throw UsageError(fmt::format("{}: {}", o.network.string(), e.what()));
   }
-  if (o.stop.interrupted())
+  if (o.stop.interrupted()) {
     throw Interrupted();
+  }
   in.dataflow = choose_dataflow(o.dataflow, study);
   in.arch = as_built_arch(o, in.spec_arch, in.dataflow.name);
   pr.say(fmt::format("      chosen: {}", in.dataflow.name));
@@ -435,7 +467,7 @@ std::string dataflow_text(const std::string &dataflow) {
 
 nlohmann::json study_json(const std::vector<DataflowCandidate> &study, const std::string &chosen) {
   nlohmann::json j = nlohmann::json::array();
-  for (const auto &c : study)
+  for (const auto &c : study) {
     j.push_back({{"dataflow", c.name},
                  {"runs_on_template", c.runs},
                  {"chosen", c.name == chosen},
@@ -446,6 +478,7 @@ nlohmann::json study_json(const std::vector<DataflowCandidate> &study, const std
                  {"objective_value", c.all_found ? nlohmann::json(c.objective) : nlohmann::json()},
                  {"relaxed_layers", c.relaxed},
                  {"seconds", c.seconds}});
+  }
   return j;
 }
 
@@ -454,11 +487,13 @@ std::pair<nlohmann::json, std::string> size_buffers(const FlowOptions &o, FlowIn
                                                     const sched::SearchOptions &so,
                                                     const Progress &pr) {
   const std::string given = fmt::format("the sizes of {}", o.arch.string());
-  if (!in.allocating())
+  if (!in.allocating()) {
     return {nlohmann::json(), given};
+  }
   std::size_t combinations = 1;
-  for (const auto &s : in.ao.sizes)
+  for (const auto &s : in.ao.sizes) {
     combinations *= s.size_bytes.size();
+  }
   pr.step(fmt::format(
       "[0/8] choose buffer sizes with the schedules ({} combinations{}){}", combinations,
       in.ao.max_area_um2 > 0 ? fmt::format(", area at most {:.0f} um^2", in.ao.max_area_um2) : "",
@@ -474,6 +509,7 @@ std::pair<nlohmann::json, std::string> size_buffers(const FlowOptions &o, FlowIn
                       in.ao.max_area_um2 > 0 ? " under --max-area" : "")};
 }
 
+// NOLINTNEXTLINE(bugprone-exception-escape): clang-tidy 14 flags its implicit constructors.
 struct Scheduled {
   sched::NetworkSchedule ns;
   nlohmann::json json;              // schedules.json
@@ -508,10 +544,12 @@ Scheduled schedule_layers(const FlowOptions &o, const FlowInputs &in, sched::Sea
   sched::sum_totals(s.ns);
   s.json = sched::network_json(s.ns, in.arch, so.objective);
   write_file_atomic(dir / "schedules.json", s.json.dump(2) + "\n");
-  for (const auto &l : s.ns.layers)
-    if (l.result.found)
+  for (const auto &l : s.ns.layers) {
+    if (l.result.found) {
       write_file_atomic(dir / "schedules" / (l.name + ".schedule.yaml"),
                         sched::mapping_to_yaml(l.problem, in.arch, l.result.mapping));
+    }
+  }
   return s;
 }
 
@@ -520,9 +558,11 @@ nlohmann::json write_microarch(const sched::NetworkSchedule &ns, const sched::Ar
                                const Progress &pr, const fs::path &dir) {
   pr.step("[2/8] micro-architecture description of the schedules -> microarch.json");
   std::vector<sched::ScheduledLayer> scheduled;
-  for (const auto &l : ns.layers)
-    if (l.result.found)
+  for (const auto &l : ns.layers) {
+    if (l.result.found) {
       scheduled.push_back({&l.problem, &l.result.mapping, l.result.bounds});
+    }
+  }
   nlohmann::json j = sched::to_json(sched::derive_microarch(arch, scheduled));
   write_file_atomic(dir / "microarch.json", j.dump(2) + "\n");
   return j;
@@ -540,9 +580,10 @@ std::vector<NestLayer> analyse_layers(const FlowOptions &o, const sched::Network
                                       const sched::Arch &arch) {
   std::vector<NestLayer> nest;
   for (const auto &l : ns.layers) {
-    if (!l.result.found)
+    if (!l.result.found) {
       throw UsageError(fmt::format("layer '{}': no mapping in the accelerator's space on {}",
                                    l.name, o.arch.string()));
+    }
     try {
       nest.push_back(analyse_nest_layer(l.problem, arch, l.result.mapping));
     } catch (const std::invalid_argument &e) {
@@ -584,6 +625,7 @@ Design design_accelerator(const FlowOptions &o, const sched::NetworkSchedule &ns
   return d;
 }
 
+// NOLINTNEXTLINE(bugprone-exception-escape): clang-tidy 14 flags its implicit constructors.
 struct Rtl {
   nlohmann::json params; // params.json
   std::string top;
@@ -594,13 +636,16 @@ struct Rtl {
 Rtl write_design(const Design &d, const sched::NetworkSchedule &ns, const sched::Arch &arch,
                  const Progress &pr, const fs::path &dir) {
   std::vector<NestLayerSpec> specs;
-  for (const auto &l : ns.layers)
+  for (const auto &l : ns.layers) {
     specs.push_back({l.problem, l.result.mapping});
+  }
   const gen::Generated g = nest_generated(d.cfg, arch, specs, d.configs);
   Rtl r{g.params, g.params["top"].get<std::string>(), {}};
-  for (const auto &f : gen::write_generated(g, dir))
-    if (f.extension() == ".v")
+  for (const auto &f : gen::write_generated(g, dir)) {
+    if (f.extension() == ".v") {
       r.files.push_back(f);
+    }
+  }
   pr.step(fmt::format("[4/8] Verilog: {} modules in rtl/, params.json, params.h (top {})",
                       r.files.size(), r.top));
   pr.step("[5/8] per-layer configurations from each mapping -> config/<layer>.json, .hex");
@@ -612,8 +657,9 @@ LintResult lint_design(const Rtl &rtl, const Progress &pr, const fs::path &dir) 
   pr.step("[6/8] verilator --lint-only -Wall");
   LintResult lr = lint(rtl.files, rtl.top);
   std::string text;
-  for (const auto &d : lr.diagnostics)
+  for (const auto &d : lr.diagnostics) {
     text += format_diagnostic(d) + "\n";
+  }
   write_file_atomic(dir / "lint.txt", lr.clean() ? "clean\n" : text);
   pr.say(fmt::format("      {}",
                      lr.clean() ? "clean" : fmt::format("{} findings", lr.diagnostics.size())));
@@ -625,8 +671,9 @@ SynthReport measure_area(const Rtl &rtl, const Progress &pr, const fs::path &dir
   pr.step("[7/8] Yosys area (bundled NanGate45-derived liberty) -> area.json");
   StatusTicker ticker(pr.status(), "      Yosys: starting");
   SynthOptions so;
-  if (pr.status())
+  if (pr.status()) {
     so.on_pass = [&ticker](const std::string &pass) { ticker.set("      Yosys: " + pass); };
+  }
   SynthReport area = synthesize(rtl.files, rtl.top, so);
   write_file_atomic(dir / "area.json", synth_report_json(area));
   pr.say(
@@ -641,8 +688,9 @@ void require_cosim_budget(const FlowOptions &o, const FlowInputs &in,
                           const sched::NetworkSchedule &ns) {
   const auto &l = ns.layers[in.cosim_index.value_or(fewest_cycles(ns))];
   const auto need = static_cast<std::uint64_t>(l.result.evaluation.cycles);
-  if (!l.result.found || need + need / 50 <= o.cosim_max_cycles)
+  if (!l.result.found || need + need / 50 <= o.cosim_max_cycles) {
     return;
+  }
   throw UsageError(fmt::format("--cosim-max-cycles {}: layer '{}' is predicted to take {} cycles "
                                "(up to {} within the 2% the check allows), so its co-simulation "
                                "could not finish; raise --cosim-max-cycles to at least {} or "
@@ -656,12 +704,14 @@ void require_cosim_budget(const FlowOptions &o, const FlowInputs &in,
 class SimulationClock {
 public:
   std::string status(double now_s, std::uint64_t cycles, std::uint64_t predicted) {
-    if (cycles == 0)
+    if (cycles == 0) {
       t_start_ = now_s;
+    }
     const double rate = now_s > t_start_ ? static_cast<double>(cycles) / (now_s - t_start_) : 0;
     std::string eta;
-    if (rate > 0 && predicted > cycles)
+    if (rate > 0 && predicted > cycles) {
       eta = fmt::format(", about {:.0f} s to go", static_cast<double>(predicted - cycles) / rate);
+    }
     return fmt::format(
         "      simulating: cycle {} of about {} ({:.0f}%){}", cycles, predicted,
         predicted > 0 ? 100.0 * static_cast<double>(cycles) / static_cast<double>(predicted) : 0.0,
@@ -681,12 +731,13 @@ NestCheck cosimulate(const FlowOptions &o, const FlowInputs &in, const sched::Ne
                       l.name, l.problem.macs(), l.result.evaluation.cycles));
   StatusTicker ticker(pr.status(), "      Verilator: building the model (or loading it)");
   CycleProgress progress;
-  if (pr.status())
+  if (pr.status()) {
     progress = [&ticker, clock = SimulationClock(),
                 predicted = static_cast<std::uint64_t>(l.result.evaluation.cycles)](
                    std::uint64_t t) mutable {
       ticker.set(clock.status(ticker.elapsed_s(), t, predicted), t == 0);
     };
+  }
   NestCheck cr =
       o.reuse_cached
           ? check_nest_layer_reusing(rtl.files, rtl.top, d.cfg, in.arch, l.problem,
@@ -737,9 +788,11 @@ nlohmann::json tensors_json(const sched::Problem &p) {
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t t = 0; t < p.tensors.size(); ++t) {
     nlohmann::json dims = nlohmann::json::array();
-    for (std::size_t d = 0; d < p.dim_names.size(); ++d)
-      if (p.relevant(static_cast<int>(t), static_cast<int>(d)))
+    for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
+      if (p.relevant(static_cast<int>(t), static_cast<int>(d))) {
         dims.push_back(p.dim_names[d]);
+      }
+    }
     out.push_back(
         {{"name", p.tensors[t].name}, {"dims", dims}, {"read_write", p.tensors[t].read_write}});
   }
@@ -755,8 +808,9 @@ nlohmann::json area_json(const SynthReport &area) {
 
 nlohmann::json inputs_json(const FlowOptions &o, const FlowInputs &in) {
   nlohmann::json sets = nlohmann::json::object();
-  for (const auto &[k, v] : o.sets)
+  for (const auto &[k, v] : o.sets) {
     sets[k] = v;
+  }
   return {{"network", o.network.string()},
           {"network_name", in.net.name},
           {"network_source", in.net.source},
@@ -787,8 +841,9 @@ struct FlowFindings {
 nlohmann::json flow_json(const FlowOptions &o, const FlowInputs &in, const FlowFindings &f,
                          double seconds) {
   nlohmann::json diags = nlohmann::json::array();
-  for (const auto &d : f.lint.diagnostics)
+  for (const auto &d : f.lint.diagnostics) {
     diags.push_back(format_diagnostic(d));
+  }
   const auto &ns = f.scheduled.ns;
   return {{"inputs", inputs_json(o, in)},
           {"dataflow", in.dataflow.name},
@@ -833,10 +888,12 @@ FlowResult run_flow(const FlowOptions &o) {
   // dataflow the study picks (nest_dataflow_arch changes only the mesh's shape).
   so.space = nest_space(widest_layer(in.net), in.arch);
   DiskSearchCache cache;
-  if (o.reuse_cached)
+  if (o.reuse_cached) {
     so.cache = &cache;
-  if (o.status)
+  }
+  if (o.status) {
     so.progress = [&o](const sched::SearchProgress &p) { o.status(search_status(p)); };
+  }
   FlowFindings f;
   f.study = study_dataflow(o, in, so, pr);
   say_reused(cache, pr);
@@ -859,8 +916,9 @@ FlowResult run_flow(const FlowOptions &o) {
   write_file_atomic(work / "report.json", report.dump(2) + "\n");
   write_file_atomic(work / "report.html", render_report(report));
 
-  if (o.stop.interrupted())
+  if (o.stop.interrupted()) {
     throw Interrupted();
+  }
   folder.publish();
   FlowResult res;
   res.lint_clean = f.lint.clean();

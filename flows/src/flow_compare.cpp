@@ -29,11 +29,14 @@ struct SizePoint {
 // Every combination of one candidate per level; one point (the arch's sizes) without any.
 std::vector<SizePoint> size_points(const std::vector<std::string> &specs) {
   std::vector<sched::SizeCandidates> levels; // checked already (check_flow_inputs)
-  for (const auto &s : specs)
+  levels.reserve(specs.size());
+  for (const auto &s : specs) {
     levels.push_back(sched::parse_size_candidates(s));
+  }
   std::size_t count = 1;
-  for (const auto &l : levels)
+  for (const auto &l : levels) {
     count *= l.size_bytes.size();
+  }
   std::vector<SizePoint> points;
   for (std::size_t i = 0; i < count; ++i) {
     // Combination i, read as a number whose digits are the levels' candidates, the last
@@ -47,8 +50,9 @@ std::vector<SizePoint> size_points(const std::vector<std::string> &specs) {
       bytes[l] = levels[l].size_bytes[rest % levels[l].size_bytes.size()];
       rest /= levels[l].size_bytes.size();
     }
-    for (std::size_t l = 0; l < levels.size(); ++l)
+    for (std::size_t l = 0; l < levels.size(); ++l) {
       p.sizes.push_back(fmt::format("{}={}", names[l], bytes[l]));
+    }
     p.text = levels.empty() ? "as the arch gives" : sched::sizes_text(names, bytes);
     points.push_back(std::move(p));
   }
@@ -58,9 +62,11 @@ std::vector<SizePoint> size_points(const std::vector<std::string> &specs) {
 // "C|K" -> "CK": a folder name from the dimension letters alone.
 std::string folder_of(std::size_t point, const std::string &dataflow) {
   std::string d;
-  for (char c : dataflow)
-    if (c != '|')
+  for (char c : dataflow) {
+    if (c != '|') {
       d += c;
+    }
+  }
   return fmt::format("p{}-{}", point + 1, d);
 }
 
@@ -97,10 +103,11 @@ CompareDesign unbuilt_row(const std::string &dataflow, const SizePoint &point,
 }
 
 void check_options(const FlowOptions &o) {
-  if (o.dataflow != "auto")
+  if (o.dataflow != "auto") {
     throw UsageError(fmt::format("--compare-dataflows runs every dataflow the template runs ({}); "
                                  "drop --dataflow {}",
                                  fmt::join(template_dataflows(), ", "), o.dataflow));
+  }
 }
 
 // One design's whole flow, its lines indented under a header.
@@ -150,21 +157,25 @@ CompareResult run_flow_comparison(const FlowOptions &o) {
         run_design(o, sub, r.designs.size(), count,
                    fmt::format("{} at {} -> {}/", d, points[p].text, name));
       } catch (const UsageError &e) {
-        if (!first_error)
+        if (!first_error) {
           first_error = e;
+        }
         r.designs.push_back(unbuilt_row(d, points[p], name, e.what()));
-        if (o.progress)
+        if (o.progress) {
           o.progress(fmt::format("   not run: {}", e.what()));
+        }
         continue;
       }
       r.designs.push_back(design_row(sub.out, d, points[p], name));
-      if (sub.cosim_layer.empty()) // the same layer on every design
+      if (sub.cosim_layer.empty()) { // the same layer on every design
         sub.cosim_layer =
             read_json(sub.out / "flow.json").at("cosim").at("layer").get<std::string>();
+      }
     }
   }
-  if (sub.cosim_layer.empty()) // nothing was built: the inputs, not the template
+  if (sub.cosim_layer.empty()) { // nothing was built: the inputs, not the template
     throw *first_error;
+  }
   r.layer = sub.cosim_layer;
   r.all_passed = std::all_of(r.designs.begin(), r.designs.end(),
                              [](const CompareDesign &d) { return d.passed; });
@@ -172,8 +183,9 @@ CompareResult run_flow_comparison(const FlowOptions &o) {
   write_file_atomic(folder.work() / "compare.json", j.dump(2) + "\n");
   write_file_atomic(folder.work() / "compare.md", compare_markdown(r));
   write_file_atomic(folder.work() / "compare.html", render_compare_report(j));
-  if (o.stop.interrupted())
+  if (o.stop.interrupted()) {
     throw Interrupted();
+  }
   folder.publish();
   r.table = folder.out() / "compare.md";
   return r;
@@ -183,9 +195,11 @@ nlohmann::json compare_json(const CompareResult &r) {
   nlohmann::json designs = nlohmann::json::array();
   std::vector<std::pair<std::string, Extremes>> by_point, by_dataflow;
   const auto slot = [](auto &v, const std::string &k) -> Extremes & {
-    for (auto &[key, e] : v)
-      if (key == k)
+    for (auto &[key, e] : v) {
+      if (key == k) {
         return e;
+      }
+    }
     return v.emplace_back(k, Extremes{}).second;
   };
   for (const auto &d : r.designs) {
@@ -205,10 +219,12 @@ nlohmann::json compare_json(const CompareResult &r) {
     designs.push_back(row);
   }
   nlohmann::json spread = nlohmann::json::array(), sizing = nlohmann::json::array();
-  for (const auto &[k, e] : by_point)
+  for (const auto &[k, e] : by_point) {
     spread.push_back(e.json("point", k));
-  for (const auto &[k, e] : by_dataflow)
+  }
+  for (const auto &[k, e] : by_dataflow) {
     sizing.push_back(e.json("dataflow", k));
+  }
   return {{"layer", r.layer},
           {"designs", designs},
           {"dataflow_spread", spread},
@@ -229,13 +245,14 @@ std::string compare_markdown(const CompareResult &r) {
   const auto cell = [](const std::string &t) {
     std::string c;
     for (char ch : t) {
-      if (ch == '|')
+      if (ch == '|') {
         c += '\\';
+      }
       c += ch;
     }
     return c;
   };
-  for (const auto &d : r.designs)
+  for (const auto &d : r.designs) {
     s += d.error.empty()
              ? fmt::format("| {} | {} | {:.6g} | {:.6g} | {} | {} | {:.0f} | {} | {}/ |\n",
                            cell(d.point), cell(d.dataflow), d.rtl_energy_pj, d.model_energy_pj,
@@ -243,12 +260,15 @@ std::string compare_markdown(const CompareResult &r) {
                            cell(d.folder))
              : fmt::format("| {} | {} | | | | | | not run: {} | |\n", cell(d.point),
                            cell(d.dataflow), cell(d.error));
+  }
   s += "\nSpread between the dataflows at each size point (largest / smallest RTL energy):\n\n";
-  for (const auto &e : j["dataflow_spread"])
+  for (const auto &e : j["dataflow_spread"]) {
     s += fmt::format("- {}: {:.4f}x\n", e["point"].get<std::string>(), e["ratio"].get<double>());
+  }
   s += "\nRange over the size points for each dataflow (largest / smallest RTL energy):\n\n";
-  for (const auto &e : j["sizing_range"])
+  for (const auto &e : j["sizing_range"]) {
     s += fmt::format("- {}: {:.4f}x\n", e["dataflow"].get<std::string>(), e["ratio"].get<double>());
+  }
   return s;
 }
 

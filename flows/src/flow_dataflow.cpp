@@ -22,8 +22,9 @@ namespace {
 
 std::string joined(const std::vector<std::string> &v) {
   std::string s;
-  for (const auto &x : v)
+  for (const auto &x : v) {
     s += (s.empty() ? "" : ", ") + x;
+  }
   return s;
 }
 
@@ -44,20 +45,22 @@ std::string canonical_dataflow(const std::string &text) {
   int parts = 0;
   const auto flush = [&] {
     const auto it = names.find(upper(part));
-    if (it == names.end())
+    if (it == names.end()) {
       throw std::invalid_argument(fmt::format(
           "--dataflow '{}': '{}' is not a loop; write the loops on the array's rows and "
           "columns as X|Y in the scheduler's names N, C, K, P, Q, R, S, G (or Interstellar's "
           "IC, OC, ON, OX, OY, FX, FY, X, Y), e.g. C|K or FY|Y",
           text, part));
+    }
     out += (parts++ ? "|" : "") + it->second;
     part.clear();
   };
   for (const char ch : text) {
-    if (ch == '|')
+    if (ch == '|') {
       flush();
-    else
+    } else {
       part += ch;
+    }
   }
   flush();
   return out;
@@ -65,9 +68,11 @@ std::string canonical_dataflow(const std::string &text) {
 
 std::vector<std::string> study_dataflows() {
   std::vector<std::string> d = sched::default_dataflows();
-  for (const auto &t : template_dataflows())
-    if (std::find(d.begin(), d.end(), t) == d.end())
+  for (const auto &t : template_dataflows()) {
+    if (std::find(d.begin(), d.end(), t) == d.end()) {
       d.push_back(t);
+    }
+  }
   return d;
 }
 
@@ -78,11 +83,12 @@ std::vector<int> network_dims(const sched::Network &net, const std::string &data
   std::vector<int> dims;
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const std::vector<int> d = sched::dataflow_dims(net.layers[l].problem, dataflow);
-    if (l > 0 && d != dims)
+    if (l > 0 && d != dims) {
       throw std::invalid_argument(fmt::format(
           "dataflow {}: its loops are at other positions in layer '{}' than in layer '{}'; the "
           "study needs one loop order for every layer (conv / FC layers)",
           dataflow, net.layers[l].problem.name, net.layers.front().problem.name));
+    }
     dims = d;
   }
   return dims;
@@ -96,14 +102,18 @@ void search_unplaced(sched::NetworkSchedule &ns, const sched::Arch &arch, sched:
   so.space.unroll_dims = dims;
   for (std::size_t i = 0; i < ns.layers.size(); ++i) {
     auto &l = ns.layers[i];
-    if (l.result.found)
+    if (l.result.found) {
       continue;
+    }
     relaxed.push_back(l.name);
-    for (std::size_t j = 0; j < i && !l.same_as.empty(); ++j)
-      if (ns.layers[j].name == l.same_as)
+    for (std::size_t j = 0; j < i && !l.same_as.empty(); ++j) {
+      if (ns.layers[j].name == l.same_as) {
         l.result = ns.layers[j].result;
-    if (l.same_as.empty())
+      }
+    }
+    if (l.same_as.empty()) {
       l.result = sched::search(l.problem, arch, so);
+    }
   }
 }
 
@@ -140,8 +150,9 @@ std::vector<DataflowCandidate>
 compare_dataflows(const sched::Network &network, const sched::Arch &arch,
                   const std::vector<std::string> &dataflows, const sched::SearchOptions &options,
                   const std::function<void(const DataflowCandidate &)> &on_candidate) {
-  for (const auto &d : dataflows)
+  for (const auto &d : dataflows) {
     (void)network_dims(network, d); // a bad dataflow fails before any search
+  }
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<DataflowCandidate> out;
   for (std::size_t n = 0; n < dataflows.size() && !options.stop.interrupted(); ++n) {
@@ -154,8 +165,9 @@ compare_dataflows(const sched::Network &network, const sched::Arch &arch,
       so.stop = options.stop.within(so.time_limit_s);
     }
     out.push_back(study_one(network, arch, dataflows[n], so));
-    if (on_candidate)
+    if (on_candidate) {
       on_candidate(out.back());
+    }
   }
   return out;
 }
@@ -165,8 +177,9 @@ namespace {
 std::string runners_up(const std::vector<DataflowCandidate> &study, const DataflowCandidate &best) {
   std::string s;
   for (const auto &c : study) {
-    if (c.name == best.name)
+    if (c.name == best.name) {
       continue;
+    }
     s += (s.empty() ? "" : ", ") +
          (c.all_found ? fmt::format("{} {:+.1f}%", c.name, 100 * (c.objective / best.objective - 1))
                       : fmt::format("{} (not every layer mapped)", c.name));
@@ -177,26 +190,32 @@ std::string runners_up(const std::vector<DataflowCandidate> &study, const Datafl
 FlowDataflow choose_from_study(const std::vector<DataflowCandidate> &study) {
   const DataflowCandidate *best = nullptr, *best_any = nullptr;
   for (const auto &c : study) {
-    if (!c.all_found)
+    if (!c.all_found) {
       continue;
-    if (!best_any || c.objective < best_any->objective)
+    }
+    if (!best_any || c.objective < best_any->objective) {
       best_any = &c;
-    if (c.runs && (!best || c.objective < best->objective))
+    }
+    if (c.runs && (!best || c.objective < best->objective)) {
       best = &c;
+    }
   }
   const auto &ok = template_dataflows();
-  if (!best)
+  if (!best) {
     return {ok.front(), fmt::format("--dataflow auto: no dataflow the template runs ({}) mapped "
                                     "every layer in the study; {} is the template's",
                                     joined(ok), ok.front())};
+  }
   std::string why = fmt::format("--dataflow auto: {} has the best network objective of the "
                                 "dataflows the template runs ({}) in the model's study",
                                 best->name, joined(ok));
-  if (const std::string r = runners_up(study, *best); !r.empty())
+  if (const std::string r = runners_up(study, *best); !r.empty()) {
     why += "; runners-up: " + r;
-  if (best_any != best)
+  }
+  if (best_any != best) {
     why += fmt::format("; {} would be {:.1f}% better, but the template does not run it yet",
                        best_any->name, 100 * (1 - best_any->objective / best->objective));
+  }
   return {best->name, why};
 }
 
@@ -206,19 +225,21 @@ FlowDataflow choose_dataflow(const std::string &requested,
                              const std::vector<DataflowCandidate> &study) {
   const auto &ok = template_dataflows();
   if (requested == "auto") {
-    if (!study.empty())
+    if (!study.empty()) {
       return choose_from_study(study);
+    }
     return {ok.front(), fmt::format("--dataflow auto without a study: {}, the template's first "
                                     "dataflow",
                                     ok.front())};
   }
   const std::string d = canonical_dataflow(requested);
-  if (std::find(ok.begin(), ok.end(), d) == ok.end())
+  if (std::find(ok.begin(), ok.end(), d) == ok.end()) {
     throw std::invalid_argument(fmt::format(
         "--dataflow '{}' ({}): the accelerator template does not run this dataflow yet; it "
         "runs {} (auto chooses among them); `hcl explore dataflows` compares others in the "
         "model",
         requested, d, joined(ok)));
+  }
   return {d, fmt::format("--dataflow {}", requested)};
 }
 

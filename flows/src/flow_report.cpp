@@ -49,14 +49,18 @@ namespace {
 
 // A scalar as text: integers grouped, other numbers with 4 significant digits, "-" for null.
 std::string text(const json &j) {
-  if (j.is_null())
+  if (j.is_null()) {
     return "-";
-  if (j.is_string())
+  }
+  if (j.is_string()) {
     return j.get<std::string>();
-  if (j.is_boolean())
+  }
+  if (j.is_boolean()) {
     return j.get<bool>() ? "yes" : "no";
-  if (j.is_number_integer() || j.is_number_unsigned())
+  }
+  if (j.is_number_integer() || j.is_number_unsigned()) {
     return support::grouped_digits(j.dump());
+  }
   if (j.is_number_float()) {
     const double v = j.get<double>();
     return std::fabs(v) >= 1e4 && std::fabs(v) < 1e18
@@ -64,12 +68,15 @@ std::string text(const json &j) {
                : fmt::format("{:.4g}", v);
   }
   std::string out; // arrays "a, b"; objects "k v, k v"
-  if (j.is_array())
-    for (const auto &e : j)
+  if (j.is_array()) {
+    for (const auto &e : j) {
       out += (out.empty() ? "" : ", ") + text(e);
-  else if (j.is_object())
-    for (const auto &[k, v] : j.items())
+    }
+  } else if (j.is_object()) {
+    for (const auto &[k, v] : j.items()) {
       out += (out.empty() ? "" : ", ") + k + " " + text(v);
+    }
+  }
   return out.empty() ? "-" : out;
 }
 
@@ -97,13 +104,15 @@ std::string table(const std::vector<std::string> &head,
                   const std::vector<bool> &left) {
   const auto cls = [&](std::size_t i) { return i < left.size() && left[i] ? " class=\"l\"" : ""; };
   std::string h = "<div class=\"scroll\"><table>\n<tr>";
-  for (std::size_t i = 0; i < head.size(); ++i)
+  for (std::size_t i = 0; i < head.size(); ++i) {
     h += fmt::format("<th{}>{}</th>", cls(i), head[i]);
+  }
   h += "</tr>\n";
   for (const auto &r : rows) {
     h += "<tr>";
-    for (std::size_t i = 0; i < r.size(); ++i)
+    for (std::size_t i = 0; i < r.size(); ++i) {
       h += fmt::format("<td{}>{}</td>", cls(i), r[i]);
+    }
     h += "</tr>\n";
   }
   return h + "</table></div>\n";
@@ -130,8 +139,9 @@ const char *kStyle =
 // What the metric is against its bound: "1.17 x the bound" or "85.4% of it".
 std::string distance(const json &m) {
   const json &r = at(m, "ratio");
-  if (!r.is_number())
+  if (!r.is_number()) {
     return "-";
+  }
   return str(at(m, "better")) == "higher"
              ? fmt::format("{:.1f}% of it", 100 * r.get<double>())
              : fmt::format("{:.3g} &times; the bound", r.get<double>());
@@ -144,24 +154,27 @@ std::string metric_value(const json &v, const json &m) {
 std::string summary_section(const json &r) {
   const json &s = at(r, "summary"), &in = at(r, "inputs");
   std::vector<std::vector<std::string>> rows;
-  for (const auto &m : at(s, "metrics"))
+  for (const auto &m : at(s, "metrics")) {
     rows.push_back({esc(at(m, "label")), metric_value(at(m, "value"), m),
                     html_escape(str(at(m, "unit"))), metric_value(at(m, "bound"), m), distance(m),
                     esc(at(m, "bound_what"))});
+  }
   std::string h = "<section id=\"summary\">\n<h2>Summary</h2>\n";
   h += table({"metric", "value", "unit", "bound", "distance", "the bound is"}, rows,
              {true, false, true, false, false, true});
   const json &df = at(s, "dataflow"), &buf = at(s, "buffers");
   h += fmt::format("<p>Dataflow: <b>{}</b> ({}).</p>\n", esc(at(df, "chosen")), esc(at(df, "why")));
-  if (at(df, "relaxed_layers").is_array() && !at(df, "relaxed_layers").empty())
+  if (at(df, "relaxed_layers").is_array() && !at(df, "relaxed_layers").empty()) {
     h += fmt::format("<p>No {} mapping on the array's axes (a loop of the dataflow is 1, e.g. "
                      "depthwise), searched again without the axis requirement, still in the "
                      "accelerator's space: {}.</p>\n",
                      esc(at(df, "chosen")), esc(at(df, "relaxed_layers")));
+  }
   std::string sizes;
-  for (const auto &b : at(buf, "sizes"))
+  for (const auto &b : at(buf, "sizes")) {
     sizes += fmt::format("{}{} {} B", sizes.empty() ? "" : ", ", esc(at(b, "level")),
                          esc(at(b, "bytes")));
+  }
   h += fmt::format("<p>Buffer sizes: <b>{}</b> ({}).</p>\n", sizes.empty() ? "-" : sizes,
                    esc(at(buf, "why")));
   std::vector<std::vector<std::string>> inputs;
@@ -172,8 +185,9 @@ std::string summary_section(const json &r) {
            {"objective", "objective"},
            {"time_limit_s", "search time limit (s, 0 = none)"},
            {"threads", "threads"},
-           {"set", "--set"}})
+           {"set", "--set"}}) {
     inputs.push_back({html_escape(label), esc(at(in, k))});
+  }
   return h + table({"input", "value"}, inputs, {true, true}) + "</section>\n";
 }
 
@@ -185,8 +199,9 @@ std::string layer_label(const json &l) {
 std::string network_section(const json &r) {
   const json &n = at(r, "network");
   BarChart energy{"Energy per layer (x repeat), by memory level", "pJ", {}, {}, {}, {}, -1};
-  for (const auto &lv : at(n, "levels"))
+  for (const auto &lv : at(n, "levels")) {
     energy.parts.push_back(str(lv));
+  }
   BarChart cycles{"Cycles per layer (x repeat) against the compute bound",
                   "cycles",
                   {},
@@ -199,8 +214,9 @@ std::string network_section(const json &r) {
     const double rep = std::max(1.0, or0(at(l, "repeat")));
     energy.bars.push_back(layer_label(l));
     std::vector<double> parts;
-    for (const auto &p : energy.parts)
+    for (const auto &p : energy.parts) {
       parts.push_back(rep * or0(at(at(l, "energy_by_level_pj"), p)));
+    }
     energy.values.push_back(parts);
     cycles.bars.push_back(layer_label(l));
     cycles.values.push_back({rep * or0(at(l, "cycles"))});
@@ -232,23 +248,26 @@ std::string nest_text(const json &nest) {
   int depth = 0;
   for (const auto &lv : nest) {
     std::string tiles;
-    for (const auto &[t, w] : at(lv, "tile_words").items())
+    for (const auto &[t, w] : at(lv, "tile_words").items()) {
       tiles += fmt::format("{}{} {}", tiles.empty() ? "" : ", ", t, text(w));
-    h += fmt::format("{}<span class=\"lv\">// {}: keeps {}{}</span>\n", std::string(2 * depth, ' '),
-                     esc(at(lv, "level")), esc(at(lv, "keep")),
+    }
+    h += fmt::format("{}<span class=\"lv\">// {}: keeps {}{}</span>\n",
+                     std::string(static_cast<std::size_t>(2 * depth), ' '), esc(at(lv, "level")),
+                     esc(at(lv, "keep")),
                      tiles.empty() ? "" : " (tile words: " + html_escape(tiles) + ")");
     for (const auto &l : at(lv, "loops")) {
       const std::string kind = str(at(l, "kind"));
-      const std::string pad(2 * depth, ' ');
-      if (kind == "temporal")
+      const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
+      if (kind == "temporal") {
         h += fmt::format("{}for {} in [0, {}):\n", pad, esc(at(l, "dim")), esc(at(l, "factor")));
-      else
+      } else {
         h += fmt::format("{}<span class=\"sp\">parallel_for {} in [0, {}):  // {}</span>\n", pad,
                          esc(at(l, "dim")), esc(at(l, "factor")), html_escape(kind));
+      }
       ++depth;
     }
   }
-  return h + std::string(2 * depth, ' ') + "MAC\n</pre>\n";
+  return h + std::string(static_cast<std::size_t>(2 * depth), ' ') + "MAC\n</pre>\n";
 }
 
 std::string layer_charts(const json &l) {
@@ -257,8 +276,9 @@ std::string layer_charts(const json &l) {
   const std::string name = str(at(l, "name"));
   BarChart energy{
       name + ": energy by level and tensor", "pJ", {}, {}, {}, {{"energy floor", {}}}, -1};
-  for (const auto &x : at(e, "tensors"))
+  for (const auto &x : at(e, "tensors")) {
     energy.parts.push_back(str(x));
+  }
   energy.parts.push_back("leakage");
   energy.parts.push_back("MAC");
   std::vector<double> total(energy.parts.size(), 0.0);
@@ -266,12 +286,14 @@ std::string layer_charts(const json &l) {
   for (std::size_t i = 0; i < levels.size(); ++i) {
     energy.bars.push_back(str(levels[i]));
     std::vector<double> row;
-    for (const auto &v : at(e, "values_pj")[i])
+    for (const auto &v : at(e, "values_pj")[i]) {
       row.push_back(or0(v));
+    }
     row.push_back(or0(at(e, "leak_pj")[i]));
     row.push_back(0);
-    for (std::size_t p = 0; p < row.size(); ++p)
+    for (std::size_t p = 0; p < row.size(); ++p) {
       total[p] += row[p];
+    }
     energy.values.push_back(row);
     energy.marks[0].at.push_back(std::nan(""));
   }
@@ -322,13 +344,15 @@ std::string layer_charts(const json &l) {
 }
 
 std::string cosim_table(const json &cs) {
-  if (!cs.is_object())
+  if (!cs.is_object()) {
     return "";
+  }
   std::vector<std::vector<std::string>> rows;
-  for (const auto &c : at(cs, "counts"))
+  for (const auto &c : at(cs, "counts")) {
     rows.push_back({esc(at(c, "level")), esc(at(c, "tensor")), esc(at(c, "kind")),
                     esc(at(c, "rtl")), esc(at(c, "model")),
                     verdict(at(c, "equal") == true, "equal", "DIFFER")});
+  }
   rows.push_back(
       {"cycles", "", "", esc(at(cs, "measured_cycles")), esc(at(cs, "predicted_cycles")), ""});
   return "<p>Co-simulated: the RTL's counters and cycles next to the model's.</p>\n" +
@@ -364,12 +388,14 @@ HierarchyDiagram diagram(const json &hw) {
   d.cols = static_cast<int>(or0(at(a, "cols")));
   d.row_label = text(at(a, "row_dims"));
   d.col_label = text(at(a, "col_dims"));
-  for (const auto &m : at(hw, "movements"))
+  for (const auto &m : at(hw, "movements")) {
     d.tensors.push_back(str(at(m, "tensor")));
+  }
   for (const auto &lv : at(hw, "levels")) {
     DiagramLevel l{str(at(lv, "name")), "", {}};
-    for (const auto &t : at(lv, "tensors"))
+    for (const auto &t : at(lv, "tensors")) {
       l.tensors.push_back(str(t));
+    }
     const double words = or0(at(lv, "size_words"));
     l.detail =
         fmt::format("{}, {} words of {} bits{}{}", str(at(lv, "kind")),
@@ -378,8 +404,9 @@ HierarchyDiagram diagram(const json &hw) {
                     at(lv, "double_buffered") == true ? ", double-buffered" : "");
     (at(lv, "per_pe") == true ? d.pe_levels : d.levels).push_back(l);
   }
-  for (const auto &m : at(hw, "movements"))
+  for (const auto &m : at(hw, "movements")) {
     d.moves.push_back({str(at(m, "tensor")), str(at(m, "how"))});
+  }
   return d;
 }
 
@@ -423,16 +450,18 @@ std::string hardware_section(const json &r) {
               "Memory levels outermost first, the PE array (drawn up to 8 &times; "
               "8) and how each tensor moves.");
   std::vector<std::vector<std::string>> rows;
-  for (const auto &b : at(hw, "levels"))
+  for (const auto &b : at(hw, "levels")) {
     rows.push_back({esc(at(b, "name")), esc(at(b, "kind")), esc(at(b, "size_words")),
                     esc(at(b, "word_bits")), esc(at(b, "instances")), esc(at(b, "tensors")),
                     esc(at(b, "banks")), esc(at(b, "used_words")), esc(at(b, "double_buffered"))});
+  }
   h += table({"level", "kind", "words", "word bits", "instances", "holds", "banks",
               "largest tile kept (words)", "double-buffered"},
              rows, {true, true, false, false, false, true, true, true, true});
   std::vector<std::vector<std::string>> params;
-  for (const auto &[k, v] : at(hw, "params").items())
+  for (const auto &[k, v] : at(hw, "params").items()) {
     params.push_back({html_escape(k), esc(v), esc(at(at(hw, "derivation"), k))});
+  }
   h += table({"parameter", "value", "from"}, params, {true, false, true});
   h += fmt::format(
       "<h3>Area</h3>\n<p>Total {} &micro;m&sup2; (Yosys, hierarchical, cells of <code>{}</code>; "
@@ -440,9 +469,10 @@ std::string hardware_section(const json &r) {
       esc(at(area, "total_um2")), esc(at(area, "liberty")), link("area.json"));
   h += area_charts(area);
   std::vector<std::vector<std::string>> mods;
-  for (const auto &m : at(area, "by_module"))
+  for (const auto &m : at(area, "by_module")) {
     mods.push_back({esc(at(m, "module")), esc(at(m, "kind")), esc(at(m, "instances")),
                     esc(at(m, "each_um2")), fmt::format("{:.1f}", or0(at(m, "total_um2")))});
+  }
   h += table(
       {"module", "kind", "instances", "area of one (&micro;m&sup2;)", "total (&micro;m&sup2;)"},
       mods, {true, true, false, false, false});
@@ -459,8 +489,9 @@ std::string dataflow_study(const json &study) {
                  -1};
   std::vector<std::vector<std::string>> rows;
   for (const auto &c : study) {
-    if (at(c, "chosen") == true)
+    if (at(c, "chosen") == true) {
       chart.highlight = static_cast<int>(chart.bars.size());
+    }
     chart.bars.push_back(str(at(c, "dataflow")));
     chart.values.push_back({or0(at(c, "objective_value"))});
     const std::string status = at(c, "chosen") == true      ? "chosen"
@@ -490,10 +521,12 @@ std::string memory_study(const json &al) {
                  -1};
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head;
-  for (const auto &l : at(al, "levels"))
+  for (const auto &l : at(al, "levels")) {
     head.push_back(esc(l) + " (B)");
-  for (const char *c : {"area (&micro;m&sup2;)", "bound", "objective", "status"})
+  }
+  for (const char *c : {"area (&micro;m&sup2;)", "bound", "objective", "status"}) {
     head.push_back(c);
+  }
   for (const auto &p : at(al, "points")) {
     const bool chosen = at(p, "size_bytes") == at(al, "size_bytes");
     const std::string status = at(p, "within_budget") != true ? "over the area budget"
@@ -503,16 +536,19 @@ std::string memory_study(const json &al) {
                                : chosen                       ? "chosen"
                                                               : "searched";
     std::vector<std::string> row;
-    for (const auto &s : at(p, "size_bytes"))
+    for (const auto &s : at(p, "size_bytes")) {
       row.push_back(esc(s));
+    }
     // An arch without an area model sizes for the objective alone: its area is not 0 but unknown.
     row.push_back(or0(at(p, "area_um2")) > 0 ? esc(at(p, "area_um2")) : "-");
-    for (const auto &k : {"lower_bound", "objective_value"})
+    for (const auto &k : {"lower_bound", "objective_value"}) {
       row.push_back(esc(at(p, k)));
+    }
     row.push_back(html_escape(status));
     rows.push_back(row);
-    if (chosen)
+    if (chosen) {
       chart.highlight = static_cast<int>(chart.bars.size());
+    }
     chart.bars.push_back(text(at(p, "size_bytes")) + " B");
     chart.values.push_back({or0(at(p, "objective_value"))});
     chart.marks[0].at.push_back(at(p, "lower_bound").is_number() ? or0(at(p, "lower_bound"))
@@ -532,14 +568,17 @@ std::string studies_section(const json &r) {
   std::string h = "<section id=\"studies\">\n<h2>Dataflow and memory studies</h2>\n";
   const bool df = at(s, "dataflow").is_array() && !at(s, "dataflow").empty();
   const bool mem = at(at(s, "memory"), "points").is_array();
-  if (df)
+  if (df) {
     h += dataflow_study(at(s, "dataflow"));
-  if (mem)
+  }
+  if (mem) {
     h += memory_study(at(s, "memory"));
-  if (!df && !mem)
+  }
+  if (!df && !mem) {
     h += "<p>None was run: <code>--dataflow auto</code> compares the dataflows, "
          "<code>--sizes</code> or "
          "<code>--max-area</code> the buffer sizes.</p>\n";
+  }
   return h + "</section>\n";
 }
 
@@ -550,8 +589,9 @@ std::string checks_section(const json &r) {
                    verdict(at(lint, "clean") == true, "clean", "findings"), link("lint.txt"));
   if (at(lint, "diagnostics").is_array() && !at(lint, "diagnostics").empty()) {
     h += "<pre>";
-    for (const auto &d : at(lint, "diagnostics"))
+    for (const auto &d : at(lint, "diagnostics")) {
       h += esc(d) + "\n";
+    }
     h += "</pre>\n";
   }
   h += fmt::format(
@@ -564,15 +604,17 @@ std::string checks_section(const json &r) {
       esc(at(cs, "outputs_checked")), esc(at(cs, "mismatches")), esc(at(cs, "measured_cycles")),
       esc(at(cs, "predicted_cycles")), verdict(at(cs, "cycles_within_2pct") == true, "yes", "no"),
       verdict(at(cs, "counts_equal") == true, "yes", "no"));
-  if (at(cs, "first_mismatch").is_string())
+  if (at(cs, "first_mismatch").is_string()) {
     h += fmt::format("<p>First mismatch: <code>{}</code></p>\n", esc(at(cs, "first_mismatch")));
+  }
   return h + "</section>\n";
 }
 
 std::string files_section(const json &r) {
   std::string h = "<section id=\"files\">\n<h2>Files</h2>\n<ul>\n";
-  for (const auto &f : at(r, "files"))
+  for (const auto &f : at(r, "files")) {
     h += fmt::format("<li>{}: {}</li>\n", link(str(at(f, "path"))), esc(at(f, "what")));
+  }
   return h + "</ul>\n</section>\n";
 }
 
@@ -585,16 +627,18 @@ std::string compare_chart(const json &designs, const std::string &title, const s
                           const char *key) {
   BarChart chart{title, unit, {}, {"RTL"}, {}, {{"model", {}}}, -1};
   for (const auto &d : designs) {
-    if (!at(d, "error").is_null())
+    if (!at(d, "error").is_null()) {
       continue;
+    }
     chart.bars.push_back(fmt::format("{} @ {}", text(at(d, "dataflow")), text(at(d, "point"))));
     const json &v = std::string(key) == "area_um2" ? at(d, key) : at(at(d, key), "rtl");
     chart.values.push_back({or0(v)});
     chart.marks[0].at.push_back(std::string(key) == "area_um2" ? std::nan("")
                                                                : or0(at(at(d, key), "model")));
   }
-  if (std::string(key) == "area_um2")
+  if (std::string(key) == "area_um2") {
     chart.marks.clear();
+  }
   return svg_bar_chart(chart);
 }
 
@@ -620,8 +664,9 @@ std::string compare_rows(const json &designs) {
 
 std::string spread_list(const json &list, const char *key, const std::string &what) {
   std::string h = fmt::format("<p>{}</p>\n<ul>\n", html_escape(what));
-  for (const auto &e : list)
+  for (const auto &e : list) {
     h += fmt::format("<li>{}: {:.4f} x</li>\n", esc(at(e, key)), or0(at(e, "ratio")));
+  }
   return h + "</ul>\n";
 }
 

@@ -19,8 +19,9 @@ std::vector<std::int64_t> random_tensor(std::size_t n, int bits, std::mt19937_64
   std::uniform_int_distribution<std::int64_t> d(-(std::int64_t{1} << (bits - 1)),
                                                 (std::int64_t{1} << (bits - 1)) - 1);
   std::vector<std::int64_t> v(n);
-  for (auto &x : v)
+  for (auto &x : v) {
     x = d(rng);
+  }
   return v;
 }
 
@@ -35,10 +36,12 @@ class Dram {
 public:
   Dram(Simulator &sim, std::vector<std::uint64_t> words, int latency, int width)
       : sim_(sim), mem_(std::move(words)) {
-    if (latency < 1)
+    if (latency < 1) {
       throw std::invalid_argument("dram_latency: must be >= 1");
-    if (width < 1)
+    }
+    if (width < 1) {
       throw std::invalid_argument("dram_width: must be >= 1");
+    }
     for (int l = 0; l < width; ++l) {
       const auto port = [&](const char *name) { return sim.port(fmt::format("{}_{}", name, l)); };
       lanes_.push_back({port("dram_rd_en"), port("dram_rd_addr"), port("dram_rd_data"),
@@ -55,17 +58,19 @@ public:
       const std::int64_t due = l.pending[next_];
       l.pending[next_] = req;
       sim_.poke(l.rd_data, due >= 0 ? at(due) : 0);
-      if (sim_.peek(l.wr_en))
+      if (sim_.peek(l.wr_en)) {
         at(static_cast<std::int64_t>(sim_.peek(l.wr_addr))) = sim_.peek(l.wr_data);
+      }
     }
     next_ = (next_ + 1) % lanes_.front().pending.size();
     sim_.step();
   }
   std::uint64_t &at(std::int64_t addr) {
-    if (addr < 0 || static_cast<std::size_t>(addr) >= mem_.size())
+    if (addr < 0 || static_cast<std::size_t>(addr) >= mem_.size()) {
       throw std::runtime_error(fmt::format("the accelerator addressed DRAM word {} past the "
                                            "layer's {} words",
                                            addr, mem_.size()));
+    }
     return mem_[static_cast<std::size_t>(addr)];
   }
 
@@ -92,13 +97,16 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
   const auto wt = random_tensor(static_cast<std::size_t>(c.G * c.K * c.C * c.R * c.S),
                                 std::min(cfg.weight_width, 8), rng);
   std::vector<std::uint64_t> mem(static_cast<std::size_t>(config.dram_words));
-  for (std::size_t i = 0; i < in.size(); ++i)
+  for (std::size_t i = 0; i < in.size(); ++i) {
     mem[static_cast<std::size_t>(config.in_base) + i] = word_of(in[i], cfg.data_width);
-  for (std::size_t i = 0; i < wt.size(); ++i)
+  }
+  for (std::size_t i = 0; i < wt.size(); ++i) {
     mem[static_cast<std::size_t>(config.wt_base) + i] = word_of(wt[i], cfg.weight_width);
+  }
   // Garbage where the outputs go: a first touch that read the old value would show.
-  for (auto i = static_cast<std::size_t>(config.out_base); i < mem.size(); ++i)
+  for (auto i = static_cast<std::size_t>(config.out_base); i < mem.size(); ++i) {
     mem[i] = word_of(static_cast<std::int64_t>(rng()), cfg.acc_width);
+  }
 
   NestRun run;
   run.layer = layer.name;
@@ -117,8 +125,9 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
   dram.cycle();
   sim.poke(start, 0);
   for (std::uint64_t t = 0; t < max_cycles; ++t) {
-    if (progress && t % 65536 == 0)
+    if (progress && t % 65536 == 0) {
       progress(t);
+    }
     if (sim.peek(done)) {
       run.finished = true;
       break;
@@ -131,13 +140,14 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
     run.counts[static_cast<std::size_t>(k)] = sim.peek(cnt);
   }
   run.measured_cycles = run.counts[gen::kCntCycles];
-  if (!run.finished)
+  if (!run.finished) {
     return run;
+  }
 
   const auto ref = reference_conv(c, in, wt, cfg.acc_width, cfg.is_signed);
-  for (std::int64_t n = 0; n < c.N; ++n)
-    for (std::int64_t k = 0; k < c.G * c.K; ++k) // group-major: k = g * K + k_in_group
-      for (std::int64_t p = 0; p < c.P; ++p)
+  for (std::int64_t n = 0; n < c.N; ++n) {
+    for (std::int64_t k = 0; k < c.G * c.K; ++k) { // group-major: k = g * K + k_in_group
+      for (std::int64_t p = 0; p < c.P; ++p) {
         for (std::int64_t q = 0; q < c.Q; ++q) {
           const std::int64_t i = ((n * c.G * c.K + k) * c.P + p) * c.Q + q;
           const std::int64_t got =
@@ -145,10 +155,14 @@ NestRun run_nest_layer(Simulator &sim, const gen::NestAcceleratorConfig &cfg,
                         cfg.is_signed);
           const std::int64_t want = ref[static_cast<std::size_t>(i)];
           ++run.outputs_checked;
-          if (got != want && run.mismatches++ == 0)
+          if (got != want && run.mismatches++ == 0) {
             run.first_mismatch = fmt::format("O[{}][{}][{}][{}][{}]: expected {} got {}", n,
                                              k / c.K, k % c.K, p, q, want, got);
+          }
         }
+      }
+    }
+  }
   return run;
 }
 
@@ -179,10 +193,11 @@ std::vector<CountCheck> compare_counts(const NestCounts &rtl, const sched::Evalu
     const auto &lr = model.levels[static_cast<std::size_t>(r.level)];
     const auto &tc = lr.tensors[static_cast<std::size_t>(r.tensor)];
     std::int64_t per = 0;
-    if (tc)
+    if (tc) {
       per = std::string(r.kind) == "reads"   ? tc->reads
             : std::string(r.kind) == "fills" ? tc->fills
                                              : tc->updates;
+    }
     const std::int64_t inst = tc ? tc->utilized_instances : 0;
     out.push_back({arch.levels[static_cast<std::size_t>(r.level)].name, tensor_names[r.tensor],
                    r.kind, rtl[static_cast<std::size_t>(r.counter)],
@@ -192,24 +207,29 @@ std::vector<CountCheck> compare_counts(const NestCounts &rtl, const sched::Evalu
 }
 
 bool counts_equal(const std::vector<CountCheck> &counts) {
-  for (const auto &c : counts)
-    if (c.rtl != c.model)
+  for (const auto &c : counts) {
+    if (c.rtl != c.model) {
       return false;
+    }
+  }
   return !counts.empty();
 }
 
 std::string describe_mismatches(const std::vector<CountCheck> &counts) {
   std::string s;
-  for (const auto &c : counts)
-    if (c.rtl != c.model)
+  for (const auto &c : counts) {
+    if (c.rtl != c.model) {
       s += fmt::format("{}{} {} {}: RTL {}, model {}", s.empty() ? "" : "; ", c.level, c.tensor,
                        c.kind, c.rtl, c.model);
+    }
+  }
   return s;
 }
 
 bool cycles_within(std::uint64_t measured, std::uint64_t predicted, double tolerance) {
-  if (predicted == 0)
+  if (predicted == 0) {
     return measured == 0;
+  }
   const double d = std::fabs(static_cast<double>(measured) - static_cast<double>(predicted));
   return d <= tolerance * static_cast<double>(predicted);
 }
@@ -226,13 +246,15 @@ sched::Access access_of(const std::string &kind) {
 double measured_energy_pj(const std::vector<CountCheck> &counts, std::uint64_t cycles,
                           const sched::Evaluation &ev, const sched::Arch &arch) {
   double e = ev.mac_energy_pj; // the MACs are the layer's, whatever ran them
-  for (std::size_t i = 0; i < arch.levels.size(); ++i)
+  for (std::size_t i = 0; i < arch.levels.size(); ++i) {
     e += arch.levels[i].leak_energy_pj * static_cast<double>(cycles) *
          static_cast<double>(ev.levels[i].instances);
+  }
   for (const auto &c : counts) {
     std::size_t l = 0;
-    while (arch.levels[l].name != c.level)
+    while (arch.levels[l].name != c.level) {
       ++l;
+    }
     const int t = c.tensor == "Weights" ? kWeights : c.tensor == "Inputs" ? kInputs : kOutputs;
     const auto &tc = ev.levels[l].tensors[static_cast<std::size_t>(t)];
     const std::int64_t inst = std::max<std::int64_t>(tc ? tc->utilized_instances : 1, 1);
@@ -289,8 +311,9 @@ NestCheck check_nest_layer(const std::vector<std::filesystem::path> &rtl, const 
 
 nlohmann::json cosim_json(const NestCheck &k) {
   nlohmann::json c = nlohmann::json::object();
-  for (const auto &x : k.counts)
+  for (const auto &x : k.counts) {
     c[x.level][x.tensor][x.kind] = {x.rtl, x.model};
+  }
   nlohmann::json j = {{"layer", k.run.layer},
                       {"pass", k.passed},
                       {"outputs_checked", k.run.outputs_checked},
@@ -305,10 +328,12 @@ nlohmann::json cosim_json(const NestCheck &k) {
                       {"model_from_cache", k.model_cached},
                       {"run_from_cache", k.run_cached},
                       {"seconds", k.seconds}};
-  if (!k.run.first_mismatch.empty())
+  if (!k.run.first_mismatch.empty()) {
     j["first_mismatch"] = k.run.first_mismatch;
-  if (!k.run.finished)
+  }
+  if (!k.run.finished) {
     j["error"] = "done never came within the cycle budget";
+  }
   return j;
 }
 

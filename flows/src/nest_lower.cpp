@@ -40,13 +40,15 @@ int on_chip_keeper(const Arch &arch, const Mapping &m, int t, const std::string 
   static const char *const names[] = {"Weights", "Inputs", "Outputs"};
   int found = -1;
   for (int l = 0; l + 1 < static_cast<int>(arch.levels.size()); ++l) {
-    if (!keeps(arch, m, l, t))
+    if (!keeps(arch, m, l, t)) {
       continue;
-    if (found >= 0)
+    }
+    if (found >= 0) {
       refuse(fmt::format("layer '{}': {} kept at both {} and {}; the nest accelerator keeps each "
                          "tensor at one on-chip level (bypass the other)",
                          layer, names[t], arch.levels[static_cast<std::size_t>(found)].name,
                          arch.levels[static_cast<std::size_t>(l)].name));
+    }
     found = l;
   }
   return found;
@@ -59,15 +61,17 @@ void spatial_factors(const Problem &p, const Arch &arch, const Mapping &m, int m
     const auto check = [&](const std::vector<sched::Loop> &loops, const char *want,
                            std::int64_t &lanes, const char *axis) {
       for (const auto &lp : loops) {
-        if (lp.factor <= 1)
+        if (lp.factor <= 1) {
           continue;
+        }
         const std::string &d = p.dim_names[static_cast<std::size_t>(lp.dim)];
-        if (static_cast<int>(l) != mesh || d != want)
+        if (static_cast<int>(l) != mesh || d != want) {
           refuse(fmt::format("layer '{}': {} is unrolled on {}'s {} axis; the nest accelerator "
                              "runs the C|K dataflow (C on the X axis, K on the Y axis of {}); "
                              "other dataflows are not supported yet",
                              out.name, d, arch.levels[l].name, axis,
                              arch.levels[static_cast<std::size_t>(mesh)].name));
+        }
         lanes *= lp.factor;
       }
     };
@@ -79,20 +83,23 @@ void spatial_factors(const Problem &p, const Arch &arch, const Mapping &m, int m
 // The whole nest, innermost first, with each loop's step in its dimension's index.
 void nest_loops(const Problem &p, const Arch &arch, const Mapping &m, int mesh, NestLayer &out) {
   std::map<std::string, std::int64_t> acc;
-  for (const auto &d : p.dim_names)
+  for (const auto &d : p.dim_names) {
     acc[d] = 1;
+  }
   for (std::size_t l = 0; l < m.levels.size(); ++l) {
     if (static_cast<int>(l) == mesh) {
-      if (acc["C"] != 1 || acc["K"] != 1)
+      if (acc["C"] != 1 || acc["K"] != 1) {
         refuse(fmt::format("layer '{}': C or K has a factor below {}; the nest accelerator needs "
                            "them on or above the mesh (weights are one word per PE)",
                            out.name, arch.levels[l].name));
+      }
       acc["C"] *= out.c_lanes;
       acc["K"] *= out.k_lanes;
     }
     for (const auto &lp : m.levels[l].temporal) {
-      if (lp.factor <= 1)
+      if (lp.factor <= 1) {
         continue;
+      }
       const std::string &d = p.dim_names[static_cast<std::size_t>(lp.dim)];
       out.loops.push_back({static_cast<int>(l), d, lp.factor, acc[d]});
       acc[d] *= lp.factor;
@@ -103,13 +110,16 @@ void nest_loops(const Problem &p, const Arch &arch, const Mapping &m, int mesh, 
 // Tile extent of every dimension at `level`: the product of its factors at levels <= level.
 std::map<std::string, std::int64_t> tile_at(const Problem &p, const Mapping &m, int level) {
   std::map<std::string, std::int64_t> t;
-  for (const auto &d : p.dim_names)
+  for (const auto &d : p.dim_names) {
     t[d] = 1;
+  }
   for (int l = 0; l <= level; ++l) {
     const auto &lm = m.levels[static_cast<std::size_t>(l)];
-    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y})
-      for (const auto &lp : *loops)
+    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+      for (const auto &lp : *loops) {
         t[p.dim_names[static_cast<std::size_t>(lp.dim)]] *= lp.factor;
+      }
+    }
   }
   return t;
 }
@@ -123,9 +133,10 @@ const std::vector<std::string> &nest_dataflows() {
 
 Arch nest_dataflow_arch(const Arch &arch, const std::string &dataflow) {
   const auto &ok = nest_dataflows();
-  if (std::find(ok.begin(), ok.end(), dataflow) == ok.end())
+  if (std::find(ok.begin(), ok.end(), dataflow) == ok.end()) {
     refuse(fmt::format("dataflow {}: the accelerator template runs {}", dataflow,
                        fmt::join(ok, ", ")));
+  }
   Arch a = arch;
   if (dataflow == "C") {
     const NestRoles roles = nest_roles(arch);
@@ -140,35 +151,43 @@ NestRoles nest_roles(const Arch &arch) {
   NestRoles r;
   const int n = static_cast<int>(arch.levels.size());
   r.dram = n - 1;
-  for (int l = 0; l < n; ++l)
+  for (int l = 0; l < n; ++l) {
     if (arch.levels[static_cast<std::size_t>(l)].fanout() > 1) {
-      if (r.mesh >= 0)
+      if (r.mesh >= 0) {
         refuse(fmt::format("arch '{}': fan-outs at {} and {}; the nest accelerator has one PE "
                            "array (one mesh)",
                            arch.name, arch.levels[static_cast<std::size_t>(r.mesh)].name,
                            arch.levels[static_cast<std::size_t>(l)].name));
+      }
       r.mesh = l;
     }
-  if (r.mesh < 0)
+  }
+  if (r.mesh < 0) {
     refuse(fmt::format("arch '{}': no mesh; the nest accelerator needs a PE array", arch.name));
-  for (int l = 0; l < r.mesh && r.weights < 0; ++l)
-    if (arch.levels[static_cast<std::size_t>(l)].keeps[kWeights])
+  }
+  for (int l = 0; l < r.mesh && r.weights < 0; ++l) {
+    if (arch.levels[static_cast<std::size_t>(l)].keeps[kWeights]) {
       r.weights = l;
-  if (r.weights < 0)
+    }
+  }
+  if (r.weights < 0) {
     refuse(fmt::format("arch '{}': no level below the mesh keeps Weights; the nest accelerator "
                        "keeps one weight per PE (a register level below the mesh)",
                        arch.name));
+  }
   // Per-PE stores the template does not build are refused, not silently dropped or shrunk.
   for (int l = 0; l < r.mesh; ++l) {
     const auto &lv = arch.levels[static_cast<std::size_t>(l)];
     const bool io = lv.keeps[kInputs] || lv.keeps[kOutputs];
     const std::int64_t words = lv.double_buffered ? 2 : 1;
-    if (io || (l == r.weights && lv.size_words != words) || (l != r.weights && lv.keeps[kWeights]))
+    if (io || (l == r.weights && lv.size_words != words) ||
+        (l != r.weights && lv.keeps[kWeights])) {
       refuse(fmt::format("arch '{}': {} is a per-PE store ({}{} words); the accelerator template "
                          "runs the C|K dataflow with one weight register per PE (size_words 1, "
                          "or 2 when double-buffered) and buffers Inputs and Outputs above the "
                          "mesh; per-PE scratchpads (Eyeriss's R|P) are not supported yet",
                          arch.name, lv.name, io ? "Inputs or Outputs, " : "", lv.size_words));
+    }
   }
   return r;
 }
@@ -183,24 +202,30 @@ sched::SpaceOptions nest_space(const Problem &p, const Arch &arch) {
   const int n = static_cast<int>(arch.levels.size());
   o.constraints.assign(static_cast<std::size_t>(n), sched::LevelConstraint{});
   const auto place = [&](int t, int level) {
-    for (int l = 0; l + 1 < n; ++l)
+    for (int l = 0; l + 1 < n; ++l) {
       o.constraints[static_cast<std::size_t>(l)].keep[static_cast<std::size_t>(t)] =
           l == level ? 1 : -1;
+    }
   };
   place(kWeights, roles.weights);
-  if (const int g = p.dim_index("G"); g >= 0)
-    for (int l = 0; l + 1 < n; ++l)
+  if (const int g = p.dim_index("G"); g >= 0) {
+    for (int l = 0; l + 1 < n; ++l) {
       o.constraints[static_cast<std::size_t>(l)].temporal[static_cast<std::size_t>(g)] = 1;
+    }
+  }
   for (int t : {kInputs, kOutputs}) {
     int level = -1;
-    for (int l = roles.mesh; l + 1 < n && level < 0; ++l)
-      if (arch.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)])
+    for (int l = roles.mesh; l + 1 < n && level < 0; ++l) {
+      if (arch.levels[static_cast<std::size_t>(l)].keeps[static_cast<std::size_t>(t)]) {
         level = l;
-    if (level < 0)
+      }
+    }
+    if (level < 0) {
       refuse(fmt::format("arch '{}': no on-chip level at or above {} keeps {}; the nest "
                          "accelerator buffers Inputs and Outputs above the PE array",
                          arch.name, arch.levels[static_cast<std::size_t>(roles.mesh)].name,
                          t == kInputs ? "Inputs" : "Outputs"));
+    }
     place(t, level);
   }
   return o;
@@ -212,14 +237,16 @@ NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &
   out.conv = conv_layer(p);
   if (out.conv.G > 1) {
     const auto tg = tile_at(p, m, static_cast<int>(arch.levels.size()) - 2);
-    if (tg.at("G") != 1)
+    if (tg.at("G") != 1) {
       refuse(fmt::format("layer '{}': a G (group) loop below {}; the nest accelerator walks "
                          "groups only in the backing store's loops",
                          p.name, arch.levels.back().name));
+    }
   }
-  if (m.levels.size() != arch.levels.size())
+  if (m.levels.size() != arch.levels.size()) {
     refuse(fmt::format("layer '{}': the mapping has {} levels, arch '{}' has {}", p.name,
                        m.levels.size(), arch.name, arch.levels.size()));
+  }
   const NestRoles roles = nest_roles(arch);
   spatial_factors(p, arch, m, roles.mesh, out);
   nest_loops(p, arch, m, roles.mesh, out);
@@ -227,25 +254,30 @@ NestLayer analyse_nest_layer(const Problem &p, const Arch &arch, const Mapping &
   out.in_level = on_chip_keeper(arch, m, kInputs, p.name);
   out.out_level = on_chip_keeper(arch, m, kOutputs, p.name);
   const auto name_of = [&](int l) { return arch.levels[static_cast<std::size_t>(l)].name; };
-  if (out.wt_level < 0 || out.wt_level >= roles.mesh)
+  if (out.wt_level < 0 || out.wt_level >= roles.mesh) {
     refuse(
         fmt::format("layer '{}': Weights must be kept in the PE registers ({}), not {}", p.name,
                     name_of(roles.weights),
                     out.wt_level < 0 ? "only in " + name_of(roles.dram) : name_of(out.wt_level)));
-  for (auto [lvl, tname] : {std::pair{out.in_level, "Inputs"}, std::pair{out.out_level, "Outputs"}})
-    if (lvl < roles.mesh)
+  }
+  for (auto [lvl, tname] :
+       {std::pair{out.in_level, "Inputs"}, std::pair{out.out_level, "Outputs"}}) {
+    if (lvl < roles.mesh) {
       refuse(fmt::format("layer '{}': {} must be kept in one on-chip buffer at or above {} (the "
                          "mesh), not {}",
                          p.name, tname, name_of(roles.mesh),
                          lvl < 0 ? "only in " + name_of(roles.dram) : name_of(lvl)));
+    }
+  }
   out.in_double = arch.levels[static_cast<std::size_t>(out.in_level)].double_buffered;
   out.out_double = arch.levels[static_cast<std::size_t>(out.out_level)].double_buffered;
   out.wt_double = arch.levels[static_cast<std::size_t>(out.wt_level)].double_buffered;
   const auto wt = tile_at(p, m, out.wt_level);
-  if (wt.at("K") * wt.at("C") * wt.at("R") * wt.at("S") != 1)
+  if (wt.at("K") * wt.at("C") * wt.at("R") * wt.at("S") != 1) {
     refuse(fmt::format("layer '{}': the weight tile at {} is {} words; a PE register holds one",
                        p.name, name_of(out.wt_level),
                        wt.at("K") * wt.at("C") * wt.at("R") * wt.at("S")));
+  }
   const ConvLayer &c = out.conv;
   const auto ti = tile_at(p, m, out.in_level);
   out.in_tile = {ti.at("N"), ti.at("C") / out.c_lanes,
@@ -275,9 +307,10 @@ void check_layer_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg, c
   for (const Held &h : held) {
     const auto &lv = arch.levels[static_cast<std::size_t>(h.level)];
     std::int64_t total = 0;
-    for (const Held &o : held)
+    for (const Held &o : held) {
       total += o.level == h.level ? o.words() : 0;
-    if (lv.size_words > 0 && total > lv.size_words)
+    }
+    if (lv.size_words > 0 && total > lv.size_words) {
       refuse(fmt::format(
           "layer '{}': the {} tile at {} takes {} words per bank x {} banks{} = {} "
           "words{}; {} holds {}",
@@ -285,6 +318,7 @@ void check_layer_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg, c
           h.halves > 1 ? " x 2 (double-buffered)" : "", h.words(),
           total > h.words() ? fmt::format(" ({} with the other tile kept there)", total) : "",
           lv.name, lv.size_words));
+    }
   }
 }
 
@@ -295,22 +329,27 @@ void check_layer_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg, c
 // of them, as deep as the largest layer's, which check_layer_fits bounds by that layer's level.
 void check_built_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg,
                       const std::vector<NestLayer> &layers) {
-  if (layers.empty())
+  if (layers.empty()) {
     return;
+  }
   const auto one_level = [&](auto level_of) {
-    for (const auto &l : layers)
-      if (level_of(l) != level_of(layers.front()))
+    for (const auto &l : layers) {
+      if (level_of(l) != level_of(layers.front())) {
         return -1;
+      }
+    }
     return level_of(layers.front());
   };
   const int in_level = one_level([](const NestLayer &l) { return l.in_level; });
   const int out_level = one_level([](const NestLayer &l) { return l.out_level; });
-  if (in_level < 0 || in_level != out_level)
+  if (in_level < 0 || in_level != out_level) {
     return; // each buffer is bounded by its own level in check_layer_fits
+  }
   const auto deepest = [&](auto words_of) {
     const NestLayer *best = &layers.front();
-    for (const auto &l : layers)
+    for (const auto &l : layers) {
       best = words_of(l) > words_of(*best) ? &l : best;
+    }
     return best;
   };
   const NestLayer *in = deepest([](const NestLayer &l) { return l.in_bank_words; });
@@ -318,13 +357,14 @@ void check_built_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg,
   const std::int64_t in_words = std::int64_t{cfg.in_depth} * cfg.rows * (cfg.in_double ? 2 : 1);
   const std::int64_t out_words = std::int64_t{cfg.out_depth} * cfg.cols * (cfg.out_double ? 2 : 1);
   const auto &lv = arch.levels[static_cast<std::size_t>(in_level)];
-  if (lv.size_words > 0 && in_words + out_words > lv.size_words)
+  if (lv.size_words > 0 && in_words + out_words > lv.size_words) {
     refuse(fmt::format("{} keeps Inputs and Outputs for every layer, and the buffers built for "
                        "the largest tiles take {} + {} = {} words ({}'s Inputs, {}'s Outputs); "
                        "{} holds {}. Give the level as partitioned (one size per tensor), or "
                        "schedule these layers with smaller tiles",
                        lv.name, in_words, out_words, in_words + out_words, in->name, out->name,
                        lv.name, lv.size_words));
+  }
 }
 
 } // namespace
@@ -353,12 +393,15 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
     in_depth = std::max(in_depth, l.in_bank_words);
     out_depth = std::max(out_depth, l.out_bank_words);
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(l.loops.size()));
-    for (const auto &lp : l.loops)
+    for (const auto &lp : l.loops) {
       widest = std::max(widest, lp.factor);
-    for (auto e : l.in_tile)
+    }
+    for (auto e : l.in_tile) {
       widest = std::max(widest, e);
-    for (auto e : l.out_tile)
+    }
+    for (auto e : l.out_tile) {
       widest = std::max(widest, e);
+    }
     // The lane coordinate is walked too: a wide adder tree has more lanes than any tile.
     widest = std::max({widest, l.c_lanes, l.k_lanes});
     const ConvLayer &c = l.conv;
@@ -382,9 +425,11 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   cfg.counter_width = std::max(2, gen::addr_bits(static_cast<std::uint64_t>(widest) + 1));
   cfg.dram_addr_width = std::max(8, gen::addr_bits(static_cast<std::uint64_t>(dram)));
   const auto bits = [&](int t, int fallback) {
-    for (std::size_t l = 0; l + 1 < arch.levels.size(); ++l)
-      if (arch.levels[l].keeps[static_cast<std::size_t>(t)])
+    for (std::size_t l = 0; l + 1 < arch.levels.size(); ++l) {
+      if (arch.levels[l].keeps[static_cast<std::size_t>(t)]) {
         return arch.levels[l].word_bits;
+      }
+    }
     return fallback;
   };
   cfg.data_width = bits(kInputs, arch.mac_bits);
@@ -393,8 +438,9 @@ gen::NestAcceleratorConfig nest_accelerator_config(const Arch &arch,
   w["data_width"] = "the word bits of the level keeping Inputs";
   w["weight_width"] = "the word bits of the level keeping Weights";
   w["acc_width"] = "the word bits of the level keeping Outputs (at least data + weight bits)";
-  if (why)
+  if (why) {
     *why = w;
+  }
   return cfg;
 }
 
@@ -463,67 +509,80 @@ std::int64_t stride_of(const Strides &s, const NestLoop &lp, std::int64_t lanes_
 NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, const NestLayer &l) {
   const gen::NestAcceleratorPlan plan = gen::plan_nest_accelerator(cfg);
   const ConvLayer &c = l.conv;
-  if (static_cast<int>(l.loops.size()) > cfg.loops)
+  if (static_cast<int>(l.loops.size()) > cfg.loops) {
     refuse(fmt::format("layer '{}': its nest has {} loops; the accelerator has {} (loops)", l.name,
                        l.loops.size(), cfg.loops));
-  if (l.c_lanes > cfg.rows || l.k_lanes > cfg.cols)
+  }
+  if (l.c_lanes > cfg.rows || l.k_lanes > cfg.cols) {
     refuse(fmt::format("layer '{}': {} x {} lanes on a {} x {} array", l.name, l.c_lanes, l.k_lanes,
                        cfg.rows, cfg.cols));
-  if (l.in_bank_words > cfg.in_depth || l.out_bank_words > cfg.out_depth)
+  }
+  if (l.in_bank_words > cfg.in_depth || l.out_bank_words > cfg.out_depth) {
     refuse(fmt::format("layer '{}': tiles of {} / {} words per bank; the buffers hold {} / {} "
                        "(in_depth / out_depth)",
                        l.name, l.in_bank_words, l.out_bank_words, cfg.in_depth, cfg.out_depth));
+  }
   for (auto [wants, has, tensor, key] :
        {std::tuple{l.in_double, cfg.in_double, "Inputs", "in_double"},
         std::tuple{l.out_double, cfg.out_double, "Outputs", "out_double"},
-        std::tuple{l.wt_double, cfg.wt_double, "Weights", "wt_double"}})
-    if (wants && !has)
+        std::tuple{l.wt_double, cfg.wt_double, "Weights", "wt_double"}}) {
+    if (wants && !has) {
       refuse(fmt::format("layer '{}': its {} level is double-buffered; the accelerator's buffer "
                          "has one half ({})",
                          l.name, tensor, key));
+    }
+  }
   NestLayerConfig out;
   out.name = l.name;
   out.in_base = 0;
   out.wt_base = c.N * c.G * c.C * c.H() * c.W();
   out.out_base = out.wt_base + c.G * c.K * c.C * c.R * c.S;
   out.dram_words = out.out_base + c.N * c.G * c.K * c.P * c.Q;
-  if (out.dram_words > (std::int64_t{1} << cfg.dram_addr_width))
+  if (out.dram_words > (std::int64_t{1} << cfg.dram_addr_width)) {
     refuse(fmt::format("layer '{}': {} words of tensors; the memory port addresses {} "
                        "(dram_addr_width {})",
                        l.name, out.dram_words, std::int64_t{1} << cfg.dram_addr_width,
                        cfg.dram_addr_width));
+  }
   const std::int64_t limit = std::int64_t{1} << cfg.counter_width;
   std::map<std::string, std::int64_t> v;
   const Layouts y = layouts(l);
   // A tile changes when a loop above its buffer that the tensor depends on steps.
   const auto trig = [&](int level, int t) {
-    for (std::size_t j = 0; j < l.loops.size(); ++j)
-      if (l.loops[j].level > level && relevant(t, l.loops[j].dim))
+    for (std::size_t j = 0; j < l.loops.size(); ++j) {
+      if (l.loops[j].level > level && relevant(t, l.loops[j].dim)) {
         return static_cast<std::int64_t>(j);
+      }
+    }
     return static_cast<std::int64_t>(cfg.loops);
   };
   std::int64_t first = 0, tile_first = 0;
   for (std::size_t j = 0; j < l.loops.size(); ++j) {
     const NestLoop &lp = l.loops[j];
-    if (lp.factor >= limit)
+    if (lp.factor >= limit) {
       refuse(fmt::format("layer '{}': loop {} of {} exceeds counter_width {}", l.name, lp.dim,
                          lp.factor, cfg.counter_width));
+    }
     v[fmt::format("bound_{}", j)] = lp.factor;
     const std::int64_t cl = lp.dim == "C" ? l.c_lanes : 1, kl = lp.dim == "K" ? l.k_lanes : 1;
-    if (lp.level <= l.in_level)
+    if (lp.level <= l.in_level) {
       v[fmt::format("stride_in_addr_{}", j)] = stride_of(y.in_buf, lp, cl);
-    else
+    } else {
       v[fmt::format("stride_in_src_{}", j)] = stride_of(y.in_dram, lp, 1);
-    if (lp.level <= l.out_level)
+    }
+    if (lp.level <= l.out_level) {
       v[fmt::format("stride_out_addr_{}", j)] = stride_of(y.out_buf, lp, kl);
-    else
+    } else {
       v[fmt::format("stride_out_src_{}", j)] = stride_of(y.out_dram, lp, 1);
-    if (lp.level > l.wt_level)
+    }
+    if (lp.level > l.wt_level) {
       v[fmt::format("stride_wt_src_{}", j)] = stride_of(y.wt_dram, lp, 1);
+    }
     if (!relevant(kOutputs, lp.dim)) {
       first |= std::int64_t{1} << j;
-      if (lp.level > l.out_level)
+      if (lp.level > l.out_level) {
         tile_first |= std::int64_t{1} << j;
+      }
     }
   }
   v["trig_in"] = trig(l.in_level, kInputs);
@@ -549,9 +608,10 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   const std::int64_t out_src[] = {1, c.Q, c.P * c.Q, l.k_lanes * c.P * c.Q, c.G * c.K * c.P * c.Q};
   const std::int64_t out_dst[] = {1, Qt, 0, Pt * Qt, Kt * Pt * Qt};
   for (int k = 0; k < gen::kCopyCoords; ++k) {
-    if (in_ext[k] >= limit || out_ext[k] >= limit)
+    if (in_ext[k] >= limit || out_ext[k] >= limit) {
       refuse(fmt::format("layer '{}': a tile extent exceeds counter_width {}", l.name,
                          cfg.counter_width));
+    }
     v[fmt::format("ext_in_{}", k)] = in_ext[k];
     v[fmt::format("sstr_in_{}", k)] = in_src[k];
     v[fmt::format("dstr_in_{}", k)] = in_dst[k];
@@ -566,12 +626,13 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   for (int r = 0; r < plan.registers(); ++r) {
     const auto &name = plan.reg_names[static_cast<std::size_t>(r)];
     std::int64_t value = 0;
-    if (const auto it = v.find(name); it != v.end())
+    if (const auto it = v.find(name); it != v.end()) {
       value = it->second;
-    else if (name.rfind("bound_", 0) == 0)
+    } else if (name.rfind("bound_", 0) == 0) {
       value = 1;
-    else if (name.rfind("trig_", 0) == 0)
+    } else if (name.rfind("trig_", 0) == 0) {
       value = cfg.loops;
+    }
     out.writes.emplace_back(r, bits_of(value, plan.reg_widths[static_cast<std::size_t>(r)]));
     out.write_names.push_back(name);
   }
@@ -580,8 +641,9 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
 
 nlohmann::json NestLayerConfig::to_json() const {
   nlohmann::json regs = nlohmann::json::object();
-  for (std::size_t i = 0; i < writes.size(); ++i)
+  for (std::size_t i = 0; i < writes.size(); ++i) {
     regs[write_names[i]] = writes[i].second;
+  }
   return {{"layer", name},
           {"dram",
            {{"inputs_base", in_base},
@@ -594,8 +656,9 @@ nlohmann::json NestLayerConfig::to_json() const {
 
 std::string NestLayerConfig::hex() const {
   std::string s;
-  for (const auto &[addr, value] : writes)
+  for (const auto &[addr, value] : writes) {
     s += fmt::format("{:x} {:x}\n", addr, value);
+  }
   return s;
 }
 
@@ -620,11 +683,12 @@ gen::Generated nest_generated(const gen::NestAcceleratorConfig &cfg, const Arch 
 
 gen::NestAcceleratorConfig nest_config_from_params(const nlohmann::json &j,
                                                    const std::string &file) {
-  if (!j.is_object() || j.value("generator", "") != "nest_accelerator" || !j.contains("params"))
+  if (!j.is_object() || j.value("generator", "") != "nest_accelerator" || !j.contains("params")) {
     refuse(fmt::format("{}: not the params.json of a schedule-driven accelerator (generator: "
                        "nest_accelerator); write one with hcl generate accelerator --arch ... "
                        "--schedule ...",
                        file));
+  }
   gen::NestAcceleratorConfig cfg;
   for (const auto &[k, v] : j["params"].items()) {
     try {

@@ -22,8 +22,9 @@ namespace {
 // schedules.json's layers by name.
 std::map<std::string, const json *> by_name(const json &schedules) {
   std::map<std::string, const json *> m;
-  for (const auto &l : at(schedules, "layers"))
+  for (const auto &l : at(schedules, "layers")) {
     m[str(at(l, "name"))] = &l;
+  }
   return m;
 }
 
@@ -43,25 +44,29 @@ const json &entry_of(const std::map<std::string, const json *> &s, const json &l
 // Levels outermost first (the evaluation lists them innermost first).
 std::vector<const json *> outermost_first(const json &evaluation) {
   std::vector<const json *> v;
-  for (const auto &l : at(evaluation, "levels"))
+  for (const auto &l : at(evaluation, "levels")) {
     v.insert(v.begin(), &l);
+  }
   return v;
 }
 
 double level_energy(const json &level) {
   double e = or0(at(level, "leak_energy_pj"));
-  for (const auto &[t, c] : at(level, "tensors").items())
+  for (const auto &[t, c] : at(level, "tensors").items()) {
     e += or0(at(c, "energy_pj"));
+  }
   return e;
 }
 
 // What the MACs cost: stored by the model, or (older files) what the levels leave of the total.
 double mac_energy(const json &evaluation) {
-  if (at(evaluation, "mac_energy_pj").is_number())
+  if (at(evaluation, "mac_energy_pj").is_number()) {
     return num(at(evaluation, "mac_energy_pj"));
+  }
   double e = or0(at(evaluation, "energy_pj"));
-  for (const auto &l : at(evaluation, "levels"))
+  for (const auto &l : at(evaluation, "levels")) {
     e -= level_energy(l);
+  }
   return e;
 }
 
@@ -150,8 +155,9 @@ std::string status_of(const json &l) {
   std::string s = at(l, "found") != true     ? "no mapping"
                   : at(l, "optimal") == true ? "optimal"
                                              : fmt::format("gap {:.2f}%", 100 * or0(at(l, "gap")));
-  if (!str(at(l, "same_as")).empty())
+  if (!str(at(l, "same_as")).empty()) {
     s += " (same as " + str(at(l, "same_as")) + ")";
+  }
   return s;
 }
 
@@ -160,10 +166,12 @@ std::vector<std::string> level_names(const json &flow,
                                      const std::map<std::string, const json *> &s) {
   std::vector<std::string> names;
   for (const auto &l : at(flow, "layers")) {
-    for (const json *lv : outermost_first(at(entry_of(s, l), "evaluation")))
+    for (const json *lv : outermost_first(at(entry_of(s, l), "evaluation"))) {
       names.push_back(str(at(*lv, "name")));
-    if (!names.empty())
+    }
+    if (!names.empty()) {
       break;
+    }
   }
   names.push_back("MAC");
   return names;
@@ -176,10 +184,12 @@ json network(const json &flow, const std::map<std::string, const json *> &s) {
     const json &entry = entry_of(s, l);
     const json &ev = at(entry, "evaluation");
     json by_level = json::object();
-    for (const json *lv : outermost_first(ev))
+    for (const json *lv : outermost_first(ev)) {
       by_level[str(at(*lv, "name"))] = level_energy(*lv);
-    if (ev.is_object())
+    }
+    if (ev.is_object()) {
       by_level["MAC"] = mac_energy(ev);
+    }
     layers.push_back(
         {{"name", at(l, "name")},
          {"repeat", rep},
@@ -207,24 +217,30 @@ json network(const json &flow, const std::map<std::string, const json *> &s) {
 // there has.
 json loop_nest(const json &schedule, const json &evaluation) {
   std::map<std::string, const json *> tiles;
-  for (const auto &l : at(evaluation, "levels"))
+  for (const auto &l : at(evaluation, "levels")) {
     tiles[str(at(l, "name"))] = &at(l, "tensors");
+  }
   json levels = json::array();
   for (const auto &lv : at(schedule, "levels")) {
     json loops = json::array();
     const json &temporal = at(lv, "temporal");
-    for (auto it = temporal.rbegin(); it != temporal.rend(); ++it)
+    for (auto it = temporal.rbegin(); it != temporal.rend(); ++it) {
       loops.push_back(
           {{"dim", at(*it, "dim")}, {"factor", at(*it, "factor")}, {"kind", "temporal"}});
+    }
     for (const auto &[key, kind] :
-         {std::pair{"spatial_x", "spatial X"}, std::pair{"spatial_y", "spatial Y"}})
-      for (const auto &l : at(lv, key))
+         {std::pair{"spatial_x", "spatial X"}, std::pair{"spatial_y", "spatial Y"}}) {
+      for (const auto &l : at(lv, key)) {
         loops.push_back({{"dim", at(l, "dim")}, {"factor", at(l, "factor")}, {"kind", kind}});
+      }
+    }
     json tile = json::object();
     const auto t = tiles.find(str(at(lv, "name")));
-    if (t != tiles.end())
-      for (const auto &[tensor, c] : t->second->items())
+    if (t != tiles.end()) {
+      for (const auto &[tensor, c] : t->second->items()) {
         tile[tensor] = at(c, "utilized_capacity");
+      }
+    }
     levels.push_back({{"level", at(lv, "name")},
                       {"keep", at(lv, "keep")},
                       {"tile_words", tile},
@@ -247,21 +263,26 @@ json layer_energy(const json &evaluation, const json &bounds) {
   json levels = json::array(), tensors = json::array(), values = json::array(),
        leak = json::array();
   std::vector<std::string> names;
-  for (const json *lv : outermost_first(evaluation))
-    for (const auto &[t, c] : at(*lv, "tensors").items())
-      if (std::find(names.begin(), names.end(), t) == names.end())
+  for (const json *lv : outermost_first(evaluation)) {
+    for (const auto &[t, c] : at(*lv, "tensors").items()) {
+      if (std::find(names.begin(), names.end(), t) == names.end()) {
         names.push_back(t);
+      }
+    }
+  }
   sort_tensors(names);
   for (const json *lv : outermost_first(evaluation)) {
     levels.push_back(at(*lv, "name"));
     json row = json::array();
-    for (const auto &t : names)
+    for (const auto &t : names) {
       row.push_back(or0(at(at(at(*lv, "tensors"), t), "energy_pj")));
+    }
     values.push_back(row);
     leak.push_back(or0(at(*lv, "leak_energy_pj")));
   }
-  for (const auto &t : names)
+  for (const auto &t : names) {
     tensors.push_back(t);
+  }
   return {{"levels", levels},
           {"tensors", tensors},
           {"values_pj", values},
@@ -275,9 +296,11 @@ json layer_traffic(const json &evaluation, const json &bounds) {
   json by_tensor = json::array();
   const auto levels = outermost_first(evaluation);
   std::vector<std::string> names;
-  if (!levels.empty())
-    for (const auto &[t, c] : at(*levels.front(), "tensors").items())
+  if (!levels.empty()) {
+    for (const auto &[t, c] : at(*levels.front(), "tensors").items()) {
       names.push_back(t);
+    }
+  }
   sort_tensors(names);
   for (const auto &t : names) {
     const json &c = at(at(*levels.front(), "tensors"), t);
@@ -292,18 +315,22 @@ json layer_traffic(const json &evaluation, const json &bounds) {
 }
 
 json cosim_of(const json &cosim, const std::string &layer) {
-  if (str(at(cosim, "layer")) != layer)
+  if (str(at(cosim, "layer")) != layer) {
     return nullptr;
+  }
   json rows = json::array();
-  for (const auto &[level, tensors] : at(cosim, "counts").items())
-    for (const auto &[tensor, kinds] : tensors.items())
-      for (const auto &[kind, pair] : kinds.items())
+  for (const auto &[level, tensors] : at(cosim, "counts").items()) {
+    for (const auto &[tensor, kinds] : tensors.items()) {
+      for (const auto &[kind, pair] : kinds.items()) {
         rows.push_back({{"level", level},
                         {"tensor", tensor},
                         {"kind", kind},
                         {"rtl", pair.at(0)},
                         {"model", pair.at(1)},
                         {"equal", pair.at(0) == pair.at(1)}});
+      }
+    }
+  }
   return {{"counts", rows},
           {"measured_cycles", at(cosim, "measured_cycles")},
           {"predicted_cycles", at(cosim, "predicted_cycles")},
@@ -318,13 +345,16 @@ json layers(const json &flow, const std::map<std::string, const json *> &s) {
     const std::string name = str(at(l, "name"));
     const json &entry = schedule_entry(s, name);
     if (at(l, "found") != true || !str(at(l, "same_as")).empty() ||
-        !at(entry, "evaluation").is_object())
+        !at(entry, "evaluation").is_object()) {
       continue;
+    }
     const json &ev = at(entry, "evaluation"), &b = at(entry, "bounds");
     json shared = json::array();
-    for (const auto &o : at(flow, "layers"))
-      if (str(at(o, "same_as")) == name)
+    for (const auto &o : at(flow, "layers")) {
+      if (str(at(o, "same_as")) == name) {
         shared.push_back(at(o, "name"));
+      }
+    }
     out.push_back(
         {{"name", name},
          {"repeat", at(l, "repeat")},
@@ -349,12 +379,15 @@ json layers(const json &flow, const std::map<std::string, const json *> &s) {
 std::string movement(const json &tensor, const json &array, const std::string &preset,
                      const std::vector<std::string> &per_pe_levels, const std::string &fed_from) {
   std::vector<std::string> dims;
-  for (const auto &d : at(tensor, "dims"))
+  for (const auto &d : at(tensor, "dims")) {
     dims.push_back(str(d));
+  }
   const auto depends = [&](const json &axis) {
-    for (const auto &d : axis)
-      if (std::find(dims.begin(), dims.end(), str(d)) != dims.end())
+    for (const auto &d : axis) {
+      if (std::find(dims.begin(), dims.end(), str(d)) != dims.end()) {
         return true;
+      }
+    }
     return false;
   };
   const bool rw = at(tensor, "read_write") == true, tpu = preset != "tree";
@@ -362,33 +395,38 @@ std::string movement(const json &tensor, const json &array, const std::string &p
             cols = static_cast<int>(or0(at(array, "cols")));
   std::vector<std::string> parts;
   const auto axis = [&](int n, const json &loops, const char *line, const char *across) {
-    if (n <= 1 || depends(loops))
+    if (n <= 1 || depends(loops)) {
       return;
-    if (rw)
+    }
+    if (rw) {
       parts.push_back(
           tpu ? fmt::format("summed PE to PE {} over the {} {} (systolic)", line, n, across)
               : fmt::format("summed over the {} {} by an adder tree", n, across));
-    else
+    } else {
       parts.push_back(
           tpu ? fmt::format("one word shared by the {} {}, passed PE to PE {} (systolic)", n,
                             across, line)
               : fmt::format("one word broadcast to the {} {}", n, across));
+    }
   };
   axis(rows, at(array, "row_dims"), "down each column", "rows");
   axis(cols, at(array, "col_dims"), "along each row", "columns");
-  if (parts.empty())
+  if (parts.empty()) {
     parts.push_back("a different word in every PE");
-  if (!per_pe_levels.empty())
+  }
+  if (!per_pe_levels.empty()) {
     parts.push_back(fmt::format("stationary in each PE's {}", fmt::join(per_pe_levels, ", ")));
-  if (!fed_from.empty())
+  }
+  if (!fed_from.empty()) {
     parts.push_back((rw ? "drained to " : "fed from ") + fed_from);
+  }
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 json hardware_levels(const json &micro, double pe_count) {
   json out = json::array();
   const json &levels = at(micro, "levels");
-  for (auto it = levels.rbegin(); it != levels.rend(); ++it)
+  for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
     out.push_back({{"name", at(*it, "name")},
                    {"kind", at(*it, "kind")},
                    {"size_words", at(*it, "size_words")},
@@ -399,6 +437,7 @@ json hardware_levels(const json &micro, double pe_count) {
                    {"double_buffered", at(*it, "double_buffered")},
                    {"banks", at(*it, "banks")},
                    {"used_words", at(*it, "used_words")}});
+  }
   return out;
 }
 
@@ -412,12 +451,14 @@ json movements(const json &flow, const json &levels) {
     std::string fed_from; // the innermost shared level holding it
     for (const auto &lv : levels) {
       const auto &ts = at(lv, "tensors");
-      if (std::find(ts.begin(), ts.end(), name) == ts.end())
+      if (std::find(ts.begin(), ts.end(), name) == ts.end()) {
         continue;
-      if (at(lv, "per_pe") == true)
+      }
+      if (at(lv, "per_pe") == true) {
         per_pe.push_back(str(at(lv, "name")));
-      else
+      } else {
         fed_from = str(at(lv, "name"));
+      }
     }
     out.push_back({{"tensor", name}, {"how", movement(t, array, preset, per_pe, fed_from)}});
   }
@@ -426,14 +467,19 @@ json movements(const json &flow, const json &levels) {
 
 // Storage, PE datapath or control, by the generators' module names (docs/flows.md).
 std::string module_kind(const std::string &m) {
-  for (const char *p : {"hcl_buffer_", "hcl_sram_", "sram_"})
-    if (m.rfind(p, 0) == 0)
+  for (const char *p : {"hcl_buffer_", "hcl_sram_", "sram_"}) {
+    if (m.rfind(p, 0) == 0) {
       return "storage (SRAM and buffers)";
-  for (const char *p : {"hcl_pe_", "hcl_mul_", "hcl_array_", "hcl_adder", "hcl_tree"})
-    if (m.rfind(p, 0) == 0)
+    }
+  }
+  for (const char *p : {"hcl_pe_", "hcl_mul_", "hcl_array_", "hcl_adder", "hcl_tree"}) {
+    if (m.rfind(p, 0) == 0) {
       return "PE datapath";
-  if (m.rfind("hcl_nest_", 0) == 0)
+    }
+  }
+  if (m.rfind("hcl_nest_", 0) == 0) {
     return "control (loop nest, memory port, counters)";
+  }
   return "other";
 }
 
@@ -454,8 +500,9 @@ json area(const json &a) {
     return or0(at(x, "total_um2")) > or0(at(y, "total_um2"));
   });
   json by_kind = json::array();
-  for (const auto &[k, v] : kinds)
+  for (const auto &[k, v] : kinds) {
     by_kind.push_back({{"kind", k}, {"um2", v}});
+  }
   std::stable_sort(by_kind.begin(), by_kind.end(), [](const json &x, const json &y) {
     return or0(at(x, "um2")) > or0(at(y, "um2"));
   });
@@ -487,8 +534,9 @@ json hardware(const json &flow) {
 
 json checks(const json &flow) {
   json cosim = at(flow, "cosim");
-  if (cosim.is_object())
+  if (cosim.is_object()) {
     cosim.erase("counts"); // per layer, next to the model's
+  }
   return {{"lint", at(flow, "lint")}, {"cosim", cosim}};
 }
 
@@ -505,8 +553,9 @@ json files() {
            {"params.h", "the same as C #defines"},
            {"config/", "per-layer configurations: register values (JSON and hex), memory layout"},
            {"lint.txt", "Verilator lint result"},
-           {"area.json", "Yosys area per module"}})
+           {"area.json", "Yosys area per module"}}) {
     out.push_back({{"path", p}, {"what", what}});
+  }
   return out;
 }
 

@@ -43,8 +43,9 @@ std::string problem_key(const Problem &p) {
     s += fmt::format("tensor {} rw {}", t.name, t.read_write);
     for (const auto &rank : t.projection) {
       s += " [";
-      for (const auto &term : rank)
+      for (const auto &term : rank) {
         s += fmt::format("{}*{} ", term.coef, term.dim);
+      }
       s += "]";
     }
     s += "\n";
@@ -68,8 +69,9 @@ std::string arch_key(const Arch &a) {
       fmt::format("arch mac {} {} clock {} mac_area {} has_area {} machine {} {} {} {} {} {}\n",
                   a.mac_energy_pj, a.mac_bits, a.clock_ghz, a.mac_area_um2, a.has_area, m.start,
                   m.drain, m.fill_tail, m.writeback_tail, m.prefetch_lag, m.port_words);
-  for (const auto &l : a.levels)
+  for (const auto &l : a.levels) {
     s += level_key(l);
+  }
   return s;
 }
 
@@ -78,12 +80,13 @@ std::string space_key(const SpaceOptions &o) {
       fmt::format("space dims/axis {} bypass {} min_util {} unroll {} dataflow {} {} pad {}\n",
                   o.max_dims_per_axis, o.bypass, o.min_utilization, fmt::join(o.unroll_dims, ","),
                   o.dataflow_x, o.dataflow_y, o.max_pad);
-  for (const auto &c : o.constraints)
+  for (const auto &c : o.constraints) {
     s += fmt::format("constraint t {} s {} tmax {} smax {} perm {} sperm {} split {} keep {}\n",
                      fmt::join(c.temporal, ","), fmt::join(c.spatial, ","),
                      fmt::join(c.temporal_max, ","), fmt::join(c.spatial_max, ","),
                      fmt::join(c.permutation, ","), fmt::join(c.spatial_permutation, ","), c.split,
                      fmt::join(c.keep, ","));
+  }
   return s;
 }
 
@@ -101,8 +104,9 @@ SearchStats stats_from_json(const nlohmann::json &j) {
 std::optional<SearchCache::Entry> read_entry(const fs::path &file, const Problem &p, const Arch &a,
                                              const SearchOptions &o) {
   const std::optional<nlohmann::json> entry = detail::read_cache_entry(file, 1);
-  if (!entry)
+  if (!entry) {
     return std::nullopt;
+  }
   const nlohmann::json &j = *entry;
   SearchCache::Entry e;
   SearchResult &r = e.result;
@@ -117,8 +121,9 @@ std::optional<SearchCache::Entry> read_entry(const fs::path &file, const Problem
     const std::string text = j.at("mapping");
     r.mapping = parse_mapping(load_yaml_string(text, file.string()).at("schedule"), p, a);
     r.evaluation = evaluate(p, a, r.mapping, o.mode);
-    if (objective_value(r.evaluation, o.objective) != r.objective)
+    if (objective_value(r.evaluation, o.objective) != r.objective) {
       return std::nullopt;
+    }
   }
   return e;
 }
@@ -160,8 +165,9 @@ void DiskSearchCache::keep(const Problem &problem, const Arch &arch, const Searc
                            const Entry &entry) {
   const SearchResult &r = entry.result;
   // A padded result reports against other bounds than the layer's; it is searched again.
-  if (r.found && r.bounds != problem.bounds)
+  if (r.found && r.bounds != problem.bounds) {
     return;
+  }
   nlohmann::json j = {{"format", 1},
                       {"layer", problem.name},
                       {"found", r.found},
@@ -169,8 +175,9 @@ void DiskSearchCache::keep(const Problem &problem, const Arch &arch, const Searc
                       {"lower_bound", r.lower_bound},
                       {"stats", stats_to_json(r.stats)},
                       {"attainable_traffic", entry.attainable_traffic}};
-  if (r.found)
+  if (r.found) {
     j["mapping"] = mapping_to_yaml(problem, arch, r.mapping);
+  }
   fs::create_directories(dir_);
   write_file_atomic(entry_path(problem, arch, options), j.dump() + "\n");
 }

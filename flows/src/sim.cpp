@@ -115,7 +115,7 @@ bool active_low(const std::string &name) {
 } // namespace
 
 Simulator::Simulator(const std::vector<fs::path> &files, const std::string &top,
-                     SimOptions options) {
+                     const SimOptions &options) {
   ModelOptions mopts = options.model;
   mopts.trace = mopts.trace || !options.vcd.empty();
   built_ = build_model(files, top, mopts);

@@ -8,13 +8,15 @@ namespace hcl::flows {
 
 StatusTicker::StatusTicker(Sink sink, std::string text)
     : sink_(std::move(sink)), text_(std::move(text)) {
-  if (sink_)
+  if (sink_) {
     thread_ = std::thread([this] { run(); });
+  }
 }
 
 StatusTicker::~StatusTicker() {
-  if (!thread_.joinable())
+  if (!thread_.joinable()) {
     return;
+  }
   {
     const std::lock_guard<std::mutex> g(m_);
     done_ = true;
@@ -29,8 +31,9 @@ void StatusTicker::set(std::string text, bool now) {
     text_ = std::move(text);
     redraw_ = redraw_ || now;
   }
-  if (now)
+  if (now) {
     cv_.notify_all();
+  }
 }
 
 double StatusTicker::elapsed_s() const {
@@ -51,8 +54,9 @@ void StatusTicker::run() {
       redraw_ = false;
       continue;
     }
-    if (done_)
+    if (done_) {
       break;
+    }
   }
   g.unlock();
   sink_("");

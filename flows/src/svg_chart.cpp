@@ -62,10 +62,11 @@ struct Legend {
   std::string draw(double x0, double y0, double width) const {
     std::string s;
     const auto at = layout(width);
-    for (std::size_t i = 0; i < items.size(); ++i)
+    for (std::size_t i = 0; i < items.size(); ++i) {
       s += fmt::format(
           "<g transform=\"translate({:.1f},{:.1f})\">{}<text x=\"18\" y=\"9\">{}</text></g>\n",
           x0 + at[i].first, y0 + at[i].second, items[i].second, esc(items[i].first));
+    }
     return s;
   }
 };
@@ -85,8 +86,9 @@ std::string mark_swatch(std::size_t m) {
 
 double bar_total(const std::vector<double> &row) {
   double t = 0;
-  for (const double v : row)
+  for (const double v : row) {
     t += clean(v);
+  }
   return t;
 }
 
@@ -99,8 +101,9 @@ const char *chart_colour(std::size_t i) {
 }
 
 std::string si_number(double v) {
-  if (!std::isfinite(v))
+  if (!std::isfinite(v)) {
     return "-";
+  }
   static const std::array<const char *, 7> suffix = {"", " k", " M", " G", " T", " P", " E"};
   std::size_t k = 0;
   double a = std::fabs(v);
@@ -113,11 +116,13 @@ std::string si_number(double v) {
 }
 
 std::string svg_bar_chart(const BarChart &c) {
-  if (c.bars.empty())
+  if (c.bars.empty()) {
     return svg_open(20, c.title) + "<text x=\"0\" y=\"14\">no data</text></svg>\n";
+  }
   double label_w = 0;
-  for (const auto &b : c.bars)
+  for (const auto &b : c.bars) {
     label_w = std::max(label_w, text_width(b));
+  }
   label_w = std::min(label_w + 8, 300.0);
   const auto fit =
       [&](const std::string &label) { // a long name keeps its start; <title> has it all
@@ -130,22 +135,28 @@ std::string svg_bar_chart(const BarChart &c) {
   double top_value = 0;
   for (std::size_t b = 0; b < c.bars.size(); ++b) {
     top_value = std::max(top_value, b < c.values.size() ? bar_total(c.values[b]) : 0.0);
-    for (const auto &m : c.marks)
-      if (b < m.at.size())
+    for (const auto &m : c.marks) {
+      if (b < m.at.size()) {
         top_value = std::max(top_value, clean(m.at[b]));
+      }
+    }
   }
-  if (top_value <= 0)
+  if (top_value <= 0) {
     top_value = 1;
+  }
   const double step = tick_step(top_value);
   const double axis_max = std::ceil(top_value / step) * step;
   const auto xpos = [&](double v) { return x0 + plot_w * clean(v) / axis_max; };
 
   Legend legend;
-  if (c.parts.size() > 1)
-    for (std::size_t p = 0; p < c.parts.size(); ++p)
+  if (c.parts.size() > 1) {
+    for (std::size_t p = 0; p < c.parts.size(); ++p) {
       legend.items.push_back({c.parts[p], swatch(p)});
-  for (std::size_t m = 0; m < c.marks.size(); ++m)
+    }
+  }
+  for (std::size_t m = 0; m < c.marks.size(); ++m) {
     legend.items.push_back({c.marks[m].label, mark_swatch(m)});
+  }
   const double axis_y = top + pitch * static_cast<double>(c.bars.size());
   const double legend_y = axis_y + 26;
   const int height = static_cast<int>(legend_y + Legend::kRowHeight * legend.rows(kWidth - 8) + 4);
@@ -170,8 +181,9 @@ std::string svg_bar_chart(const BarChart &c) {
     const std::vector<double> row = b < c.values.size() ? c.values[b] : std::vector<double>{};
     for (std::size_t p = 0; p < row.size() && p < std::max<std::size_t>(c.parts.size(), 1); ++p) {
       const double v = clean(row[p]);
-      if (v <= 0)
+      if (v <= 0) {
         continue;
+      }
       const std::string part = c.parts.size() > 1 ? " " + c.parts[p] : "";
       s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\">"
                        "<title>{}{}: {} {}</title></rect>\n",
@@ -182,8 +194,9 @@ std::string svg_bar_chart(const BarChart &c) {
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", xpos(acc) + 4, y + 12,
                      esc(si_number(acc)));
     for (std::size_t m = 0; m < c.marks.size(); ++m) {
-      if (b >= c.marks[m].at.size() || !std::isfinite(c.marks[m].at[b]))
+      if (b >= c.marks[m].at.size() || !std::isfinite(c.marks[m].at[b])) {
         continue;
+      }
       const double x = xpos(c.marks[m].at[b]);
       s += fmt::format(
           "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#000\" "
@@ -256,28 +269,34 @@ std::string svg_hierarchy(const HierarchyDiagram &d) {
       "{} x {} PEs</text>\n",
       kWidth / 2.0, grid_top - 6, rows, cols);
   std::vector<std::string> per_pe;
-  for (const auto &l : d.pe_levels)
+  for (const auto &l : d.pe_levels) {
     per_pe.insert(per_pe.end(), l.tensors.begin(), l.tensors.end());
-  for (int r = 0; r < dr; ++r)
+  }
+  for (int r = 0; r < dr; ++r) {
     for (int c = 0; c < dc; ++c) {
       const double x = gx + c * (cell + gap), y = grid_top + r * (cell + gap);
       s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"#fff\" "
                        "stroke=\"#444\">"
                        "<title>PE ({}, {})</title></rect>\n",
                        x, y, cell, cell, r, c);
-      for (std::size_t k = 0; k < per_pe.size(); ++k)
+      for (std::size_t k = 0; k < per_pe.size(); ++k) {
+        const std::size_t row = k / 2, col = k % 2; // two swatches per row
         s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"8\" height=\"8\" fill=\"{}\"/>\n",
-                         x + 4 + 10 * static_cast<double>(k % 2),
-                         y + 4 + 10 * static_cast<double>(k / 2),
+                         x + 4 + 10 * static_cast<double>(col),
+                         y + 4 + 10 * static_cast<double>(row),
                          chart_colour(tensor_index(d, per_pe[k])));
+      }
     }
-  if (cols > dc)
+  }
+  if (cols > dc) {
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">&#8230; {} columns</text>\n", gx + grid_w + 6,
                      grid_top + 14, cols);
-  if (rows > dr)
+  }
+  if (rows > dr) {
     s += fmt::format(
         "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">&#8942; {} rows</text>\n",
         kWidth / 2.0, grid_top + grid_h + 14, rows);
+  }
   s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">rows: {} &#8595;</text>\n",
                    gx - 8, grid_top + 14, esc(d.row_label));
   s += fmt::format(

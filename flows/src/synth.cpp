@@ -73,8 +73,9 @@ YosysRun run_yosys(const fs::path &dir, const std::string &name, const std::stri
     argv[1] = "-v";
     argv.insert(argv.begin() + 2, "2");
     on_line = [&on_pass](const std::string &line) {
-      if (is_pass_header(line))
+      if (is_pass_header(line)) {
         on_pass(line.back() == '.' ? line.substr(0, line.size() - 1) : line);
+      }
     };
   }
   const auto r = run_process(argv, dir, on_line);
@@ -186,7 +187,7 @@ std::string blackbox_verilog(const std::set<MemShape> &shapes) {
 
 // "$paramod\pe\W=s32'00...01000\N=..." -> "pe(W=8,N=...)"; "$paramod$0a1b...\pe" -> "pe$0a1b2c3d".
 std::string display_name(const std::string &raw) {
-  const std::string name = strip_backslash(raw);
+  std::string name = strip_backslash(raw);
   if (name.rfind("$paramod$", 0) == 0) {
     const auto slash = name.find('\\');
     if (slash != std::string::npos) {
@@ -358,8 +359,9 @@ std::string synth_key(const std::vector<fs::path> &files, const std::string &top
   h.add(slurp(liberty));
   h.add(top);
   h.add(o.flat ? "flat" : "hierarchical");
-  for (const auto &[name, value] : o.top_parameters)
+  for (const auto &[name, value] : o.top_parameters) {
     h.add(fmt::format("{}={}", name, value));
+  }
   h.add(fmt::format("{} {} {} {} {} {}", o.sram.threshold_bits, o.sram.um2_per_bit,
                     o.sram.um2_per_row, o.sram.um2_per_column, o.sram.um2_fixed, o.sram.scale));
   for (const auto &f : files) {
@@ -371,11 +373,12 @@ std::string synth_key(const std::vector<fs::path> &files, const std::string &top
 
 json report_cache_json(const SynthReport &r) {
   json mods = json::object();
-  for (const auto &[name, m] : r.modules)
+  for (const auto &[name, m] : r.modules) {
     mods[name] = {{"instances", m.instances},
                   {"area_um2", m.area_um2},
                   {"cells", m.cells},
                   {"sram_macro", m.sram_macro}};
+  }
   return {{"top", r.top},
           {"total_area_um2", r.total_area_um2},
           {"modules", mods},
@@ -386,8 +389,9 @@ json report_cache_json(const SynthReport &r) {
 // A finished report of the same inputs, or nothing (no entry, or one this build cannot read).
 std::optional<SynthReport> cached_report(const fs::path &entry) {
   std::error_code ec;
-  if (!fs::is_regular_file(entry, ec))
+  if (!fs::is_regular_file(entry, ec)) {
     return std::nullopt;
+  }
   try {
     const json j = json::parse(slurp(entry));
     SynthReport r;

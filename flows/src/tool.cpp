@@ -236,8 +236,9 @@ const std::string &tool_version(const fs::path &exe, const std::string &flag) {
   std::lock_guard lock(mu);
   const auto key = std::pair{exe.string(), flag};
   auto it = versions.find(key);
-  if (it == versions.end())
+  if (it == versions.end()) {
     it = versions.emplace(key, run_process({exe.string(), flag}).output).first;
+  }
   return it->second;
 }
 

@@ -12,8 +12,9 @@ namespace {
 
 Signal delay(const Signal &s, int n, const std::string &name) {
   Signal d = s;
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
     d = RegNext(d, fmt::format("{}_d{}", name, i + 1));
+  }
   return d;
 }
 
@@ -37,19 +38,22 @@ ArrayIO::ArrayIO(const ArrayConfig &cfg) {
   w.assign(static_cast<std::size_t>(p.w.lanes), type(cfg.weight_width));
   if (p.x.route == Route::Load || p.w.route == Route::Load) {
     load = Bool();
-    if (cfg.double_buffer)
+    if (cfg.double_buffer) {
       swap = Bool();
+    }
   }
   en = Bool();
-  if (p.output_stationary)
+  if (p.output_stationary) {
     drain = Bool();
+  }
   if (!p.output_stationary && cfg.edge_accumulate) {
     first = Bool();
     last = Bool();
   }
   out.assign(static_cast<std::size_t>(p.out_lanes), type(cfg.acc_width));
-  if (!p.output_stationary)
+  if (!p.output_stationary) {
     out_valid = Bool();
+  }
 }
 
 void Array::body() const {
@@ -60,8 +64,9 @@ void Array::body() const {
   const auto skewed = [&](const OperandPlan &op, const std::vector<Signal> &in,
                           const char *prefix) {
     std::vector<Signal> v;
-    for (std::size_t i = 0; i < in.size(); ++i)
+    for (std::size_t i = 0; i < in.size(); ++i) {
       v.push_back(delay(in[i], op.skew[i], fmt::format("{}{}_skew", prefix, i)));
+    }
     return v;
   };
   const auto xl = skewed(p.x, ports.x, "x");
@@ -74,8 +79,9 @@ void Array::body() const {
   const int en_len = p.output_stationary ? wave : p.latency - (cfg.edge_accumulate ? 1 : 0);
   const auto en_taps = ctrl_taps(en, en_len, "en");
   std::vector<Signal> swap_taps;
-  if (has_swap && !cfg.swap_all)
+  if (has_swap && !cfg.swap_all) {
     swap_taps = ctrl_taps(swap, wave, "swap");
+  }
 
   // first/last travel with `en` to the edge accumulators.
   const Signal valid = en_taps.back();
@@ -90,21 +96,25 @@ void Array::body() const {
                            std::size_t r, std::size_t k) -> Signal {
     switch (op.route) {
     case Route::Horizontal:
-      if (op.flow == Flow::Systolic && k > 0)
+      if (op.flow == Flow::Systolic && k > 0) {
         return pe[r][k - 1].*out;
+      }
       return l[r];
     case Route::Vertical:
     case Route::Load:
-      if ((op.flow == Flow::Systolic || op.route == Route::Load) && r > 0)
+      if ((op.flow == Flow::Systolic || op.route == Route::Load) && r > 0) {
         return pe[r - 1][k].*out;
+      }
       return l[k];
     case Route::Diagonal:
       return l[r + k];
     case Route::All: // forwarded along row 0, then down every column
-      if (op.flow == Flow::Systolic && r > 0)
+      if (op.flow == Flow::Systolic && r > 0) {
         return pe[r - 1][k].*out;
-      if (op.flow == Flow::Systolic && k > 0)
+      }
+      if (op.flow == Flow::Systolic && k > 0) {
         return pe[0][k - 1].*out;
+      }
       return l[0];
     case Route::Unicast:
       return l[r * K + k];
@@ -120,10 +130,12 @@ void Array::body() const {
       inst.w_in <<= operand(p.w, wl, &PeIO::w_out, r, k);
       const auto tap =
           static_cast<std::size_t>(p.alpha * static_cast<int>(r) + p.beta * static_cast<int>(k));
-      if (has_load)
+      if (has_load) {
         inst.load <<= load;
-      if (has_swap)
+      }
+      if (has_swap) {
         inst.swap <<= cfg.swap_all ? swap : swap_taps[tap];
+      }
       if (p.output_stationary) {
         inst.en <<= en_taps[tap];
         inst.drain <<= drain;
@@ -133,25 +145,30 @@ void Array::body() const {
         // are reduced across the columns; reduced over both, the chain leaves the bottom of
         // each column for the top of the next (wired below, once that PE exists).
         const bool rowwise = p.out_route == Route::Horizontal;
-        if (p.out_route == Route::All && r == 0 && k > 0)
+        if (p.out_route == Route::All && r == 0 && k > 0) {
           continue;
-        if (rowwise ? k == 0 : r == 0)
+        }
+        if (rowwise ? k == 0 : r == 0) {
           inst.psum_in <<= 0;
-        else
+        } else {
           inst.psum_in <<= rowwise ? pe[r][k - 1].psum_out : pe[r - 1][k].psum_out;
+        }
       }
     }
   }
 
-  if (p.out_route == Route::All && cfg.reduce == Reduce::Chain)
-    for (std::size_t k = 1; k < K; ++k)
+  if (p.out_route == Route::All && cfg.reduce == Reduce::Chain) {
+    for (std::size_t k = 1; k < K; ++k) {
       pe[0][k].psum_in <<= pe[R - 1][k - 1].psum_out;
+    }
+  }
 
   // The PEs whose partial sums leave through out_i: column i, row i, or (All) every PE in
   // chain order, column by column.
   const auto out_pe = [&](std::size_t i, std::size_t j) -> const PeIO & {
-    if (p.out_route == Route::All)
+    if (p.out_route == Route::All) {
       return pe[j % R][j / R];
+    }
     return p.out_route == Route::Vertical ? pe[j][i] : pe[i][j];
   };
   const std::size_t along = p.out_route == Route::All        ? R * K
@@ -164,14 +181,17 @@ void Array::body() const {
     } else {
       // Balanced adder tree over the column (or row), wrapping at acc_width like the chain.
       std::vector<Signal> level;
-      for (std::size_t j = 0; j < along; ++j)
+      for (std::size_t j = 0; j < along; ++j) {
         level.push_back(out_pe(k, j).psum_out);
+      }
       while (level.size() > 1) {
         std::vector<Signal> next;
-        for (std::size_t i = 0; i + 1 < level.size(); i += 2)
+        for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
           next.push_back(level[i].add_wrap(level[i + 1]));
-        if (level.size() % 2)
+        }
+        if (level.size() % 2) {
           next.push_back(level.back());
+        }
         level = next;
       }
       raw = level[0];

@@ -36,9 +36,11 @@ bool sliding_pair(Loop a, Loop b) {
 
 std::string loops_text(const std::vector<LoopDim> &loops) {
   std::vector<std::string> parts;
-  for (const auto &l : loops)
+  parts.reserve(loops.size());
+  for (const auto &l : loops) {
     parts.push_back(l.size > 0 ? fmt::format("{}:{}", to_string(l.loop), l.size)
                                : std::string(to_string(l.loop)));
+  }
   return fmt::format("{}", fmt::join(parts, ","));
 }
 
@@ -47,8 +49,9 @@ std::vector<LoopDim> parse_loops(const std::string &key, const std::string &valu
   std::size_t pos = 0;
   while (pos <= value.size()) {
     std::size_t comma = value.find(',', pos);
-    if (comma == std::string::npos)
+    if (comma == std::string::npos) {
       comma = value.size();
+    }
     std::string item = value.substr(pos, comma - pos);
     std::string name = item, size;
     if (auto colon = item.find(':'); colon != std::string::npos) {
@@ -64,8 +67,9 @@ std::vector<LoopDim> parse_loops(const std::string &key, const std::string &valu
                         "LOOP or LOOP:SIZE, comma separated (e.g. C or C:2,FX:2)",
                         name, value));
     LoopDim d{it->first, 0};
-    if (!size.empty())
+    if (!size.empty()) {
       d.size = static_cast<int>(parse_int(key, size, 1, 4096));
+    }
     out.push_back(d);
     pos = comma + 1;
   }
@@ -78,10 +82,11 @@ struct Delay {
   std::optional<int> value;
   std::string who;
   void need(int v, const std::string &key, const std::string &why) {
-    if (value && *value != v)
+    if (value && *value != v) {
       throw ConfigError(key, fmt::format("{} needs {}, but {} needs {}: no consistent skew; "
                                          "change one of them",
                                          why, v, who, *value));
+    }
     if (!value) {
       value = v;
       who = fmt::format("{} ({})", why, key);
@@ -97,12 +102,13 @@ DimInfo dim_relevance(const std::vector<LoopDim> &loops, const std::string &key)
   DimInfo d;
   const auto uniform = [&](bool (*dep)(Loop), const char *tensor) {
     const bool first = dep(loops.front().loop);
-    for (const auto &l : loops)
+    for (const auto &l : loops) {
       require(dep(l.loop) == first, key,
               fmt::format("loops {} and {} cannot share a dimension: the {} depend on one "
                           "and not the other, so the interconnect along it would not be "
                           "uniform; put them on different dimensions",
                           to_string(loops.front().loop), to_string(l.loop), tensor));
+    }
     return first;
   };
   d.w = uniform(weight_depends, "weights");
@@ -183,9 +189,11 @@ OperandPlan plan_operand(const ArrayConfig &c, bool input, bool dep_r, bool dep_
 } // namespace
 
 const char *to_string(Loop l) {
-  for (const auto &p : kLoopNames)
-    if (p.first == l)
+  for (const auto &p : kLoopNames) {
+    if (p.first == l) {
       return p.second;
+    }
+  }
   return "?";
 }
 
@@ -231,10 +239,12 @@ ArrayPlan plan_array(const ArrayConfig &c) {
           fmt::format("must be in [1, 128] (got {})", c.cols));
   check_loops(c.row_loops, c.rows, "row_loops", "rows");
   check_loops(c.col_loops, c.cols, "col_loops", "cols");
-  for (const auto &r : c.row_loops)
-    for (const auto &k : c.col_loops)
+  for (const auto &r : c.row_loops) {
+    for (const auto &k : c.col_loops) {
       require(r.loop != k.loop, "col_loops",
               fmt::format("loop {} is already unrolled on rows", to_string(r.loop)));
+    }
+  }
   PeConfig pe;
   pe.data_width = c.data_width;
   pe.weight_width = c.weight_width;
@@ -245,9 +255,11 @@ ArrayPlan plan_array(const ArrayConfig &c) {
   const DimInfo R = dim_relevance(c.row_loops, "row_loops");
   const DimInfo C = dim_relevance(c.col_loops, "col_loops");
   bool diag = false;
-  for (const auto &r : c.row_loops)
-    for (const auto &k : c.col_loops)
+  for (const auto &r : c.row_loops) {
+    for (const auto &k : c.col_loops) {
       diag = diag || sliding_pair(r.loop, k.loop);
+    }
+  }
   if (diag) {
     require(c.row_loops.size() == 1, "row_loops",
             "a dimension holding half of a sliding-window pair must hold only that loop");
@@ -290,10 +302,11 @@ ArrayPlan plan_array(const ArrayConfig &c) {
       // row.
       Delay &along = C.o ? alpha : beta;
       p.out_route = C.o ? Route::Vertical : Route::Horizontal;
-      if (c.reduce == Reduce::Chain)
+      if (c.reduce == Reduce::Chain) {
         along.need(1, "reduce", "reduce=chain (systolic accumulation)");
-      else
+      } else {
         along.need(0, "reduce", "reduce=tree (combinational adder tree)");
+      }
     }
   }
   p.out_lanes = p.out_route == Route::Vertical     ? c.cols
@@ -301,11 +314,11 @@ ArrayPlan plan_array(const ArrayConfig &c) {
                                                    : 1;
   if (diagonal_used) {
     // PEs on one diagonal share an input lane, so rows and columns must have equal delays.
-    if (alpha.value && !beta.value)
+    if (alpha.value && !beta.value) {
       beta.need(*alpha.value, "input_flow", "diagonal inputs");
-    else if (beta.value && !alpha.value)
+    } else if (beta.value && !alpha.value) {
       alpha.need(*beta.value, "input_flow", "diagonal inputs");
-    else if (!alpha.value && !beta.value) {
+    } else if (!alpha.value && !beta.value) {
       alpha.value = 0;
       beta.value = 0;
     }
@@ -348,15 +361,18 @@ ArrayPlan plan_array(const ArrayConfig &c) {
     p.latency = wave + c.pipeline_stages + 1 + (c.edge_accumulate ? 1 : 0);
     // Lane i's sum is complete when the wavefront passes its last PE; align all to the last.
     // (One lane reduced over both dimensions is complete at the last PE: no deskew.)
-    for (int i = 0; i < p.out_lanes; ++i)
+    for (int i = 0; i < p.out_lanes; ++i) {
       p.deskew.push_back(p.out_route == Route::Vertical     ? p.beta * (c.cols - 1 - i)
                          : p.out_route == Route::Horizontal ? p.alpha * (c.rows - 1 - i)
                                                             : 0);
+    }
   }
-  for (const auto &l : c.row_loops)
+  for (const auto &l : c.row_loops) {
     p.row_index_sizes.push_back(l.size > 0 ? l.size : c.rows);
-  for (const auto &l : c.col_loops)
+  }
+  for (const auto &l : c.col_loops) {
     p.col_index_sizes.push_back(l.size > 0 ? l.size : c.cols);
+  }
   return p;
 }
 
@@ -372,14 +388,18 @@ PeConfig array_pe_config(const ArrayConfig &c, const ArrayPlan &p, int r, int k)
   pe.double_buffer = c.double_buffer;
   pe.pipeline_stages = c.pipeline_stages;
   const auto forwards = [&](const OperandPlan &op) {
-    if (op.flow != Flow::Systolic)
+    if (op.flow != Flow::Systolic) {
       return false;
-    if (op.route == Route::Horizontal)
+    }
+    if (op.route == Route::Horizontal) {
       return k < c.cols - 1;
-    if (op.route == Route::Vertical)
+    }
+    if (op.route == Route::Vertical) {
       return r < c.rows - 1;
-    if (op.route == Route::All) // along row 0, and down every column
+    }
+    if (op.route == Route::All) { // along row 0, and down every column
       return r < c.rows - 1 || (r == 0 && k < c.cols - 1);
+    }
     return false;
   };
   pe.forward_x = forwards(p.x);
@@ -411,8 +431,9 @@ const std::vector<ConfigKey<ArrayConfig>> &ArrayConfig::keys() {
         int_key("cols", &A::cols, 0, 1 << 16, "array columns"),
         loops_key("row_loops", &A::row_loops, "the loops unrolled on the rows"),
         loops_key("col_loops", &A::col_loops, "the loops unrolled on the columns")};
-    for (auto &key : detail::pe_datapath_keys<A>())
+    for (auto &key : detail::pe_datapath_keys<A>()) {
       v.push_back(std::move(key));
+    }
     v.push_back(flow_key("input_flow", &A::input_flow, "how a row shares its inputs"));
     v.push_back(flow_key("weight_flow", &A::weight_flow, "how a column shares its weights"));
     v.push_back(choice_key<A, Reduce>("reduce", &A::reduce,
@@ -434,9 +455,11 @@ void ArrayConfig::set(const std::string &key, const std::string &value) {
 std::string ArrayConfig::module_name() const {
   const auto loops = [](const std::vector<LoopDim> &v) {
     std::vector<std::string> parts;
-    for (const auto &l : v)
+    parts.reserve(v.size());
+    for (const auto &l : v) {
       parts.push_back(l.size > 0 ? fmt::format("{}{}", to_string(l.loop), l.size)
                                  : std::string(to_string(l.loop)));
+    }
     return fmt::format("{}", fmt::join(parts, ""));
   };
   const char *st[] = {"n", "ws", "is", "os"};
@@ -455,20 +478,24 @@ nlohmann::json ArrayConfig::to_json() const {
   params["preset"] = preset;
   const auto op = [](const OperandPlan &o) {
     int regs = 0;
-    for (int s : o.skew)
+    for (int s : o.skew) {
       regs += s;
+    }
     return nlohmann::json{{"route", to_string(o.route)},
                           {"flow", o.flow == Flow::Systolic ? "systolic" : "broadcast"},
                           {"lanes", o.lanes},
                           {"skew_registers", regs}};
   };
   std::set<std::string> pes;
-  for (int r = 0; r < rows; ++r)
-    for (int k = 0; k < cols; ++k)
+  for (int r = 0; r < rows; ++r) {
+    for (int k = 0; k < cols; ++k) {
       pes.insert(array_pe_config(*this, p, r, k).module_name());
+    }
+  }
   int deskew = 0;
-  for (int d : p.deskew)
+  for (int d : p.deskew) {
     deskew += d;
+  }
   nlohmann::json derived = {{"inputs", op(p.x)},
                             {"weights", op(p.w)},
                             {"outputs", p.output_stationary

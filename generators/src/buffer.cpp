@@ -101,15 +101,17 @@ struct SramMacro {
     v += fmt::format("module {} (\n  input clock,\n  input we,\n  input [{}:0] waddr,\n"
                      "  input [{}:0] wdata",
                      name(), aw - 1, width - 1);
-    for (int p = 0; p < ports; ++p)
+    for (int p = 0; p < ports; ++p) {
       v += fmt::format(
           ",\n  input re_{0},\n  input [{1}:0] raddr_{0},\n  output reg [{2}:0] rdata_{0}", p,
           aw - 1, width - 1);
+    }
     v += fmt::format("\n);\n  reg [{}:0] mem [0:{}];\n  always @(posedge clock) begin\n"
                      "    if (we) mem[waddr] <= wdata;\n",
                      width - 1, depth - 1);
-    for (int p = 0; p < ports; ++p)
+    for (int p = 0; p < ports; ++p) {
       v += fmt::format("    if (re_{0}) rdata_{0} <= mem[raddr_{0}];\n", p);
+    }
     v += "  end\nendmodule\n";
     ir::ExternInfo info;
     info.verilog = v;
@@ -137,8 +139,9 @@ std::vector<Signal> half(const BufferConfig &c, const std::string &id, const Sig
   Mem mem(static_cast<unsigned>(c.depth), UInt(c.width), "mem_" + id);
   mem.write(waddr, wdata, we);
   std::vector<Signal> out;
-  for (std::size_t p = 0; p < re.size(); ++p)
+  for (std::size_t p = 0; p < re.size(); ++p) {
     out.push_back(mem.read(raddr[p], re[p]));
+  }
   return out;
 }
 
@@ -188,11 +191,13 @@ void Buffer::body() const {
       }
       auto d0 = half(cfg, fmt::format("{}_0", b), we && !fill, waddr, wdata, re0, raddr);
       auto d1 = half(cfg, fmt::format("{}_1", b), we && fill, waddr, wdata, re1, raddr);
-      for (std::size_t p = 0; p < re.size(); ++p)
+      for (std::size_t p = 0; p < re.size(); ++p) {
         data.push_back(Mux(fill_q, d0[p], d1[p]));
+      }
     }
-    for (std::size_t p = 0; p < data.size(); ++p)
+    for (std::size_t p = 0; p < data.size(); ++p) {
       io.rd_data[b][p] <<= data[p];
+    }
   }
 }
 

@@ -41,11 +41,13 @@ std::string ControllerConfig::module_name() const {
 nlohmann::json ControllerConfig::to_json() const {
   const nlohmann::json p = params_json(keys(), *this);
   nlohmann::json regs = nlohmann::json::object();
-  for (int l = 0; l < levels; ++l)
+  for (int l = 0; l < levels; ++l) {
     regs[fmt::format("bound_{}", l)] = bound_reg(l);
+  }
   for (int g = 0; g < addr_gens; ++g) {
-    for (int l = 0; l < levels; ++l)
+    for (int l = 0; l < levels; ++l) {
       regs[fmt::format("stride_{}_{}", g, l)] = stride_reg(g, l);
+    }
     regs[fmt::format("base_{}", g)] = base_reg(g);
   }
   nlohmann::json d = {{"config_registers", config_registers()},
@@ -79,13 +81,15 @@ void Controller::body() const {
   };
   std::vector<Signal> bound, base;
   std::vector<std::vector<Signal>> stride(G);
-  for (std::size_t l = 0; l < L; ++l)
+  for (std::size_t l = 0; l < L; ++l) {
     bound.push_back(
         config_reg(cfg.bound_reg(static_cast<int>(l)), cw, 1, fmt::format("bound_{}", l)));
+  }
   for (std::size_t g = 0; g < G; ++g) {
-    for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t l = 0; l < L; ++l) {
       stride[g].push_back(config_reg(cfg.stride_reg(static_cast<int>(g), static_cast<int>(l)), aw,
                                      0, fmt::format("stride_{}_{}", g, l)));
+    }
     base.push_back(config_reg(cfg.base_reg(static_cast<int>(g)), aw, 0, fmt::format("base_{}", g)));
   }
 
@@ -93,11 +97,14 @@ void Controller::body() const {
   auto done = RegInit(Bool(), false, "done_q");
   std::vector<Signal> idx;
   std::vector<std::vector<Signal>> off(G);
-  for (std::size_t l = 0; l < L; ++l)
+  for (std::size_t l = 0; l < L; ++l) {
     idx.push_back(RegInit(UInt(static_cast<int>(cw)), 0, fmt::format("idx_{}", l)));
-  for (std::size_t g = 0; g < G; ++g)
-    for (std::size_t l = 0; l < L; ++l)
+  }
+  for (std::size_t g = 0; g < G; ++g) {
+    for (std::size_t l = 0; l < L; ++l) {
       off[g].push_back(RegInit(UInt(static_cast<int>(aw)), 0, fmt::format("off_{}_{}", g, l)));
+    }
+  }
 
   // wrap[l]: level l is on its last iteration; carry[l]: level l advances this step.
   std::vector<Signal> wrap, carry;
@@ -112,23 +119,28 @@ void Controller::body() const {
   done <<= finished;
   when(start && !busy, [&] {
     busy <<= true;
-    for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t l = 0; l < L; ++l) {
       idx[l] <<= 0;
-    for (std::size_t g = 0; g < G; ++g)
-      for (std::size_t l = 0; l < L; ++l)
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+      for (std::size_t l = 0; l < L; ++l) {
         off[g][l] <<= 0;
+      }
+    }
   }).otherwise([&] {
     when(finished, [&] { busy <<= false; });
     for (std::size_t l = 0; l < L; ++l) {
       when(carry[l], [&] {
         when(wrap[l], [&] {
           idx[l] <<= 0;
-          for (std::size_t g = 0; g < G; ++g)
+          for (std::size_t g = 0; g < G; ++g) {
             off[g][l] <<= 0;
+          }
         }).otherwise([&] {
           idx[l] <<= idx[l].add_wrap(1);
-          for (std::size_t g = 0; g < G; ++g)
+          for (std::size_t g = 0; g < G; ++g) {
             off[g][l] <<= off[g][l].add_wrap(stride[g][l]);
+          }
         });
       });
     }
@@ -141,8 +153,9 @@ void Controller::body() const {
   io.last <<= busy && wrap[0];
   for (std::size_t g = 0; g < G; ++g) {
     Signal a = base[g];
-    for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t l = 0; l < L; ++l) {
       a = a.add_wrap(off[g][l]);
+    }
     io.addr[g] <<= a;
   }
 }

@@ -38,8 +38,9 @@ template <class Config>
 nlohmann::json apply(Config &c, const GenerateRequest &r, const std::vector<std::string> &ignore) {
   nlohmann::json ignored = nlohmann::json::object();
   bool explicit_ww = false;
-  for (const auto &[k, v] : r.settings)
+  for (const auto &[k, v] : r.settings) {
     explicit_ww = explicit_ww || k == "weight_width";
+  }
   for (const auto &[k, v] : r.settings) {
     if (std::find(ignore.begin(), ignore.end(), k) != ignore.end()) {
       ignored[k] = v;
@@ -47,17 +48,20 @@ nlohmann::json apply(Config &c, const GenerateRequest &r, const std::vector<std:
     }
     c.set(k, v);
     if constexpr (requires { c.weight_width; }) {
-      if (k == "data_width" && !explicit_ww)
+      if (k == "data_width" && !explicit_ww) {
         c.set("weight_width", v);
+      }
     }
   }
   return ignored;
 }
 
-template <class Gen> Generated finish(const Gen &gen, nlohmann::json j, nlohmann::json ignored) {
+template <class Gen>
+Generated finish(const Gen &gen, nlohmann::json j, const nlohmann::json &ignored) {
   Generated g{elaborate(gen), std::move(j), "", {}, {}};
-  if (!ignored.empty())
+  if (!ignored.empty()) {
     g.params["ignored"] = ignored;
+  }
   g.header = c_header(g.params);
   return g;
 }
@@ -113,8 +117,9 @@ const std::vector<Entry> &entries() {
 const std::vector<GeneratorKeys> &generator_keys() {
   static const std::vector<GeneratorKeys> k = [] {
     std::vector<GeneratorKeys> v;
-    for (const auto &e : entries())
+    for (const auto &e : entries()) {
       v.push_back(e.keys);
+    }
     return v;
   }();
   return k;
@@ -122,15 +127,17 @@ const std::vector<GeneratorKeys> &generator_keys() {
 
 std::vector<std::string> generator_names() {
   std::vector<std::string> n;
-  for (const auto &g : generator_keys())
+  for (const auto &g : generator_keys()) {
     n.push_back(g.name);
+  }
   return n;
 }
 
 std::string set_help() {
   std::vector<std::string> parts;
-  for (const auto &g : generator_keys())
+  for (const auto &g : generator_keys()) {
     parts.push_back(fmt::format("{}: {}", g.name, key_help(g.keys)));
+  }
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
@@ -140,9 +147,11 @@ Generated generate(const GenerateRequest &r) {
           fmt::format("presets exist only for 'array' and 'accelerator' (got --preset {} for "
                       "'{}')",
                       r.preset, name));
-  for (const auto &e : entries())
-    if (e.keys.name == name)
+  for (const auto &e : entries()) {
+    if (e.keys.name == name) {
       return e.make(r);
+    }
+  }
   throw ConfigError("generator", fmt::format("unknown generator '{}'; valid: {}", name,
                                              fmt::join(generator_names(), ", ")));
 }
@@ -153,8 +162,9 @@ void write_text(const fs::path &path, const std::string &text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   out.close();
-  if (!out)
+  if (!out) {
     throw std::runtime_error("cannot write " + path.string());
+  }
 }
 
 } // namespace
@@ -173,8 +183,9 @@ std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
     EmitResult e = emit_verilog(g.design, tmp / "rtl");
     write_text(tmp / "params.json", g.params.dump(2) + "\n");
     write_text(tmp / "params.h", g.header);
-    for (const auto &f : e.files)
+    for (const auto &f : e.files) {
       files.push_back(target / "rtl" / f.filename());
+    }
     std::vector<std::string> entries{"rtl", "params.json", "params.h"};
     for (const auto &d : g.owned_dirs) {
       fs::create_directories(tmp / d);
@@ -185,15 +196,17 @@ std::vector<fs::path> write_generated(const Generated &g, const fs::path &dir) {
       write_text(tmp / rel, text);
       extra.push_back(target / rel);
       const std::string top = fs::path(rel).begin()->string();
-      if (std::find(entries.begin(), entries.end(), top) == entries.end())
+      if (std::find(entries.begin(), entries.end(), top) == entries.end()) {
         entries.push_back(top);
+      }
     }
     // Swap in: our outputs replace any previous ones; other files in DIR stay.
     if (!fs::exists(target)) {
       support::replace_path(tmp, target);
     } else {
-      for (const auto &entry : entries)
+      for (const auto &entry : entries) {
         support::replace_path(tmp / entry, target / entry);
+      }
       fs::remove_all(tmp);
     }
   } catch (...) {

@@ -51,8 +51,9 @@ void add_reg(NestAcceleratorPlan &p, const std::string &name, int width) {
 
 int NestAcceleratorPlan::reg(const std::string &name) const {
   const auto it = std::find(reg_names.begin(), reg_names.end(), name);
-  if (it == reg_names.end())
+  if (it == reg_names.end()) {
     throw std::out_of_range("no nest accelerator register " + name);
+  }
   return static_cast<int>(it - reg_names.begin());
 }
 
@@ -62,9 +63,11 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   require(
       c.preset == "tpu" || c.preset == "tree", "preset",
       fmt::format("must be tpu or tree, the weight-stationary C|K arrays (got '{}')", c.preset));
-  for (auto [key, depth] : {std::pair{"in_depth", c.in_depth}, std::pair{"out_depth", c.out_depth}})
+  for (auto [key, depth] :
+       {std::pair{"in_depth", c.in_depth}, std::pair{"out_depth", c.out_depth}}) {
     require(depth >= 2 && depth <= kMaxDepth, key,
             fmt::format("must be in [2, {}] (got {})", kMaxDepth, depth));
+  }
   require(c.rows >= 1 && c.rows <= 64, "rows",
           fmt::format("must be in [1, 64], one Inputs bank per row (got {})", c.rows));
   require(c.cols >= 1 && c.cols <= 64, "cols",
@@ -87,8 +90,9 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   p.array = array_of(c);
   p.array_plan = plan_array(p.array);
   if (p.array_plan.w.route != Route::Load || p.array_plan.x.route != Route::Horizontal ||
-      p.array_plan.output_stationary || p.array_plan.out_route != Route::Vertical)
+      p.array_plan.output_stationary || p.array_plan.out_route != Route::Vertical) {
     throw ConfigError("preset", "the nest accelerator needs a weight-stationary C|K array");
+  }
   p.input = BufferConfig{c.in_depth * (c.in_double ? 2 : 1), c.data_width, c.rows, 1, false,
                          BufferConfig{}.sram_threshold_bits};
   p.output =
@@ -105,16 +109,19 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
 
   const int cw = c.counter_width, aw = c.dram_addr_width;
   const int gen_width[kNestGens] = {p.in_addr_width, p.out_addr_width, aw, aw, aw};
-  for (int j = 0; j < c.loops; ++j)
+  for (int j = 0; j < c.loops; ++j) {
     add_reg(p, fmt::format("bound_{}", j), cw);
+  }
   for (int g = 0; g < kNestGens; ++g) {
-    for (int j = 0; j < c.loops; ++j)
+    for (int j = 0; j < c.loops; ++j) {
       add_reg(p, fmt::format("stride_{}_{}", kNestGenNames[g], j), gen_width[g]);
+    }
     add_reg(p, fmt::format("base_{}", kNestGenNames[g]), gen_width[g]);
   }
   const int tw = addr_bits(static_cast<std::uint64_t>(c.loops) + 1);
-  for (const char *u : {"in", "out", "wt"})
+  for (const char *u : {"in", "out", "wt"}) {
     add_reg(p, fmt::format("trig_{}", u), tw);
+  }
   add_reg(p, "db_in", 1);
   add_reg(p, "db_out", 1);
   add_reg(p, "db_wt", 1);
@@ -123,12 +130,13 @@ NestAcceleratorPlan plan_nest_accelerator(const NestAcceleratorConfig &c) {
   add_reg(p, "rows_active", addr_bits(static_cast<std::uint64_t>(c.rows) + 1));
   add_reg(p, "cols_active", addr_bits(static_cast<std::uint64_t>(c.cols) + 1));
   const int dst_width[] = {p.in_addr_width, p.out_addr_width};
-  for (int u = 0; u < 2; ++u)
+  for (int u = 0; u < 2; ++u) {
     for (int k = 0; k < kCopyCoords; ++k) {
       add_reg(p, fmt::format("ext_{}_{}", kUnits[u], k), cw);
       add_reg(p, fmt::format("sstr_{}_{}", kUnits[u], k), aw);
       add_reg(p, fmt::format("dstr_{}_{}", kUnits[u], k), dst_width[u]);
     }
+  }
   for (int k = 0; k < 2; ++k) {
     add_reg(p, fmt::format("ext_wt_{}", k), cw);
     add_reg(p, fmt::format("sstr_wt_{}", k), aw);
@@ -184,11 +192,13 @@ nlohmann::json NestAcceleratorConfig::to_json() const {
   const NestAcceleratorPlan p = plan_nest_accelerator(*this);
   const nlohmann::json params = params_json(keys(), *this);
   nlohmann::json reg = nlohmann::json::object();
-  for (int r = 0; r < p.registers(); ++r)
+  for (int r = 0; r < p.registers(); ++r) {
     reg[p.reg_names[static_cast<std::size_t>(r)]] = r;
+  }
   nlohmann::json counters = nlohmann::json::object();
-  for (int k = 0; k < kNestCounters; ++k)
+  for (int k = 0; k < kNestCounters; ++k) {
     counters[kNestCounterNames[k]] = k;
+  }
   nlohmann::json derived = {
       {"array", {{"module", p.array.module_name()}, {"latency", p.array_plan.latency}}},
       {"input_buffer",
@@ -244,10 +254,11 @@ Registers config_registers(const NestAcceleratorPlan &p, const NestAcceleratorCo
     // Bounds and extents reset to 1 and triggers to "never": a harmless one-step layer.
     int init = 0;
     if (name.rfind("bound_", 0) == 0 || name.rfind("ext_", 0) == 0 || name == "rows_active" ||
-        name == "cols_active")
+        name == "cols_active") {
       init = 1;
-    else if (name.rfind("trig_", 0) == 0)
+    } else if (name.rfind("trig_", 0) == 0) {
       init = c.loops;
+    }
     auto reg = RegInit(UInt(w), init, "r_" + name);
     when(write && cfg_addr == i, [&] { reg <<= cfg_data.bits(static_cast<unsigned>(w - 1), 0); });
     regs.r[name] = reg;
@@ -278,8 +289,9 @@ Nest nest(const NestAcceleratorConfig &c, const Registers &regs, const Signal &s
   for (std::size_t j = 0; j < L; ++j) {
     idx.push_back(RegInit(UInt(static_cast<int>(cw)), 0, fmt::format("{}idx_{}", prefix, j)));
     Signal w = idx[j].pad(cw + 1) + 1 >= regs[fmt::format("bound_{}", j)];
-    if (!skip.empty())
+    if (!skip.empty()) {
       w = w || skip[j];
+    }
     wrap.push_back(w.named(fmt::format("{}wrap_{}", prefix, j)));
     n.carry.push_back(carry.named(fmt::format("{}carry_{}", prefix, j)));
     n.zero.push_back((idx[j] == 0).named(fmt::format("{}zero_{}", prefix, j)));
@@ -298,28 +310,31 @@ Nest nest(const NestAcceleratorConfig &c, const Registers &regs, const Signal &s
       });
       a = a.add_wrap(off);
     }
-    n.addr[static_cast<std::size_t>(g)] = a.named(prefix + "addr_" + gn);
+    n.addr[static_cast<std::size_t>(g)] = a.named(fmt::format("{}addr_{}", prefix, gn));
   }
-  for (std::size_t j = 0; j < L; ++j)
+  for (std::size_t j = 0; j < L; ++j) {
     when(clear, [&] { idx[j] <<= 0; }).elsewhen(n.carry[j], [&] {
       when(wrap[j], [&] { idx[j] <<= 0; }).otherwise([&] { idx[j] <<= idx[j].add_wrap(1); });
     });
+  }
   return n;
 }
 
 // AND over the loops selected by `mask` of zero[j]: every selected loop is at index 0.
 Signal all_zero(const Signal &mask, const std::vector<Signal> &zero, const std::string &name) {
   Signal s = Bool::lit(true);
-  for (std::size_t j = 0; j < zero.size(); ++j)
+  for (std::size_t j = 0; j < zero.size(); ++j) {
     s = s && (!mask.bit(static_cast<unsigned>(j)) || zero[j]);
+  }
   return s.named(name);
 }
 
 // Loop j is `trig` and advances: the unit's tile changes.
 Signal hit(const Signal &trig, const Nest &n, const std::string &name) {
   Signal s = Bool::lit(false);
-  for (std::size_t j = 0; j < n.carry.size(); ++j)
+  for (std::size_t j = 0; j < n.carry.size(); ++j) {
     s = s || (trig == static_cast<int>(j) && n.carry[j]);
+  }
   return s.named(name);
 }
 
@@ -340,8 +355,9 @@ struct Walker {
 Signal count_true(const std::vector<Signal> &bits, const std::string &name) {
   const int w = addr_bits(static_cast<std::uint64_t>(bits.size()) + 1);
   Signal n = UInt::lit(0, w);
-  for (const Signal &b : bits)
+  for (const Signal &b : bits) {
     n = n.add_wrap(Mux(b, UInt::lit(1, w), UInt::lit(0, w)));
+  }
   return n.named(name);
 }
 
@@ -448,8 +464,10 @@ void NestAccelerator::body() const {
   auto cnt_sel = Input("cnt_sel", UInt(addr_bits(kNestCounters)));
   const int W = cfg.dram_width;
   std::vector<Signal> dram_rd_data;
-  for (int l = 0; l < W; ++l)
+  dram_rd_data.reserve(static_cast<std::size_t>(W));
+  for (int l = 0; l < W; ++l) {
     dram_rd_data.push_back(Input(fmt::format("dram_rd_data_{}", l), UInt(cfg.acc_width)));
+  }
   const Signal go = (start && idle).named("go");
   const Signal db_in = cfg.in_double ? Signal(regs["db_in"] == 1) : Bool::lit(false);
   const Signal db_out = cfg.out_double ? Signal(regs["db_out"] == 1) : Bool::lit(false);
@@ -474,9 +492,11 @@ void NestAccelerator::body() const {
   Nest pf;
   if (any_double) {
     std::vector<Signal> skip;
-    for (int j = 0; j < cfg.loops; ++j)
+    skip.reserve(static_cast<std::size_t>(cfg.loops));
+    for (int j = 0; j < cfg.loops; ++j) {
       skip.push_back((regs["trig_in"] > j && regs["trig_out"] > j && regs["trig_wt"] > j)
                          .named(fmt::format("pf_skip_{}", j)));
+    }
     pf_step = (step && !RegNext(step, "step_q")).named("pf_step");
     pf = nest(cfg, regs, pf_step, go, "pf_", skip, {kGenInSrc, kGenOutSrc, kGenWtSrc});
     // Which double-buffered units change at the next event, known once the copy has moved.
@@ -501,8 +521,9 @@ void NestAccelerator::body() const {
   // The engine prefetches into the other halves.
   const Signal pf_mode = any_double ? RegInit(Bool(), false, "pf_mode") : Bool::lit(false);
   std::array<Signal, kPhases> ph_en; // [0] unused: the first phase is entered directly
-  for (int i = 1; i < kPhases; ++i)
+  for (int i = 1; i < kPhases; ++i) {
     ph_en[static_cast<std::size_t>(i)] = RegInit(Bool(), false, fmt::format("ph_en_{}", i));
+  }
   const int max_tail = std::max(p.timing.fill_tail, p.timing.writeback_tail);
   const int tail_w = addr_bits(static_cast<std::uint64_t>(max_tail) + 1);
   auto tail = RegInit(UInt(tail_w), 0, "tail");
@@ -544,14 +565,16 @@ void NestAccelerator::body() const {
       first_ph = Mux(en[static_cast<std::size_t>(i)], lit(i, kPhaseBits), first_ph);
       any = any || en[static_cast<std::size_t>(i)];
     }
-    for (int i = 1; i < kPhases; ++i)
+    for (int i = 1; i < kPhases; ++i) {
       ph_en[static_cast<std::size_t>(i)] <<= en[static_cast<std::size_t>(i)];
+    }
     when(any, [&] {
       ph <<= first_ph;
       issuing <<= true;
       eng_busy <<= true;
-      if (any_double)
+      if (any_double) {
         pf_mode <<= prefetch;
+      }
     });
     return any;
   };
@@ -604,8 +627,9 @@ void NestAccelerator::body() const {
        [&] {
          final_ <<= false;
          out_base_cur <<= regs["base_out_src"];
-         if (cfg.in_double)
+         if (cfg.in_double) {
            cur_in <<= false;
+         }
          if (od) {
            cur_out <<= false;
            other_dirty <<= false;
@@ -640,15 +664,17 @@ void NestAccelerator::body() const {
             out_base_old <<= out_base_cur;
             out_base_cur <<= n.addr[kGenOutSrc];
           });
-          if (od)
+          if (od) {
             when(pend_out && db_out && !final_, [&] {
               cur_out <<= !cur_out;
               out_base_other <<= out_base_cur;
               out_base_cur <<= out_base_next;
               other_dirty <<= true;
             });
-          if (cfg.in_double)
+          }
+          if (cfg.in_double) {
             when(pend_in && db_in && !final_, [&] { cur_in <<= !cur_in; });
+          }
           // A first-touch Outputs tile is never fetched (the start event has none to write back).
           enter_xfer({final_ && db_out && other_dirty, final_ || seq_out, seq_out && !tile_first,
                       !final_ && pend_in && !db_in, !final_ && pend_wt && !db_wt},
@@ -667,9 +693,11 @@ void NestAccelerator::body() const {
                       cfg.wt_double ? Mux(pf_mode, pf.addr[kGenWtSrc], n.addr[kGenWtSrc])
                                     : n.addr[kGenWtSrc]))));
   std::vector<Signal> src;
-  for (int l = 0; l < W; ++l)
+  src.reserve(static_cast<std::size_t>(W));
+  for (int l = 0; l < W; ++l) {
     src.push_back(src_base.add_wrap(wk.lane_src[static_cast<std::size_t>(l)])
                       .named(fmt::format("xfer_src_{}", l)));
+  }
   const Signal rd_issue = (issuing && ph > kOutWb).named("dram_read");
   const Signal wb_issue = (issuing && ph <= kOutWb).named("wb_read");
   for (int l = 0; l < W; ++l) {
@@ -688,17 +716,20 @@ void NestAccelerator::body() const {
   const Signal arr_row_done = delayed(wk.row_wrap, L, "arr_row_done", false);
   const Signal arr_lanes = delayed(wk.lanes, L, "arr_lanes", false);
   std::vector<Signal> arr_on{arr}; // lane 0 is on in every beat
-  for (int l = 1; l < W; ++l)
+  for (int l = 1; l < W; ++l) {
     arr_on.push_back(delayed(rd_issue && wk.lane_on[static_cast<std::size_t>(l)], L,
                              fmt::format("arr_on_{}", l), true));
+  }
   const Signal arr_in = (arr && arr_ph == kInFill).named("arr_in");
   const Signal arr_out = (arr && arr_ph == kOutFill).named("arr_out");
   const Signal arr_wt = (arr && arr_ph == kWtLoad).named("arr_wt");
   // Bank (or column) b is lane b % W of the beat at lane b - b % W.
   std::vector<Signal> arrive_at;
-  for (int b = 0; b < std::max(R, K); ++b)
+  arrive_at.reserve(static_cast<std::size_t>(std::max(R, K)));
+  for (int b = 0; b < std::max(R, K); ++b) {
     arrive_at.push_back((arr_on[static_cast<std::size_t>(b % W)] && arr_bank == b - b % W)
                             .named(fmt::format("arr_at_{}", b)));
+  }
   const auto arrives = [&](int b) { return arrive_at[static_cast<std::size_t>(b)]; };
   const auto lane_data = [&](int b) { return dram_rd_data[static_cast<std::size_t>(b % W)]; };
   const Signal fill_in_half =
@@ -709,9 +740,11 @@ void NestAccelerator::body() const {
   const BufferIO ibuf = io(instance("u_inputs", Buffer{p.input}), "", BufferIO(p.input));
   const int halves = cfg.out_double ? 2 : 1;
   std::vector<BufferIO> obuf;
-  for (int h = 0; h < halves; ++h)
+  obuf.reserve(static_cast<std::size_t>(halves));
+  for (int h = 0; h < halves; ++h) {
     obuf.push_back(io(instance(h == 0 ? "u_outputs" : "u_outputs_1", Buffer{p.output}), "",
                       BufferIO(p.output)));
+  }
   const ArrayIO array = io(instance("u_array", Array{p.array}), "", ArrayIO(p.array));
 
   // ---- steps: Inputs read, the array, Outputs read-modify-write
@@ -837,8 +870,9 @@ void NestAccelerator::body() const {
   counter(counters, cfg, go, lanes(step && !step_first, regs["cols_active"]), kCntOutReads);
   counter(counters, cfg, go, lanes(step, regs["cols_active"]), kCntOutUpdates);
   Signal cnt = counters[0];
-  for (int k = 1; k < kNestCounters; ++k)
+  for (int k = 1; k < kNestCounters; ++k) {
     cnt = Mux(cnt_sel == k, counters[static_cast<std::size_t>(k)], cnt);
+  }
   Output("cnt_data", UInt(cfg.count_width)) <<= cnt;
   Output("busy", Bool()) <<= !idle;
   Output("done", Bool()) <<= done;

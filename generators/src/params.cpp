@@ -24,17 +24,20 @@ std::int64_t parse_int(const std::string &key, const std::string &value, std::in
 bool parse_bool(const std::string &key, const std::string &value) {
   std::string v = value;
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (v == "true" || v == "1" || v == "yes" || v == "on")
+  if (v == "true" || v == "1" || v == "yes" || v == "on") {
     return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off")
+  }
+  if (v == "false" || v == "0" || v == "no" || v == "off") {
     return false;
+  }
   throw ConfigError(key, fmt::format("expected true or false, got '{}'", value));
 }
 
 std::string parse_choice(const std::string &key, const std::string &value,
                          const std::vector<std::string> &choices) {
-  if (std::find(choices.begin(), choices.end(), value) != choices.end())
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) {
     return value;
+  }
   throw ConfigError(key, fmt::format("expected one of {}, got '{}'",
                                      fmt::format("{}", fmt::join(choices, ", ")), value));
 }
@@ -43,23 +46,24 @@ namespace {
 
 std::string macro_part(const std::string &s) {
   std::string out;
-  for (unsigned char c : s)
+  for (unsigned char c : s) {
     out += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+  }
   return out;
 }
 
 void flatten(const nlohmann::json &j, const std::string &prefix, std::string &out) {
   if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it)
+    for (auto it = j.begin(); it != j.end(); ++it) {
       flatten(it.value(), prefix + "_" + macro_part(it.key()), out);
+    }
   } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i)
+    for (std::size_t i = 0; i < j.size(); ++i) {
       flatten(j[i], prefix + "_" + std::to_string(i), out);
+    }
   } else if (j.is_boolean()) {
     out += fmt::format("#define {} {}\n", prefix, j.get<bool>() ? 1 : 0);
-  } else if (j.is_string()) {
-    out += fmt::format("#define {} {}\n", prefix, j.dump());
-  } else if (!j.is_null()) {
+  } else if (!j.is_null()) { // numbers, and strings as C string literals (dump quotes them)
     out += fmt::format("#define {} {}\n", prefix, j.dump());
   }
 }
@@ -80,8 +84,9 @@ std::string c_header(const nlohmann::json &g) {
 
 int clog2(std::uint64_t n) {
   int b = 0;
-  while ((std::uint64_t{1} << b) < n)
+  while ((std::uint64_t{1} << b) < n) {
     ++b;
+  }
   return b;
 }
 

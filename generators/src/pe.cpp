@@ -26,12 +26,15 @@ const char *to_string(Stationary s) {
 
 Stationary parse_stationary(const std::string &key, const std::string &value) {
   const std::string v = parse_choice(key, value, {"none", "weight", "input", "output"});
-  if (v == "weight")
+  if (v == "weight") {
     return Stationary::Weight;
-  if (v == "input")
+  }
+  if (v == "input") {
     return Stationary::Input;
-  if (v == "output")
+  }
+  if (v == "output") {
     return Stationary::Output;
+  }
   return Stationary::None;
 }
 
@@ -77,16 +80,21 @@ std::string PeConfig::module_name() const {
   const char *st[] = {"n", "ws", "is", "os"};
   std::string n = fmt::format("hcl_pe_{}{}x{}a{}_{}", is_signed ? 's' : 'u', data_width,
                               weight_width, acc_width, st[static_cast<int>(stationary)]);
-  if (double_buffered(*this))
+  if (double_buffered(*this)) {
     n += "_db";
-  if (pipeline_stages > 0)
+  }
+  if (pipeline_stages > 0) {
     n += fmt::format("_p{}", pipeline_stages);
-  if (forward_x && stationary != Stationary::Input)
+  }
+  if (forward_x && stationary != Stationary::Input) {
     n += "_fx";
-  if (forward_w && stationary != Stationary::Weight)
+  }
+  if (forward_w && stationary != Stationary::Weight) {
     n += "_fw";
-  if (stationary != Stationary::Output)
+  }
+  if (stationary != Stationary::Output) {
     n += psum_chain ? "_chain" : "_prod";
+  }
   return n;
 }
 
@@ -137,21 +145,25 @@ PeIO::PeIO(const PeConfig &cfg) {
   w_in = type(cfg.weight_width);
   if (st_w || st_x) {
     load = Bool();
-    if (double_buffered(cfg))
+    if (double_buffered(cfg)) {
       swap = Bool();
+    }
   }
-  if (st_x || cfg.forward_x)
+  if (st_x || cfg.forward_x) {
     x_out = x_in;
-  if (st_w || cfg.forward_w)
+  }
+  if (st_w || cfg.forward_w) {
     w_out = w_in;
+  }
   w_first_ = st_w;
   psum_out = type(cfg.acc_width);
   if (cfg.stationary == Stationary::Output) {
     en = Bool();
     drain = Bool();
   }
-  if (cfg.stationary == Stationary::Output || cfg.psum_chain)
+  if (cfg.stationary == Stationary::Output || cfg.psum_chain) {
     psum_in = type(cfg.acc_width);
+  }
 }
 
 void Pe::body() const {
@@ -176,18 +188,21 @@ void Pe::body() const {
     (st_w ? io.w_out : io.x_out) <<= shadow;
     (st_w ? w : x) = active;
   }
-  if (cfg.forward_x && !st_x)
+  if (cfg.forward_x && !st_x) {
     io.x_out <<= RegNext(io.x_in, "x_q");
-  if (cfg.forward_w && !st_w)
+  }
+  if (cfg.forward_w && !st_w) {
     io.w_out <<= RegNext(io.w_in, "w_q");
+  }
 
   Instance mul = instance(
       "mul", Multiplier{static_cast<int>(x.width()), static_cast<int>(w.width()), cfg.is_signed});
   mul["a"] <<= x;
   mul["b"] <<= w;
   Signal prod = mul["y"];
-  for (int i = 0; i < cfg.pipeline_stages; ++i)
+  for (int i = 0; i < cfg.pipeline_stages; ++i) {
     prod = RegNext(prod, fmt::format("prod_q{}", i));
+  }
   const Signal addend = prod.pad(static_cast<unsigned>(cfg.acc_width));
   if (os) {
     Signal en_p = io.en;

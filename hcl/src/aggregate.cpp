@@ -8,8 +8,9 @@
 namespace hcl::detail {
 
 void vec_index_error(std::size_t i, std::size_t size, const SrcLoc &loc) {
-  if (i == static_cast<std::size_t>(-1))
+  if (i == static_cast<std::size_t>(-1)) {
     throw Error(fmt::format("Vec index is negative; valid indices are 0..{}", size - 1), loc);
+  }
   throw Error(fmt::format("Vec index {} is out of range for a Vec of size {}; valid indices "
                           "are 0..{}",
                           i, size, size - 1),
@@ -17,12 +18,14 @@ void vec_index_error(std::size_t i, std::size_t size, const SrcLoc &loc) {
 }
 
 Signal vec_dynamic_read(const std::vector<Signal> &elems, const Signal &index, const SrcLoc &loc) {
-  if (elems.empty())
+  if (elems.empty()) {
     throw Error("dynamic index into an empty Vec", loc);
-  if (index.is_signed())
+  }
+  if (index.is_signed()) {
     throw Error(fmt::format("a Vec index must be a UInt, got {}; convert it with .as_uint()",
                             ir::to_string(index.type())),
                 loc);
+  }
   // A balanced tree of 2:1 multiplexers on the index bits, LSB first.
   std::vector<Signal> level = elems;
   unsigned bit = 0;

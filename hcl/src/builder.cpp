@@ -27,23 +27,26 @@ ir::StrId intern(std::string_view name) {
 }
 
 void check_type_template(const Signal &type, const char *what, const SrcLoc &loc) {
-  if (type.width() == 0)
+  if (type.width() == 0) {
     throw Error(fmt::format("{} needs a type with a width of at least 1, e.g. UInt(8)", what), loc);
+  }
 }
 
 ir::NodeId add_port(Builder &b, std::string_view name, const Signal &type, ir::Dir dir,
                     const SrcLoc &loc) {
   const char *what = dir == ir::Dir::In ? "Input" : "Output";
   check_type_template(type, what, loc);
-  if (name.empty())
+  if (name.empty()) {
     throw Error(fmt::format("{} needs a name", what), loc);
+  }
   ir::StrId sid = intern(name);
   auto [it, fresh] = b.port_index.emplace(sid, static_cast<std::uint32_t>(b.mod->ports.size()));
-  if (!fresh)
+  if (!fresh) {
     throw Error(fmt::format("port '{}' is declared twice in module '{}' (first at {})", name,
                             b.mod->name,
                             format_location(b.node(b.mod->ports[it->second].node).loc)),
                 loc);
+  }
   ir::Node n;
   n.op = dir == ir::Dir::In ? ir::Op::Input : ir::Op::Output;
   n.type = type.type();
@@ -58,31 +61,35 @@ ir::NodeId add_port(Builder &b, std::string_view name, const Signal &type, ir::D
 ir::NodeId cond_node(Builder &b, const Operand &c, const char *what) {
   ir::NodeId id = operand_node(b, c, ir::Type{ir::Kind::Bool, 1});
   const ir::Node &n = b.node(id);
-  if (n.type.width != 1 || n.type.kind == ir::Kind::SInt)
+  if (n.type.width != 1 || n.type.kind == ir::Kind::SInt) {
     throw Error(
         fmt::format("{} needs a Bool (or UInt(1)) condition, got {}", what, ir::to_string(n.type)),
         c.loc());
+  }
   return id;
 }
 
 // `c` AND the enclosing when-condition.
 ir::NodeId and_enclosing(Builder &b, ir::NodeId c, const SrcLoc &loc) {
-  if (b.cond == ir::kNone)
+  if (b.cond == ir::kNone) {
     return c;
+  }
   return make_op(b, ir::Op::And, ir::Type{ir::Kind::Bool, 1}, b.cond, c, ir::kNone, loc);
 }
 
 ir::NodeId make_reg(Builder &b, const Signal &type, ir::NodeId init, bool async,
                     std::string_view name, const SrcLoc &loc) {
   check_type_template(type, "Reg", loc);
-  if (b.domain != 0 && async)
+  if (b.domain != 0 && async) {
     throw Error("RegInitAsync inside with_clock_domain(): asynchronous reset is only available "
                 "on the implicit clock; use RegInit with the domain's reset",
                 loc);
-  if (b.domain != 0 && init != ir::kNone && b.mod->domains[b.domain].reset == ir::kNone)
+  }
+  if (b.domain != 0 && init != ir::kNone && b.mod->domains[b.domain].reset == ir::kNone) {
     throw Error("RegInit inside a clock domain without reset: give with_clock_domain() a reset "
                 "signal or use Reg",
                 loc);
+  }
   ir::Node n;
   n.op = ir::Op::Reg;
   n.type = type.type();
@@ -108,30 +115,33 @@ ir::NodeId adapt(Builder &b, const Operand &src, ir::Type t, const std::string &
     } else {
       fits = v >= 0 && (t.width >= 63 || v < (std::int64_t{1} << t.width));
     }
-    if (!fits)
+    if (!fits) {
       throw Error(fmt::format("the literal {} does not fit in {} ({}); use a wider type or "
                               "a smaller value",
                               v, target, ir::to_string(t)),
                   loc);
+    }
     return make_const(b, t, v, loc);
   }
   ir::NodeId id = operand_node(b, src, t);
   ir::Type st = b.node(id).type;
   bool src_signed = st.kind == ir::Kind::SInt;
-  if (src_signed != target_signed)
+  if (src_signed != target_signed) {
     throw Error(fmt::format("cannot assign {} '{}' to {} ({}): mixing SInt and UInt needs an "
                             "explicit conversion ({})",
                             ir::to_string(st), describe(*g_ctx->design, *b.mod, id), target,
                             ir::to_string(t),
                             target_signed ? ".to_sint() or .as_sint()" : ".as_uint()"),
                 loc);
-  if (st.width > t.width)
+  }
+  if (st.width > t.width) {
     throw Error(fmt::format("width mismatch: cannot assign a {}-bit value ('{}', {}) to {} "
                             "({}-bit, {}); narrow it explicitly with .trunc({}) to keep the "
                             "low bits or .resize({})",
                             st.width, describe(*g_ctx->design, *b.mod, id), ir::to_string(st),
                             target, t.width, ir::to_string(t), t.width, t.width),
                 loc);
+  }
   return extend(b, id, t.width, loc);
 }
 
@@ -161,29 +171,32 @@ std::string target_name(Builder &b, ir::NodeId id) {
 } // namespace
 
 Context &context(const SrcLoc &loc) {
-  if (!g_ctx)
+  if (!g_ctx) {
     throw Error("no design is being elaborated: call this from a module body run by "
                 "hcl::elaborate()",
                 loc);
+  }
   return *g_ctx;
 }
 
 Builder &current(const SrcLoc &loc) {
   Context &ctx = context(loc);
-  if (ctx.stack.empty())
+  if (ctx.stack.empty()) {
     throw Error("no module body is running: hardware can only be declared inside a module "
                 "body run by hcl::elaborate() or hcl::instance()",
                 loc);
+  }
   return *ctx.stack.back();
 }
 
 Builder &owner_of(const Signal &s, const char *what, const SrcLoc &loc) {
   Builder &b = current(loc);
-  if (!s.is_hardware())
+  if (!s.is_hardware()) {
     throw Error(fmt::format("{}: {} is a type, not a hardware value; declare it first with "
                             "Wire(), Reg() or Input()",
                             what, ir::to_string(s.type())),
                 loc);
+  }
   if (s.owner() != b.serial) {
     const auto &names = g_ctx->serial_names;
     std::string other = s.owner() < names.size() ? names[s.owner()] : "?";
@@ -200,21 +213,23 @@ ir::NodeId operand_node(Builder &b, const Operand &op, ir::Type like) {
     owner_of(op.signal(), "operand", op.loc());
     return op.signal().node();
   }
-  if (op.is_bool_literal())
+  if (op.is_bool_literal()) {
     return make_const(b, ir::Type{ir::Kind::Bool, 1}, op.value(), op.loc());
+  }
   std::int64_t v = op.value();
   if (like.kind == ir::Kind::SInt) {
     std::uint64_t mag = v < 0 ? ~static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
     auto w = static_cast<std::uint32_t>(std::bit_width(mag) + 1);
     return make_const(b, ir::Type{ir::Kind::SInt, w}, v, op.loc());
   }
-  if (v < 0)
+  if (v < 0) {
     throw Error(fmt::format("the negative literal {} is used with an unsigned value; use an "
                             "SInt (.to_sint()) or SInt::lit",
                             v),
                 op.loc());
-  auto w =
-      static_cast<std::uint32_t>(std::max<int>(1, std::bit_width(static_cast<std::uint64_t>(v))));
+  }
+  auto w = static_cast<std::uint32_t>(
+      std::max(1, static_cast<int>(std::bit_width(static_cast<std::uint64_t>(v)))));
   return make_const(b, ir::Type{ir::Kind::UInt, w}, v, op.loc());
 }
 
@@ -318,8 +333,9 @@ void Signal::operator<<=(const Operand &src) const {
   ir::Type t = d.type;
   ir::NodeId v = adapt(b, src, t, target, loc);
   b.connects.push_back({node(), v, b.cond, loc});
-  if (!b.branch_driven.empty())
+  if (!b.branch_driven.empty()) {
     b.branch_driven.back().push_back(node());
+  }
 }
 
 namespace {
@@ -371,8 +387,9 @@ void WhenChain::otherwise(const std::function<void()> &body, SrcLoc loc) {
   // The chain is exhaustive: what every branch drives is driven in the enclosing scope.
   for (ir::NodeId sink : all) {
     b.connects.push_back({sink, ir::kNone, b.cond, loc});
-    if (!b.branch_driven.empty())
+    if (!b.branch_driven.empty()) {
       b.branch_driven.back().push_back(sink);
+    }
   }
   driven_.clear();
 }
@@ -388,16 +405,18 @@ void with_clock_domain(const Signal &clock, const Signal &reset, const std::func
   Builder &b = current(loc);
   auto bool_node = [&](const Signal &s, const char *what) {
     owner_of(s, what, loc);
-    if (s.width() != 1 || s.is_signed())
+    if (s.width() != 1 || s.is_signed()) {
       throw Error(fmt::format("with_clock_domain: the {} must be a Bool, got {}", what,
                               ir::to_string(s.type())),
                   loc);
+    }
     return s.node();
   };
   ir::ClockDomain d;
   d.clock = bool_node(clock, "clock");
-  if (reset.is_hardware() || reset.width() != 0)
+  if (reset.is_hardware() || reset.width() != 0) {
     d.reset = bool_node(reset, "reset");
+  }
   auto index = static_cast<std::uint32_t>(b.mod->domains.size());
   b.mod->domains.push_back(d);
   std::uint32_t saved = b.domain;
@@ -409,8 +428,9 @@ void with_clock_domain(const Signal &clock, const Signal &reset, const std::func
 Mem::Mem(unsigned depth, const Signal &type, std::string_view name, SrcLoc loc) : depth_(depth) {
   Builder &b = current(loc);
   check_type_template(type, "Mem", loc);
-  if (depth < 2)
+  if (depth < 2) {
     throw Error(fmt::format("Mem needs a depth of at least 2, got {}", depth), loc);
+  }
   owner_ = b.serial;
   index_ = static_cast<std::uint32_t>(b.mod->memories.size());
   b.mod->memories.push_back({intern(name.empty() ? std::string_view("mem") : name),
@@ -428,10 +448,11 @@ unsigned Mem::addr_width() const {
 namespace {
 Builder &mem_builder(std::uint32_t owner, const SrcLoc &loc) {
   Builder &b = current(loc);
-  if (b.serial != owner)
+  if (b.serial != owner) {
     throw Error(fmt::format("this Mem belongs to module '{}' but is used in module '{}'",
                             g_ctx->serial_names[owner], b.mod->name),
                 loc);
+  }
   return b;
 }
 
@@ -495,17 +516,19 @@ void extern_module(ir::ExternInfo info, SrcLoc loc) {
 
 Signal Instance::port(std::string_view name, SrcLoc loc) const {
   Builder &b = current(loc);
-  if (b.serial != owner_)
+  if (b.serial != owner_) {
     throw Error(fmt::format("instance belongs to module '{}' but is used in module '{}'",
                             g_ctx->serial_names[owner_], b.mod->name),
                 loc);
+  }
   const ir::Instance &inst = b.mod->instances[index_];
   const auto &ports = g_ctx->port_maps[inst.module];
   auto it = ports.find(std::string(name));
   if (it == ports.end()) {
     std::string valid;
-    for (const auto &p : g_ctx->design->modules[inst.module]->ports)
+    for (const auto &p : g_ctx->design->modules[inst.module]->ports) {
       valid += (valid.empty() ? "" : ", ") + g_ctx->design->str(p.name);
+    }
     throw Error(fmt::format("module '{}' has no port '{}'; its ports are: {}",
                             g_ctx->design->modules[inst.module]->name, name, valid),
                 loc);
@@ -523,15 +546,17 @@ namespace detail {
 std::optional<std::uint32_t> cached_module(const std::type_info &type, const std::string &name) {
   Context &ctx = context(SrcLoc::current());
   auto it = ctx.cache.find(key_of(type, name));
-  if (it == ctx.cache.end())
+  if (it == ctx.cache.end()) {
     return std::nullopt;
+  }
   return it->second;
 }
 
 void begin_module(const std::string &name, SrcLoc loc) {
   Context &ctx = context(loc);
-  if (name.empty())
+  if (name.empty()) {
     throw Error("a module generator's name() returned an empty string", loc);
+  }
   auto b = std::make_unique<Builder>();
   b->serial = static_cast<std::uint32_t>(ctx.serial_names.size());
   ctx.serial_names.push_back(name);
@@ -547,19 +572,22 @@ std::uint32_t end_module(const std::type_info *cache_type) {
   finalize(ctx, b);
   auto index = static_cast<std::uint32_t>(ctx.design->modules.size());
   std::unordered_map<std::string, std::uint32_t> ports;
-  for (std::uint32_t i = 0; i < b.mod->ports.size(); ++i)
+  for (std::uint32_t i = 0; i < b.mod->ports.size(); ++i) {
     ports.emplace(ctx.design->str(b.mod->ports[i].name), i);
+  }
   ctx.port_maps.push_back(std::move(ports));
-  if (cache_type)
+  if (cache_type) {
     ctx.cache.emplace(key_of(*cache_type, b.mod->name), index);
+  }
   ctx.design->modules.push_back(std::move(b.mod));
   ctx.stack.pop_back();
   return index;
 }
 
 void abort_module() {
-  if (g_ctx && !g_ctx->stack.empty())
+  if (g_ctx && !g_ctx->stack.empty()) {
     g_ctx->stack.pop_back();
+  }
 }
 
 Instance make_instance(std::string_view inst_name, std::uint32_t module, SrcLoc loc) {
@@ -570,11 +598,12 @@ Instance make_instance(std::string_view inst_name, std::uint32_t module, SrcLoc 
   inst.module = module;
   inst.loc = loc;
   inst.domain = b.domain;
-  if (b.domain != 0 && child.uses_reset && b.mod->domains[b.domain].reset == ir::kNone)
+  if (b.domain != 0 && child.uses_reset && b.mod->domains[b.domain].reset == ir::kNone) {
     throw Error(fmt::format("module '{}' uses a reset, but the clock domain it is instantiated "
                             "in has none; give with_clock_domain() a reset signal",
                             child.name),
                 loc);
+  }
   auto index = static_cast<std::uint32_t>(b.mod->instances.size());
   inst.port_nodes.reserve(child.ports.size());
   for (std::uint32_t i = 0; i < child.ports.size(); ++i) {

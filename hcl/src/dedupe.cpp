@@ -110,21 +110,27 @@ void dedupe_and_name(ir::Design &d, std::uint32_t &top) {
       kept.push_back(std::move(d.modules[i]));
     }
   }
-  for (auto &m : kept)
-    for (ir::Instance &inst : m->instances)
+  for (auto &m : kept) {
+    for (ir::Instance &inst : m->instances) {
       inst.module = new_index[canon[inst.module]];
+    }
+  }
   top = new_index[canon[top]];
   d.modules = std::move(kept);
 
   // Distinct modules that asked for the same name get _1, _2... in elaboration order. Extern
   // modules keep their name: it must match the existing Verilog.
   NameScope scope;
-  for (auto &m : d.modules)
-    if (m->is_extern)
+  for (auto &m : d.modules) {
+    if (m->is_extern) {
       scope.claim(m->name);
-  for (auto &m : d.modules)
-    if (!m->is_extern)
+    }
+  }
+  for (auto &m : d.modules) {
+    if (!m->is_extern) {
       m->name = scope.claim(m->name);
+    }
+  }
 }
 
 } // namespace hcl::detail

@@ -34,23 +34,26 @@ using ir::Op;
 std::string basename_loc(const std::source_location &loc) {
   std::string_view f = loc.file_name();
   auto slash = f.find_last_of('/');
-  if (slash != std::string_view::npos)
+  if (slash != std::string_view::npos) {
     f = f.substr(slash + 1);
+  }
   return fmt::format("{}:{}", f, loc.line());
 }
 
 std::string range(ir::Type t) {
   std::string s = t.kind == ir::Kind::SInt ? "signed " : "";
-  if (t.width > 1)
+  if (t.width > 1) {
     s += fmt::format("[{}:0] ", t.width - 1);
+  }
   return s;
 }
 
 std::string literal(ir::Type t, std::int64_t v) {
   if (t.width >= 64) {
     auto u = static_cast<std::uint64_t>(v);
-    if (v < 0 && t.width > 64)
+    if (v < 0 && t.width > 64) {
       return fmt::format("{{{{{}{{1'b1}}}}, 64'h{:x}}}", t.width - 64, u);
+    }
     return fmt::format("{}'h{:x}", t.width, u);
   }
   auto u = static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << t.width) - 1);
@@ -60,8 +63,9 @@ std::string literal(ir::Type t, std::int64_t v) {
 std::string escape(std::string_view s) {
   std::string r;
   for (char c : s) {
-    if (c == '"' || c == '\\')
+    if (c == '"' || c == '\\') {
       r.push_back('\\');
+    }
     if (c == '\n') {
       r += "\\n";
       continue;
@@ -109,8 +113,9 @@ private:
   }
 
   void use(NodeId id, NodeId user, bool as_sink_driver = false) {
-    if (id == kNone)
+    if (id == kNone) {
       return;
+    }
     ++uses_[id];
     user_is_sink_[id] = as_sink_driver;
     user_[id] = user;
@@ -124,8 +129,9 @@ private:
       case Op::Wire:
       case Op::Reg:
         use(x.driver, i, true);
-        if (x.op == Op::Reg)
+        if (x.op == Op::Reg) {
           use(x.b, i);
+        }
         break;
       case Op::InstIn:
         use(x.driver, i);
@@ -141,10 +147,13 @@ private:
         use(x.c, i);
       }
     }
-    for (const ir::Memory &mem : m_.memories)
-      for (const ir::MemPort &p : mem.ports)
-        for (NodeId x : {p.addr, p.en, p.wdata, p.wen})
+    for (const ir::Memory &mem : m_.memories) {
+      for (const ir::MemPort &p : mem.ports) {
+        for (NodeId x : {p.addr, p.en, p.wdata, p.wen}) {
           use(x, kNone);
+        }
+      }
+    }
     for (const ir::Assertion &a : m_.assertions) {
       use(a.cond, kNone);
       use(a.enable, kNone);
@@ -161,12 +170,15 @@ private:
     dead_.assign(n_, 0);
     for (NodeId i = static_cast<NodeId>(n_); i-- > 0;) {
       const ir::Node &x = node(i);
-      if (uses_[i] != 0 || is_source(x.op) || x.name != ir::kNoName)
+      if (uses_[i] != 0 || is_source(x.op) || x.name != ir::kNoName) {
         continue;
+      }
       dead_[i] = 1;
-      for (NodeId o : {x.a, x.b, x.c})
-        if (o != kNone)
+      for (NodeId o : {x.a, x.b, x.c}) {
+        if (o != kNone) {
           --uses_[o];
+        }
+      }
     }
   }
 
@@ -175,8 +187,9 @@ private:
   void decide() {
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (dead_[i])
+      if (dead_[i]) {
         continue;
+      }
       switch (x.op) {
       case Op::Input:
       case Op::Output:
@@ -204,31 +217,37 @@ private:
       }
     }
     // Clocks and resets of explicit domains appear in event controls: names only.
-    for (const ir::ClockDomain &d : m_.domains)
-      for (NodeId x : {d.clock, d.reset})
-        if (x != kNone)
+    for (const ir::ClockDomain &d : m_.domains) {
+      for (NodeId x : {d.clock, d.reset}) {
+        if (x != kNone) {
           force_name(x);
+        }
+      }
+    }
     // Bit-selects and sign extensions index their operand, so it must be a name.
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (dead_[i] || !needs_name_operand(x.op))
+      if (dead_[i] || !needs_name_operand(x.op)) {
         continue;
+      }
       force_name(x.a);
     }
     // The mux chain that last-connect resolution built for a wire, output or register is
     // printed in place: nested ?: for wires, an if / else if chain for registers.
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (x.op != Op::Output && x.op != Op::Wire && x.op != Op::Reg)
+      if (x.op != Op::Output && x.op != Op::Wire && x.op != Op::Reg) {
         continue;
+      }
       for (NodeId m = x.driver; in_chain(m, i); m = node(m).c) {
         decl_[m] = 0;
         // A single-use condition or value reads best in place: if (a & b) r <= r + 1;
         for (NodeId o : {node(m).a, node(m).b}) {
           const ir::Node &on = node(o);
           if (uses_[o] == 1 && on.name == ir::kNoName && !is_source(on.op) &&
-              !ir::is_wrapper(on.op) && on.op != Op::Mux)
+              !ir::is_wrapper(on.op) && on.op != Op::Mux) {
             decl_[o] = 0;
+          }
         }
       }
     }
@@ -237,8 +256,9 @@ private:
       const ir::Node &x = node(i);
       if (x.op == Op::InstIn && x.driver != kNone) {
         const ir::Node &dn = node(x.driver);
-        if (!ir::is_wrapper(dn.op) && !is_source(dn.op))
+        if (!ir::is_wrapper(dn.op) && !is_source(dn.op)) {
           decl_[x.driver] = 1;
+        }
       }
     }
     // Verilog sizes a signed product by its context (native_product), so it must be a whole
@@ -246,16 +266,20 @@ private:
     // Its operands' extensions are not printed when nothing else reads them.
     std::vector<std::uint32_t> native_uses(n_, 0);
     for (NodeId i = 0; i < n_; ++i) {
-      if (dead_[i] || !native_product(i))
+      if (dead_[i] || !native_product(i)) {
         continue;
-      if (!decl_[i] && !user_is_sink_[i])
+      }
+      if (!decl_[i] && !user_is_sink_[i]) {
         decl_[i] = 1;
+      }
       ++native_uses[resolve(node(i).a)];
       ++native_uses[resolve(node(i).b)];
     }
-    for (NodeId i = 0; i < n_; ++i)
-      if (native_uses[i] != 0 && native_uses[i] == uses_[i])
+    for (NodeId i = 0; i < n_; ++i) {
+      if (native_uses[i] != 0 && native_uses[i] == uses_[i]) {
         decl_[i] = 0;
+      }
+    }
   }
 
   // The operand of an unnamed sign extension, else kNone.
@@ -277,8 +301,9 @@ private:
 
   // True for a when-resolution mux of `sink` that nothing else reads.
   bool in_chain(NodeId m, NodeId sink) const {
-    if (m == kNone || dead_[m])
+    if (m == kNone || dead_[m]) {
       return false;
+    }
     const ir::Node &x = node(m);
     return x.op == Op::Mux && x.p1 == 1 && x.imm == static_cast<std::int64_t>(sink) &&
            x.name == ir::kNoName && uses_[m] == 1;
@@ -290,14 +315,16 @@ private:
       force_name(x.driver);
       return;
     }
-    if (x.op != Op::Const)
+    if (x.op != Op::Const) {
       decl_[id] = 1;
+    }
   }
 
   std::string short_name(NodeId id, int depth = 0) const {
     const ir::Node &x = node(id);
-    if (x.name != ir::kNoName)
+    if (x.name != ir::kNoName) {
       return str(x.name);
+    }
     switch (x.op) {
     case Op::Input:
     case Op::Output:
@@ -313,64 +340,85 @@ private:
     default:
       break;
     }
-    if (ir::is_wrapper(x.op) && x.a != kNone && depth < 4)
+    if (ir::is_wrapper(x.op) && x.a != kNone && depth < 4) {
       return short_name(x.a, depth + 1);
+    }
     // An unnamed operation inside a name is spelled out two levels deep (_and_not_eq_s_0_...),
     // then abbreviated to its operator.
-    if (depth < 2 && x.op != Op::Mux)
+    if (depth < 2 && x.op != Op::Mux) {
       return temp_base(id, depth + 1).substr(1);
+    }
     return std::string(ir::op_name(x.op));
   }
 
   std::string temp_base(NodeId id, int depth = 0) const {
     const ir::Node &x = node(id);
-    if (x.op == Op::Mux && x.p1 == 1)
+    if (x.op == Op::Mux && x.p1 == 1) {
       return fmt::format("_{}_next", short_name(static_cast<NodeId>(x.imm)));
-    if (x.op == Op::Wire)
+    }
+    if (x.op == Op::Wire) {
       return "_wire";
-    if (x.op == Op::Reg)
+    }
+    if (x.op == Op::Reg) {
       return "_reg";
+    }
     std::string s = fmt::format("_{}", ir::op_name(x.op));
-    for (NodeId o : {x.a, x.b, x.c})
-      if (o != kNone)
+    for (NodeId o : {x.a, x.b, x.c}) {
+      if (o != kNone) {
         s += fmt::format("_{}", short_name(o, depth));
-    if (s.size() > 40)
+      }
+    }
+    if (s.size() > 40) {
       s.resize(40);
-    while (!s.empty() && s.back() == '_')
+    }
+    while (!s.empty() && s.back() == '_') {
       s.pop_back();
+    }
     return s;
   }
 
   void assign_names() {
-    if (m_.uses_clock)
+    if (m_.uses_clock) {
       scope_.claim("clock");
-    if (m_.uses_reset)
+    }
+    if (m_.uses_reset) {
       scope_.claim("reset");
-    if (m_.uses_areset)
+    }
+    if (m_.uses_areset) {
       scope_.claim("areset");
-    for (const ir::Port &p : m_.ports)
+    }
+    for (const ir::Port &p : m_.ports) {
       name_[p.node] = scope_.claim(str(p.name));
-    for (NodeId i = 0; i < n_; ++i)
-      if (decl_[i] && name_[i].empty() && node(i).name != ir::kNoName)
+    }
+    for (NodeId i = 0; i < n_; ++i) {
+      if (decl_[i] && name_[i].empty() && node(i).name != ir::kNoName) {
         name_[i] = scope_.claim(str(node(i).name));
+      }
+    }
     mem_names_.clear();
-    for (const ir::Memory &mem : m_.memories)
+    for (const ir::Memory &mem : m_.memories) {
       mem_names_.push_back(scope_.claim(str(mem.name)));
-    for (const ir::Instance &inst : m_.instances)
+    }
+    for (const ir::Instance &inst : m_.instances) {
       inst_names_.push_back(scope_.claim(str(inst.name)));
+    }
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (!decl_[i] || !name_[i].empty())
+      if (!decl_[i] || !name_[i].empty()) {
         continue;
-      if (x.op == Op::InstOut)
+      }
+      if (x.op == Op::InstOut) {
         name_[i] = scope_.claim(inst_names_[x.p0] + "_" +
                                 str(d_.modules[m_.instances[x.p0].module]->ports[x.p1].name));
-      else if (x.op == Op::MemRead)
+      } else if (x.op == Op::MemRead) {
         name_[i] = scope_.claim(mem_names_[x.p0] + "_rdata");
+      }
     }
-    for (NodeId i = 0; i < n_; ++i)
-      if (decl_[i] && name_[i].empty())
+    for (NodeId i = 0; i < n_; ++i) {
+      if (decl_[i] && name_[i].empty()) {
         name_[i] = scope_.claim(temp_base(i));
+      }
+    }
   }
 
   std::vector<std::string> mem_names_;
@@ -380,13 +428,16 @@ private:
 
   void mark_full(NodeId id) { full_[id] = 1; }
   void mark_bits(NodeId id, std::uint32_t hi, std::uint32_t lo) {
-    if (full_[id])
+    if (full_[id]) {
       return;
+    }
     auto &v = partial_[id];
-    if (v.empty())
+    if (v.empty()) {
       v.assign(node(id).type.width, false);
-    for (std::uint32_t b = lo; b <= hi; ++b)
+    }
+    for (std::uint32_t b = lo; b <= hi; ++b) {
       v[b] = true;
+    }
   }
 
   // The name of a declared node (marking all its bits read).
@@ -397,23 +448,27 @@ private:
 
   std::string expr(NodeId id) {
     const ir::Node &x = node(id);
-    if (x.op == Op::InstIn)
+    if (x.op == Op::InstIn) {
       return expr(x.driver);
-    if (decl_[id])
+    }
+    if (decl_[id]) {
       return ref(id);
+    }
     return op_expr(id);
   }
 
   std::string named_operand(NodeId id) {
     const ir::Node &x = node(id);
-    if (x.op == Op::InstIn)
+    if (x.op == Op::InstIn) {
       return named_operand(x.driver);
+    }
     return name_[id];
   }
 
   NodeId resolve(NodeId id) const {
-    while (node(id).op == Op::InstIn)
+    while (node(id).op == Op::InstIn) {
       id = node(id).driver;
+    }
     return id;
   }
 
@@ -433,9 +488,10 @@ private:
     case Op::Sub:
       return fmt::format("{} - {}", A(), B());
     case Op::Mul:
-      if (native_product(id))
+      if (native_product(id)) {
         return fmt::format("$signed({}) * $signed({})", ref(extension_source(x.a)),
                            ref(extension_source(x.b)));
+      }
       return fmt::format("{} * {}", A(), B());
     case Op::Neg:
       return fmt::format("-{}", A());
@@ -487,8 +543,9 @@ private:
         return named_operand(a);
       }
       mark_bits(a, x.p0, x.p1);
-      if (x.p0 == x.p1)
+      if (x.p0 == x.p1) {
         return fmt::format("{}[{}]", named_operand(a), x.p0);
+      }
       return fmt::format("{}[{}:{}]", named_operand(a), x.p0, x.p1);
     }
     case Op::Zext:
@@ -497,10 +554,12 @@ private:
       NodeId a = resolve(x.a);
       std::uint32_t wa = node(a).type.width;
       std::string nm = ref(a);
-      if (wa == 1)
+      if (wa == 1) {
         return fmt::format("{{{}{{{}}}}}", x.type.width, nm);
-      if (x.type.width - wa == 1)
+      }
+      if (x.type.width - wa == 1) {
         return fmt::format("{{{}[{}], {}}}", nm, wa - 1, nm);
+      }
       return fmt::format("{{{{{}{{{}[{}]}}}}, {}}}", x.type.width - wa, nm, wa - 1, nm);
     }
     case Op::AsUInt:
@@ -524,8 +583,9 @@ private:
   // ---- printing ----------------------------------------------------------------------------
 
   std::string loc_comment(const std::source_location &loc) const {
-    if (!opt_.locators)
+    if (!opt_.locators) {
       return "";
+    }
     return fmt::format(" // @[{}]", basename_loc(loc));
   }
 
@@ -539,8 +599,9 @@ private:
         state = 1;
         const ir::Node &x = node(cur);
         for (NodeId o : {x.a, x.b, x.c}) {
-          if (o == kNone)
+          if (o == kNone) {
             continue;
+          }
           NodeId r = resolve(o);
           if (!seen[r] && !is_source(node(r).op)) {
             seen[r] = 1;
@@ -548,8 +609,9 @@ private:
           }
         }
       } else {
-        if (decl_[cur])
+        if (decl_[cur]) {
           order.push_back(cur);
+        }
         stack.pop_back();
       }
     }
@@ -567,12 +629,13 @@ private:
     // Declarations of sources.
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (x.op == Op::Wire)
+      if (x.op == Op::Wire) {
         fmt::format_to(out, "  wire {}{};{}\n", range(x.type), name_[i], loc_comment(x.loc));
-      else if (x.op == Op::Reg || x.op == Op::MemRead)
+      } else if (x.op == Op::Reg || x.op == Op::MemRead) {
         fmt::format_to(out, "  reg {}{};{}\n", range(x.type), name_[i], loc_comment(x.loc));
-      else if (x.op == Op::InstOut && decl_[i])
+      } else if (x.op == Op::InstOut && decl_[i]) {
         fmt::format_to(out, "  wire {}{};\n", range(x.type), name_[i]);
+      }
     }
     for (std::size_t k = 0; k < m_.memories.size(); ++k) {
       const ir::Memory &mem = m_.memories[k];
@@ -597,18 +660,21 @@ private:
     }
 
     // Instances.
-    for (std::size_t k = 0; k < m_.instances.size(); ++k)
+    for (std::size_t k = 0; k < m_.instances.size(); ++k) {
       print_instance(out, k);
+    }
 
     // Continuous assignments of outputs and wires.
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (x.op == Op::Output || x.op == Op::Wire)
+      if (x.op == Op::Output || x.op == Op::Wire) {
         fmt::format_to(out, "  assign {} = {};\n", name_[i], expr(x.driver));
+      }
     }
 
-    for (std::uint32_t d = 0; d < m_.domains.size(); ++d)
+    for (std::uint32_t d = 0; d < m_.domains.size(); ++d) {
       print_always(out, d, false);
+    }
     print_always(out, 0, true);
 
     // Header last: the _unused wire depends on what the body read.
@@ -617,29 +683,35 @@ private:
     fmt::format_to(h, "// Generated by hcl. Do not edit.\n");
     fmt::format_to(h, "module {} (\n", m_.name);
     std::vector<std::string> ports;
-    if (m_.uses_clock)
+    if (m_.uses_clock) {
       ports.push_back("  input  wire clock");
-    if (m_.uses_reset)
+    }
+    if (m_.uses_reset) {
       ports.push_back("  input  wire reset");
-    if (m_.uses_areset)
+    }
+    if (m_.uses_areset) {
       ports.push_back("  input  wire areset");
+    }
     std::vector<std::string> comments(ports.size());
     for (const ir::Port &p : m_.ports) {
       ports.push_back(fmt::format("  {} wire {}{}", p.dir == ir::Dir::In ? "input " : "output",
                                   range(p.type), name_[p.node]));
       comments.push_back(loc_comment(node(p.node).loc));
     }
-    for (std::size_t k = 0; k < ports.size(); ++k)
+    for (std::size_t k = 0; k < ports.size(); ++k) {
       fmt::format_to(h, "{}{}{}\n", ports[k], k + 1 < ports.size() ? "," : "", comments[k]);
+    }
     fmt::format_to(h, ");\n");
-    if (m_.uses_reset && !reset_read_)
+    if (m_.uses_reset && !reset_read_) {
       mark_reset_unused_ = true;
+    }
     std::string unused = unused_list();
-    if (!unused.empty())
+    if (!unused.empty()) {
       fmt::format_to(out,
                      "  // Bits no logic reads, collected so lint sees them used.\n"
                      "  wire {} = ^{{{}}};\n",
                      scope_.claim("_unused"), unused);
+    }
     body += "endmodule\n";
     return head + body;
   }
@@ -649,12 +721,14 @@ private:
 
   std::string unused_list() {
     std::vector<std::string> parts;
-    if (mark_reset_unused_)
+    if (mark_reset_unused_) {
       parts.push_back("reset");
+    }
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (!decl_[i] || dead_[i] || full_[i] || x.op == Op::Output)
+      if (!decl_[i] || dead_[i] || full_[i] || x.op == Op::Output) {
         continue;
+      }
       auto it = partial_.find(i);
       if (it == partial_.end()) {
         parts.push_back(name_[i]);
@@ -663,11 +737,13 @@ private:
       const auto &used = it->second;
       std::uint32_t w = x.type.width;
       for (std::uint32_t b = w; b-- > 0;) {
-        if (used[b])
+        if (used[b]) {
           continue;
+        }
         std::uint32_t hi = b;
-        while (b > 0 && !used[b - 1])
+        while (b > 0 && !used[b - 1]) {
           --b;
+        }
         parts.push_back(hi == b ? fmt::format("{}[{}]", name_[i], b)
                                 : fmt::format("{}[{}:{}]", name_[i], hi, b));
       }
@@ -681,12 +757,15 @@ private:
     std::vector<std::string> conns;
     std::string clock = c.is_extern ? c.extern_info.clock : (c.uses_clock ? "clock" : "");
     std::string reset = c.is_extern ? c.extern_info.reset : (c.uses_reset ? "reset" : "");
-    if (!clock.empty())
+    if (!clock.empty()) {
       conns.push_back(fmt::format("    .{}({})", clock, domain_clock(inst.domain)));
-    if (!reset.empty())
+    }
+    if (!reset.empty()) {
       conns.push_back(fmt::format("    .{}({})", reset, domain_reset(inst.domain)));
-    if (!c.is_extern && c.uses_areset)
+    }
+    if (!c.is_extern && c.uses_areset) {
       conns.push_back("    .areset(areset)");
+    }
     for (std::size_t p = 0; p < c.ports.size(); ++p) {
       NodeId pn = inst.port_nodes[p];
       const ir::Node &x = node(pn);
@@ -696,8 +775,9 @@ private:
     std::string params;
     if (c.is_extern && !c.extern_info.params.empty()) {
       std::vector<std::string> ps;
-      for (const auto &[key, v] : c.extern_info.params)
+      for (const auto &[key, v] : c.extern_info.params) {
         ps.push_back(fmt::format(".{}({})", key, v));
+      }
       params = fmt::format(" #({})", fmt::join(ps, ", "));
     }
     fmt::format_to(out, "  {}{} {} ({}\n{}\n  );\n", c.name, params, inst_names_[k],
@@ -716,12 +796,14 @@ private:
       first = false;
     }
     if (first) {
-      if (m != r)
+      if (m != r) {
         fmt::format_to(out, "{}{} <= {};\n", indent, name_[r], expr(m));
+      }
       return;
     }
-    if (m != r)
+    if (m != r) {
       fmt::format_to(out, "{}end else begin\n{}  {} <= {};\n", indent, indent, name_[r], expr(m));
+    }
     fmt::format_to(out, "{}end\n", indent);
   }
 
@@ -743,44 +825,56 @@ private:
     std::vector<NodeId> reset_regs, plain_regs;
     for (NodeId i = 0; i < n_; ++i) {
       const ir::Node &x = node(i);
-      if (x.op != Op::Reg || x.p1 != d)
+      if (x.op != Op::Reg || x.p1 != d) {
         continue;
+      }
       bool is_async = x.b != kNone && x.p0 == 1;
-      if (is_async != async)
+      if (is_async != async) {
         continue;
+      }
       (x.b != kNone ? reset_regs : plain_regs).push_back(i);
     }
     std::vector<std::size_t> mems;
-    for (std::size_t k = 0; k < m_.memories.size() && !async; ++k)
-      if (m_.memories[k].domain == d)
+    for (std::size_t k = 0; k < m_.memories.size() && !async; ++k) {
+      if (m_.memories[k].domain == d) {
         mems.push_back(k);
+      }
+    }
     std::vector<const ir::Assertion *> asserts;
-    for (const ir::Assertion &a : m_.assertions)
-      if (!async && a.domain == d)
+    for (const ir::Assertion &a : m_.assertions) {
+      if (!async && a.domain == d) {
         asserts.push_back(&a);
-    if (reset_regs.empty() && plain_regs.empty() && mems.empty() && asserts.empty())
+      }
+    }
+    if (reset_regs.empty() && plain_regs.empty() && mems.empty() && asserts.empty()) {
       return;
+    }
     std::string clock = domain_clock(d);
-    if (async)
+    if (async) {
       fmt::format_to(out, "  always @(posedge {} or posedge areset) begin\n", clock);
-    else
+    } else {
       fmt::format_to(out, "  always @(posedge {}) begin\n", clock);
+    }
     if (!reset_regs.empty()) {
       fmt::format_to(out, "    if ({}) begin\n", async ? std::string("areset") : domain_reset(d));
-      for (NodeId r : reset_regs)
+      for (NodeId r : reset_regs) {
         fmt::format_to(out, "      {} <= {};\n", name_[r], expr(node(r).b));
+      }
       fmt::format_to(out, "    end else begin\n");
-      for (NodeId r : reset_regs)
+      for (NodeId r : reset_regs) {
         print_update(out, r, "      ");
+      }
       fmt::format_to(out, "    end\n");
     }
-    for (NodeId r : plain_regs)
+    for (NodeId r : plain_regs) {
       print_update(out, r, "    ");
+    }
     // `stmt` under `if (en)`, or alone when the enable is the constant 1.
     auto guarded = [&](NodeId en, const std::string &indent, const std::string &stmt) {
       const ir::Node &e = node(en);
-      if (e.op == Op::Const && e.imm != 0)
+      if (e.op == Op::Const && e.imm != 0) {
         return fmt::format("{}{}\n", indent, stmt);
+      }
       return fmt::format("{}if ({}) begin\n{}  {}\n{}end\n", indent, expr(en), indent, stmt,
                          indent);
     };
@@ -796,10 +890,11 @@ private:
               guarded(p.wen, "      ", fmt::format("{}[{}] <= {};", mn, addr, expr(p.wdata)));
           inner += fmt::format("      {} <= {}[{}];\n", name_[p.rdata], mn, addr);
           const ir::Node &e = node(p.en);
-          if (e.op == Op::Const && e.imm != 0)
+          if (e.op == Op::Const && e.imm != 0) {
             text = inner;
-          else
+          } else {
             text = fmt::format("    if ({}) begin\n{}    end\n", expr(p.en), inner);
+          }
         } else if (p.rdata != kNone) {
           text = guarded(p.en, "    ", fmt::format("{} <= {}[{}];", name_[p.rdata], mn, addr));
         } else {
@@ -813,8 +908,9 @@ private:
       fmt::format_to(out, "`ifndef SYNTHESIS\n");
       for (const ir::Assertion *a : asserts) {
         std::string guard = reset.empty() ? "" : fmt::format("!{} && ", reset);
-        if (a->enable != kNone)
+        if (a->enable != kNone) {
           guard += fmt::format("{} && ", expr(a->enable));
+        }
         fmt::format_to(out,
                        "    if ({}!{}) begin\n      $fatal(1, \"assertion failed: "
                        "{} @[{}]\");\n    end\n",
@@ -830,8 +926,9 @@ private:
 
 std::string emit_module(const Design &design, std::uint32_t module, const EmitOptions &options) {
   const ir::Module &m = *design.modules.at(module);
-  if (m.is_extern)
+  if (m.is_extern) {
     return m.extern_info.verilog;
+  }
   return ModuleEmitter(design, m, options).run();
 }
 
@@ -843,10 +940,12 @@ EmitResult emit_verilog(const Design &design, const std::filesystem::path &dir,
   std::unordered_set<std::string> written;
   for (std::uint32_t i = 0; i < design.modules.size(); ++i) {
     const ir::Module &m = *design.modules[i];
-    if (m.is_extern && m.extern_info.verilog.empty())
+    if (m.is_extern && m.extern_info.verilog.empty()) {
       continue;
-    if (!written.insert(m.name).second)
+    }
+    if (!written.insert(m.name).second) {
       continue;
+    }
     std::filesystem::path path = dir / (m.name + ".v");
     support::write_file_atomic(path, emit_module(design, i, options));
     result.files.push_back(path);

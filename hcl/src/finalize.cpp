@@ -10,8 +10,9 @@ namespace hcl::detail {
 
 std::string describe(const ir::Design &d, const ir::Module &m, ir::NodeId id) {
   const ir::Node &n = m.nodes[id];
-  if (n.name != ir::kNoName)
+  if (n.name != ir::kNoName) {
     return d.str(n.name);
+  }
   switch (n.op) {
   case ir::Op::Input:
   case ir::Op::Output:
@@ -36,22 +37,25 @@ std::string describe(const ir::Design &d, const ir::Module &m, ir::NodeId id) {
   s += "(";
   bool first = true;
   for (ir::NodeId o : {n.a, n.b, n.c}) {
-    if (o == ir::kNone)
+    if (o == ir::kNone) {
       continue;
+    }
     s += first ? "" : ", ";
     first = false;
     // Extensions and reinterpretations are noise in a message: name what they wrap.
     ir::NodeId x = o;
     for (int depth = 0; depth < 4 && ir::is_wrapper(m.nodes[x].op) &&
                         m.nodes[x].op != ir::Op::Bits && m.nodes[x].name == ir::kNoName;
-         ++depth)
+         ++depth) {
       x = m.nodes[x].a;
+    }
     const ir::Node &xn = m.nodes[x];
     if (xn.name != ir::kNoName || xn.op == ir::Op::Input || xn.op == ir::Op::Const ||
-        xn.op == ir::Op::InstOut || xn.op == ir::Op::Output || xn.op == ir::Op::MemRead)
+        xn.op == ir::Op::InstOut || xn.op == ir::Op::Output || xn.op == ir::Op::MemRead) {
       s += describe(d, m, x);
-    else
+    } else {
       s += ir::op_name(xn.op);
+    }
   }
   return s + ")";
 }
@@ -71,8 +75,9 @@ void resolve_drivers(Context &ctx, Builder &b) {
     if (c.value == ir::kNone) {
       // An exhaustive when-chain drove the sink on every branch. At the top level of the body
       // that makes it fully driven; nested chains are accounted for by their enclosing chain.
-      if (c.cond == ir::kNone)
+      if (c.cond == ir::kNone) {
         partial[c.sink] = nullptr;
+      }
       continue;
     }
     if (c.cond == ir::kNone) {
@@ -83,10 +88,11 @@ void resolve_drivers(Context &ctx, Builder &b) {
     ir::NodeId base = cur[c.sink];
     if (base == ir::kNone) {
       const ir::Node &s = m.nodes[c.sink];
-      if (s.op == ir::Op::Reg)
+      if (s.op == ir::Op::Reg) {
         base = c.sink;
-      else if (s.op == ir::Op::Wire)
+      } else if (s.op == ir::Op::Wire) {
         base = s.b;
+      }
     }
     if (base == ir::kNone) {
       // No value yet when the condition is false: that case is unreachable if a later
@@ -110,22 +116,25 @@ void resolve_drivers(Context &ctx, Builder &b) {
   if (m.is_extern) {
     for (std::size_t i = 0; i < n; ++i) {
       ir::Op op = m.nodes[i].op;
-      if (op != ir::Op::Input && op != ir::Op::Output)
+      if (op != ir::Op::Input && op != ir::Op::Output) {
         throw Error(fmt::format("extern module '{}' may only declare ports, but its body "
                                 "creates a {}",
                                 m.name, ir::op_name(op)),
                     m.nodes[i].loc);
+      }
     }
     return;
   }
   const ir::Design &d = *ctx.design;
   for (std::size_t i = 0; i < n; ++i) {
     ir::Node &s = m.nodes[i];
-    if (!is_sink(s.op))
+    if (!is_sink(s.op)) {
       continue;
+    }
     ir::NodeId drv = cur[i];
-    if (drv == ir::kNone && s.op == ir::Op::Wire)
+    if (drv == ir::kNone && s.op == ir::Op::Wire) {
       drv = s.b;
+    }
     if (drv != ir::kNone && !partial[i]) {
       s.driver = drv;
       continue;
@@ -171,25 +180,32 @@ void compute_uses(Context &ctx, ir::Module &m) {
   // Only state in the implicit domain (0) needs the implicit clock and reset ports.
   for (const ir::Node &n : m.nodes) {
     if (n.op == ir::Op::Reg) {
-      if (n.b != ir::kNone && n.p0)
+      if (n.b != ir::kNone && n.p0) {
         m.uses_areset = m.uses_clock = true;
-      if (n.p1 != 0)
+      }
+      if (n.p1 != 0) {
         continue;
+      }
       m.uses_clock = true;
-      if (n.b != ir::kNone && !n.p0)
+      if (n.b != ir::kNone && !n.p0) {
         m.uses_reset = true;
+      }
     }
   }
-  for (const ir::Memory &mem : m.memories)
+  for (const ir::Memory &mem : m.memories) {
     m.uses_clock |= mem.domain == 0;
-  for (const ir::Assertion &a : m.assertions)
-    if (a.domain == 0)
+  }
+  for (const ir::Assertion &a : m.assertions) {
+    if (a.domain == 0) {
       m.uses_clock = m.uses_reset = true;
+    }
+  }
   for (const ir::Instance &inst : m.instances) {
     const ir::Module &c = *ctx.design->modules[inst.module];
     m.uses_areset |= c.uses_areset;
-    if (inst.domain != 0)
+    if (inst.domain != 0) {
       continue;
+    }
     m.uses_clock |= c.uses_clock;
     m.uses_reset |= c.uses_reset;
   }
@@ -208,21 +224,26 @@ template <class F> void for_each_dep(const ir::Design &d, const ir::Module &m, i
   case ir::Op::Output:
   case ir::Op::Wire:
   case ir::Op::InstIn:
-    if (n.driver != ir::kNone)
+    if (n.driver != ir::kNone) {
       f(n.driver);
+    }
     return;
   case ir::Op::InstOut: {
     const ir::Instance &inst = m.instances[n.p0];
     const ir::Module &c = *d.modules[inst.module];
-    if (n.p1 < c.comb_deps.size())
-      for (std::uint32_t in : c.comb_deps[n.p1])
+    if (n.p1 < c.comb_deps.size()) {
+      for (std::uint32_t in : c.comb_deps[n.p1]) {
         f(inst.port_nodes[in]);
+      }
+    }
     return;
   }
   default:
-    for (ir::NodeId o : {n.a, n.b, n.c})
-      if (o != ir::kNone)
+    for (ir::NodeId o : {n.a, n.b, n.c}) {
+      if (o != ir::kNone) {
         f(o);
+      }
+    }
   }
 }
 
@@ -252,8 +273,9 @@ void check_loops(Context &ctx, ir::Module &m) {
   };
   std::vector<Frame> stack;
   for (ir::NodeId root = 0; root < n; ++root) {
-    if (state[root])
+    if (state[root]) {
       continue;
+    }
     auto push = [&](ir::NodeId id) {
       Frame f{id, {}, 0};
       for_each_dep(d, m, id, [&](ir::NodeId x) { f.deps.push_back(x); });
@@ -271,27 +293,33 @@ void check_loops(Context &ctx, ir::Module &m) {
           std::vector<ir::NodeId> cycle;
           auto it =
               std::find_if(stack.begin(), stack.end(), [&](const Frame &g) { return g.id == x; });
-          for (; it != stack.end(); ++it)
+          for (; it != stack.end(); ++it) {
             cycle.push_back(it->id);
+          }
           // Report the loop in data-flow order, starting at the first-declared named signal,
           // so the message does not depend on where the search happened to enter the loop.
           std::reverse(cycle.begin(), cycle.end());
           auto start = cycle.end();
-          for (auto c = cycle.begin(); c != cycle.end(); ++c)
-            if (m.nodes[*c].name != ir::kNoName && (start == cycle.end() || *c < *start))
+          for (auto c = cycle.begin(); c != cycle.end(); ++c) {
+            if (m.nodes[*c].name != ir::kNoName && (start == cycle.end() || *c < *start)) {
               start = c;
-          if (start != cycle.end())
+            }
+          }
+          if (start != cycle.end()) {
             std::rotate(cycle.begin(), start, cycle.end());
+          }
           throw Error(loop_message(d, m, cycle), m.nodes[cycle.front()].loc);
         }
         continue;
       }
       ir::NodeId id = f.id;
       std::vector<std::uint32_t> acc;
-      if (m.nodes[id].op == ir::Op::Input)
+      if (m.nodes[id].op == ir::Op::Input) {
         acc.push_back(m.nodes[id].p0);
-      for (ir::NodeId x : f.deps)
+      }
+      for (ir::NodeId x : f.deps) {
         acc.insert(acc.end(), inputs[x].begin(), inputs[x].end());
+      }
       std::sort(acc.begin(), acc.end());
       acc.erase(std::unique(acc.begin(), acc.end()), acc.end());
       inputs[id] = std::move(acc);
@@ -300,9 +328,11 @@ void check_loops(Context &ctx, ir::Module &m) {
     }
   }
   m.comb_deps.assign(m.ports.size(), {});
-  for (std::uint32_t i = 0; i < m.ports.size(); ++i)
-    if (m.ports[i].dir == ir::Dir::Out)
+  for (std::uint32_t i = 0; i < m.ports.size(); ++i) {
+    if (m.ports[i].dir == ir::Dir::Out) {
       m.comb_deps[i] = inputs[m.ports[i].node];
+    }
+  }
 }
 
 } // namespace

@@ -100,8 +100,9 @@ StringPool::StringPool() { intern(""); }
 
 StrId StringPool::intern(std::string_view s) {
   auto it = index_.find(std::string(s));
-  if (it != index_.end())
+  if (it != index_.end()) {
     return it->second;
+  }
   auto id = static_cast<StrId>(strings_.size());
   strings_.emplace_back(s);
   index_.emplace(strings_.back(), id);

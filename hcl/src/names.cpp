@@ -264,10 +264,12 @@ std::string sanitize(std::string_view want) {
     bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_';
     s.push_back(ok ? c : '_');
   }
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])))
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) {
     s.insert(s.begin(), '_');
-  if (is_verilog_keyword(s))
+  }
+  if (is_verilog_keyword(s)) {
     s.push_back('_');
+  }
   return s;
 }
 } // namespace
@@ -278,12 +280,14 @@ bool is_verilog_keyword(std::string_view s) {
 
 std::string NameScope::claim(std::string_view want) {
   std::string base = sanitize(want);
-  if (used_.insert(base).second)
+  if (used_.insert(base).second) {
     return base;
+  }
   for (unsigned i = 1;; ++i) {
     std::string s = base + "_" + std::to_string(i);
-    if (used_.insert(s).second)
+    if (used_.insert(s).second) {
       return s;
+    }
   }
 }
 

@@ -13,18 +13,21 @@ namespace hcl::detail {
 namespace {
 // Value of bit i of a constant of type t holding `v` (sign-extended for SInt beyond bit 63).
 bool const_bit(std::int64_t v, std::uint32_t i) {
-  if (i >= 64)
+  if (i >= 64) {
     return v < 0;
+  }
   return (static_cast<std::uint64_t>(v) >> i) & 1u;
 }
 
 // Canonical immediate of a constant: the bits of `v` in width w, read back by signedness.
 std::int64_t canonical(ir::Type t, std::int64_t v) {
-  if (t.width >= 64)
+  if (t.width >= 64) {
     return v;
+  }
   auto u = static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << t.width) - 1);
-  if (t.kind == ir::Kind::SInt && ((u >> (t.width - 1)) & 1u))
+  if (t.kind == ir::Kind::SInt && ((u >> (t.width - 1)) & 1u)) {
     u |= ~((std::uint64_t{1} << t.width) - 1);
+  }
   return static_cast<std::int64_t>(u);
 }
 } // namespace
@@ -52,12 +55,14 @@ ir::NodeId make_op(Builder &b, ir::Op op, ir::Type t, ir::NodeId a, ir::NodeId c
 
 ir::NodeId extend(Builder &b, ir::NodeId id, std::uint32_t w, const SrcLoc &loc) {
   const ir::Node n = b.node(id);
-  if (n.type.width == w)
+  if (n.type.width == w) {
     return id;
+  }
   bool s = n.type.kind == ir::Kind::SInt;
   ir::Type t{s ? ir::Kind::SInt : ir::Kind::UInt, w};
-  if (n.op == ir::Op::Const)
+  if (n.op == ir::Op::Const) {
     return make_const(b, t, n.imm, loc);
+  }
   return make_op(b, s ? ir::Op::Sext : ir::Op::Zext, t, id, ir::kNone, ir::kNone, loc);
 }
 
@@ -67,14 +72,17 @@ ir::NodeId make_bits(Builder &b, ir::NodeId a, std::uint32_t hi, std::uint32_t l
   ir::Type t{ir::Kind::UInt, hi - lo + 1};
   if (n.op == ir::Op::Const) {
     std::uint64_t v = 0;
-    for (std::uint32_t i = 0; i < std::min<std::uint32_t>(t.width, 64); ++i)
+    for (std::uint32_t i = 0; i < std::min<std::uint32_t>(t.width, 64); ++i) {
       v |= std::uint64_t{const_bit(n.imm, lo + i)} << i;
-    if (t.width > 64 && n.imm < 0)
+    }
+    if (t.width > 64 && n.imm < 0) {
       throw Error("bit extraction wider than 64 bits of a negative constant is not supported", loc);
+    }
     return make_const(b, t, static_cast<std::int64_t>(v), loc);
   }
-  if (lo == 0 && hi + 1 == n.type.width && n.type.kind != ir::Kind::SInt)
+  if (lo == 0 && hi + 1 == n.type.width && n.type.kind != ir::Kind::SInt) {
     return a;
+  }
   ir::Node m;
   m.op = ir::Op::Bits;
   m.type = t;
@@ -108,8 +116,9 @@ struct Pair {
 Pair operands(const Operand &x, const Operand &y, const char *op) {
   const SrcLoc &loc = x.is_literal() ? y.loc() : x.loc();
   Builder &b = current(loc);
-  if (x.is_literal() && y.is_literal())
+  if (x.is_literal() && y.is_literal()) {
     throw Error(fmt::format("'{}' needs at least one hardware operand, got two literals", op), loc);
+  }
   ir::Type hint = x.is_literal() ? y.signal().type() : x.signal().type();
   ir::NodeId a = operand_node(b, x, hint);
   ir::NodeId c = operand_node(b, y, hint);
@@ -134,12 +143,14 @@ Signal arith(const Operand &x, const Operand &y, ir::Op op, const char *sym, boo
   const SrcLoc &loc = loc_of(x, y);
   std::uint32_t w = std::max(p.ta.width, p.tc.width);
   ir::Kind k = numeric(p.ta);
-  if (op == ir::Op::Mul && !wrap)
+  if (op == ir::Op::Mul && !wrap) {
     w = p.ta.width + p.tc.width;
-  else if (!wrap)
+  } else if (!wrap) {
     w += 1;
-  if (op == ir::Op::Sub && !wrap)
+  }
+  if (op == ir::Op::Sub && !wrap) {
     k = ir::Kind::SInt;
+  }
   ir::Type t{k, w};
   // Operands are extended to the result width by their own signedness; the low w bits of the
   // operation are then exact.
@@ -158,8 +169,9 @@ Signal bitwise(const Operand &x, const Operand &y, ir::Op op, const char *sym) {
   const SrcLoc &loc = loc_of(x, y);
   std::uint32_t w = std::max(p.ta.width, p.tc.width);
   ir::Type t{numeric(p.ta), w};
-  if (p.ta.kind == ir::Kind::Bool && p.tc.kind == ir::Kind::Bool)
+  if (p.ta.kind == ir::Kind::Bool && p.tc.kind == ir::Kind::Bool) {
     t = kBool;
+  }
   ir::NodeId a = extend(*p.b, p.a, w, loc);
   ir::NodeId c = extend(*p.b, p.c, w, loc);
   return p.b->sig(make_op(*p.b, op, t, a, c, ir::kNone, loc));
@@ -167,11 +179,12 @@ Signal bitwise(const Operand &x, const Operand &y, ir::Op op, const char *sym) {
 
 Signal logical(const Operand &x, const Operand &y, ir::Op op, const char *sym) {
   Pair p = operands(x, y, sym);
-  if (p.ta.width != 1 || p.tc.width != 1 || numeric(p.ta) == ir::Kind::SInt)
+  if (p.ta.width != 1 || p.tc.width != 1 || numeric(p.ta) == ir::Kind::SInt) {
     throw Error(fmt::format("'{}' needs Bool operands, got {} and {}; compare multi-bit values "
                             "explicitly (x != 0)",
                             sym, ir::to_string(p.ta), ir::to_string(p.tc)),
                 loc_of(x, y));
+  }
   return p.b->sig(make_op(*p.b, op, kBool, p.a, p.c, ir::kNone, loc_of(x, y)));
 }
 
@@ -191,8 +204,9 @@ Builder &self(const Signal &s, const char *what, const SrcLoc &loc) {
 Signal unary(const Signal &s, ir::Op op, ir::Type t, const SrcLoc &loc) {
   Builder &b = self(s, ir::op_name(op).data(), loc);
   const ir::Node n = b.node(s.node());
-  if (n.op == ir::Op::Const && (op == ir::Op::AsUInt || op == ir::Op::AsSInt))
+  if (n.op == ir::Op::Const && (op == ir::Op::AsUInt || op == ir::Op::AsSInt)) {
     return b.sig(make_const(b, t, n.imm, loc));
+  }
   return b.sig(make_op(b, op, t, s.node(), ir::kNone, ir::kNone, loc));
 }
 
@@ -200,8 +214,9 @@ Signal unary(const Signal &s, ir::Op op, ir::Type t, const SrcLoc &loc) {
 
 Signal Signal::named(std::string_view name, SrcLoc loc) const {
   Builder &b = self(*this, "named", loc);
-  if (name.empty())
+  if (name.empty()) {
     throw Error("named() needs a non-empty name", loc);
+  }
   ir::Node &n = b.mod->nodes[node()];
   ir::NodeId target = node();
   // Constants, ports and already-named values get a named wire of their own.
@@ -218,27 +233,32 @@ Signal Signal::named(std::string_view name, SrcLoc loc) const {
 
 Signal Signal::bits(unsigned hi, unsigned lo, SrcLoc loc) const {
   Builder &b = self(*this, "bits", loc);
-  if (hi < lo || hi >= width())
+  if (hi < lo || hi >= width()) {
     throw Error(fmt::format("bits({}, {}) is out of range for a {}-bit value; valid bits are "
                             "{}..0 with hi >= lo",
                             hi, lo, width(), width() - 1),
                 loc);
+  }
   return b.sig(make_bits(b, node(), hi, lo, loc));
 }
 
 Signal Signal::bit(unsigned i, SrcLoc loc) const {
   Builder &b = self(*this, "bit", loc);
-  if (i >= width())
+  if (i >= width()) {
     throw Error(fmt::format("bit({}) is out of range for a {}-bit value; valid bits are {}..0", i,
                             width(), width() - 1),
                 loc);
-  if (is_bool())
+  }
+  if (is_bool()) {
     return *this;
+  }
   const ir::Node n = b.node(node());
-  if (width() == 1 && n.op != ir::Op::Const)
+  if (width() == 1 && n.op != ir::Op::Const) {
     return b.sig(make_op(b, ir::Op::AsUInt, kBool, node(), ir::kNone, ir::kNone, loc));
-  if (n.op == ir::Op::Const)
+  }
+  if (n.op == ir::Op::Const) {
     return b.sig(make_const(b, kBool, (n.imm >> std::min<unsigned>(i, 63)) & 1, loc));
+  }
   ir::Node m;
   m.op = ir::Op::Bits;
   m.type = kBool;
@@ -250,10 +270,12 @@ Signal Signal::bit(unsigned i, SrcLoc loc) const {
 }
 
 Signal Signal::operator[](const Operand &i) const {
-  if (!i.is_literal())
+  if (!i.is_literal()) {
     return ((*this) >> i).bit(0, i.loc());
-  if (i.value() < 0)
+  }
+  if (i.value() < 0) {
     throw Error(fmt::format("bit index {} is negative", i.value()), i.loc());
+  }
   return bit(static_cast<unsigned>(i.value()), i.loc());
 }
 
@@ -261,50 +283,57 @@ Signal Signal::msb(SrcLoc loc) const { return bit(width() - 1, loc); }
 
 Signal Signal::trunc(unsigned w, SrcLoc loc) const {
   self(*this, "trunc", loc);
-  if (w == 0 || w > width())
+  if (w == 0 || w > width()) {
     throw Error(fmt::format("trunc({}) of a {}-bit value: the width must be in 1..{} (use "
                             ".pad()/.resize() to widen)",
                             w, width(), width()),
                 loc);
+  }
   Signal s = bits(w - 1, 0, loc);
   return is_signed() ? s.as_sint(loc) : s;
 }
 
 Signal Signal::zext(unsigned w, SrcLoc loc) const {
   Builder &b = self(*this, "zext", loc);
-  if (is_signed())
+  if (is_signed()) {
     throw Error("zext() of an SInt: use .as_uint().zext(w) to zero-extend the bits, or "
                 ".sext(w)",
                 loc);
-  if (w < width())
+  }
+  if (w < width()) {
     throw Error(
         fmt::format("zext({}) of a {}-bit value would narrow it; use .trunc({})", w, width(), w),
         loc);
+  }
   return b.sig(extend(b, node(), w, loc));
 }
 
 Signal Signal::sext(unsigned w, SrcLoc loc) const {
   Builder &b = self(*this, "sext", loc);
-  if (!is_signed())
+  if (!is_signed()) {
     throw Error("sext() of a UInt: use .as_sint().sext(w) to sign-extend the bits, or .zext(w)",
                 loc);
-  if (w < width())
+  }
+  if (w < width()) {
     throw Error(
         fmt::format("sext({}) of a {}-bit value would narrow it; use .trunc({})", w, width(), w),
         loc);
+  }
   return b.sig(extend(b, node(), w, loc));
 }
 
 Signal Signal::pad(unsigned w, SrcLoc loc) const {
   Builder &b = self(*this, "pad", loc);
-  if (w <= width())
+  if (w <= width()) {
     return *this;
+  }
   return b.sig(extend(b, node(), w, loc));
 }
 
 Signal Signal::resize(unsigned w, SrcLoc loc) const {
-  if (w < width())
+  if (w < width()) {
     return trunc(w, loc);
+  }
   return pad(w, loc);
 }
 
@@ -325,11 +354,12 @@ Signal Signal::as_sint(SrcLoc loc) const {
 }
 
 Signal Signal::as_bool(SrcLoc loc) const {
-  if (width() != 1)
+  if (width() != 1) {
     throw Error(fmt::format("as_bool() needs a 1-bit value, got {}; compare explicitly "
                             "(x != 0) or use .or_r()",
                             ir::to_string(type())),
                 loc);
+  }
   if (is_bool()) {
     self(*this, "as_bool", loc);
     return *this;
@@ -360,23 +390,26 @@ Signal Signal::or_r(SrcLoc loc) const { return unary(*this, ir::Op::OrR, kBool, 
 Signal Signal::xor_r(SrcLoc loc) const { return unary(*this, ir::Op::XorR, kBool, loc); }
 
 UInt::UInt(int width, SrcLoc loc) : Signal(ir::Type{ir::Kind::UInt, 0}) {
-  if (width < 1)
+  if (width < 1) {
     throw Error(fmt::format("UInt({}): a width must be at least 1", width), loc);
+  }
   *static_cast<Signal *>(this) =
       Signal::make(0, ir::kNone, ir::Type{ir::Kind::UInt, static_cast<unsigned>(width)});
 }
 
 UInt::UInt(const Signal &s, SrcLoc loc) : Signal(s) {
-  if (s.is_signed())
+  if (s.is_signed()) {
     throw Error(fmt::format("an {} is not a UInt; convert it explicitly with .as_uint()",
                             ir::to_string(s.type())),
                 loc);
+  }
 }
 
 UInt UInt::lit(std::uint64_t value, int width, SrcLoc loc) {
-  if (width < 1 || (width < 64 && value >> width))
+  if (width < 1 || (width < 64 && value >> width)) {
     throw Error(fmt::format("UInt::lit({}, {}): the value does not fit in the width", value, width),
                 loc);
+  }
   Builder &b = current(loc);
   return UInt(b.sig(make_const(b, ir::Type{ir::Kind::UInt, static_cast<unsigned>(width)},
                                static_cast<std::int64_t>(value), loc)),
@@ -384,26 +417,29 @@ UInt UInt::lit(std::uint64_t value, int width, SrcLoc loc) {
 }
 
 SInt::SInt(int width, SrcLoc loc) : Signal(ir::Type{ir::Kind::SInt, 0}) {
-  if (width < 1)
+  if (width < 1) {
     throw Error(fmt::format("SInt({}): a width must be at least 1", width), loc);
+  }
   *static_cast<Signal *>(this) =
       Signal::make(0, ir::kNone, ir::Type{ir::Kind::SInt, static_cast<unsigned>(width)});
 }
 
 SInt::SInt(const Signal &s, SrcLoc loc) : Signal(s) {
-  if (!s.is_signed())
+  if (!s.is_signed()) {
     throw Error(fmt::format("an {} is not an SInt; convert it explicitly with .to_sint() "
                             "(value-preserving) or .as_sint() (same bits)",
                             ir::to_string(s.type())),
                 loc);
+  }
 }
 
 SInt SInt::lit(std::int64_t value, int width, SrcLoc loc) {
   bool fits = width >= 64 || (width >= 1 && value >= -(std::int64_t{1} << (width - 1)) &&
                               value < (std::int64_t{1} << (width - 1)));
-  if (!fits)
+  if (!fits) {
     throw Error(fmt::format("SInt::lit({}, {}): the value does not fit in the width", value, width),
                 loc);
+  }
   Builder &b = current(loc);
   return SInt(
       b.sig(make_const(b, ir::Type{ir::Kind::SInt, static_cast<unsigned>(width)}, value, loc)),
@@ -411,11 +447,12 @@ SInt SInt::lit(std::int64_t value, int width, SrcLoc loc) {
 }
 
 Bool::Bool(const Signal &s, SrcLoc loc) : Signal(s) {
-  if (s.width() != 1 || s.is_signed())
+  if (s.width() != 1 || s.is_signed()) {
     throw Error(fmt::format("an {} is not a Bool; compare it explicitly (x != 0) or take a bit "
                             "with .bit(i)",
                             ir::to_string(s.type())),
                 loc);
+  }
 }
 
 Bool Bool::lit(bool value, SrcLoc loc) {
@@ -445,16 +482,19 @@ Signal operator>(const Operand &a, const Operand &b) { return compare(a, b, ir::
 Signal operator>=(const Operand &a, const Operand &b) { return compare(a, b, ir::Op::Ge, ">="); }
 
 Signal operator<<(const Operand &x, const Operand &n) {
-  if (x.is_literal())
+  if (x.is_literal()) {
     throw Error("'<<' needs a hardware value on the left", x.loc());
+  }
   const Signal &s = x.signal();
   Builder &b = self(s, "<<", x.loc());
   if (n.is_literal()) {
-    if (n.value() < 0 || n.value() > 4096)
+    if (n.value() < 0 || n.value() > 4096) {
       throw Error(fmt::format("shift amount {} must be in 0..4096", n.value()), n.loc());
+    }
     auto k = static_cast<std::uint32_t>(n.value());
-    if (k == 0)
+    if (k == 0) {
       return s;
+    }
     ir::Type t{numeric(s.type()), s.width() + k};
     ir::Node m;
     m.op = ir::Op::Shl;
@@ -466,10 +506,11 @@ Signal operator<<(const Operand &x, const Operand &n) {
   }
   ir::NodeId amt = operand_node(b, n, ir::Type{ir::Kind::UInt, 1});
   ir::Type at = b.node(amt).type;
-  if (at.kind == ir::Kind::SInt || at.width > 12)
+  if (at.kind == ir::Kind::SInt || at.width > 12) {
     throw Error(fmt::format("a dynamic shift amount must be a UInt of at most 12 bits, got {}",
                             ir::to_string(at)),
                 n.loc());
+  }
   std::uint32_t w = s.width() + (1u << at.width) - 1;
   ir::NodeId a = extend(b, s.node(), w, x.loc());
   return b.sig(
@@ -477,19 +518,23 @@ Signal operator<<(const Operand &x, const Operand &n) {
 }
 
 Signal operator>>(const Operand &x, const Operand &n) {
-  if (x.is_literal())
+  if (x.is_literal()) {
     throw Error("'>>' needs a hardware value on the left", x.loc());
+  }
   const Signal &s = x.signal();
   Builder &b = self(s, ">>", x.loc());
   if (n.is_literal()) {
-    if (n.value() < 0)
+    if (n.value() < 0) {
       throw Error(fmt::format("shift amount {} must not be negative", n.value()), n.loc());
+    }
     auto k = static_cast<std::uint32_t>(std::min<std::int64_t>(n.value(), s.width()));
-    if (k == 0)
+    if (k == 0) {
       return s;
+    }
     if (k >= s.width()) {
-      if (s.is_signed())
+      if (s.is_signed()) {
         return s.bits(s.width() - 1, s.width() - 1, n.loc()).as_sint(n.loc());
+      }
       return b.sig(make_const(b, ir::Type{ir::Kind::UInt, 1}, 0, n.loc()));
     }
     Signal r = s.bits(s.width() - 1, k, n.loc());
@@ -497,21 +542,24 @@ Signal operator>>(const Operand &x, const Operand &n) {
   }
   ir::NodeId amt = operand_node(b, n, ir::Type{ir::Kind::UInt, 1});
   ir::Type at = b.node(amt).type;
-  if (at.kind == ir::Kind::SInt)
+  if (at.kind == ir::Kind::SInt) {
     throw Error(fmt::format("a dynamic shift amount must be a UInt, got {}", ir::to_string(at)),
                 n.loc());
+  }
   return b.sig(make_op(b, ir::Op::Dshr, ir::Type{numeric(s.type()), s.width()}, s.node(), amt,
                        ir::kNone, x.loc()));
 }
 
 Signal operator-(const Operand &x) {
-  if (x.is_literal())
+  if (x.is_literal()) {
     throw Error("unary '-' needs a hardware value", x.loc());
+  }
   const Signal &s = x.signal();
-  if (!s.is_signed())
+  if (!s.is_signed()) {
     throw Error(fmt::format("unary '-' of an {}: convert it first with .to_sint()",
                             ir::to_string(s.type())),
                 x.loc());
+  }
   Builder &b = self(s, "-", x.loc());
   std::uint32_t w = s.width() + 1;
   ir::NodeId a = extend(b, s.node(), w, x.loc());
@@ -520,19 +568,22 @@ Signal operator-(const Operand &x) {
 }
 
 Signal operator~(const Operand &x) {
-  if (x.is_literal())
+  if (x.is_literal()) {
     throw Error("'~' needs a hardware value", x.loc());
+  }
   return unary(x.signal(), ir::Op::Not, x.signal().type(), x.loc());
 }
 
 Signal operator!(const Operand &x) {
-  if (x.is_literal())
+  if (x.is_literal()) {
     throw Error("'!' needs a hardware value", x.loc());
+  }
   const Signal &s = x.signal();
-  if (s.width() != 1 || s.is_signed())
+  if (s.width() != 1 || s.is_signed()) {
     throw Error(fmt::format("'!' needs a Bool, got {}; use ~x for a bitwise not or x == 0",
                             ir::to_string(s.type())),
                 x.loc());
+  }
   return unary(s, ir::Op::Not, kBool, x.loc());
 }
 
@@ -541,24 +592,28 @@ Signal Mux(const Operand &cond, const Operand &x, const Operand &y) {
   Builder &b = current(loc);
   ir::NodeId c = operand_node(b, cond, kBool);
   ir::Type ct = b.node(c).type;
-  if (ct.width != 1 || ct.kind == ir::Kind::SInt)
+  if (ct.width != 1 || ct.kind == ir::Kind::SInt) {
     throw Error(fmt::format("Mux needs a Bool condition, got {}", ir::to_string(ct)), loc);
+  }
   Pair p = operands(x, y, "Mux");
   std::uint32_t w = std::max(p.ta.width, p.tc.width);
   ir::Type t{numeric(p.ta), w};
-  if (p.ta.kind == ir::Kind::Bool && p.tc.kind == ir::Kind::Bool)
+  if (p.ta.kind == ir::Kind::Bool && p.tc.kind == ir::Kind::Bool) {
     t = kBool;
+  }
   ir::NodeId a = extend(b, p.a, w, loc);
   ir::NodeId e = extend(b, p.c, w, loc);
   return b.sig(make_op(b, ir::Op::Mux, t, c, a, e, loc));
 }
 
 Signal Cat(const std::vector<Signal> &parts, SrcLoc loc) {
-  if (parts.empty())
+  if (parts.empty()) {
     throw Error("Cat needs at least one part", loc);
+  }
   Builder &b = current(loc);
-  for (const auto &p : parts)
+  for (const auto &p : parts) {
     owner_of(p, "Cat", loc);
+  }
   // Right-nested binary concatenations; the printer flattens them.
   ir::NodeId acc = parts.back().node();
   std::uint32_t w = parts.back().width();
@@ -567,8 +622,9 @@ Signal Cat(const std::vector<Signal> &parts, SrcLoc loc) {
     acc =
         make_op(b, ir::Op::Cat, ir::Type{ir::Kind::UInt, w}, parts[i].node(), acc, ir::kNone, loc);
   }
-  if (parts.size() == 1)
+  if (parts.size() == 1) {
     return parts[0].as_uint(loc);
+  }
   return b.sig(acc);
 }
 
@@ -577,8 +633,9 @@ Signal Cat(std::initializer_list<Signal> parts, SrcLoc loc) {
 }
 
 Signal Fill(unsigned n, const Signal &x, SrcLoc loc) {
-  if (n == 0)
+  if (n == 0) {
     throw Error("Fill needs at least one copy", loc);
+  }
   return Cat(std::vector<Signal>(n, x), loc);
 }
 

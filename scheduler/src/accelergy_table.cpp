@@ -11,17 +11,20 @@ AccelergyTable accelergy_table(const YamlView &doc, const std::string &kind) {
   s.require_map(summary);
   s.require_keys({"version", "table_summary"}, summary);
   AccelergyTable t{s.at("table_summary"), s.at("table_summary").items()};
-  for (const auto &e : t.entries)
+  for (const auto &e : t.entries) {
     e.require_map("an " + kind + " entry");
+  }
   return t;
 }
 
 std::string accelergy_component(const YamlView &entry) {
   std::string name = entry.at("name").as_string();
-  if (const auto bracket = name.find('['); bracket != std::string::npos)
+  if (const auto bracket = name.find('['); bracket != std::string::npos) {
     name = name.substr(0, bracket);
-  if (const auto dot = name.rfind('.'); dot != std::string::npos)
+  }
+  if (const auto dot = name.rfind('.'); dot != std::string::npos) {
     name = name.substr(dot + 1);
+  }
   return name;
 }
 

@@ -121,7 +121,7 @@ SizeCandidates parse_size_candidates(const std::string &spec) {
     } else if (unit == "K" || unit == "KB") {
       mult = 1024;
     } else if (unit == "M" || unit == "MB") {
-      mult = 1024 * 1024;
+      mult = std::int64_t{1024} * 1024;
     }
     if (i == 0 || i > 12 || mult == 0) {
       throw std::invalid_argument(fmt::format(

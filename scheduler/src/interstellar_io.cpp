@@ -329,13 +329,13 @@ MappingSpec parse_mapping(std::string_view text, const std::string &source) {
     }
     for (const auto &[name, list] : t.items()) {
       if (loop_index(name) < 0) {
-        d.fail({key, name}, key + "." + name,
+        d.fail({key, name}, fmt::format("{}.{}", key, name),
                fmt::format("unknown loop; expected one of {}", kLoopList));
       }
     }
     for (int l = 0; l < kNumLoops; ++l) {
       const std::string name = kLoopNames[l];
-      const std::string field = key + "." + name;
+      const std::string field = fmt::format("{}.{}", key, name);
       if (!t.contains(name)) {
         d.fail({key}, field, fmt::format("missing; {} needs every loop: {}", key, kLoopList));
       }
@@ -437,7 +437,7 @@ ScheduleHint parse_schedule_hint(std::string_view text, const std::string &sourc
                          per_level.dump()));
     }
     for (const auto &[level_key, entry] : per_level.items()) {
-      const std::string lfield = field + "." + level_key;
+      const std::string lfield = fmt::format("{}.{}", field, level_key);
       int v = -1;
       if (level_key.rfind("level", 0) == 0 && level_key.size() > 5 &&
           std::all_of(level_key.begin() + 5, level_key.end(),
@@ -460,7 +460,7 @@ ScheduleHint parse_schedule_hint(std::string_view text, const std::string &sourc
       HintEntry &e = h.loops[l][v];
       e.present = true;
       for (const auto &[k, value] : entry.items()) {
-        const std::string kfield = lfield + "." + k;
+        const std::string kfield = fmt::format("{}.{}", lfield, k);
         if (k == "order") {
           e.order =
               get_int(d, value, {"schedule_hint", name, level_key, k}, kfield, 0, "an order 0..6");

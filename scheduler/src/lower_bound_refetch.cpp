@@ -90,6 +90,7 @@ std::int64_t BoundModel::refetch_floor(int k, int t,
     tile[static_cast<std::size_t>(d)] = sp_below_[ku][static_cast<std::size_t>(d)];
   }
   std::vector<std::vector<std::int64_t>> cand;
+  cand.reserve(dims.size());
   for (int d : dims) {
     cand.push_back(divisors(rem[static_cast<std::size_t>(d)]));
   }

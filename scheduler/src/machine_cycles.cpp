@@ -18,14 +18,17 @@ EventCost event_cost(const MachinePair *pairs, int n, int j, bool first_touch, i
   EventCost c;
   for (int i = 0; i < n; ++i) {
     const MachinePair &p = pairs[i];
-    if (p.refetch < 0 || p.refetch > j)
+    if (p.refetch < 0 || p.refetch > j) {
       continue;
+    }
     std::int64_t moved = 0;
     if (p.read_write) {
-      if (!(p.prefetched && p.refetch == clean_at))
+      if (!(p.prefetched && p.refetch == clean_at)) {
         moved += p.writeback;
-      if (!first_touch)
+      }
+      if (!first_touch) {
         moved += p.fill;
+      }
     } else {
       moved = p.fill;
     }
@@ -39,12 +42,15 @@ EventCost event_cost(const MachinePair *pairs, int n, int j, bool first_touch, i
 std::int64_t prefetch_machine_cycles(const MachineTiming &mt, const MachineNest &nest,
                                      const MachinePair *pairs, int n_pairs, std::int64_t steps) {
   int kmin = nest.loops;
-  for (int i = 0; i < n_pairs; ++i)
-    if (pairs[i].refetch >= 0)
+  for (int i = 0; i < n_pairs; ++i) {
+    if (pairs[i].refetch >= 0) {
       kmin = std::min(kmin, pairs[i].refetch);
+    }
+  }
   std::int64_t events = 1;
-  for (int j = kmin; j < nest.loops; ++j)
+  for (int j = kmin; j < nest.loops; ++j) {
     events *= nest.factor[j];
+  }
   const std::int64_t run = steps / events + mt.drain;
   // A run and the prefetch for the next event start together; the machine swaps when both end.
   const auto boundary = [&](const EventCost &c) {
@@ -53,10 +59,11 @@ std::int64_t prefetch_machine_cycles(const MachineTiming &mt, const MachineNest 
   std::int64_t cycles = mt.start + run;
   for (int i = 0; i < n_pairs; ++i) {
     const MachinePair &p = pairs[i];
-    if (!p.read_write)
+    if (!p.read_write) {
       cycles += p.fill; // the start event: every read-only tile, sequentially
-    else // the end: the current tile, and the other half's when the tile ever changed
+    } else { // the end: the current tile, and the other half's when the tile ever changed
       cycles += p.writeback * (p.prefetched && p.refetch >= 0 ? 2 : 1);
+    }
   }
   // Outermost first, so the products of the factors outside j are running products.
   std::int64_t outer = 1, outer_rw = 1;
@@ -68,8 +75,10 @@ std::int64_t prefetch_machine_cycles(const MachineTiming &mt, const MachineNest 
     const EventCost warm = event_cost(pairs, n_pairs, j, false, -1);
     const EventCost cold = event_cost(pairs, n_pairs, j, true, -1);
     cycles += (all - touch) * boundary(warm) + touch * boundary(cold);
-    if (touch > 0) // the very first step of loop j: nothing of a pair triggered by j to write back
+    if (touch >
+        0) { // the very first step of loop j: nothing of a pair triggered by j to write back
       cycles += boundary(event_cost(pairs, n_pairs, j, true, j)) - boundary(cold);
+    }
     outer *= nest.factor[j];
     outer_rw *= nest.rw_relevant[j] ? nest.factor[j] : 1;
   }

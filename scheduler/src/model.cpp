@@ -537,9 +537,9 @@ std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
     for (int k = 0; k < N; ++k) {
       const NestLoop &l = nest_[static_cast<std::size_t>(k)];
       factor[static_cast<std::size_t>(k)] = l.factor;
-      rw_relevant[static_cast<std::size_t>(k)] =
+      rw_relevant[static_cast<std::size_t>(k)] = static_cast<char>(
           rw_tensor >= 0 &&
-          flat_[static_cast<std::size_t>(rw_tensor)].relevant[static_cast<std::size_t>(l.dim)];
+          flat_[static_cast<std::size_t>(rw_tensor)].relevant[static_cast<std::size_t>(l.dim)]);
     }
     return prefetch_machine_cycles(mt, {N, factor.data(), rw_relevant.data()}, pairs.data(),
                                    static_cast<int>(pairs.size()), steps);

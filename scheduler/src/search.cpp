@@ -535,7 +535,8 @@ double objective_floor(const Problem &problem, const Arch &arch, Objective objec
     const std::int64_t block = std::max(1, store.block_size);
     for (int t = 0; t < static_cast<int>(problem.tensors.size()); ++t) {
       const std::int64_t used = used_elements(problem, t, problem.bounds.data());
-      energy += static_cast<double>((used + block - 1) / block) * std::max(0.0, cheapest);
+      const std::int64_t blocks = (used + block - 1) / block; // whole blocks, rounded up
+      energy += static_cast<double>(blocks) * std::max(0.0, cheapest);
     }
   }
   const auto cycles = static_cast<double>(compute_bounds(problem, arch).compute_cycles);
@@ -578,6 +579,7 @@ SearchResult search(const Problem &problem, const Arch &arch, const SearchOption
   subs.reserve(sh.spatial.size() * sh.keeps.size());
   const int nthreads = std::max(1, std::min<int>(opts.threads, static_cast<int>(kBatch)));
   std::vector<std::unique_ptr<Worker>> workers;
+  workers.reserve(static_cast<std::size_t>(nthreads));
   for (int t = 0; t < nthreads; ++t) {
     workers.push_back(std::make_unique<Worker>(sh));
   }

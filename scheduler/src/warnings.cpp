@@ -24,10 +24,11 @@ WarningSink set_warning_sink(WarningSink s) {
 
 void warn(const std::string &message) {
   const std::lock_guard<std::mutex> g(sink_mutex());
-  if (sink())
+  if (sink()) {
     sink()(message);
-  else
+  } else {
     fmt::print(stderr, "hcl: warning: {}\n", message);
+  }
 }
 
 } // namespace hcl::sched

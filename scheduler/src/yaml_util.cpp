@@ -58,8 +58,8 @@ SpecError::SpecError(std::string file, int line, std::string key, const std::str
     : std::invalid_argument(format_error(file, line, key, message)), file_(std::move(file)),
       line_(line), key_(std::move(key)), message_(message) {}
 
-YamlView::YamlView(YAML::Node node, std::string file, std::string key, int line)
-    : node_(std::move(node)), file_(std::move(file)), key_(std::move(key)), line_(line) {}
+YamlView::YamlView(const YAML::Node &node, std::string file, std::string key, int line)
+    : node_(node), file_(std::move(file)), key_(std::move(key)), line_(line) {}
 
 void YamlView::fail(const std::string &message) const {
   throw SpecError(file_, line_, key_, message);

@@ -6,7 +6,7 @@ set -u
 cd "$1" || exit 98
 command -v clang-format >/dev/null ||
   { echo "check_format: clang-format is not installed (Debian package clang-format; scripts/install-deps.sh installs it)"; exit 1; }
-mapfile -t files < <(find hcl generators scheduler flows tests bench examples \
+mapfile -t files < <(find hcl generators scheduler flows support tests bench examples \
   \( -name '*.cpp' -o -name '*.h' \) -type f | sort)
 [ "${#files[@]}" -gt 100 ] || { echo "check_format: found only ${#files[@]} sources; wrong folder?"; exit 1; }
 bad=()

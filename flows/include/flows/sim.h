@@ -50,7 +50,7 @@ public:
   // not build or when a clock/reset name given in `options` is not an input of the design,
   // ToolMissing when Verilator is absent.
   Simulator(const std::vector<std::filesystem::path> &files, const std::string &top,
-            SimOptions options = {});
+            const SimOptions &options = {});
   ~Simulator();
   Simulator(const Simulator &) = delete;
   Simulator &operator=(const Simulator &) = delete;

@@ -154,18 +154,21 @@ struct ArrayIO {
   Signal out_valid; // reduced outputs
 
   template <class V> void fields(V &v) {
-    for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t i = 0; i < x.size(); ++i) {
       lane_port(v, "x", x, i, Dir::In);
-    for (std::size_t i = 0; i < w.size(); ++i)
+    }
+    for (std::size_t i = 0; i < w.size(); ++i) {
       lane_port(v, "w", w, i, Dir::In);
+    }
     optional_port(v, "load", load, Dir::In);
     optional_port(v, "swap", swap, Dir::In);
     optional_port(v, "en", en, Dir::In);
     optional_port(v, "drain", drain, Dir::In);
     optional_port(v, "first", first, Dir::In);
     optional_port(v, "last", last, Dir::In);
-    for (std::size_t i = 0; i < out.size(); ++i)
+    for (std::size_t i = 0; i < out.size(); ++i) {
       lane_port(v, "out", out, i, Dir::Out);
+    }
     optional_port(v, "out_valid", out_valid, Dir::Out);
   }
 };

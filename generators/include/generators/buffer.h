@@ -65,8 +65,9 @@ struct BufferIO {
         lane_port(v, addr, rd_addr[b], p, Dir::In);
       }
       const std::string data = fmt::format("rd_data_{}", b);
-      for (std::size_t p = 0; p < rd_data[b].size(); ++p)
+      for (std::size_t p = 0; p < rd_data[b].size(); ++p) {
         lane_port(v, data, rd_data[b], p, Dir::Out);
+      }
     }
   }
 };

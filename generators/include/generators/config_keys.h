@@ -61,19 +61,25 @@ template <class Cfg, class T>
 ConfigKey<Cfg> choice_key(const char *name, T Cfg::*member,
                           std::vector<std::pair<std::string, T>> choices, const char *doc) {
   std::vector<std::string> names;
-  for (const auto &[n, value] : choices)
+  names.reserve(choices.size());
+  for (const auto &[n, value] : choices) {
     names.push_back(n);
+  }
   return {name, fmt::format("{}", fmt::join(names, "|")), doc,
           [member, choices, names](Cfg &c, const std::string &k, const std::string &v) {
             const std::string chosen = parse_choice(k, v, names);
-            for (const auto &[n, value] : choices)
-              if (n == chosen)
+            for (const auto &[n, value] : choices) {
+              if (n == chosen) {
                 c.*member = value;
+              }
+            }
           },
           [member, choices](const Cfg &c) {
-            for (const auto &[n, value] : choices)
-              if (value == c.*member)
+            for (const auto &[n, value] : choices) {
+              if (value == c.*member) {
                 return nlohmann::json(n);
+              }
+            }
             return nlohmann::json();
           }};
 }
@@ -89,8 +95,10 @@ struct KeyDoc {
 };
 template <class Cfg> std::vector<KeyDoc> key_docs(const std::vector<ConfigKey<Cfg>> &keys) {
   std::vector<KeyDoc> d;
-  for (const auto &k : keys)
+  d.reserve(keys.size());
+  for (const auto &k : keys) {
     d.push_back({k.name, k.values, k.doc});
+  }
   return d;
 }
 
@@ -98,9 +106,11 @@ template <class Cfg> std::vector<KeyDoc> key_docs(const std::vector<ConfigKey<Cf
 // values unless it takes a number.
 inline std::string key_help(const std::vector<KeyDoc> &keys) {
   std::vector<std::string> parts;
-  for (const auto &k : keys)
+  parts.reserve(keys.size());
+  for (const auto &k : keys) {
     parts.push_back(
         k.values.empty() || k.values[0] == '[' ? k.name : fmt::format("{} ({})", k.name, k.values));
+  }
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 template <class Cfg> std::string key_help(const std::vector<ConfigKey<Cfg>> &keys) {
@@ -111,9 +121,11 @@ template <class Cfg> std::string key_help(const std::vector<ConfigKey<Cfg>> &key
 template <class Cfg>
 nlohmann::json params_json(const std::vector<ConfigKey<Cfg>> &keys, const Cfg &c) {
   nlohmann::json p = nlohmann::json::object();
-  for (const auto &k : keys)
-    if (k.show)
+  for (const auto &k : keys) {
+    if (k.show) {
       p[k.name] = k.show(c);
+    }
+  }
   return p;
 }
 
@@ -122,11 +134,12 @@ nlohmann::json params_json(const std::vector<ConfigKey<Cfg>> &keys, const Cfg &c
 template <class Cfg>
 void set_key(const std::vector<ConfigKey<Cfg>> &keys, Cfg &c, const char *generator,
              const std::string &key, const std::string &value) {
-  for (const auto &k : keys)
+  for (const auto &k : keys) {
     if (k.name == key) {
       k.parse(c, key, value);
       return;
     }
+  }
   throw ConfigError(key, fmt::format("unknown {} parameter; valid: {}", generator, key_help(keys)));
 }
 

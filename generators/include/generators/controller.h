@@ -65,8 +65,9 @@ struct ControllerIO {
     v.flipped("done", done);
     v.flipped("first", first);
     v.flipped("last", last);
-    for (std::size_t g = 0; g < addr.size(); ++g)
+    for (std::size_t g = 0; g < addr.size(); ++g) {
       lane_port(v, "addr", addr, g, Dir::Out);
+    }
   }
 };
 

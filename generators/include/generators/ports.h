@@ -26,12 +26,14 @@ inline Signal number(bool is_signed, int width) {
 
 // Lists `s` as field `name` of the bundle visited by `v`, unless the config left it null.
 template <class V, class N> void optional_port(V &v, const N &name, Signal &s, Dir dir) {
-  if (s.width() == 0)
+  if (s.width() == 0) {
     return;
-  if (dir == Dir::Out)
+  }
+  if (dir == Dir::Out) {
     v.flipped(name, s);
-  else
+  } else {
     v(name, s);
+  }
 }
 
 // Lane i of `lanes` as field `<prefix>_<i>` (the names the generators have always used).

@@ -36,9 +36,11 @@ public:
   struct Index {
     template <std::integral I>
     Index(I v, SrcLoc l = SrcLoc::current()) : value(static_cast<std::size_t>(v)), loc(l) {
-      if constexpr (std::is_signed_v<I>)
-        if (v < 0)
+      if constexpr (std::is_signed_v<I>) {
+        if (v < 0) {
           value = static_cast<std::size_t>(-1);
+        }
+      }
     }
     std::size_t value;
     SrcLoc loc;
@@ -52,13 +54,15 @@ public:
   std::size_t size() const { return elems_.size(); }
   // Constant index; out of range is an hcl::Error at the caller's line.
   T &at(std::size_t i, SrcLoc loc = SrcLoc::current()) {
-    if (i < elems_.size())
+    if (i < elems_.size()) {
       return elems_[i];
+    }
     detail::vec_index_error(i, elems_.size(), loc);
   }
   const T &at(std::size_t i, SrcLoc loc = SrcLoc::current()) const {
-    if (i < elems_.size())
+    if (i < elems_.size()) {
       return elems_[i];
+    }
     detail::vec_index_error(i, elems_.size(), loc);
   }
   T &operator[](const Index &i) { return at(i.value, i.loc); }
@@ -107,8 +111,9 @@ template <class T, class F> void for_each_leaf(T &x, const std::string &name, bo
   if constexpr (std::is_base_of_v<Signal, T>) {
     f(name, static_cast<Signal &>(x), flip);
   } else if constexpr (is_vec<T>::value) {
-    for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t i = 0; i < x.size(); ++i) {
       for_each_leaf(x.at(i), name + "_" + std::to_string(i), flip, f);
+    }
   } else {
     FieldVisitor<F> v{name, flip, f};
     x.fields(v);
@@ -175,13 +180,15 @@ template <class T> void connect(T &dst, T &src, SrcLoc loc = SrcLoc::current()) 
   auto fs = [&](const std::string &, Signal &leaf, bool flip) { s.emplace_back(leaf, flip); };
   detail::for_each_leaf(dst, std::string(), false, fd);
   detail::for_each_leaf(src, std::string(), false, fs);
-  if (d.size() != s.size())
+  if (d.size() != s.size()) {
     throw Error("connect: the two aggregates have different shapes", loc);
+  }
   for (std::size_t i = 0; i < d.size(); ++i) {
-    if (d[i].second)
+    if (d[i].second) {
       s[i].first <<= Operand(d[i].first, loc);
-    else
+    } else {
       d[i].first <<= Operand(s[i].first, loc);
+    }
   }
 }
 

@@ -184,14 +184,16 @@ private:
 template <class Gen> std::uint32_t define(const Gen &gen, SrcLoc loc) {
   std::string name = gen.name();
   constexpr bool cacheable = [] {
-    if constexpr (requires { Gen::cacheable; })
+    if constexpr (requires { Gen::cacheable; }) {
       return static_cast<bool>(Gen::cacheable);
-    else
+    } else {
       return true;
+    }
   }();
   if constexpr (cacheable) {
-    if (auto def = cached_module(typeid(Gen), name))
+    if (auto def = cached_module(typeid(Gen), name)) {
       return *def;
+    }
   }
   begin_module(name, loc);
   try {

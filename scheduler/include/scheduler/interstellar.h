@@ -113,7 +113,7 @@ struct Result {
     double energy_pj = 0; // bit-identical to the tool's `get_level_costs` entry
   };
   int count = 0;
-  std::array<Entry, 2 * kMaxLevels> entries{};
+  std::array<Entry, std::size_t{2} * kMaxLevels> entries{};
   // Per-element access counts a_t(v) of each buffer level (a_OF is the raw count; the level
   // energy charges 2 a_OF - 1 per ofmap element).
   std::array<std::array<std::int64_t, kNumTensors>, kMaxLevels> accesses{};

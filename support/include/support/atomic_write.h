@@ -64,16 +64,19 @@ inline void write_file_atomic(const std::filesystem::path &path,
   try {
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out)
+      if (!out) {
         throw WriteError(path, std::strerror(errno));
+      }
       writer(out);
       out.flush();
-      if (!out)
+      if (!out) {
         throw WriteError(path, "write failed (disk full?)");
+      }
     }
     fs::rename(tmp, path, ec);
-    if (ec)
+    if (ec) {
       throw WriteError(path, "cannot replace it: " + ec.message());
+    }
   } catch (...) {
     fs::remove(tmp, ec);
     throw;
@@ -97,18 +100,21 @@ inline void replace_path(const std::filesystem::path &staged, const std::filesys
   if (had) {
     fs::remove_all(old, ec);
     fs::rename(target, old, ec);
-    if (ec)
+    if (ec) {
       throw WriteError(target, "cannot move the previous output aside: " + ec.message());
+    }
   }
   fs::rename(staged, target, ec);
   if (ec) {
     const std::string reason = ec.message();
-    if (had)
+    if (had) {
       fs::rename(old, target, ec);
+    }
     throw WriteError(target, "cannot move the new output in place: " + reason);
   }
-  if (had)
+  if (had) {
     fs::remove_all(old, ec);
+  }
 }
 
 } // namespace hcl::support

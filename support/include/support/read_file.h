@@ -14,11 +14,13 @@ namespace hcl::support {
 // The bytes of `path`, or nullopt when it cannot be opened or read.
 inline std::optional<std::string> read_file(const std::filesystem::path &path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
+  if (!in) {
     return std::nullopt;
+  }
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad())
+  if (in.bad()) {
     return std::nullopt;
+  }
   return text;
 }
 

@@ -13,8 +13,9 @@ inline std::string grouped_digits(const std::string &digits) {
   const std::string d = neg ? digits.substr(1) : digits;
   std::string out = neg ? "-" : "";
   for (std::size_t i = 0; i < d.size(); ++i) {
-    if (i > 0 && (d.size() - i) % 3 == 0)
+    if (i > 0 && (d.size() - i) % 3 == 0) {
       out += ',';
+    }
     out += d[i];
   }
   return out;
