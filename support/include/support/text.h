@@ -2,6 +2,8 @@
 // libraries (cmake/HclLayering.cmake), so that each rule is written once.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <string>
 
@@ -22,5 +24,13 @@ inline std::string grouped_digits(const std::string &digits) {
 }
 
 inline std::string grouped(std::int64_t n) { return grouped_digits(std::to_string(n)); }
+
+// `s` without leading and trailing white space.
+inline std::string trim(std::string s) {
+  auto ws = [](unsigned char c) { return std::isspace(c) != 0; };
+  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), ws));
+  s.erase(std::find_if_not(s.rbegin(), s.rend(), ws).base(), s.end());
+  return s;
+}
 
 } // namespace hcl::support
