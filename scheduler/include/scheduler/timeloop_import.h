@@ -1,6 +1,8 @@
 // Reading Timeloop's input files (v0.4 format; v0.2/v0.3 `subtree:`/`local:` architectures
-// too) and Accelergy's ERT_summary.yaml into our data model, so every Timeloop case runs
-// through the same closed-form model as our own specs.
+// too) into our data model, so every Timeloop case runs through the same closed-form model as
+// our own specs. One source per format: timeloop_problem.cpp, timeloop_arch.cpp,
+// timeloop_mapping.cpp (and timeloop_kind.cpp); Accelergy's tables are timeloop_ert.h and
+// timeloop_art.h.
 //
 // Strict: an unknown or misplaced key is a SpecError (a std::invalid_argument) naming the
 // file, the line and the key, and listing the valid keys. Component `attributes:` are the one
