@@ -1,8 +1,8 @@
 // Evaluations per second of the closed-form cost model (target: >= 1,000,000/s on a
 // ResNet-50 3x3 conv layer with a 4-level architecture, single thread). Mappings are drawn at
 // random beforehand so the loop measures evaluate() alone, over varied loop nests.
-#include <scheduler/factorize.h>
-#include <scheduler/model.h>
+#include <scheduler/model/model.h>
+#include <scheduler/search/factorize.h>
 
 #include <fmt/core.h>
 

@@ -8,8 +8,8 @@
 #include <flows/design_flows.h>
 #include <flows/nest_cosim.h>
 
-#include <scheduler/search.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/search/search.h>
 
 #include <fmt/core.h>
 

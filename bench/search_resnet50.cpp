@@ -9,14 +9,14 @@
 // With a layer name, only that layer runs and the search's progress goes to stderr. With
 // --network the unique shapes go through schedule_network (network_schedule.h), which shares
 // one budget among them the way `hcl schedule --network --time-limit` does.
-#include <scheduler/factorize.h>
-#include <scheduler/model.h>
-#include <scheduler/network.h>
-#include <scheduler/network_schedule.h>
-#include <scheduler/search.h>
-#include <scheduler/search_random.h>
-#include <scheduler/space.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/model/model.h>
+#include <scheduler/network/network.h>
+#include <scheduler/network/network_schedule.h>
+#include <scheduler/search/factorize.h>
+#include <scheduler/search/search.h>
+#include <scheduler/search/search_random.h>
+#include <scheduler/search/space.h>
 #include <scheduler/validate.h>
 
 #include <fmt/core.h>

@@ -8,7 +8,7 @@
 #include <flows/nest_cosim.h>
 #include <generators/file_name.h>
 
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
 
 #include <support/read_file.h>
 

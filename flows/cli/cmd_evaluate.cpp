@@ -7,13 +7,13 @@
 #include <flows/output_paths.h>
 #include <flows/spec_files.h>
 
-#include <scheduler/interstellar_io.h>
-#include <scheduler/json_out.h>
-#include <scheduler/model.h>
-#include <scheduler/padding.h>
-#include <scheduler/spec_yaml.h>
-#include <scheduler/timeloop_export.h>
-#include <scheduler/timeloop_import.h>
+#include <scheduler/interstellar/interstellar_io.h>
+#include <scheduler/io/json_out.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/io/timeloop_export.h>
+#include <scheduler/io/timeloop_import.h>
+#include <scheduler/model/model.h>
+#include <scheduler/search/padding.h>
 
 #include <support/text.h>
 

@@ -9,10 +9,10 @@
 #include <flows/output_paths.h>
 #include <flows/spec_files.h>
 
-#include <scheduler/allocate.h>
-#include <scheduler/explore.h>
-#include <scheduler/spec_yaml.h>
-#include <scheduler/timeloop_import.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/io/timeloop_import.h>
+#include <scheduler/search/allocate.h>
+#include <scheduler/search/explore.h>
 
 #include <fmt/core.h>
 

@@ -5,9 +5,9 @@
 #include <flows/nest_lower.h>
 #include <generators/file_name.h>
 
-#include <scheduler/network.h>
-#include <scheduler/spec_yaml.h>
-#include <scheduler/timeloop_import.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/io/timeloop_import.h>
+#include <scheduler/network/network.h>
 
 #include <yaml-cpp/yaml.h>
 

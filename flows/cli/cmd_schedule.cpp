@@ -11,21 +11,21 @@
 
 #include <generators/file_name.h>
 
-#include <scheduler/allocate.h>
-#include <scheduler/area.h>
-#include <scheduler/interstellar_io.h>
-#include <scheduler/json_out.h>
-#include <scheduler/network.h>
-#include <scheduler/network_schedule.h>
-#include <scheduler/padding.h>
-#include <scheduler/search.h>
-#include <scheduler/search_interstellar.h>
-#include <scheduler/search_json.h>
-#include <scheduler/space_hint.h>
-#include <scheduler/spec_yaml.h>
-#include <scheduler/timeloop_art.h>
-#include <scheduler/timeloop_export.h>
-#include <scheduler/timeloop_import.h>
+#include <scheduler/interstellar/interstellar_io.h>
+#include <scheduler/interstellar/search_interstellar.h>
+#include <scheduler/io/json_out.h>
+#include <scheduler/io/search_json.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/io/timeloop_art.h>
+#include <scheduler/io/timeloop_export.h>
+#include <scheduler/io/timeloop_import.h>
+#include <scheduler/model/area.h>
+#include <scheduler/network/network.h>
+#include <scheduler/network/network_schedule.h>
+#include <scheduler/search/allocate.h>
+#include <scheduler/search/padding.h>
+#include <scheduler/search/search.h>
+#include <scheduler/search/space_hint.h>
 
 #include <support/text.h>
 

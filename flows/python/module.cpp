@@ -13,15 +13,15 @@
 #include <flows/flow_compare.h>
 #include <flows/spec_files.h>
 
-#include <scheduler/allocate.h>
-#include <scheduler/explore.h>
-#include <scheduler/interstellar_io.h>
-#include <scheduler/json_out.h>
-#include <scheduler/network.h>
-#include <scheduler/padding.h>
-#include <scheduler/search_json.h>
-#include <scheduler/spec_yaml.h>
-#include <scheduler/yaml_util.h>
+#include <scheduler/interstellar/interstellar_io.h>
+#include <scheduler/io/json_out.h>
+#include <scheduler/io/search_json.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/io/yaml_util.h>
+#include <scheduler/network/network.h>
+#include <scheduler/search/allocate.h>
+#include <scheduler/search/explore.h>
+#include <scheduler/search/padding.h>
 
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>

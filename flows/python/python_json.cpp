@@ -1,7 +1,7 @@
 #include "python_json.h"
 
 #include <flows/errors.h>
-#include <scheduler/yaml_util.h>
+#include <scheduler/io/yaml_util.h>
 
 #include <stdexcept>
 

@@ -22,14 +22,14 @@
 #include <generators/generate.h>
 #include <generators/require.h>
 
-#include <scheduler/allocate.h>
-#include <scheduler/explore.h>
+#include <scheduler/io/search_json.h>
+#include <scheduler/io/spec_yaml.h>
 #include <scheduler/microarch.h>
-#include <scheduler/network.h>
-#include <scheduler/network_schedule.h>
-#include <scheduler/search.h>
-#include <scheduler/search_json.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/network/network.h>
+#include <scheduler/network/network_schedule.h>
+#include <scheduler/search/allocate.h>
+#include <scheduler/search/explore.h>
+#include <scheduler/search/search.h>
 
 #include <fmt/core.h>
 #include <fmt/format.h>

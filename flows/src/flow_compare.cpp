@@ -5,7 +5,7 @@
 #include <flows/flow_dataflow.h>
 #include <flows/flow_report.h>
 
-#include <scheduler/allocate.h>
+#include <scheduler/search/allocate.h>
 
 #include "flow_folder.h"
 

@@ -1,9 +1,9 @@
 #include <flows/flow_dataflow.h>
 #include <flows/nest_lower.h>
 
-#include <scheduler/allocate.h>
-#include <scheduler/explore.h>
-#include <scheduler/network_schedule.h>
+#include <scheduler/network/network_schedule.h>
+#include <scheduler/search/allocate.h>
+#include <scheduler/search/explore.h>
 
 #include <fmt/core.h>
 

@@ -4,8 +4,8 @@
 
 #include <fmt/core.h>
 
-#include <scheduler/access_energy.h>
-#include <scheduler/model.h>
+#include <scheduler/model/access_energy.h>
+#include <scheduler/model/model.h>
 
 #include <chrono>
 #include <cmath>

@@ -4,7 +4,7 @@
 
 #include <hcl/hcl.h>
 
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -294,7 +294,7 @@ namespace {
 
 // The words one layer's tiles take in the banked buffers (banks x its tile per bank, twice
 // over where double-buffered), against each level's size: hcl mode's capacity rule
-// (scheduler/banking.h), so a schedule found on nest_timed_arch always passes.
+// (scheduler/model/banking.h), so a schedule found on nest_timed_arch always passes.
 void check_layer_fits(const Arch &arch, const gen::NestAcceleratorConfig &cfg, const NestLayer &l) {
   struct Held {
     int level;
@@ -454,7 +454,7 @@ sched::Arch nest_timed_arch(const Arch &arch, const gen::NestAcceleratorConfig &
   a.machine.prefetch_lag = t.prefetch_lag;
   a.machine.port_words = cfg.dram_width;
   // Inputs have one bank per row (C lane), Outputs one per column (K lane): capacity counts
-  // every bank, used or not (scheduler/banking.h).
+  // every bank, used or not (scheduler/model/banking.h).
   const NestRoles roles = nest_roles(arch);
   for (std::size_t l = static_cast<std::size_t>(roles.mesh); l + 1 < a.levels.size(); ++l) {
     a.levels[l].bank_axes[kInputs] = 1;

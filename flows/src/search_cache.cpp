@@ -6,9 +6,9 @@
 #include <flows/atomic_file.h>
 #include <flows/sim_build.h>
 
-#include <scheduler/model.h>
-#include <scheduler/spec_yaml.h>
-#include <scheduler/yaml_util.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/io/yaml_util.h>
+#include <scheduler/model/model.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -2,9 +2,9 @@
 
 #include <flows/errors.h>
 
-#include <scheduler/spec_yaml.h>
-#include <scheduler/timeloop_art.h>
-#include <scheduler/timeloop_ert.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/io/timeloop_art.h>
+#include <scheduler/io/timeloop_ert.h>
 
 #include <fmt/core.h>
 

@@ -1,7 +1,7 @@
 #include <scheduler/validate.h>
 
-#include <scheduler/banking.h>
 #include <scheduler/counts.h>
+#include <scheduler/model/banking.h>
 
 #include <fmt/format.h>
 

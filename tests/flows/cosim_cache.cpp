@@ -4,8 +4,8 @@
 #include <flows/nest_lower.h>
 
 #include <generators/generate.h>
-#include <scheduler/search.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/search/search.h>
 
 #include "scratch_dir.h"
 

@@ -1,7 +1,7 @@
 #include <flows/flow_dataflow.h>
 
-#include <scheduler/explore.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/search/explore.h>
 
 #include <catch2/catch.hpp>
 

@@ -4,10 +4,10 @@
 #include <flows/design_flows.h>
 #include <flows/nest_cosim.h>
 
-#include <scheduler/model.h>
-#include <scheduler/search.h>
-#include <scheduler/search_random.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/model/model.h>
+#include <scheduler/search/search.h>
+#include <scheduler/search/search_random.h>
 
 #include "nest_mapping.h"
 

@@ -2,7 +2,7 @@
 // what is refused (and how it is named), and register values worked out by hand.
 #include <flows/nest_lower.h>
 
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
 #include <scheduler/validate.h>
 
 #include "nest_mapping.h"

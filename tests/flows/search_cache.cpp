@@ -3,9 +3,9 @@
 // unproven result, a corrupt entry, a mapping the model now costs differently) is searched.
 #include <flows/search_cache.h>
 
-#include <scheduler/network.h>
-#include <scheduler/search_json.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/search_json.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/network/network.h>
 
 #include "scratch_dir.h"
 

@@ -6,7 +6,7 @@
 // Bad input is std::invalid_argument; anything else escaping is a finding.
 #include "fuzz_support.h"
 
-#include <scheduler/interstellar_io.h>
+#include <scheduler/interstellar/interstellar_io.h>
 
 #include <stdexcept>
 #include <string_view>

@@ -7,9 +7,9 @@
 // Bad input is std::invalid_argument (SpecError); anything else escaping is a finding.
 #include "fuzz_support.h"
 
-#include <scheduler/model.h>
-#include <scheduler/network.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/model/model.h>
+#include <scheduler/network/network.h>
 
 #include <cstdio>
 #include <cstdlib>

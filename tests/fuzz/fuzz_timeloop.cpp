@@ -6,10 +6,10 @@
 // Bad input is std::invalid_argument (SpecError); anything else escaping is a finding.
 #include "fuzz_support.h"
 
-#include <scheduler/model.h>
-#include <scheduler/timeloop_art.h>
-#include <scheduler/timeloop_ert.h>
-#include <scheduler/timeloop_import.h>
+#include <scheduler/io/timeloop_art.h>
+#include <scheduler/io/timeloop_ert.h>
+#include <scheduler/io/timeloop_import.h>
+#include <scheduler/model/model.h>
 
 #include <stdexcept>
 

@@ -1,3 +1,3 @@
 // Must NOT compile: a target that only links `hcl` has no path to scheduler headers.
-#include <scheduler/factorize.h>
+#include <scheduler/search/factorize.h>
 int layering_probe() { return 0; }

@@ -1,6 +1,6 @@
+#include <scheduler/io/spec_yaml.h>
 #include <scheduler/microarch.h>
 #include <scheduler/schedule.h>
-#include <scheduler/spec_yaml.h>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
+#include <scheduler/io/spec_yaml.h>
 #include <scheduler/schedule.h>
-#include <scheduler/spec_yaml.h>
 
 #include <catch2/catch.hpp>
 

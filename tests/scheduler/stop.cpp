@@ -1,9 +1,9 @@
 #include <scheduler/stop.h>
 
-#include <scheduler/network.h>
-#include <scheduler/network_schedule.h>
-#include <scheduler/search.h>
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
+#include <scheduler/network/network.h>
+#include <scheduler/network/network_schedule.h>
+#include <scheduler/search/search.h>
 
 #include <catch2/catch.hpp>
 

@@ -6,7 +6,7 @@
 # The change is what differs from BASE, plus uncommitted and untracked files: BASE is
 # $HCL_TIDY_BASE when set, else the fork point from origin/main, else (on main itself, or
 # without a remote) the previous commit. A changed header is checked through its source of the
-# same name (X/include/X/foo.h -> X/src/foo.cpp), whose diagnostics include the header's.
+# same name (X/include/X/dir/foo.h -> X/src/dir/foo.cpp), whose diagnostics include the header's.
 # Sources of the four libraries and their headers only: tests, benchmarks and examples follow
 # clang-format but not this list. HCL_TIDY_ALL=1 checks every library source instead.
 set -u
@@ -53,7 +53,8 @@ for f in "${changed[@]}"; do
   *.cpp) units+=("$f") ;;
   */include/*.h)
     lib=${f%%/*}
-    stem=$(basename "$f" .h)
+    rel=${f#*/include/*/} # include/scheduler/model/model.h -> model/model.h
+    stem=${rel%.h}
     for cand in "$lib/src/$stem.cpp" "$lib/cli/$stem.cpp"; do
       [ -f "$cand" ] && units+=("$cand")
     done

@@ -9,7 +9,7 @@
 //      the dataflows the template runs is chosen, and flow.json's "dataflow_study" and the
 //      report list every candidate with its totals;
 //      with `sizes` or `max_area`: the buffer sizes, chosen with the schedules by the exact
-//      resource allocation (scheduler/allocate.h) over the layers the dataflow places; the
+//      resource allocation (scheduler/search/allocate.h) over the layers the dataflow places; the
 //      flow goes on with the arch resized to them;
 //   Every search step reuses the layers an earlier run proved with the same inputs
 //   (search_cache.h) and says how many;

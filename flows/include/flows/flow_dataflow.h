@@ -5,8 +5,8 @@
 #pragma once
 
 #include <scheduler/arch.h>
-#include <scheduler/network.h>
-#include <scheduler/search.h>
+#include <scheduler/network/network.h>
+#include <scheduler/search/search.h>
 
 #include <cstdint>
 #include <functional>

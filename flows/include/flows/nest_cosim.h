@@ -9,8 +9,8 @@
 
 #include <flows/nest_lower.h>
 #include <flows/sim.h>
-#include <scheduler/evaluation.h>
 #include <scheduler/mapping.h>
+#include <scheduler/model/evaluation.h>
 
 #include <filesystem>
 #include <functional>

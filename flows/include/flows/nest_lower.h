@@ -23,7 +23,7 @@
 #include <scheduler/arch.h>
 #include <scheduler/mapping.h>
 #include <scheduler/problem.h>
-#include <scheduler/space.h>
+#include <scheduler/search/space.h>
 
 #include <nlohmann/json.hpp>
 

@@ -9,7 +9,7 @@
 // miss.
 #pragma once
 
-#include <scheduler/network_schedule.h>
+#include <scheduler/network/network_schedule.h>
 
 #include <filesystem>
 #include <string>

@@ -4,9 +4,9 @@
 #pragma once
 
 #include <flows/errors.h>
+#include <scheduler/io/timeloop_import.h>
 #include <scheduler/mapping.h>
 #include <scheduler/problem.h>
-#include <scheduler/timeloop_import.h>
 
 #include <string>
 

@@ -1,5 +1,5 @@
 // A loop-by-loop reference simulator of the counting rules of docs/cost-model.md,
-// written independently of scheduler/src/model.cpp: it walks every step of the loop
+// written independently of scheduler/src/model/model.cpp: it walks every step of the loop
 // nest, materializes each tile as a set of tensor elements, and counts words by set
 // differences and unions. Only for tiny problems (it is exponential in nothing, but
 // enumerates every MAC). Used by the property tests in model.cpp.

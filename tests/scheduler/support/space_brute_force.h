@@ -1,4 +1,4 @@
-// A brute-force enumerator of the auto-scheduler's search space (scheduler/space.h), written
+// A brute-force enumerator of the auto-scheduler's search space (scheduler/search/space.h), written
 // independently of scheduler/src/{space,search,lower_bound}.cpp: it gives every dimension every
 // ordered factorization over all (level, temporal | spatial X | spatial Y) slots, filters by
 // the space's spatial rules, tries every keep set and EVERY permutation of every level's loops
@@ -9,10 +9,10 @@
 // rule in padding.h. Exponential: only for tiny layers.
 #pragma once
 
-#include <scheduler/factorize.h>
-#include <scheduler/model.h>
-#include <scheduler/search.h>
-#include <scheduler/space.h>
+#include <scheduler/model/model.h>
+#include <scheduler/search/factorize.h>
+#include <scheduler/search/search.h>
+#include <scheduler/search/space.h>
 #include <scheduler/validate.h>
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 // specs written into the build tree, so that error lines can be read off the test's literal.
 #pragma once
 
-#include <scheduler/spec_yaml.h>
+#include <scheduler/io/spec_yaml.h>
 
 #include <catch2/catch.hpp>
 

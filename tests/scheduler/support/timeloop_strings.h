@@ -2,8 +2,8 @@
 // timeloop_arch.cpp, timeloop_mapping.cpp, timeloop_import.cpp), and importing them.
 #pragma once
 
-#include <scheduler/timeloop_ert.h>
-#include <scheduler/timeloop_import.h>
+#include <scheduler/io/timeloop_ert.h>
+#include <scheduler/io/timeloop_import.h>
 
 #include <functional>
 #include <stdexcept>

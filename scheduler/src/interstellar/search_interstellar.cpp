@@ -1,0 +1,420 @@
+#include <scheduler/interstellar/search_interstellar.h>
+
+#include <scheduler/search/factorize.h>
+#include <scheduler/search/search.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace hcl::sched::interstellar {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Relevant loops per tensor (docs/interstellar.md): IF {OX,OY,IC,ON}, OF {OX,OY,OC,ON},
+// FL {FX,FY,IC,OC}.
+constexpr std::array<std::array<bool, kNumLoops>, kNumTensors> kRel_ = {{
+    {false, false, true, true, false, true, true},
+    {false, false, true, true, true, false, true},
+    {true, true, false, false, true, true, false},
+}};
+
+using Extents = std::array<std::int64_t, kNumLoops>;
+
+class Searcher {
+public:
+  Searcher(const Layer &layer, const ArchSpec &arch, const SearchOptions &o)
+      : layer_(layer), arch_(arch), o_(o), L_(arch.levels), start_(Clock::now()) {}
+
+  SearchResult run() {
+    SearchResult res;
+    std::vector<MappingSpec> parts;
+    MappingSpec m = MappingSpec::trivial(L_);
+    Extents rem = layer_.sizes();
+    partitions(0, m, rem, parts);
+    res.stats.subproblems = static_cast<std::int64_t>(parts.size());
+    for (auto &p : parts) {
+      if (stop_) {
+        lower_ = std::min(lower_, root_bound(p));
+        continue;
+      }
+      const double rb = root_bound(p);
+      if (cannot_beat(rb, best_)) {
+        ++res.stats.subproblems_pruned;
+        continue;
+      }
+      m_ = p;
+      Extents r = layer_.sizes();
+      for (int l = 0; l < kNumLoops; ++l) {
+        for (int v = 0; v < L_; ++v) {
+          r[l] /= p.partitioning[l][v];
+        }
+      }
+      dfs(L_ - 1, r);
+      if (stop_) {
+        lower_ = std::min(lower_, rb);
+      }
+    }
+    res.stats.nodes = nodes_;
+    res.interrupted = stop_ && o_.stop.interrupted();
+    res.stats.pruned = pruned_;
+    res.stats.evaluations = evals_;
+    res.stats.capacity_cuts = cap_cuts_;
+    res.stats.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (best_ < kInf) {
+      res.found = true;
+      res.mapping = best_m_;
+      res.result = evaluate(layer_, arch_, best_m_);
+      res.optimal = !stop_;
+      res.lower_bound = res.optimal ? best_ : std::min(lower_, best_);
+      res.gap = best_ > 0 ? (best_ - res.lower_bound) / best_ : 0;
+    } else {
+      res.optimal = !stop_;
+    }
+    return res;
+  }
+
+private:
+  const HintEntry *hint(int l, int v) const {
+    if (!o_.hint || v >= o_.hint->levels) {
+      return nullptr;
+    }
+    const HintEntry &h = o_.hint->loops[static_cast<std::size_t>(l)][static_cast<std::size_t>(v)];
+    return h.present ? &h : nullptr;
+  }
+
+  // Partitionings of every array level (levels with parallel_count != 1).
+  void partitions(int v, MappingSpec &m, Extents &rem, std::vector<MappingSpec> &out) {
+    if (v == L_) {
+      out.push_back(m);
+      return;
+    }
+    const std::int64_t count = arch_.parallel_count[static_cast<std::size_t>(v)];
+    if (count == 1) {
+      if (arch_.parallel_mode[static_cast<std::size_t>(v)] != 0) {
+        m.para_loop_dim[static_cast<std::size_t>(v)].present = true;
+      }
+      partitions(v + 1, m, rem, out);
+      return;
+    }
+    bool hinted = false;
+    for (int l = 0; l < kNumLoops; ++l) {
+      if (const HintEntry *h = hint(l, v); h && h->partitioning > 0) {
+        hinted = true;
+      }
+    }
+    std::vector<Extents> choices;
+    if (hinted) {
+      Extents p{};
+      p.fill(1);
+      for (int l = 0; l < kNumLoops; ++l) {
+        if (const HintEntry *h = hint(l, v); h && h->partitioning > 0) {
+          p[static_cast<std::size_t>(l)] = h->partitioning;
+        }
+      }
+      choices.push_back(p);
+    } else {
+      Extents p{};
+      p.fill(1);
+      const auto need = static_cast<std::int64_t>(
+          std::ceil(arch_.utilization_threshold * static_cast<double>(count) - 1e-9));
+      part_rec(0, 1, count, need, rem, p, 0, choices);
+    }
+    for (const auto &p : choices) {
+      bool ok = true;
+      for (int l = 0; l < kNumLoops; ++l) {
+        ok = ok && rem[static_cast<std::size_t>(l)] % p[static_cast<std::size_t>(l)] == 0;
+      }
+      if (!ok) {
+        continue;
+      }
+      auto &pd = m.para_loop_dim[static_cast<std::size_t>(v)];
+      pd = LevelParaDims{};
+      pd.present = arch_.parallel_mode[static_cast<std::size_t>(v)] != 0;
+      for (int l = 0; l < kNumLoops; ++l) {
+        m.partitioning[l][v] = p[static_cast<std::size_t>(l)];
+        rem[static_cast<std::size_t>(l)] /= p[static_cast<std::size_t>(l)];
+        if (p[static_cast<std::size_t>(l)] > 1 && pd.present) {
+          pd.dims[static_cast<std::size_t>(pd.count)].count = 1;
+          pd.dims[static_cast<std::size_t>(pd.count)].loops = {l, -1};
+          ++pd.count;
+        }
+      }
+      partitions(v + 1, m, rem, out);
+      for (int l = 0; l < kNumLoops; ++l) {
+        rem[static_cast<std::size_t>(l)] *= p[static_cast<std::size_t>(l)];
+        m.partitioning[l][v] = 1;
+      }
+    }
+  }
+
+  // Up to 4 unrolled loops, product in [need, count].
+  void part_rec(int l, std::int64_t prod, std::int64_t count, std::int64_t need, const Extents &rem,
+                Extents &p, int used, std::vector<Extents> &out) {
+    if (l == kNumLoops) {
+      if (prod >= need) {
+        out.push_back(p);
+      }
+      return;
+    }
+    part_rec(l + 1, prod, count, need, rem, p, used, out);
+    if (used >= 4) {
+      return;
+    }
+    for (std::int64_t f : divisors(rem[static_cast<std::size_t>(l)])) {
+      if (f < 2 || prod * f > count) {
+        continue;
+      }
+      p[static_cast<std::size_t>(l)] = f;
+      part_rec(l + 1, prod * f, count, need, rem, p, used + 1, out);
+      p[static_cast<std::size_t>(l)] = 1;
+    }
+  }
+
+  // Bound with levels >= v fixed in m (blockings and orders), remaining extents `rem` below v.
+  double bound(const MappingSpec &m, int v, const Extents &rem) {
+    MappingSpec r = m;
+    for (int l = 0; l < kNumLoops; ++l) {
+      for (int u = 0; u < v; ++u) {
+        r.blocking[l][u] = 1;
+        r.order[l][u] = kNumLoops - 1;
+      }
+      if (v > 0) {
+        r.blocking[l][0] = rem[static_cast<std::size_t>(l)];
+      }
+    }
+    const Result res = evaluate(layer_, arch_, r);
+    if (v == 0) {
+      return res.energy_pj;
+    }
+    double sum = 0;
+    for (int i = 0; i < res.count; ++i) {
+      const auto &e = res.entries[static_cast<std::size_t>(i)];
+      if (!e.is_array && e.level == 0 && arch_.mac_capacity != 0) {
+        continue;
+      }
+      sum += e.energy_pj;
+    }
+    return sum;
+  }
+
+  double root_bound(const MappingSpec &p) {
+    Extents r = layer_.sizes();
+    for (int l = 0; l < kNumLoops; ++l) {
+      for (int v = 0; v < L_; ++v) {
+        r[l] /= p.partitioning[l][v];
+      }
+    }
+    MappingSpec m = p;
+    return bound(m, L_, r);
+  }
+
+  std::vector<std::vector<int>> order_classes(const std::vector<int> &loops) {
+    std::vector<int> perm = loops;
+    std::sort(perm.begin(), perm.end());
+    std::set<std::vector<int>> seen;
+    std::vector<std::vector<int>> out;
+    do {
+      std::vector<int> sig;
+      for (int t = 0; t < kNumTensors; ++t) {
+        int before = 0;
+        for (int l : perm) {
+          if (kRel_[static_cast<std::size_t>(t)][static_cast<std::size_t>(l)]) {
+            break;
+          }
+          before |= 1 << l;
+        }
+        sig.push_back(before);
+      }
+      if (seen.insert(sig).second) {
+        out.push_back(perm);
+      }
+    } while (std::next_permutation(perm.begin(), perm.end()));
+    return out;
+  }
+
+  void set_order(int v, const std::vector<int> &perm) {
+    for (int l = 0; l < kNumLoops; ++l) {
+      m_.order[l][v] = kNumLoops - 1;
+    }
+    for (std::size_t i = 0; i < perm.size(); ++i) {
+      m_.order[perm[i]][v] = static_cast<std::int64_t>(i);
+    }
+  }
+
+  bool time_up() {
+    if (stop_) {
+      return true;
+    }
+    // Counted per call: nodes_ may pass many multiples of 256 between two calls.
+    if ((++ticks_ & 63) != 0) {
+      return false;
+    }
+    if (o_.stop.stop_requested() ||
+        (o_.time_limit_s > 0 && best_ < kInf &&
+         std::chrono::duration<double>(Clock::now() - start_).count() > o_.time_limit_s)) {
+      stop_ = true;
+    }
+    return stop_;
+  }
+
+  void dfs(int v, const Extents &rem) {
+    if (time_up()) {
+      return;
+    }
+    if (v == 0) {
+      std::vector<int> loops;
+      for (int l = 0; l < kNumLoops; ++l) {
+        m_.blocking[l][0] = rem[static_cast<std::size_t>(l)];
+        if (const HintEntry *h = hint(l, 0);
+            h && h->blocking > 0 && h->blocking != rem[static_cast<std::size_t>(l)]) {
+          return;
+        }
+        if (rem[static_cast<std::size_t>(l)] > 1) {
+          loops.push_back(l);
+        }
+      }
+      // Level 0 without a MAC register is charged per MAC whatever its order.
+      const auto classes =
+          arch_.mac_capacity == 0 ? std::vector<std::vector<int>>{loops} : order_classes(loops);
+      for (const auto &perm : classes) {
+        set_order(0, perm);
+        ++evals_;
+        const Result r = evaluate(layer_, arch_, m_);
+        if (r.energy_pj < best_) {
+          best_ = r.energy_pj;
+          best_m_ = m_;
+        }
+      }
+      return;
+    }
+    std::array<std::vector<std::int64_t>, kNumLoops> cand;
+    for (int l = 0; l < kNumLoops; ++l) {
+      const HintEntry *h = hint(l, v);
+      if (h && h->blocking > 0) {
+        if (rem[static_cast<std::size_t>(l)] % h->blocking != 0) {
+          return;
+        }
+        cand[static_cast<std::size_t>(l)] = {h->blocking};
+      } else {
+        cand[static_cast<std::size_t>(l)] = divisors(rem[static_cast<std::size_t>(l)]);
+      }
+    }
+    struct Kid {
+      double lb;
+      Extents f;
+      std::vector<int> perm;
+    };
+    std::vector<Kid> kids;
+    std::array<std::size_t, kNumLoops> idx{};
+    while (true) {
+      Extents f{}, next{};
+      std::vector<int> loops;
+      for (int l = 0; l < kNumLoops; ++l) {
+        f[static_cast<std::size_t>(l)] =
+            cand[static_cast<std::size_t>(l)][idx[static_cast<std::size_t>(l)]];
+        next[static_cast<std::size_t>(l)] =
+            rem[static_cast<std::size_t>(l)] / f[static_cast<std::size_t>(l)];
+        m_.blocking[l][v] = f[static_cast<std::size_t>(l)];
+        if (f[static_cast<std::size_t>(l)] > 1) {
+          loops.push_back(l);
+        }
+      }
+      if (time_up()) {
+        return;
+      }
+      ++nodes_;
+      // The tile of level v-1 is now fixed: check its capacity and utilization rules.
+      MappingSpec probe = m_;
+      for (int l = 0; l < kNumLoops; ++l) {
+        for (int u = 0; u < v; ++u) {
+          probe.blocking[l][u] = 1;
+        }
+        probe.blocking[l][0] = next[static_cast<std::size_t>(l)];
+      }
+      const Validity val = check_validity(layer_, arch_, probe);
+      if (!val.usage[static_cast<std::size_t>(v - 1)].ok) {
+        ++cap_cuts_;
+      } else {
+        auto it = classes_.find(loops);
+        if (it == classes_.end()) {
+          it = classes_.emplace(loops, order_classes(loops)).first;
+        }
+        for (const auto &perm : it->second) {
+          set_order(v, perm);
+          ++nodes_;
+          const double lb = bound(m_, v, next);
+          if (cannot_beat(lb, best_)) {
+            ++pruned_;
+          } else {
+            kids.push_back({lb, f, perm});
+          }
+        }
+      }
+      int l = 0;
+      for (; l < kNumLoops; ++l) {
+        if (++idx[static_cast<std::size_t>(l)] < cand[static_cast<std::size_t>(l)].size()) {
+          break;
+        }
+        idx[static_cast<std::size_t>(l)] = 0;
+      }
+      if (l == kNumLoops) {
+        break;
+      }
+    }
+    std::stable_sort(kids.begin(), kids.end(),
+                     [](const Kid &a, const Kid &b) { return a.lb < b.lb; });
+    for (std::size_t k = 0; k < kids.size(); ++k) {
+      if (cannot_beat(kids[k].lb, best_)) {
+        pruned_ += static_cast<std::int64_t>(kids.size() - k);
+        break;
+      }
+      Extents next{};
+      for (int l = 0; l < kNumLoops; ++l) {
+        m_.blocking[l][v] = kids[k].f[static_cast<std::size_t>(l)];
+        next[static_cast<std::size_t>(l)] =
+            rem[static_cast<std::size_t>(l)] / kids[k].f[static_cast<std::size_t>(l)];
+      }
+      set_order(v, kids[k].perm);
+      dfs(v - 1, next);
+      if (stop_) {
+        break;
+      }
+    }
+    for (int l = 0; l < kNumLoops; ++l) {
+      m_.blocking[l][v] = 1;
+      m_.order[l][v] = kNumLoops - 1;
+    }
+  }
+
+  const Layer &layer_;
+  const ArchSpec &arch_;
+  const SearchOptions &o_;
+  int L_;
+  Clock::time_point start_;
+  MappingSpec m_, best_m_;
+  double best_ = kInf, lower_ = kInf;
+  bool stop_ = false;
+  unsigned ticks_ = 0;
+  std::int64_t nodes_ = 0, pruned_ = 0, evals_ = 0, cap_cuts_ = 0;
+  std::map<std::vector<int>, std::vector<std::vector<int>>> classes_;
+};
+
+} // namespace
+
+SearchResult search(const Layer &layer, const ArchSpec &arch, const SearchOptions &options) {
+  if (arch.levels < 1 || arch.levels > kMaxLevels) {
+    throw std::invalid_argument("interstellar search: the architecture needs 1..8 levels");
+  }
+  Searcher s(layer, arch, options);
+  return s.run();
+}
+
+} // namespace hcl::sched::interstellar

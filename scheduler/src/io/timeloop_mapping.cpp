@@ -1,0 +1,228 @@
+#include <scheduler/io/timeloop_import.h>
+
+#include "timeloop_common.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace hcl::sched {
+
+using detail::tensor_index;
+
+namespace {
+
+std::vector<std::string> tokens_of(const std::string &s, const std::vector<std::string> &dims) {
+  std::vector<std::string> out;
+  const bool separated = s.find_first_of(" ,") != std::string::npos;
+  if (separated) {
+    std::string cur;
+    for (char c : s + " ") {
+      if (c == ' ' || c == ',') {
+        if (!cur.empty()) {
+          out.push_back(cur);
+        }
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    return out;
+  }
+  // Unseparated strings list one-letter dims (Timeloop's "RPKC"); a whole multi-letter dim
+  // name is taken as one token.
+  if (std::find(dims.begin(), dims.end(), s) != dims.end()) {
+    return {s};
+  }
+  for (char c : s) {
+    out.emplace_back(1, c);
+  }
+  return out;
+}
+
+std::vector<Loop> parse_factors(const YamlView &v, const Problem &p, std::vector<bool> &seen) {
+  std::vector<Loop> out;
+  const std::string text = v.is_scalar() ? v.as_string() : join_names(v.as_string_list(), " ");
+  for (const auto &tok : tokens_of(text + " ", {})) {
+    // "K=16" (inputs) or "K16" (what Timeloop writes in its own map.yaml outputs).
+    auto eq = tok.find('=');
+    std::size_t num_at = eq + 1;
+    if (eq == std::string::npos) {
+      eq = tok.find_first_of("0123456789");
+      num_at = eq;
+      if (eq == std::string::npos || eq == 0) {
+        v.fail(fmt::format("factor '{}' is not DIM=N", tok));
+      }
+    }
+    const std::string dim = tok.substr(0, eq);
+    const int d = p.dim_index(dim);
+    if (d < 0) {
+      v.fail(fmt::format("unknown dimension '{}'; valid are {}", dim, join_names(p.dim_names)));
+    }
+    std::int64_t f = 0;
+    try {
+      std::size_t used = 0;
+      f = std::stoll(tok.substr(num_at), &used);
+      if (used != tok.size() - num_at) {
+        throw std::invalid_argument("trailing text");
+      }
+    } catch (const std::logic_error &) {
+      v.fail(fmt::format("factor '{}' is not DIM=N with N >= 1", tok));
+    }
+    if (f < 1) {
+      v.fail(fmt::format("factor '{}' must be >= 1", tok));
+    }
+    if (seen[static_cast<std::size_t>(d)]) {
+      v.fail(fmt::format("dimension {} is given twice", dim));
+    }
+    seen[static_cast<std::size_t>(d)] = true;
+    out.push_back({d, f});
+  }
+  return out;
+}
+
+// Loops in permutation order (innermost first); dims the permutation leaves out go outside.
+std::vector<Loop> order(const std::vector<Loop> &loops, const YamlView *perm, const Problem &p) {
+  std::vector<Loop> out;
+  std::vector<bool> used(loops.size(), false);
+  if (perm) {
+    const std::string text =
+        perm->is_scalar() ? perm->as_string() : join_names(perm->as_string_list(), " ");
+    for (const auto &tok : tokens_of(text, p.dim_names)) {
+      const int d = p.dim_index(tok);
+      if (d < 0) {
+        perm->fail(fmt::format("unknown dimension '{}' in permutation; valid are {}", tok,
+                               join_names(p.dim_names)));
+      }
+      for (std::size_t i = 0; i < loops.size(); ++i) {
+        if (loops[i].dim == d && !used[i]) {
+          out.push_back(loops[i]);
+          used[i] = true;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < loops.size(); ++i) {
+    if (!used[i]) {
+      out.push_back(loops[i]);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+Mapping load_timeloop_mapping(const std::string &path, const Problem &problem, const Arch &arch) {
+  return parse_timeloop_mapping(load_yaml_file(path), problem, arch);
+}
+
+Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch &arch) {
+  doc.require_map("a Timeloop mapping file");
+  doc.require_keys({"mapping"}, "a Timeloop mapping file");
+  const YamlView list = doc.at("mapping");
+  Mapping m;
+  m.levels.resize(arch.levels.size());
+  for (std::size_t i = 0; i < arch.levels.size(); ++i) {
+    m.levels[i].keep = arch.levels[i].keeps;
+  }
+  std::vector<std::string> targets;
+  for (const auto &l : arch.levels) {
+    targets.push_back(l.name);
+  }
+  for (const auto &dir : list.items()) {
+    dir.require_map("a mapping directive");
+    dir.require_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
+    const YamlView tv = dir.at("target");
+    const std::string target = tv.as_string();
+    int level = -1;
+    for (std::size_t i = 0; i < arch.levels.size(); ++i) {
+      if (arch.levels[i].name == target || arch.levels[i].name == "inter_" + target + "_spatial") {
+        level = static_cast<int>(i);
+      }
+    }
+    if (level < 0) {
+      tv.fail(fmt::format("unknown target '{}'; valid are {}", target, join_names(targets)));
+    }
+    auto &lm = m.levels[static_cast<std::size_t>(level)];
+    const YamlView typev = dir.at("type");
+    // `dataspace` is the keep/bypass directive under its other Timeloop name.
+    const int type = typev.as_choice({"temporal", "spatial", "datatype", "bypass", "dataspace"});
+    if (type <= 1) {
+      for (const char *k : {"keep", "bypass"}) {
+        if (dir.has(k)) {
+          dir.at(k).fail(fmt::format("'{}' belongs to a datatype/bypass directive", k));
+        }
+      }
+      if (type == 0 && dir.has("split")) {
+        dir.at("split").fail("'split' belongs to a spatial directive");
+      }
+      std::vector<bool> seen(p.dim_names.size(), false);
+      std::vector<Loop> loops;
+      if (auto f = dir.get("factors")) {
+        loops = parse_factors(*f, p, seen);
+      }
+      auto perm = dir.get("permutation");
+      loops = order(loops, perm ? &*perm : nullptr, p);
+      if (type == 0) {
+        if (!lm.temporal.empty()) {
+          dir.fail(fmt::format("a second temporal directive for target '{}'", target));
+        }
+        lm.temporal = loops;
+      } else {
+        if (!lm.spatial_x.empty() || !lm.spatial_y.empty()) {
+          dir.fail(fmt::format("a second spatial directive for target '{}'", target));
+        }
+        // Timeloop: the first `split` loops of the permutation go to X, the rest to Y; with
+        // no split, everything goes to X unless the mesh is a column.
+        const Level &lv = arch.levels[static_cast<std::size_t>(level)];
+        int split = static_cast<int>(loops.size());
+        if (auto s = dir.get("split")) {
+          split = static_cast<int>(s->as_int(0, 1 << 20));
+        } else if (lv.fanout_x == 1 && lv.fanout_y > 1) {
+          split = 0;
+        }
+        for (std::size_t i = 0; i < loops.size(); ++i) {
+          (static_cast<int>(i) < split ? lm.spatial_x : lm.spatial_y).push_back(loops[i]);
+        }
+      }
+    } else {
+      for (const char *k : {"factors", "permutation", "split"}) {
+        if (dir.has(k)) {
+          dir.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial directive", k));
+        }
+      }
+      if (auto k = dir.get("keep")) {
+        for (const auto &item : k->items()) {
+          lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = true;
+        }
+      }
+      if (auto b = dir.get("bypass")) {
+        for (const auto &item : b->items()) {
+          lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = false;
+        }
+      }
+    }
+  }
+  // Factor products: a dimension a mapping leaves short is an error, named with its levels.
+  for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
+    std::int64_t prod = 1;
+    for (const auto &lm : m.levels) {
+      for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+        for (const auto &l : *loops) {
+          if (l.dim == static_cast<int>(d)) {
+            prod *= l.factor;
+          }
+        }
+      }
+    }
+    if (prod != p.bounds[d]) {
+      list.fail(fmt::format("factors of {} multiply to {}, problem has {}", p.dim_names[d], prod,
+                            p.bounds[d]));
+    }
+  }
+  return m;
+}
+
+} // namespace hcl::sched

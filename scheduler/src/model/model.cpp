@@ -1,0 +1,559 @@
+#include <scheduler/model/model.h>
+
+#include "access_rounding.h"
+#include "machine_cycles.h"
+
+#include <scheduler/counts.h>
+#include <scheduler/model/banking.h>
+#include <scheduler/model/bounds.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace hcl::sched {
+
+namespace {
+
+constexpr int K = kMaxDims;
+
+using detail::access_energy;
+using detail::ceil_div;
+using detail::ceil_words;
+
+} // namespace
+
+Evaluator::Evaluator(const Problem &problem, const Arch &arch, Mode mode, EvalOptions options)
+    : problem_(problem), arch_(arch), mode_(mode), options_(options) {
+  if (mode_ == Mode::Interstellar) {
+    throw std::invalid_argument("the closed-form model evaluates modes 'timeloop' and 'hcl'; "
+                                "'interstellar' uses the Interstellar evaluator (interstellar.h)");
+  }
+  const std::size_t dims = problem_.dim_names.size();
+  if (dims == 0 || dims > static_cast<std::size_t>(kMaxDims) || problem_.bounds.size() != dims) {
+    throw std::invalid_argument(fmt::format("problem '{}': needs 1..{} dimensions with one bound "
+                                            "each, has {} names and {} bounds",
+                                            problem_.name, kMaxDims, dims, problem_.bounds.size()));
+  }
+  if (problem_.tensors.empty() || problem_.tensors.size() > static_cast<std::size_t>(kMaxTensors)) {
+    throw std::invalid_argument(fmt::format("problem '{}': needs 1..{} tensors, has {}",
+                                            problem_.name, kMaxTensors, problem_.tensors.size()));
+  }
+  for (const auto &t : problem_.tensors) {
+    for (const auto &rank : t.projection) {
+      for (const auto &term : rank) {
+        if (term.dim < 0 || term.dim >= static_cast<int>(dims)) {
+          throw std::invalid_argument(fmt::format("problem '{}': tensor {} indexes dimension {}, "
+                                                  "valid are 0..{}",
+                                                  problem_.name, t.name, term.dim, dims - 1));
+        }
+      }
+    }
+  }
+  if (arch_.levels.empty()) {
+    throw std::invalid_argument("arch '" + arch_.name + "' has no storage levels");
+  }
+  if (arch_.levels.size() > 64) {
+    throw std::invalid_argument("arch '" + arch_.name + "' has more than 64 levels");
+  }
+  for (std::size_t t = 0; t < problem_.tensors.size(); ++t) {
+    const auto &spec = problem_.tensors[t];
+    auto &ft = flat_[t];
+    if (spec.projection.size() > static_cast<std::size_t>(kMaxRanks)) {
+      throw std::invalid_argument(fmt::format("tensor {} has {} ranks; the model supports {}",
+                                              spec.name, spec.projection.size(), kMaxRanks));
+    }
+    ft.ranks = static_cast<int>(spec.projection.size());
+    ft.read_write = spec.read_write;
+    for (std::size_t r = 0; r < spec.projection.size(); ++r) {
+      const auto &rank = spec.projection[r];
+      if (rank.size() > static_cast<std::size_t>(kMaxTerms)) {
+        throw std::invalid_argument(fmt::format("tensor {} rank {} has {} terms; the model "
+                                                "supports {}",
+                                                spec.name, r, rank.size(), kMaxTerms));
+      }
+      ft.rank[r].terms = static_cast<int>(rank.size());
+      for (std::size_t k = 0; k < rank.size(); ++k) {
+        ft.rank[r].dim[k] = rank[k].dim;
+        ft.rank[r].coef[k] = rank[k].coef < 0 ? -rank[k].coef : rank[k].coef;
+      }
+    }
+    for (int d = 0; d < static_cast<int>(dims); ++d) {
+      ft.relevant[static_cast<std::size_t>(d)] = problem_.relevant(static_cast<int>(t), d);
+    }
+  }
+  const std::size_t L = arch_.levels.size();
+  above_.assign(L * K, 1);
+  first_above_.assign(L, 0);
+  nest_.reserve(64);
+  outer_.reserve(64);
+  temporal_.assign(L * K, 1);
+  spatial_.assign(L * K, 1);
+  tile_.assign(L * K, 1);
+  fetches_.assign(L * kMaxTensors, 0);
+  distinct_.assign(L * kMaxTensors, 0);
+  tile_words_.assign(L * kMaxTensors, 0);
+  refetch_loop_.assign(L * kMaxTensors, -1);
+  parent_spatial_.assign(L * kMaxTensors, 1);
+  beats_.assign(L * kMaxTensors, 0);
+  port_words_ = machine_port_words(arch_);
+  result_.macs = problem_.macs();
+  result_.bounds = compute_bounds(problem_, arch_);
+  result_.levels.resize(L);
+  for (std::size_t i = 0; i < L; ++i) {
+    result_.levels[i].name = arch_.levels[i].name;
+    result_.levels[i].instances = arch_.instances(static_cast<int>(i));
+  }
+}
+
+std::int64_t Evaluator::footprint(const FlatTensor &t, const std::int64_t *extent) const {
+  std::int64_t words = 1;
+  for (int r = 0; r < t.ranks; ++r) {
+    const FlatRank &rk = t.rank[static_cast<std::size_t>(r)];
+    std::int64_t span = 1;
+    for (int k = 0; k < rk.terms; ++k) {
+      span +=
+          rk.coef[static_cast<std::size_t>(k)] * (extent[rk.dim[static_cast<std::size_t>(k)]] - 1);
+    }
+    words *= span;
+  }
+  return words;
+}
+
+void Evaluator::check(const Mapping &m) const {
+  const int L = static_cast<int>(arch_.levels.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  if (static_cast<int>(m.levels.size()) != L) {
+    throw std::invalid_argument(
+        fmt::format("mapping has {} levels, arch '{}' has {}", m.levels.size(), arch_.name, L));
+  }
+  std::array<std::int64_t, K> product{};
+  product.fill(1);
+  for (int i = 0; i < L; ++i) {
+    const auto &lm = m.levels[static_cast<std::size_t>(i)];
+    const auto &lvl = arch_.levels[static_cast<std::size_t>(i)];
+    for (const auto *loops : {&lm.temporal, &lm.spatial_x, &lm.spatial_y}) {
+      for (const auto &loop : *loops) {
+        if (loop.dim < 0 || loop.dim >= D || loop.factor < 1) {
+          throw std::invalid_argument(fmt::format("mapping level {}: loop over dimension {} with "
+                                                  "factor {} (dimensions are 0..{}, factors >= 1)",
+                                                  lvl.name, loop.dim, loop.factor, D - 1));
+        }
+        auto &p = product[static_cast<std::size_t>(loop.dim)];
+        p = saturating_mul(p, loop.factor);
+      }
+    }
+    std::int64_t sx = 1, sy = 1;
+    for (const auto &loop : lm.spatial_x) {
+      sx = saturating_mul(sx, loop.factor);
+    }
+    for (const auto &loop : lm.spatial_y) {
+      sy = saturating_mul(sy, loop.factor);
+    }
+    if (sx > lvl.fanout_x || sy > lvl.fanout_y) {
+      throw std::invalid_argument(fmt::format("mapping level {}: spatial factors {}x{} exceed the "
+                                              "mesh {}x{} below it",
+                                              lvl.name, sx, sy, lvl.fanout_x, lvl.fanout_y));
+    }
+    for (int t = 0; t < static_cast<int>(problem_.tensors.size()); ++t) {
+      // A level keeps t when both the architecture and the mapping let it (LevelMapping::keep
+      // defaults to "may keep", so per-tensor scratchpads need no bypass list in a schedule).
+      const bool keep = lm.keep[static_cast<std::size_t>(t)];
+      if (!keep && i == L - 1) {
+        throw std::invalid_argument(fmt::format("mapping bypasses {} at the backing store {}; it "
+                                                "must keep every tensor",
+                                                problem_.tensors[static_cast<std::size_t>(t)].name,
+                                                lvl.name));
+      }
+    }
+  }
+  for (int d = 0; d < D; ++d) {
+    if (product[static_cast<std::size_t>(d)] != problem_.bounds[static_cast<std::size_t>(d)]) {
+      throw std::invalid_argument(fmt::format(
+          "mapping: factors of {} multiply to {}, problem has {}",
+          problem_.dim_names[static_cast<std::size_t>(d)], product[static_cast<std::size_t>(d)],
+          problem_.bounds[static_cast<std::size_t>(d)]));
+    }
+  }
+}
+
+const Evaluation &Evaluator::evaluate(const Mapping &m) {
+  check(m);
+  const int L = static_cast<int>(arch_.levels.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  const int T = static_cast<int>(problem_.tensors.size());
+  const bool hcl = mode_ == Mode::Hcl;
+  const bool halo = credits_halo(mode_);
+  auto at = [](int level, int d) { return static_cast<std::size_t>(level * K + d); };
+  auto att = [](int level, int t) { return static_cast<std::size_t>(level * kMaxTensors + t); };
+
+  std::fill(temporal_.begin(), temporal_.end(), 1);
+  std::fill(spatial_.begin(), spatial_.end(), 1);
+  std::array<std::int64_t, 64> sp_total; // product of all spatial factors of a level
+  nest_.clear();
+  for (int i = 0; i < L; ++i) {
+    const auto &lm = m.levels[static_cast<std::size_t>(i)];
+    first_above_[static_cast<std::size_t>(i)] = -1;
+    for (const auto &l : lm.temporal) {
+      temporal_[at(i, l.dim)] *= l.factor;
+      if (l.factor > 1) {
+        nest_.push_back({i, l.dim, l.factor});
+      }
+    }
+    std::int64_t sp = 1;
+    for (const auto *loops : {&lm.spatial_x, &lm.spatial_y}) {
+      for (const auto &l : *loops) {
+        spatial_[at(i, l.dim)] *= l.factor;
+        sp *= l.factor;
+      }
+    }
+    sp_total[static_cast<std::size_t>(i)] = sp;
+    for (int d = 0; d < D; ++d) {
+      const std::int64_t below = i == 0 ? 1 : tile_[at(i - 1, d)];
+      tile_[at(i, d)] = below * temporal_[at(i, d)] * spatial_[at(i, d)];
+    }
+  }
+  // Suffix products of the nest and, per level, where the loops above it start.
+  const int N = static_cast<int>(nest_.size());
+  outer_.resize(static_cast<std::size_t>(N));
+  std::int64_t acc = 1;
+  for (int k = N - 1; k >= 0; --k) {
+    outer_[static_cast<std::size_t>(k)] = acc;
+    acc *= nest_[static_cast<std::size_t>(k)].factor;
+  }
+  {
+    int k = 0;
+    for (int i = 0; i < L; ++i) {
+      while (k < N && nest_[static_cast<std::size_t>(k)].level <= i) {
+        ++k;
+      }
+      first_above_[static_cast<std::size_t>(i)] = k;
+    }
+  }
+  for (int d = 0; d < D; ++d) {
+    above_[at(L - 1, d)] = 1;
+  }
+  for (int i = L - 2; i >= 0; --i) {
+    for (int d = 0; d < D; ++d) {
+      above_[at(i, d)] = above_[at(i + 1, d)] * temporal_[at(i + 1, d)];
+    }
+  }
+  // Spatial fan-out of each level split by relevance to each tensor (multicast/reduction).
+  std::array<std::array<std::int64_t, kMaxTensors>, 64> sp_rel, sp_irr;
+  for (int i = 0; i < L; ++i) {
+    for (int t = 0; t < T; ++t) {
+      std::int64_t rel = 1, irr = 1;
+      if (sp_total[static_cast<std::size_t>(i)] > 1) {
+        for (int d = 0; d < D; ++d) {
+          (flat_[static_cast<std::size_t>(t)].relevant[static_cast<std::size_t>(d)] ? rel : irr) *=
+              spatial_[at(i, d)];
+        }
+      }
+      sp_rel[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = rel;
+      sp_irr[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = irr;
+    }
+  }
+  // Hcl mode's memory port moves a tile in beats of distinct lanes: a buffer above a mesh has
+  // one bank per distinct relevant lane below it (lanes_in); a per-PE store below a mesh is
+  // loaded one PE row per beat, a row being its lanes along the dimensions the partial sums
+  // are spread over (sp_row: relevant to t and to the read-write tensor). Axis-blind, so
+  // mirrored spatial choices still cost the same (space.h, repeats_earlier_cost).
+  std::array<std::array<std::int64_t, kMaxTensors>, 64> sp_row, lanes_in;
+  if (hcl) {
+    int rw = -1;
+    for (int t = 0; t < T && rw < 0; ++t) {
+      rw = problem_.tensors[static_cast<std::size_t>(t)].read_write ? t : -1;
+    }
+    for (int i = 0; i < L; ++i) {
+      for (int t = 0; t < T; ++t) {
+        std::int64_t row = 1;
+        for (int d = 0; d < D && sp_total[static_cast<std::size_t>(i)] > 1; ++d) {
+          const auto du = static_cast<std::size_t>(d);
+          if (flat_[static_cast<std::size_t>(t)].relevant[du] &&
+              (rw < 0 || flat_[static_cast<std::size_t>(rw)].relevant[du])) {
+            row *= spatial_[at(i, d)];
+          }
+        }
+        sp_row[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = row;
+        lanes_in[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
+            (i == 0 ? 1 : lanes_in[static_cast<std::size_t>(i - 1)][static_cast<std::size_t>(t)]) *
+            sp_rel[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)];
+      }
+    }
+  }
+  // Utilized instances of level i: spatial factors of every level above it.
+  std::array<std::int64_t, 64> uinst;
+  uinst[static_cast<std::size_t>(L - 1)] = 1;
+  for (int i = L - 2; i >= 0; --i) {
+    uinst[static_cast<std::size_t>(i)] =
+        uinst[static_cast<std::size_t>(i + 1)] * sp_total[static_cast<std::size_t>(i + 1)];
+  }
+  std::int64_t used_macs = uinst[0] * sp_total[0];
+
+  Evaluation &r = result_;
+  for (auto &lr : r.levels) {
+    lr.tensors.fill(std::nullopt);
+  }
+
+  for (int t = 0; t < T; ++t) {
+    const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
+    const auto &rel = ft.relevant;
+    // Operand latching: only when the innermost loop of the nest is spatial, the run of
+    // irrelevant temporal loops right above it keeps t in the MAC's operand register.
+    std::int64_t latch = 1;
+    if (sp_total[0] > 1) {
+      for (const auto &l : nest_) {
+        if (rel[static_cast<std::size_t>(l.dim)]) {
+          break;
+        }
+        latch *= l.factor;
+      }
+    }
+
+    int child = -1;
+    for (int i = 0; i < L; ++i) {
+      const bool keeps =
+          i == L - 1 ||
+          (arch_.levels[static_cast<std::size_t>(i)].keeps[static_cast<std::size_t>(t)] &&
+           m.levels[static_cast<std::size_t>(i)].keep[static_cast<std::size_t>(t)]);
+      if (!keeps) {
+        continue;
+      }
+      const std::int64_t *tile = &tile_[at(i, 0)];
+      const std::int64_t words = footprint(ft, tile);
+      std::array<std::int64_t, K> region;
+      for (int d = 0; d < D; ++d) {
+        region[static_cast<std::size_t>(d)] = tile[d] * above_[at(i, d)];
+      }
+      const std::int64_t distinct = footprint(ft, region.data());
+
+      // Tiles in the order the temporal loops above produce them: stationary across the
+      // innermost irrelevant loops, sliding (halo credited, Timeloop mode only) along the
+      // innermost relevant one, and fetched whole whenever a loop outside it steps.
+      std::int64_t fetches = words;
+      int refetch_loop = -1; // nest_ index of that innermost relevant loop, -1: fetched once
+      if (i < L - 1) {
+        for (int k = first_above_[static_cast<std::size_t>(i)]; k < N; ++k) {
+          const NestLoop &l = nest_[static_cast<std::size_t>(k)];
+          if (!rel[static_cast<std::size_t>(l.dim)]) {
+            continue;
+          }
+          refetch_loop = k;
+          std::int64_t overlap = halo ? 1 : 0;
+          for (int rr = 0; halo && rr < ft.ranks; ++rr) {
+            const FlatRank &rk = ft.rank[static_cast<std::size_t>(rr)];
+            std::int64_t span = 1, shift = 0;
+            for (int q = 0; q < rk.terms; ++q) {
+              const std::int64_t c = rk.coef[static_cast<std::size_t>(q)];
+              const int dd = rk.dim[static_cast<std::size_t>(q)];
+              span += c * (tile[dd] - 1);
+              if (dd == l.dim) {
+                shift += c * tile[dd];
+              }
+            }
+            overlap *= std::max<std::int64_t>(0, span - shift);
+          }
+          fetches =
+              outer_[static_cast<std::size_t>(k)] * (words + (l.factor - 1) * (words - overlap));
+          break;
+        }
+      }
+      fetches_[att(i, t)] = fetches;
+      distinct_[att(i, t)] = distinct;
+      tile_words_[att(i, t)] = words;
+      refetch_loop_[att(i, t)] = refetch_loop;
+
+      TensorCounts c;
+      const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
+      const std::int64_t held = lvl.bank_axes[static_cast<std::size_t>(t)] == 0
+                                    ? words
+                                    : held_words(problem_, t, tile, banking_of(arch_, m, i, t));
+      c.utilized_capacity = (hcl && lvl.double_buffered) ? 2 * held : held;
+      c.utilized_instances = uinst[static_cast<std::size_t>(i)];
+      if (i < L - 1) {
+        c.fills = (ft.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;
+      }
+      if (child < 0) {
+        // The MACs below: each one consumes every operand once per MAC, minus multicast across
+        // irrelevant spatial loops and latching; partial sums are read except at first touch.
+        std::int64_t irrelevant_spatial = 1;
+        for (int j = 0; j <= i; ++j) {
+          irrelevant_spatial *= sp_irr[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+        }
+        const std::int64_t n =
+            result_.macs / (uinst[static_cast<std::size_t>(i)] * irrelevant_spatial * latch);
+        if (ft.read_write) {
+          c.updates = n;
+          c.reads = n - distinct;
+        } else {
+          c.reads = n;
+        }
+      } else {
+        std::int64_t relevant_spatial = 1;
+        for (int j = child + 1; j <= i; ++j) {
+          relevant_spatial *= sp_rel[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+        }
+        const std::int64_t child_fetches = fetches_[att(child, t)];
+        const std::int64_t child_first = ft.read_write ? distinct_[att(child, t)] : 0;
+        c.reads = (child_fetches - child_first) * relevant_spatial;
+        if (ft.read_write) {
+          c.updates = child_fetches * relevant_spatial;
+        }
+        parent_spatial_[att(child, t)] = relevant_spatial;
+        if (hcl) {
+          std::int64_t lanes =
+              lanes_in[static_cast<std::size_t>(child)][static_cast<std::size_t>(t)];
+          if (relevant_spatial > 1) {
+            lanes = 1;
+            for (int j = child + 1; j <= i; ++j) {
+              lanes *= sp_row[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+            }
+          }
+          const std::int64_t moved = tile_words_[att(child, t)] * relevant_spatial;
+          beats_[att(child, t)] = detail::port_beats(moved, lanes, port_words_);
+        }
+      }
+      c.energy_pj = static_cast<double>(c.utilized_instances) *
+                    (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
+                     access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
+                     access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
+      r.levels[static_cast<std::size_t>(i)].tensors[static_cast<std::size_t>(t)] = c;
+      child = i;
+    }
+  }
+
+  // Cycles. Timeloop mode: the MAC array's steady state, or a level's ports if they are
+  // slower. Hcl mode: the sequential tile machine (hcl_cycles); the ports' cycles are kept as
+  // information only.
+  r.compute_cycles = ceil_div(r.macs, used_macs);
+  std::int64_t cycles = r.compute_cycles;
+  for (int i = 0; i < L; ++i) {
+    const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
+    LevelResult &lr = r.levels[static_cast<std::size_t>(i)];
+    std::int64_t reads = 0, writes = 0;
+    for (int t = 0; t < T; ++t) {
+      const auto &c = lr.tensors[static_cast<std::size_t>(t)];
+      if (c) {
+        reads += c->reads;
+        writes += c->fills + c->updates;
+      }
+    }
+    std::int64_t bw = 0;
+    if (lvl.read_bandwidth > 0) {
+      bw = std::max(bw, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
+    }
+    if (lvl.write_bandwidth > 0) {
+      bw = std::max(bw, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
+    }
+    lr.bandwidth_cycles = bw;
+    cycles = std::max(cycles, bw);
+  }
+  r.cycles = hcl ? hcl_cycles(acc) : cycles; // acc: product of all temporal factors
+  const std::int64_t pes = arch_.total_macs();
+  r.utilization =
+      static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * static_cast<double>(pes));
+  r.mac_energy_pj = static_cast<double>(r.macs) * arch_.mac_energy_pj;
+  r.energy_pj = r.mac_energy_pj;
+  for (int i = 0; i < L; ++i) {
+    LevelResult &lr = r.levels[static_cast<std::size_t>(i)];
+    lr.leak_energy_pj = arch_.levels[static_cast<std::size_t>(i)].leak_energy_pj *
+                        static_cast<double>(r.cycles) * static_cast<double>(lr.instances);
+    r.energy_pj += lr.leak_energy_pj;
+    for (const auto &c : lr.tensors) {
+      if (c) {
+        r.energy_pj += c->energy_pj;
+      }
+    }
+  }
+  r.backing_words = 0;
+  for (const auto &c : r.levels[static_cast<std::size_t>(L - 1)].tensors) {
+    if (c) {
+      r.backing_words += (c->reads + c->updates) * c->utilized_instances;
+    }
+  }
+  return r;
+}
+
+std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {
+  // The sequential tile machine (docs/cost-model.md, "hcl mode"): after `start`, each transfer
+  // event drains the array's pipeline, then every tile that changes is written back (partial
+  // sums) and refilled, one memory-port beat per cycle (beats_), each transfer followed by its
+  // tail; then the array steps until the next event. A level's tile of t changes when the innermost
+  // loop above it that is relevant to t (refetch_loop_), or any loop outside that one, steps, so
+  // the events are the iterations of the nest from the innermost such loop over all pairs outward.
+  const MachineTiming &mt = arch_.machine;
+  const int L = static_cast<int>(arch_.levels.size());
+  const int N = static_cast<int>(nest_.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  int kmin = N;
+  std::int64_t transfers = 0;
+  bool prefetch = false;
+  for (int c = 0; c < L - 1; ++c) {
+    prefetch = prefetch || arch_.levels[static_cast<std::size_t>(c)].double_buffered;
+  }
+  // Per-thread scratch: evaluations allocate nothing after a thread's first.
+  thread_local std::vector<MachinePair> pairs;
+  pairs.clear();
+  int rw_tensor = -1;
+  for (int c = 0; c < L - 1; ++c) {
+    for (int t = 0; t < static_cast<int>(problem_.tensors.size()); ++t) {
+      if (!result_.levels[static_cast<std::size_t>(c)].tensors[static_cast<std::size_t>(t)]) {
+        continue;
+      }
+      const auto ct = static_cast<std::size_t>(c * kMaxTensors + t);
+      const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
+      const std::int64_t words = tile_words_[ct];
+      const std::int64_t brought = fetches_[ct] / words; // B: tiles brought in (no halo credit)
+      // Tile positions: the first visit of each is never fetched (a partial-sum tile starts at 0).
+      std::int64_t positions = 1;
+      for (int d = 0; d < D; ++d) {
+        if (ft.relevant[static_cast<std::size_t>(d)]) {
+          positions *= above_[static_cast<std::size_t>(c * K + d)];
+        }
+      }
+      const std::int64_t beats = beats_[ct]; // P words, in beats of the memory port
+      transfers += pair_transfer_cycles(mt, ft.read_write, brought, positions, beats);
+      if (ft.read_write) {
+        rw_tensor = rw_tensor < 0 ? t : rw_tensor;
+      }
+      if (refetch_loop_[ct] >= 0) {
+        kmin = std::min(kmin, refetch_loop_[ct]);
+      }
+      if (prefetch) {
+        pairs.push_back({refetch_loop_[ct], ft.read_write,
+                         arch_.levels[static_cast<std::size_t>(c)].double_buffered,
+                         fill_cycles(mt, beats), writeback_cycles(mt, beats)});
+      }
+    }
+  }
+  if (prefetch) {
+    // First touches follow the (one) read-write tensor's relevance; the conv family has one.
+    thread_local std::vector<std::int64_t> factor;
+    thread_local std::vector<char> rw_relevant;
+    factor.resize(static_cast<std::size_t>(N));
+    rw_relevant.resize(static_cast<std::size_t>(N));
+    for (int k = 0; k < N; ++k) {
+      const NestLoop &l = nest_[static_cast<std::size_t>(k)];
+      factor[static_cast<std::size_t>(k)] = l.factor;
+      rw_relevant[static_cast<std::size_t>(k)] = static_cast<char>(
+          rw_tensor >= 0 &&
+          flat_[static_cast<std::size_t>(rw_tensor)].relevant[static_cast<std::size_t>(l.dim)]);
+    }
+    return prefetch_machine_cycles(mt, {N, factor.data(), rw_relevant.data()}, pairs.data(),
+                                   static_cast<int>(pairs.size()), steps);
+  }
+  const std::int64_t events = kmin < N ? outer_[static_cast<std::size_t>(kmin)] *
+                                             nest_[static_cast<std::size_t>(kmin)].factor
+                                       : 1;
+  return mt.start + events * mt.drain + steps + transfers;
+}
+
+Evaluation evaluate(const Problem &problem, const Arch &arch, const Mapping &mapping, Mode mode,
+                    EvalOptions options) {
+  Evaluator e(problem, arch, mode, options);
+  return e.evaluate(mapping);
+}
+
+} // namespace hcl::sched
