@@ -31,8 +31,9 @@ std::vector<Signal> ctrl_taps(const Signal &s, int n, const std::string &name) {
 
 } // namespace
 
-ArrayIO::ArrayIO(const ArrayConfig &cfg) {
-  const ArrayPlan p = plan_array(cfg);
+ArrayIO::ArrayIO(const ArrayConfig &cfg) : ArrayIO(cfg, plan_array(cfg)) {}
+
+ArrayIO::ArrayIO(const ArrayConfig &cfg, const ArrayPlan &p) {
   const auto type = [&](int w) { return number(cfg.is_signed, w); };
   x.assign(static_cast<std::size_t>(p.x.lanes), type(cfg.data_width));
   w.assign(static_cast<std::size_t>(p.w.lanes), type(cfg.weight_width));
@@ -60,7 +61,7 @@ void Array::body() const {
   const ArrayPlan p = plan_array(cfg);
   const auto R = static_cast<std::size_t>(cfg.rows);
   const auto K = static_cast<std::size_t>(cfg.cols);
-  const ArrayIO ports = Input("", ArrayIO(cfg));
+  const ArrayIO ports = Input("", ArrayIO(cfg, p));
   const auto skewed = [&](const OperandPlan &op, const std::vector<Signal> &in,
                           const char *prefix) {
     std::vector<Signal> v;

@@ -144,9 +144,10 @@ PeConfig array_pe_config(const ArrayConfig &cfg, const ArrayPlan &plan, int r, i
 // `hcl::io(inst, "", ArrayIO(cfg))`. Ports the config does not have are null and not declared.
 struct ArrayIO {
   ArrayIO() = default;
-  explicit ArrayIO(const ArrayConfig &cfg); // validates cfg (plan_array)
-  std::vector<Signal> x, w;                 // operand lanes x_i, w_i
-  Signal load, swap;                        // stationary operand
+  explicit ArrayIO(const ArrayConfig &cfg);               // validates cfg (plan_array)
+  ArrayIO(const ArrayConfig &cfg, const ArrayPlan &plan); // plan: plan_array(cfg)
+  std::vector<Signal> x, w;                               // operand lanes x_i, w_i
+  Signal load, swap;                                      // stationary operand
   Signal en;
   Signal drain;       // output stationary
   Signal first, last; // edge_accumulate

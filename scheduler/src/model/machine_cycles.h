@@ -1,6 +1,7 @@
-// Hcl mode's cycles when some on-chip level is double-buffered (docs/cost-model.md, "hcl
-// mode", "Double buffering"): the sequential tile machine, except that the tiles of
-// double-buffered levels are prefetched during the run before the event that needs them.
+// Hcl mode's tile machine (docs/cost-model.md, "hcl mode"): the per-pair transfer rules the
+// model and its lower bound share, and the machine's cycles when some on-chip level is
+// double-buffered ("Double buffering"), where the tiles of double-buffered levels are
+// prefetched during the run before the event that needs them.
 #pragma once
 
 #include <scheduler/arch.h>
