@@ -260,8 +260,7 @@ void check_emitted(const Options &o, const Network &net, const Arch &arch) {
   }
 }
 
-int run(const Options &o) {
-  hcl::cli::stop_on_interrupt();
+void check_options(const Options &o) {
   if (o.problem.empty() == o.network.empty()) {
     throw UsageError("give exactly one of --problem and --network");
   }
@@ -273,9 +272,10 @@ int run(const Options &o) {
   if (o.threads < 1 || o.threads > 256) {
     throw UsageError(fmt::format("--threads must be 1..256, got {}", o.threads));
   }
-  if (o.mode == "interstellar") {
-    return run_interstellar(o);
-  }
+}
+
+// --network, or --problem as a network of one layer named after its file.
+Network load_layers(const Options &o) {
   Network net;
   if (!o.network.empty()) {
     net = load_network_yaml(o.network);
@@ -286,8 +286,11 @@ int run(const Options &o) {
   if (net.layers.empty()) {
     throw UsageError(fmt::format("{}: the network has no layers", o.network));
   }
-  const TimeloopArch ta = load_arch_file(o.arch, net.layers.front().problem, o.ert, o.art);
-  check_emitted(o, net, ta.arch);
+  return net;
+}
+
+// The options' search space on `ta`; constraints from Timeloop's file, or from --hint.
+SearchOptions search_options(const Options &o, const TimeloopArch &ta, const Problem &first) {
   SearchOptions so;
   so.objective = parse_objective(o.objective);
   so.mode = o.mode == "timeloop" ? Mode::Timeloop : Mode::Hcl;
@@ -298,7 +301,6 @@ int run(const Options &o) {
   so.space.min_utilization = o.min_util;
   so.space.max_dims_per_axis = o.max_dims;
   so.space.max_pad = o.max_pad > 0 ? o.max_pad : (o.pad ? kDefaultPad : 0.0);
-  const Problem &first = net.layers.front().problem;
   if (!o.unroll.empty()) {
     so.space.unroll_dims = parse_dims(first, o.unroll);
   }
@@ -311,107 +313,80 @@ int run(const Options &o) {
         interstellar::read_schedule_hint(o.hint, static_cast<int>(ta.arch.levels.size()));
     so.space.constraints = constraints_from_hint(first, ta.arch, hint);
   }
-  bool any_energy = ta.arch.mac_energy_pj > 0;
-  for (const auto &lv : ta.arch.levels) {
+  return so;
+}
+
+void warn_if_no_energy(const Options &o, const Arch &arch, Objective objective) {
+  bool any_energy = arch.mac_energy_pj > 0;
+  for (const auto &lv : arch.levels) {
     any_energy =
         any_energy || lv.read_energy_pj > 0 || lv.write_energy_pj > 0 || lv.update_energy_pj > 0;
   }
-  if (!any_energy && so.objective != Objective::Cycles) {
+  if (!any_energy && objective != Objective::Cycles) {
     fmt::print(stderr,
                "warning: {} gives no access or MAC energies (Timeloop archs need --ert); "
                "every schedule costs 0 pJ and the first one found is reported\n",
                o.arch);
   }
-  auto progress = std::make_shared<Progress>();
-  so.progress = [progress](const SearchProgress &p) { (*progress)(p); };
-  progress->layer = first.name;
+}
 
-  const bool allocating = !o.sizes.empty() || o.max_area > 0;
-  Arch arch = ta.arch;
-  AllocationResult alloc;
-  if (allocating) {
-    AllocationOptions ao;
-    for (const auto &spec : o.sizes) {
-      ao.sizes.push_back(parse_size_candidates(spec));
-    }
-    ao.max_area_um2 = o.max_area;
-    progress->layer = "allocating sizes";
-    alloc = allocate(net, ta.arch, ao, so);
-    progress->clear();
-    print_allocation(alloc, so.objective);
-    if (!alloc.found) {
-      return hcl::cli::interrupted() ? hcl::cli::kInterruptedExit : 1;
-    }
-    arch = alloc.arch;
+std::string layer_status(const LayerSchedule &l) {
+  const auto &r = l.result;
+  std::string status;
+  if (!l.same_as.empty()) {
+    status = "same as " + l.same_as;
+  } else if (!r.found) {
+    status = r.optimal       ? "no mapping fits"
+             : r.interrupted ? "interrupted before a mapping was found"
+                             : "none found in time";
+  } else if (r.interrupted) {
+    status = fmt::format("interrupted, gap {:.2f}% ({:.2f} s)", 100 * r.gap, r.stats.seconds);
+  } else if (r.optimal) {
+    status = fmt::format("optimal ({:.2f} s)", r.stats.seconds);
+  } else {
+    status = fmt::format("gap {:.2f}% ({:.2f} s)", 100 * r.gap, r.stats.seconds);
   }
+  if (const auto note = padding_note(l.problem, r.bounds); r.found && !note.empty()) {
+    status += ", padded " + note;
+  }
+  return status;
+}
 
+void print_table_header() {
   fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9} {:>9}  {}\n", "layer", "repeat",
              "energy_pj", "cycles", "util%", "cyc/bound", "traffic/c", "traffic/a", "status");
-  auto on_layer = [&](const LayerSchedule &l) {
-    progress->clear();
-    const auto &r = l.result;
-    std::string status;
-    if (!l.same_as.empty()) {
-      status = "same as " + l.same_as;
-    } else if (!r.found) {
-      status = r.optimal       ? "no mapping fits"
-               : r.interrupted ? "interrupted before a mapping was found"
-                               : "none found in time";
-    } else if (r.interrupted) {
-      status = fmt::format("interrupted, gap {:.2f}% ({:.2f} s)", 100 * r.gap, r.stats.seconds);
-    } else if (r.optimal) {
-      status = fmt::format("optimal ({:.2f} s)", r.stats.seconds);
-    } else {
-      status = fmt::format("gap {:.2f}% ({:.2f} s)", 100 * r.gap, r.stats.seconds);
-    }
-    if (const auto note = padding_note(l.problem, r.bounds); r.found && !note.empty()) {
-      status += ", padded " + note;
-    }
-    if (r.found) {
-      const auto &e = r.evaluation;
-      fmt::print(
-          "{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f} {:>9.3f}  {}\n", l.name,
-          l.repeat, e.energy_pj, hcl::support::grouped(e.cycles), 100 * e.utilization,
-          static_cast<double>(e.cycles) /
-              static_cast<double>(std::max<std::int64_t>(1, e.bounds.compute_cycles)),
-          static_cast<double>(e.backing_words) /
-              static_cast<double>(std::max<std::int64_t>(1, e.bounds.compulsory_backing_words)),
-          l.attainable_traffic > 0 ? static_cast<double>(e.backing_words) / l.attainable_traffic
-                                   : 0.0,
-          status);
-    } else {
-      fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9} {:>9}  {}\n", l.name, l.repeat, "-",
-                 "-", "-", "-", "-", "-", status);
-    }
-    std::fflush(stdout);
-  };
-  // Each layer's progress line names the layer being searched.
-  std::size_t next_layer = 1;
-  auto on_layer_then_name = [&](const LayerSchedule &l) {
-    on_layer(l);
-    if (next_layer < net.layers.size()) {
-      progress->layer = net.layers[next_layer].problem.name;
-    }
-    ++next_layer;
-  };
-  NetworkSchedule s;
-  if (allocating) {
-    s = alloc.schedule;
-    for (const auto &l : s.layers) {
-      on_layer(l);
-    }
+}
+
+void print_layer(const LayerSchedule &l) {
+  const auto &r = l.result;
+  if (r.found) {
+    const auto &e = r.evaluation;
+    fmt::print(
+        "{:<24} {:>6} {:>16.1f} {:>14} {:>7.2f} {:>9.3f} {:>9.3f} {:>9.3f}  {}\n", l.name, l.repeat,
+        e.energy_pj, hcl::support::grouped(e.cycles), 100 * e.utilization,
+        static_cast<double>(e.cycles) /
+            static_cast<double>(std::max<std::int64_t>(1, e.bounds.compute_cycles)),
+        static_cast<double>(e.backing_words) /
+            static_cast<double>(std::max<std::int64_t>(1, e.bounds.compulsory_backing_words)),
+        l.attainable_traffic > 0 ? static_cast<double>(e.backing_words) / l.attainable_traffic
+                                 : 0.0,
+        layer_status(l));
   } else {
-    s = schedule_network(net, arch, so, on_layer_then_name);
+    fmt::print("{:<24} {:>6} {:>16} {:>14} {:>7} {:>9} {:>9} {:>9}  {}\n", l.name, l.repeat, "-",
+               "-", "-", "-", "-", "-", layer_status(l));
   }
-  progress->clear();
-  s.interrupted = s.interrupted || hcl::cli::interrupted();
+  std::fflush(stdout);
+}
+
+void print_totals(const Options &o, const Network &net, const NetworkSchedule &s, const Arch &arch,
+                  double seconds) {
   fmt::print("total: energy {:.1f} pJ, {} cycles, {} layers ({} unique), {}, {:.2f} s\n",
              s.total_energy_pj, hcl::support::grouped(s.total_cycles), net.layer_count(),
              s.unique_layers,
              s.interrupted   ? "interrupted (Ctrl-C): the best so far, NOT all proven optimal"
              : s.all_optimal ? "all optimal within the space"
                              : "NOT all proven optimal",
-             allocating ? alloc.seconds : s.seconds);
+             seconds);
   if (arch.has_area) {
     fmt::print("area: {} um^2{}\n",
                hcl::support::grouped(static_cast<std::int64_t>(arch_area(arch).total_um2)),
@@ -420,50 +395,125 @@ int run(const Options &o) {
                                  hcl::support::grouped(static_cast<std::int64_t>(o.max_area)))
                    : std::string());
   }
+}
 
-  if (!o.emit.empty()) {
-    std::filesystem::create_directories(o.emit);
+// --emit-mapping: each layer's schedule in our format and Timeloop's, and with --sizes the
+// arch they validate against.
+void emit_mappings(const Options &o, const NetworkSchedule &s, const Arch &arch) {
+  std::filesystem::create_directories(o.emit);
+  for (const auto &l : s.layers) {
+    if (!l.result.found) {
+      continue;
+    }
+    const auto base = std::filesystem::path(o.emit) / l.name;
+    // A padded schedule loads against the layer itself (its `padding: true` allows the
+    // larger factors); Timeloop has no such flag, so its mapping says which bounds to use.
+    const std::string note = padding_note(l.problem, l.result.bounds);
+    const std::string header =
+        note.empty() ? std::string()
+                     : fmt::format("# padded: {} (zeros computed); evaluate it in Timeloop with "
+                                   "these bounds in the problem instance\n",
+                                   note);
+    hcl::flows::write_file_atomic(
+        base.string() + ".schedule.yaml",
+        (note.empty() ? std::string() : fmt::format("# padded: {} (zeros computed)\n", note)) +
+            mapping_to_yaml(l.problem, arch, l.result.mapping));
+    hcl::flows::write_file_atomic(
+        base.string() + ".timeloop.map.yaml",
+        header + mapping_to_timeloop_yaml(with_bounds(l.problem, l.result.bounds), arch,
+                                          l.result.mapping));
+  }
+  fmt::print("wrote {}/<layer>.schedule.yaml and <layer>.timeloop.map.yaml\n", o.emit);
+  if (!o.sizes.empty()) {
+    // The schedules only validate against the chosen sizes, so the arch goes with them.
+    const auto path =
+        (std::filesystem::path(o.emit) / (arch.name + ".allocated.arch.yaml")).string();
+    hcl::flows::write_file_atomic(path, arch_to_yaml(arch));
+    fmt::print("wrote {}\n", path);
+  }
+}
+
+void write_json(const Options &o, const NetworkSchedule &s, const Arch &arch, Objective objective,
+                const AllocationResult *alloc) {
+  nlohmann::json j = network_json(s, arch, objective);
+  if (arch.has_area) {
+    j["area"] = area_json(arch, arch_area(arch));
+  }
+  if (alloc) {
+    j["allocation"] = allocation_json(*alloc);
+  }
+  hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
+  fmt::print("wrote {}\n", o.json);
+}
+
+// --sizes / --max-area: one size set for the network, chosen with its schedules.
+AllocationResult allocate_sizes(const Options &o, const Network &net, const Arch &arch,
+                                const SearchOptions &so, Progress &progress) {
+  AllocationOptions ao;
+  for (const auto &spec : o.sizes) {
+    ao.sizes.push_back(parse_size_candidates(spec));
+  }
+  ao.max_area_um2 = o.max_area;
+  progress.layer = "allocating sizes";
+  AllocationResult alloc = allocate(net, arch, ao, so);
+  progress.clear();
+  print_allocation(alloc, so.objective);
+  return alloc;
+}
+
+int run(const Options &o) {
+  hcl::cli::stop_on_interrupt();
+  check_options(o);
+  if (o.mode == "interstellar") {
+    return run_interstellar(o);
+  }
+  const Network net = load_layers(o);
+  const Problem &first = net.layers.front().problem;
+  const TimeloopArch ta = load_arch_file(o.arch, first, o.ert, o.art);
+  check_emitted(o, net, ta.arch);
+  SearchOptions so = search_options(o, ta, first);
+  warn_if_no_energy(o, ta.arch, so.objective);
+  auto progress = std::make_shared<Progress>();
+  so.progress = [progress](const SearchProgress &p) { (*progress)(p); };
+  progress->layer = first.name;
+
+  const bool allocating = !o.sizes.empty() || o.max_area > 0;
+  Arch arch = ta.arch;
+  AllocationResult alloc;
+  if (allocating) {
+    alloc = allocate_sizes(o, net, ta.arch, so, *progress);
+    if (!alloc.found) {
+      return hcl::cli::interrupted() ? hcl::cli::kInterruptedExit : 1;
+    }
+    arch = alloc.arch;
+  }
+  print_table_header();
+  NetworkSchedule s;
+  if (allocating) {
+    s = alloc.schedule;
     for (const auto &l : s.layers) {
-      if (!l.result.found) {
-        continue;
+      print_layer(l);
+    }
+  } else {
+    // Each layer's progress line names the layer being searched.
+    std::size_t next_layer = 1;
+    s = schedule_network(net, arch, so, [&](const LayerSchedule &l) {
+      progress->clear();
+      print_layer(l);
+      if (next_layer < net.layers.size()) {
+        progress->layer = net.layers[next_layer].problem.name;
       }
-      const auto base = std::filesystem::path(o.emit) / l.name;
-      // A padded schedule loads against the layer itself (its `padding: true` allows the
-      // larger factors); Timeloop has no such flag, so its mapping says which bounds to use.
-      const std::string note = padding_note(l.problem, l.result.bounds);
-      const std::string header =
-          note.empty() ? std::string()
-                       : fmt::format("# padded: {} (zeros computed); evaluate it in Timeloop with "
-                                     "these bounds in the problem instance\n",
-                                     note);
-      hcl::flows::write_file_atomic(
-          base.string() + ".schedule.yaml",
-          (note.empty() ? std::string() : fmt::format("# padded: {} (zeros computed)\n", note)) +
-              mapping_to_yaml(l.problem, arch, l.result.mapping));
-      hcl::flows::write_file_atomic(
-          base.string() + ".timeloop.map.yaml",
-          header + mapping_to_timeloop_yaml(with_bounds(l.problem, l.result.bounds), arch,
-                                            l.result.mapping));
-    }
-    fmt::print("wrote {}/<layer>.schedule.yaml and <layer>.timeloop.map.yaml\n", o.emit);
-    if (!o.sizes.empty()) {
-      // The schedules only validate against the chosen sizes, so the arch goes with them.
-      const auto path =
-          (std::filesystem::path(o.emit) / (arch.name + ".allocated.arch.yaml")).string();
-      hcl::flows::write_file_atomic(path, arch_to_yaml(arch));
-      fmt::print("wrote {}\n", path);
-    }
+      ++next_layer;
+    });
+  }
+  progress->clear();
+  s.interrupted = s.interrupted || hcl::cli::interrupted();
+  print_totals(o, net, s, arch, allocating ? alloc.seconds : s.seconds);
+  if (!o.emit.empty()) {
+    emit_mappings(o, s, arch);
   }
   if (!o.json.empty()) {
-    nlohmann::json j = network_json(s, arch, so.objective);
-    if (arch.has_area) {
-      j["area"] = area_json(arch, arch_area(arch));
-    }
-    if (allocating) {
-      j["allocation"] = allocation_json(alloc);
-    }
-    hcl::flows::write_file_atomic(o.json, j.dump(2) + "\n");
-    fmt::print("wrote {}\n", o.json);
+    write_json(o, s, arch, so.objective, allocating ? &alloc : nullptr);
   }
   return s.interrupted ? hcl::cli::kInterruptedExit : s.all_found ? 0 : 1;
 }

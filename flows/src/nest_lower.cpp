@@ -504,11 +504,8 @@ std::int64_t stride_of(const Strides &s, const NestLoop &lp, std::int64_t lanes_
   return it == s.end() ? 0 : it->second * (lp.weight / lanes_of_dim);
 }
 
-} // namespace
-
-NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, const NestLayer &l) {
-  const gen::NestAcceleratorPlan plan = gen::plan_nest_accelerator(cfg);
-  const ConvLayer &c = l.conv;
+// The layer's nest, lanes, tiles and double buffering fit the built accelerator.
+void check_layer_fits_built(const gen::NestAcceleratorConfig &cfg, const NestLayer &l) {
   if (static_cast<int>(l.loops.size()) > cfg.loops) {
     refuse(fmt::format("layer '{}': its nest has {} loops; the accelerator has {} (loops)", l.name,
                        l.loops.size(), cfg.loops));
@@ -532,7 +529,12 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
                          l.name, tensor, key));
     }
   }
-  NestLayerConfig out;
+}
+
+// The tensors' places in DRAM, in their natural layouts one after the other.
+void place_tensors(const gen::NestAcceleratorConfig &cfg, const NestLayer &l,
+                   NestLayerConfig &out) {
+  const ConvLayer &c = l.conv;
   out.name = l.name;
   out.in_base = 0;
   out.wt_base = c.N * c.G * c.C * c.H() * c.W();
@@ -544,18 +546,15 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
                        l.name, out.dram_words, std::int64_t{1} << cfg.dram_addr_width,
                        cfg.dram_addr_width));
   }
+}
+
+using RegValues = std::map<std::string, std::int64_t>;
+
+// Per loop: its bound and each address generator's stride; the first-touch masks; and each
+// unit's trigger, the first loop above its buffer that the tensor depends on.
+void nest_registers(const gen::NestAcceleratorConfig &cfg, const NestLayer &l, RegValues &v) {
   const std::int64_t limit = std::int64_t{1} << cfg.counter_width;
-  std::map<std::string, std::int64_t> v;
   const Layouts y = layouts(l);
-  // A tile changes when a loop above its buffer that the tensor depends on steps.
-  const auto trig = [&](int level, int t) {
-    for (std::size_t j = 0; j < l.loops.size(); ++j) {
-      if (l.loops[j].level > level && relevant(t, l.loops[j].dim)) {
-        return static_cast<std::int64_t>(j);
-      }
-    }
-    return static_cast<std::int64_t>(cfg.loops);
-  };
   std::int64_t first = 0, tile_first = 0;
   for (std::size_t j = 0; j < l.loops.size(); ++j) {
     const NestLoop &lp = l.loops[j];
@@ -585,19 +584,27 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
       }
     }
   }
+  const auto trig = [&](int level, int t) {
+    for (std::size_t j = 0; j < l.loops.size(); ++j) {
+      if (l.loops[j].level > level && relevant(t, l.loops[j].dim)) {
+        return static_cast<std::int64_t>(j);
+      }
+    }
+    return static_cast<std::int64_t>(cfg.loops);
+  };
   v["trig_in"] = trig(l.in_level, kInputs);
   v["trig_out"] = trig(l.out_level, kOutputs);
   v["trig_wt"] = trig(l.wt_level, kWeights);
-  v["db_in"] = l.in_double ? 1 : 0;
-  v["db_out"] = l.out_double ? 1 : 0;
-  v["db_wt"] = l.wt_double ? 1 : 0;
   v["first_out"] = first;
   v["tile_first_out"] = tile_first;
-  v["rows_active"] = l.c_lanes;
-  v["cols_active"] = l.k_lanes;
-  v["base_in_src"] = out.in_base;
-  v["base_out_src"] = out.out_base;
-  v["base_wt_src"] = out.wt_base + (l.c_lanes - 1) * c.R * c.S; // bottom row first
+}
+
+// The tile walkers' extents and DRAM (source) and buffer (destination) strides per
+// coordinate, innermost first; a weight load walks the K lanes of each C lane, bottom row first.
+void walker_registers(const gen::NestAcceleratorConfig &cfg, const NestLayer &l,
+                      const NestLayerConfig &out, RegValues &v) {
+  const ConvLayer &c = l.conv;
+  const std::int64_t limit = std::int64_t{1} << cfg.counter_width;
   const auto [Nt, Ct, Hs, Ws] = l.in_tile;
   const auto [On, Kt, Pt, Qt] = l.out_tile;
   const std::int64_t H = c.H(), W = c.W();
@@ -623,6 +630,27 @@ NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, cons
   v["sstr_wt_0"] = c.C * c.R * c.S;
   v["ext_wt_1"] = l.c_lanes;
   v["sstr_wt_1"] = -(c.R * c.S);
+  v["base_in_src"] = out.in_base;
+  v["base_out_src"] = out.out_base;
+  v["base_wt_src"] = out.wt_base + (l.c_lanes - 1) * c.R * c.S; // bottom row first
+}
+
+} // namespace
+
+NestLayerConfig configure_nest_layer(const gen::NestAcceleratorConfig &cfg, const NestLayer &l) {
+  const gen::NestAcceleratorPlan plan = gen::plan_nest_accelerator(cfg);
+  check_layer_fits_built(cfg, l);
+  NestLayerConfig out;
+  place_tensors(cfg, l, out);
+  RegValues v;
+  nest_registers(cfg, l, v);
+  v["db_in"] = l.in_double ? 1 : 0;
+  v["db_out"] = l.out_double ? 1 : 0;
+  v["db_wt"] = l.wt_double ? 1 : 0;
+  v["rows_active"] = l.c_lanes;
+  v["cols_active"] = l.k_lanes;
+  walker_registers(cfg, l, out, v);
+  // Registers the layer does not set keep their reset values.
   for (int r = 0; r < plan.registers(); ++r) {
     const auto &name = plan.reg_names[static_cast<std::size_t>(r)];
     std::int64_t value = 0;

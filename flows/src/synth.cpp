@@ -459,12 +459,11 @@ SynthReport synthesize(const std::vector<fs::path> &files, const std::string &to
 
 namespace {
 
-SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string &top,
-                          const SynthOptions &options, const fs::path &liberty,
-                          const std::map<std::string, double> &lib_areas) {
-  // Removed on every exit path; what a killed run leaves, the next run removes.
-  const TempDir scratch(fs::temp_directory_path(), "hcl-synth-");
+using CellCounts = std::map<std::string, std::map<std::string, std::uint64_t>>; // module -> type
 
+// Reads the design, elaborates it and infers its memories: the start of both passes.
+std::string front_script(const std::vector<fs::path> &files, const std::string &top,
+                         const SynthOptions &options) {
   std::string read;
   for (const auto &f : files) {
     read += fmt::format(" {}", quote(f));
@@ -473,22 +472,18 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
   for (const auto &[name, value] : options.top_parameters) {
     chparams += fmt::format(" -chparam {} {}", name, value);
   }
-  const std::string front = fmt::format("read_verilog -sv{}\nhierarchy -check -top {}{}\nproc\n{}"
-                                        "opt_clean\nmemory -nomap\nopt_clean\n",
-                                        read, top, chparams, options.flat ? "flatten\n" : "");
-  SynthReport report;
-  report.top = top;
-  report.liberty = liberty;
+  return fmt::format("read_verilog -sv{}\nhierarchy -check -top {}{}\nproc\n{}"
+                     "opt_clean\nmemory -nomap\nopt_clean\n",
+                     read, top, chparams, options.flat ? "flatten\n" : "");
+}
 
-  // Pass 1: elaborate only, to learn which memories are big enough to be macros.
-  report.yosys_seconds +=
-      run_yosys(scratch.path(), "elab", front + "write_json elab.json\n", options.on_pass).seconds;
-  const auto macros = find_macros(scratch.path() / "elab.json", options.sram);
-
-  // Pass 2: turn those memories into blackbox macro cells, then synthesize and map.
+// Pass 2: the macros' memories become blackbox cells, then synthesis, mapping and stat.
+std::string synth_script(const fs::path &dir, const std::string &front,
+                         const std::set<MemShape> &macros, const std::string &top,
+                         const SynthOptions &options, const fs::path &liberty) {
   std::string script;
   if (!macros.empty()) {
-    write_text(scratch.path() / "sram_blackboxes.v", blackbox_verilog(macros));
+    write_text(dir / "sram_blackboxes.v", blackbox_verilog(macros));
     script += "read_verilog -lib sram_blackboxes.v\n";
   }
   script += front;
@@ -507,57 +502,73 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
   script += fmt::format("dfflibmap -liberty {0}\nabc -liberty {0}\nopt_clean\n", quote(liberty));
   script += fmt::format("tee -q -o stat.txt stat -liberty {} -top {}\n", quote(liberty), top);
   script += fmt::format("tee -q -o stat.json stat -json -top {}\n", top);
-  report.yosys_seconds += run_yosys(scratch.path(), "synth", script, options.on_pass).seconds;
+  return script;
+}
 
-  const json stat = parse_stat_json(slurp(scratch.path() / "stat.json"));
-
-  std::map<std::string, std::map<std::string, std::uint64_t>> cells_of; // raw module -> type -> n
+CellCounts cells_by_module(const json &stat, const std::string &top) {
+  CellCounts cells_of;
   for (const auto &[raw, mod] : stat.at("modules").items()) {
     auto &c = cells_of[strip_backslash(raw)];
     for (const auto &[type, n] : mod.at("num_cells_by_type").items()) {
       c[strip_backslash(type)] = n.get<std::uint64_t>();
     }
   }
-  std::map<std::string, const MemShape *> macro_by_name;
-  for (const auto &s : macros) {
-    macro_by_name[s.name()] = &s;
-  }
   if (cells_of.find(top) == cells_of.end()) {
     throw UsageError(fmt::format("yosys reported no module '{}'; no area reported", top));
   }
+  return cells_of;
+}
 
-  // Instance counts: walk the hierarchy from the top, multiplying counts along each path.
-  std::map<std::string, std::uint64_t> instances;
-  std::map<std::string, std::uint64_t> macro_instances;
+struct InstanceCounts {
+  std::map<std::string, std::uint64_t> modules, macros;
+};
+
+// Walks the hierarchy from the top, multiplying counts along each path.
+InstanceCounts count_instances(const CellCounts &cells_of,
+                               const std::map<std::string, const MemShape *> &macro_by_name,
+                               const std::string &top) {
+  InstanceCounts out;
   std::function<void(const std::string &, std::uint64_t, int)> walk = [&](const std::string &m,
                                                                           std::uint64_t mult,
                                                                           int depth) {
     if (depth > 64) {
       throw UsageError(fmt::format("module hierarchy under '{}' is deeper than 64 levels", top));
     }
-    instances[m] += mult;
+    out.modules[m] += mult;
     for (const auto &[type, n] : cells_of.at(m)) {
       if (cells_of.count(type) != 0) {
         walk(type, mult * n, depth + 1);
       } else if (macro_by_name.count(type) != 0) {
-        macro_instances[type] += mult * n;
+        out.macros[type] += mult * n;
       }
     }
   };
   walk(top, 1, 0);
+  return out;
+}
 
-  std::map<std::string, std::string> shown; // raw -> display name, unique
+// Raw module name -> the name shown: the readable one, unless two modules share it.
+std::map<std::string, std::string> shown_names(const std::map<std::string, std::uint64_t> &mods) {
   std::map<std::string, int> uses;
-  for (const auto &[raw, n] : instances) {
+  for (const auto &[raw, n] : mods) {
     ++uses[display_name(raw)];
   }
-  for (const auto &[raw, n] : instances) {
+  std::map<std::string, std::string> shown;
+  for (const auto &[raw, n] : mods) {
     const auto d = display_name(raw);
     shown[raw] = uses[d] > 1 ? raw : d;
   }
+  return shown;
+}
 
+// Each module's own cells priced from the liberty file, and each macro from the SRAM model.
+void price_modules(const CellCounts &cells_of, const InstanceCounts &inst,
+                   const std::map<std::string, const MemShape *> &macro_by_name,
+                   const std::map<std::string, std::string> &shown,
+                   const std::map<std::string, double> &lib_areas, const SynthOptions &options,
+                   const fs::path &liberty, SynthReport &report) {
   std::vector<std::string> unknown;
-  for (const auto &[raw, n] : instances) {
+  for (const auto &[raw, n] : inst.modules) {
     ModuleArea ma;
     ma.instances = n;
     for (const auto &[type, count] : cells_of.at(raw)) {
@@ -566,14 +577,14 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
       }
       const auto it = lib_areas.find(type);
       if (it == lib_areas.end()) {
-        unknown.push_back(fmt::format("{} (x{} in {})", type, count, shown[raw]));
+        unknown.push_back(fmt::format("{} (x{} in {})", type, count, shown.at(raw)));
         continue;
       }
       ma.cells[type] = count;
       ma.area_um2 += it->second * static_cast<double>(count);
     }
     ma.area_um2 = round6(ma.area_um2);
-    report.modules[shown[raw]] = ma;
+    report.modules[shown.at(raw)] = ma;
   }
   if (!unknown.empty()) {
     throw UsageError(fmt::format(
@@ -581,7 +592,7 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
         "lacks cannot be costed: change the design or pick a library that has them)",
         liberty.string(), fmt::join(unknown, ", ")));
   }
-  for (const auto &[name, n] : macro_instances) {
+  for (const auto &[name, n] : inst.macros) {
     const auto &s = *macro_by_name.at(name);
     ModuleArea ma;
     ma.instances = n;
@@ -593,20 +604,50 @@ SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string 
     report.total_area_um2 += ma.area_um2 * static_cast<double>(ma.instances);
   }
   report.total_area_um2 = round6(report.total_area_um2);
+}
 
-  // What Yosys itself printed, for cross-checking the computation above.
+// What Yosys itself printed, for cross-checking the computation above.
+void read_yosys_areas(const std::string &st, const std::map<std::string, std::string> &shown,
+                      SynthReport &report) {
   static const std::regex mod_re(R"(Chip area for module '\\?([^']+)': ([0-9.eE+-]+))");
   static const std::regex top_re(R"(Chip area for top module '\\?([^']+)': ([0-9.eE+-]+))");
-  const std::string st = slurp(scratch.path() / "stat.txt");
   for (std::sregex_iterator it(st.begin(), st.end(), mod_re), end; it != end; ++it) {
     const std::string raw = (*it)[1];
-    report.yosys_module_area_um2[shown.count(raw) != 0 ? shown[raw] : display_name(raw)] =
+    report.yosys_module_area_um2[shown.count(raw) != 0 ? shown.at(raw) : display_name(raw)] =
         std::stod((*it)[2]);
   }
   std::smatch m;
   if (std::regex_search(st, m, top_re)) {
     report.yosys_total_area_um2 = std::stod(m[2]);
   }
+}
+
+SynthReport run_synthesis(const std::vector<fs::path> &files, const std::string &top,
+                          const SynthOptions &options, const fs::path &liberty,
+                          const std::map<std::string, double> &lib_areas) {
+  // Removed on every exit path; what a killed run leaves, the next run removes.
+  const TempDir scratch(fs::temp_directory_path(), "hcl-synth-");
+  const std::string front = front_script(files, top, options);
+  SynthReport report;
+  report.top = top;
+  report.liberty = liberty;
+  // Pass 1: elaborate only, to learn which memories are big enough to be macros.
+  report.yosys_seconds +=
+      run_yosys(scratch.path(), "elab", front + "write_json elab.json\n", options.on_pass).seconds;
+  const auto macros = find_macros(scratch.path() / "elab.json", options.sram);
+  const std::string script = synth_script(scratch.path(), front, macros, top, options, liberty);
+  report.yosys_seconds += run_yosys(scratch.path(), "synth", script, options.on_pass).seconds;
+
+  const CellCounts cells_of =
+      cells_by_module(parse_stat_json(slurp(scratch.path() / "stat.json")), top);
+  std::map<std::string, const MemShape *> macro_by_name;
+  for (const auto &s : macros) {
+    macro_by_name[s.name()] = &s;
+  }
+  const InstanceCounts inst = count_instances(cells_of, macro_by_name, top);
+  const auto shown = shown_names(inst.modules);
+  price_modules(cells_of, inst, macro_by_name, shown, lib_areas, options, liberty, report);
+  read_yosys_areas(slurp(scratch.path() / "stat.txt"), shown, report);
   return report;
 }
 

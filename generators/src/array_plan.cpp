@@ -232,7 +232,10 @@ int OperandPlan::lane(int r, int c) const {
   return 0;
 }
 
-ArrayPlan plan_array(const ArrayConfig &c) {
+namespace {
+
+// Sizes, the loops on each dimension and the PE's widths.
+void check_array_config(const ArrayConfig &c) {
   require(c.rows >= 1 && c.rows <= 128, "rows",
           fmt::format("must be in [1, 128] (got {})", c.rows));
   require(c.cols >= 1 && c.cols <= 128, "cols",
@@ -251,9 +254,10 @@ ArrayPlan plan_array(const ArrayConfig &c) {
   pe.acc_width = c.acc_width;
   pe.pipeline_stages = c.pipeline_stages;
   pe.validate();
+}
 
-  const DimInfo R = dim_relevance(c.row_loops, "row_loops");
-  const DimInfo C = dim_relevance(c.col_loops, "col_loops");
+// Rows and columns hold the two halves of a sliding-window pair: inputs on diagonals.
+bool diagonal_inputs(const ArrayConfig &c) {
   bool diag = false;
   for (const auto &r : c.row_loops) {
     for (const auto &k : c.col_loops) {
@@ -266,13 +270,13 @@ ArrayPlan plan_array(const ArrayConfig &c) {
     require(c.col_loops.size() == 1, "col_loops",
             "a dimension holding half of a sliding-window pair must hold only that loop");
   }
+  return diag;
+}
 
-  ArrayPlan p;
-  Delay alpha, beta;
-  bool diagonal_used = false;
-  p.x = plan_operand(c, true, R.x, C.x, diag, alpha, beta, diagonal_used);
-  p.w = plan_operand(c, false, R.w, C.w, false, alpha, beta, diagonal_used);
-
+// Where the outputs go: stationary in the PEs, or reduced down the columns, along the rows or
+// over both, by chain or tree; the delays that asks of rows (alpha) and columns (beta).
+void plan_outputs(const ArrayConfig &c, const DimInfo &R, const DimInfo &C, Delay &alpha,
+                  Delay &beta, ArrayPlan &p) {
   if (c.stationary == Stationary::Output) {
     require(R.o && C.o, "stationary",
             fmt::format("output-stationary PEs need outputs that depend on both dimensions, "
@@ -312,61 +316,84 @@ ArrayPlan plan_array(const ArrayConfig &c) {
   p.out_lanes = p.out_route == Route::Vertical     ? c.cols
                 : p.out_route == Route::Horizontal ? c.rows
                                                    : 1;
-  if (diagonal_used) {
-    // PEs on one diagonal share an input lane, so rows and columns must have equal delays.
-    if (alpha.value && !beta.value) {
-      beta.need(*alpha.value, "input_flow", "diagonal inputs");
-    } else if (beta.value && !alpha.value) {
-      alpha.need(*beta.value, "input_flow", "diagonal inputs");
-    } else if (!alpha.value && !beta.value) {
-      alpha.value = 0;
-      beta.value = 0;
-    }
-    require(*alpha.value == *beta.value, "input_flow",
-            fmt::format("diagonal inputs need equal delays per row and per column, but {} "
-                        "gives {} per row and {} gives {} per column",
-                        alpha.who, *alpha.value, beta.who, *beta.value));
-  }
-  p.alpha = alpha.value.value_or(0);
-  p.beta = beta.value.value_or(0);
+}
 
-  const auto skews = [&](OperandPlan &op) {
-    op.skew.assign(static_cast<std::size_t>(op.lanes), 0);
-    for (int i = 0; i < op.lanes; ++i) {
-      switch (op.route) {
-      case Route::Horizontal:
-        op.skew[static_cast<std::size_t>(i)] = p.alpha * i;
-        break;
-      case Route::Vertical:
-        op.skew[static_cast<std::size_t>(i)] = p.beta * i;
-        break;
-      case Route::Diagonal:
-        op.skew[static_cast<std::size_t>(i)] = p.alpha * i;
-        break;
-      case Route::Unicast:
-        op.skew[static_cast<std::size_t>(i)] = p.alpha * (i / c.cols) + p.beta * (i % c.cols);
-        break;
-      default:
-        break;
-      }
+// PEs on one diagonal share an input lane, so rows and columns must have equal delays.
+void equal_diagonal_delays(Delay &alpha, Delay &beta) {
+  if (alpha.value && !beta.value) {
+    beta.need(*alpha.value, "input_flow", "diagonal inputs");
+  } else if (beta.value && !alpha.value) {
+    alpha.need(*beta.value, "input_flow", "diagonal inputs");
+  } else if (!alpha.value && !beta.value) {
+    alpha.value = 0;
+    beta.value = 0;
+  }
+  require(*alpha.value == *beta.value, "input_flow",
+          fmt::format("diagonal inputs need equal delays per row and per column, but {} "
+                      "gives {} per row and {} gives {} per column",
+                      alpha.who, *alpha.value, beta.who, *beta.value));
+}
+
+// Each lane's input skew: the delay of the wavefront at the PEs it enters.
+void set_skews(const ArrayConfig &c, const ArrayPlan &p, OperandPlan &op) {
+  op.skew.assign(static_cast<std::size_t>(op.lanes), 0);
+  for (int i = 0; i < op.lanes; ++i) {
+    switch (op.route) {
+    case Route::Horizontal:
+    case Route::Diagonal:
+      op.skew[static_cast<std::size_t>(i)] = p.alpha * i;
+      break;
+    case Route::Vertical:
+      op.skew[static_cast<std::size_t>(i)] = p.beta * i;
+      break;
+    case Route::Unicast:
+      op.skew[static_cast<std::size_t>(i)] = p.alpha * (i / c.cols) + p.beta * (i % c.cols);
+      break;
+    default:
+      break;
     }
-  };
-  skews(p.x);
-  skews(p.w);
+  }
+}
+
+// When the wavefront has passed: the drain wait, or the latency and each lane's deskew.
+void set_timing(const ArrayConfig &c, ArrayPlan &p) {
   const int wave = p.alpha * (c.rows - 1) + p.beta * (c.cols - 1);
   p.swap_to_load = c.swap_all ? 0 : wave;
   if (p.output_stationary) {
     p.drain_wait = wave + c.pipeline_stages;
-  } else {
-    p.latency = wave + c.pipeline_stages + 1 + (c.edge_accumulate ? 1 : 0);
-    // Lane i's sum is complete when the wavefront passes its last PE; align all to the last.
-    // (One lane reduced over both dimensions is complete at the last PE: no deskew.)
-    for (int i = 0; i < p.out_lanes; ++i) {
-      p.deskew.push_back(p.out_route == Route::Vertical     ? p.beta * (c.cols - 1 - i)
-                         : p.out_route == Route::Horizontal ? p.alpha * (c.rows - 1 - i)
-                                                            : 0);
-    }
+    return;
   }
+  p.latency = wave + c.pipeline_stages + 1 + (c.edge_accumulate ? 1 : 0);
+  // Lane i's sum is complete when the wavefront passes its last PE; align all to the last.
+  // (One lane reduced over both dimensions is complete at the last PE: no deskew.)
+  for (int i = 0; i < p.out_lanes; ++i) {
+    p.deskew.push_back(p.out_route == Route::Vertical     ? p.beta * (c.cols - 1 - i)
+                       : p.out_route == Route::Horizontal ? p.alpha * (c.rows - 1 - i)
+                                                          : 0);
+  }
+}
+
+} // namespace
+
+ArrayPlan plan_array(const ArrayConfig &c) {
+  check_array_config(c);
+  const DimInfo R = dim_relevance(c.row_loops, "row_loops");
+  const DimInfo C = dim_relevance(c.col_loops, "col_loops");
+  const bool diag = diagonal_inputs(c);
+  ArrayPlan p;
+  Delay alpha, beta;
+  bool diagonal_used = false;
+  p.x = plan_operand(c, true, R.x, C.x, diag, alpha, beta, diagonal_used);
+  p.w = plan_operand(c, false, R.w, C.w, false, alpha, beta, diagonal_used);
+  plan_outputs(c, R, C, alpha, beta, p);
+  if (diagonal_used) {
+    equal_diagonal_delays(alpha, beta);
+  }
+  p.alpha = alpha.value.value_or(0);
+  p.beta = beta.value.value_or(0);
+  set_skews(c, p, p.x);
+  set_skews(c, p, p.w);
+  set_timing(c, p);
   for (const auto &l : c.row_loops) {
     p.row_index_sizes.push_back(l.size > 0 ? l.size : c.rows);
   }

@@ -446,119 +446,152 @@ void counter(std::vector<Signal> &counters, const NestAcceleratorConfig &c, cons
   counters[static_cast<std::size_t>(index)] = q;
 }
 
-} // namespace
+// NestAccelerator::body's steps, in the order they build the machine (the order also fixes
+// the order of the Verilog's declarations). Each step reads the signals the ones before it made.
+class MachineBuilder {
+public:
+  explicit MachineBuilder(const NestAcceleratorConfig &c)
+      : cfg(c), p(plan_nest_accelerator(c)), any_double(c.in_double || c.out_double || c.wt_double),
+        od(c.out_double), halves(c.out_double ? 2 : 1) {}
 
-void NestAccelerator::body() const {
-  const NestAcceleratorPlan p = plan_nest_accelerator(cfg);
-  const int R = cfg.rows, K = cfg.cols, L = cfg.dram_latency;
-  const int A = p.array_plan.latency;
-  const int in_pw = addr_bits(static_cast<std::uint64_t>(p.input.depth));
-  const auto low = [](const Signal &s, int w) { return s.bits(static_cast<unsigned>(w - 1), 0); };
-  const auto lit = [](int v, int w) { return UInt::lit(static_cast<std::uint64_t>(v), w); };
-
-  auto cfg_we = Input("cfg_we", Bool());
-  auto state = RegInit(UInt(2), kIdle, "state");
-  const Signal idle = (state == kIdle).named("idle");
-  const Registers regs = config_registers(p, cfg, cfg_we && idle);
-  auto start = Input("start", Bool());
-  auto cnt_sel = Input("cnt_sel", UInt(addr_bits(kNestCounters)));
-  const int W = cfg.dram_width;
-  std::vector<Signal> dram_rd_data;
-  dram_rd_data.reserve(static_cast<std::size_t>(W));
-  for (int l = 0; l < W; ++l) {
-    dram_rd_data.push_back(Input(fmt::format("dram_rd_data_{}", l), UInt(cfg.acc_width)));
+  void build() {
+    control_ports();
+    main_nest();
+    prefetch_nest();
+    engine_registers();
+    engine_phases();
+    prefetch_start();
+    control_fsm();
+    memory_read_port();
+    arrivals();
+    instances();
+    input_side();
+    weight_side();
+    output_side();
+    memory_write_port();
+    counter_bank();
   }
-  const Signal go = (start && idle).named("go");
-  const Signal db_in = cfg.in_double ? Signal(regs["db_in"] == 1) : Bool::lit(false);
-  const Signal db_out = cfg.out_double ? Signal(regs["db_out"] == 1) : Bool::lit(false);
-  const Signal db_wt = cfg.wt_double ? Signal(regs["db_wt"] == 1) : Bool::lit(false);
 
-  // ---- the layer's loop nest: one step per RUN cycle
-  const Signal step = (state == kRun).named("step");
-  const Nest n = nest(cfg, regs, step, go, "", {},
-                      {kGenInAddr, kGenOutAddr, kGenInSrc, kGenOutSrc, kGenWtSrc});
-  const Signal hit_in = hit(regs["trig_in"], n, "hit_in");
-  const Signal hit_out = hit(regs["trig_out"], n, "hit_out");
-  const Signal hit_wt = hit(regs["trig_wt"], n, "hit_wt");
-  const Signal tile_first = all_zero(regs["tile_first_out"], n.zero, "tile_first");
-  const Signal step_first = all_zero(regs["first_out"], n.zero, "step_first");
+private:
+  static Signal low(const Signal &s, int w) { return s.bits(static_cast<unsigned>(w - 1), 0); }
+  static Signal lit(int v, int w) { return UInt::lit(static_cast<std::uint64_t>(v), w); }
 
-  // ---- the prefetch copy of the nest: one step per run (at its first cycle), so during a run
-  // it stands at the next transfer event. Loops inside every unit's trigger never move it.
-  const bool any_double = cfg.in_double || cfg.out_double || cfg.wt_double;
-  Signal pf_step = Bool::lit(false), pf_hit_in = Bool::lit(false), pf_hit_out = Bool::lit(false);
-  Signal pf_hit_wt = Bool::lit(false);
-  Signal pf_first = Bool::lit(false);
-  Nest pf;
-  if (any_double) {
-    std::vector<Signal> skip;
-    skip.reserve(static_cast<std::size_t>(cfg.loops));
-    for (int j = 0; j < cfg.loops; ++j) {
-      skip.push_back((regs["trig_in"] > j && regs["trig_out"] > j && regs["trig_wt"] > j)
-                         .named(fmt::format("pf_skip_{}", j)));
+  void control_ports() {
+    auto cfg_we = Input("cfg_we", Bool());
+    state = RegInit(UInt(2), kIdle, "state");
+    idle = (state == kIdle).named("idle");
+    regs = config_registers(p, cfg, cfg_we && idle);
+    auto start = Input("start", Bool());
+    cnt_sel = Input("cnt_sel", UInt(addr_bits(kNestCounters)));
+    dram_rd_data.reserve(static_cast<std::size_t>(cfg.dram_width));
+    for (int l = 0; l < cfg.dram_width; ++l) {
+      dram_rd_data.push_back(Input(fmt::format("dram_rd_data_{}", l), UInt(cfg.acc_width)));
     }
-    pf_step = (step && !RegNext(step, "step_q")).named("pf_step");
-    pf = nest(cfg, regs, pf_step, go, "pf_", skip, {kGenInSrc, kGenOutSrc, kGenWtSrc});
-    // Which double-buffered units change at the next event, known once the copy has moved.
-    pf_hit_in =
-        RegNext(hit(regs["trig_in"], pf, "pf_hit_in_now") && !pf.finished && db_in, "pf_hit_in");
-    pf_hit_out = RegNext(hit(regs["trig_out"], pf, "pf_hit_out_now") && !pf.finished && db_out,
-                         "pf_hit_out");
-    pf_hit_wt =
-        RegNext(hit(regs["trig_wt"], pf, "pf_hit_wt_now") && !pf.finished && db_wt, "pf_hit_wt");
-    pf_first = all_zero(regs["tile_first_out"], pf.zero, "pf_tile_first");
+    go = (start && idle).named("go");
+    db_in = cfg.in_double ? Signal(regs["db_in"] == 1) : Bool::lit(false);
+    db_out = cfg.out_double ? Signal(regs["db_out"] == 1) : Bool::lit(false);
+    db_wt = cfg.wt_double ? Signal(regs["db_wt"] == 1) : Bool::lit(false);
   }
-  const Signal pf_go = any_double ? RegNext(pf_step, "pf_go") : Bool::lit(false);
 
-  // ---- the transfer engine: the enabled phases in order, each its words then its tail
-  auto final_ = RegInit(Bool(), false, "final");
-  auto pend_in = RegInit(Bool(), false, "pend_in");
-  auto pend_out = RegInit(Bool(), false, "pend_out");
-  auto pend_wt = RegInit(Bool(), false, "pend_wt");
-  auto ph = RegInit(UInt(kPhaseBits), 0, "phase");
-  auto issuing = RegInit(Bool(), false, "issuing");
-  auto eng_busy = RegInit(Bool(), false, "eng_busy");
-  // The engine prefetches into the other halves.
-  const Signal pf_mode = any_double ? RegInit(Bool(), false, "pf_mode") : Bool::lit(false);
-  std::array<Signal, kPhases> ph_en; // [0] unused: the first phase is entered directly
-  for (int i = 1; i < kPhases; ++i) {
-    ph_en[static_cast<std::size_t>(i)] = RegInit(Bool(), false, fmt::format("ph_en_{}", i));
+  // The layer's loop nest: one step per RUN cycle.
+  void main_nest() {
+    step = (state == kRun).named("step");
+    n = nest(cfg, regs, step, go, "", {},
+             {kGenInAddr, kGenOutAddr, kGenInSrc, kGenOutSrc, kGenWtSrc});
+    hit_in = hit(regs["trig_in"], n, "hit_in");
+    hit_out = hit(regs["trig_out"], n, "hit_out");
+    hit_wt = hit(regs["trig_wt"], n, "hit_wt");
+    tile_first = all_zero(regs["tile_first_out"], n.zero, "tile_first");
+    step_first = all_zero(regs["first_out"], n.zero, "step_first");
   }
-  const int max_tail = std::max(p.timing.fill_tail, p.timing.writeback_tail);
-  const int tail_w = addr_bits(static_cast<std::uint64_t>(max_tail) + 1);
-  auto tail = RegInit(UInt(tail_w), 0, "tail");
-  const int drain_w = addr_bits(static_cast<std::uint64_t>(p.timing.drain) + 1);
-  auto drain = RegInit(UInt(drain_w), 0, "drain");
-  auto done = RegInit(Bool(), false, "done_q");
-  // Tile origins in DRAM of the Outputs halves: the current one, the old tile of the current
-  // half (sequential write-back), the other half and the prefetched next tile.
-  auto out_base_cur = RegInit(UInt(cfg.dram_addr_width), 0, "out_base_cur");
-  auto out_base_old = RegInit(UInt(cfg.dram_addr_width), 0, "out_base_old");
-  const bool od = cfg.out_double;
-  const Signal out_base_other =
-      od ? RegInit(UInt(cfg.dram_addr_width), 0, "out_base_other") : Signal(out_base_cur);
-  const Signal out_base_next =
-      od ? RegInit(UInt(cfg.dram_addr_width), 0, "out_base_next") : Signal(out_base_cur);
-  const Signal cur_in = cfg.in_double ? RegInit(Bool(), false, "cur_in") : Bool::lit(false);
-  const Signal cur_out = od ? RegInit(Bool(), false, "cur_out") : Bool::lit(false);
-  const Signal other_dirty = od ? RegInit(Bool(), false, "other_dirty") : Bool::lit(false);
 
-  const Walker wk = walker(p, cfg, regs, ph, issuing);
-
-  // The phase after the current one that this transfer needs.
-  Signal next_any = Bool::lit(false);
-  Signal next_ph = lit(kWtLoad, kPhaseBits);
-  for (int i = kPhases - 1; i >= 1; --i) {
-    const Signal later = (ph < i) && ph_en[static_cast<std::size_t>(i)];
-    next_ph = Mux(later, lit(i, kPhaseBits), next_ph);
-    next_any = next_any || later;
+  // The prefetch copy of the nest: one step per run (at its first cycle), so during a run it
+  // stands at the next transfer event. Loops inside every unit's trigger never move it.
+  void prefetch_nest() {
+    if (any_double) {
+      std::vector<Signal> skip;
+      skip.reserve(static_cast<std::size_t>(cfg.loops));
+      for (int j = 0; j < cfg.loops; ++j) {
+        skip.push_back((regs["trig_in"] > j && regs["trig_out"] > j && regs["trig_wt"] > j)
+                           .named(fmt::format("pf_skip_{}", j)));
+      }
+      pf_step = (step && !RegNext(step, "step_q")).named("pf_step");
+      pf = nest(cfg, regs, pf_step, go, "pf_", skip, {kGenInSrc, kGenOutSrc, kGenWtSrc});
+      // Which double-buffered units change at the next event, known once the copy has moved.
+      pf_hit_in =
+          RegNext(hit(regs["trig_in"], pf, "pf_hit_in_now") && !pf.finished && db_in, "pf_hit_in");
+      pf_hit_out = RegNext(hit(regs["trig_out"], pf, "pf_hit_out_now") && !pf.finished && db_out,
+                           "pf_hit_out");
+      pf_hit_wt =
+          RegNext(hit(regs["trig_wt"], pf, "pf_hit_wt_now") && !pf.finished && db_wt, "pf_hit_wt");
+      pf_first = all_zero(regs["tile_first_out"], pf.zero, "pf_tile_first");
+    }
+    pf_go = any_double ? RegNext(pf_step, "pf_go") : Bool::lit(false);
   }
-  next_ph = next_ph.named("next_phase");
-  next_any = next_any.named("next_any");
-  const Signal eng_fin = (eng_busy && !issuing && tail == 0 && !next_any).named("eng_fin");
+
+  // The transfer engine's state: the enabled phases in order, each its words then its tail.
+  void engine_registers() {
+    final_ = RegInit(Bool(), false, "final");
+    pend_in = RegInit(Bool(), false, "pend_in");
+    pend_out = RegInit(Bool(), false, "pend_out");
+    pend_wt = RegInit(Bool(), false, "pend_wt");
+    ph = RegInit(UInt(kPhaseBits), 0, "phase");
+    issuing = RegInit(Bool(), false, "issuing");
+    eng_busy = RegInit(Bool(), false, "eng_busy");
+    // The engine prefetches into the other halves.
+    pf_mode = any_double ? RegInit(Bool(), false, "pf_mode") : Bool::lit(false);
+    for (int i = 1; i < kPhases; ++i) {
+      ph_en[static_cast<std::size_t>(i)] = RegInit(Bool(), false, fmt::format("ph_en_{}", i));
+    }
+    const int max_tail = std::max(p.timing.fill_tail, p.timing.writeback_tail);
+    tail_w = addr_bits(static_cast<std::uint64_t>(max_tail) + 1);
+    tail = RegInit(UInt(tail_w), 0, "tail");
+    const int drain_w = addr_bits(static_cast<std::uint64_t>(p.timing.drain) + 1);
+    drain = RegInit(UInt(drain_w), 0, "drain");
+    done = RegInit(Bool(), false, "done_q");
+    // Tile origins in DRAM of the Outputs halves: the current one, the old tile of the current
+    // half (sequential write-back), the other half and the prefetched next tile.
+    out_base_cur = RegInit(UInt(cfg.dram_addr_width), 0, "out_base_cur");
+    out_base_old = RegInit(UInt(cfg.dram_addr_width), 0, "out_base_old");
+    out_base_other =
+        od ? RegInit(UInt(cfg.dram_addr_width), 0, "out_base_other") : Signal(out_base_cur);
+    out_base_next =
+        od ? RegInit(UInt(cfg.dram_addr_width), 0, "out_base_next") : Signal(out_base_cur);
+    cur_in = cfg.in_double ? RegInit(Bool(), false, "cur_in") : Bool::lit(false);
+    cur_out = od ? RegInit(Bool(), false, "cur_out") : Bool::lit(false);
+    other_dirty = od ? RegInit(Bool(), false, "other_dirty") : Bool::lit(false);
+    wk = walker(p, cfg, regs, ph, issuing);
+  }
+
+  // The phase after the current one that this transfer needs, and the tails between phases.
+  void engine_phases() {
+    Signal any = Bool::lit(false);
+    Signal next = lit(kWtLoad, kPhaseBits);
+    for (int i = kPhases - 1; i >= 1; --i) {
+      const Signal later = (ph < i) && ph_en[static_cast<std::size_t>(i)];
+      next = Mux(later, lit(i, kPhaseBits), next);
+      any = any || later;
+    }
+    next_ph = next.named("next_phase");
+    next_any = any.named("next_any");
+    eng_fin = (eng_busy && !issuing && tail == 0 && !next_any).named("eng_fin");
+    when(issuing && wk.last, [&] {
+      issuing <<= false;
+      tail <<= Mux(ph <= kOutWb, lit(p.timing.writeback_tail - 1, tail_w),
+                   lit(p.timing.fill_tail - 1, tail_w));
+    }).elsewhen(eng_busy && !issuing, [&] {
+      tail <<= tail.sub_wrap(1);
+      when(tail == 0, [&] {
+        when(next_any, [&] {
+          ph <<= next_ph;
+          issuing <<= true;
+        }).otherwise([&] { eng_busy <<= false; });
+      });
+    });
+  }
 
   // Starts the engine on the enabled phases; false when none is.
-  const auto engine_start = [&](const std::array<Signal, kPhases> &en, bool prefetch) {
+  Signal engine_start(const std::array<Signal, kPhases> &en, bool prefetch) {
     Signal any = Bool::lit(false);
     Signal first_ph = lit(kWtLoad, kPhaseBits);
     for (int i = kPhases - 1; i >= 0; --i) {
@@ -577,9 +610,10 @@ void NestAccelerator::body() const {
       }
     });
     return any;
-  };
+  }
+
   // A sequential transfer: the machine waits in XFER; none needed -> run (or finish).
-  const auto enter_xfer = [&](const std::array<Signal, kPhases> &en, const Signal &is_final) {
+  void enter_xfer(const std::array<Signal, kPhases> &en, const Signal &is_final) {
     const Signal any = engine_start(en, false);
     when(any, [&] { state <<= kXfer; })
         .elsewhen(is_final,
@@ -588,294 +622,343 @@ void NestAccelerator::body() const {
                     done <<= true;
                   })
         .otherwise([&] { state <<= kRun; });
-  };
-  const Signal F = Bool::lit(false);
-
-  when(issuing && wk.last, [&] {
-    issuing <<= false;
-    tail <<= Mux(ph <= kOutWb, lit(p.timing.writeback_tail - 1, tail_w),
-                 lit(p.timing.fill_tail - 1, tail_w));
-  }).elsewhen(eng_busy && !issuing, [&] {
-    tail <<= tail.sub_wrap(1);
-    when(tail == 0, [&] {
-      when(next_any, [&] {
-        ph <<= next_ph;
-        issuing <<= true;
-      }).otherwise([&] { eng_busy <<= false; });
-    });
-  });
+  }
 
   // The prefetch: the other Outputs half is written back (if it holds a tile) and refilled
   // (unless the next tile is a first touch), the other Inputs half filled.
-  Signal pf_wait = Bool::lit(false);
-  if (any_double) {
-    const Signal wbo = (pf_hit_out && other_dirty).named("pf_wb");
-    const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in, pf_hit_wt};
-    // The main FSM must not start a sequential transfer in the cycle the prefetch starts.
-    when(pf_go, [&] {
-      pf_wait = (pf_go && engine_start(en, true)).named("pf_wait");
+  void prefetch_start() {
+    if (any_double) {
+      const Signal wbo = (pf_hit_out && other_dirty).named("pf_wb");
+      const Signal F = Bool::lit(false);
+      const std::array<Signal, kPhases> en = {wbo, F, pf_hit_out && !pf_first, pf_hit_in,
+                                              pf_hit_wt};
+      // The main FSM must not start a sequential transfer in the cycle the prefetch starts.
+      when(pf_go, [&] {
+        pf_wait = (pf_go && engine_start(en, true)).named("pf_wait");
+        if (od) {
+          when(pf_hit_out, [&] { out_base_next <<= pf.addr[kGenOutSrc]; });
+          when(wbo, [&] { other_dirty <<= false; });
+        }
+      });
+    }
+    eng_free = ((!eng_busy || eng_fin) && !pf_wait).named("eng_free");
+  }
+
+  void control_fsm() {
+    const Signal F = Bool::lit(false);
+    done <<= false;
+    when(go,
+         [&] {
+           final_ <<= false;
+           out_base_cur <<= regs["base_out_src"];
+           if (cfg.in_double) {
+             cur_in <<= false;
+           }
+           if (od) {
+             cur_out <<= false;
+             other_dirty <<= false;
+           }
+           enter_xfer({F, F, F, Bool::lit(true), Bool::lit(true)}, F);
+         })
+        .elsewhen(state == kXfer,
+                  [&] {
+                    when(eng_fin, [&] {
+                      when(final_, [&] {
+                        state <<= kIdle;
+                        done <<= true;
+                      }).otherwise([&] { state <<= kRun; });
+                    });
+                  })
+        .elsewhen(state == kRun,
+                  [&] {
+                    when(n.finished || hit_in || hit_out || hit_wt, [&] {
+                      state <<= kDrain;
+                      drain <<= p.timing.drain - 1;
+                      final_ <<= n.finished;
+                      pend_in <<= hit_in;
+                      pend_out <<= hit_out;
+                      pend_wt <<= hit_wt;
+                    });
+                  })
+        .elsewhen(state == kDrain, [&] { drained(); });
+  }
+
+  // The array has drained: swap the halves that changed, start the event's transfers.
+  void drained() {
+    when(drain != 0, [&] { drain <<= drain.sub_wrap(1); });
+    when(drain == 0 && eng_free, [&] {
+      const Signal seq_out = (pend_out && !db_out && !final_).named("seq_out");
+      when(final_, [&] { out_base_old <<= out_base_cur; }).elsewhen(seq_out, [&] {
+        out_base_old <<= out_base_cur;
+        out_base_cur <<= n.addr[kGenOutSrc];
+      });
       if (od) {
-        when(pf_hit_out, [&] { out_base_next <<= pf.addr[kGenOutSrc]; });
-        when(wbo, [&] { other_dirty <<= false; });
+        when(pend_out && db_out && !final_, [&] {
+          cur_out <<= !cur_out;
+          out_base_other <<= out_base_cur;
+          out_base_cur <<= out_base_next;
+          other_dirty <<= true;
+        });
       }
+      if (cfg.in_double) {
+        when(pend_in && db_in && !final_, [&] { cur_in <<= !cur_in; });
+      }
+      // A first-touch Outputs tile is never fetched (the start event has none to write back).
+      enter_xfer({final_ && db_out && other_dirty, final_ || seq_out, seq_out && !tile_first,
+                  !final_ && pend_in && !db_in, !final_ && pend_wt && !db_wt},
+                 final_);
     });
   }
-  const Signal eng_free = ((!eng_busy || eng_fin) && !pf_wait).named("eng_free");
 
-  done <<= false;
-  when(go,
-       [&] {
-         final_ <<= false;
-         out_base_cur <<= regs["base_out_src"];
-         if (cfg.in_double) {
-           cur_in <<= false;
-         }
-         if (od) {
-           cur_out <<= false;
-           other_dirty <<= false;
-         }
-         enter_xfer({F, F, F, Bool::lit(true), Bool::lit(true)}, F);
-       })
-      .elsewhen(state == kXfer,
-                [&] {
-                  when(eng_fin, [&] {
-                    when(final_, [&] {
-                      state <<= kIdle;
-                      done <<= true;
-                    }).otherwise([&] { state <<= kRun; });
-                  });
-                })
-      .elsewhen(state == kRun,
-                [&] {
-                  when(n.finished || hit_in || hit_out || hit_wt, [&] {
-                    state <<= kDrain;
-                    drain <<= p.timing.drain - 1;
-                    final_ <<= n.finished;
-                    pend_in <<= hit_in;
-                    pend_out <<= hit_out;
-                    pend_wt <<= hit_wt;
-                  });
-                })
-      .elsewhen(state == kDrain, [&] {
-        when(drain != 0, [&] { drain <<= drain.sub_wrap(1); });
-        when(drain == 0 && eng_free, [&] {
-          const Signal seq_out = (pend_out && !db_out && !final_).named("seq_out");
-          when(final_, [&] { out_base_old <<= out_base_cur; }).elsewhen(seq_out, [&] {
-            out_base_old <<= out_base_cur;
-            out_base_cur <<= n.addr[kGenOutSrc];
-          });
-          if (od) {
-            when(pend_out && db_out && !final_, [&] {
-              cur_out <<= !cur_out;
-              out_base_other <<= out_base_cur;
-              out_base_cur <<= out_base_next;
-              other_dirty <<= true;
-            });
-          }
-          if (cfg.in_double) {
-            when(pend_in && db_in && !final_, [&] { cur_in <<= !cur_in; });
-          }
-          // A first-touch Outputs tile is never fetched (the start event has none to write back).
-          enter_xfer({final_ && db_out && other_dirty, final_ || seq_out, seq_out && !tile_first,
-                      !final_ && pend_in && !db_in, !final_ && pend_wt && !db_wt},
-                     final_);
-        });
-      });
-
-  // ---- memory port: fills read DRAM, write-backs write it one cycle after the buffer read
-  const Signal src_base =
-      Mux(ph == kOutWbOther, out_base_other,
-          Mux(ph == kOutWb, out_base_old,
-              Mux(ph == kOutFill, Mux(pf_mode, out_base_next, out_base_cur),
-                  Mux(ph == kInFill,
-                      any_double ? Mux(pf_mode, pf.addr[kGenInSrc], n.addr[kGenInSrc])
-                                 : n.addr[kGenInSrc],
-                      cfg.wt_double ? Mux(pf_mode, pf.addr[kGenWtSrc], n.addr[kGenWtSrc])
-                                    : n.addr[kGenWtSrc]))));
-  std::vector<Signal> src;
-  src.reserve(static_cast<std::size_t>(W));
-  for (int l = 0; l < W; ++l) {
-    src.push_back(src_base.add_wrap(wk.lane_src[static_cast<std::size_t>(l)])
-                      .named(fmt::format("xfer_src_{}", l)));
-  }
-  const Signal rd_issue = (issuing && ph > kOutWb).named("dram_read");
-  const Signal wb_issue = (issuing && ph <= kOutWb).named("wb_read");
-  for (int l = 0; l < W; ++l) {
-    Output(fmt::format("dram_rd_en_{}", l), Bool()) <<=
-        rd_issue && wk.lane_on[static_cast<std::size_t>(l)];
-    Output(fmt::format("dram_rd_addr_{}", l), UInt(cfg.dram_addr_width)) <<=
-        src[static_cast<std::size_t>(l)];
+  // Fills read DRAM; write-backs write it one cycle after the buffer read.
+  void memory_read_port() {
+    const Signal src_base =
+        Mux(ph == kOutWbOther, out_base_other,
+            Mux(ph == kOutWb, out_base_old,
+                Mux(ph == kOutFill, Mux(pf_mode, out_base_next, out_base_cur),
+                    Mux(ph == kInFill,
+                        any_double ? Mux(pf_mode, pf.addr[kGenInSrc], n.addr[kGenInSrc])
+                                   : n.addr[kGenInSrc],
+                        cfg.wt_double ? Mux(pf_mode, pf.addr[kGenWtSrc], n.addr[kGenWtSrc])
+                                      : n.addr[kGenWtSrc]))));
+    src.reserve(static_cast<std::size_t>(cfg.dram_width));
+    for (int l = 0; l < cfg.dram_width; ++l) {
+      src.push_back(src_base.add_wrap(wk.lane_src[static_cast<std::size_t>(l)])
+                        .named(fmt::format("xfer_src_{}", l)));
+    }
+    rd_issue = (issuing && ph > kOutWb).named("dram_read");
+    wb_issue = (issuing && ph <= kOutWb).named("wb_read");
+    for (int l = 0; l < cfg.dram_width; ++l) {
+      Output(fmt::format("dram_rd_en_{}", l), Bool()) <<=
+          rd_issue && wk.lane_on[static_cast<std::size_t>(l)];
+      Output(fmt::format("dram_rd_addr_{}", l), UInt(cfg.dram_addr_width)) <<=
+          src[static_cast<std::size_t>(l)];
+    }
   }
 
   // Arrivals `dram_latency` cycles after the request, with what the request needs. A fill
   // writes the current half, or the other one when prefetching.
-  const Signal arr = delayed(rd_issue, L, "arr", true);
-  const Signal arr_ph = delayed(ph, L, "arr_ph", false);
-  const Signal arr_bank = delayed(wk.idx[kBankCoord], L, "arr_bank", false);
-  const Signal arr_dst = delayed(wk.dst_off, L, "arr_dst", false);
-  const Signal arr_row_done = delayed(wk.row_wrap, L, "arr_row_done", false);
-  const Signal arr_lanes = delayed(wk.lanes, L, "arr_lanes", false);
-  std::vector<Signal> arr_on{arr}; // lane 0 is on in every beat
-  for (int l = 1; l < W; ++l) {
-    arr_on.push_back(delayed(rd_issue && wk.lane_on[static_cast<std::size_t>(l)], L,
-                             fmt::format("arr_on_{}", l), true));
+  void arrivals() {
+    const int L = cfg.dram_latency, W = cfg.dram_width;
+    const Signal arr = delayed(rd_issue, L, "arr", true);
+    const Signal arr_ph = delayed(ph, L, "arr_ph", false);
+    const Signal arr_bank = delayed(wk.idx[kBankCoord], L, "arr_bank", false);
+    arr_dst = delayed(wk.dst_off, L, "arr_dst", false);
+    arr_row_done = delayed(wk.row_wrap, L, "arr_row_done", false);
+    arr_lanes = delayed(wk.lanes, L, "arr_lanes", false);
+    std::vector<Signal> arr_on{arr}; // lane 0 is on in every beat
+    for (int l = 1; l < W; ++l) {
+      arr_on.push_back(delayed(rd_issue && wk.lane_on[static_cast<std::size_t>(l)], L,
+                               fmt::format("arr_on_{}", l), true));
+    }
+    arr_in = (arr && arr_ph == kInFill).named("arr_in");
+    arr_out = (arr && arr_ph == kOutFill).named("arr_out");
+    arr_wt = (arr && arr_ph == kWtLoad).named("arr_wt");
+    // Bank (or column) b is lane b % W of the beat at lane b - b % W.
+    const int banks = std::max(cfg.rows, cfg.cols);
+    arrive_at.reserve(static_cast<std::size_t>(banks));
+    for (int b = 0; b < banks; ++b) {
+      arrive_at.push_back((arr_on[static_cast<std::size_t>(b % W)] && arr_bank == b - b % W)
+                              .named(fmt::format("arr_at_{}", b)));
+    }
+    fill_in_half =
+        cfg.in_double ? delayed(pf_mode != cur_in, L, "arr_in_half", false) : Bool::lit(false);
+    fill_out_half =
+        cfg.out_double ? delayed(pf_mode != cur_out, L, "arr_out_half", false) : Bool::lit(false);
   }
-  const Signal arr_in = (arr && arr_ph == kInFill).named("arr_in");
-  const Signal arr_out = (arr && arr_ph == kOutFill).named("arr_out");
-  const Signal arr_wt = (arr && arr_ph == kWtLoad).named("arr_wt");
-  // Bank (or column) b is lane b % W of the beat at lane b - b % W.
-  std::vector<Signal> arrive_at;
-  arrive_at.reserve(static_cast<std::size_t>(std::max(R, K)));
-  for (int b = 0; b < std::max(R, K); ++b) {
-    arrive_at.push_back((arr_on[static_cast<std::size_t>(b % W)] && arr_bank == b - b % W)
-                            .named(fmt::format("arr_at_{}", b)));
+  const Signal &arrives(int b) const { return arrive_at[static_cast<std::size_t>(b)]; }
+  const Signal &lane_data(int b) const {
+    return dram_rd_data[static_cast<std::size_t>(b % cfg.dram_width)];
   }
-  const auto arrives = [&](int b) { return arrive_at[static_cast<std::size_t>(b)]; };
-  const auto lane_data = [&](int b) { return dram_rd_data[static_cast<std::size_t>(b % W)]; };
-  const Signal fill_in_half =
-      cfg.in_double ? delayed(pf_mode != cur_in, L, "arr_in_half", false) : Bool::lit(false);
-  const Signal fill_out_half =
-      cfg.out_double ? delayed(pf_mode != cur_out, L, "arr_out_half", false) : Bool::lit(false);
 
-  const BufferIO ibuf = io(instance("u_inputs", Buffer{p.input}), "", BufferIO(p.input));
-  const int halves = cfg.out_double ? 2 : 1;
-  std::vector<BufferIO> obuf;
-  obuf.reserve(static_cast<std::size_t>(halves));
-  for (int h = 0; h < halves; ++h) {
-    obuf.push_back(io(instance(h == 0 ? "u_outputs" : "u_outputs_1", Buffer{p.output}), "",
-                      BufferIO(p.output)));
+  void instances() {
+    ibuf = io(instance("u_inputs", Buffer{p.input}), "", BufferIO(p.input));
+    obuf.reserve(static_cast<std::size_t>(halves));
+    for (int h = 0; h < halves; ++h) {
+      obuf.push_back(io(instance(h == 0 ? "u_outputs" : "u_outputs_1", Buffer{p.output}), "",
+                        BufferIO(p.output)));
+    }
+    array = io(instance("u_array", Array{p.array}), "", ArrayIO(p.array));
   }
-  const ArrayIO array = io(instance("u_array", Array{p.array}), "", ArrayIO(p.array));
 
-  // ---- steps: Inputs read, the array, Outputs read-modify-write
-  const Signal en = delayed(step, 1, "array_en", true);
-  // An Inputs half starts in_depth words into the bank.
-  const auto in_phys = [&](const Signal &a, const Signal &half) {
-    const Signal w = a.pad(static_cast<unsigned>(in_pw));
-    return cfg.in_double ? Mux(half, w.add_wrap(lit(cfg.in_depth, in_pw)), w) : w;
-  };
-  const Signal in_raddr =
-      in_phys(low(n.addr[kGenInAddr], p.in_addr_width), cur_in).named("in_raddr");
-  const Signal in_waddr = in_phys(low(arr_dst, p.in_addr_width), fill_in_half).named("in_waddr");
-  for (int r = 0; r < R; ++r) {
-    const auto ru = static_cast<std::size_t>(r);
-    ibuf.wr_en[ru] <<= arr_in && arrives(r);
-    ibuf.wr_addr[ru] <<= in_waddr;
-    ibuf.wr_data[ru] <<= low(lane_data(r), cfg.data_width);
-    const Signal lane_on = (regs["rows_active"] > r).named(fmt::format("row_on_{}", r));
-    ibuf.rd_en[ru][0] <<= step && lane_on;
-    ibuf.rd_addr[ru][0] <<= in_raddr;
-    const Signal d = Mux(RegNext(lane_on, fmt::format("row_on_q{}", r)), ibuf.rd_data[ru][0],
-                         UInt::lit(0, cfg.data_width));
-    array.x[ru] <<= cfg.is_signed ? d.as_sint() : d;
+  // Steps read every active Inputs bank; fills write the banks their words arrive at.
+  void input_side() {
+    const int in_pw = addr_bits(static_cast<std::uint64_t>(p.input.depth));
+    const Signal en = delayed(step, 1, "array_en", true);
+    // An Inputs half starts in_depth words into the bank.
+    const auto in_phys = [&](const Signal &a, const Signal &half) {
+      const Signal w = a.pad(static_cast<unsigned>(in_pw));
+      return cfg.in_double ? Mux(half, w.add_wrap(lit(cfg.in_depth, in_pw)), w) : w;
+    };
+    const Signal in_raddr =
+        in_phys(low(n.addr[kGenInAddr], p.in_addr_width), cur_in).named("in_raddr");
+    const Signal in_waddr = in_phys(low(arr_dst, p.in_addr_width), fill_in_half).named("in_waddr");
+    for (int r = 0; r < cfg.rows; ++r) {
+      const auto ru = static_cast<std::size_t>(r);
+      ibuf.wr_en[ru] <<= arr_in && arrives(r);
+      ibuf.wr_addr[ru] <<= in_waddr;
+      ibuf.wr_data[ru] <<= low(lane_data(r), cfg.data_width);
+      const Signal lane_on = (regs["rows_active"] > r).named(fmt::format("row_on_{}", r));
+      ibuf.rd_en[ru][0] <<= step && lane_on;
+      ibuf.rd_addr[ru][0] <<= in_raddr;
+      const Signal d = Mux(RegNext(lane_on, fmt::format("row_on_q{}", r)), ibuf.rd_data[ru][0],
+                           UInt::lit(0, cfg.data_width));
+      array.x[ru] <<= cfg.is_signed ? d.as_sint() : d;
+    }
+    array.en <<= en;
   }
-  array.en <<= en;
 
   // Weight rows: collected from the arrivals, shifted in when a row is complete.
-  const Signal wt_load = (arr_wt && arr_row_done).named("wt_load");
-  array.load <<= wt_load;
-  if (cfg.wt_double) {
-    // Loaded rows wait in the shadows until the next run starts (the array has drained).
-    auto wt_fresh = RegInit(Bool(), false, "wt_fresh");
-    const Signal swap = (pf_step && wt_fresh).named("wt_swap");
-    when(wt_load, [&] { wt_fresh <<= true; }).elsewhen(swap, [&] { wt_fresh <<= false; });
-    array.swap <<= swap;
-  }
-  for (int k = 0; k < K; ++k) {
-    auto stage = Reg(UInt(cfg.weight_width), fmt::format("wt_stage_{}", k));
-    const Signal wt_word = low(lane_data(k), cfg.weight_width);
-    const Signal here = (arr_wt && arrives(k)).named(fmt::format("wt_here_{}", k));
-    when(here, [&] { stage <<= wt_word; });
-    const Signal w = Mux(here, wt_word, stage);
-    array.w[static_cast<std::size_t>(k)] <<= cfg.is_signed ? w.as_sint() : w;
+  void weight_side() {
+    const Signal wt_load = (arr_wt && arr_row_done).named("wt_load");
+    array.load <<= wt_load;
+    if (cfg.wt_double) {
+      // Loaded rows wait in the shadows until the next run starts (the array has drained).
+      auto wt_fresh = RegInit(Bool(), false, "wt_fresh");
+      const Signal swap = (pf_step && wt_fresh).named("wt_swap");
+      when(wt_load, [&] { wt_fresh <<= true; }).elsewhen(swap, [&] { wt_fresh <<= false; });
+      array.swap <<= swap;
+    }
+    for (int k = 0; k < cfg.cols; ++k) {
+      auto stage = Reg(UInt(cfg.weight_width), fmt::format("wt_stage_{}", k));
+      const Signal wt_word = low(lane_data(k), cfg.weight_width);
+      const Signal here = (arr_wt && arrives(k)).named(fmt::format("wt_here_{}", k));
+      when(here, [&] { stage <<= wt_word; });
+      const Signal w = Mux(here, wt_word, stage);
+      array.w[static_cast<std::size_t>(k)] <<= cfg.is_signed ? w.as_sint() : w;
+    }
   }
 
   // The step's Outputs address, half and first-touch flag travel with it: the old sum is read
   // one cycle before the array's result arrives, and written back with it.
-  const Signal oaddr = delayed(low(n.addr[kGenOutAddr], p.out_addr_width), A, "oaddr", false);
-  const Signal ofirst = delayed(step_first, A, "ofirst", false);
-  const Signal rmw_rd = delayed(step, A, "ord", true);
-  const Signal wr_addr = RegNext(oaddr, "oaddr_wr");
-  const Signal wr_first = RegNext(ofirst, "ofirst_wr");
-  const Signal ohalf = cfg.out_double ? delayed(cur_out, A, "ohalf", false) : Bool::lit(false);
-  const Signal wr_half = cfg.out_double ? RegNext(ohalf, "ohalf_wr") : Bool::lit(false);
-  // A write-back reads the other half (kOutWbOther) or the current one.
-  const Signal wb_half =
-      cfg.out_double ? Signal((ph == kOutWbOther) != cur_out).named("wb_half") : Bool::lit(false);
-  const Signal out_valid = array.out_valid;
-  const Signal wb_bank = RegNext(wk.idx[kBankCoord], "wb_bank");
-  const Signal wb_half_q = cfg.out_double ? RegNext(wb_half, "wb_half_q") : Bool::lit(false);
-  const Signal wb_q = RegInit(Bool(), false, "wb_q");
-  wb_q <<= wb_issue;
-  const auto is_half = [&](const Signal &half, int h) {
-    return halves == 1 ? Bool::lit(true) : Signal(half == (h == 1));
-  };
-  std::vector<Signal> wb_data(static_cast<std::size_t>(W), UInt::lit(0, cfg.acc_width));
-  for (int h = 0; h < halves; ++h) {
-    const BufferIO &ob = obuf[static_cast<std::size_t>(h)];
-    const Signal rmw_here = is_half(ohalf, h), wr_here = is_half(wr_half, h);
-    const Signal wb_here_h = wb_issue && is_half(wb_half, h);
-    const Signal fill_h = arr_out && is_half(fill_out_half, h);
-    for (int k = 0; k < K; ++k) {
-      const Signal col_on = (regs["cols_active"] > k).named(fmt::format("col_on_{}_{}", h, k));
-      const Signal wb_here = wb_here_h && wk.lane_on[static_cast<std::size_t>(k % W)] &&
-                             wk.idx[kBankCoord] == k - k % W;
-      const auto ku = static_cast<std::size_t>(k);
-      ob.rd_en[ku][0] <<= wb_here || (rmw_rd && rmw_here);
-      ob.rd_addr[ku][0] <<= Mux(wb_here_h, low(wk.dst_off, p.out_addr_width), oaddr);
-      const Signal result = array.out[ku];
-      const Signal fresh = cfg.is_signed ? result.as_uint() : result;
-      const Signal old = ob.rd_data[ku][0];
-      const Signal fill_here = fill_h && arrives(k);
-      ob.wr_en[ku] <<= fill_here || (out_valid && col_on && wr_here);
-      ob.wr_addr[ku] <<= Mux(fill_h, low(arr_dst, p.out_addr_width), wr_addr);
-      ob.wr_data[ku] <<= Mux(fill_h, lane_data(k), Mux(wr_first, fresh, fresh.add_wrap(old)));
-      Signal &lane = wb_data[static_cast<std::size_t>(k % W)];
-      lane =
-          (h == 0 && k < W) ? old : Mux(wb_bank == k - k % W && is_half(wb_half_q, h), old, lane);
+  void output_side() {
+    const int A = p.array_plan.latency;
+    const Signal oaddr = delayed(low(n.addr[kGenOutAddr], p.out_addr_width), A, "oaddr", false);
+    const Signal ofirst = delayed(step_first, A, "ofirst", false);
+    const Signal rmw_rd = delayed(step, A, "ord", true);
+    const Signal wr_addr = RegNext(oaddr, "oaddr_wr");
+    const Signal wr_first = RegNext(ofirst, "ofirst_wr");
+    const Signal ohalf = cfg.out_double ? delayed(cur_out, A, "ohalf", false) : Bool::lit(false);
+    const Signal wr_half = cfg.out_double ? RegNext(ohalf, "ohalf_wr") : Bool::lit(false);
+    // A write-back reads the other half (kOutWbOther) or the current one.
+    const Signal wb_half =
+        cfg.out_double ? Signal((ph == kOutWbOther) != cur_out).named("wb_half") : Bool::lit(false);
+    const Signal out_valid = array.out_valid;
+    const Signal wb_bank = RegNext(wk.idx[kBankCoord], "wb_bank");
+    const Signal wb_half_q = cfg.out_double ? RegNext(wb_half, "wb_half_q") : Bool::lit(false);
+    wb_q = RegInit(Bool(), false, "wb_q");
+    wb_q <<= wb_issue;
+    const auto is_half = [&](const Signal &half, int h) {
+      return halves == 1 ? Bool::lit(true) : Signal(half == (h == 1));
+    };
+    const int W = cfg.dram_width;
+    wb_data.assign(static_cast<std::size_t>(W), UInt::lit(0, cfg.acc_width));
+    for (int h = 0; h < halves; ++h) {
+      const BufferIO &ob = obuf[static_cast<std::size_t>(h)];
+      const Signal rmw_here = is_half(ohalf, h), wr_here = is_half(wr_half, h);
+      const Signal wb_here_h = wb_issue && is_half(wb_half, h);
+      const Signal fill_h = arr_out && is_half(fill_out_half, h);
+      for (int k = 0; k < cfg.cols; ++k) {
+        const Signal col_on = (regs["cols_active"] > k).named(fmt::format("col_on_{}_{}", h, k));
+        const Signal wb_here = wb_here_h && wk.lane_on[static_cast<std::size_t>(k % W)] &&
+                               wk.idx[kBankCoord] == k - k % W;
+        const auto ku = static_cast<std::size_t>(k);
+        ob.rd_en[ku][0] <<= wb_here || (rmw_rd && rmw_here);
+        ob.rd_addr[ku][0] <<= Mux(wb_here_h, low(wk.dst_off, p.out_addr_width), oaddr);
+        const Signal result = array.out[ku];
+        const Signal fresh = cfg.is_signed ? result.as_uint() : result;
+        const Signal old = ob.rd_data[ku][0];
+        const Signal fill_here = fill_h && arrives(k);
+        ob.wr_en[ku] <<= fill_here || (out_valid && col_on && wr_here);
+        ob.wr_addr[ku] <<= Mux(fill_h, low(arr_dst, p.out_addr_width), wr_addr);
+        ob.wr_data[ku] <<= Mux(fill_h, lane_data(k), Mux(wr_first, fresh, fresh.add_wrap(old)));
+        Signal &lane = wb_data[static_cast<std::size_t>(k % W)];
+        lane =
+            (h == 0 && k < W) ? old : Mux(wb_bank == k - k % W && is_half(wb_half_q, h), old, lane);
+      }
     }
-  }
-  for (int l = 0; l < W; ++l) {
-    const auto lu = static_cast<std::size_t>(l);
-    Signal wr_en = wb_q; // lane 0 is on in every beat
-    if (l > 0) {
-      auto q = RegInit(Bool(), false, fmt::format("wb_q_{}", l));
-      q <<= wb_issue && wk.lane_on[lu];
-      wr_en = q;
-    }
-    Output(fmt::format("dram_wr_en_{}", l), Bool()) <<= wr_en;
-    Output(fmt::format("dram_wr_addr_{}", l), UInt(cfg.dram_addr_width)) <<=
-        RegNext(src[lu], fmt::format("wb_addr_{}", l));
-    Output(fmt::format("dram_wr_data_{}", l), UInt(cfg.acc_width)) <<= wb_data[lu];
   }
 
-  // ---- counters
-  std::vector<Signal> counters(kNestCounters);
-  const auto lanes = [&](const Signal &on, const Signal &n_lanes) {
-    return Mux(on, n_lanes, UInt::lit(0, static_cast<int>(n_lanes.width())));
-  };
-  const Signal pes = (regs["rows_active"] * regs["cols_active"]).named("pes_active");
-  counter(counters, cfg, go, !idle, kCntCycles);
-  counter(counters, cfg, go, step, kCntSteps);
-  const Signal wb_lanes = RegNext(wk.lanes, "wb_lanes");
-  counter(counters, cfg, go, lanes(rd_issue && ph == kInFill, wk.lanes), kCntInSrcReads);
-  counter(counters, cfg, go, lanes(arr_in, arr_lanes), kCntInFills);
-  counter(counters, cfg, go, lanes(step, regs["rows_active"]), kCntInReads);
-  counter(counters, cfg, go, lanes(rd_issue && ph == kWtLoad, wk.lanes), kCntWtSrcReads);
-  counter(counters, cfg, go, lanes(arr_wt, arr_lanes), kCntWtFills);
-  counter(counters, cfg, go, lanes(step, pes), kCntWtReads);
-  counter(counters, cfg, go, lanes(rd_issue && ph == kOutFill, wk.lanes), kCntOutSrcReads);
-  counter(counters, cfg, go, lanes(arr_out, arr_lanes), kCntOutFills);
-  counter(counters, cfg, go, lanes(wb_q, wb_lanes), kCntOutSrcUpdates);
-  counter(counters, cfg, go, lanes(step && !step_first, regs["cols_active"]), kCntOutReads);
-  counter(counters, cfg, go, lanes(step, regs["cols_active"]), kCntOutUpdates);
-  Signal cnt = counters[0];
-  for (int k = 1; k < kNestCounters; ++k) {
-    cnt = Mux(cnt_sel == k, counters[static_cast<std::size_t>(k)], cnt);
+  void memory_write_port() {
+    for (int l = 0; l < cfg.dram_width; ++l) {
+      const auto lu = static_cast<std::size_t>(l);
+      Signal wr_en = wb_q; // lane 0 is on in every beat
+      if (l > 0) {
+        auto q = RegInit(Bool(), false, fmt::format("wb_q_{}", l));
+        q <<= wb_issue && wk.lane_on[lu];
+        wr_en = q;
+      }
+      Output(fmt::format("dram_wr_en_{}", l), Bool()) <<= wr_en;
+      Output(fmt::format("dram_wr_addr_{}", l), UInt(cfg.dram_addr_width)) <<=
+          RegNext(src[lu], fmt::format("wb_addr_{}", l));
+      Output(fmt::format("dram_wr_data_{}", l), UInt(cfg.acc_width)) <<= wb_data[lu];
+    }
   }
-  Output("cnt_data", UInt(cfg.count_width)) <<= cnt;
-  Output("busy", Bool()) <<= !idle;
-  Output("done", Bool()) <<= done;
-}
+
+  void counter_bank() {
+    std::vector<Signal> counters(kNestCounters);
+    const auto lanes = [&](const Signal &on, const Signal &n_lanes) {
+      return Mux(on, n_lanes, UInt::lit(0, static_cast<int>(n_lanes.width())));
+    };
+    const Signal pes = (regs["rows_active"] * regs["cols_active"]).named("pes_active");
+    counter(counters, cfg, go, !idle, kCntCycles);
+    counter(counters, cfg, go, step, kCntSteps);
+    const Signal wb_lanes = RegNext(wk.lanes, "wb_lanes");
+    counter(counters, cfg, go, lanes(rd_issue && ph == kInFill, wk.lanes), kCntInSrcReads);
+    counter(counters, cfg, go, lanes(arr_in, arr_lanes), kCntInFills);
+    counter(counters, cfg, go, lanes(step, regs["rows_active"]), kCntInReads);
+    counter(counters, cfg, go, lanes(rd_issue && ph == kWtLoad, wk.lanes), kCntWtSrcReads);
+    counter(counters, cfg, go, lanes(arr_wt, arr_lanes), kCntWtFills);
+    counter(counters, cfg, go, lanes(step, pes), kCntWtReads);
+    counter(counters, cfg, go, lanes(rd_issue && ph == kOutFill, wk.lanes), kCntOutSrcReads);
+    counter(counters, cfg, go, lanes(arr_out, arr_lanes), kCntOutFills);
+    counter(counters, cfg, go, lanes(wb_q, wb_lanes), kCntOutSrcUpdates);
+    counter(counters, cfg, go, lanes(step && !step_first, regs["cols_active"]), kCntOutReads);
+    counter(counters, cfg, go, lanes(step, regs["cols_active"]), kCntOutUpdates);
+    Signal cnt = counters[0];
+    for (int k = 1; k < kNestCounters; ++k) {
+      cnt = Mux(cnt_sel == k, counters[static_cast<std::size_t>(k)], cnt);
+    }
+    Output("cnt_data", UInt(cfg.count_width)) <<= cnt;
+    Output("busy", Bool()) <<= !idle;
+    Output("done", Bool()) <<= done;
+  }
+
+  const NestAcceleratorConfig &cfg;
+  const NestAcceleratorPlan p;
+  const bool any_double, od;
+  const int halves; // Outputs buffer halves
+  // control_ports
+  Signal state, idle, go, cnt_sel, db_in, db_out, db_wt;
+  Registers regs;
+  std::vector<Signal> dram_rd_data;
+  // main_nest, prefetch_nest
+  Signal step, hit_in, hit_out, hit_wt, tile_first, step_first;
+  Nest n, pf;
+  Signal pf_step = Bool::lit(false), pf_hit_in = Bool::lit(false), pf_hit_out = Bool::lit(false);
+  Signal pf_hit_wt = Bool::lit(false), pf_first = Bool::lit(false), pf_go;
+  // engine_registers, engine_phases, prefetch_start
+  Signal final_, pend_in, pend_out, pend_wt, ph, issuing, eng_busy, pf_mode, tail, drain, done;
+  std::array<Signal, kPhases> ph_en; // [0] unused: the first phase is entered directly
+  int tail_w = 1;
+  Signal out_base_cur, out_base_old, out_base_other, out_base_next, cur_in, cur_out, other_dirty;
+  Walker wk;
+  Signal next_ph, next_any, eng_fin, pf_wait = Bool::lit(false), eng_free;
+  // memory_read_port, arrivals
+  std::vector<Signal> src;
+  Signal rd_issue, wb_issue;
+  Signal arr_dst, arr_row_done, arr_lanes, arr_in, arr_out, arr_wt, fill_in_half, fill_out_half;
+  std::vector<Signal> arrive_at;
+  // instances and the data paths
+  BufferIO ibuf;
+  std::vector<BufferIO> obuf;
+  ArrayIO array;
+  Signal wb_q;
+  std::vector<Signal> wb_data;
+};
+
+} // namespace
+
+void NestAccelerator::body() const { MachineBuilder(cfg).build(); }
 
 } // namespace hcl::gen

@@ -66,11 +66,12 @@ bool is_sink(ir::Op op) {
   return op == ir::Op::Output || op == ir::Op::Wire || op == ir::Op::Reg || op == ir::Op::InstIn;
 }
 
-void resolve_drivers(Context &ctx, Builder &b) {
+// Each sink's value after last-connect resolution: a conditional connect muxes over what came
+// before it. `partial` gets, per sink, the conditional connect it still depends on when no
+// value precedes it.
+std::vector<ir::NodeId> last_connect(Builder &b, std::vector<const Connect *> &partial) {
   ir::Module &m = *b.mod;
-  const std::size_t n = m.nodes.size();
-  std::vector<ir::NodeId> cur(n, ir::kNone);
-  std::vector<const Connect *> partial(n, nullptr);
+  std::vector<ir::NodeId> cur(m.nodes.size(), ir::kNone);
   for (const Connect &c : b.connects) {
     if (c.value == ir::kNone) {
       // An exhaustive when-chain drove the sink on every branch. At the top level of the body
@@ -113,19 +114,64 @@ void resolve_drivers(Context &ctx, Builder &b) {
     mux.imm = c.sink;
     cur[c.sink] = b.add(mux);
   }
-  if (m.is_extern) {
-    for (std::size_t i = 0; i < n; ++i) {
-      ir::Op op = m.nodes[i].op;
-      if (op != ir::Op::Input && op != ir::Op::Output) {
-        throw Error(fmt::format("extern module '{}' may only declare ports, but its body "
-                                "creates a {}",
-                                m.name, ir::op_name(op)),
-                    m.nodes[i].loc);
-      }
+  return cur;
+}
+
+void check_extern_body(const ir::Module &m) {
+  for (const auto &node : m.nodes) {
+    if (node.op != ir::Op::Input && node.op != ir::Op::Output) {
+      throw Error(fmt::format("extern module '{}' may only declare ports, but its body "
+                              "creates a {}",
+                              m.name, ir::op_name(node.op)),
+                  node.loc);
     }
+  }
+}
+
+// A sink without a value on every path: the error names it and says how to drive it.
+[[noreturn]] void undriven(const ir::Design &d, const ir::Module &m, std::size_t i,
+                           const Connect *partial) {
+  const ir::Node &s = m.nodes[i];
+  const std::string what = describe(d, m, static_cast<ir::NodeId>(i));
+  if (partial) {
+    throw Error(fmt::format("'{}' is driven only under a condition (when at {}) and has no "
+                            "value otherwise; add an otherwise() branch, an unconditional "
+                            "connect before the when, or use WireDefault",
+                            what, format_location(partial->loc)),
+                s.loc);
+  }
+  switch (s.op) {
+  case ir::Op::Output:
+    throw Error(fmt::format("undriven output: '{}' of module '{}' is never connected; drive "
+                            "it with {} <<= ...",
+                            what, m.name, what),
+                s.loc);
+  case ir::Op::Wire:
+    throw Error(fmt::format("undriven wire: '{}' is never connected; drive it with <<= or "
+                            "declare it with WireDefault",
+                            what),
+                s.loc);
+  case ir::Op::Reg:
+    throw Error(fmt::format("undriven register input: register '{}' is never assigned a next "
+                            "value; assign it with {} <<= ...",
+                            what, what),
+                s.loc);
+  default:
+    throw Error(fmt::format("undriven instance input: '{}' (module '{}') is not connected", what,
+                            d.modules[m.instances[s.p0].module]->name),
+                s.loc);
+  }
+}
+
+void resolve_drivers(Context &ctx, Builder &b) {
+  ir::Module &m = *b.mod;
+  const std::size_t n = m.nodes.size();
+  std::vector<const Connect *> partial(n, nullptr);
+  const std::vector<ir::NodeId> cur = last_connect(b, partial);
+  if (m.is_extern) {
+    check_extern_body(m);
     return;
   }
-  const ir::Design &d = *ctx.design;
   for (std::size_t i = 0; i < n; ++i) {
     ir::Node &s = m.nodes[i];
     if (!is_sink(s.op)) {
@@ -135,39 +181,10 @@ void resolve_drivers(Context &ctx, Builder &b) {
     if (drv == ir::kNone && s.op == ir::Op::Wire) {
       drv = s.b;
     }
-    if (drv != ir::kNone && !partial[i]) {
-      s.driver = drv;
-      continue;
+    if (drv == ir::kNone || partial[i]) {
+      undriven(*ctx.design, m, i, partial[i]);
     }
-    std::string what = describe(d, m, static_cast<ir::NodeId>(i));
-    if (partial[i]) {
-      throw Error(fmt::format("'{}' is driven only under a condition (when at {}) and has no "
-                              "value otherwise; add an otherwise() branch, an unconditional "
-                              "connect before the when, or use WireDefault",
-                              what, format_location(partial[i]->loc)),
-                  s.loc);
-    }
-    switch (s.op) {
-    case ir::Op::Output:
-      throw Error(fmt::format("undriven output: '{}' of module '{}' is never connected; drive "
-                              "it with {} <<= ...",
-                              what, m.name, what),
-                  s.loc);
-    case ir::Op::Wire:
-      throw Error(fmt::format("undriven wire: '{}' is never connected; drive it with <<= or "
-                              "declare it with WireDefault",
-                              what),
-                  s.loc);
-    case ir::Op::Reg:
-      throw Error(fmt::format("undriven register input: register '{}' is never assigned a next "
-                              "value; assign it with {} <<= ...",
-                              what, what),
-                  s.loc);
-    default:
-      throw Error(fmt::format("undriven instance input: '{}' (module '{}') is not connected", what,
-                              d.modules[m.instances[s.p0].module]->name),
-                  s.loc);
-    }
+    s.driver = drv;
   }
 }
 

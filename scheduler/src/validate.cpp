@@ -119,9 +119,13 @@ std::int64_t tile_words(const Problem &problem, const Arch &arch, const Mapping 
   return kept_words(problem, arch, mapping, level, tile);
 }
 
-std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const Mapping &m,
-                                        const ValidateOptions &opts) {
-  std::vector<MappingIssue> out;
+namespace {
+
+using Issues = std::vector<MappingIssue>;
+
+// The mapping's shape against the arch and the layer's against the fixed limits; false when
+// nothing else can be checked.
+bool check_shape(const Problem &p, const Arch &a, const Mapping &m, Issues &out) {
   const int nlevels = static_cast<int>(a.levels.size());
   const int ndims = static_cast<int>(p.dim_names.size());
   const int ntensors = static_cast<int>(p.tensors.size());
@@ -129,21 +133,20 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
     out.push_back({Kind::Shape, -1, -1, -1,
                    fmt::format("mapping has {} levels, architecture '{}' has {}", m.levels.size(),
                                a.name, nlevels)});
-    return out;
+    return false;
   }
   if (nlevels == 0) {
     out.push_back(
         {Kind::Shape, -1, -1, -1, fmt::format("architecture '{}' has no levels", a.name)});
-    return out;
+    return false;
   }
   if (ntensors > kMaxTensors || ndims > kMaxDims || static_cast<int>(p.bounds.size()) != ndims) {
     out.push_back({Kind::Shape, -1, -1, -1,
                    fmt::format("layer '{}' has {} dimensions with {} bounds and {} tensors (at "
                                "most {} dimensions and {} tensors)",
                                p.name, ndims, p.bounds.size(), ntensors, kMaxDims, kMaxTensors)});
-    return out;
+    return false;
   }
-
   bool indices_ok = true;
   for (int l = 0; l < nlevels; ++l) {
     const auto &lm = m.levels[static_cast<std::size_t>(l)];
@@ -151,17 +154,18 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
     indices_ok &= check_loops(p, a, l, lm.spatial_x, "spatial X", out);
     indices_ok &= check_loops(p, a, l, lm.spatial_y, "spatial Y", out);
   }
-  if (!indices_ok) {
-    return out;
-  }
+  return indices_ok;
+}
 
+// Each dimension's factors multiply to its bound (or, padded, to at most one partial outer
+// step more).
+void check_products(const Problem &p, const Mapping &m, const ValidateOptions &opts, Issues &out) {
   // Products per dimension, and the outermost factor of each (for the padding rule).
   Tile product;
   Tile outermost;
   product.fill(1);
   outermost.fill(1);
-  for (int l = 0; l < nlevels; ++l) {
-    const auto &lm = m.levels[static_cast<std::size_t>(l)];
+  for (const auto &lm : m.levels) {
     // Spatial loops sit below the level's temporal loops, so visit them first.
     for (const auto *loops : {&lm.spatial_x, &lm.spatial_y, &lm.temporal}) {
       for (const auto &loop : *loops) {
@@ -175,7 +179,7 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
       }
     }
   }
-  for (int d = 0; d < ndims; ++d) {
+  for (int d = 0; d < static_cast<int>(p.dim_names.size()); ++d) {
     const auto du = static_cast<std::size_t>(d);
     const std::int64_t bound = p.bounds[du];
     const std::int64_t prod = product[du];
@@ -193,8 +197,11 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
                                      : "")});
     }
   }
+}
 
-  for (int l = 0; l < nlevels; ++l) {
+// Each level's spatial factors per axis fit the mesh below it.
+void check_fanout(const Problem &p, const Arch &a, const Mapping &m, Issues &out) {
+  for (int l = 0; l < static_cast<int>(a.levels.size()); ++l) {
     const auto &lm = m.levels[static_cast<std::size_t>(l)];
     const auto &lv = a.levels[static_cast<std::size_t>(l)];
     const std::vector<Loop> *axes[2] = {&lm.spatial_x, &lm.spatial_y};
@@ -206,67 +213,91 @@ std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const M
         f = saturating_mul(f, loop.factor);
         parts.push_back(fmt::format("{}={}", dim_name(p, loop.dim), loop.factor));
       }
-      if (f > mesh[axis]) {
-        const std::string detail =
-            parts.size() > 1 ? fmt::format(" ({})", fmt::join(parts, " x ")) : std::string();
-        out.push_back({Kind::Fanout, l, (*axes[axis])[0].dim, -1,
-                       mesh[axis] == 1 && lv.fanout() == 1
-                           ? fmt::format("spatial factor {}{} on {} below {}, which has no "
-                                         "spatial fan-out",
-                                         group_digits(f), detail, axis_name(axis), lv.name)
-                           : fmt::format("spatial factor {}{} on {} exceeds mesh {} below {}",
-                                         group_digits(f), detail, axis_name(axis),
-                                         group_digits(mesh[axis]), lv.name)});
+      if (f <= mesh[axis]) {
+        continue;
       }
+      const std::string detail =
+          parts.size() > 1 ? fmt::format(" ({})", fmt::join(parts, " x ")) : std::string();
+      out.push_back(
+          {Kind::Fanout, l, (*axes[axis])[0].dim, -1,
+           mesh[axis] == 1 && lv.fanout() == 1
+               ? fmt::format("spatial factor {}{} on {} below {}, which has no "
+                             "spatial fan-out",
+                             group_digits(f), detail, axis_name(axis), lv.name)
+               : fmt::format("spatial factor {}{} on {} exceeds mesh {} below {}", group_digits(f),
+                             detail, axis_name(axis), group_digits(mesh[axis]), lv.name)});
     }
   }
+}
 
+void check_keeps(const Problem &p, const Arch &a, const Mapping &m, int l, Issues &out) {
+  const auto &lm = m.levels[static_cast<std::size_t>(l)];
+  const auto &lv = a.levels[static_cast<std::size_t>(l)];
+  for (int t = 0; t < static_cast<int>(p.tensors.size()); ++t) {
+    const auto tu = static_cast<std::size_t>(t);
+    if (lm.keep[tu] && !lv.keeps[tu]) {
+      out.push_back({Kind::Keep, l, -1, t,
+                     fmt::format("{} cannot keep {}: the architecture bypasses it there", lv.name,
+                                 tensor_name(p, t))});
+    }
+    if (l == static_cast<int>(a.levels.size()) - 1 && !lm.keep[tu]) {
+      out.push_back(
+          {Kind::Keep, l, -1, t,
+           fmt::format("{} is the backing store and must keep {}", lv.name, tensor_name(p, t))});
+    }
+  }
+}
+
+// Level l's tiles (`tile`: all loops at l and below) fit its capacity, half of it when
+// double-buffered; the message lists each tensor's share.
+void check_capacity(const Problem &p, const Arch &a, const Mapping &m, int l, const Tile &tile,
+                    Issues &out) {
+  const auto &lv = a.levels[static_cast<std::size_t>(l)];
+  if (lv.size_words <= 0) {
+    return;
+  }
+  const std::int64_t need = kept_words(p, a, m, l, tile);
+  const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
+  if (need <= usable) {
+    return;
+  }
+  std::vector<std::string> parts;
+  for (int t = 0; t < static_cast<int>(p.tensors.size()); ++t) {
+    if (keeps(a, m, l, t)) {
+      const Banking b = banking_of(a, m, l, t);
+      const std::int64_t held = held_words(p, t, tile.data(), b);
+      parts.push_back(b.banked()
+                          ? fmt::format("{} {} ({} banks x {})", tensor_name(p, t),
+                                        group_digits(held), b.banks, group_digits(held / b.banks))
+                          : fmt::format("{} {}", tensor_name(p, t), group_digits(held)));
+    }
+  }
+  out.push_back({Kind::Capacity, l, -1, -1,
+                 lv.double_buffered
+                     ? fmt::format("tile needs {} words at {}, capacity {} ({} with double "
+                                   "buffering): {}",
+                                   group_digits(need), lv.name, group_digits(lv.size_words),
+                                   group_digits(usable), fmt::join(parts, " + "))
+                     : fmt::format("tile needs {} words at {}, capacity {}: {}", group_digits(need),
+                                   lv.name, group_digits(lv.size_words), fmt::join(parts, " + "))});
+}
+
+} // namespace
+
+std::vector<MappingIssue> check_mapping(const Problem &p, const Arch &a, const Mapping &m,
+                                        const ValidateOptions &opts) {
+  Issues out;
+  if (!check_shape(p, a, m, out)) {
+    return out;
+  }
+  check_products(p, m, opts, out);
+  check_fanout(p, a, m, out);
   Tile tile; // all loops at the current level and below
   tile.fill(1);
-  for (int l = 0; l < nlevels; ++l) {
-    const auto &lm = m.levels[static_cast<std::size_t>(l)];
-    const auto &lv = a.levels[static_cast<std::size_t>(l)];
-    for (int t = 0; t < ntensors; ++t) {
-      const auto tu = static_cast<std::size_t>(t);
-      if (lm.keep[tu] && !lv.keeps[tu]) {
-        out.push_back({Kind::Keep, l, -1, t,
-                       fmt::format("{} cannot keep {}: the architecture bypasses it there", lv.name,
-                                   tensor_name(p, t))});
-      }
-      if (l == nlevels - 1 && !lm.keep[tu]) {
-        out.push_back(
-            {Kind::Keep, l, -1, t,
-             fmt::format("{} is the backing store and must keep {}", lv.name, tensor_name(p, t))});
-      }
-    }
-    multiply_level(tile, lm);
-    if (lv.size_words <= 0) {
-      continue;
-    }
-    const std::int64_t need = kept_words(p, a, m, l, tile);
-    const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
-    if (need > usable) {
-      std::vector<std::string> parts;
-      for (int t = 0; t < ntensors; ++t) {
-        if (keeps(a, m, l, t)) {
-          const Banking b = banking_of(a, m, l, t);
-          const std::int64_t held = held_words(p, t, tile.data(), b);
-          parts.push_back(b.banked() ? fmt::format("{} {} ({} banks x {})", tensor_name(p, t),
-                                                   group_digits(held), b.banks,
-                                                   group_digits(held / b.banks))
-                                     : fmt::format("{} {}", tensor_name(p, t), group_digits(held)));
-        }
-      }
-      out.push_back(
-          {Kind::Capacity, l, -1, -1,
-           lv.double_buffered
-               ? fmt::format("tile needs {} words at {}, capacity {} ({} with double "
-                             "buffering): {}",
-                             group_digits(need), lv.name, group_digits(lv.size_words),
-                             group_digits(usable), fmt::join(parts, " + "))
-               : fmt::format("tile needs {} words at {}, capacity {}: {}", group_digits(need),
-                             lv.name, group_digits(lv.size_words), fmt::join(parts, " + "))});
-    }
+  for (int l = 0; l < static_cast<int>(a.levels.size()); ++l) {
+    check_keeps(p, a, m, l, out);
+    multiply_level(tile, m.levels[static_cast<std::size_t>(l)]);
+    check_capacity(p, a, m, l, tile, out);
   }
   return out;
 }

@@ -265,109 +265,29 @@ private:
     return stop_;
   }
 
+  struct Kid {
+    double lb;
+    Extents f;
+    std::vector<int> perm;
+  };
+
+  // Level v's blockings with the remaining extents `rem`: every blocking and order class that
+  // fits and is not cut, best bound first.
   void dfs(int v, const Extents &rem) {
     if (time_up()) {
       return;
     }
     if (v == 0) {
-      std::vector<int> loops;
-      for (int l = 0; l < kNumLoops; ++l) {
-        m_.blocking[l][0] = rem[static_cast<std::size_t>(l)];
-        if (const HintEntry *h = hint(l, 0);
-            h && h->blocking > 0 && h->blocking != rem[static_cast<std::size_t>(l)]) {
-          return;
-        }
-        if (rem[static_cast<std::size_t>(l)] > 1) {
-          loops.push_back(l);
-        }
-      }
-      // Level 0 without a MAC register is charged per MAC whatever its order.
-      const auto classes =
-          arch_.mac_capacity == 0 ? std::vector<std::vector<int>>{loops} : order_classes(loops);
-      for (const auto &perm : classes) {
-        set_order(0, perm);
-        ++evals_;
-        const Result r = evaluate(layer_, arch_, m_);
-        if (r.energy_pj < best_) {
-          best_ = r.energy_pj;
-          best_m_ = m_;
-        }
-      }
+      innermost(rem);
       return;
     }
     std::array<std::vector<std::int64_t>, kNumLoops> cand;
-    for (int l = 0; l < kNumLoops; ++l) {
-      const HintEntry *h = hint(l, v);
-      if (h && h->blocking > 0) {
-        if (rem[static_cast<std::size_t>(l)] % h->blocking != 0) {
-          return;
-        }
-        cand[static_cast<std::size_t>(l)] = {h->blocking};
-      } else {
-        cand[static_cast<std::size_t>(l)] = divisors(rem[static_cast<std::size_t>(l)]);
-      }
+    if (!candidates(v, rem, cand)) {
+      return;
     }
-    struct Kid {
-      double lb;
-      Extents f;
-      std::vector<int> perm;
-    };
     std::vector<Kid> kids;
-    std::array<std::size_t, kNumLoops> idx{};
-    while (true) {
-      Extents f{}, next{};
-      std::vector<int> loops;
-      for (int l = 0; l < kNumLoops; ++l) {
-        f[static_cast<std::size_t>(l)] =
-            cand[static_cast<std::size_t>(l)][idx[static_cast<std::size_t>(l)]];
-        next[static_cast<std::size_t>(l)] =
-            rem[static_cast<std::size_t>(l)] / f[static_cast<std::size_t>(l)];
-        m_.blocking[l][v] = f[static_cast<std::size_t>(l)];
-        if (f[static_cast<std::size_t>(l)] > 1) {
-          loops.push_back(l);
-        }
-      }
-      if (time_up()) {
-        return;
-      }
-      ++nodes_;
-      // The tile of level v-1 is now fixed: check its capacity and utilization rules.
-      MappingSpec probe = m_;
-      for (int l = 0; l < kNumLoops; ++l) {
-        for (int u = 0; u < v; ++u) {
-          probe.blocking[l][u] = 1;
-        }
-        probe.blocking[l][0] = next[static_cast<std::size_t>(l)];
-      }
-      const Validity val = check_validity(layer_, arch_, probe);
-      if (!val.usage[static_cast<std::size_t>(v - 1)].ok) {
-        ++cap_cuts_;
-      } else {
-        auto it = classes_.find(loops);
-        if (it == classes_.end()) {
-          it = classes_.emplace(loops, order_classes(loops)).first;
-        }
-        for (const auto &perm : it->second) {
-          set_order(v, perm);
-          ++nodes_;
-          const double lb = bound(m_, v, next);
-          if (cannot_beat(lb, best_)) {
-            ++pruned_;
-          } else {
-            kids.push_back({lb, f, perm});
-          }
-        }
-      }
-      int l = 0;
-      for (; l < kNumLoops; ++l) {
-        if (++idx[static_cast<std::size_t>(l)] < cand[static_cast<std::size_t>(l)].size()) {
-          break;
-        }
-        idx[static_cast<std::size_t>(l)] = 0;
-      }
-      if (l == kNumLoops) {
-        break;
-      }
+    if (!bound_kids(v, rem, cand, kids)) {
+      return; // time is up
     }
     std::stable_sort(kids.begin(), kids.end(),
                      [](const Kid &a, const Kid &b) { return a.lb < b.lb; });
@@ -391,6 +311,123 @@ private:
     for (int l = 0; l < kNumLoops; ++l) {
       m_.blocking[l][v] = 1;
       m_.order[l][v] = kNumLoops - 1;
+    }
+  }
+
+  // The innermost level takes every extent left; each order class is evaluated.
+  void innermost(const Extents &rem) {
+    std::vector<int> loops;
+    for (int l = 0; l < kNumLoops; ++l) {
+      m_.blocking[l][0] = rem[static_cast<std::size_t>(l)];
+      if (const HintEntry *h = hint(l, 0);
+          h && h->blocking > 0 && h->blocking != rem[static_cast<std::size_t>(l)]) {
+        return;
+      }
+      if (rem[static_cast<std::size_t>(l)] > 1) {
+        loops.push_back(l);
+      }
+    }
+    // Level 0 without a MAC register is charged per MAC whatever its order.
+    const auto classes =
+        arch_.mac_capacity == 0 ? std::vector<std::vector<int>>{loops} : order_classes(loops);
+    for (const auto &perm : classes) {
+      set_order(0, perm);
+      ++evals_;
+      const Result r = evaluate(layer_, arch_, m_);
+      if (r.energy_pj < best_) {
+        best_ = r.energy_pj;
+        best_m_ = m_;
+      }
+    }
+  }
+
+  // Candidate blockings per loop at level v: the hint's, else every divisor; false when the
+  // hint's does not divide.
+  bool candidates(int v, const Extents &rem,
+                  std::array<std::vector<std::int64_t>, kNumLoops> &cand) const {
+    for (int l = 0; l < kNumLoops; ++l) {
+      const HintEntry *h = hint(l, v);
+      if (h && h->blocking > 0) {
+        if (rem[static_cast<std::size_t>(l)] % h->blocking != 0) {
+          return false;
+        }
+        cand[static_cast<std::size_t>(l)] = {h->blocking};
+      } else {
+        cand[static_cast<std::size_t>(l)] = divisors(rem[static_cast<std::size_t>(l)]);
+      }
+    }
+    return true;
+  }
+
+  // Every combination of the candidates whose child tile is valid, each order class bounded;
+  // `kids` gets those not cut. False when the time is up.
+  bool bound_kids(int v, const Extents &rem,
+                  const std::array<std::vector<std::int64_t>, kNumLoops> &cand,
+                  std::vector<Kid> &kids) {
+    std::array<std::size_t, kNumLoops> idx{};
+    while (true) {
+      Extents f{}, next{};
+      std::vector<int> loops;
+      for (int l = 0; l < kNumLoops; ++l) {
+        f[static_cast<std::size_t>(l)] =
+            cand[static_cast<std::size_t>(l)][idx[static_cast<std::size_t>(l)]];
+        next[static_cast<std::size_t>(l)] =
+            rem[static_cast<std::size_t>(l)] / f[static_cast<std::size_t>(l)];
+        m_.blocking[l][v] = f[static_cast<std::size_t>(l)];
+        if (f[static_cast<std::size_t>(l)] > 1) {
+          loops.push_back(l);
+        }
+      }
+      if (time_up()) {
+        return false;
+      }
+      ++nodes_;
+      if (child_fits(v, next)) {
+        bound_orders(v, f, next, loops, kids);
+      } else {
+        ++cap_cuts_;
+      }
+      int l = 0;
+      for (; l < kNumLoops; ++l) {
+        if (++idx[static_cast<std::size_t>(l)] < cand[static_cast<std::size_t>(l)].size()) {
+          break;
+        }
+        idx[static_cast<std::size_t>(l)] = 0;
+      }
+      if (l == kNumLoops) {
+        return true;
+      }
+    }
+  }
+
+  // The tile of level v-1 is now fixed: check its capacity and utilization rules.
+  bool child_fits(int v, const Extents &next) const {
+    MappingSpec probe = m_;
+    for (int l = 0; l < kNumLoops; ++l) {
+      for (int u = 0; u < v; ++u) {
+        probe.blocking[l][u] = 1;
+      }
+      probe.blocking[l][0] = next[static_cast<std::size_t>(l)];
+    }
+    const Validity val = check_validity(layer_, arch_, probe);
+    return val.usage[static_cast<std::size_t>(v - 1)].ok;
+  }
+
+  void bound_orders(int v, const Extents &f, const Extents &next, const std::vector<int> &loops,
+                    std::vector<Kid> &kids) {
+    auto it = classes_.find(loops);
+    if (it == classes_.end()) {
+      it = classes_.emplace(loops, order_classes(loops)).first;
+    }
+    for (const auto &perm : it->second) {
+      set_order(v, perm);
+      ++nodes_;
+      const double lb = bound(m_, v, next);
+      if (cannot_beat(lb, best_)) {
+        ++pruned_;
+      } else {
+        kids.push_back({lb, f, perm});
+      }
     }
   }
 

@@ -191,12 +191,20 @@ void parse_area_model(const YamlView &arch, const ArchDefaults &d,
   }
 }
 
-} // namespace
+// The levels read so far, outermost first, with each one's line and whether it gave an area.
+struct ParsedLevels {
+  std::vector<Level> outer_first;
+  std::vector<int> lines;
+  std::vector<bool> area_given;
+  void add(const Level &lv, int line, bool area) {
+    outer_first.push_back(lv);
+    lines.push_back(line);
+    area_given.push_back(area);
+  }
+};
 
-Arch parse_arch(const YamlView &arch) {
-  arch.require_keys(
-      {"name", "word_bits", "clock_ghz", "mac", "energy_table", "area_table", "levels"}, "arch");
-  Arch a;
+// The arch-wide keys: name, word width, clock, the mac and the energy and area tables.
+ArchDefaults parse_arch_header(const YamlView &arch, Arch &a) {
   a.name = arch.at("name").as_string();
   ArchDefaults d;
   if (auto wb = arch.get("word_bits")) {
@@ -220,117 +228,145 @@ Arch parse_arch(const YamlView &arch) {
   if (auto t = arch.get("area_table")) {
     d.area_table = t->as_choice({"none", "accelergy_40nm"}) == 1;
   }
-  const auto levels_view = arch.at("levels");
-  const auto items = levels_view.items();
-  if (items.empty()) {
-    levels_view.fail("list at least one level, the backing store first");
+  return d;
+}
+
+double table_hop(const Level &lv) { return kInterstellarHopEnergyPj * lv.word_bits / 16.0; }
+
+// A level's `mesh:`; true when its hop energy is to come from the table, once the word width
+// of the level below it is known.
+bool parse_mesh(const YamlView &item, const ArchDefaults &d, Level &base) {
+  auto mesh = item.get("mesh");
+  if (!mesh) {
+    return false;
   }
-  std::vector<Level> outer_first;
-  std::vector<int> lines;
-  std::vector<bool> area_given;
-  for (const auto &item : items) {
-    item.require_keys({"name", "kind", "size", "size_words", "word_bits", "block", "bandwidth",
-                       "double_buffered", "keep", "bypass", "energy", "area_um2", "mesh",
-                       "partitioned"},
-                      "an arch level");
-    Level base;
-    base.name = item.at("name").as_string();
-    base.kind = static_cast<MemKind>(item.at("kind").as_choice(kKinds));
-    base.word_bits = d.word_bits;
-    base.keeps = parse_keep(item);
-    bool hop_from_table = false;
-    const auto table_hop = [](const Level &lv) {
-      return kInterstellarHopEnergyPj * lv.word_bits / 16.0;
-    };
-    if (auto mesh = item.get("mesh")) {
-      mesh->require_keys({"x", "y", "hop_energy_pj"}, "mesh");
-      base.fanout_x = mesh->get("x") ? mesh->at("x").as_int(1) : 1;
-      base.fanout_y = mesh->get("y") ? mesh->at("y").as_int(1) : 1;
-      if (auto hop = mesh->get("hop_energy_pj")) {
-        base.hop_energy_pj = hop->as_double(0);
-      } else if (d.table) {
-        hop_from_table = true; // priced below, once the level's word width is known
-      }
-    }
-    const auto parts = item.get("partitioned");
-    if (!parts) {
-      area_given.push_back(parse_storage(item, base, d, base.kind != MemKind::DRAM));
-      if (hop_from_table) {
-        base.hop_energy_pj = table_hop(base);
-      }
-      outer_first.push_back(base);
-      lines.push_back(item.line());
-      continue;
-    }
-    for (const char *k : {"size", "size_words", "keep", "bypass", "energy", "block", "bandwidth",
-                          "double_buffered", "area_um2"}) {
-      if (auto misplaced = item.get(k)) {
-        misplaced->fail(fmt::format("with 'partitioned', give {} in each partition entry "
-                                    "(valid keys there: tensor, name, size, size_words, "
-                                    "word_bits, block, bandwidth, double_buffered, energy, "
-                                    "area_um2)",
-                                    k));
-      }
-    }
-    // The group's word width is the default of its partitions.
-    if (auto wb = item.get("word_bits")) {
-      base.word_bits = static_cast<int>(wb->as_int(1, 1024));
-    }
-    const auto entries = parts->items();
-    if (entries.empty()) {
-      parts->fail("list one entry per tensor scratchpad");
-    }
-    std::array<bool, kMaxTensors> seen{};
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      const auto &e = entries[i];
-      e.require_keys({"tensor", "name", "size", "size_words", "word_bits", "block", "bandwidth",
-                      "double_buffered", "energy", "area_um2"},
-                     "a partitioned entry");
-      Level lv = base;
-      const int t = e.at("tensor").as_choice(arch_tensor_names());
-      if (seen[static_cast<std::size_t>(t)]) {
-        e.at("tensor").fail(fmt::format("{} has two partitions", arch_tensor_names()[t]));
-      }
-      seen[static_cast<std::size_t>(t)] = true;
-      lv.name = e.get("name") ? e.at("name").as_string()
-                              : fmt::format("{}_{}", base.name, arch_tensor_names()[t]);
-      lv.keeps = {false, false, false};
-      lv.keeps[static_cast<std::size_t>(t)] = true;
-      // The mesh sits below the whole group, i.e. below its innermost (last) partition.
-      if (i + 1 != entries.size()) {
-        lv.fanout_x = lv.fanout_y = 1;
-        lv.hop_energy_pj = 0;
-      }
-      area_given.push_back(parse_storage(e, lv, d, lv.kind != MemKind::DRAM));
-      if (hop_from_table && i + 1 == entries.size()) {
-        lv.hop_energy_pj = table_hop(lv);
-      }
-      outer_first.push_back(lv);
-      lines.push_back(e.line());
+  mesh->require_keys({"x", "y", "hop_energy_pj"}, "mesh");
+  base.fanout_x = mesh->get("x") ? mesh->at("x").as_int(1) : 1;
+  base.fanout_y = mesh->get("y") ? mesh->at("y").as_int(1) : 1;
+  if (auto hop = mesh->get("hop_energy_pj")) {
+    base.hop_energy_pj = hop->as_double(0);
+    return false;
+  }
+  return d.table;
+}
+
+// A `partitioned:` level: one per-tensor scratchpad per entry, each with its own storage keys.
+void parse_partitions(const YamlView &item, const YamlView &parts, const ArchDefaults &d,
+                      Level base, bool hop_from_table, ParsedLevels &out) {
+  for (const char *k : {"size", "size_words", "keep", "bypass", "energy", "block", "bandwidth",
+                        "double_buffered", "area_um2"}) {
+    if (auto misplaced = item.get(k)) {
+      misplaced->fail(fmt::format("with 'partitioned', give {} in each partition entry "
+                                  "(valid keys there: tensor, name, size, size_words, "
+                                  "word_bits, block, bandwidth, double_buffered, energy, "
+                                  "area_um2)",
+                                  k));
     }
   }
-  for (std::size_t i = 0; i < outer_first.size(); ++i) {
+  // The group's word width is the default of its partitions.
+  if (auto wb = item.get("word_bits")) {
+    base.word_bits = static_cast<int>(wb->as_int(1, 1024));
+  }
+  const auto entries = parts.items();
+  if (entries.empty()) {
+    parts.fail("list one entry per tensor scratchpad");
+  }
+  std::array<bool, kMaxTensors> seen{};
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto &e = entries[i];
+    e.require_keys({"tensor", "name", "size", "size_words", "word_bits", "block", "bandwidth",
+                    "double_buffered", "energy", "area_um2"},
+                   "a partitioned entry");
+    Level lv = base;
+    const int t = e.at("tensor").as_choice(arch_tensor_names());
+    if (seen[static_cast<std::size_t>(t)]) {
+      e.at("tensor").fail(fmt::format("{} has two partitions", arch_tensor_names()[t]));
+    }
+    seen[static_cast<std::size_t>(t)] = true;
+    lv.name = e.get("name") ? e.at("name").as_string()
+                            : fmt::format("{}_{}", base.name, arch_tensor_names()[t]);
+    lv.keeps = {false, false, false};
+    lv.keeps[static_cast<std::size_t>(t)] = true;
+    // The mesh sits below the whole group, i.e. below its innermost (last) partition.
+    if (i + 1 != entries.size()) {
+      lv.fanout_x = lv.fanout_y = 1;
+      lv.hop_energy_pj = 0;
+    }
+    const bool area = parse_storage(e, lv, d, lv.kind != MemKind::DRAM);
+    if (hop_from_table && i + 1 == entries.size()) {
+      lv.hop_energy_pj = table_hop(lv);
+    }
+    out.add(lv, e.line(), area);
+  }
+}
+
+void parse_level(const YamlView &item, const ArchDefaults &d, ParsedLevels &out) {
+  item.require_keys({"name", "kind", "size", "size_words", "word_bits", "block", "bandwidth",
+                     "double_buffered", "keep", "bypass", "energy", "area_um2", "mesh",
+                     "partitioned"},
+                    "an arch level");
+  Level base;
+  base.name = item.at("name").as_string();
+  base.kind = static_cast<MemKind>(item.at("kind").as_choice(kKinds));
+  base.word_bits = d.word_bits;
+  base.keeps = parse_keep(item);
+  const bool hop_from_table = parse_mesh(item, d, base);
+  if (const auto parts = item.get("partitioned")) {
+    parse_partitions(item, *parts, d, base, hop_from_table, out);
+    return;
+  }
+  const bool area = parse_storage(item, base, d, base.kind != MemKind::DRAM);
+  if (hop_from_table) {
+    base.hop_energy_pj = table_hop(base);
+  }
+  out.add(base, item.line(), area);
+}
+
+// Level names are unique, and the backing store keeps every tensor.
+void check_levels(const YamlView &arch, const ParsedLevels &pl) {
+  const auto &levels = pl.outer_first;
+  for (std::size_t i = 0; i < levels.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      if (outer_first[i].name == outer_first[j].name) {
-        throw SpecError(arch.file(), lines[i], "name",
-                        fmt::format("level name '{}' is used twice", outer_first[i].name));
+      if (levels[i].name == levels[j].name) {
+        throw SpecError(arch.file(), pl.lines[i], "name",
+                        fmt::format("level name '{}' is used twice", levels[i].name));
       }
     }
   }
-  const auto &store = outer_first.front();
+  const auto &store = levels.front();
   for (int t = 0; t < kMaxTensors; ++t) {
     if (!store.keeps[static_cast<std::size_t>(t)]) {
-      throw SpecError(arch.file(), lines.front(), "bypass",
+      throw SpecError(arch.file(), pl.lines.front(), "bypass",
                       fmt::format("the first level ('{}') is the backing store and must keep "
                                   "every tensor, but it bypasses {}",
                                   store.name, arch_tensor_names()[static_cast<std::size_t>(t)]));
     }
   }
-  parse_area_model(arch, d, outer_first, lines, area_given, a);
-  a.levels.assign(outer_first.rbegin(), outer_first.rend());
+}
+
+} // namespace
+
+Arch parse_arch(const YamlView &arch) {
+  arch.require_keys(
+      {"name", "word_bits", "clock_ghz", "mac", "energy_table", "area_table", "levels"}, "arch");
+  Arch a;
+  const ArchDefaults d = parse_arch_header(arch, a);
+  const auto levels_view = arch.at("levels");
+  const auto items = levels_view.items();
+  if (items.empty()) {
+    levels_view.fail("list at least one level, the backing store first");
+  }
+  ParsedLevels pl;
+  for (const auto &item : items) {
+    parse_level(item, d, pl);
+  }
+  check_levels(arch, pl);
+  parse_area_model(arch, d, pl.outer_first, pl.lines, pl.area_given, a);
+  a.levels.assign(pl.outer_first.rbegin(), pl.outer_first.rend());
   if (const CountCheck c = check_arch_counts(a); !c.ok()) {
-    throw SpecError(arch.file(), lines[outer_first.size() - 1 - static_cast<std::size_t>(c.level)],
-                    c.key, c.message);
+    throw SpecError(arch.file(),
+                    pl.lines[pl.outer_first.size() - 1 - static_cast<std::size_t>(c.level)], c.key,
+                    c.message);
   }
   return a;
 }

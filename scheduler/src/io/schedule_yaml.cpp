@@ -38,6 +38,137 @@ struct ListedLevel {
   std::string name;
 };
 
+// The arch level an entry's `level:` names, once only.
+int level_of(const YamlView &name_view, const Arch &a, std::vector<ListedLevel> &listed,
+             int entry_line) {
+  const std::string name = name_view.as_string();
+  int l = -1;
+  for (std::size_t i = 0; i < a.levels.size(); ++i) {
+    if (a.levels[i].name == name) {
+      l = static_cast<int>(i);
+    }
+  }
+  if (l < 0) {
+    std::vector<std::string> level_names;
+    for (auto it = a.levels.rbegin(); it != a.levels.rend(); ++it) {
+      level_names.push_back(it->name);
+    }
+    name_view.fail(fmt::format("'{}' is not a level of architecture '{}'; its levels are: {}", name,
+                               a.name, join_names(level_names)));
+  }
+  auto &entry = listed[static_cast<std::size_t>(l)];
+  if (entry.line != 0) {
+    name_view.fail(
+        fmt::format("level '{}' is scheduled twice (first at line {})", name, entry.line));
+  }
+  entry = {entry_line, name};
+  return l;
+}
+
+// `order:` (innermost first), which must place every loop of `loops`; without it a level may
+// have one loop above 1.
+std::vector<int> loop_order(const YamlView &item, const YamlView &temporal,
+                            const std::vector<Loop> &loops, const Problem &p,
+                            const std::string &name) {
+  std::vector<int> order;
+  if (auto o = item.get("order")) {
+    for (const auto &dv : o->items()) {
+      const int d = dim_of(dv, dv.as_string(), p);
+      if (std::find(order.begin(), order.end(), d) != order.end()) {
+        dv.fail(fmt::format("'{}' is listed twice in the order", dv.as_string()));
+      }
+      order.push_back(d);
+    }
+    for (const auto &loop : loops) {
+      if (std::find(order.begin(), order.end(), loop.dim) == order.end()) {
+        o->fail(fmt::format("the order at {} does not place {} (factor {}); list every "
+                            "dimension with a factor above 1, innermost first",
+                            name, p.dim_names[static_cast<std::size_t>(loop.dim)], loop.factor));
+      }
+    }
+    return order;
+  }
+  if (loops.size() > 1) {
+    temporal.fail(fmt::format(
+        "{} has {} temporal loops above 1, so it needs an 'order' (innermost "
+        "first), e.g. order: [{}]",
+        name, loops.size(),
+        fmt::join(std::vector<std::string>{p.dim_names[static_cast<std::size_t>(loops[0].dim)],
+                                           p.dim_names[static_cast<std::size_t>(loops[1].dim)]},
+                  ", ")));
+  }
+  for (const auto &loop : loops) {
+    order.push_back(loop.dim);
+  }
+  return order;
+}
+
+void parse_temporal(const YamlView &item, const Problem &p, const std::string &name,
+                    LevelMapping &lm) {
+  if (auto t = item.get("temporal")) {
+    const auto loops = parse_factors(*t, p);
+    for (int d : loop_order(item, *t, loops, p, name)) {
+      for (const auto &loop : loops) {
+        if (loop.dim == d) {
+          lm.temporal.push_back(loop);
+        }
+      }
+    }
+  } else if (auto o = item.get("order")) {
+    o->fail(fmt::format("an order without temporal factors has no effect at {}; add "
+                        "'temporal:' or remove it",
+                        name));
+  }
+}
+
+// `keep:` lists what the level keeps, `bypass:` what it does not of what the arch allows.
+void parse_keeps(const YamlView &item, const Problem &p, const Level &level, LevelMapping &lm) {
+  const auto keep = item.get("keep");
+  const auto bypass = item.get("bypass");
+  if (keep && bypass) {
+    bypass->fail("give either keep or bypass, not both");
+  }
+  if (!keep && !bypass) {
+    return;
+  }
+  std::vector<std::string> tensor_names;
+  for (const auto &t : p.tensors) {
+    tensor_names.push_back(t.name);
+  }
+  const YamlView &list = keep ? *keep : *bypass;
+  lm.keep = level.keeps;
+  if (keep) {
+    lm.keep.fill(false);
+  }
+  for (const auto &tv : list.is_sequence() ? list.items() : std::vector<YamlView>{list}) {
+    const int t = tv.as_choice(tensor_names);
+    lm.keep[static_cast<std::size_t>(t)] = keep.has_value();
+  }
+}
+
+// The mapping's issues as one SpecError, led by one that points at a level entry.
+[[noreturn]] void fail_issues(const YamlView &sched, const YamlView &levels_view, const Problem &p,
+                              std::vector<MappingIssue> issues,
+                              const std::vector<ListedLevel> &listed) {
+  std::stable_partition(issues.begin(), issues.end(), [&](const MappingIssue &i) {
+    return i.level >= 0 && listed[static_cast<std::size_t>(i.level)].line > 0;
+  });
+  const auto &first = issues.front();
+  int line = levels_view.line();
+  std::string key = "levels";
+  if (first.level >= 0 && listed[static_cast<std::size_t>(first.level)].line > 0) {
+    line = listed[static_cast<std::size_t>(first.level)].line;
+    key = listed[static_cast<std::size_t>(first.level)].name;
+  } else if (first.dim >= 0) {
+    key = p.dim_names[static_cast<std::size_t>(first.dim)];
+  }
+  std::string message = first.message;
+  for (std::size_t i = 1; i < issues.size(); ++i) {
+    message += "; also: " + issues[i].message;
+  }
+  throw SpecError(sched.file(), line, key, message);
+}
+
 } // namespace
 
 Mapping parse_mapping(const YamlView &sched, const Problem &p, const Arch &a) {
@@ -57,81 +188,15 @@ Mapping parse_mapping(const YamlView &sched, const Problem &p, const Arch &a) {
     m.levels[l].keep = a.levels[l].keeps;
   }
   std::vector<ListedLevel> listed(a.levels.size());
-  std::vector<std::string> level_names;
-  for (auto it = a.levels.rbegin(); it != a.levels.rend(); ++it) {
-    level_names.push_back(it->name);
-  }
-  std::vector<std::string> tensor_names;
-  for (const auto &t : p.tensors) {
-    tensor_names.push_back(t.name);
-  }
   const auto levels_view = sched.at("levels");
   for (const auto &item : levels_view.items()) {
     item.require_keys({"level", "temporal", "order", "spatial", "keep", "bypass"},
                       "a schedule level");
     const auto name_view = item.at("level");
+    const int l = level_of(name_view, a, listed, item.line());
     const std::string name = name_view.as_string();
-    int l = -1;
-    for (std::size_t i = 0; i < a.levels.size(); ++i) {
-      if (a.levels[i].name == name) {
-        l = static_cast<int>(i);
-      }
-    }
-    if (l < 0) {
-      name_view.fail(fmt::format("'{}' is not a level of architecture '{}'; its levels are: {}",
-                                 name, a.name, join_names(level_names)));
-    }
-    auto &entry = listed[static_cast<std::size_t>(l)];
-    if (entry.line != 0) {
-      name_view.fail(
-          fmt::format("level '{}' is scheduled twice (first at line {})", name, entry.line));
-    }
-    entry = {item.line(), name};
     LevelMapping &lm = m.levels[static_cast<std::size_t>(l)];
-    if (auto t = item.get("temporal")) {
-      const auto loops = parse_factors(*t, p);
-      std::vector<int> order;
-      if (auto o = item.get("order")) {
-        for (const auto &dv : o->items()) {
-          const int d = dim_of(dv, dv.as_string(), p);
-          if (std::find(order.begin(), order.end(), d) != order.end()) {
-            dv.fail(fmt::format("'{}' is listed twice in the order", dv.as_string()));
-          }
-          order.push_back(d);
-        }
-        for (const auto &loop : loops) {
-          if (std::find(order.begin(), order.end(), loop.dim) == order.end()) {
-            o->fail(fmt::format("the order at {} does not place {} (factor {}); list every "
-                                "dimension with a factor above 1, innermost first",
-                                name, p.dim_names[static_cast<std::size_t>(loop.dim)],
-                                loop.factor));
-          }
-        }
-      } else if (loops.size() > 1) {
-        t->fail(fmt::format(
-            "{} has {} temporal loops above 1, so it needs an 'order' (innermost "
-            "first), e.g. order: [{}]",
-            name, loops.size(),
-            fmt::join(std::vector<std::string>{p.dim_names[static_cast<std::size_t>(loops[0].dim)],
-                                               p.dim_names[static_cast<std::size_t>(loops[1].dim)]},
-                      ", ")));
-      } else {
-        for (const auto &loop : loops) {
-          order.push_back(loop.dim);
-        }
-      }
-      for (int d : order) {
-        for (const auto &loop : loops) {
-          if (loop.dim == d) {
-            lm.temporal.push_back(loop);
-          }
-        }
-      }
-    } else if (auto o = item.get("order")) {
-      o->fail(fmt::format("an order without temporal factors has no effect at {}; add "
-                          "'temporal:' or remove it",
-                          name));
-    }
+    parse_temporal(item, p, name, lm);
     if (auto s = item.get("spatial")) {
       s->require_keys({"X", "Y"}, "spatial (axes X and Y of the mesh below this level)");
       if (auto x = s->get("X")) {
@@ -141,44 +206,11 @@ Mapping parse_mapping(const YamlView &sched, const Problem &p, const Arch &a) {
         lm.spatial_y = parse_factors(*y, p);
       }
     }
-    const auto keep = item.get("keep");
-    const auto bypass = item.get("bypass");
-    if (keep && bypass) {
-      bypass->fail("give either keep or bypass, not both");
-    }
-    if (keep || bypass) {
-      const YamlView &list = keep ? *keep : *bypass;
-      lm.keep = a.levels[static_cast<std::size_t>(l)].keeps;
-      if (keep) {
-        lm.keep.fill(false);
-      }
-      for (const auto &tv : list.is_sequence() ? list.items() : std::vector<YamlView>{list}) {
-        const int t = tv.as_choice(tensor_names);
-        lm.keep[static_cast<std::size_t>(t)] = keep.has_value();
-      }
-    }
+    parse_keeps(item, p, a.levels[static_cast<std::size_t>(l)], lm);
   }
-
   auto issues = check_mapping(p, a, m, opts);
   if (!issues.empty()) {
-    // Lead with an issue we can point at a level entry for; the rest follow as "also".
-    std::stable_partition(issues.begin(), issues.end(), [&](const MappingIssue &i) {
-      return i.level >= 0 && listed[static_cast<std::size_t>(i.level)].line > 0;
-    });
-    const auto &first = issues.front();
-    int line = levels_view.line();
-    std::string key = "levels";
-    if (first.level >= 0 && listed[static_cast<std::size_t>(first.level)].line > 0) {
-      line = listed[static_cast<std::size_t>(first.level)].line;
-      key = listed[static_cast<std::size_t>(first.level)].name;
-    } else if (first.dim >= 0) {
-      key = p.dim_names[static_cast<std::size_t>(first.dim)];
-    }
-    std::string message = first.message;
-    for (std::size_t i = 1; i < issues.size(); ++i) {
-      message += "; also: " + issues[i].message;
-    }
-    throw SpecError(sched.file(), line, key, message);
+    fail_issues(sched, levels_view, p, std::move(issues), listed);
   }
   return m;
 }

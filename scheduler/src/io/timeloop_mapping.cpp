@@ -112,100 +112,87 @@ std::vector<Loop> order(const std::vector<Loop> &loops, const YamlView *perm, co
   return out;
 }
 
-} // namespace
-
-Mapping load_timeloop_mapping(const std::string &path, const Problem &problem, const Arch &arch) {
-  return parse_timeloop_mapping(load_yaml_file(path), problem, arch);
+// The arch level a directive's `target` names (or its inter_<target>_spatial level).
+int target_level(const YamlView &tv, const Arch &arch) {
+  const std::string target = tv.as_string();
+  int level = -1;
+  for (std::size_t i = 0; i < arch.levels.size(); ++i) {
+    if (arch.levels[i].name == target || arch.levels[i].name == "inter_" + target + "_spatial") {
+      level = static_cast<int>(i);
+    }
+  }
+  if (level < 0) {
+    std::vector<std::string> targets;
+    for (const auto &l : arch.levels) {
+      targets.push_back(l.name);
+    }
+    tv.fail(fmt::format("unknown target '{}'; valid are {}", target, join_names(targets)));
+  }
+  return level;
 }
 
-Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch &arch) {
-  doc.require_map("a Timeloop mapping file");
-  doc.require_keys({"mapping"}, "a Timeloop mapping file");
-  const YamlView list = doc.at("mapping");
-  Mapping m;
-  m.levels.resize(arch.levels.size());
-  for (std::size_t i = 0; i < arch.levels.size(); ++i) {
-    m.levels[i].keep = arch.levels[i].keeps;
-  }
-  std::vector<std::string> targets;
-  for (const auto &l : arch.levels) {
-    targets.push_back(l.name);
-  }
-  for (const auto &dir : list.items()) {
-    dir.require_map("a mapping directive");
-    dir.require_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
-    const YamlView tv = dir.at("target");
-    const std::string target = tv.as_string();
-    int level = -1;
-    for (std::size_t i = 0; i < arch.levels.size(); ++i) {
-      if (arch.levels[i].name == target || arch.levels[i].name == "inter_" + target + "_spatial") {
-        level = static_cast<int>(i);
-      }
-    }
-    if (level < 0) {
-      tv.fail(fmt::format("unknown target '{}'; valid are {}", target, join_names(targets)));
-    }
-    auto &lm = m.levels[static_cast<std::size_t>(level)];
-    const YamlView typev = dir.at("type");
-    // `dataspace` is the keep/bypass directive under its other Timeloop name.
-    const int type = typev.as_choice({"temporal", "spatial", "datatype", "bypass", "dataspace"});
-    if (type <= 1) {
-      for (const char *k : {"keep", "bypass"}) {
-        if (dir.has(k)) {
-          dir.at(k).fail(fmt::format("'{}' belongs to a datatype/bypass directive", k));
-        }
-      }
-      if (type == 0 && dir.has("split")) {
-        dir.at("split").fail("'split' belongs to a spatial directive");
-      }
-      std::vector<bool> seen(p.dim_names.size(), false);
-      std::vector<Loop> loops;
-      if (auto f = dir.get("factors")) {
-        loops = parse_factors(*f, p, seen);
-      }
-      auto perm = dir.get("permutation");
-      loops = order(loops, perm ? &*perm : nullptr, p);
-      if (type == 0) {
-        if (!lm.temporal.empty()) {
-          dir.fail(fmt::format("a second temporal directive for target '{}'", target));
-        }
-        lm.temporal = loops;
-      } else {
-        if (!lm.spatial_x.empty() || !lm.spatial_y.empty()) {
-          dir.fail(fmt::format("a second spatial directive for target '{}'", target));
-        }
-        // Timeloop: the first `split` loops of the permutation go to X, the rest to Y; with
-        // no split, everything goes to X unless the mesh is a column.
-        const Level &lv = arch.levels[static_cast<std::size_t>(level)];
-        int split = static_cast<int>(loops.size());
-        if (auto s = dir.get("split")) {
-          split = static_cast<int>(s->as_int(0, 1 << 20));
-        } else if (lv.fanout_x == 1 && lv.fanout_y > 1) {
-          split = 0;
-        }
-        for (std::size_t i = 0; i < loops.size(); ++i) {
-          (static_cast<int>(i) < split ? lm.spatial_x : lm.spatial_y).push_back(loops[i]);
-        }
-      }
-    } else {
-      for (const char *k : {"factors", "permutation", "split"}) {
-        if (dir.has(k)) {
-          dir.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial directive", k));
-        }
-      }
-      if (auto k = dir.get("keep")) {
-        for (const auto &item : k->items()) {
-          lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = true;
-        }
-      }
-      if (auto b = dir.get("bypass")) {
-        for (const auto &item : b->items()) {
-          lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = false;
-        }
-      }
+// A temporal or spatial directive: its factors in the permutation's order.
+void parse_loop_directive(const YamlView &dir, bool temporal, const Problem &p, const Level &lv,
+                          const std::string &target, LevelMapping &lm) {
+  for (const char *k : {"keep", "bypass"}) {
+    if (dir.has(k)) {
+      dir.at(k).fail(fmt::format("'{}' belongs to a datatype/bypass directive", k));
     }
   }
-  // Factor products: a dimension a mapping leaves short is an error, named with its levels.
+  if (temporal && dir.has("split")) {
+    dir.at("split").fail("'split' belongs to a spatial directive");
+  }
+  std::vector<bool> seen(p.dim_names.size(), false);
+  std::vector<Loop> loops;
+  if (auto f = dir.get("factors")) {
+    loops = parse_factors(*f, p, seen);
+  }
+  auto perm = dir.get("permutation");
+  loops = order(loops, perm ? &*perm : nullptr, p);
+  if (temporal) {
+    if (!lm.temporal.empty()) {
+      dir.fail(fmt::format("a second temporal directive for target '{}'", target));
+    }
+    lm.temporal = loops;
+    return;
+  }
+  if (!lm.spatial_x.empty() || !lm.spatial_y.empty()) {
+    dir.fail(fmt::format("a second spatial directive for target '{}'", target));
+  }
+  // Timeloop: the first `split` loops of the permutation go to X, the rest to Y; with no
+  // split, everything goes to X unless the mesh is a column.
+  int split = static_cast<int>(loops.size());
+  if (auto s = dir.get("split")) {
+    split = static_cast<int>(s->as_int(0, 1 << 20));
+  } else if (lv.fanout_x == 1 && lv.fanout_y > 1) {
+    split = 0;
+  }
+  for (std::size_t i = 0; i < loops.size(); ++i) {
+    (static_cast<int>(i) < split ? lm.spatial_x : lm.spatial_y).push_back(loops[i]);
+  }
+}
+
+// A datatype / bypass / dataspace directive: `keep` and `bypass` lists.
+void parse_keep_directive(const YamlView &dir, const Problem &p, LevelMapping &lm) {
+  for (const char *k : {"factors", "permutation", "split"}) {
+    if (dir.has(k)) {
+      dir.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial directive", k));
+    }
+  }
+  if (auto k = dir.get("keep")) {
+    for (const auto &item : k->items()) {
+      lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = true;
+    }
+  }
+  if (auto b = dir.get("bypass")) {
+    for (const auto &item : b->items()) {
+      lm.keep[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = false;
+    }
+  }
+}
+
+// A dimension a mapping leaves short is an error, named with its product.
+void check_factor_products(const YamlView &list, const Problem &p, const Mapping &m) {
   for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
     std::int64_t prod = 1;
     for (const auto &lm : m.levels) {
@@ -222,6 +209,40 @@ Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch
                             p.bounds[d]));
     }
   }
+}
+
+} // namespace
+
+Mapping load_timeloop_mapping(const std::string &path, const Problem &problem, const Arch &arch) {
+  return parse_timeloop_mapping(load_yaml_file(path), problem, arch);
+}
+
+Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch &arch) {
+  doc.require_map("a Timeloop mapping file");
+  doc.require_keys({"mapping"}, "a Timeloop mapping file");
+  const YamlView list = doc.at("mapping");
+  Mapping m;
+  m.levels.resize(arch.levels.size());
+  for (std::size_t i = 0; i < arch.levels.size(); ++i) {
+    m.levels[i].keep = arch.levels[i].keeps;
+  }
+  for (const auto &dir : list.items()) {
+    dir.require_map("a mapping directive");
+    dir.require_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
+    const YamlView tv = dir.at("target");
+    const int level = target_level(tv, arch);
+    auto &lm = m.levels[static_cast<std::size_t>(level)];
+    // `dataspace` is the keep/bypass directive under its other Timeloop name.
+    const int type =
+        dir.at("type").as_choice({"temporal", "spatial", "datatype", "bypass", "dataspace"});
+    if (type <= 1) {
+      parse_loop_directive(dir, type == 0, p, arch.levels[static_cast<std::size_t>(level)],
+                           tv.as_string(), lm);
+    } else {
+      parse_keep_directive(dir, p, lm);
+    }
+  }
+  check_factor_products(list, p, m);
   return m;
 }
 

@@ -158,14 +158,34 @@ void BoundModel::set_lanes() {
 }
 
 void BoundModel::set_skeleton(const Mapping &sk) {
+  set_spatial_and_keeps(sk);
+  set_regions();
+  set_mac_reads();
+  set_rooms();
+  set_lanes();
+  set_couples();
+  // Cut bounds stop sooner with the tensors that cost most first: order them by their energy
+  // in this skeleton's root bound.
+  tensor_order_.resize(static_cast<std::size_t>(T_));
+  std::iota(tensor_order_.begin(), tensor_order_.end(), 0);
+  tensor_energy_.fill(0);
+  record_energies_ = true;
+  root_bound_ = bound(sk, L_);
+  record_energies_ = false;
+  std::stable_sort(tensor_order_.begin(), tensor_order_.end(), [&](int a, int b) {
+    return tensor_energy_[static_cast<std::size_t>(a)] >
+           tensor_energy_[static_cast<std::size_t>(b)];
+  });
+}
+
+// The skeleton's spatial factors and keeps, the utilized instances and the compute cycles.
+void BoundModel::set_spatial_and_keeps(const Mapping &sk) {
   const auto L = static_cast<std::size_t>(L_);
   keep_.assign(L, {});
   spatial_.assign(L, {});
   port_words_ = machine_port_words(arch_);
   sp_total_.assign(L, 1);
   uinst_.assign(L, 1);
-  distinct_.assign(L, {});
-  used_.assign(L, {});
   for (std::size_t i = 0; i < L; ++i) {
     spatial_[i].fill(1);
     for (const auto *loops : {&sk.levels[i].spatial_x, &sk.levels[i].spatial_y}) {
@@ -187,6 +207,14 @@ void BoundModel::set_skeleton(const Mapping &sk) {
   compute_cycles_ = ceil_div(macs_, used_macs);
   base_cycles_ = mode_ == Mode::Hcl ? arch_.machine.start + arch_.machine.drain + compute_cycles_
                                     : compute_cycles_;
+}
+
+// Per level: the region one instance covers (bounds over the spatial factors above), and the
+// distinct and used elements of each tensor in it.
+void BoundModel::set_regions() {
+  const auto L = static_cast<std::size_t>(L_);
+  distinct_.assign(L, {});
+  used_.assign(L, {});
   for (int i = 0; i < L_; ++i) {
     std::array<std::int64_t, kMaxDims> region{};
     region.fill(1);
@@ -200,20 +228,29 @@ void BoundModel::set_skeleton(const Mapping &sk) {
     for (int t = 0; t < T_; ++t) {
       distinct_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
           problem_.footprint(t, region.data());
-      // Many skeletons share regions; counting used elements walks a bitmap.
-      std::array<std::int64_t, kMaxDims + 1> key{};
-      std::copy(region.begin(), region.end(), key.begin());
-      key[kMaxDims] = t;
-      auto it = used_memo_.find(key);
-      if (it == used_memo_.end()) {
-        if (used_memo_.size() >= kMaxMemo) {
-          used_memo_.clear();
-        }
-        it = used_memo_.emplace(key, used_elements(problem_, t, region.data())).first;
-      }
-      used_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = it->second;
+      used_[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = used_in(region, t);
     }
   }
+}
+
+// Many skeletons share regions; counting used elements walks a bitmap, so it is memoized.
+std::int64_t BoundModel::used_in(const std::array<std::int64_t, kMaxDims> &region, int t) {
+  std::array<std::int64_t, kMaxDims + 1> key{};
+  std::copy(region.begin(), region.end(), key.begin());
+  key[kMaxDims] = t;
+  auto it = used_memo_.find(key);
+  if (it == used_memo_.end()) {
+    if (used_memo_.size() >= kMaxMemo) {
+      used_memo_.clear();
+    }
+    it = used_memo_.emplace(key, used_elements(problem_, t, region.data())).first;
+  }
+  return it->second;
+}
+
+// Per tensor: the reads at its innermost keeper before latching (MACs over the instances and
+// the irrelevant spatial factors up to it), and the product of its irrelevant temporal factors.
+void BoundModel::set_mac_reads() {
   for (int t = 0; t < T_; ++t) {
     const auto tu = static_cast<std::size_t>(t);
     int c0 = 0;
@@ -241,6 +278,12 @@ void BoundModel::set_skeleton(const Mapping &sk) {
     }
     irr_temporal_[tu] = irr;
   }
+}
+
+// Per level: spatial factors at or below it, each tensor's room and its memo signature, and
+// the temporal factors of each dimension over all levels.
+void BoundModel::set_rooms() {
+  const auto L = static_cast<std::size_t>(L_);
   sp_below_.assign(L, {});
   room_.assign(L, {});
   sig_.assign(L, {});
@@ -275,20 +318,6 @@ void BoundModel::set_skeleton(const Mapping &sk) {
     const auto du = static_cast<std::size_t>(d);
     rem0_[du] = problem_.bounds[du] / sp_below_[L - 1][du];
   }
-  set_lanes();
-  set_couples();
-  // Cut bounds stop sooner with the tensors that cost most first: order them by their energy
-  // in this skeleton's root bound.
-  tensor_order_.resize(static_cast<std::size_t>(T_));
-  std::iota(tensor_order_.begin(), tensor_order_.end(), 0);
-  tensor_energy_.fill(0);
-  record_energies_ = true;
-  root_bound_ = bound(sk, L_);
-  record_energies_ = false;
-  std::stable_sort(tensor_order_.begin(), tensor_order_.end(), [&](int a, int b) {
-    return tensor_energy_[static_cast<std::size_t>(a)] >
-           tensor_energy_[static_cast<std::size_t>(b)];
-  });
 }
 
 BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_level,
@@ -307,14 +336,7 @@ BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_le
     }
   };
   for (int j = from; j < L_; ++j) {
-    const auto &loops = m.levels[static_cast<std::size_t>(j)].temporal;
-    if (j != free_level) {
-      for (const auto &l : loops) {
-        visit(l);
-      }
-    } else {
-      visit_free(loops, rel, pick, visit);
-    }
+    visit_level(m, j, free_level, rel, visit, pick);
   }
   return w;
 }
@@ -342,54 +364,10 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
   return w.outer * (words + (w.slide_factor - 1) * (words - overlap));
 }
 
-CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int innermost_at_j,
-                            double energy_cutoff) {
-  const bool hcl = mode_ == Mode::Hcl;
-  // Stopping early returns a partial sum; a margin far above its rounding error keeps every
-  // decision of a caller cutting at `energy_cutoff` what the full value would give.
-  const double stop_at = nonnegative_energies_ && energy_cutoff > 0
-                             ? energy_cutoff * (1 + 1e-12)
-                             : std::numeric_limits<double>::infinity();
-  // Energy counted so far: MACs and leakage over the compute-bound cycles, then the tensors'.
-  double partial = static_cast<double>(macs_) * arch_.mac_energy_pj +
-                   leak_total_pj_per_cycle_ * static_cast<double>(base_cycles_);
-  const int free_level = free_order_at_j ? j : -1;
-  free_first_ = free_order_at_j ? innermost_at_j : -1;
-  // Temporal factors still to place below level j (rem), and the product of the fixed ones.
-  std::array<std::int64_t, kMaxDims> fixed{}, rem{};
-  fixed.fill(1);
-  rem.fill(1);
-  std::int64_t fixed_product = 1;
-  for (int l = j; l < L_; ++l) {
-    for (const auto &lp : m.levels[static_cast<std::size_t>(l)].temporal) {
-      fixed[static_cast<std::size_t>(lp.dim)] *= lp.factor;
-      fixed_product *= lp.factor;
-    }
-  }
-  for (int d = 0; d < D_; ++d) {
-    rem[static_cast<std::size_t>(d)] =
-        rem0_[static_cast<std::size_t>(d)] / fixed[static_cast<std::size_t>(d)];
-  }
-  // Tiles of the levels whose loops above are all fixed, built upwards by multiplication
-  // (dividing the bounds per level dominated this function). Only the first L_ entries are
-  // used; zeroing all 64 levels would dominate.
-  const int known_from = std::max(0, j - 1); // levels >= known_from have known tiles
-  std::array<std::array<std::int64_t, kMaxDims>, 64> tile;
-  for (int i = known_from; i < L_; ++i) {
-    const auto iu = static_cast<std::size_t>(i);
-    for (int d = 0; d < D_; ++d) {
-      const auto du = static_cast<std::size_t>(d);
-      tile[iu][du] =
-          i == known_from ? sp_below_[iu][du] * rem[du] : tile[iu - 1][du] * spatial_[iu][du];
-    }
-    if (i >= j) {
-      for (const auto &lp : m.levels[iu].temporal) {
-        tile[iu][static_cast<std::size_t>(lp.dim)] *= lp.factor;
-      }
-    }
-  }
-
-  struct TC { // no member initializers: only the first L_ levels are zeroed, below
+// bound()'s state at one search node. No member initializers: bound() sets or zeroes only the
+// first L_ levels, and zeroing all 64 dominated the bound.
+struct BoundModel::Node {
+  struct Counts { // one tensor at one level
     std::int64_t reads, fills, updates, words;
     std::int64_t largest;        // unknown tile: the most words it can have
     std::int64_t parent_spatial; // spatial factors relevant to t up to its next keeper
@@ -397,273 +375,361 @@ CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int i
     double energy;
     bool present;
   };
-  std::array<std::array<TC, kMaxTensors>, 64> tc;
-  std::array<std::int64_t, 64> fetches;
-  std::fill_n(tc.begin(), L_, std::array<TC, kMaxTensors>{});
-  std::fill_n(fetches.begin(), L_, 0);
-  std::array<std::array<std::int64_t, kMaxTensors>, 64> ff; // fetches per [level][tensor]
-  std::array<std::int64_t, kMaxTensors> irr_out{};
+  int j, free_level, known_from;                           // levels >= known_from have known tiles
+  std::int64_t fixed_product;                              // the temporal factors of levels >= j
+  std::array<std::int64_t, kMaxDims> fixed, rem;           // per dimension: fixed, still to place
+  std::array<std::array<std::int64_t, kMaxDims>, 64> tile; // [level][dim]
+  std::array<std::array<Counts, kMaxTensors>, 64> counts;  // [level][tensor]
+  std::array<std::array<std::int64_t, kMaxTensors>, 64> fetches; // [level][tensor]
+  std::array<std::int64_t, kMaxTensors> irr_outside;
+};
 
+CostBound BoundModel::bound(const Mapping &m, int j, bool free_order_at_j, int innermost_at_j,
+                            double energy_cutoff) {
+  // Stopping early returns a partial sum; a margin far above its rounding error keeps every
+  // decision of a caller cutting at `energy_cutoff` what the full value would give.
+  const double stop_at = nonnegative_energies_ && energy_cutoff > 0
+                             ? energy_cutoff * (1 + 1e-12)
+                             : std::numeric_limits<double>::infinity();
+  Node n;
+  n.j = j;
+  n.free_level = free_order_at_j ? j : -1;
+  n.known_from = std::max(0, j - 1);
+  free_first_ = free_order_at_j ? innermost_at_j : -1;
+  fix_loops(m, n);
+  known_tiles(m, n);
+  std::fill_n(n.counts.begin(), L_, std::array<Node::Counts, kMaxTensors>{});
+  std::fill_n(n.fetches.begin(), L_, std::array<std::int64_t, kMaxTensors>{});
+  n.irr_outside = {};
+  // Energy counted so far: MACs and leakage over the compute-bound cycles, then the tensors'.
+  double partial = static_cast<double>(macs_) * arch_.mac_energy_pj +
+                   leak_total_pj_per_cycle_ * static_cast<double>(base_cycles_);
   for (const int t : tensor_order_) {
     if (partial >= stop_at) {
       return CostBound{partial, base_cycles_};
     }
-    const auto tu = static_cast<std::size_t>(t);
-    const bool rw = problem_.tensors[tu].read_write;
-    const auto &rel = rel_[tu];
-    std::int64_t latch = 1;
-    if (sp_total_[0] > 1) {
-      if (j == 0) {
-        // Latching multiplies the irrelevant loops inside the first relevant one.
-        latch = 1;
-        bool done = false;
-        for (int lv = 0; lv < L_ && !done; ++lv) {
-          const auto &loops = m.levels[static_cast<std::size_t>(lv)].temporal;
-          auto take = [&](const Loop &l) {
-            if (done || l.factor == 1) {
-              return;
-            }
-            if (rel[static_cast<std::size_t>(l.dim)]) {
-              done = true;
-            } else {
-              latch *= l.factor;
-            }
-          };
-          if (lv == free_level) {
-            visit_free(loops, rel, -1, take);
-          } else {
-            for (const auto &l : loops) {
-              take(l);
-            }
-          }
-        }
-      } else {
-        latch = irr_temporal_[tu];
-      }
-    }
-    // Irrelevant loops outside the first relevant loop of the fixed nest (levels >= j).
-    std::int64_t &irr_outside = irr_out[tu];
-    irr_outside = 1;
-    if (j < L_) {
-      bool found = false;
-      auto visit = [&](const Loop &l) {
-        if (l.factor == 1) {
-          return;
-        }
-        if (found) {
-          if (!rel[static_cast<std::size_t>(l.dim)]) {
-            irr_outside *= l.factor;
-          }
-        } else if (rel[static_cast<std::size_t>(l.dim)]) {
-          found = true;
-        }
-      };
-      for (int lv = j; lv < L_; ++lv) {
-        const auto &loops = m.levels[static_cast<std::size_t>(lv)].temporal;
-        if (lv == free_level) {
-          visit_free(loops, rel, -1, visit);
-        } else {
-          for (const auto &l : loops) {
-            visit(l);
-          }
-        }
-      }
-    }
+    partial += tensor_counts(m, t, n);
+  }
+  CostBound out;
+  out.cycles = mode_ == Mode::Hcl ? hcl_cycles(m, n) : bandwidth_cycles(n);
+  out.energy_pj = node_energy(n, out.cycles);
+  if (j - 2 >= couple_min_level_ && out.energy_pj < stop_at) {
+    out.energy_pj += node_coupling(n);
+  }
+  return out;
+}
 
-    int child = -1;
-    for (int i = 0; i < L_; ++i) {
-      const auto iu = static_cast<std::size_t>(i);
-      if (!keep_[iu][tu]) {
-        continue;
-      }
-      const std::int64_t distinct = distinct_[iu][tu];
-      std::int64_t words = 0, f = 0, largest = 0;
-      if (i >= known_from) {
-        const std::int64_t *tl = tile[iu].data();
-        words = problem_.footprint(t, tl);
-        if (i == L_ - 1) {
-          f = words;
-        } else if (free_level >= 0 && i == free_level - 1) {
-          f = -1;
-          bool any = false;
-          for (const auto &l : m.levels[static_cast<std::size_t>(free_level)].temporal) {
-            if (l.factor > 1 && rel[static_cast<std::size_t>(l.dim)]) {
-              any = true;
-              const std::int64_t v =
-                  fetches_from(t, tl, words, walk(m, t, i + 1, free_level, l.dim));
-              f = f < 0 ? v : std::min(f, v);
-            }
-          }
-          if (!any) {
-            f = fetches_from(t, tl, words, walk(m, t, i + 1, free_level, -1));
-          }
-        } else {
-          f = fetches_from(t, tl, words, walk(m, t, i + 1, -1, -1));
-        }
-      } else {
-        f = std::max(used_[iu][tu] * irr_outside, rw ? distinct : std::int64_t{0});
-        f = std::max(f, refetch_bound(m, t, i, j, free_level, rem, fixed_product, largest));
-      }
-      fetches[iu] = f;
-      ff[iu][tu] = f;
-      TC &c = tc[iu][tu];
-      c.present = true;
-      c.words = words;
-      c.largest = largest;
-      if (i < L_ - 1) {
-        c.fills = rw ? f - distinct : f;
-      }
-      if (child < 0) {
-        const std::int64_t n = mac_reads_[tu] / latch;
-        if (rw) {
-          c.updates = n;
-          c.reads = n - distinct;
-        } else {
-          c.reads = n;
-        }
-      } else {
-        std::int64_t relsp = 1;
-        for (int k = child + 1; k <= i; ++k) {
-          for (int d = 0; d < D_; ++d) {
-            if (rel[static_cast<std::size_t>(d)]) {
-              relsp *= spatial_[static_cast<std::size_t>(k)][static_cast<std::size_t>(d)];
-            }
-          }
-        }
-        tc[static_cast<std::size_t>(child)][tu].lanes = lanes_[static_cast<std::size_t>(child)][tu];
-        const std::int64_t cf = fetches[static_cast<std::size_t>(child)];
-        const std::int64_t first = rw ? distinct_[static_cast<std::size_t>(child)][tu] : 0;
-        c.reads = (cf - first) * relsp;
-        if (rw) {
-          c.updates = cf * relsp;
-        }
-        tc[static_cast<std::size_t>(child)][tu].parent_spatial = relsp;
-      }
-      const Level &lvl = arch_.levels[iu];
-      c.energy = static_cast<double>(uinst_[iu]) *
-                 (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
-                  access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
-                  access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
-      partial += c.energy;
-      if (record_energies_) {
-        tensor_energy_[tu] += c.energy;
-      }
-      child = i;
+void BoundModel::fix_loops(const Mapping &m, Node &n) const {
+  n.fixed.fill(1);
+  n.rem.fill(1);
+  n.fixed_product = 1;
+  for (int l = n.j; l < L_; ++l) {
+    for (const auto &lp : m.levels[static_cast<std::size_t>(l)].temporal) {
+      n.fixed[static_cast<std::size_t>(lp.dim)] *= lp.factor;
+      n.fixed_product *= lp.factor;
     }
   }
+  for (int d = 0; d < D_; ++d) {
+    const auto du = static_cast<std::size_t>(d);
+    n.rem[du] = rem0_[du] / n.fixed[du];
+  }
+}
 
-  // Hcl mode: the machine's cycles (model.cpp, Evaluator::hcl_cycles) with each pair's tiles
-  // brought in (B) and filled (F) at their lower bounds: the fetch bound over the tile's words
-  // where the tile is known, else over the most words it can have, and at least one per tile
-  // position the fixed loops visit. Every pair's B is a count of events, and with every level
-  // fixed the largest B is the model's event count, so E is bounded by the largest B.
-  // A double-buffered level's transfers may hide under the runs (model.cpp, prefetch), so they
-  // only count where they exceed the runs. A transfer of w words over `lanes` lanes takes
-  // ceil(w / lanes) x ceil(lanes / port) beats (model.cpp): exact for a known tile; for an
-  // unknown one the words of all its transfers give at least w x ceil(lanes / port) / lanes.
-  auto hcl_cycles = [&]() {
-    const MachineTiming &mt = arch_.machine;
-    const std::int64_t port = port_words_;
-    const auto beats_of_total = [port](std::int64_t w, std::int64_t lanes) {
-      const std::int64_t per_row = ceil_div(lanes, port);
-      return port == 1 ? w : (w / lanes) * per_row + ceil_div((w % lanes) * per_row, lanes);
-    };
-    std::int64_t events = 1, sequential = 0, prefetched = 0;
-    for (int t = 0; t < T_; ++t) {
-      const auto tu = static_cast<std::size_t>(t);
-      const bool rw = problem_.tensors[tu].read_write;
-      const auto &rel = rel_[tu];
-      std::int64_t positions = 1; // relevant temporal factors above level i, fixed levels only
-      for (int i = L_ - 2; i >= 0; --i) {
-        const auto iu = static_cast<std::size_t>(i);
-        if (i >= known_from) {
-          for (const auto &lp : m.levels[iu + 1].temporal) {
-            if (rel[static_cast<std::size_t>(lp.dim)]) {
-              positions *= lp.factor;
-            }
-          }
-        }
-        const TC &c = tc[iu][tu];
-        if (!c.present) {
-          continue;
-        }
-        std::int64_t &transfers = arch_.levels[iu].double_buffered ? prefetched : sequential;
-        const std::int64_t f = ff[iu][tu];
-        std::int64_t brought = 0;
-        if (i >= known_from) {
-          brought = f / c.words;
-          const std::int64_t words_from_parent = c.words * c.parent_spatial;
-          const std::int64_t b = detail::port_beats(words_from_parent, c.lanes, port);
-          transfers += pair_transfer_cycles(mt, rw, brought, positions, b);
-        } else {
-          const std::int64_t largest = std::max<std::int64_t>(1, c.largest);
-          brought = std::max(positions, ceil_div(f, largest));
-          if (rw) {
-            // F x P = fills x P / words when the tiles partition the region; else only F >= 0.
-            const std::int64_t fills =
-                partitions_[tu] ? std::max<std::int64_t>(0, f - distinct_[iu][tu]) : 0;
-            transfers += beats_of_total(fills * c.parent_spatial, c.lanes) +
-                         ceil_div(fills, largest) * mt.fill_tail +
-                         beats_of_total(f * c.parent_spatial, c.lanes) +
-                         brought * mt.writeback_tail;
-          } else {
-            transfers += beats_of_total(f * c.parent_spatial, c.lanes) + brought * mt.fill_tail;
-          }
-        }
-        events = std::max(events, brought);
+// Built upwards by multiplication: dividing the bounds per level dominated the bound.
+void BoundModel::known_tiles(const Mapping &m, Node &n) const {
+  for (int i = n.known_from; i < L_; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    for (int d = 0; d < D_; ++d) {
+      const auto du = static_cast<std::size_t>(d);
+      n.tile[iu][du] =
+          i == n.known_from ? sp_below_[iu][du] * n.rem[du] : n.tile[iu - 1][du] * spatial_[iu][du];
+    }
+    if (i >= n.j) {
+      for (const auto &lp : m.levels[iu].temporal) {
+        n.tile[iu][static_cast<std::size_t>(lp.dim)] *= lp.factor;
       }
     }
-    return mt.start + sequential + std::max(events * mt.drain + compute_cycles_, prefetched);
+  }
+}
+
+// Latching multiplies the irrelevant loops inside the first relevant one. With nothing fixed
+// below the backing store's children (j > 0), the product of all irrelevant temporal factors
+// bounds it.
+std::int64_t BoundModel::latch_of(const Mapping &m, int t, const Node &n) const {
+  const auto tu = static_cast<std::size_t>(t);
+  if (sp_total_[0] <= 1) {
+    return 1;
+  }
+  if (n.j != 0) {
+    return irr_temporal_[tu];
+  }
+  const auto &rel = rel_[tu];
+  std::int64_t latch = 1;
+  bool done = false;
+  auto take = [&](const Loop &l) {
+    if (done || l.factor == 1) {
+      return;
+    }
+    if (rel[static_cast<std::size_t>(l.dim)]) {
+      done = true;
+    } else {
+      latch *= l.factor;
+    }
   };
-  CostBound out;
-  out.cycles = hcl ? hcl_cycles() : compute_cycles_;
-  for (int i = 0; i < L_ && !hcl; ++i) {
+  for (int lv = 0; lv < L_ && !done; ++lv) {
+    visit_level(m, lv, n.free_level, rel, take);
+  }
+  return latch;
+}
+
+// The irrelevant loops outside the first relevant loop of the fixed nest (levels >= j).
+std::int64_t BoundModel::irrelevant_outside(const Mapping &m, int t, const Node &n) const {
+  const auto &rel = rel_[static_cast<std::size_t>(t)];
+  std::int64_t irr = 1;
+  bool found = false;
+  auto visit = [&](const Loop &l) {
+    if (l.factor == 1) {
+      return;
+    }
+    if (found) {
+      if (!rel[static_cast<std::size_t>(l.dim)]) {
+        irr *= l.factor;
+      }
+    } else if (rel[static_cast<std::size_t>(l.dim)]) {
+      found = true;
+    }
+  };
+  for (int lv = n.j; lv < L_; ++lv) {
+    visit_level(m, lv, n.free_level, rel, visit);
+  }
+  return irr;
+}
+
+// Exact on a known tile; where level i's parent is the level whose order is free, the best
+// order for t (the relevant loop that slides least).
+std::int64_t BoundModel::known_fetches(const Mapping &m, int t, int i, std::int64_t words,
+                                       const Node &n) const {
+  const std::int64_t *tl = n.tile[static_cast<std::size_t>(i)].data();
+  if (i == L_ - 1) {
+    return words;
+  }
+  if (n.free_level < 0 || i != n.free_level - 1) {
+    return fetches_from(t, tl, words, walk(m, t, i + 1, -1, -1));
+  }
+  const auto &rel = rel_[static_cast<std::size_t>(t)];
+  std::int64_t f = -1;
+  for (const auto &l : m.levels[static_cast<std::size_t>(n.free_level)].temporal) {
+    if (l.factor > 1 && rel[static_cast<std::size_t>(l.dim)]) {
+      const std::int64_t v = fetches_from(t, tl, words, walk(m, t, i + 1, n.free_level, l.dim));
+      f = f < 0 ? v : std::min(f, v);
+    }
+  }
+  return f >= 0 ? f : fetches_from(t, tl, words, walk(m, t, i + 1, n.free_level, -1));
+}
+
+// Every level's counts of t, innermost keeper first; returns their energy.
+double BoundModel::tensor_counts(const Mapping &m, int t, Node &n) {
+  const auto tu = static_cast<std::size_t>(t);
+  const bool rw = problem_.tensors[tu].read_write;
+  const std::int64_t latch = latch_of(m, t, n);
+  const std::int64_t irr_outside = n.j < L_ ? irrelevant_outside(m, t, n) : 1;
+  n.irr_outside[tu] = irr_outside;
+  double energy = 0;
+  int child = -1;
+  for (int i = 0; i < L_; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    if (!keep_[iu][tu]) {
+      continue;
+    }
+    const std::int64_t distinct = distinct_[iu][tu];
+    Node::Counts &c = n.counts[iu][tu];
+    c.present = true;
+    c.words = 0;
+    c.largest = 0;
+    std::int64_t f = 0;
+    if (i >= n.known_from) {
+      c.words = problem_.footprint(t, n.tile[iu].data());
+      f = known_fetches(m, t, i, c.words, n);
+    } else {
+      f = std::max(used_[iu][tu] * irr_outside, rw ? distinct : std::int64_t{0});
+      f = std::max(f, refetch_bound(m, t, i, n.j, n.free_level, n.rem, n.fixed_product, c.largest));
+    }
+    n.fetches[iu][tu] = f;
+    if (i < L_ - 1) {
+      c.fills = rw ? f - distinct : f;
+    }
+    if (child < 0) {
+      const std::int64_t reads = mac_reads_[tu] / latch;
+      c.updates = rw ? reads : 0;
+      c.reads = rw ? reads - distinct : reads;
+    } else {
+      count_parent_reads(t, child, i, n);
+    }
+    const Level &lvl = arch_.levels[iu];
+    c.energy = static_cast<double>(uinst_[iu]) *
+               (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
+                access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
+                access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
+    energy += c.energy;
+    if (record_energies_) {
+      tensor_energy_[tu] += c.energy;
+    }
+    child = i;
+  }
+  return energy;
+}
+
+// Level i serves the fetches of t's next keeper below it, `child`, once per relevant spatial
+// instance in between.
+void BoundModel::count_parent_reads(int t, int child, int i, Node &n) const {
+  const auto tu = static_cast<std::size_t>(t), cu = static_cast<std::size_t>(child);
+  const auto &rel = rel_[tu];
+  std::int64_t relsp = 1;
+  for (int k = child + 1; k <= i; ++k) {
+    for (int d = 0; d < D_; ++d) {
+      if (rel[static_cast<std::size_t>(d)]) {
+        relsp *= spatial_[static_cast<std::size_t>(k)][static_cast<std::size_t>(d)];
+      }
+    }
+  }
+  const bool rw = problem_.tensors[tu].read_write;
+  Node::Counts &below = n.counts[cu][tu];
+  Node::Counts &c = n.counts[static_cast<std::size_t>(i)][tu];
+  below.lanes = lanes_[cu][tu];
+  below.parent_spatial = relsp;
+  const std::int64_t cf = n.fetches[cu][tu];
+  c.reads = (cf - (rw ? distinct_[cu][tu] : 0)) * relsp;
+  if (rw) {
+    c.updates = cf * relsp;
+  }
+}
+
+namespace {
+
+// Beats of transfers of w words in all over `lanes` lanes: at least w x ceil(lanes / port) /
+// lanes, exact when they are whole rows.
+std::int64_t beats_of_total(std::int64_t w, std::int64_t lanes, std::int64_t port) {
+  const std::int64_t per_row = ceil_div(lanes, port);
+  return port == 1 ? w : (w / lanes) * per_row + ceil_div((w % lanes) * per_row, lanes);
+}
+
+} // namespace
+
+// Hcl mode: the machine's cycles (model.cpp, Evaluator::hcl_cycles) with each pair's tiles
+// brought in (B) and filled (F) at their lower bounds: the fetch bound over the tile's words
+// where the tile is known, else over the most words it can have, and at least one per tile
+// position the fixed loops visit. Every pair's B is a count of events, and with every level
+// fixed the largest B is the model's event count, so E is bounded by the largest B.
+// A double-buffered level's transfers may hide under the runs (model.cpp, prefetch), so they
+// only count where they exceed the runs.
+std::int64_t BoundModel::hcl_cycles(const Mapping &m, const Node &n) const {
+  const MachineTiming &mt = arch_.machine;
+  std::int64_t events = 1, sequential = 0, prefetched = 0;
+  for (int t = 0; t < T_; ++t) {
+    const auto tu = static_cast<std::size_t>(t);
+    std::int64_t positions = 1; // relevant temporal factors above level i, fixed levels only
+    for (int i = L_ - 2; i >= 0; --i) {
+      const auto iu = static_cast<std::size_t>(i);
+      if (i >= n.known_from) {
+        for (const auto &lp : m.levels[iu + 1].temporal) {
+          if (rel_[tu][static_cast<std::size_t>(lp.dim)]) {
+            positions *= lp.factor;
+          }
+        }
+      }
+      if (!n.counts[iu][tu].present) {
+        continue;
+      }
+      std::int64_t brought = 0;
+      const std::int64_t cycles = transfer_cycles_bound(t, i, positions, n, brought);
+      (arch_.levels[iu].double_buffered ? prefetched : sequential) += cycles;
+      events = std::max(events, brought);
+    }
+  }
+  return mt.start + sequential + std::max(events * mt.drain + compute_cycles_, prefetched);
+}
+
+// A transfer of w words over `lanes` lanes takes ceil(w / lanes) x ceil(lanes / port) beats
+// (model.cpp): exact for a known tile; for an unknown one the words of all its transfers give
+// at least w x ceil(lanes / port) / lanes. `brought` gets the pair's transfers.
+std::int64_t BoundModel::transfer_cycles_bound(int t, int i, std::int64_t positions, const Node &n,
+                                               std::int64_t &brought) const {
+  const MachineTiming &mt = arch_.machine;
+  const auto tu = static_cast<std::size_t>(t), iu = static_cast<std::size_t>(i);
+  const bool rw = problem_.tensors[tu].read_write;
+  const Node::Counts &c = n.counts[iu][tu];
+  const std::int64_t f = n.fetches[iu][tu];
+  const std::int64_t port = port_words_;
+  if (i >= n.known_from) {
+    brought = f / c.words;
+    const std::int64_t b = detail::port_beats(c.words * c.parent_spatial, c.lanes, port);
+    return pair_transfer_cycles(mt, rw, brought, positions, b);
+  }
+  const std::int64_t largest = std::max<std::int64_t>(1, c.largest);
+  brought = std::max(positions, ceil_div(f, largest));
+  if (!rw) {
+    return beats_of_total(f * c.parent_spatial, c.lanes, port) + brought * mt.fill_tail;
+  }
+  // F x P = fills x P / words when the tiles partition the region; else only F >= 0.
+  const std::int64_t fills = partitions_[tu] ? std::max<std::int64_t>(0, f - distinct_[iu][tu]) : 0;
+  return beats_of_total(fills * c.parent_spatial, c.lanes, port) +
+         ceil_div(fills, largest) * mt.fill_tail +
+         beats_of_total(f * c.parent_spatial, c.lanes, port) + brought * mt.writeback_tail;
+}
+
+// Timeloop and Interstellar modes: compute, or a level's bandwidth where it limits.
+std::int64_t BoundModel::bandwidth_cycles(const Node &n) const {
+  std::int64_t cycles = compute_cycles_;
+  for (int i = 0; i < L_; ++i) {
     const auto iu = static_cast<std::size_t>(i);
     const Level &lvl = arch_.levels[iu];
     std::int64_t reads = 0, writes = 0;
     for (int t = 0; t < T_; ++t) {
-      const TC &c = tc[iu][static_cast<std::size_t>(t)];
+      const Node::Counts &c = n.counts[iu][static_cast<std::size_t>(t)];
       if (c.present) {
         reads += c.reads;
         writes += c.fills + c.updates;
       }
     }
     if (lvl.read_bandwidth > 0) {
-      out.cycles = std::max(out.cycles, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
+      cycles = std::max(cycles, ceil_words(static_cast<double>(reads), lvl.read_bandwidth));
     }
     if (lvl.write_bandwidth > 0) {
-      out.cycles =
-          std::max(out.cycles, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
+      cycles = std::max(cycles, ceil_words(static_cast<double>(writes), lvl.write_bandwidth));
     }
   }
+  return cycles;
+}
+
+double BoundModel::node_energy(const Node &n, std::int64_t cycles) const {
   double energy = static_cast<double>(macs_) * arch_.mac_energy_pj;
   for (int i = 0; i < L_; ++i) {
     const auto iu = static_cast<std::size_t>(i);
-    energy += leak_pj_per_cycle_[iu] * static_cast<double>(out.cycles);
+    energy += leak_pj_per_cycle_[iu] * static_cast<double>(cycles);
     for (int t = 0; t < T_; ++t) {
-      if (tc[iu][static_cast<std::size_t>(t)].present) {
-        energy += tc[iu][static_cast<std::size_t>(t)].energy;
+      if (n.counts[iu][static_cast<std::size_t>(t)].present) {
+        energy += n.counts[iu][static_cast<std::size_t>(t)].energy;
       }
     }
   }
-  if (j - 2 >= couple_min_level_ && energy < stop_at) {
-    NodeCounts rc;
-    rc.j = j;
-    rc.fixed_product = fixed_product;
-    rc.irr_outside = irr_out;
-    for (int i = 0; i < L_; ++i) {
-      for (int t = 0; t < T_; ++t) {
-        const auto iu = static_cast<std::size_t>(i), tu = static_cast<std::size_t>(t);
-        rc.fetches[iu][tu] = ff[iu][tu];
-        rc.fills[iu][tu] = tc[iu][tu].fills;
-        rc.reads[iu][tu] = tc[iu][tu].reads;
-        rc.updates[iu][tu] = tc[iu][tu].updates;
-      }
+  return energy;
+}
+
+double BoundModel::node_coupling(const Node &n) {
+  NodeCounts rc;
+  rc.j = n.j;
+  rc.fixed_product = n.fixed_product;
+  rc.irr_outside = n.irr_outside;
+  for (int i = 0; i < L_; ++i) {
+    for (int t = 0; t < T_; ++t) {
+      const auto iu = static_cast<std::size_t>(i), tu = static_cast<std::size_t>(t);
+      rc.fetches[iu][tu] = n.fetches[iu][tu];
+      rc.fills[iu][tu] = n.counts[iu][tu].fills;
+      rc.reads[iu][tu] = n.counts[iu][tu].reads;
+      rc.updates[iu][tu] = n.counts[iu][tu].updates;
     }
-    energy += coupling(rem, rc);
   }
-  out.energy_pj = energy;
-  return out;
+  return coupling(n.rem, rc);
 }
 
 } // namespace hcl::sched

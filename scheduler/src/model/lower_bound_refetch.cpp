@@ -288,124 +288,137 @@ void BoundModel::set_couples() {
   }
 }
 
+// Coupling of the per-tensor refetch floors. Take an undecided level K keeping w and the
+// other two tensors a, b with keepers at or below K, and let x be the innermost loop above K.
+// If x is relevant to a, then at every keeper of a at or below K, a's first relevant loop is
+// at or inside x, so every loop above K irrelevant to a lies outside it and multiplies a's
+// fetches (the floors assumed such loops cost nothing). The same holds whatever x is when a's
+// tile at that keeper cannot hold a's part of w's tile (then a has a relevant loop between
+// the keeper and K). When every dimension is relevant to a or b, x makes one of them pay. The
+// loops above K in w's dimensions are what w's tile leaves, so the bound takes the cheapest
+// tile of w that fits. Added as the excess over the rounded energies the bound already counts
+// for those fetches, at their linear slope.
 double BoundModel::coupling(const std::array<std::int64_t, kMaxDims> &rem, const NodeCounts &rc) {
-  // Coupling of the per-tensor refetch floors. Take an undecided level K keeping w
-  // and the other two tensors a, b with keepers at or below K, and let x be the innermost
-  // loop above K. If x is relevant to a, then at every keeper of a at or below K, a's first
-  // relevant loop is at or inside x, so every loop above K irrelevant to a lies outside it
-  // and multiplies a's fetches (the floors assumed such loops cost nothing). The same holds
-  // whatever x is when a's tile at that keeper cannot hold a's part of w's tile (then a has
-  // a relevant loop between the keeper and K). When every dimension is relevant to a or b,
-  // x makes one of them pay. The loops above K in w's dimensions are what w's tile leaves,
-  // so the bound takes the cheapest tile of w that fits. Added as the excess over the
-  // rounded energies the bound already counts for those fetches, at their linear slope.
-  auto parent_of = [&](int k, int t) {
-    int p = k + 1;
-    while (!keep_[static_cast<std::size_t>(p)][static_cast<std::size_t>(t)]) {
-      ++p;
-    }
-    return p;
-  };
-  // Slope of the energy a keeper's fetch count drives (fills there, reads and updates at
-  // its parent) and the excess of the bound's rounded energies over that linear estimate.
-  auto group = [&](int k, int t, double &slope, double &slack) {
-    const int p = parent_of(k, t);
-    const auto ku = static_cast<std::size_t>(k), pu = static_cast<std::size_t>(p);
-    const auto tu = static_cast<std::size_t>(t);
-    const Level &lk = arch_.levels[ku], &lp = arch_.levels[pu];
-    const bool rw = problem_.tensors[tu].read_write;
-    std::int64_t relsp = 1;
-    for (int q = k + 1; q <= p; ++q) {
-      for (int d = 0; d < D_; ++d) {
-        if (rel_[tu][static_cast<std::size_t>(d)]) {
-          relsp *= spatial_[static_cast<std::size_t>(q)][static_cast<std::size_t>(d)];
-        }
-      }
-    }
-    const double uk = static_cast<double>(uinst_[ku]), up = static_cast<double>(uinst_[pu]);
-    const double bk = lk.block_size, bp = lp.block_size, rs = static_cast<double>(relsp);
-    slope = uk * lk.write_energy_pj / bk +
-            up * rs / bp * (lp.read_energy_pj + (rw ? lp.update_energy_pj : 0.0));
-    const double f = static_cast<double>(rc.fetches[ku][tu]);
-    const double d0 = rw ? static_cast<double>(distinct_[ku][tu]) : 0.0;
-    const double lin = uk * (f - d0) / bk * lk.write_energy_pj +
-                       up * ((f - d0) * rs / bp * lp.read_energy_pj +
-                             (rw ? f * rs / bp * lp.update_energy_pj : 0.0));
-    const double counted =
-        uk * access_energy(rc.fills[ku][tu], lk.block_size, lk.write_energy_pj) +
-        up * (access_energy(rc.reads[pu][tu], lp.block_size, lp.read_energy_pj) +
-              access_energy(rc.updates[pu][tu], lp.block_size, lp.update_energy_pj));
-    slack = std::max(0.0, counted - lin);
-  };
   double added = 0;
   for (const Couple &c : couples_) {
     if (c.K > rc.j - 2) {
       continue; // w's tile at K is fixed: nothing above K is left to place
     }
-    // Per keeper of a (b): slope, the fetches the bound counted, and what a paying keeper
-    // fetches at least per unit of the multiplier: the compulsory sweeps or the floor with a
-    // remaining relevant loop above it, times every fixed loop outside (all are).
-    struct Keeper {
-      double slope, counted, unit;
-    };
-    std::array<Keeper, 64> ka{}, kb{};
-    double slack = 0;
-    for (const auto *ks : {&c.keep_a, &c.keep_b}) {
-      const int t = ks == &c.keep_a ? c.a : c.b;
-      const auto tu = static_cast<std::size_t>(t);
-      auto &per = ks == &c.keep_a ? ka : kb;
-      for (std::size_t i = 0; i < ks->size(); ++i) {
-        const int k = (*ks)[i];
-        const auto ku = static_cast<std::size_t>(k);
-        double sl = 0;
-        group(k, t, per[i].slope, sl);
-        slack += sl;
-        per[i].counted = static_cast<double>(rc.fetches[ku][tu]);
-        const std::int64_t floor = refetch_floor(k, t, rem);
-        per[i].unit = static_cast<double>(
-            std::max(used_[ku][tu] * rc.irr_outside[tu], floor < 0 ? 0 : floor * rc.fixed_product));
-      }
-    }
-    bool free_dim = false; // x may be irrelevant to both
-    for (int d = 0; d < D_; ++d) {
-      const auto du = static_cast<std::size_t>(d);
-      free_dim = free_dim || (rem[du] > 1 && !rel_[static_cast<std::size_t>(c.a)][du] &&
-                              !rel_[static_cast<std::size_t>(c.b)][du]);
-    }
-    auto pay = [](const Keeper &kp, std::int64_t irr) {
-      return kp.slope * std::max(0.0, kp.unit * static_cast<double>(irr) - kp.counted);
-    };
-    double extra = std::numeric_limits<double>::infinity();
-    for (const auto &tile : couple_tiles(c, rem)) {
-      double a_all = 0, a_forced = 0, b_all = 0, b_forced = 0;
-      // A keeper pays only with a remaining relevant loop above it (so at least `unit` per
-      // unit of multiplier): forced, or x itself when loops remain above K (multiplier > 1).
-      for (std::size_t i = 0; i < c.keep_a.size(); ++i) {
-        const bool forced = (tile[2] >> i) & 1;
-        const double v = forced || tile[0] > 1 ? pay(ka[i], tile[0]) : 0.0;
-        a_all += v;
-        a_forced += forced ? v : 0.0;
-      }
-      for (std::size_t i = 0; i < c.keep_b.size(); ++i) {
-        const bool forced = (tile[3] >> i) & 1;
-        const double v = forced || tile[1] > 1 ? pay(kb[i], tile[1]) : 0.0;
-        b_all += v;
-        b_forced += forced ? v : 0.0;
-      }
-      double e = std::min(a_all + b_forced, b_all + a_forced);
-      if (free_dim) {
-        e = std::min(e, a_forced + b_forced);
-      }
-      extra = std::min(extra, e);
-      if (extra <= slack) {
-        break;
-      }
-    }
-    if (extra < std::numeric_limits<double>::infinity()) {
-      added = std::max(added, extra - slack);
-    }
+    added = std::max(added, couple_excess(c, rem, rc));
   }
   return added;
+}
+
+int BoundModel::parent_keeper(int k, int t) const {
+  int p = k + 1;
+  while (!keep_[static_cast<std::size_t>(p)][static_cast<std::size_t>(t)]) {
+    ++p;
+  }
+  return p;
+}
+
+// Slope of the energy a keeper's fetch count drives (fills there, reads and updates at its
+// parent) and the excess of the bound's rounded energies over that linear estimate.
+void BoundModel::fetch_slope(int k, int t, const NodeCounts &rc, double &slope,
+                             double &slack) const {
+  const int p = parent_keeper(k, t);
+  const auto ku = static_cast<std::size_t>(k), pu = static_cast<std::size_t>(p);
+  const auto tu = static_cast<std::size_t>(t);
+  const Level &lk = arch_.levels[ku], &lp = arch_.levels[pu];
+  const bool rw = problem_.tensors[tu].read_write;
+  std::int64_t relsp = 1;
+  for (int q = k + 1; q <= p; ++q) {
+    for (int d = 0; d < D_; ++d) {
+      if (rel_[tu][static_cast<std::size_t>(d)]) {
+        relsp *= spatial_[static_cast<std::size_t>(q)][static_cast<std::size_t>(d)];
+      }
+    }
+  }
+  const double uk = static_cast<double>(uinst_[ku]), up = static_cast<double>(uinst_[pu]);
+  const double bk = lk.block_size, bp = lp.block_size, rs = static_cast<double>(relsp);
+  slope = uk * lk.write_energy_pj / bk +
+          up * rs / bp * (lp.read_energy_pj + (rw ? lp.update_energy_pj : 0.0));
+  const double f = static_cast<double>(rc.fetches[ku][tu]);
+  const double d0 = rw ? static_cast<double>(distinct_[ku][tu]) : 0.0;
+  const double lin = uk * (f - d0) / bk * lk.write_energy_pj +
+                     up * ((f - d0) * rs / bp * lp.read_energy_pj +
+                           (rw ? f * rs / bp * lp.update_energy_pj : 0.0));
+  const double counted =
+      uk * access_energy(rc.fills[ku][tu], lk.block_size, lk.write_energy_pj) +
+      up * (access_energy(rc.reads[pu][tu], lp.block_size, lp.read_energy_pj) +
+            access_energy(rc.updates[pu][tu], lp.block_size, lp.update_energy_pj));
+  slack = std::max(0.0, counted - lin);
+}
+
+// Per keeper of a (b): slope, the fetches the bound counted, and what a paying keeper fetches
+// at least per unit of the multiplier: the compulsory sweeps or the floor with a remaining
+// relevant loop above it, times every fixed loop outside (all are). Returns their slack.
+double BoundModel::couple_keepers(const Couple &c, const std::array<std::int64_t, kMaxDims> &rem,
+                                  const NodeCounts &rc, std::array<Keeper, 64> &ka,
+                                  std::array<Keeper, 64> &kb) {
+  double slack = 0;
+  for (const auto *ks : {&c.keep_a, &c.keep_b}) {
+    const int t = ks == &c.keep_a ? c.a : c.b;
+    const auto tu = static_cast<std::size_t>(t);
+    auto &per = ks == &c.keep_a ? ka : kb;
+    for (std::size_t i = 0; i < ks->size(); ++i) {
+      const int k = (*ks)[i];
+      const auto ku = static_cast<std::size_t>(k);
+      double sl = 0;
+      fetch_slope(k, t, rc, per[i].slope, sl);
+      slack += sl;
+      per[i].counted = static_cast<double>(rc.fetches[ku][tu]);
+      const std::int64_t floor = refetch_floor(k, t, rem);
+      per[i].unit = static_cast<double>(
+          std::max(used_[ku][tu] * rc.irr_outside[tu], floor < 0 ? 0 : floor * rc.fixed_product));
+    }
+  }
+  return slack;
+}
+
+// The least extra energy over w's tiles at K that one couple forces, beyond its slack.
+double BoundModel::couple_excess(const Couple &c, const std::array<std::int64_t, kMaxDims> &rem,
+                                 const NodeCounts &rc) {
+  std::array<Keeper, 64> ka{}, kb{};
+  const double slack = couple_keepers(c, rem, rc, ka, kb);
+  bool free_dim = false; // x may be irrelevant to both
+  for (int d = 0; d < D_; ++d) {
+    const auto du = static_cast<std::size_t>(d);
+    free_dim = free_dim || (rem[du] > 1 && !rel_[static_cast<std::size_t>(c.a)][du] &&
+                            !rel_[static_cast<std::size_t>(c.b)][du]);
+  }
+  const auto pay = [](const Keeper &kp, std::int64_t irr) {
+    return kp.slope * std::max(0.0, kp.unit * static_cast<double>(irr) - kp.counted);
+  };
+  // A keeper pays only with a remaining relevant loop above it (so at least `unit` per unit
+  // of multiplier): forced, or x itself when loops remain above K (multiplier > 1).
+  const auto side = [&](const std::vector<int> &keepers, const std::array<Keeper, 64> &per,
+                        std::int64_t multiplier, std::int64_t forced_mask, double &forced_sum) {
+    double all = 0;
+    forced_sum = 0;
+    for (std::size_t i = 0; i < keepers.size(); ++i) {
+      const bool forced = (forced_mask >> i) & 1;
+      const double v = forced || multiplier > 1 ? pay(per[i], multiplier) : 0.0;
+      all += v;
+      forced_sum += forced ? v : 0.0;
+    }
+    return all;
+  };
+  double extra = std::numeric_limits<double>::infinity();
+  for (const auto &tile : couple_tiles(c, rem)) {
+    double a_forced = 0, b_forced = 0;
+    const double a_all = side(c.keep_a, ka, tile[0], tile[2], a_forced);
+    const double b_all = side(c.keep_b, kb, tile[1], tile[3], b_forced);
+    double e = std::min(a_all + b_forced, b_all + a_forced);
+    if (free_dim) {
+      e = std::min(e, a_forced + b_forced);
+    }
+    extra = std::min(extra, e);
+    if (extra <= slack) {
+      break;
+    }
+  }
+  return extra < std::numeric_limits<double>::infinity() ? extra - slack : 0.0;
 }
 
 } // namespace hcl::sched

@@ -19,6 +19,10 @@ namespace {
 
 constexpr int K = kMaxDims;
 
+// Flat indices of the per-level scratch: [level][dim] and [level][tensor].
+std::size_t at(int level, int d) { return static_cast<std::size_t>(level * K + d); }
+std::size_t att(int level, int t) { return static_cast<std::size_t>(level * kMaxTensors + t); }
+
 using detail::access_energy;
 using detail::ceil_div;
 using detail::ceil_words;
@@ -181,21 +185,33 @@ void Evaluator::check(const Mapping &m) const {
 
 const Evaluation &Evaluator::evaluate(const Mapping &m) {
   check(m);
+  const int T = static_cast<int>(problem_.tensors.size());
+  const std::int64_t steps = build_nest(m);
+  split_spatial();
+  if (mode_ == Mode::Hcl) {
+    set_port_lanes();
+  }
+  for (auto &lr : result_.levels) {
+    lr.tensors.fill(std::nullopt);
+  }
+  for (int t = 0; t < T; ++t) {
+    count_tensor(m, t);
+  }
+  set_cycles(steps);
+  set_energy();
+  return result_;
+}
+
+// The factors per level and dimension, the tiles, and the nest of non-trivial temporal loops
+// with its suffix products; returns the product of all temporal factors.
+std::int64_t Evaluator::build_nest(const Mapping &m) {
   const int L = static_cast<int>(arch_.levels.size());
   const int D = static_cast<int>(problem_.dim_names.size());
-  const int T = static_cast<int>(problem_.tensors.size());
-  const bool hcl = mode_ == Mode::Hcl;
-  const bool halo = credits_halo(mode_);
-  auto at = [](int level, int d) { return static_cast<std::size_t>(level * K + d); };
-  auto att = [](int level, int t) { return static_cast<std::size_t>(level * kMaxTensors + t); };
-
   std::fill(temporal_.begin(), temporal_.end(), 1);
   std::fill(spatial_.begin(), spatial_.end(), 1);
-  std::array<std::int64_t, 64> sp_total; // product of all spatial factors of a level
   nest_.clear();
   for (int i = 0; i < L; ++i) {
     const auto &lm = m.levels[static_cast<std::size_t>(i)];
-    first_above_[static_cast<std::size_t>(i)] = -1;
     for (const auto &l : lm.temporal) {
       temporal_[at(i, l.dim)] *= l.factor;
       if (l.factor > 1) {
@@ -209,28 +225,24 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
         sp *= l.factor;
       }
     }
-    sp_total[static_cast<std::size_t>(i)] = sp;
+    sp_total_[static_cast<std::size_t>(i)] = sp;
     for (int d = 0; d < D; ++d) {
       const std::int64_t below = i == 0 ? 1 : tile_[at(i - 1, d)];
       tile_[at(i, d)] = below * temporal_[at(i, d)] * spatial_[at(i, d)];
     }
   }
-  // Suffix products of the nest and, per level, where the loops above it start.
   const int N = static_cast<int>(nest_.size());
   outer_.resize(static_cast<std::size_t>(N));
-  std::int64_t acc = 1;
+  std::int64_t steps = 1;
   for (int k = N - 1; k >= 0; --k) {
-    outer_[static_cast<std::size_t>(k)] = acc;
-    acc *= nest_[static_cast<std::size_t>(k)].factor;
+    outer_[static_cast<std::size_t>(k)] = steps;
+    steps *= nest_[static_cast<std::size_t>(k)].factor;
   }
-  {
-    int k = 0;
-    for (int i = 0; i < L; ++i) {
-      while (k < N && nest_[static_cast<std::size_t>(k)].level <= i) {
-        ++k;
-      }
-      first_above_[static_cast<std::size_t>(i)] = k;
+  for (int i = 0, k = 0; i < L; ++i) {
+    while (k < N && nest_[static_cast<std::size_t>(k)].level <= i) {
+      ++k;
     }
+    first_above_[static_cast<std::size_t>(i)] = k;
   }
   for (int d = 0; d < D; ++d) {
     above_[at(L - 1, d)] = 1;
@@ -240,201 +252,232 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       above_[at(i, d)] = above_[at(i + 1, d)] * temporal_[at(i + 1, d)];
     }
   }
-  // Spatial fan-out of each level split by relevance to each tensor (multicast/reduction).
-  std::array<std::array<std::int64_t, kMaxTensors>, 64> sp_rel, sp_irr;
+  return steps;
+}
+
+// Each level's spatial fan-out split by relevance to each tensor (multicast / reduction), and
+// the utilized instances of each level: the spatial factors of every level above it.
+void Evaluator::split_spatial() {
+  const int L = static_cast<int>(arch_.levels.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  const int T = static_cast<int>(problem_.tensors.size());
   for (int i = 0; i < L; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
     for (int t = 0; t < T; ++t) {
       std::int64_t rel = 1, irr = 1;
-      if (sp_total[static_cast<std::size_t>(i)] > 1) {
+      if (sp_total_[iu] > 1) {
         for (int d = 0; d < D; ++d) {
           (flat_[static_cast<std::size_t>(t)].relevant[static_cast<std::size_t>(d)] ? rel : irr) *=
               spatial_[at(i, d)];
         }
       }
-      sp_rel[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = rel;
-      sp_irr[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = irr;
+      sp_rel_[iu][static_cast<std::size_t>(t)] = rel;
+      sp_irr_[iu][static_cast<std::size_t>(t)] = irr;
     }
   }
-  // Hcl mode's memory port moves a tile in beats of distinct lanes: a buffer above a mesh has
-  // one bank per distinct relevant lane below it (lanes_in); a per-PE store below a mesh is
-  // loaded one PE row per beat, a row being its lanes along the dimensions the partial sums
-  // are spread over (sp_row: relevant to t and to the read-write tensor). Axis-blind, so
-  // mirrored spatial choices still cost the same (space.h, repeats_earlier_cost).
-  std::array<std::array<std::int64_t, kMaxTensors>, 64> sp_row, lanes_in;
-  if (hcl) {
-    int rw = -1;
-    for (int t = 0; t < T && rw < 0; ++t) {
-      rw = problem_.tensors[static_cast<std::size_t>(t)].read_write ? t : -1;
-    }
-    for (int i = 0; i < L; ++i) {
-      for (int t = 0; t < T; ++t) {
-        std::int64_t row = 1;
-        for (int d = 0; d < D && sp_total[static_cast<std::size_t>(i)] > 1; ++d) {
-          const auto du = static_cast<std::size_t>(d);
-          if (flat_[static_cast<std::size_t>(t)].relevant[du] &&
-              (rw < 0 || flat_[static_cast<std::size_t>(rw)].relevant[du])) {
-            row *= spatial_[at(i, d)];
-          }
-        }
-        sp_row[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] = row;
-        lanes_in[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)] =
-            (i == 0 ? 1 : lanes_in[static_cast<std::size_t>(i - 1)][static_cast<std::size_t>(t)]) *
-            sp_rel[static_cast<std::size_t>(i)][static_cast<std::size_t>(t)];
-      }
-    }
-  }
-  // Utilized instances of level i: spatial factors of every level above it.
-  std::array<std::int64_t, 64> uinst;
-  uinst[static_cast<std::size_t>(L - 1)] = 1;
+  uinst_[static_cast<std::size_t>(L - 1)] = 1;
   for (int i = L - 2; i >= 0; --i) {
-    uinst[static_cast<std::size_t>(i)] =
-        uinst[static_cast<std::size_t>(i + 1)] * sp_total[static_cast<std::size_t>(i + 1)];
+    const auto iu = static_cast<std::size_t>(i);
+    uinst_[iu] = uinst_[iu + 1] * sp_total_[iu + 1];
   }
-  std::int64_t used_macs = uinst[0] * sp_total[0];
+}
 
+// Hcl mode's memory port moves a tile in beats of distinct lanes: a buffer above a mesh has
+// one bank per distinct relevant lane below it (lanes_in_); a per-PE store below a mesh is
+// loaded one PE row per beat, a row being its lanes along the dimensions the partial sums
+// are spread over (sp_row_: relevant to t and to the read-write tensor). Axis-blind, so
+// mirrored spatial choices still cost the same (space.h, repeats_earlier_cost).
+void Evaluator::set_port_lanes() {
+  const int L = static_cast<int>(arch_.levels.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  const int T = static_cast<int>(problem_.tensors.size());
+  int rw = -1;
+  for (int t = 0; t < T && rw < 0; ++t) {
+    rw = problem_.tensors[static_cast<std::size_t>(t)].read_write ? t : -1;
+  }
+  for (int i = 0; i < L; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    for (int t = 0; t < T; ++t) {
+      const auto tu = static_cast<std::size_t>(t);
+      std::int64_t row = 1;
+      for (int d = 0; d < D && sp_total_[iu] > 1; ++d) {
+        const auto du = static_cast<std::size_t>(d);
+        if (flat_[tu].relevant[du] &&
+            (rw < 0 || flat_[static_cast<std::size_t>(rw)].relevant[du])) {
+          row *= spatial_[at(i, d)];
+        }
+      }
+      sp_row_[iu][tu] = row;
+      lanes_in_[iu][tu] = (i == 0 ? 1 : lanes_in_[iu - 1][tu]) * sp_rel_[iu][tu];
+    }
+  }
+}
+
+// Operand latching: only when the innermost loop of the nest is spatial, the run of irrelevant
+// temporal loops right above it keeps t in the MAC's operand register.
+std::int64_t Evaluator::latch_of(int t) const {
+  std::int64_t latch = 1;
+  if (sp_total_[0] > 1) {
+    for (const auto &l : nest_) {
+      if (flat_[static_cast<std::size_t>(t)].relevant[static_cast<std::size_t>(l.dim)]) {
+        break;
+      }
+      latch *= l.factor;
+    }
+  }
+  return latch;
+}
+
+// Tiles of t at level i in the order the temporal loops above produce them: stationary across
+// the innermost irrelevant loops, sliding (halo credited, Timeloop mode only) along the
+// innermost relevant one, and fetched whole whenever a loop outside it steps. `refetch_loop`
+// gets the nest_ index of that innermost relevant loop, -1 if the tile is fetched once.
+std::int64_t Evaluator::fetches_of(int t, int i, std::int64_t words, int &refetch_loop) const {
+  const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
+  const std::int64_t *tile = &tile_[at(i, 0)];
+  const bool halo = credits_halo(mode_);
+  refetch_loop = -1;
+  if (i == static_cast<int>(arch_.levels.size()) - 1) {
+    return words;
+  }
+  const int N = static_cast<int>(nest_.size());
+  for (int k = first_above_[static_cast<std::size_t>(i)]; k < N; ++k) {
+    const NestLoop &l = nest_[static_cast<std::size_t>(k)];
+    if (!ft.relevant[static_cast<std::size_t>(l.dim)]) {
+      continue;
+    }
+    refetch_loop = k;
+    std::int64_t overlap = halo ? 1 : 0;
+    for (int rr = 0; halo && rr < ft.ranks; ++rr) {
+      const FlatRank &rk = ft.rank[static_cast<std::size_t>(rr)];
+      std::int64_t span = 1, shift = 0;
+      for (int q = 0; q < rk.terms; ++q) {
+        const std::int64_t c = rk.coef[static_cast<std::size_t>(q)];
+        const int dd = rk.dim[static_cast<std::size_t>(q)];
+        span += c * (tile[dd] - 1);
+        if (dd == l.dim) {
+          shift += c * tile[dd];
+        }
+      }
+      overlap *= std::max<std::int64_t>(0, span - shift);
+    }
+    return outer_[static_cast<std::size_t>(k)] * (words + (l.factor - 1) * (words - overlap));
+  }
+  return words;
+}
+
+// Every keeper level's counts of t, innermost first.
+void Evaluator::count_tensor(const Mapping &m, int t) {
+  const int L = static_cast<int>(arch_.levels.size());
+  const int D = static_cast<int>(problem_.dim_names.size());
+  const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
+  const std::int64_t latch = latch_of(t);
+  int child = -1;
+  for (int i = 0; i < L; ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    const bool keeps = i == L - 1 || (arch_.levels[iu].keeps[static_cast<std::size_t>(t)] &&
+                                      m.levels[iu].keep[static_cast<std::size_t>(t)]);
+    if (!keeps) {
+      continue;
+    }
+    const std::int64_t *tile = &tile_[at(i, 0)];
+    const std::int64_t words = footprint(ft, tile);
+    std::array<std::int64_t, K> region;
+    for (int d = 0; d < D; ++d) {
+      region[static_cast<std::size_t>(d)] = tile[d] * above_[at(i, d)];
+    }
+    const std::int64_t distinct = footprint(ft, region.data());
+    int refetch_loop = -1;
+    const std::int64_t fetches = fetches_of(t, i, words, refetch_loop);
+    fetches_[att(i, t)] = fetches;
+    distinct_[att(i, t)] = distinct;
+    tile_words_[att(i, t)] = words;
+    refetch_loop_[att(i, t)] = refetch_loop;
+
+    TensorCounts c;
+    const Level &lvl = arch_.levels[iu];
+    const std::int64_t held = lvl.bank_axes[static_cast<std::size_t>(t)] == 0
+                                  ? words
+                                  : held_words(problem_, t, tile, banking_of(arch_, m, i, t));
+    c.utilized_capacity = (mode_ == Mode::Hcl && lvl.double_buffered) ? 2 * held : held;
+    c.utilized_instances = uinst_[iu];
+    if (i < L - 1) {
+      c.fills = (ft.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;
+    }
+    if (child < 0) {
+      count_mac_side(t, i, latch, c);
+    } else {
+      count_parent(t, child, i, c);
+    }
+    c.energy_pj = static_cast<double>(c.utilized_instances) *
+                  (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
+                   access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
+                   access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
+    result_.levels[iu].tensors[static_cast<std::size_t>(t)] = c;
+    child = i;
+  }
+}
+
+// The MACs below t's innermost keeper i: each one consumes every operand once per MAC, minus
+// multicast across irrelevant spatial loops and latching; partial sums are read except at
+// first touch.
+void Evaluator::count_mac_side(int t, int i, std::int64_t latch, TensorCounts &c) const {
+  std::int64_t irrelevant_spatial = 1;
+  for (int j = 0; j <= i; ++j) {
+    irrelevant_spatial *= sp_irr_[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+  }
+  const std::int64_t n =
+      result_.macs / (uinst_[static_cast<std::size_t>(i)] * irrelevant_spatial * latch);
+  if (flat_[static_cast<std::size_t>(t)].read_write) {
+    c.updates = n;
+    c.reads = n - distinct_[att(i, t)];
+  } else {
+    c.reads = n;
+  }
+}
+
+// Level i serves the fetches of t's next keeper below it, `child`, once per relevant spatial
+// instance in between; in hcl mode that sets the child's memory-port beats.
+void Evaluator::count_parent(int t, int child, int i, TensorCounts &c) {
+  const bool rw = flat_[static_cast<std::size_t>(t)].read_write;
+  std::int64_t relevant_spatial = 1;
+  for (int j = child + 1; j <= i; ++j) {
+    relevant_spatial *= sp_rel_[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+  }
+  const std::int64_t child_fetches = fetches_[att(child, t)];
+  const std::int64_t child_first = rw ? distinct_[att(child, t)] : 0;
+  c.reads = (child_fetches - child_first) * relevant_spatial;
+  if (rw) {
+    c.updates = child_fetches * relevant_spatial;
+  }
+  parent_spatial_[att(child, t)] = relevant_spatial;
+  if (mode_ != Mode::Hcl) {
+    return;
+  }
+  std::int64_t lanes = lanes_in_[static_cast<std::size_t>(child)][static_cast<std::size_t>(t)];
+  if (relevant_spatial > 1) {
+    lanes = 1;
+    for (int j = child + 1; j <= i; ++j) {
+      lanes *= sp_row_[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+    }
+  }
+  const std::int64_t moved = tile_words_[att(child, t)] * relevant_spatial;
+  beats_[att(child, t)] = detail::port_beats(moved, lanes, port_words_);
+}
+
+// Timeloop mode: the MAC array's steady state, or a level's ports if they are slower. Hcl
+// mode: the sequential tile machine (hcl_cycles); the ports' cycles are kept as information
+// only.
+void Evaluator::set_cycles(std::int64_t steps) {
   Evaluation &r = result_;
-  for (auto &lr : r.levels) {
-    lr.tensors.fill(std::nullopt);
-  }
-
-  for (int t = 0; t < T; ++t) {
-    const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
-    const auto &rel = ft.relevant;
-    // Operand latching: only when the innermost loop of the nest is spatial, the run of
-    // irrelevant temporal loops right above it keeps t in the MAC's operand register.
-    std::int64_t latch = 1;
-    if (sp_total[0] > 1) {
-      for (const auto &l : nest_) {
-        if (rel[static_cast<std::size_t>(l.dim)]) {
-          break;
-        }
-        latch *= l.factor;
-      }
-    }
-
-    int child = -1;
-    for (int i = 0; i < L; ++i) {
-      const bool keeps =
-          i == L - 1 ||
-          (arch_.levels[static_cast<std::size_t>(i)].keeps[static_cast<std::size_t>(t)] &&
-           m.levels[static_cast<std::size_t>(i)].keep[static_cast<std::size_t>(t)]);
-      if (!keeps) {
-        continue;
-      }
-      const std::int64_t *tile = &tile_[at(i, 0)];
-      const std::int64_t words = footprint(ft, tile);
-      std::array<std::int64_t, K> region;
-      for (int d = 0; d < D; ++d) {
-        region[static_cast<std::size_t>(d)] = tile[d] * above_[at(i, d)];
-      }
-      const std::int64_t distinct = footprint(ft, region.data());
-
-      // Tiles in the order the temporal loops above produce them: stationary across the
-      // innermost irrelevant loops, sliding (halo credited, Timeloop mode only) along the
-      // innermost relevant one, and fetched whole whenever a loop outside it steps.
-      std::int64_t fetches = words;
-      int refetch_loop = -1; // nest_ index of that innermost relevant loop, -1: fetched once
-      if (i < L - 1) {
-        for (int k = first_above_[static_cast<std::size_t>(i)]; k < N; ++k) {
-          const NestLoop &l = nest_[static_cast<std::size_t>(k)];
-          if (!rel[static_cast<std::size_t>(l.dim)]) {
-            continue;
-          }
-          refetch_loop = k;
-          std::int64_t overlap = halo ? 1 : 0;
-          for (int rr = 0; halo && rr < ft.ranks; ++rr) {
-            const FlatRank &rk = ft.rank[static_cast<std::size_t>(rr)];
-            std::int64_t span = 1, shift = 0;
-            for (int q = 0; q < rk.terms; ++q) {
-              const std::int64_t c = rk.coef[static_cast<std::size_t>(q)];
-              const int dd = rk.dim[static_cast<std::size_t>(q)];
-              span += c * (tile[dd] - 1);
-              if (dd == l.dim) {
-                shift += c * tile[dd];
-              }
-            }
-            overlap *= std::max<std::int64_t>(0, span - shift);
-          }
-          fetches =
-              outer_[static_cast<std::size_t>(k)] * (words + (l.factor - 1) * (words - overlap));
-          break;
-        }
-      }
-      fetches_[att(i, t)] = fetches;
-      distinct_[att(i, t)] = distinct;
-      tile_words_[att(i, t)] = words;
-      refetch_loop_[att(i, t)] = refetch_loop;
-
-      TensorCounts c;
-      const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
-      const std::int64_t held = lvl.bank_axes[static_cast<std::size_t>(t)] == 0
-                                    ? words
-                                    : held_words(problem_, t, tile, banking_of(arch_, m, i, t));
-      c.utilized_capacity = (hcl && lvl.double_buffered) ? 2 * held : held;
-      c.utilized_instances = uinst[static_cast<std::size_t>(i)];
-      if (i < L - 1) {
-        c.fills = (ft.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;
-      }
-      if (child < 0) {
-        // The MACs below: each one consumes every operand once per MAC, minus multicast across
-        // irrelevant spatial loops and latching; partial sums are read except at first touch.
-        std::int64_t irrelevant_spatial = 1;
-        for (int j = 0; j <= i; ++j) {
-          irrelevant_spatial *= sp_irr[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
-        }
-        const std::int64_t n =
-            result_.macs / (uinst[static_cast<std::size_t>(i)] * irrelevant_spatial * latch);
-        if (ft.read_write) {
-          c.updates = n;
-          c.reads = n - distinct;
-        } else {
-          c.reads = n;
-        }
-      } else {
-        std::int64_t relevant_spatial = 1;
-        for (int j = child + 1; j <= i; ++j) {
-          relevant_spatial *= sp_rel[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
-        }
-        const std::int64_t child_fetches = fetches_[att(child, t)];
-        const std::int64_t child_first = ft.read_write ? distinct_[att(child, t)] : 0;
-        c.reads = (child_fetches - child_first) * relevant_spatial;
-        if (ft.read_write) {
-          c.updates = child_fetches * relevant_spatial;
-        }
-        parent_spatial_[att(child, t)] = relevant_spatial;
-        if (hcl) {
-          std::int64_t lanes =
-              lanes_in[static_cast<std::size_t>(child)][static_cast<std::size_t>(t)];
-          if (relevant_spatial > 1) {
-            lanes = 1;
-            for (int j = child + 1; j <= i; ++j) {
-              lanes *= sp_row[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
-            }
-          }
-          const std::int64_t moved = tile_words_[att(child, t)] * relevant_spatial;
-          beats_[att(child, t)] = detail::port_beats(moved, lanes, port_words_);
-        }
-      }
-      c.energy_pj = static_cast<double>(c.utilized_instances) *
-                    (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
-                     access_energy(c.fills, lvl.block_size, lvl.write_energy_pj) +
-                     access_energy(c.updates, lvl.block_size, lvl.update_energy_pj));
-      r.levels[static_cast<std::size_t>(i)].tensors[static_cast<std::size_t>(t)] = c;
-      child = i;
-    }
-  }
-
-  // Cycles. Timeloop mode: the MAC array's steady state, or a level's ports if they are
-  // slower. Hcl mode: the sequential tile machine (hcl_cycles); the ports' cycles are kept as
-  // information only.
-  r.compute_cycles = ceil_div(r.macs, used_macs);
+  const int L = static_cast<int>(arch_.levels.size());
+  r.compute_cycles = ceil_div(r.macs, uinst_[0] * sp_total_[0]);
   std::int64_t cycles = r.compute_cycles;
   for (int i = 0; i < L; ++i) {
     const Level &lvl = arch_.levels[static_cast<std::size_t>(i)];
     LevelResult &lr = r.levels[static_cast<std::size_t>(i)];
     std::int64_t reads = 0, writes = 0;
-    for (int t = 0; t < T; ++t) {
-      const auto &c = lr.tensors[static_cast<std::size_t>(t)];
+    for (const auto &c : lr.tensors) {
       if (c) {
         reads += c->reads;
         writes += c->fills + c->updates;
@@ -450,10 +493,14 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
     lr.bandwidth_cycles = bw;
     cycles = std::max(cycles, bw);
   }
-  r.cycles = hcl ? hcl_cycles(acc) : cycles; // acc: product of all temporal factors
-  const std::int64_t pes = arch_.total_macs();
-  r.utilization =
-      static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * static_cast<double>(pes));
+  r.cycles = mode_ == Mode::Hcl ? hcl_cycles(steps) : cycles;
+  r.utilization = static_cast<double>(r.macs) /
+                  (static_cast<double>(r.cycles) * static_cast<double>(arch_.total_macs()));
+}
+
+void Evaluator::set_energy() {
+  Evaluation &r = result_;
+  const int L = static_cast<int>(arch_.levels.size());
   r.mac_energy_pj = static_cast<double>(r.macs) * arch_.mac_energy_pj;
   r.energy_pj = r.mac_energy_pj;
   for (int i = 0; i < L; ++i) {
@@ -473,7 +520,6 @@ const Evaluation &Evaluator::evaluate(const Mapping &m) {
       r.backing_words += (c->reads + c->updates) * c->utilized_instances;
     }
   }
-  return r;
 }
 
 std::int64_t Evaluator::hcl_cycles(std::int64_t steps) const {

@@ -185,154 +185,208 @@ double network_objective(const NetworkSchedule &s, Objective objective) {
   return sum;
 }
 
-AllocationResult allocate(const Network &network, const Arch &arch,
-                          const AllocationOptions &allocation, const SearchOptions &options,
-                          const std::function<void(const AllocationPoint &)> &on_point) {
-  const auto start = Clock::now();
-  if (allocation.max_area_um2 < 0) {
-    throw std::invalid_argument(
-        fmt::format("--max-area {} must be positive (um^2)", allocation.max_area_um2));
-  }
-  if (allocation.max_area_um2 > 0 && !arch.has_area) {
-    throw std::invalid_argument(fmt::format(
-        "--max-area: arch '{}' has no area model; add 'area_table: accelergy_40nm' or area_um2 "
-        "on every on-chip level and on the mac",
-        arch.name));
-  }
-  const std::vector<int> idx = check_sizes(arch, allocation);
-  AllocationResult res;
-  res.max_area_um2 = allocation.max_area_um2;
-  std::size_t total = 1;
-  for (const auto &c : allocation.sizes) {
-    res.levels.push_back(c.level);
-    total *= c.size_bytes.size();
-  }
+namespace {
 
-  // Bounding every combination can take the whole budget (0.3 s each for AlexNet conv3), so
-  // it gets half; combinations not bounded by then keep objective_floor, still a bound.
-  SearchOptions bounding = options;
-  bounding.stop = options.stop.within(options.time_limit_s / 2);
-  // Every combination, row-major, with its area and (within the budget) its bound.
-  std::vector<Arch> archs(total);
-  std::vector<std::size_t> pos(allocation.sizes.size(), 0);
-  for (std::size_t n = 0; n < total; ++n) {
-    AllocationPoint pt;
-    Arch a = arch;
-    for (std::size_t k = 0; k < allocation.sizes.size(); ++k) {
-      const std::int64_t bytes = allocation.sizes[k].size_bytes[pos[k]];
-      a = resize_level(a, idx[k], bytes);
-      pt.size_bytes.push_back(bytes);
-    }
-    pt.area_um2 = a.has_area ? arch_area(a).total_um2 : 0;
-    pt.within_budget = allocation.max_area_um2 <= 0 || pt.area_um2 <= allocation.max_area_um2;
-    if (pt.within_budget) {
-      ++res.within_budget;
-      pt.lower_bound = network_root_bound(network, a, bounding);
-    }
-    archs[n] = std::move(a);
-    res.points.push_back(std::move(pt));
-    for (std::size_t k = allocation.sizes.size(); k-- > 0;) {
-      if (++pos[k] < allocation.sizes[k].size_bytes.size()) {
+// One run of allocate(): every size combination with its area and root bound, then the
+// networks scheduled on them, best bound first, until none can beat the best.
+class Allocator {
+public:
+  Allocator(const Network &network, const Arch &arch, const AllocationOptions &allocation,
+            const SearchOptions &options,
+            const std::function<void(const AllocationPoint &)> &on_point)
+      : network_(network), arch_(arch), allocation_(allocation), options_(options),
+        on_point_(on_point), start_(Clock::now()) {}
+
+  AllocationResult run() {
+    check_budget();
+    enumerate_points();
+    refuse_if_over_budget();
+    order_by_bound();
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      if (cannot_beat(res_.points[order_[i]].lower_bound, best_)) {
         break;
       }
-      pos[k] = 0;
+      search_point(i);
+    }
+    return result();
+  }
+
+private:
+  void check_budget() const {
+    if (allocation_.max_area_um2 < 0) {
+      throw std::invalid_argument(
+          fmt::format("--max-area {} must be positive (um^2)", allocation_.max_area_um2));
+    }
+    if (allocation_.max_area_um2 > 0 && !arch_.has_area) {
+      throw std::invalid_argument(fmt::format(
+          "--max-area: arch '{}' has no area model; add 'area_table: accelergy_40nm' or "
+          "area_um2 on every on-chip level and on the mac",
+          arch_.name));
     }
   }
 
-  if (res.within_budget == 0) {
-    std::size_t least = 0;
-    for (std::size_t n = 0; n < total; ++n) {
-      least = res.points[n].area_um2 < res.points[least].area_um2 ? n : least;
+  // Every combination, row-major, with its area and (within the budget) its bound. Bounding
+  // every combination can take the whole budget (0.3 s each for AlexNet conv3), so it gets
+  // half; combinations not bounded by then keep objective_floor, still a bound.
+  void enumerate_points() {
+    const std::vector<int> idx = check_sizes(arch_, allocation_);
+    res_.max_area_um2 = allocation_.max_area_um2;
+    total_ = 1;
+    for (const auto &c : allocation_.sizes) {
+      res_.levels.push_back(c.level);
+      total_ *= c.size_bytes.size();
     }
-    if (allocation.sizes.empty()) {
+    SearchOptions bounding = options_;
+    bounding.stop = options_.stop.within(options_.time_limit_s / 2);
+    archs_.resize(total_);
+    std::vector<std::size_t> pos(allocation_.sizes.size(), 0);
+    for (std::size_t n = 0; n < total_; ++n) {
+      AllocationPoint pt;
+      Arch a = arch_;
+      for (std::size_t k = 0; k < allocation_.sizes.size(); ++k) {
+        const std::int64_t bytes = allocation_.sizes[k].size_bytes[pos[k]];
+        a = resize_level(a, idx[k], bytes);
+        pt.size_bytes.push_back(bytes);
+      }
+      pt.area_um2 = a.has_area ? arch_area(a).total_um2 : 0;
+      pt.within_budget = allocation_.max_area_um2 <= 0 || pt.area_um2 <= allocation_.max_area_um2;
+      if (pt.within_budget) {
+        ++res_.within_budget;
+        pt.lower_bound = network_root_bound(network_, a, bounding);
+      }
+      archs_[n] = std::move(a);
+      res_.points.push_back(std::move(pt));
+      for (std::size_t k = allocation_.sizes.size(); k-- > 0;) {
+        if (++pos[k] < allocation_.sizes[k].size_bytes.size()) {
+          break;
+        }
+        pos[k] = 0;
+      }
+    }
+  }
+
+  void refuse_if_over_budget() const {
+    if (res_.within_budget != 0) {
+      return;
+    }
+    std::size_t least = 0;
+    for (std::size_t n = 0; n < total_; ++n) {
+      least = res_.points[n].area_um2 < res_.points[least].area_um2 ? n : least;
+    }
+    if (allocation_.sizes.empty()) {
       throw std::invalid_argument(
           fmt::format("arch '{}': its area, {:.0f} um^2, exceeds the area budget {:.0f} um^2 "
                       "(--max-area)",
-                      arch.name, res.points[least].area_um2, allocation.max_area_um2));
+                      arch_.name, res_.points[least].area_um2, allocation_.max_area_um2));
     }
     throw std::invalid_argument(fmt::format(
         "no combination of sizes fits the area budget {:.0f} um^2 (--max-area): the smallest "
         "({}) has {:.0f} um^2",
-        allocation.max_area_um2, sizes_text(res.levels, res.points[least].size_bytes),
-        res.points[least].area_um2));
+        allocation_.max_area_um2, sizes_text(res_.levels, res_.points[least].size_bytes),
+        res_.points[least].area_um2));
   }
 
-  std::vector<std::size_t> order;
-  for (std::size_t n = 0; n < total; ++n) {
-    if (res.points[n].within_budget && res.points[n].lower_bound < kInf) {
-      order.push_back(n);
-    }
-  }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return res.points[a].lower_bound < res.points[b].lower_bound;
-  });
-
-  double best = kInf;
-  std::size_t best_n = total;
-  double lower = kInf; // least proven bound of combinations not finished
-  bool stopped = false;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    AllocationPoint &pt = res.points[order[i]];
-    if (cannot_beat(pt.lower_bound, best)) {
-      break;
-    }
-    SearchOptions o = options;
-    const double left =
-        options.time_limit_s - std::chrono::duration<double>(Clock::now() - start).count();
-    stopped = stopped || options.stop.stop_requested() ||
-              (options.time_limit_s > 0 && left <= 0 && best < kInf);
-    if (options.time_limit_s > 0 && !stopped) {
-      std::size_t still = 0;
-      for (std::size_t k = i;
-           k < order.size() && !cannot_beat(res.points[order[k]].lower_bound, best); ++k) {
-        ++still;
+  void order_by_bound() {
+    for (std::size_t n = 0; n < total_; ++n) {
+      if (res_.points[n].within_budget && res_.points[n].lower_bound < kInf) {
+        order_.push_back(n);
       }
-      o.time_limit_s = std::max(1e-3, left / static_cast<double>(std::max<std::size_t>(1, still)));
     }
-    if (stopped) {
-      lower = std::min(lower, pt.lower_bound);
+    std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+      return res_.points[a].lower_bound < res_.points[b].lower_bound;
+    });
+  }
+
+  // The time left, shared equally by the combinations that can still beat the best.
+  double time_share(std::size_t i, double left) const {
+    std::size_t still = 0;
+    for (std::size_t k = i;
+         k < order_.size() && !cannot_beat(res_.points[order_[k]].lower_bound, best_); ++k) {
+      ++still;
+    }
+    return std::max(1e-3, left / static_cast<double>(std::max<std::size_t>(1, still)));
+  }
+
+  void search_point(std::size_t i) {
+    AllocationPoint &pt = res_.points[order_[i]];
+    SearchOptions o = options_;
+    const double left =
+        options_.time_limit_s - std::chrono::duration<double>(Clock::now() - start_).count();
+    stopped_ = stopped_ || options_.stop.stop_requested() ||
+               (options_.time_limit_s > 0 && left <= 0 && best_ < kInf);
+    if (options_.time_limit_s > 0 && !stopped_) {
+      o.time_limit_s = time_share(i, left);
+    }
+    if (stopped_) {
+      lower_ = std::min(lower_, pt.lower_bound);
       pt.out_of_time = true;
-      ++res.out_of_time;
-      continue;
+      ++res_.out_of_time;
+      return;
     }
-    NetworkSchedule s = schedule_network(network, archs[order[i]], o);
-    ++res.searched;
+    NetworkSchedule s = schedule_network(network_, archs_[order_[i]], o);
+    ++res_.searched;
     pt.searched = true;
     pt.found = s.all_found;
     pt.optimal = s.all_optimal;
     if (s.all_found) {
-      pt.objective = network_objective(s, options.objective);
+      pt.objective = network_objective(s, options_.objective);
       if (!pt.optimal) {
-        lower = std::min(lower, std::max(pt.lower_bound, proven_bound(s)));
+        lower_ = std::min(lower_, std::max(pt.lower_bound, proven_bound(s)));
       }
-      if (pt.objective < best) {
-        best = pt.objective;
-        best_n = order[i];
-        res.schedule = std::move(s);
+      if (pt.objective < best_) {
+        best_ = pt.objective;
+        best_n_ = order_[i];
+        res_.schedule = std::move(s);
       }
     } else if (!pt.optimal) {
-      lower = std::min(lower, pt.lower_bound); // stopped before finding one: not ruled out
+      lower_ = std::min(lower_, pt.lower_bound); // stopped before finding one: not ruled out
     }
-    if (on_point) {
-      on_point(pt);
+    if (on_point_) {
+      on_point_(pt);
     }
   }
-  res.pruned = static_cast<std::int64_t>(order.size()) - res.searched - res.out_of_time;
-  if (best < kInf) {
-    res.found = true;
-    res.size_bytes = res.points[best_n].size_bytes;
-    res.arch = archs[best_n];
-    res.area_um2 = res.points[best_n].area_um2;
-    res.objective = best;
-    res.optimal = cannot_beat(lower, best);
-    res.lower_bound = res.optimal ? best : std::min(lower, best);
-    res.gap = best > 0 ? (best - res.lower_bound) / best : 0;
-  } else {
-    res.lower_bound = lower < kInf ? lower : 0;
-    res.optimal = !stopped && lower == kInf; // proven: nothing within the budget fits
+
+  AllocationResult result() {
+    res_.pruned = static_cast<std::int64_t>(order_.size()) - res_.searched - res_.out_of_time;
+    if (best_ < kInf) {
+      res_.found = true;
+      res_.size_bytes = res_.points[best_n_].size_bytes;
+      res_.arch = archs_[best_n_];
+      res_.area_um2 = res_.points[best_n_].area_um2;
+      res_.objective = best_;
+      res_.optimal = cannot_beat(lower_, best_);
+      res_.lower_bound = res_.optimal ? best_ : std::min(lower_, best_);
+      res_.gap = best_ > 0 ? (best_ - res_.lower_bound) / best_ : 0;
+    } else {
+      res_.lower_bound = lower_ < kInf ? lower_ : 0;
+      res_.optimal = !stopped_ && lower_ == kInf; // proven: nothing within the budget fits
+    }
+    res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    return std::move(res_);
   }
-  res.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return res;
+
+  const Network &network_;
+  const Arch &arch_;
+  const AllocationOptions &allocation_;
+  const SearchOptions &options_;
+  const std::function<void(const AllocationPoint &)> &on_point_;
+  const Clock::time_point start_;
+  AllocationResult res_;
+  std::size_t total_ = 1;
+  std::vector<Arch> archs_;
+  std::vector<std::size_t> order_;
+  double best_ = kInf;
+  std::size_t best_n_ = 0;
+  double lower_ = kInf; // least proven bound of combinations not finished
+  bool stopped_ = false;
+};
+
+} // namespace
+
+AllocationResult allocate(const Network &network, const Arch &arch,
+                          const AllocationOptions &allocation, const SearchOptions &options,
+                          const std::function<void(const AllocationPoint &)> &on_point) {
+  return Allocator(network, arch, allocation, options, on_point).run();
 }
 
 std::string sizes_text(const std::vector<std::string> &levels,

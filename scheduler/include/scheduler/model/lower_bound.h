@@ -101,6 +101,19 @@ private:
       }
     }
   }
+  // Level `level`'s temporal loops in their order, or in visit_free's if it is `free_level`.
+  template <class Visit>
+  void visit_level(const Mapping &m, int level, int free_level,
+                   const std::array<bool, kMaxDims> &rel, Visit &&visit, int pick = -1) const {
+    const auto &loops = m.levels[static_cast<std::size_t>(level)].temporal;
+    if (level == free_level) {
+      visit_free(loops, rel, pick, visit);
+    } else {
+      for (const auto &l : loops) {
+        visit(l);
+      }
+    }
+  }
   int free_first_ = -1; // bound()'s innermost_at_j while its order is free, else -1
   std::int64_t fetches_from(int t, const std::int64_t *tile, std::int64_t words,
                             const Walk &w) const;
@@ -113,6 +126,23 @@ private:
   std::int64_t refetch_bound(const Mapping &m, int t, int k, int j, int free_level,
                              const std::array<std::int64_t, kMaxDims> &rem,
                              std::int64_t fixed_product, std::int64_t &largest_tile);
+
+  // The steps of bound(), on one node's state (lower_bound.cpp).
+  struct Node;
+  void fix_loops(const Mapping &m, Node &n) const;
+  void known_tiles(const Mapping &m, Node &n) const;
+  std::int64_t latch_of(const Mapping &m, int t, const Node &n) const;
+  std::int64_t irrelevant_outside(const Mapping &m, int t, const Node &n) const;
+  std::int64_t known_fetches(const Mapping &m, int t, int i, std::int64_t words,
+                             const Node &n) const;
+  double tensor_counts(const Mapping &m, int t, Node &n);
+  void count_parent_reads(int t, int child, int i, Node &n) const;
+  std::int64_t hcl_cycles(const Mapping &m, const Node &n) const;
+  std::int64_t transfer_cycles_bound(int t, int i, std::int64_t positions, const Node &n,
+                                     std::int64_t &brought) const;
+  std::int64_t bandwidth_cycles(const Node &n) const;
+  double node_energy(const Node &n, std::int64_t cycles) const;
+  double node_coupling(const Node &n);
 
   struct FloorKey {
     std::array<std::int64_t, kMaxDims> rem{}; // relevant dimensions only, others 1
@@ -137,6 +167,12 @@ private:
   std::array<bool, kMaxDims> rw_rel_{};
   std::vector<std::array<std::int64_t, kMaxTensors>> lanes_; // [level][tensor], set_lanes()
   void set_lanes();
+  // The steps of set_skeleton() before set_lanes(), in order.
+  void set_spatial_and_keeps(const Mapping &skeleton);
+  void set_regions();
+  std::int64_t used_in(const std::array<std::int64_t, kMaxDims> &region, int t);
+  void set_mac_reads();
+  void set_rooms();
   std::int64_t port_words_ = 1;        // hcl mode: machine_port_words(arch_)
   std::vector<std::int64_t> sp_total_; // [level]
   std::vector<std::int64_t> uinst_;    // [level]
@@ -181,6 +217,16 @@ private:
   };
   // Energy to add to the bound of a node (remaining factors `rem`) for the coupling; >= 0.
   double coupling(const std::array<std::int64_t, kMaxDims> &rem, const NodeCounts &counts);
+  struct Keeper { // one keeper of a couple's a or b: see couple_keepers()
+    double slope, counted, unit;
+  };
+  int parent_keeper(int k, int t) const;
+  void fetch_slope(int k, int t, const NodeCounts &rc, double &slope, double &slack) const;
+  double couple_keepers(const Couple &c, const std::array<std::int64_t, kMaxDims> &rem,
+                        const NodeCounts &rc, std::array<Keeper, 64> &ka,
+                        std::array<Keeper, 64> &kb);
+  double couple_excess(const Couple &c, const std::array<std::int64_t, kMaxDims> &rem,
+                       const NodeCounts &rc);
   // Entries of a memo table before it is dropped (~100 B each): long searches on big spaces
   // meet millions of distinct keys.
   static constexpr std::size_t kMaxMemo = 1 << 21;

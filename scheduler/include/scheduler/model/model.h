@@ -90,6 +90,24 @@ private:
   // up to port_words_ words of distinct lanes (docs/cost-model.md, "hcl mode").
   std::vector<std::int64_t> beats_;
   std::int64_t port_words_ = 1;
+  // Per [level] (and [tensor]): the product of a level's spatial factors, split into those
+  // relevant and irrelevant to t; utilized instances; hcl mode's PE row and buffer lanes.
+  using PerLevel = std::array<std::int64_t, 64>;
+  using PerLevelTensor = std::array<std::array<std::int64_t, kMaxTensors>, 64>;
+  PerLevel sp_total_{}, uinst_{};
+  PerLevelTensor sp_rel_{}, sp_irr_{}, sp_row_{}, lanes_in_{};
+
+  // The steps of evaluate(), each on the scratch the ones before it filled.
+  std::int64_t build_nest(const Mapping &m);
+  void split_spatial();
+  void set_port_lanes();
+  std::int64_t latch_of(int t) const;
+  std::int64_t fetches_of(int t, int i, std::int64_t words, int &refetch_loop) const;
+  void count_tensor(const Mapping &m, int t);
+  void count_mac_side(int t, int i, std::int64_t latch, TensorCounts &c) const;
+  void count_parent(int t, int child, int i, TensorCounts &c);
+  void set_cycles(std::int64_t steps);
+  void set_energy();
   // Hcl mode's cycles from the counts just computed; `steps` = product of all temporal factors.
   std::int64_t hcl_cycles(std::int64_t steps) const;
 };
