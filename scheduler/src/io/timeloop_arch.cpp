@@ -127,6 +127,13 @@ struct Builder {
       tc.target = target;
       tc.type = "dataspace";
       tc.keep = keep_from(*d, problem);
+      // timeloopfe, whose format this is, reads a `keep` list given alone as the whole set the
+      // component holds: everything else is bypassed (its processed files say so).
+      if (d->has("keep") && !d->has("bypass") && !d->has("keep_only") && !d->has("bypass_only")) {
+        for (std::size_t t = 0; t < problem.tensors.size(); ++t) {
+          tc.keep[t] = tc.keep[t] == 1 ? 1 : -1;
+        }
+      }
       for (std::size_t t = 0; t < kMaxTensors; ++t) {
         if (tc.keep[t] < 0) {
           level->keeps[t] = false;

@@ -437,7 +437,10 @@ std::vector<LevelConstraint> constraints_from_timeloop(const Problem &problem, c
           fmt::format("{}: unknown constraint type (valid: temporal, spatial, dataspace)", where));
     }
     const bool spatial = c.type == "spatial";
-    std::istringstream in(c.factors);
+    // Timeloop finds its D=n tokens by a regular expression, so commas separate them too.
+    std::string factors = c.factors;
+    std::replace(factors.begin(), factors.end(), ',', ' ');
+    std::istringstream in(factors);
     std::string tok;
     while (in >> tok) {
       // Timeloop: "D=n" fixes the factor, "D<=n" bounds it (constraints.cpp ParseFactors and

@@ -248,6 +248,48 @@ TEST_CASE("timeloop import: every constraint kind survives, keep and bypass sepa
   }
 }
 
+TEST_CASE("timeloop import: a keep list alone is what the component holds; factors may be "
+          "comma-separated") {
+  // The exercises' eyeriss_like design gives its psum scratchpad `keep: [Outputs]` and nothing
+  // else; timeloopfe's processed file of it bypasses Weights and Inputs there. Timeloop finds
+  // its D=n factor tokens by a regular expression, so "C<=8,R=3" is two of them.
+  const std::string arch = R"(architecture:
+  version: 0.4
+  nodes:
+    - !Component
+      name: MainMemory
+      class: DRAM
+      attributes: {width: 256, datawidth: 8}
+    - !Component
+      name: GlobalBuffer
+      class: SRAM
+      attributes: {depth: 32768, width: 64, datawidth: 8}
+      constraints:
+        dataspace: {keep: [Outputs]}
+        temporal: {factors: "C<=8,R=3", permutation: RP}
+    - !Component
+      name: RegisterFile
+      class: regfile
+      attributes: {depth: 64, width: 8, datawidth: 8}
+      constraints: {dataspace: {keep: [Weights], bypass: [Outputs]}}
+    - !Component
+      name: MACC
+      class: intmac
+      attributes: {width: 8}
+)";
+  const Problem p = parse_timeloop_problem(load_yaml_string(kConv1dProblem, "prob.yaml"));
+  const TimeloopArch ta = parse_timeloop_arch(load_yaml_string(arch, "arch.yaml"), p);
+  const Arch &a = ta.arch;
+  REQUIRE(a.levels.size() == 3);
+  CHECK(a.levels[1].keeps == std::array<bool, 3>{false, false, true});
+  const auto lc = constraints_from_timeloop(p, a, ta.constraints);
+  CHECK(lc[1].keep == std::array<int, 3>{-1, -1, 1});
+  // With a bypass list too, the tensors neither list names stay the mapper's choice.
+  CHECK(lc[0].keep == std::array<int, 3>{1, 0, -1});
+  CHECK(lc[1].temporal_max[static_cast<std::size_t>(p.dim_index("C"))] == 8);
+  CHECK(lc[1].temporal[static_cast<std::size_t>(p.dim_index("R"))] == 3);
+}
+
 TEST_CASE("timeloop import: constraint keys Timeloop does not have are errors") {
   const Problem p = parse_timeloop_problem(load_yaml_string(kConv1dProblem, "prob.yaml"));
   auto with = [&](const std::string &constraints) {
