@@ -307,6 +307,7 @@ SearchOptions search_options(const Options &o, const TimeloopArch &ta, const Pro
   if (!ta.constraints.empty()) {
     so.space.constraints = constraints_from_timeloop(first, ta.arch, ta.constraints);
   }
+  so.space.min_utilization = std::max(so.space.min_utilization, ta.min_utilization);
   if (!o.hint.empty()) {
     require_file(o.hint, "--hint");
     const auto hint =

@@ -27,7 +27,7 @@ namespace {
 // key cannot silently leave it out (which would reuse a result searched with another value).
 // The sizes are those of the LP64 ABIs (x86-64, AArch64) the project builds on.
 #if defined(__x86_64__) || defined(__aarch64__)
-static_assert(sizeof(Level) == 152, "Level changed: add the new field to arch_key");
+static_assert(sizeof(Level) == 160, "Level changed: add the new field to arch_key");
 static_assert(sizeof(MachineTiming) == 48, "MachineTiming changed: add the new field to arch_key");
 static_assert(sizeof(Arch) == 144, "Arch changed: add the new field to arch_key");
 static_assert(sizeof(SpaceOptions) == 80, "SpaceOptions changed: add the new field to space_key");
@@ -55,12 +55,12 @@ std::string problem_key(const Problem &p) {
 
 std::string level_key(const Level &l) {
   return fmt::format(
-      "level {} kind {} size {} bits {} block {} bw {} {} db {} keeps {} energy {} {} {} {} "
-      "fanout {}x{} hop {} area {} banks {}\n",
+      "level {} kind {} size {} bits {} block {} bw {} {} db {} min_util {} keeps {} energy {} {} "
+      "{} {} fanout {}x{} hop {} area {} banks {}\n",
       l.name, static_cast<int>(l.kind), l.size_words, l.word_bits, l.block_size, l.read_bandwidth,
-      l.write_bandwidth, l.double_buffered, fmt::join(l.keeps, ","), l.read_energy_pj,
-      l.write_energy_pj, l.update_energy_pj, l.leak_energy_pj, l.fanout_x, l.fanout_y,
-      l.hop_energy_pj, l.area_um2, fmt::join(l.bank_axes, ","));
+      l.write_bandwidth, l.double_buffered, l.min_utilization, fmt::join(l.keeps, ","),
+      l.read_energy_pj, l.write_energy_pj, l.update_energy_pj, l.leak_energy_pj, l.fanout_x,
+      l.fanout_y, l.hop_energy_pj, l.area_um2, fmt::join(l.bank_axes, ","));
 }
 
 std::string arch_key(const Arch &a) {

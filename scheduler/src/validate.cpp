@@ -109,6 +109,14 @@ std::int64_t kept_words(const Problem &p, const Arch &a, const Mapping &m, int l
 }
 } // namespace
 
+bool below_min_utilization(const Level &level, std::int64_t words) {
+  if (level.min_utilization <= 0 || level.size_words <= 0) {
+    return false;
+  }
+  const std::int64_t usable = level.double_buffered ? level.size_words / 2 : level.size_words;
+  return static_cast<double>(words) < level.min_utilization * static_cast<double>(usable);
+}
+
 std::int64_t tile_words(const Problem &problem, const Arch &arch, const Mapping &mapping,
                         int level) {
   Tile tile;
@@ -258,6 +266,16 @@ void check_capacity(const Problem &p, const Arch &a, const Mapping &m, int l, co
   }
   const std::int64_t need = kept_words(p, a, m, l, tile);
   const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
+  if (below_min_utilization(lv, need)) {
+    out.push_back(
+        {Kind::Capacity, l, -1, -1,
+         fmt::format("tiles use {} words at {}, below its min_utilization {} of {} "
+                     "usable words (at least {})",
+                     group_digits(need), lv.name, lv.min_utilization, group_digits(usable),
+                     group_digits(static_cast<std::int64_t>(
+                         std::ceil(lv.min_utilization * static_cast<double>(usable)))))});
+    return;
+  }
   if (need <= usable) {
     return;
   }

@@ -116,6 +116,26 @@ TEST_CASE("a tile larger than a double-buffered level") {
                              "672");
 }
 
+TEST_CASE("a tile below a level's min_utilization (Timeloop's min-utilization)") {
+  // Timeloop (src/model/buffer.cpp) fails a mapping whose tiles at a buffer need fewer words
+  // than min-utilization x its effective size (the capacity over the buffering factor). The
+  // good mapping's tiles take 2,472 of the buffer's 4,096 usable words: 0.604 of them.
+  const auto p = test_problem();
+  Arch a = test_arch();
+  a.levels[1].min_utilization = 0.6;
+  CHECK(check_mapping(p, a, good_mapping()).empty());
+  a.levels[1].min_utilization = 0.7;
+  const auto issues = check_mapping(p, a, good_mapping());
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].kind == MappingIssue::Kind::Capacity);
+  CHECK(issues[0].level == 1);
+  CHECK(issues[0].message == "tiles use 2,472 words at GlobalBuffer, below its min_utilization "
+                             "0.7 of 4,096 usable words (at least 2,868)");
+  CHECK(below_min_utilization(a.levels[1], 2867));
+  CHECK_FALSE(below_min_utilization(a.levels[1], 2868));
+  CHECK_FALSE(below_min_utilization(a.levels[2], 0)); // unbounded: no minimum
+}
+
 TEST_CASE("capacity counts only the tensors a level keeps") {
   const auto p = test_problem();
   Arch a = test_arch();

@@ -26,6 +26,9 @@ struct Level {
   bool double_buffered = false;
   // Tensors this level may hold; a mapping can bypass further but never keep what is false.
   std::array<bool, kMaxTensors> keeps{true, true, true};
+  // Timeloop's buffer attribute min-utilization: a mapping is valid only if its tiles here
+  // use at least this fraction of the usable capacity (half of it when double-buffered).
+  double min_utilization = 0;
   double read_energy_pj = 0; // per vector access
   double write_energy_pj = 0;
   double update_energy_pj = 0;

@@ -33,6 +33,10 @@ struct MappingIssue {
   std::string message;
 };
 
+// Timeloop's min-utilization rule (model/buffer.cpp): `words` of tiles at `level` are fewer
+// than its min_utilization times its usable capacity (half of it when double-buffered).
+bool below_min_utilization(const Level &level, std::int64_t words);
+
 struct ValidateOptions {
   // Imperfect factorization by padding: a dim's factors may multiply to more than its bound
   // (the extra iterations are padding), but never to more than needed, i.e. dropping any one

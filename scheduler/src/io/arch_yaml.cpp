@@ -100,6 +100,9 @@ bool parse_storage(const YamlView &v, Level &lv, const ArchDefaults &d, bool siz
   if (auto db = v.get("double_buffered")) {
     lv.double_buffered = db->as_bool();
   }
+  if (auto mu = v.get("min_utilization")) {
+    lv.min_utilization = mu->as_double(0, 1);
+  }
   if (auto en = v.get("energy")) {
     if (en->is_map()) {
       en->require_keys({"read", "write", "update", "leak"},
@@ -254,11 +257,12 @@ bool parse_mesh(const YamlView &item, const ArchDefaults &d, Level &base) {
 void parse_partitions(const YamlView &item, const YamlView &parts, const ArchDefaults &d,
                       Level base, bool hop_from_table, ParsedLevels &out) {
   for (const char *k : {"size", "size_words", "keep", "bypass", "energy", "block", "bandwidth",
-                        "double_buffered", "area_um2"}) {
+                        "double_buffered", "min_utilization", "area_um2"}) {
     if (auto misplaced = item.get(k)) {
       misplaced->fail(fmt::format("with 'partitioned', give {} in each partition entry "
                                   "(valid keys there: tensor, name, size, size_words, "
-                                  "word_bits, block, bandwidth, double_buffered, energy, "
+                                  "word_bits, block, bandwidth, double_buffered, "
+                                  "min_utilization, energy, "
                                   "area_um2)",
                                   k));
     }
@@ -275,7 +279,7 @@ void parse_partitions(const YamlView &item, const YamlView &parts, const ArchDef
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto &e = entries[i];
     e.require_keys({"tensor", "name", "size", "size_words", "word_bits", "block", "bandwidth",
-                    "double_buffered", "energy", "area_um2"},
+                    "double_buffered", "min_utilization", "energy", "area_um2"},
                    "a partitioned entry");
     Level lv = base;
     const int t = e.at("tensor").as_choice(arch_tensor_names());
@@ -302,8 +306,8 @@ void parse_partitions(const YamlView &item, const YamlView &parts, const ArchDef
 
 void parse_level(const YamlView &item, const ArchDefaults &d, ParsedLevels &out) {
   item.require_keys({"name", "kind", "size", "size_words", "word_bits", "block", "bandwidth",
-                     "double_buffered", "keep", "bypass", "energy", "area_um2", "mesh",
-                     "partitioned"},
+                     "double_buffered", "min_utilization", "keep", "bypass", "energy", "area_um2",
+                     "mesh", "partitioned"},
                     "an arch level");
   Level base;
   base.name = item.at("name").as_string();
@@ -411,6 +415,9 @@ std::string arch_to_yaml(const Arch &a) {
     }
     if (l.double_buffered) {
       e << YAML::Key << "double_buffered" << YAML::Value << true;
+    }
+    if (l.min_utilization > 0) {
+      e << YAML::Key << "min_utilization" << YAML::Value << num(l.min_utilization);
     }
     if (!(l.keeps[0] && l.keeps[1] && l.keeps[2])) {
       e << YAML::Key << "keep" << YAML::Value << YAML::Flow << YAML::BeginSeq;

@@ -105,6 +105,14 @@ std::pair<std::string, std::int64_t> split_range(const YamlView &where, const st
   }
 }
 
+// no_link_transfer: hcl never counts transfers between neighbouring PEs, so every mapping
+// already has none; the tensors it names must exist.
+void check_tensor_list(const YamlView &v, const Problem &p) {
+  for (const auto &item : v.items()) {
+    tensor_index(item, p, item.as_string());
+  }
+}
+
 struct Builder {
   const Problem &problem;
   TimeloopArch out;
@@ -148,7 +156,10 @@ struct Builder {
         if (std::string(type) == "temporal") {
           t->require_keys({"factors", "permutation"});
         } else {
-          t->require_keys({"factors", "permutation", "split"});
+          t->require_keys({"factors", "permutation", "split", "no_link_transfer"});
+          if (auto nl = t->get("no_link_transfer")) {
+            check_tensor_list(*nl, problem);
+          }
         }
         TimeloopConstraint tc;
         tc.target = target;
@@ -200,6 +211,9 @@ struct Builder {
       }
       if (auto v = attrs->get("multiple_buffering")) {
         l.double_buffered = v->as_double(1) >= 2;
+      }
+      if (auto v = get_either(*attrs, "min_utilization", "min-utilization")) {
+        l.min_utilization = v->as_double(0, 1);
       }
     }
     if (datawidth == 0) {
@@ -414,6 +428,100 @@ TimeloopArch load_timeloop_arch(const std::string &path, const Problem &problem)
   return parse_timeloop_arch(load_yaml_file(path), problem);
 }
 
+namespace {
+
+// Timeloop's utilization (parallelism) constraint: the fraction of the PEs the spatial loops
+// must use, counted from the top of the hierarchy, and allowed at the innermost storage level
+// only (NVlabs/timeloop v3.0.3 src/mapping/constraints.cpp).
+void read_utilization(const YamlView &c, const Level &level, Builder &b) {
+  if (&level != &b.outer_first.back()) {
+    c.at("target").fail(fmt::format("parallelism cannot be constrained at level {}; Timeloop "
+                                    "allows it at the innermost storage level ({}) only",
+                                    level.name, b.outer_first.back().name));
+  }
+  if (!c.has("min")) {
+    c.fail("a utilization constraint needs min: the fraction of the PEs the spatial loops must "
+           "use (0..1)");
+  }
+  if (b.out.min_utilization > 0) {
+    c.fail("a second utilization constraint (Timeloop: re-specification)");
+  }
+  b.out.min_utilization = c.at("min").as_double(0, 1);
+}
+
+// One entry of a v0.3-style constraint list ({targets: [{target, type, ...}]}), applied by the
+// search like the per-component constraints.
+void read_target(const YamlView &c, Builder &b) {
+  c.require_map("a constraint");
+  c.require_keys({"target", "type", "keep", "bypass", "factors", "permutation", "split", "min",
+                  "no_link_transfer"});
+  const std::string target = c.at("target").as_string();
+  Level *level = nullptr;
+  std::vector<std::string> names;
+  for (auto &l : b.outer_first) {
+    names.push_back(l.name);
+    if (l.name == target || l.name == "inter_" + target + "_spatial") {
+      level = &l;
+    }
+  }
+  if (!level) {
+    c.at("target").fail(
+        fmt::format("unknown target '{}'; valid are {}", target, join_names(names)));
+  }
+  const int type = c.at("type").as_choice(
+      {"temporal", "spatial", "bypass", "dataspace", "datatype", "utilization", "parallelism"});
+  const auto misplaced = [&](std::initializer_list<const char *> keys, const char *owner) {
+    for (const char *k : keys) {
+      if (c.has(k)) {
+        c.at(k).fail(fmt::format("'{}' belongs to {} constraint", k, owner));
+      }
+    }
+  };
+  if (type != 1) {
+    misplaced({"no_link_transfer"}, "a spatial");
+  }
+  if (type >= 5) {
+    misplaced({"keep", "bypass", "factors", "permutation", "split"}, "another kind of");
+    read_utilization(c, *level, b);
+    return;
+  }
+  misplaced({"min"}, "a utilization");
+  TimeloopConstraint tc;
+  tc.target = level->name;
+  if (type >= 2) {
+    misplaced({"factors", "permutation", "split"}, "a temporal/spatial");
+    tc.type = "dataspace";
+    tc.keep = keep_from(c, b.problem);
+    for (std::size_t t = 0; t < kMaxTensors; ++t) {
+      if (tc.keep[t] < 0) {
+        level->keeps[t] = false;
+      }
+    }
+    b.out.constraints.push_back(tc);
+    return;
+  }
+  misplaced({"keep", "bypass"}, "a bypass");
+  if (type == 0 && c.has("split")) {
+    c.at("split").fail("'split' belongs to a spatial constraint");
+  }
+  tc.type = type == 0 ? "temporal" : "spatial";
+  if (auto f = c.get("factors")) {
+    tc.factors = f->is_scalar() ? f->as_string() : join_names(f->as_string_list(), " ");
+  }
+  if (auto pm = c.get("permutation")) {
+    tc.permutation = pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
+  }
+  if (auto sp = c.get("split")) {
+    tc.split = static_cast<int>(sp->as_int(0, 64));
+  }
+  if (auto nl = c.get("no_link_transfer")) {
+    check_tensor_list(*nl, b.problem);
+  }
+  b.out.constraints.push_back(tc);
+}
+
+} // namespace
+
 TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
   doc.require_map("a Timeloop architecture file");
   doc.require_keys({"architecture", "architecture_constraints"}, "a Timeloop architecture file");
@@ -431,70 +539,12 @@ TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
   if (b.outer_first.empty()) {
     a.fail("has no storage component");
   }
-  // v0.3-style constraint lists: {targets: [{target, type, keep, bypass, factors, permutation,
-  // split}]}, applied by the search like the per-component constraints above.
   if (auto ac = doc.get("architecture_constraints")) {
     ac->require_map("architecture_constraints");
     ac->require_keys({"targets"});
     if (auto targets = ac->get("targets")) {
       for (const auto &c : targets->items()) {
-        c.require_map("a constraint");
-        c.require_keys({"target", "type", "keep", "bypass", "factors", "permutation", "split"});
-        const std::string target = c.at("target").as_string();
-        Level *level = nullptr;
-        std::vector<std::string> names;
-        for (auto &l : b.outer_first) {
-          names.push_back(l.name);
-          if (l.name == target || l.name == "inter_" + target + "_spatial") {
-            level = &l;
-          }
-        }
-        if (!level) {
-          c.at("target").fail(
-              fmt::format("unknown target '{}'; valid are {}", target, join_names(names)));
-        }
-        const int type =
-            c.at("type").as_choice({"temporal", "spatial", "bypass", "dataspace", "datatype"});
-        if (type >= 2) {
-          for (const char *k : {"factors", "permutation", "split"}) {
-            if (c.has(k)) {
-              c.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial constraint", k));
-            }
-          }
-          TimeloopConstraint tc;
-          tc.target = level->name;
-          tc.type = "dataspace";
-          tc.keep = keep_from(c, problem);
-          for (std::size_t t = 0; t < kMaxTensors; ++t) {
-            if (tc.keep[t] < 0) {
-              level->keeps[t] = false;
-            }
-          }
-          b.out.constraints.push_back(tc);
-        } else {
-          for (const char *k : {"keep", "bypass"}) {
-            if (c.has(k)) {
-              c.at(k).fail(fmt::format("'{}' belongs to a bypass constraint", k));
-            }
-          }
-          if (type == 0 && c.has("split")) {
-            c.at("split").fail("'split' belongs to a spatial constraint");
-          }
-          TimeloopConstraint tc;
-          tc.target = level->name;
-          tc.type = type == 0 ? "temporal" : "spatial";
-          if (auto f = c.get("factors")) {
-            tc.factors = f->is_scalar() ? f->as_string() : join_names(f->as_string_list(), " ");
-          }
-          if (auto pm = c.get("permutation")) {
-            tc.permutation =
-                pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
-          }
-          if (auto sp = c.get("split")) {
-            tc.split = static_cast<int>(sp->as_int(0, 64));
-          }
-          b.out.constraints.push_back(tc);
-        }
+        read_target(c, b);
       }
     }
   }

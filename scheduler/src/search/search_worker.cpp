@@ -2,6 +2,7 @@
 
 #include <scheduler/search/factorize.h>
 #include <scheduler/search/space.h>
+#include <scheduler/validate.h>
 
 #include <algorithm>
 #include <bit>
@@ -126,7 +127,7 @@ bool Worker::fits(int l, const Dims &tile) const {
     }
   }
   const std::int64_t usable = lv.double_buffered ? lv.size_words / 2 : lv.size_words;
-  return need <= usable;
+  return need <= usable && !below_min_utilization(lv, need);
 }
 
 const std::vector<std::vector<int>> &Worker::orders(int l, unsigned mask) {

@@ -185,6 +185,21 @@ TEST_CASE("architectures whose PEs, sizes or bandwidths overflow the counts are 
   CHECK_THAT(e.message(), Catch::Contains("0.0625"));
 }
 
+TEST_CASE("a level's min_utilization is read, written back and range-checked") {
+  Arch a = load_arch_yaml(kArchDir + std::string("tpu_like.yaml"));
+  a.levels[1].min_utilization = 0.375;
+  const auto path = spec_file("mu.arch.yaml", "");
+  save_arch_yaml(path, a);
+  CHECK(load_arch_yaml(path).levels[1].min_utilization == 0.375);
+  CHECK_THROWS_WITH(parse_arch(load_yaml_string("arch:\n  name: x\n  levels:\n"
+                                                "    - {name: DRAM, kind: dram}\n"
+                                                "    - {name: B, kind: sram, size_words: 64, "
+                                                "min_utilization: 1.5}\n",
+                                                "mu.yaml")
+                                   .at("arch")),
+                    Catch::Contains("mu.yaml:5") && Catch::Contains("min_utilization"));
+}
+
 TEST_CASE("arch_to_yaml round-trips every bundled architecture") {
   for (const std::string f :
        {"eyeriss_like", "tpu_like", "interstellar_baseline", "interstellar_64reg", "small"}) {
@@ -209,6 +224,7 @@ TEST_CASE("arch_to_yaml round-trips every bundled architecture") {
       CHECK(y.read_bandwidth == x.read_bandwidth);
       CHECK(y.write_bandwidth == x.write_bandwidth);
       CHECK(y.double_buffered == x.double_buffered);
+      CHECK(y.min_utilization == x.min_utilization);
       CHECK(y.keeps == x.keeps);
       CHECK(y.read_energy_pj == x.read_energy_pj);
       CHECK(y.write_energy_pj == x.write_energy_pj);

@@ -175,6 +175,51 @@ TEST_CASE("timeloop import: v0.3-style architecture_constraints targets") {
                     Catch::Contains("c.yaml:28") && Catch::Contains("keep"));
 }
 
+TEST_CASE("timeloop import: utilization constraints, min-utilization and no_link_transfer") {
+  // NVlabs/timeloop v3.0.3 src/mapping/constraints.cpp: `type: utilization` (or parallelism)
+  // takes `min`, the PEs' cumulative utilization, at the innermost storage level only;
+  // src/model/buffer.cpp: a buffer's `min-utilization` attribute. hcl counts no link
+  // transfers, so `no_link_transfer` holds for every mapping; its tensors must exist.
+  const Problem p = parse_timeloop_problem(load_yaml_string(kConv1dProblem, "prob.yaml"));
+  std::string arch = kSpatialArch;
+  const std::string attrs = "{depth: 32768, width: 64, datawidth: 8}";
+  arch.replace(arch.find(attrs), attrs.size(),
+               "{depth: 32768, width: 64, datawidth: 8, min-utilization: 0.25}");
+  const auto with = [&](const std::string &targets) {
+    return arch + "architecture_constraints:\n  targets:\n" + targets;
+  };
+  const TimeloopArch ta = parse_timeloop_arch(
+      load_yaml_string(with("    - {target: RegisterFile, type: utilization, min: 0.75}\n"
+                            "    - {target: PE, type: spatial, no_link_transfer: [Inputs]}\n"),
+                       "u.yaml"),
+      p);
+  CHECK(ta.min_utilization == 0.75);
+  CHECK(ta.arch.levels[1].min_utilization == 0.25);
+  CHECK(ta.arch.levels[0].min_utilization == 0);
+  CHECK_THROWS_WITH(
+      parse_timeloop_arch(
+          load_yaml_string(with("    - {target: GlobalBuffer, type: parallelism, min: 0.5}\n"),
+                           "u.yaml"),
+          p),
+      Catch::Contains("u.yaml:") && Catch::Contains("innermost storage level (RegisterFile)"));
+  CHECK_THROWS_WITH(
+      parse_timeloop_arch(
+          load_yaml_string(with("    - {target: RegisterFile, type: utilization}\n"), "u.yaml"), p),
+      Catch::Contains("needs min"));
+  CHECK_THROWS_WITH(
+      parse_timeloop_arch(
+          load_yaml_string(with("    - {target: PE, type: spatial, no_link_transfer: [Psums]}\n"),
+                           "u.yaml"),
+          p),
+      Catch::Contains("Psums"));
+  CHECK_THROWS_WITH(
+      parse_timeloop_arch(
+          load_yaml_string(with("    - {target: PE, type: temporal, no_link_transfer: [Inputs]}\n"),
+                           "u.yaml"),
+          p),
+      Catch::Contains("belongs to a spatial constraint"));
+}
+
 TEST_CASE("timeloop import: every constraint kind survives, keep and bypass separately") {
   // Timeloop's mapper semantics (NVlabs/timeloop src/mapping/constraints.cpp): `keep` forces,
   // `bypass` forbids, unlisted tensors stay the mapper's choice; "D<=n" is a maximum factor;
@@ -248,8 +293,8 @@ TEST_CASE("timeloop import: every constraint kind survives, keep and bypass sepa
   }
 }
 
-TEST_CASE("timeloop import: a keep list alone is what the component holds; factors may be "
-          "comma-separated") {
+TEST_CASE(
+    "timeloop import: a keep list alone is all a component holds and factors split on commas") {
   // The exercises' eyeriss_like design gives its psum scratchpad `keep: [Outputs]` and nothing
   // else; timeloopfe's processed file of it bypasses Weights and Inputs there. Timeloop finds
   // its D=n factor tokens by a regular expression, so "C<=8,R=3" is two of them.

@@ -55,6 +55,9 @@ struct TimeloopArch {
   Arch arch;
   std::string compute_name;
   std::vector<TimeloopConstraint> constraints;
+  // A `type: utilization` (or parallelism) constraint's `min`: the fraction of the PEs the
+  // spatial loops must use (SpaceOptions::min_utilization); 0 = none.
+  double min_utilization = 0;
 };
 
 // architecture: {version, nodes: [...]} (v0.4) or {version, subtree: [...]} (v0.2/0.3), and
