@@ -523,8 +523,7 @@ void read_target(const YamlView &c, Builder &b) {
 } // namespace
 
 TimeloopArch parse_timeloop_arch(const YamlView &doc, const Problem &problem) {
-  doc.require_map("a Timeloop architecture file");
-  doc.require_keys({"architecture", "architecture_constraints"}, "a Timeloop architecture file");
+  detail::check_sections(doc, {"architecture"}, "a Timeloop architecture file");
   const YamlView a = doc.at("architecture");
   a.require_map("architecture");
   a.require_keys({"version", "nodes", "subtree", "local"});

@@ -218,8 +218,7 @@ Mapping load_timeloop_mapping(const std::string &path, const Problem &problem, c
 }
 
 Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch &arch) {
-  doc.require_map("a Timeloop mapping file");
-  doc.require_keys({"mapping"}, "a Timeloop mapping file");
+  detail::check_sections(doc, {"mapping"}, "a Timeloop mapping file");
   const YamlView list = doc.at("mapping");
   Mapping m;
   m.levels.resize(arch.levels.size());

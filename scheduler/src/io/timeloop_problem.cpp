@@ -142,8 +142,7 @@ TensorSpec parse_data_space(const YamlView &ds, const Coefficients &coefs, const
 } // namespace
 
 Problem parse_timeloop_problem(const YamlView &doc) {
-  doc.require_map("a Timeloop problem file");
-  doc.require_keys({"problem"}, "a Timeloop problem file");
+  detail::check_sections(doc, {"problem"}, "a Timeloop problem file");
   const YamlView prob = doc.at("problem");
   prob.require_map("problem");
   prob.require_keys({"version", "shape", "instance"});

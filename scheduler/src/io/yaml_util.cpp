@@ -258,7 +258,37 @@ YamlView document_view(const YAML::Node &doc, const std::string &name) {
 
 } // namespace
 
+namespace {
+
+// timeloopfe's inputs (most of the Timeloop exercises' files) are Jinja2 templates with a merge
+// key of its own; they are Timeloop's YAML only once timeloopfe has expanded them, and a YAML
+// parser would only call them a syntax error.
+void refuse_templates(const std::string &text, const std::string &display_name) {
+  std::size_t start = 0;
+  for (int line = 1; start < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view l(text.data() + start, end - start);
+    const std::size_t first = l.find_first_not_of(" \t");
+    const bool comment = first != std::string_view::npos && l[first] == '#';
+    const bool jinja =
+        l.find("{{") != std::string_view::npos || l.find("{%") != std::string_view::npos;
+    if (!comment && (jinja || l.find("<<<:") != std::string_view::npos)) {
+      throw SpecError(display_name, line, "",
+                      fmt::format("a timeloopfe template ({}), not a spec file: hcl reads the "
+                                  "Timeloop YAML that timeloopfe expands it into (its "
+                                  "parsed-processed-input.yaml), which Jinja2 templating and "
+                                  "timeloopfe's merge key are not part of",
+                                  jinja ? "Jinja2 '{{ ... }}' or '{% ... %}'"
+                                        : "timeloopfe's '<<<' merge key"));
+    }
+    start = end + 1;
+  }
+}
+
+} // namespace
+
 YamlView load_yaml_string(const std::string &text, const std::string &display_name) {
+  refuse_templates(text, display_name);
   YAML::Node doc;
   try {
     doc = YAML::Load(text);

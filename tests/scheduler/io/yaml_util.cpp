@@ -57,6 +57,25 @@ TEST_CASE("YamlView reads typed scalars and reports the key's line") {
   CHECK(entries[5].first == "nested");
 }
 
+TEST_CASE("timeloopfe templates are refused at their line, naming what they are") {
+  // The Timeloop exercises' layer shapes start with {{include_text('../problem_base.yaml')}}
+  // and merge it in with `<<<: *problem_base`; timeloopfe expands both.
+  const auto jinja = spec_error([] {
+    load_yaml_string("# a comment with {{ braces }} is fine\n"
+                     "{{include_text('../problem_base.yaml')}}\nproblem: {}\n",
+                     "00.yaml");
+  });
+  CHECK(jinja.line() == 2);
+  CHECK_THAT(std::string(jinja.what()), Catch::Contains("00.yaml:2"));
+  CHECK_THAT(jinja.message(),
+             Catch::Contains("Jinja2") && Catch::Contains("parsed-processed-input.yaml"));
+  const auto merge = spec_error(
+      [] { load_yaml_string("problem:\n  <<<: *problem_base\n  instance: {C: 3}\n", "01.yaml"); });
+  CHECK(merge.line() == 2);
+  CHECK_THAT(merge.message(), Catch::Contains("'<<<' merge key"));
+  CHECK_NOTHROW(load_yaml_string("a: {b: {c: 1}}\n", "fine.yaml"));
+}
+
 TEST_CASE("an unknown key names file, line and key and lists the valid keys") {
   const auto top = load_yaml_string(kDoc, "mem.yaml").at("top");
   const auto e = spec_error([&] { top.require_keys({"count", "ratio", "flag", "kind", "list"}); });
