@@ -1,5 +1,6 @@
 #include <scheduler/interstellar/interstellar.h>
 
+#include <scheduler/counts.h>
 #include <support/text.h>
 
 #include <fmt/format.h>
@@ -64,12 +65,20 @@ std::int64_t access_with(const Layer &layer, const ArchSpec &arch, const Mapping
   return a;
 }
 
-// Words of one tile with extents e (IF with the sliding-window halo).
-std::int64_t footprint(const Layer &layer, const std::array<std::int64_t, kNumLoops> &e) noexcept {
+using Extents = std::array<std::int64_t, kNumLoops>;
+
+// Words of one tile with extents e (IF with the sliding-window halo). The tool's search checks
+// capacity on the shares with no partitioning (mapping_point_generator.opt_valid_blocking), so
+// no tensor is counted once per PE lane here.
+std::int64_t footprint(const Layer &layer, const Extents &e) noexcept {
   const std::int64_t width = e[FX] + (e[OX] - 1) * layer.wstd;
   const std::int64_t height = e[FY] + (e[OY] - 1) * layer.hstd;
   return width * height * e[IC] * e[ON] + e[OX] * e[OY] * e[OC] * e[ON] +
          e[FX] * e[FY] * e[IC] * e[OC];
+}
+
+std::int64_t share_of(const MappingSpec &m, int l, int v) noexcept {
+  return m.share[l][v] > 0 ? m.share[l][v] : m.blocking[l][v] * m.partitioning[l][v];
 }
 
 bool is_relevant(int t, int loop) noexcept {
@@ -137,6 +146,46 @@ double level_with_array(const ArchSpec &arch, const MappingSpec &m,
     }
   }
   return static_cast<double>(next_level_words) * arch.access_cost[p + 1] + array;
+}
+
+// The tool's walk of one loop (mapping_point_generator.loop_tile_with_hint): each level takes
+// a share of the loop, in ceil(share / p) temporal steps of its p PEs, and the levels outside
+// take ceil(extent / what is inside). What it never produces is a factor with nothing to do:
+// the shares cover the extent, and every step and every PE of a level's first step starts
+// inside it. A share the mapping does not give is taken as small as its factors allow,
+// (b - 1) x p + 1, for where steps start, and as b x p for what they cover. Empty when the
+// loop is walked that way, else what is wrong.
+std::string coverage_problem(const MappingSpec &m, int l, std::int64_t extent) {
+  std::int64_t inside = 1;  // the least the levels inside v can cover
+  std::int64_t covered = 1; // the most they can
+  for (int v = 0; v < m.levels; ++v) {
+    const std::int64_t b = m.blocking[l][v];
+    const std::int64_t p = m.partitioning[l][v];
+    const std::int64_t share = m.share[l][v];
+    if (share > 0 && (saturating_mul(b - 1, p) >= share || share > saturating_mul(b, p))) {
+      return fmt::format("shares.{}[{}] is {}: with partitioning {} it runs ceil({} / {}) steps, "
+                         "the mapping's blocking is {}",
+                         kLoopNames[l], v, share, p, share, p, b);
+    }
+    // Saturated products stay above every extent, so absurd factors fail here too.
+    const std::int64_t last_pe = saturating_mul(p - 1, inside);
+    const std::int64_t last_step = saturating_mul(saturating_mul(b - 1, p), inside);
+    if (last_pe >= extent || last_step >= extent) {
+      return fmt::format("{} at level {} (blocking {}, partitioning {}) starts its last {} at "
+                         "index {} or later, past the layer's {}: the tool runs ceil(share / p) "
+                         "steps where p does not divide a level's share, never an empty step "
+                         "or PE",
+                         kLoopNames[l], v, b, p, last_step >= extent ? "step" : "PE",
+                         support::grouped(std::max(last_pe, last_step)), support::grouped(extent));
+    }
+    inside = saturating_mul(inside, share > 0 ? share : (b - 1) * p + 1);
+    covered = saturating_mul(covered, share > 0 ? share : saturating_mul(b, p));
+  }
+  if (covered < extent) {
+    return fmt::format("blockings x partitionings of {} cover {} of the layer's {} indices",
+                       kLoopNames[l], support::grouped(covered), support::grouped(extent));
+  }
+  return "";
 }
 
 } // namespace
@@ -220,35 +269,42 @@ Result evaluate(const Layer &layer, const ArchSpec &arch, const MappingSpec &m) 
   return r;
 }
 
+LevelUsage level_usage(const Layer &layer, const ArchSpec &arch, int v, const Extents &tile,
+                       const Extents &bank, std::int64_t pes_used) noexcept {
+  LevelUsage u;
+  u.pes_used = pes_used;
+  u.ok = u.pes_used <= arch.parallel_count[v];
+  if (v == arch.levels - 1) {
+    return u; // the backing store holds everything
+  }
+  const bool parallel = arch.parallel_count[v] != 1;
+  u.tile_words = footprint(layer, tile);
+  u.tile_limit = arch.capacity_words(v) * arch.parallel_count[v];
+  u.ok = u.ok && u.tile_words <= u.tile_limit;
+  if (!parallel) {
+    u.ok = u.ok && 2 * u.tile_words >= u.tile_limit; // the tool's under-utilization rule
+  } else {
+    u.bank_words = footprint(layer, bank);
+    u.bank_limit = arch.capacity_words(v);
+    u.ok = u.ok && u.bank_words <= u.bank_limit && 2 * u.bank_words >= u.bank_limit;
+  }
+  return u;
+}
+
 Validity check_validity(const Layer &layer, const ArchSpec &arch, const MappingSpec &m) noexcept {
   Validity out;
   out.levels = m.levels;
-  std::array<std::int64_t, kNumLoops> tile = {1, 1, 1, 1, 1, 1, 1};
-  std::array<std::int64_t, kNumLoops> bank = {1, 1, 1, 1, 1, 1, 1};
+  Extents tile = {1, 1, 1, 1, 1, 1, 1};
+  Extents bank = {1, 1, 1, 1, 1, 1, 1};
   for (int v = 0; v < m.levels; ++v) {
-    LevelUsage &u = out.usage[v];
+    std::int64_t pes = 1;
     for (int l = 0; l < kNumLoops; ++l) {
-      tile[l] *= m.blocking[l][v] * m.partitioning[l][v];
+      tile[l] *= share_of(m, l, v);
       bank[l] *= m.blocking[l][v];
-      u.pes_used *= m.partitioning[l][v];
+      pes *= m.partitioning[l][v];
     }
-    u.ok = u.pes_used <= arch.parallel_count[v];
-    if (v == m.levels - 1) {
-      out.ok = out.ok && u.ok; // the backing store holds everything
-      continue;
-    }
-    const bool parallel = arch.parallel_count[v] != 1;
-    u.tile_words = footprint(layer, tile);
-    u.tile_limit = arch.capacity_words(v) * arch.parallel_count[v];
-    u.ok = u.ok && u.tile_words <= u.tile_limit;
-    if (!parallel) {
-      u.ok = u.ok && 2 * u.tile_words >= u.tile_limit; // the tool's under-utilization rule
-    } else {
-      u.bank_words = footprint(layer, bank);
-      u.bank_limit = arch.capacity_words(v);
-      u.ok = u.ok && u.bank_words <= u.bank_limit && 2 * u.bank_words >= u.bank_limit;
-    }
-    out.ok = out.ok && u.ok;
+    out.usage[v] = level_usage(layer, arch, v, tile, bank, pes);
+    out.ok = out.ok && out.usage[v].ok;
   }
   return out;
 }
@@ -302,7 +358,6 @@ void check_mapping(const Layer &layer, const ArchSpec &arch, const MappingSpec &
   }
   const auto sizes = layer.sizes();
   for (int l = 0; l < kNumLoops; ++l) {
-    std::int64_t product = 1;
     for (int v = 0; v < m.levels; ++v) {
       const auto field = [&](const char *key) {
         return fmt::format("{}.{}[{}]", key, kLoopNames[l], v);
@@ -319,22 +374,9 @@ void check_mapping(const Layer &layer, const ArchSpec &arch, const MappingSpec &
         fail(fmt::format("{} is {}; must be 0 (innermost) .. 6 (absent)", field("orders"),
                          m.order[l][v]));
       }
-      // Factors larger than the extent cannot divide it; checking first also keeps the
-      // product from overflowing.
-      if (m.blocking[l][v] > sizes[l] || m.partitioning[l][v] > sizes[l]) {
-        product = sizes[l] + 1;
-        break;
-      }
-      product *= m.blocking[l][v] * m.partitioning[l][v];
-      if (product > sizes[l]) {
-        break;
-      }
     }
-    if (product != sizes[l]) {
-      fail(fmt::format("blockings x partitionings of {} multiply to {}, the layer has {} (the "
-                       "tool uses exact divisors only)",
-                       kLoopNames[l],
-                       product > sizes[l] ? "more than that" : std::to_string(product), sizes[l]));
+    if (const std::string why = coverage_problem(m, l, sizes[l]); !why.empty()) {
+      fail(why);
     }
   }
   for (int v = 0; v < m.levels; ++v) {

@@ -316,7 +316,7 @@ ArchSpec parse_arch(std::string_view text, const std::string &source) {
 
 MappingSpec parse_mapping(std::string_view text, const std::string &source) {
   const Doc d = parse_doc(text, source);
-  reject_typos(d, d.root, {"blockings", "partitionings", "orders", "para_loop_dim"}, "");
+  reject_typos(d, d.root, {"blockings", "partitionings", "orders", "para_loop_dim", "shares"}, "");
   MappingSpec m;
   m.levels = -1;
   const std::string per_loop =
@@ -361,6 +361,9 @@ MappingSpec parse_mapping(std::string_view text, const std::string &source) {
   read_table("blockings", m.blocking, 1, "positive integers");
   read_table("partitionings", m.partitioning, 1, "positive integers");
   read_table("orders", m.order, 0, "orders 0 (innermost) .. 6 (absent)");
+  if (d.root.contains("shares")) {
+    read_table("shares", m.share, 1, "positive integers (a level's share of the loop)");
+  }
   for (int l = 0; l < kNumLoops; ++l) {
     for (int v = 0; v < m.levels; ++v) {
       if (m.order[l][v] > kNumLoops - 1) {
@@ -543,6 +546,24 @@ json mapping_to_json(const MappingSpec &m) {
   out["blockings"] = table(m.blocking);
   out["partitionings"] = table(m.partitioning);
   out["orders"] = table(m.order);
+  // Only where a share differs from its factors (a loop walked in ceil steps): the tool's own
+  // form has no such field.
+  bool shares = false;
+  for (int l = 0; l < kNumLoops; ++l) {
+    for (int v = 0; v < m.levels; ++v) {
+      shares =
+          shares || (m.share[l][v] > 0 && m.share[l][v] != m.blocking[l][v] * m.partitioning[l][v]);
+    }
+  }
+  if (shares) {
+    LoopLevels full = m.share;
+    for (int l = 0; l < kNumLoops; ++l) {
+      for (int v = 0; v < m.levels; ++v) {
+        full[l][v] = full[l][v] > 0 ? full[l][v] : m.blocking[l][v] * m.partitioning[l][v];
+      }
+    }
+    out["shares"] = table(full);
+  }
   json pd = json::array();
   for (int v = 0; v < m.levels; ++v) {
     const LevelParaDims &lp = m.para_loop_dim[v];

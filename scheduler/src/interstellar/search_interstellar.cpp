@@ -28,6 +28,54 @@ constexpr std::array<std::array<bool, kNumLoops>, kNumTensors> kRel_ = {{
 
 using Extents = std::array<std::int64_t, kNumLoops>;
 
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// A hinted loop walked as the tool tiles it (mapping_point_generator.loop_tile_with_hint): the
+// levels inside the hint's level multiply to `inner`, a divisor of ceil(extent / (blocking x
+// p)); the hint's level takes a share, the hint's blocking x p or a divisor of
+// ceil(extent / inner) of at least p, in ceil(share / p) = `steps` temporal steps; the levels
+// outside it multiply to ceil(extent / (inner x share)). Where p does not divide the share the
+// walk covers more than the extent, as the tool's does.
+struct Walk {
+  int level = -1; // -1: a free loop, every exact split of its extent
+  std::int64_t inner = 1, steps = 1, outer = 1;
+  std::int64_t share = 1; // at `level`: what its steps cover of the loop
+  std::int64_t total() const { return inner * steps * outer; }
+};
+using Walks = std::array<Walk, kNumLoops>;
+
+std::vector<Walk> hinted_walks(std::int64_t extent, int level, std::int64_t p,
+                               std::int64_t blocking) {
+  std::vector<Walk> out;
+  const std::vector<std::int64_t> inners =
+      level == 0 ? std::vector<std::int64_t>{1}
+                 : divisors(ceil_div(extent, blocking > 0 ? blocking * p : p));
+  for (const std::int64_t inner : inners) {
+    std::vector<std::int64_t> shares;
+    if (blocking > 0) {
+      shares.push_back(blocking * p);
+    } else {
+      for (const std::int64_t share : divisors(ceil_div(extent, inner))) {
+        if (share >= p) {
+          shares.push_back(share);
+        }
+      }
+    }
+    for (const std::int64_t share : shares) {
+      out.push_back({level, inner, ceil_div(share, p), ceil_div(extent, inner * share), share});
+    }
+  }
+  return out;
+}
+
+// One subproblem: the partitionings, how each loop is walked and its product of blockings.
+struct Sub {
+  MappingSpec m;
+  Walks walks;
+  Extents total{};
+  double root_bound = 0;
+};
+
 class Searcher {
 public:
   Searcher(const Layer &layer, const ArchSpec &arch, const SearchOptions &o)
@@ -39,27 +87,31 @@ public:
     MappingSpec m = MappingSpec::trivial(L_);
     Extents rem = layer_.sizes();
     partitions(0, m, rem, parts);
-    res.stats.subproblems = static_cast<std::int64_t>(parts.size());
-    for (auto &p : parts) {
+    std::vector<Sub> subs;
+    for (const auto &p : parts) {
+      walked(p, subs);
+    }
+    res.stats.subproblems = static_cast<std::int64_t>(subs.size());
+    for (auto &sub : subs) {
+      sub.root_bound = root_bound(sub);
+    }
+    // Best bound first: an early good mapping prunes the rest.
+    std::stable_sort(subs.begin(), subs.end(),
+                     [](const Sub &a, const Sub &b) { return a.root_bound < b.root_bound; });
+    for (const auto &sub : subs) {
       if (stop_) {
-        lower_ = std::min(lower_, root_bound(p));
+        lower_ = std::min(lower_, sub.root_bound);
         continue;
       }
-      const double rb = root_bound(p);
-      if (cannot_beat(rb, best_)) {
+      if (cannot_beat(sub.root_bound, best_)) {
         ++res.stats.subproblems_pruned;
         continue;
       }
-      m_ = p;
-      Extents r = layer_.sizes();
-      for (int l = 0; l < kNumLoops; ++l) {
-        for (int v = 0; v < L_; ++v) {
-          r[l] /= p.partitioning[l][v];
-        }
-      }
-      dfs(L_ - 1, r);
+      m_ = sub.m;
+      walks_ = sub.walks;
+      dfs(L_ - 1, sub.total);
       if (stop_) {
-        lower_ = std::min(lower_, rb);
+        lower_ = std::min(lower_, sub.root_bound);
       }
     }
     res.stats.nodes = nodes_;
@@ -127,10 +179,12 @@ private:
           std::ceil(arch_.utilization_threshold * static_cast<double>(count) - 1e-9));
       part_rec(0, 1, count, need, rem, p, 0, choices);
     }
+    const Extents before = rem;
     for (const auto &p : choices) {
+      // A hinted partitioning need not divide: the tool walks that loop in ceil steps.
       bool ok = true;
-      for (int l = 0; l < kNumLoops; ++l) {
-        ok = ok && rem[static_cast<std::size_t>(l)] % p[static_cast<std::size_t>(l)] == 0;
+      for (std::size_t l = 0; l < kNumLoops; ++l) {
+        ok = ok && (hinted || rem[l] % p[l] == 0);
       }
       if (!ok) {
         continue;
@@ -140,7 +194,8 @@ private:
       pd.present = arch_.parallel_mode[static_cast<std::size_t>(v)] != 0;
       for (int l = 0; l < kNumLoops; ++l) {
         m.partitioning[l][v] = p[static_cast<std::size_t>(l)];
-        rem[static_cast<std::size_t>(l)] /= p[static_cast<std::size_t>(l)];
+        rem[static_cast<std::size_t>(l)] =
+            ceil_div(rem[static_cast<std::size_t>(l)], p[static_cast<std::size_t>(l)]);
         if (p[static_cast<std::size_t>(l)] > 1 && pd.present) {
           pd.dims[static_cast<std::size_t>(pd.count)].count = 1;
           pd.dims[static_cast<std::size_t>(pd.count)].loops = {l, -1};
@@ -148,10 +203,62 @@ private:
         }
       }
       partitions(v + 1, m, rem, out);
+      rem = before;
       for (int l = 0; l < kNumLoops; ++l) {
-        rem[static_cast<std::size_t>(l)] *= p[static_cast<std::size_t>(l)];
         m.partitioning[l][v] = 1;
       }
+    }
+  }
+
+  // The array level whose hint partitions loop l (the tool walks a loop by its first hinted
+  // level), or -1.
+  int hinted_level(int l) const {
+    for (int v = 0; v < L_; ++v) {
+      const HintEntry *h = hint(l, v);
+      if (h && h->partitioning > 0 && arch_.parallel_count[static_cast<std::size_t>(v)] != 1) {
+        return v;
+      }
+    }
+    return -1;
+  }
+
+  // The subproblems of one partitioning: every combination of its hinted loops' walks.
+  void walked(const MappingSpec &part, std::vector<Sub> &out) const {
+    Sub sub;
+    sub.m = part;
+    std::array<std::vector<Walk>, kNumLoops> options;
+    const Extents sizes = layer_.sizes();
+    for (int l = 0; l < kNumLoops; ++l) {
+      const std::size_t li = static_cast<std::size_t>(l);
+      const int h = hinted_level(l);
+      std::int64_t extent = sizes[li];
+      for (int v = 0; v < L_; ++v) {
+        extent = v == h ? extent : extent / part.partitioning[l][v];
+      }
+      if (h < 0) {
+        sub.total[li] = extent;
+        options[li] = {Walk{}};
+      } else {
+        options[li] = hinted_walks(extent, h, part.partitioning[l][h], hint(l, h)->blocking);
+      }
+    }
+    combine(0, options, sub, out);
+  }
+
+  void combine(int l, const std::array<std::vector<Walk>, kNumLoops> &options, Sub &sub,
+               std::vector<Sub> &out) const {
+    if (l == kNumLoops) {
+      out.push_back(sub);
+      return;
+    }
+    const std::size_t li = static_cast<std::size_t>(l);
+    for (const Walk &w : options[li]) {
+      sub.walks[li] = w;
+      if (w.level >= 0) {
+        sub.total[li] = w.total();
+        sub.m.share[l][w.level] = w.share;
+      }
+      combine(l + 1, options, sub, out);
     }
   }
 
@@ -205,16 +312,7 @@ private:
     return sum;
   }
 
-  double root_bound(const MappingSpec &p) {
-    Extents r = layer_.sizes();
-    for (int l = 0; l < kNumLoops; ++l) {
-      for (int v = 0; v < L_; ++v) {
-        r[l] /= p.partitioning[l][v];
-      }
-    }
-    MappingSpec m = p;
-    return bound(m, L_, r);
-  }
+  double root_bound(const Sub &sub) { return bound(sub.m, L_, sub.total); }
 
   std::vector<std::vector<int>> order_classes(const std::vector<int> &loops) {
     std::vector<int> perm = loops;
@@ -341,19 +439,32 @@ private:
     }
   }
 
-  // Candidate blockings per loop at level v: the hint's, else every divisor; false when the
-  // hint's does not divide.
+  // Candidate blockings of loop l at level v, with `rem` left for levels v and below.
+  std::vector<std::int64_t> walk_candidates(int l, int v, std::int64_t rem) const {
+    const Walk &w = walks_[static_cast<std::size_t>(l)];
+    if (w.level < 0 || v < w.level) {
+      return divisors(rem);
+    }
+    if (v == w.level) {
+      return {w.steps};
+    }
+    const std::int64_t outer_left = rem / (w.steps * w.inner);
+    return v == w.level + 1 ? std::vector<std::int64_t>{outer_left} : divisors(outer_left);
+  }
+
+  // Candidate blockings per loop at level v: the walk's, kept only where they agree with a
+  // blocking the hint gives; false when a loop has none.
   bool candidates(int v, const Extents &rem,
                   std::array<std::vector<std::int64_t>, kNumLoops> &cand) const {
     for (int l = 0; l < kNumLoops; ++l) {
-      const HintEntry *h = hint(l, v);
-      if (h && h->blocking > 0) {
-        if (rem[static_cast<std::size_t>(l)] % h->blocking != 0) {
-          return false;
-        }
-        cand[static_cast<std::size_t>(l)] = {h->blocking};
-      } else {
-        cand[static_cast<std::size_t>(l)] = divisors(rem[static_cast<std::size_t>(l)]);
+      auto &c = cand[static_cast<std::size_t>(l)];
+      c = walk_candidates(l, v, rem[static_cast<std::size_t>(l)]);
+      if (const HintEntry *h = hint(l, v); h && h->blocking > 0) {
+        const bool has = std::find(c.begin(), c.end(), h->blocking) != c.end();
+        c = has ? std::vector<std::int64_t>{h->blocking} : std::vector<std::int64_t>{};
+      }
+      if (c.empty()) {
+        return false;
       }
     }
     return true;
@@ -400,17 +511,26 @@ private:
     }
   }
 
-  // The tile of level v-1 is now fixed: check its capacity and utilization rules.
+  // The tile of level v-1 is now fixed: check its capacity and utilization rules. `next` are
+  // the blockings left for the levels up to v-1; their shares are those times the
+  // partitionings, except a walked loop's share at its level.
   bool child_fits(int v, const Extents &next) const {
-    MappingSpec probe = m_;
+    Extents tile{}, bank{};
+    std::int64_t pes = 1;
     for (int l = 0; l < kNumLoops; ++l) {
+      const std::size_t li = static_cast<std::size_t>(l);
+      const Walk &w = walks_[li];
+      bank[li] = next[li];
+      tile[li] = next[li];
       for (int u = 0; u < v; ++u) {
-        probe.blocking[l][u] = 1;
+        tile[li] *= u == w.level ? 1 : m_.partitioning[l][u];
       }
-      probe.blocking[l][0] = next[static_cast<std::size_t>(l)];
+      if (w.level >= 0 && w.level < v) {
+        tile[li] = tile[li] / w.steps * w.share;
+      }
+      pes *= m_.partitioning[l][v - 1];
     }
-    const Validity val = check_validity(layer_, arch_, probe);
-    return val.usage[static_cast<std::size_t>(v - 1)].ok;
+    return level_usage(layer_, arch_, v - 1, tile, bank, pes).ok;
   }
 
   void bound_orders(int v, const Extents &f, const Extents &next, const std::vector<int> &loops,
@@ -437,6 +557,7 @@ private:
   int L_;
   Clock::time_point start_;
   MappingSpec m_, best_m_;
+  Walks walks_{};
   double best_ = kInf, lower_ = kInf;
   bool stop_ = false;
   unsigned ticks_ = 0;

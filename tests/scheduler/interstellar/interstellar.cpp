@@ -414,6 +414,9 @@ TEST_CASE("interstellar: capacity and under-utilization rules") {
   // Level 1 tile: IF 4*2 = 8, OF 4*4 = 16, FL 2*4 = 8 -> 32 of 64 words: exactly half, valid.
   Validity val = check_validity(layer, arch, m);
   CHECK(val.usage[0].bank_words == 5);
+  // Level 0's tile over all PEs, counted on the shares without partitioning as the tool's
+  // search does (opt_valid_blocking): IF 2, OF 2 x 4, FL 4.
+  CHECK(val.usage[0].tile_words == 14);
   CHECK(val.usage[1].tile_words == 32);
   CHECK(val.ok);
   CHECK(validity_violations(layer, arch, m).empty());
@@ -458,12 +461,12 @@ TEST_CASE("interstellar: check_mapping rejects structurally invalid mappings") {
   m.blocking[OC][1] = 2;
   CHECK_THROWS_WITH(check_mapping(layer, arch, m, "m.json"),
                     Catch::Contains("m.json") &&
-                        Catch::Contains("OC multiply to 2, the layer has 4"));
+                        Catch::Contains("OC cover 2 of the layer's 4 indices"));
   m = good;
   m.blocking[OC][1] = std::int64_t{1} << 62; // must not overflow while multiplying
   m.blocking[OC][0] = 4;
   CHECK_THROWS_WITH(check_mapping(layer, arch, m, "m.json"),
-                    Catch::Contains("OC multiply to more than that, the layer has 4"));
+                    Catch::Contains("OC at level 1") && Catch::Contains("past the layer's 4"));
   m = good;
   m.order[FX][0] = 7;
   CHECK_THROWS_WITH(check_mapping(layer, arch, m, "m.json"),
@@ -490,4 +493,55 @@ TEST_CASE("interstellar: check_mapping rejects structurally invalid mappings") {
   m.para_loop_dim[0].dims[2] = {2, {FX, OC}};
   CHECK_THROWS_WITH(check_mapping(layer, arch, m, "m.json"),
                     Catch::Contains("para_loop_dim[0][2] pairs two loops"));
+}
+
+TEST_CASE("interstellar: a partitioning that does not divide runs ceil steps, never an empty one") {
+  // AlexNet conv4's IC = 192 under the TPU hint's 16 input channels at level 0: a level-0 share
+  // of 24 runs ceil(24 / 16) = 2 steps and the levels above take 192 / 24 = 8, as the tool's
+  // mapping_point_generator.loop_tile_with_hint walks it; the factors multiply to 256.
+  const ArchSpec arch = simple_arch(3, {256, 1, 1}, 1);
+  Layer layer;
+  layer.nifm = 192;
+  MappingSpec m = MappingSpec::trivial(3);
+  m.partitioning[IC][0] = 16;
+  m.blocking[IC][0] = 2;
+  m.blocking[IC][2] = 8;
+  m.para_loop_dim[0] = {true, 1, {}};
+  m.para_loop_dim[0].dims[0] = {1, {IC, -1}};
+  REQUIRE_NOTHROW(check_mapping(layer, arch, m, "ceil"));
+  m.share[IC][0] = 24;
+  REQUIRE_NOTHROW(check_mapping(layer, arch, m, "ceil"));
+  // Accesses use the factors as they are: 256 partial sums per output at the register, not
+  // the 192 there are; the capacity rules count the share (24 channels per level-0 tile).
+  CHECK(access_count(layer, arch, m, OF, 0) == 2 * 16 * 8);
+  CHECK(check_validity(layer, arch, m).usage[0].tile_words == 24 + 1 + 24);
+
+  SECTION("a level whose last step starts past the extent is refused") {
+    m.blocking[IC][2] = 9; // 8 steps of 24 cover 192; the 9th would start at 192
+    CHECK_THROWS_WITH(check_mapping(layer, arch, m, "ceil"),
+                      Catch::Contains("IC at level 2") &&
+                          Catch::Contains("last step at index 192 or later, past the layer's 192"));
+    m.share[IC][0] = 0; // without the share, as small as the factors allow: 17 per step
+    m.blocking[IC][2] = 13;
+    CHECK_THROWS_WITH(check_mapping(layer, arch, m, "ceil"),
+                      Catch::Contains("last step at index 204 or later"));
+  }
+  SECTION("PEs past the extent in a level's first step are refused") {
+    m.blocking[IC][2] = 1;
+    m.partitioning[IC][2] = 9; // its 9th PE would start at 8 x 24 = 192
+    CHECK_THROWS_WITH(check_mapping(layer, arch, m, "ceil"),
+                      Catch::Contains("IC at level 2") &&
+                          Catch::Contains("last PE at index 192 or later"));
+  }
+  SECTION("a share its factors cannot run is refused") {
+    m.share[IC][0] = 40; // 16 PEs in 2 steps cover at most 32
+    CHECK_THROWS_WITH(check_mapping(layer, arch, m, "ceil"),
+                      Catch::Contains("shares.IC[0] is 40") &&
+                          Catch::Contains("the mapping's blocking is 2"));
+  }
+  SECTION("shares covering less than the extent are refused") {
+    m.blocking[IC][2] = 4; // 4 x 24 = 96 of 192
+    CHECK_THROWS_WITH(check_mapping(layer, arch, m, "ceil"),
+                      Catch::Contains("IC cover 96 of the layer's 192 indices"));
+  }
 }

@@ -110,6 +110,20 @@ TEST_CASE("interstellar io: the mapping reader round-trips the tool's mapping fo
   const MappingSpec again = parse_mapping(mapping_to_json(m).dump(), "again.json");
   CHECK(mapping_to_json(again) == mapping_to_json(m));
   REQUIRE_NOTHROW(check_mapping(parse_layer(kLayer, "l"), parse_arch(kArch4, "a"), m, "m"));
+  CHECK_FALSE(mapping_to_json(m).contains("shares")); // every share is blocking x partitioning
+}
+
+TEST_CASE("interstellar io: shares that differ from their factors are written and read back") {
+  MappingSpec m = parse_mapping(kMapping, "m.json");
+  m.blocking[OC][1] = 2; // 8 PEs in 2 steps for a share of 12
+  m.share[OC][1] = 12;
+  const nlohmann::json j = mapping_to_json(m);
+  REQUIRE(j.contains("shares"));
+  CHECK(j.at("shares").at("OC")[1] == 12);
+  CHECK(j.at("shares").at("OY")[3] == 2); // the others as blocking x partitioning
+  const MappingSpec again = parse_mapping(j.dump(), "again.json");
+  CHECK(again.share[OC][1] == 12);
+  CHECK(mapping_to_json(again) == j);
 }
 
 TEST_CASE("interstellar io: evaluate_files reports energies in the tool's order") {
@@ -136,7 +150,7 @@ TEST_CASE("interstellar io: evaluate_files reports energies in the tool's order"
   CHECK(out.at("violations").is_array());
 }
 
-TEST_CASE("interstellar io: evaluate_files rejects a mapping that does not tile the layer") {
+TEST_CASE("interstellar io: evaluate_files rejects a mapping that does not cover the layer") {
   std::string bad = kMapping;
   bad.replace(bad.find("\"OC\": [1, 8, 1, 1]"), 18, "\"OC\": [1, 4, 1, 1]");
   // Own file names: ctest may run the tests of this file in parallel.
@@ -144,7 +158,7 @@ TEST_CASE("interstellar io: evaluate_files rejects a mapping that does not tile 
   const auto arch = write_temp("bad_case_arch.json", kArch4);
   const auto mapping = write_temp("bad_mapping.json", bad);
   const std::string msg = message_of([&] { evaluate_files(layer, arch, mapping); });
-  CHECK_THAT(msg, Contains("bad_mapping.json") && Contains("OC multiply to 4, the layer has 8"));
+  CHECK_THAT(msg, Contains("bad_mapping.json") && Contains("OC cover 4 of the layer's 8 indices"));
 }
 
 TEST_CASE("interstellar io: unreadable files and invalid JSON name the file") {

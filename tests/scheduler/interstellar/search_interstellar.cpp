@@ -33,6 +33,7 @@ ArchSpec arch(std::int64_t rf_bytes, double rf_cost) {
 const ArchSpec kBaseline = arch(512, 0.96);
 const ArchSpec kReg64 = arch(64, 0.12);
 
+// examples/layer/alex_conv{2,3,4,5}_batch16.json.
 Layer alex(int which) {
   Layer l;
   l.nimg = 16;
@@ -43,8 +44,8 @@ Layer alex(int which) {
     l.wfil = l.hfil = 5;
   } else {
     l.wofm = l.hofm = 13;
-    l.nifm = 256;
-    l.nofm = 384;
+    l.nifm = which == 3 ? 256 : 192;
+    l.nofm = which == 5 ? 256 : 384;
     l.wfil = l.hfil = 3;
   }
   return l;
@@ -63,6 +64,7 @@ ScheduleHint hint(std::initializer_list<std::tuple<int, std::int64_t, std::int64
   return h;
 }
 const ScheduleHint kEyerissConv2 = hint({{FX, 5, 1}, {FY, 1, 5}, {OY, 1, 28}});
+// eyeriss_alex_conv3.json; eyeriss_alex_conv4.json and eyeriss_alex_conv5.json are the same.
 const ScheduleHint kEyerissConv3 = hint({{FX, 3, 1}, {FY, 1, 3}, {OY, 1, 13}, {OC, -1, 4}});
 const ScheduleHint kTpu = hint({{IC, -1, 16}, {OC, -1, 16}});
 
@@ -81,6 +83,12 @@ const Golden kCases[] = {
     {"tpu_conv3", &kBaseline, 3, &kTpu, 13177744588.8},
     {"reg64_eyeriss_conv3", &kReg64, 3, &kEyerissConv3, 5624923484.16},
     {"reg64_tpu_conv3", &kReg64, 3, &kTpu, 4626098012.16},
+    // Held-out layers, run here with the same tool and command (python2, alex_conv4/5); the
+    // tool's conv4 optimum walks IC = 192 in ceil steps of 16 (interstellar_golden.cpp).
+    {"tpu_conv4", &kBaseline, 4, &kTpu, 9761324728.32},
+    {"eyeriss_conv4", &kBaseline, 4, &kEyerissConv3, 9792433336.32},
+    {"tpu_conv5", &kBaseline, 5, &kTpu, 6575060746.24},
+    {"eyeriss_conv5", &kBaseline, 5, &kEyerissConv3, 6574368890.88},
 };
 
 std::string slurp(const std::filesystem::path &p) {
@@ -164,4 +172,35 @@ TEST_CASE("search_interstellar: without a hint the array is used at least to the
   CHECK(pes >= 8);
   CHECK(pes <= 16);
   CHECK(is_valid(l, a, r.mapping));
+}
+
+TEST_CASE("search_interstellar: the tool's walks where a hinted partitioning does not divide") {
+  // A small layer and arch run through the same tool and command (python2, ed38e1e): 16 PEs
+  // with 64 B register files, a 4 KB buffer, DRAM; 6x6 outputs, 12 to 10 channels, 3x3,
+  // batch 2. Both optima walk a loop in ceil steps: IC = 12 as 2 steps of the hint's 8 PEs
+  // (16 covered), and OY = 6 as 4 PEs twice (8 covered) with OC = 10 as 3 steps of 4 (12).
+  ArchSpec a = arch(64, 0.12);
+  a.parallel_count = {16, 1, 1};
+  a.capacity_bytes = {64, 4096, 1073741824};
+  a.access_cost = {0.12, 6, 200};
+  Layer l;
+  l.wofm = l.hofm = 6;
+  l.nifm = 12;
+  l.nofm = 10;
+  l.wfil = l.hfil = 3;
+  l.nimg = 2;
+  ScheduleHint ic_oc = hint({{IC, -1, 8}, {OC, -1, 2}});
+  ScheduleHint oy_oc = hint({{OY, 1, 4}, {OC, -1, 4}});
+  for (const auto &[h, tool_best] : {std::pair{&ic_oc, 777683.52}, std::pair{&oy_oc, 751997.04}}) {
+    SearchOptions o;
+    o.hint = h;
+    const SearchResult r = search(l, a, o);
+    REQUIRE(r.found);
+    CHECK(r.optimal);
+    // The same space as the tool's exhaustive search: the same optimum.
+    CHECK(r.result.energy_pj == Approx(tool_best).epsilon(1e-11));
+    CHECK_NOTHROW(check_mapping(l, a, r.mapping, "tiny"));
+    CHECK(is_valid(l, a, r.mapping));
+    CHECK(follows_hint(*h, r.mapping));
+  }
 }

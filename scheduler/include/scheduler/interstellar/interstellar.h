@@ -96,6 +96,12 @@ struct MappingSpec {
   LoopLevels blocking{};     // b[loop][level]
   LoopLevels partitioning{}; // p[loop][level]
   LoopLevels order{};        // o[loop][level]
+  // The tool's share of a loop at a level (its `loop_blocking`: the level's temporal x spatial
+  // extent), 0 = blocking x partitioning. Where the partitioning p does not divide the share
+  // the level runs blocking = ceil(share / p) steps; the capacity rules count the share, the
+  // energy formulas the factors (docs/interstellar.md). The search fills it; the tool's
+  // printed mappings do not carry it.
+  LoopLevels share{};
   std::array<LevelParaDims, kMaxLevels> para_loop_dim{};
 
   // Convenience for tests and the search: all blockings/partitionings 1, orders 6.
@@ -157,6 +163,12 @@ struct Validity {
 };
 Validity check_validity(const Layer &layer, const ArchSpec &arch,
                         const MappingSpec &mapping) noexcept;
+// The rules of one level v from its cumulative extents per loop: `tile` the shares of the
+// levels <= v, `bank` their blockings, and the PEs its partitionings use.
+LevelUsage level_usage(const Layer &layer, const ArchSpec &arch, int v,
+                       const std::array<std::int64_t, kNumLoops> &tile,
+                       const std::array<std::int64_t, kNumLoops> &bank,
+                       std::int64_t pes_used) noexcept;
 inline bool is_valid(const Layer &layer, const ArchSpec &arch, const MappingSpec &mapping) {
   return check_validity(layer, arch, mapping).ok;
 }
@@ -166,9 +178,12 @@ std::vector<std::string> validity_violations(const Layer &layer, const ArchSpec 
                                              const MappingSpec &mapping);
 
 // Structural checks the formulas need: level counts agree and are <= kMaxLevels, blockings and
-// partitionings positive and multiply to the layer's extents (the tool uses exact divisors
-// only), orders in 0..6, para_loop_dim present at every array level and naming loops 0..6,
-// array levels not outermost. Throws std::invalid_argument naming `where` and the field.
+// partitionings positive and walking each loop as the tool does (they cover the extent, and
+// no temporal step and no PE of a level's first step starts past it: where a partitioning
+// does not divide a level's share the tool runs ceil steps, so the factors may multiply to
+// more than the extent; docs/interstellar.md), orders in 0..6, para_loop_dim present at every
+// array level and naming loops 0..6, array levels not outermost. Throws std::invalid_argument
+// naming `where` and the field.
 void check_mapping(const Layer &layer, const ArchSpec &arch, const MappingSpec &mapping,
                    const std::string &where);
 

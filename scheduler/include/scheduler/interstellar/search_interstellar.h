@@ -4,10 +4,13 @@
 //
 // Space: at each array level, the partitionings (the hint's where it gives them; otherwise any
 // loops whose product fits parallel_count and reaches utilization_threshold of it), one
-// para_loop_dim group per partitioned loop; blockings: every exact-divisor split of what is
-// left over the levels (the hint's blocking_size where given); orders: every order of each
-// level's blocked loops (one per class of orders the formulas cannot tell apart; loops a level
-// does not block get the tool's 6).
+// para_loop_dim group per partitioned loop; blockings: a loop the hint partitions is walked as
+// the tool walks it (its share at the hint's level in ceil(share / p) steps, so the factors
+// may cover more than the extent; docs/interstellar.md), every other loop takes every
+// exact-divisor split of its extent over the levels (the hint's blocking_size where given);
+// orders: every order of each level's blocked loops (one per class of orders the formulas
+// cannot tell apart; loops a level does not block get the tool's 6). One subproblem per
+// partitioning and walk of the hinted loops, best root bound first.
 //
 // Bound: the energy of a level depends only on the blockings at it and above, its order and
 // the partitionings, so with levels v..L-1 fixed their energies are exact; the levels below
