@@ -15,7 +15,7 @@ namespace hcl::flows {
 using namespace hcl::sched;
 
 Problem load_problem_file(const std::string &path) {
-  if (timeloop_kind(path) == TimeloopKind::Problem) {
+  if (timeloop_holds(path, TimeloopKind::Problem)) {
     return load_timeloop_problem(path);
   }
   if (detect_spec_kind(path) == SpecKind::Workload) {
@@ -29,7 +29,7 @@ Problem load_problem_file(const std::string &path) {
 TimeloopArch load_arch_file(const std::string &path, const Problem &problem, const std::string &ert,
                             const std::string &art) {
   TimeloopArch a;
-  if (timeloop_kind(path) == TimeloopKind::Architecture) {
+  if (timeloop_holds(path, TimeloopKind::Architecture)) {
     a = load_timeloop_arch(path, problem);
   } else if (detect_spec_kind(path) == SpecKind::Arch) {
     a.arch = load_arch_yaml(path);
@@ -53,7 +53,7 @@ TimeloopArch load_arch_file(const std::string &path, const Problem &problem, con
 }
 
 Mapping load_mapping_file(const std::string &path, const Problem &problem, const Arch &arch) {
-  if (timeloop_kind(path) == TimeloopKind::Mapping) {
+  if (timeloop_holds(path, TimeloopKind::Mapping)) {
     return load_timeloop_mapping(path, problem, arch);
   }
   if (detect_spec_kind(path) == SpecKind::Schedule) {

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace {
@@ -42,3 +44,45 @@ TEST_CASE("spec files: a schedule loads against its layer and arch") {
 }
 
 } // namespace
+
+TEST_CASE("spec files: a whole Timeloop input in one file is both the problem and the arch") {
+  // timeloopfe's parsed-processed-input.yaml, as the exercises' ref_outputs hold it: the
+  // problem comes first, and every component carries `enabled: true`.
+  const auto dir = std::filesystem::path(HCL_BINARY_DIR) / "spec_files_combined";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "parsed-processed-input.yaml").string();
+  std::ofstream(path) << R"(dumped_by_timeloop_front_end: true
+problem:
+  shape:
+    name: conv1d
+    dimensions: [R, P]
+    data_spaces:
+      - {name: Weights, projection: [[[R]]]}
+      - {name: Inputs, projection: [[[R], [P]]]}
+      - {name: Outputs, projection: [[[P]]], read_write: True}
+  instance: {R: 3, P: 16}
+architecture:
+  version: '0.4'
+  subtree:
+    - name: system_top_level
+      attributes: {technology: 45nm}
+      local:
+        - name: DRAM[1..1]
+          class: DRAM
+          attributes: {width: 64, datawidth: 8}
+          enabled: true
+        - name: buffer[1..1]
+          class: SRAM
+          attributes: {depth: 256, width: 8, datawidth: 8}
+          enabled: true
+        - name: mac[1..1]
+          class: intmac
+          attributes: {datawidth: 8}
+          enabled: true
+mapping: []
+)";
+  const auto p = load_problem_file(path);
+  CHECK(p.macs() == 3 * 16);
+  const auto a = load_arch_file(path, p).arch;
+  CHECK(a.levels.size() == 2);
+}

@@ -354,7 +354,7 @@ struct Builder {
   void walk_subtree(const YamlView &list, std::int64_t inst) {
     for (const auto &st : list.items()) {
       st.require_map("a subtree");
-      st.require_keys({"name", "attributes", "local", "subtree", "required_actions"});
+      st.require_keys({"name", "attributes", "local", "subtree", "required_actions", "enabled"});
       const auto [name, n] = split_range(st.at("name"), st.at("name").as_string());
       const std::int64_t here = inst * n;
       containers.push_back(name);
@@ -364,7 +364,8 @@ struct Builder {
             c.fail("nothing may follow the compute element");
           }
           c.require_map("a component");
-          c.require_keys({"name", "class", "subclass", "attributes", "required_actions"});
+          c.require_keys(
+              {"name", "class", "subclass", "attributes", "required_actions", "enabled"});
           const auto [cname, cn] = split_range(c.at("name"), c.at("name").as_string());
           const std::string cls = c.has("class") ? c.at("class").as_string() : "";
           std::optional<YamlView> attrs = c.get("attributes");

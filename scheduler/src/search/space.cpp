@@ -149,7 +149,12 @@ void spatial_rec(const Problem &p, const Arch &a, const SpaceOptions &o, int lev
 }
 
 int dim_by_name(const Problem &p, const std::string &name, const std::string &where) {
-  const int d = p.dim_index(name);
+  int d = p.dim_index(name);
+  // Timeloop's CNN layer shape calls the output channels M; constraints written for it (every
+  // exercise design) mean our workload's K.
+  if (d < 0 && name == "M") {
+    d = p.dim_index("K");
+  }
   if (d < 0) {
     std::string valid;
     for (const auto &n : p.dim_names) {

@@ -32,6 +32,10 @@ namespace hcl::sched {
 // (e.g. one of our own `workload:`/`arch:`/`schedule:` files).
 enum class TimeloopKind { None, Problem, Architecture, Mapping, Ert };
 TimeloopKind timeloop_kind(const std::string &path);
+// Whether the file holds that document: one Timeloop input may hold several (timeloopfe's
+// parsed-processed-input.yaml has problem, architecture and mapping), where timeloop_kind
+// names only the first of them.
+bool timeloop_holds(const std::string &path, TimeloopKind kind);
 
 // problem: {version, shape: {name, dimensions, coefficients, data_spaces}, instance}
 Problem load_timeloop_problem(const std::string &path);
