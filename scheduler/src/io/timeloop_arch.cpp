@@ -19,6 +19,10 @@ using detail::tensor_index;
 
 namespace {
 
+// Timeloop reads any unsigned split (constraints.cpp); one past the permutation puts every
+// loop on X, and timeloopfe writes 999 for that. The space clamps it to the loops there are.
+int read_split(const YamlView &v) { return static_cast<int>(v.as_int(0, std::int64_t{1} << 20)); }
+
 // One mesh side; two of them multiply without overflowing (check_arch_counts bounds the rest).
 constexpr std::int64_t kMaxMeshSide = std::int64_t{1} << 24;
 
@@ -172,7 +176,7 @@ struct Builder {
               pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
         }
         if (auto s = t->get("split")) {
-          tc.split = static_cast<int>(s->as_int(0, 64));
+          tc.split = read_split(*s);
         }
         out.constraints.push_back(tc);
       }
@@ -513,7 +517,7 @@ void read_target(const YamlView &c, Builder &b) {
     tc.permutation = pm->is_scalar() ? pm->as_string() : join_names(pm->as_string_list(), " ");
   }
   if (auto sp = c.get("split")) {
-    tc.split = static_cast<int>(sp->as_int(0, 64));
+    tc.split = read_split(*sp);
   }
   if (auto nl = c.get("no_link_transfer")) {
     check_tensor_list(*nl, b.problem);

@@ -167,6 +167,11 @@ TEST_CASE("timeloop import: v0.3-style architecture_constraints targets") {
   CHECK(ta.constraints[0].keep == std::array<int, 3>{1, -1, -1});
   CHECK(ta.constraints[2].target == "inter_PE_spatial");
   CHECK(ta.constraints[2].split == 1);
+  // timeloopfe writes split 999 for "every loop on X" (the eyeriss_like exercise design);
+  // Timeloop reads any unsigned split.
+  std::string all_x = arch;
+  all_x.replace(all_x.find("split: 1"), 8, "split: 999");
+  CHECK(parse_timeloop_arch(load_yaml_string(all_x, "c.yaml"), p).constraints[2].split == 999);
   const std::string bad = std::string(kSpatialArch) + R"(architecture_constraints:
   targets:
     - {target: RegisterFile, type: temporal, keep: [Weights]}
