@@ -2,9 +2,11 @@
 // the file and what was expected.
 #include <flows/spec_files.h>
 
+#include "scratch_dir.h"
+#include "timeloop_dump.h"
+
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -48,20 +50,9 @@ TEST_CASE("spec files: a schedule loads against its layer and arch") {
 TEST_CASE("spec files: a whole Timeloop input in one file is both the problem and the arch") {
   // timeloopfe's parsed-processed-input.yaml, as the exercises' ref_outputs hold it: the
   // problem comes first, and every component carries `enabled: true`.
-  const auto dir = std::filesystem::path(HCL_BINARY_DIR) / "spec_files_combined";
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "parsed-processed-input.yaml").string();
-  std::ofstream(path) << R"(dumped_by_timeloop_front_end: true
-problem:
-  shape:
-    name: conv1d
-    dimensions: [R, P]
-    data_spaces:
-      - {name: Weights, projection: [[[R]]]}
-      - {name: Inputs, projection: [[[R], [P]]]}
-      - {name: Outputs, projection: [[[P]]], read_write: True}
-  instance: {R: 3, P: 16}
-architecture:
+  const std::string path =
+      (hcl::test::scratch_dir("spec-files-dump") / "parsed-processed-input.yaml").string();
+  std::ofstream(path) << hcl::test::kTimeloopDumpProblem << R"(architecture:
   version: '0.4'
   subtree:
     - name: system_top_level

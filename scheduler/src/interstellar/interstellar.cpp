@@ -77,10 +77,6 @@ std::int64_t footprint(const Layer &layer, const Extents &e) noexcept {
          e[FX] * e[FY] * e[IC] * e[OC];
 }
 
-std::int64_t share_of(const MappingSpec &m, int l, int v) noexcept {
-  return m.share[l][v] > 0 ? m.share[l][v] : m.blocking[l][v] * m.partitioning[l][v];
-}
-
 bool is_relevant(int t, int loop) noexcept {
   for (int r : kRelevant[t]) {
     if (r == loop) {
@@ -299,7 +295,7 @@ Validity check_validity(const Layer &layer, const ArchSpec &arch, const MappingS
   for (int v = 0; v < m.levels; ++v) {
     std::int64_t pes = 1;
     for (int l = 0; l < kNumLoops; ++l) {
-      tile[l] *= share_of(m, l, v);
+      tile[l] *= m.share_at(l, v);
       bank[l] *= m.blocking[l][v];
       pes *= m.partitioning[l][v];
     }

@@ -549,19 +549,14 @@ json mapping_to_json(const MappingSpec &m) {
   // Only where a share differs from its factors (a loop walked in ceil steps): the tool's own
   // form has no such field.
   bool shares = false;
+  LoopLevels full{};
   for (int l = 0; l < kNumLoops; ++l) {
     for (int v = 0; v < m.levels; ++v) {
-      shares =
-          shares || (m.share[l][v] > 0 && m.share[l][v] != m.blocking[l][v] * m.partitioning[l][v]);
+      full[l][v] = m.share_at(l, v);
+      shares = shares || full[l][v] != m.blocking[l][v] * m.partitioning[l][v];
     }
   }
   if (shares) {
-    LoopLevels full = m.share;
-    for (int l = 0; l < kNumLoops; ++l) {
-      for (int v = 0; v < m.levels; ++v) {
-        full[l][v] = full[l][v] > 0 ? full[l][v] : m.blocking[l][v] * m.partitioning[l][v];
-      }
-    }
     out["shares"] = table(full);
   }
   json pd = json::array();

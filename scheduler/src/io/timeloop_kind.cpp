@@ -2,31 +2,10 @@
 
 namespace hcl::sched {
 
-TimeloopKind timeloop_kind(const std::string &path) {
-  const YamlView doc = load_yaml_file(path);
-  if (!doc.is_map()) {
-    return TimeloopKind::None;
-  }
-  if (doc.has("problem")) {
-    return TimeloopKind::Problem;
-  }
-  if (doc.has("architecture")) {
-    return TimeloopKind::Architecture;
-  }
-  if (doc.has("mapping")) {
-    return TimeloopKind::Mapping;
-  }
-  if (doc.has("ERT_summary") || doc.has("ERT")) {
-    return TimeloopKind::Ert;
-  }
-  return TimeloopKind::None;
-}
+namespace {
 
-bool timeloop_holds(const std::string &path, TimeloopKind kind) {
-  const YamlView doc = load_yaml_file(path);
-  if (!doc.is_map()) {
-    return false;
-  }
+// Whether `doc` holds the document of that kind, by its top-level key.
+bool holds(const YamlView &doc, TimeloopKind kind) {
   switch (kind) {
   case TimeloopKind::Problem:
     return doc.has("problem");
@@ -40,6 +19,27 @@ bool timeloop_holds(const std::string &path, TimeloopKind kind) {
     break;
   }
   return false;
+}
+
+} // namespace
+
+TimeloopKind timeloop_kind(const std::string &path) {
+  const YamlView doc = load_yaml_file(path);
+  if (!doc.is_map()) {
+    return TimeloopKind::None;
+  }
+  for (const TimeloopKind kind : {TimeloopKind::Problem, TimeloopKind::Architecture,
+                                  TimeloopKind::Mapping, TimeloopKind::Ert}) {
+    if (holds(doc, kind)) {
+      return kind;
+    }
+  }
+  return TimeloopKind::None;
+}
+
+bool timeloop_holds(const std::string &path, TimeloopKind kind) {
+  const YamlView doc = load_yaml_file(path);
+  return doc.is_map() && holds(doc, kind);
 }
 
 } // namespace hcl::sched

@@ -12,6 +12,7 @@
 
 #include "support/timeloop_cases.h"
 #include "support/timeloop_strings.h"
+#include "timeloop_dump.h"
 
 using namespace hcl::sched;
 using namespace tl_test;
@@ -108,17 +109,8 @@ TEST_CASE("timeloop import: a whole Timeloop input in one file (timeloopfe's dum
   std::vector<std::string> warnings;
   const auto old =
       hcl::sched::set_warning_sink([&](const std::string &w) { warnings.push_back(w); });
-  const YamlView doc = load_yaml_string(R"(dumped_by_timeloop_front_end: true
-problem:
-  shape:
-    name: conv1d
-    dimensions: [R, P]
-    data_spaces:
-      - {name: Weights, projection: [[[R]]]}
-      - {name: Inputs, projection: [[[R], [P]]]}
-      - {name: Outputs, projection: [[[P]]], read_write: True}
-  instance: {R: 3, P: 16}
-architecture:
+  const YamlView doc =
+      load_yaml_string(std::string(hcl::test::kTimeloopDumpProblem) + R"(architecture:
   version: 0.4
   nodes:
     - !Component {name: MainMemory, class: DRAM, attributes: {width: 64, datawidth: 8}}
@@ -130,7 +122,7 @@ mapspace: {template: ruby}
 globals: {version: 0.4}
 extras: {note: not a Timeloop section}
 )",
-                                        "parsed-processed-input.yaml");
+                       "parsed-processed-input.yaml");
   const Problem p = parse_timeloop_problem(doc);
   const TimeloopArch ta = parse_timeloop_arch(doc, p);
   hcl::sched::set_warning_sink(old);

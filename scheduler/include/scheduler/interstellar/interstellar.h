@@ -102,6 +102,10 @@ struct MappingSpec {
   // energy formulas the factors (docs/interstellar.md). The search fills it; the tool's
   // printed mappings do not carry it.
   LoopLevels share{};
+  // The share of loop l at level v: the given one, else blocking x partitioning.
+  std::int64_t share_at(int l, int v) const {
+    return share[l][v] > 0 ? share[l][v] : blocking[l][v] * partitioning[l][v];
+  }
   std::array<LevelParaDims, kMaxLevels> para_loop_dim{};
 
   // Convenience for tests and the search: all blockings/partitionings 1, orders 6.
