@@ -323,7 +323,10 @@ void BoundModel::set_rooms() {
 BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_level,
                                   int pick) const {
   Walk w;
+  w.from = from;
   const auto &rel = rel_[static_cast<std::size_t>(t)];
+  int level = from;
+  bool any = false; // a non-trivial loop seen
   auto visit = [&](const Loop &l) {
     if (l.factor == 1) {
       return;
@@ -333,10 +336,13 @@ BoundModel::Walk BoundModel::walk(const Mapping &m, int t, int from, int free_le
     } else if (rel[static_cast<std::size_t>(l.dim)]) {
       w.slide_dim = l.dim;
       w.slide_factor = l.factor;
+      w.slide_level = level;
+      w.blocked = any;
     }
+    any = true;
   };
-  for (int j = from; j < L_; ++j) {
-    visit_level(m, j, free_level, rel, visit, pick);
+  for (; level < L_; ++level) {
+    visit_level(m, level, free_level, rel, visit, pick);
   }
   return w;
 }
@@ -346,8 +352,12 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
   if (w.slide_dim < 0) {
     return words;
   }
-  if (!halo_) { // hcl mode: every step of the sliding loop refetches the whole tile
+  if (!halo_ || w.blocked) { // every step of the sliding loop refetches the whole tile
     return w.outer * w.slide_factor * words;
+  }
+  std::int64_t weight = tile[w.slide_dim];
+  for (int l = w.from; l <= w.slide_level; ++l) {
+    weight *= spatial_[static_cast<std::size_t>(l)][static_cast<std::size_t>(w.slide_dim)];
   }
   std::int64_t overlap = 1;
   for (const auto &rank : problem_.tensors[static_cast<std::size_t>(t)].projection) {
@@ -356,7 +366,7 @@ std::int64_t BoundModel::fetches_from(int t, const std::int64_t *tile, std::int6
       const std::int64_t c = term.coef < 0 ? -term.coef : term.coef;
       span += c * (tile[term.dim] - 1);
       if (term.dim == w.slide_dim) {
-        shift += c * tile[term.dim];
+        shift += c * weight;
       }
     }
     overlap *= std::max<std::int64_t>(0, span - shift);
@@ -516,15 +526,27 @@ std::int64_t BoundModel::known_fetches(const Mapping &m, int t, int i, std::int6
   if (n.free_level < 0 || i != n.free_level - 1) {
     return fetches_from(t, tl, words, walk(m, t, i + 1, -1, -1));
   }
+  return free_order_fetches(m, t, tl, words, i + 1, n.free_level);
+}
+
+// The fewest fetches of a known tile over the orders of the free level `free_level`, the first
+// level above the tile being `from`: each relevant loop of that level sliding first, or (the
+// best without a slide, the only choice in hcl mode) its irrelevant loops innermost.
+std::int64_t BoundModel::free_order_fetches(const Mapping &m, int t, const std::int64_t *tile,
+                                            std::int64_t words, int from, int free_level) const {
   const auto &rel = rel_[static_cast<std::size_t>(t)];
   std::int64_t f = -1;
-  for (const auto &l : m.levels[static_cast<std::size_t>(n.free_level)].temporal) {
+  for (const auto &l : m.levels[static_cast<std::size_t>(free_level)].temporal) {
     if (l.factor > 1 && rel[static_cast<std::size_t>(l.dim)]) {
-      const std::int64_t v = fetches_from(t, tl, words, walk(m, t, i + 1, n.free_level, l.dim));
+      const std::int64_t v = fetches_from(t, tile, words, walk(m, t, from, free_level, l.dim));
       f = f < 0 ? v : std::min(f, v);
     }
   }
-  return f >= 0 ? f : fetches_from(t, tl, words, walk(m, t, i + 1, n.free_level, -1));
+  if (f < 0 || halo_) {
+    const std::int64_t v = fetches_from(t, tile, words, walk(m, t, from, free_level, -1));
+    f = f < 0 ? v : std::min(f, v);
+  }
+  return f;
 }
 
 // Every level's counts of t, innermost keeper first; returns their energy.

@@ -220,19 +220,9 @@ std::int64_t BoundModel::refetch_bound(const Mapping &m, int t, int k, int j, in
   largest_tile =
       room_[ku][tu] < 0 ? words : std::max<std::int64_t>(1, std::min(words, room_[ku][tu]));
   if (room_[ku][tu] < 0 || words <= room_[ku][tu]) {
-    std::int64_t f = -1;
-    if (free_level == j) {
-      for (const auto &l : m.levels[static_cast<std::size_t>(j)].temporal) {
-        if (l.factor > 1 && rel_[tu][static_cast<std::size_t>(l.dim)]) {
-          const std::int64_t v =
-              fetches_from(t, tile.data(), words, walk(m, t, j, free_level, l.dim));
-          f = f < 0 ? v : std::min(f, v);
-        }
-      }
-    }
-    if (f < 0) {
-      f = fetches_from(t, tile.data(), words, walk(m, t, j, free_level, -1));
-    }
+    const std::int64_t f = free_level == j
+                               ? free_order_fetches(m, t, tile.data(), words, j, free_level)
+                               : fetches_from(t, tile.data(), words, walk(m, t, j, free_level, -1));
     best = std::min(best, f);
   }
   return best == kNone ? 0 : best;

@@ -329,41 +329,56 @@ std::int64_t Evaluator::latch_of(int t) const {
 }
 
 // Tiles of t at level i in the order the temporal loops above produce them: stationary across
-// the innermost irrelevant loops, sliding (halo credited, Timeloop mode only) along the
-// innermost relevant one, and fetched whole whenever a loop outside it steps. `refetch_loop`
-// gets the nest_ index of that innermost relevant loop, -1 if the tile is fetched once.
+// the innermost irrelevant loops and fetched whole whenever a relevant loop steps, except that
+// in Timeloop mode a relevant loop that is the first non-trivial loop above the level slides,
+// bringing only the words its step uncovers (Timeloop keeps the previous tile as long as the
+// tile moves by the same translation; an irrelevant step between two slides moves it by 0 and
+// resets that). The step of the sliding loop moves the tile by its weight: the tile's extent
+// times the spatial factors between the level and the loop. `refetch_loop` gets the nest_
+// index of the innermost relevant loop, -1 if the tile is fetched once.
 std::int64_t Evaluator::fetches_of(int t, int i, std::int64_t words, int &refetch_loop) const {
   const FlatTensor &ft = flat_[static_cast<std::size_t>(t)];
-  const std::int64_t *tile = &tile_[at(i, 0)];
-  const bool halo = credits_halo(mode_);
   refetch_loop = -1;
   if (i == static_cast<int>(arch_.levels.size()) - 1) {
     return words;
   }
   const int N = static_cast<int>(nest_.size());
-  for (int k = first_above_[static_cast<std::size_t>(i)]; k < N; ++k) {
+  const int first = first_above_[static_cast<std::size_t>(i)];
+  for (int k = first; k < N; ++k) {
     const NestLoop &l = nest_[static_cast<std::size_t>(k)];
     if (!ft.relevant[static_cast<std::size_t>(l.dim)]) {
       continue;
     }
     refetch_loop = k;
-    std::int64_t overlap = halo ? 1 : 0;
-    for (int rr = 0; halo && rr < ft.ranks; ++rr) {
-      const FlatRank &rk = ft.rank[static_cast<std::size_t>(rr)];
-      std::int64_t span = 1, shift = 0;
-      for (int q = 0; q < rk.terms; ++q) {
-        const std::int64_t c = rk.coef[static_cast<std::size_t>(q)];
-        const int dd = rk.dim[static_cast<std::size_t>(q)];
-        span += c * (tile[dd] - 1);
-        if (dd == l.dim) {
-          shift += c * tile[dd];
-        }
-      }
-      overlap *= std::max<std::int64_t>(0, span - shift);
+    const std::int64_t whole = outer_[static_cast<std::size_t>(k)] * l.factor * words;
+    if (!credits_halo(mode_) || k != first) {
+      return whole;
     }
+    const std::int64_t overlap = slide_overlap(ft, i, l);
     return outer_[static_cast<std::size_t>(k)] * (words + (l.factor - 1) * (words - overlap));
   }
   return words;
+}
+
+// Words a tile of level i keeps when loop l (the first non-trivial loop above i) steps once.
+std::int64_t Evaluator::slide_overlap(const FlatTensor &ft, int i, const NestLoop &l) const {
+  const std::int64_t *tile = &tile_[at(i, 0)];
+  const std::int64_t weight = tile_[at(l.level - 1, l.dim)] * spatial_[at(l.level, l.dim)];
+  std::int64_t overlap = 1;
+  for (int rr = 0; rr < ft.ranks; ++rr) {
+    const FlatRank &rk = ft.rank[static_cast<std::size_t>(rr)];
+    std::int64_t span = 1, shift = 0;
+    for (int q = 0; q < rk.terms; ++q) {
+      const std::int64_t c = rk.coef[static_cast<std::size_t>(q)];
+      const int dd = rk.dim[static_cast<std::size_t>(q)];
+      span += c * (tile[dd] - 1);
+      if (dd == l.dim) {
+        shift += c * weight;
+      }
+    }
+    overlap *= std::max<std::int64_t>(0, span - shift);
+  }
+  return overlap;
 }
 
 // Every keeper level's counts of t, innermost first.

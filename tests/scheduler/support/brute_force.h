@@ -6,9 +6,10 @@
 //
 // Rules it implements (per instance 0 of each level; instances are symmetric):
 // - a tile identical to the previous one moves nothing;
-// - a step of the innermost non-trivial temporal loop above the level that is relevant to the
-//   tensor brings the set difference (halo reuse); any other step that changes the tile
-//   brings the whole tile;
+// - a step of the innermost non-trivial temporal loop above the level, when it is relevant to
+//   the tensor, brings the set difference (halo reuse: Timeloop keeps the previous tile while
+//   the translation repeats, and an irrelevant step in between breaks that); any other step
+//   that changes the tile brings the whole tile;
 // - partial-sum words never seen before by this instance are not filled (first-fill elision);
 //   words leaving the tile are written back to the parent (updates);
 // - children under one parent that fetch/write the same words at the same step share one
@@ -139,11 +140,11 @@ public:
         inner.push_back(k);
       }
     }
-    int slide = -1; // innermost non-trivial relevant temporal loop above
+    int slide = -1; // the innermost non-trivial temporal loop above, when it is relevant
     for (auto it = above.rbegin(); it != above.rend(); ++it) {
       const auto &l = nest_[static_cast<std::size_t>(*it)];
-      if (l.factor > 1 && p_.relevant(t, l.dim)) {
-        slide = *it;
+      if (l.factor > 1) {
+        slide = p_.relevant(t, l.dim) ? *it : -1;
         break;
       }
     }

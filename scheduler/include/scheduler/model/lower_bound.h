@@ -76,12 +76,18 @@ private:
     int slide_dim = -1;
     std::int64_t slide_factor = 1;
     std::int64_t outer = 1;
+    // Timeloop mode: a non-trivial irrelevant loop comes first, so nothing slides; the levels
+    // from `from` to `slide_level` put their spatial factors into the sliding loop's step
+    // (-1: none, the smallest step, as a floor that does not know where the loop is).
+    bool blocked = false;
+    int from = 0, slide_level = -1;
   };
   // The model's walk over the temporal loops of levels from..L-1 (innermost first, factor-1
   // loops skipped), with `free_level`'s loops in visit_free's order.
   Walk walk(const Mapping &m, int t, int from, int free_level, int pick) const;
-  // The loops of the level whose order is free, in the order most favourable to a tensor of
-  // relevance `rel`: free_first_ innermost (when set), then its irrelevant loops, `pick`, the rest.
+  // The loops of the level whose order is free, in an order favourable to a tensor of
+  // relevance `rel`: free_first_ innermost (when set), then its irrelevant loops, `pick`, the
+  // rest; in Timeloop mode with a pick, the pick before the irrelevant loops (so it slides).
   template <class Visit>
   void visit_free(const std::vector<Loop> &loops, const std::array<bool, kMaxDims> &rel, int pick,
                   Visit &&visit) const {
@@ -90,12 +96,14 @@ private:
         visit(l);
       }
     }
+    const bool pick_first = halo_ && pick >= 0;
     for (int pass = 0; pass < 3; ++pass) {
+      const int phase = pick_first && pass < 2 ? 1 - pass : pass; // 0 irrelevant, 1 pick, 2 rest
       for (const auto &l : loops) {
         const bool r = rel[static_cast<std::size_t>(l.dim)];
-        if (l.dim != free_first_ && (pass == 0   ? !r
-                                     : pass == 1 ? r && l.dim == pick
-                                                 : r && l.dim != pick)) {
+        if (l.dim != free_first_ && (phase == 0   ? !r
+                                     : phase == 1 ? r && l.dim == pick
+                                                  : r && l.dim != pick)) {
           visit(l);
         }
       }
@@ -117,6 +125,8 @@ private:
   int free_first_ = -1; // bound()'s innermost_at_j while its order is free, else -1
   std::int64_t fetches_from(int t, const std::int64_t *tile, std::int64_t words,
                             const Walk &w) const;
+  std::int64_t free_order_fetches(const Mapping &m, int t, const std::int64_t *tile,
+                                  std::int64_t words, int from, int free_level) const;
   // Fewest fetches of t at the undecided level k over every tile of t that fits k and has a
   // remaining relevant temporal loop above it, divided by the fixed loops' product (they all
   // sit outside that loop). `rem` = remaining temporal factors per dimension. -1: no such tile.

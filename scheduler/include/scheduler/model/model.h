@@ -103,6 +103,7 @@ private:
   void set_port_lanes();
   std::int64_t latch_of(int t) const;
   std::int64_t fetches_of(int t, int i, std::int64_t words, int &refetch_loop) const;
+  std::int64_t slide_overlap(const FlatTensor &ft, int i, const NestLoop &l) const;
   void count_tensor(const Mapping &m, int t);
   void count_mac_side(int t, int i, std::int64_t latch, TensorCounts &c) const;
   void count_parent(int t, int child, int i, TensorCounts &c);

@@ -1,0 +1,199 @@
+// Timeloop mode against Timeloop v3.0.3 itself: random mappings of small 2-D convolutions run
+// through `timeloop-model`, their counters kept as golden facts in
+// data/timeloop_v303_random.txt (its header says how they were made). Each case is rebuilt
+// here in Timeloop's own input formats and imported by the Timeloop readers, so the test
+// also covers the import of what Timeloop ran.
+#include <scheduler/model/model.h>
+
+#include <catch2/catch.hpp>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "support/timeloop_strings.h"
+
+using namespace hcl::sched;
+
+namespace {
+
+struct Count {
+  std::string level, tensor;
+  std::int64_t capacity, reads, fills, updates;
+};
+
+struct OracleCase {
+  std::string name, instance, mapping;
+  int pes = 1;
+  std::vector<Count> counts;
+  std::int64_t cycles = -1;
+};
+
+std::vector<std::string> words_of(const std::string &line) {
+  std::istringstream in(line);
+  std::vector<std::string> w;
+  for (std::string s; in >> s;) {
+    w.push_back(s);
+  }
+  return w;
+}
+
+// "Weights,Inputs" (or "-" for none) as a YAML flow list's items.
+std::string list_of(const std::string &csv) {
+  std::string out;
+  for (const char ch : csv == "-" ? std::string() : csv) {
+    out += ch == ',' ? std::string(", ") : std::string(1, ch);
+  }
+  return out;
+}
+
+// One `temporal|spatial|keep` line as a Timeloop mapping entry.
+std::string mapping_entry(const std::vector<std::string> &w) {
+  if (w[0] == "keep") {
+    std::string bypass;
+    for (const char *t : {"Weights", "Inputs", "Outputs"}) {
+      if (w[2].find(t) == std::string::npos) {
+        bypass += (bypass.empty() ? "" : ", ") + std::string(t);
+      }
+    }
+    return fmt::format("  - target: {}\n    type: bypass\n    keep: [{}]\n    bypass: [{}]\n", w[1],
+                       list_of(w[2]), bypass);
+  }
+  std::string factors;
+  for (std::size_t i = 2; i + 1 < w.size(); ++i) {
+    factors += (factors.empty() ? "" : " ") + w[i];
+  }
+  return fmt::format("  - target: {}\n    type: {}\n    factors: {}\n    permutation: {}\n", w[1],
+                     w[0], factors, w.back());
+}
+
+std::vector<OracleCase> load_cases() {
+  std::ifstream in(std::string(HCL_SOURCE_DIR) +
+                   "/tests/scheduler/model/data/timeloop_v303_random.txt");
+  REQUIRE(in.good());
+  std::vector<OracleCase> cases;
+  for (std::string line; std::getline(in, line);) {
+    const auto w = words_of(line);
+    if (w.empty() || w[0][0] == '#') {
+      continue;
+    }
+    if (w[0] == "case") {
+      cases.push_back({w[1], "", "mapping:\n", std::stoi(w[3]), {}, -1});
+      continue;
+    }
+    REQUIRE(!cases.empty());
+    OracleCase &c = cases.back();
+    if (w[0] == "instance") {
+      for (std::size_t i = 1; i < w.size(); ++i) {
+        const auto eq = w[i].find('=');
+        c.instance += fmt::format("    {}: {}\n", w[i].substr(0, eq), w[i].substr(eq + 1));
+      }
+    } else if (w[0] == "temporal" || w[0] == "spatial" || w[0] == "keep") {
+      c.mapping += mapping_entry(w);
+    } else if (w[0] == "count") {
+      c.counts.push_back(
+          {w[1], w[2], std::stoll(w[3]), std::stoll(w[4]), std::stoll(w[5]), std::stoll(w[6])});
+    } else if (w[0] == "cycles") {
+      c.cycles = std::stoll(w[1]);
+    } else {
+      FAIL("unknown line: " << line);
+    }
+  }
+  return cases;
+}
+
+std::string problem_yaml(const OracleCase &c) {
+  return R"(problem:
+  shape:
+    name: CNN-Layer
+    dimensions: [R, S, P, Q, C, K, N]
+    coefficients:
+      - {name: Wstride, default: 1}
+      - {name: Hstride, default: 1}
+      - {name: Wdilation, default: 1}
+      - {name: Hdilation, default: 1}
+    data-spaces:
+      - name: Weights
+        projection: [[[C]], [[K]], [[R]], [[S]]]
+      - name: Inputs
+        projection: [[[N]], [[C]], [[R, Wdilation], [P, Wstride]], [[S, Hdilation], [Q, Hstride]]]
+      - name: Outputs
+        projection: [[[N]], [[K]], [[Q]], [[P]]]
+        read-write: True
+  instance:
+)" + c.instance;
+}
+
+std::string arch_yaml(int pes) {
+  const std::string pe = pes > 1 ? fmt::format("PE[0..{}]", pes - 1) : "PE";
+  const std::string mesh = pes > 1 ? fmt::format("            meshX: {}\n", pes) : "";
+  return fmt::format(R"(architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - name: MainMemory
+      class: DRAM
+      attributes: {{width: 64, block-size: 4, word-bits: 16}}
+    subtree:
+    - name: Chip
+      local:
+      - name: Buffer
+        class: SRAM
+        attributes: {{depth: 65536, width: 64, block-size: 4, word-bits: 16}}
+      subtree:
+      - name: {}
+        local:
+        - name: RegFile
+          class: regfile
+          attributes:
+            depth: 4096
+            width: 16
+            block-size: 1
+            word-bits: 16
+{}        - name: MACC
+          class: intmac
+          attributes:
+            datawidth: 16
+{})",
+                     pe, mesh, mesh);
+}
+
+} // namespace
+
+TEST_CASE("model: Timeloop mode equals Timeloop v3.0.3 on 66 random 2-D conv mappings") {
+  const auto cases = load_cases();
+  REQUIRE(cases.size() == 66);
+  for (const auto &c : cases) {
+    INFO("case " << c.name);
+    const auto im = tl_test::import_strings(problem_yaml(c), arch_yaml(c.pes), c.mapping);
+    const Arch &a = im.arch.arch;
+    const Evaluation e = evaluate(im.problem, a, im.mapping, Mode::Timeloop);
+    CHECK(e.cycles == c.cycles);
+    std::size_t kept = 0; // Timeloop lists exactly the tensors each level keeps
+    for (const auto &lv : e.levels) {
+      kept += static_cast<std::size_t>(std::count_if(lv.tensors.begin(), lv.tensors.end(),
+                                                     [](const auto &x) { return x.has_value(); }));
+    }
+    CHECK(kept == c.counts.size());
+    for (const auto &row : c.counts) {
+      INFO(row.level << " " << row.tensor);
+      const auto li = std::find_if(a.levels.begin(), a.levels.end(),
+                                   [&](const Level &l) { return l.name == row.level; });
+      REQUIRE(li != a.levels.end());
+      const auto ti = std::find_if(im.problem.tensors.begin(), im.problem.tensors.end(),
+                                   [&](const auto &x) { return x.name == row.tensor; });
+      REQUIRE(ti != im.problem.tensors.end());
+      const auto t = ti - im.problem.tensors.begin();
+      const auto &got = e.levels[static_cast<std::size_t>(li - a.levels.begin())]
+                            .tensors[static_cast<std::size_t>(t)];
+      REQUIRE(got.has_value());
+      CHECK(got->utilized_capacity == row.capacity);
+      CHECK(got->reads == row.reads);
+      CHECK(got->fills == row.fills);
+      CHECK(got->updates == row.updates);
+    }
+  }
+}
