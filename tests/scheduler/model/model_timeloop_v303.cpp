@@ -3,6 +3,7 @@
 // data/timeloop_v303_random.txt (its header says how they were made). Each case is rebuilt
 // here in Timeloop's own input formats and imported by the Timeloop readers, so the test
 // also covers the import of what Timeloop ran.
+#include <scheduler/io/timeloop_import.h>
 #include <scheduler/model/model.h>
 
 #include <catch2/catch.hpp>
@@ -69,11 +70,11 @@ std::string mapping_entry(const std::vector<std::string> &w) {
                      w[0], factors, w.back());
 }
 
-std::vector<OracleCase> load_cases() {
-  std::ifstream in(std::string(HCL_SOURCE_DIR) +
-                   "/tests/scheduler/model/data/timeloop_v303_random.txt");
+// The cases of a golden file; lines before the first `case` line belong to one unnamed case.
+std::vector<OracleCase> parse_cases(const std::string &path) {
+  std::ifstream in(path);
   REQUIRE(in.good());
-  std::vector<OracleCase> cases;
+  std::vector<OracleCase> cases(1);
   for (std::string line; std::getline(in, line);) {
     const auto w = words_of(line);
     if (w.empty() || w[0][0] == '#') {
@@ -83,7 +84,6 @@ std::vector<OracleCase> load_cases() {
       cases.push_back({w[1], "", "mapping:\n", std::stoi(w[3]), {}, -1});
       continue;
     }
-    REQUIRE(!cases.empty());
     OracleCase &c = cases.back();
     if (w[0] == "instance") {
       for (std::size_t i = 1; i < w.size(); ++i) {
@@ -103,6 +103,15 @@ std::vector<OracleCase> load_cases() {
   }
   return cases;
 }
+
+std::vector<OracleCase> load_cases() {
+  auto cases = parse_cases(std::string(HCL_SOURCE_DIR) +
+                           "/tests/scheduler/model/data/timeloop_v303_random.txt");
+  cases.erase(cases.begin()); // the header
+  return cases;
+}
+
+OracleCase load_counts(const std::string &path) { return parse_cases(path).front(); }
 
 std::string problem_yaml(const OracleCase &c) {
   return R"(problem:
@@ -161,6 +170,35 @@ std::string arch_yaml(int pes) {
                      pe, mesh, mesh);
 }
 
+// Every counter and the cycles of `e` against Timeloop's: the levels list exactly the tensors
+// they keep.
+void check_counts(const Problem &p, const Arch &a, const Evaluation &e,
+                  const std::vector<Count> &counts, std::int64_t cycles) {
+  CHECK(e.cycles == cycles);
+  std::size_t kept = 0;
+  for (const auto &lv : e.levels) {
+    kept += static_cast<std::size_t>(std::count_if(lv.tensors.begin(), lv.tensors.end(),
+                                                   [](const auto &x) { return x.has_value(); }));
+  }
+  CHECK(kept == counts.size());
+  for (const auto &row : counts) {
+    INFO(row.level << " " << row.tensor);
+    const auto li = std::find_if(a.levels.begin(), a.levels.end(),
+                                 [&](const Level &l) { return l.name == row.level; });
+    REQUIRE(li != a.levels.end());
+    const auto ti = std::find_if(p.tensors.begin(), p.tensors.end(),
+                                 [&](const auto &x) { return x.name == row.tensor; });
+    REQUIRE(ti != p.tensors.end());
+    const auto &got = e.levels[static_cast<std::size_t>(li - a.levels.begin())]
+                          .tensors[static_cast<std::size_t>(ti - p.tensors.begin())];
+    REQUIRE(got.has_value());
+    CHECK(got->utilized_capacity == row.capacity);
+    CHECK(got->reads == row.reads);
+    CHECK(got->fills == row.fills);
+    CHECK(got->updates == row.updates);
+  }
+}
+
 } // namespace
 
 TEST_CASE("model: Timeloop mode equals Timeloop v3.0.3 on 66 random 2-D conv mappings") {
@@ -169,31 +207,23 @@ TEST_CASE("model: Timeloop mode equals Timeloop v3.0.3 on 66 random 2-D conv map
   for (const auto &c : cases) {
     INFO("case " << c.name);
     const auto im = tl_test::import_strings(problem_yaml(c), arch_yaml(c.pes), c.mapping);
-    const Arch &a = im.arch.arch;
-    const Evaluation e = evaluate(im.problem, a, im.mapping, Mode::Timeloop);
-    CHECK(e.cycles == c.cycles);
-    std::size_t kept = 0; // Timeloop lists exactly the tensors each level keeps
-    for (const auto &lv : e.levels) {
-      kept += static_cast<std::size_t>(std::count_if(lv.tensors.begin(), lv.tensors.end(),
-                                                     [](const auto &x) { return x.has_value(); }));
-    }
-    CHECK(kept == c.counts.size());
-    for (const auto &row : c.counts) {
-      INFO(row.level << " " << row.tensor);
-      const auto li = std::find_if(a.levels.begin(), a.levels.end(),
-                                   [&](const Level &l) { return l.name == row.level; });
-      REQUIRE(li != a.levels.end());
-      const auto ti = std::find_if(im.problem.tensors.begin(), im.problem.tensors.end(),
-                                   [&](const auto &x) { return x.name == row.tensor; });
-      REQUIRE(ti != im.problem.tensors.end());
-      const auto t = ti - im.problem.tensors.begin();
-      const auto &got = e.levels[static_cast<std::size_t>(li - a.levels.begin())]
-                            .tensors[static_cast<std::size_t>(t)];
-      REQUIRE(got.has_value());
-      CHECK(got->utilized_capacity == row.capacity);
-      CHECK(got->reads == row.reads);
-      CHECK(got->fills == row.fills);
-      CHECK(got->updates == row.updates);
-    }
+    const Evaluation e = evaluate(im.problem, im.arch.arch, im.mapping, Mode::Timeloop);
+    check_counts(im.problem, im.arch.arch, e, c.counts, c.cycles);
+  }
+}
+
+// The published results of the exercises' example designs (tests/data/timeloop/exercises):
+// before the window rule above, eyeriss_like and simple_output_stationary were off on Inputs.
+TEST_CASE("model: the Timeloop example designs' mapper optima count as Timeloop published") {
+  for (const char *design :
+       {"eyeriss_like", "simba_like", "simple_weight_stationary", "simple_output_stationary"}) {
+    INFO(design);
+    const std::string dir =
+        std::string(HCL_SOURCE_DIR) + "/tests/data/timeloop/exercises/" + design;
+    const Problem p = load_timeloop_problem(dir + "/parsed-processed-input.yaml");
+    const TimeloopArch ta = load_timeloop_arch(dir + "/parsed-processed-input.yaml", p);
+    const Mapping m = load_timeloop_mapping(dir + "/timeloop-mapper.map.yaml", p, ta.arch);
+    const OracleCase golden = load_counts(dir + "/counts.txt");
+    check_counts(p, ta.arch, evaluate(p, ta.arch, m, Mode::Timeloop), golden.counts, golden.cycles);
   }
 }
