@@ -37,18 +37,16 @@ void directive(YAML::Emitter &out, const Problem &p, const std::string &target,
     factor[d] = l.factor;
     add(l.dim);
   }
-  if (type == "temporal") {
-    for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
-      if (!seen[d]) {
-        add(static_cast<int>(d));
-      }
+  // Spatial too: Timeloop v3.0.3 warns about a partial spatial directive and orders the missing
+  // dimensions arbitrarily. Appended after the loops on Y, factor 1, they change nothing.
+  for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
+    if (!seen[d]) {
+      add(static_cast<int>(d));
     }
   }
   std::string factors;
   for (std::size_t d = 0; d < p.dim_names.size(); ++d) {
-    if (type == "temporal" || seen[d]) {
-      factors += fmt::format("{}{}={}", factors.empty() ? "" : " ", p.dim_names[d], factor[d]);
-    }
+    factors += fmt::format("{}{}={}", factors.empty() ? "" : " ", p.dim_names[d], factor[d]);
   }
   out << YAML::BeginMap;
   out << YAML::Key << "target" << YAML::Value << target;

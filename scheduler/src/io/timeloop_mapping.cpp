@@ -167,8 +167,11 @@ void parse_loop_directive(const YamlView &dir, bool temporal, const Problem &p, 
   } else if (lv.fanout_x == 1 && lv.fanout_y > 1) {
     split = 0;
   }
+  // A factor-1 loop is no fan-out (Timeloop's own full directives list every dimension).
   for (std::size_t i = 0; i < loops.size(); ++i) {
-    (static_cast<int>(i) < split ? lm.spatial_x : lm.spatial_y).push_back(loops[i]);
+    if (loops[i].factor > 1) {
+      (static_cast<int>(i) < split ? lm.spatial_x : lm.spatial_y).push_back(loops[i]);
+    }
   }
 }
 

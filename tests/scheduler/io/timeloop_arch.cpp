@@ -32,7 +32,9 @@ TEST_CASE("timeloop import: c5 spatial arch flattens the PE container into a fan
   CHECK(im.arch.compute_name == "MACC");
   CHECK(a.mac_energy_pj == 0.845);
   CHECK(a.levels[1].read_energy_pj == 43.353054);
-  CHECK(im.mapping.levels[2].spatial_x.size() == 4);
+  // R=1 P=1 K=1 C=16: the factor-1 entries are no fan-out; C's 16 is the one loop on X.
+  REQUIRE(im.mapping.levels[2].spatial_x.size() == 1);
+  CHECK(im.mapping.levels[2].spatial_x[0].factor == 16);
 }
 
 TEST_CASE("timeloop import: v0.2 subtree arch with instance ranges (legacy c5)") {

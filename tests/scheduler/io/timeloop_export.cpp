@@ -59,8 +59,10 @@ TEST_CASE("timeloop export: spatial split, bypass, atomic save, and what cannot 
   c.mapping.levels[1].temporal[2].factor = 16; // K: 16 x 2
   c.mapping.levels[1].keep = {true, false, true};
   const std::string y = mapping_to_timeloop_yaml(c.problem, c.arch, c.mapping);
+  // Every dimension, as Timeloop v3.0.3 wants it (it warns otherwise): the factor-1 ones after
+  // the loops on Y.
   CHECK_THAT(y, Catch::Contains("target: inter_PE_spatial\n    type: spatial\n    factors: C=16 "
-                                "K=2\n    permutation: CK\n    split: 1"));
+                                "K=2 R=1 P=1\n    permutation: CKRP\n    split: 1"));
   CHECK_THAT(y, Catch::Contains("type: datatype\n    keep: [Weights, Outputs]\n    bypass: "
                                 "[Inputs]"));
   const Mapping back = parse_timeloop_mapping(load_yaml_string(y, "x"), c.problem, c.arch);
