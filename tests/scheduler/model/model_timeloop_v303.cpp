@@ -27,7 +27,7 @@ struct Count {
 
 struct OracleCase {
   std::string name, instance, mapping;
-  int pes = 1;
+  int pes = 1, levels = 3;
   std::vector<Count> counts;
   std::int64_t cycles = -1;
 };
@@ -81,7 +81,7 @@ std::vector<OracleCase> parse_cases(const std::string &path) {
       continue;
     }
     if (w[0] == "case") {
-      cases.push_back({w[1], "", "mapping:\n", std::stoi(w[3]), {}, -1});
+      cases.push_back({w[1], "", "mapping:\n", std::stoi(w[3]), std::stoi(w[5]), {}, -1});
       continue;
     }
     OracleCase &c = cases.back();
@@ -135,9 +135,22 @@ std::string problem_yaml(const OracleCase &c) {
 )" + c.instance;
 }
 
-std::string arch_yaml(int pes) {
+// MainMemory, [GLB (levels >= 4),] Buffer, and `pes` PEs with a RegFile [and a Reg0 inside it
+// (levels 5)] and a MACC, in Timeloop's v0.3 tree format.
+std::string arch_yaml(int pes, int levels) {
   const std::string pe = pes > 1 ? fmt::format("PE[0..{}]", pes - 1) : "PE";
   const std::string mesh = pes > 1 ? fmt::format("            meshX: {}\n", pes) : "";
+  const auto buffer = [](const char *name, int depth) {
+    return fmt::format("      - name: {}\n        class: SRAM\n        attributes: {{depth: {}, "
+                       "width: 64, block-size: 4, word-bits: 16}}\n",
+                       name, depth);
+  };
+  const auto per_pe = [&](const char *name, const char *cls, const char *attrs) {
+    return fmt::format("        - name: {}\n          class: {}\n          attributes:\n{}{}", name,
+                       cls, attrs, mesh);
+  };
+  const char *reg = "            depth: 4096\n            width: 16\n            block-size: 1\n"
+                    "            word-bits: 16\n";
   return fmt::format(R"(architecture:
   version: 0.3
   subtree:
@@ -149,25 +162,14 @@ std::string arch_yaml(int pes) {
     subtree:
     - name: Chip
       local:
-      - name: Buffer
-        class: SRAM
-        attributes: {{depth: 65536, width: 64, block-size: 4, word-bits: 16}}
-      subtree:
+{}{}      subtree:
       - name: {}
         local:
-        - name: RegFile
-          class: regfile
-          attributes:
-            depth: 4096
-            width: 16
-            block-size: 1
-            word-bits: 16
-{}        - name: MACC
-          class: intmac
-          attributes:
-            datawidth: 16
-{})",
-                     pe, mesh, mesh);
+{}{}{})",
+                     levels >= 4 ? buffer("GLB", 131072) : "", buffer("Buffer", 65536), pe,
+                     per_pe("RegFile", "regfile", reg),
+                     levels >= 5 ? per_pe("Reg0", "regfile", reg) : "",
+                     per_pe("MACC", "intmac", "            datawidth: 16\n"));
 }
 
 // Every counter and the cycles of `e` against Timeloop's: the levels list exactly the tensors
@@ -201,12 +203,12 @@ void check_counts(const Problem &p, const Arch &a, const Evaluation &e,
 
 } // namespace
 
-TEST_CASE("model: Timeloop mode equals Timeloop v3.0.3 on 66 random 2-D conv mappings") {
+TEST_CASE("model: Timeloop mode equals Timeloop v3.0.3 on 90 random 2-D conv mappings") {
   const auto cases = load_cases();
-  REQUIRE(cases.size() == 66);
+  REQUIRE(cases.size() == 90);
   for (const auto &c : cases) {
     INFO("case " << c.name);
-    const auto im = tl_test::import_strings(problem_yaml(c), arch_yaml(c.pes), c.mapping);
+    const auto im = tl_test::import_strings(problem_yaml(c), arch_yaml(c.pes, c.levels), c.mapping);
     const Evaluation e = evaluate(im.problem, im.arch.arch, im.mapping, Mode::Timeloop);
     check_counts(im.problem, im.arch.arch, e, c.counts, c.cycles);
   }
