@@ -583,6 +583,12 @@ std::optional<Context> context_for(const Seed &s, std::size_t index) {
       return Context{words("evaluate --problem " + tl + "conv1d_k.prob.yaml --arch " + tl +
                            "sram_rf.arch.yaml --mapping {M}")};
     }
+    if (s.rel.rfind("tests/data/timeloop/exercises/", 0) == 0) {
+      // The mapper's result beside the whole processed input it was found for.
+      const std::string input =
+          fs::path(s.rel).parent_path().string() + "/parsed-processed-input.yaml";
+      return Context{words("evaluate --problem " + input + " --arch " + input + " --mapping {M}")};
+    }
     return std::nullopt;
   case Role::TlErt:
     return Context{words("evaluate --problem " + tl + "conv1d_k.prob.yaml --arch " + tl +
