@@ -21,6 +21,12 @@ struct LevelMapping {
   std::vector<Loop> spatial_x; // fan-out below this level along the mesh's X axis
   std::vector<Loop> spatial_y; // ... and Y axis
   std::array<bool, kMaxTensors> keep{true, true, true};
+  // Timeloop's model switches from a mapping's directives (Timeloop mode only;
+  // docs/cost-model.md): the level refetches its whole tile of the tensor at every iteration
+  // of the loops above it (`no_temporal_reuse`), or its reads and updates for the fan-out
+  // below it are neither multicast nor spatially reduced (`no_multicast_no_reduction`).
+  std::array<bool, kMaxTensors> no_temporal_reuse{};
+  std::array<bool, kMaxTensors> no_multicast{};
 };
 
 struct Mapping {

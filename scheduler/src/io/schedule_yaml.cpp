@@ -227,6 +227,19 @@ std::string mapping_to_yaml(const Problem &p, const Arch &a, const Mapping &m) {
                     fmt::format("mapping has {} levels, architecture '{}' has {}", m.levels.size(),
                                 a.name, a.levels.size()));
   }
+  for (std::size_t i = 0; i < m.levels.size(); ++i) {
+    const auto &lm = m.levels[i];
+    const auto set = [](const std::array<bool, kMaxTensors> &a) {
+      return std::find(a.begin(), a.end(), true) != a.end();
+    };
+    if (set(lm.no_temporal_reuse) || set(lm.no_multicast)) {
+      // Never dropped in silence: only the Timeloop mapping form can say these.
+      throw SpecError("", 0, "levels",
+                      fmt::format("level {}: no_temporal_reuse / no_multicast_no_reduction have "
+                                  "no place in a schedule YAML; write the Timeloop mapping form",
+                                  a.levels[i].name));
+    }
+  }
   const auto dn = [&](int d) { return p.dim_names.at(static_cast<std::size_t>(d)); };
   YAML::Emitter e;
   e << YAML::BeginMap << YAML::Key << "schedule" << YAML::Value << YAML::BeginMap;

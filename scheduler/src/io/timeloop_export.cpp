@@ -14,7 +14,8 @@ namespace {
 
 // Timeloop wants the factor of every dimension and a permutation naming each once.
 void directive(YAML::Emitter &out, const Problem &p, const std::string &target,
-               const std::string &type, const std::vector<Loop> &loops, int split) {
+               const std::string &type, const std::vector<Loop> &loops, int split,
+               const std::array<bool, kMaxTensors> &flags) {
   std::vector<std::int64_t> factor(p.dim_names.size(), 1);
   std::vector<bool> seen(p.dim_names.size(), false);
   std::string perm;
@@ -56,6 +57,16 @@ void directive(YAML::Emitter &out, const Problem &p, const std::string &target,
   if (split >= 0) {
     out << YAML::Key << "split" << YAML::Value << split;
   }
+  std::vector<std::string> flagged;
+  for (std::size_t t = 0; t < p.tensors.size(); ++t) {
+    if (flags[t]) {
+      flagged.push_back(p.tensors[t].name);
+    }
+  }
+  if (!flagged.empty()) {
+    out << YAML::Key << (type == "temporal" ? "no_temporal_reuse" : "no_multicast_no_reduction")
+        << YAML::Value << YAML::Flow << flagged;
+  }
   out << YAML::EndMap;
 }
 
@@ -71,11 +82,14 @@ std::string mapping_to_timeloop_yaml(const Problem &p, const Arch &arch, const M
   for (std::size_t k = arch.levels.size(); k-- > 0;) {
     const auto &lm = m.levels[k];
     const std::string &name = arch.levels[k].name;
-    directive(out, p, name, "temporal", lm.temporal, -1);
-    if (!lm.spatial_x.empty() || !lm.spatial_y.empty()) {
+    directive(out, p, name, "temporal", lm.temporal, -1, lm.no_temporal_reuse);
+    const bool multicast_flag =
+        std::find(lm.no_multicast.begin(), lm.no_multicast.end(), true) != lm.no_multicast.end();
+    if (!lm.spatial_x.empty() || !lm.spatial_y.empty() || multicast_flag) {
       std::vector<Loop> loops = lm.spatial_x;
       loops.insert(loops.end(), lm.spatial_y.begin(), lm.spatial_y.end());
-      directive(out, p, name, "spatial", loops, static_cast<int>(lm.spatial_x.size()));
+      directive(out, p, name, "spatial", loops, static_cast<int>(lm.spatial_x.size()),
+                lm.no_multicast);
     }
     std::vector<std::string> keep, bypass;
     for (std::size_t t = 0; t < p.tensors.size(); ++t) {

@@ -142,6 +142,18 @@ void parse_loop_directive(const YamlView &dir, bool temporal, const Problem &p, 
   if (temporal && dir.has("split")) {
     dir.at("split").fail("'split' belongs to a spatial directive");
   }
+  // Timeloop reads these on the directive of the right kind and ignores them elsewhere.
+  const char *wrong = temporal ? "no_multicast_no_reduction" : "no_temporal_reuse";
+  if (dir.has(wrong)) {
+    dir.at(wrong).fail(
+        fmt::format("'{}' belongs to a {} directive", wrong, temporal ? "spatial" : "temporal"));
+  }
+  if (auto flags = dir.get(temporal ? "no_temporal_reuse" : "no_multicast_no_reduction")) {
+    auto &set = temporal ? lm.no_temporal_reuse : lm.no_multicast;
+    for (const auto &item : flags->items()) {
+      set[static_cast<std::size_t>(tensor_index(item, p, item.as_string()))] = true;
+    }
+  }
   std::vector<bool> seen(p.dim_names.size(), false);
   std::vector<Loop> loops;
   if (auto f = dir.get("factors")) {
@@ -177,7 +189,8 @@ void parse_loop_directive(const YamlView &dir, bool temporal, const Problem &p, 
 
 // A datatype / bypass / dataspace directive: `keep` and `bypass` lists.
 void parse_keep_directive(const YamlView &dir, const Problem &p, LevelMapping &lm) {
-  for (const char *k : {"factors", "permutation", "split"}) {
+  for (const char *k :
+       {"factors", "permutation", "split", "no_temporal_reuse", "no_multicast_no_reduction"}) {
     if (dir.has(k)) {
       dir.at(k).fail(fmt::format("'{}' belongs to a temporal/spatial directive", k));
     }
@@ -230,7 +243,8 @@ Mapping parse_timeloop_mapping(const YamlView &doc, const Problem &p, const Arch
   }
   for (const auto &dir : list.items()) {
     dir.require_map("a mapping directive");
-    dir.require_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
+    dir.require_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass",
+                      "no_temporal_reuse", "no_multicast_no_reduction"});
     const YamlView tv = dir.at("target");
     const int level = target_level(tv, arch);
     auto &lm = m.levels[static_cast<std::size_t>(level)];

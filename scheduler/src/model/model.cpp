@@ -149,6 +149,16 @@ void Evaluator::check(const Mapping &m) const {
         p = saturating_mul(p, loop.factor);
       }
     }
+    const auto any = [](const std::array<bool, kMaxTensors> &a) {
+      return std::find(a.begin(), a.end(), true) != a.end();
+    };
+    if (mode_ != Mode::Timeloop && (any(lm.no_temporal_reuse) || any(lm.no_multicast))) {
+      throw std::invalid_argument(fmt::format(
+          "mapping level {}: no_temporal_reuse and no_multicast_no_reduction are Timeloop-mode "
+          "switches (--mode timeloop); hcl mode counts the generated accelerator, which reuses "
+          "and multicasts wherever the loops allow",
+          lvl.name));
+    }
     std::int64_t sx = 1, sy = 1;
     for (const auto &loop : lm.spatial_x) {
       sx = saturating_mul(sx, loop.factor);
@@ -381,6 +391,14 @@ std::int64_t Evaluator::slide_overlap(const FlatTensor &ft, int i, const NestLoo
   return overlap;
 }
 
+// Iterations of all the temporal loops above level i.
+std::int64_t Evaluator::iterations_above(int i) const {
+  const int first = first_above_[static_cast<std::size_t>(i)];
+  return first < static_cast<int>(nest_.size()) ? outer_[static_cast<std::size_t>(first)] *
+                                                      nest_[static_cast<std::size_t>(first)].factor
+                                                : 1;
+}
+
 // Every keeper level's counts of t, innermost first.
 void Evaluator::count_tensor(const Mapping &m, int t) {
   const int L = static_cast<int>(arch_.levels.size());
@@ -403,7 +421,10 @@ void Evaluator::count_tensor(const Mapping &m, int t) {
     }
     const std::int64_t distinct = footprint(ft, region.data());
     int refetch_loop = -1;
-    const std::int64_t fetches = fetches_of(t, i, words, refetch_loop);
+    std::int64_t fetches = fetches_of(t, i, words, refetch_loop);
+    if (m.levels[iu].no_temporal_reuse[static_cast<std::size_t>(t)]) {
+      fetches = words * iterations_above(i); // Timeloop keeps nothing from one to the next
+    }
     fetches_[att(i, t)] = fetches;
     distinct_[att(i, t)] = distinct;
     tile_words_[att(i, t)] = words;
@@ -420,9 +441,9 @@ void Evaluator::count_tensor(const Mapping &m, int t) {
       c.fills = (ft.read_write && !options_.legacy_first_fill) ? fetches - distinct : fetches;
     }
     if (child < 0) {
-      count_mac_side(t, i, latch, c);
+      count_mac_side(m, t, i, latch, c);
     } else {
-      count_parent(t, child, i, c);
+      count_parent(m, t, child, i, c);
     }
     c.energy_pj = static_cast<double>(c.utilized_instances) *
                   (access_energy(c.reads, lvl.block_size, lvl.read_energy_pj) +
@@ -436,10 +457,13 @@ void Evaluator::count_tensor(const Mapping &m, int t) {
 // The MACs below t's innermost keeper i: each one consumes every operand once per MAC, minus
 // multicast across irrelevant spatial loops and latching; partial sums are read except at
 // first touch.
-void Evaluator::count_mac_side(int t, int i, std::int64_t latch, TensorCounts &c) const {
-  std::int64_t irrelevant_spatial = 1;
+void Evaluator::count_mac_side(const Mapping &m, int t, int i, std::int64_t latch,
+                               TensorCounts &c) const {
+  const auto tu = static_cast<std::size_t>(t);
+  std::int64_t irrelevant_spatial = 1; // MACs one access serves (none without multicast)
   for (int j = 0; j <= i; ++j) {
-    irrelevant_spatial *= sp_irr_[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+    const auto ju = static_cast<std::size_t>(j);
+    irrelevant_spatial *= m.levels[ju].no_multicast[tu] ? 1 : sp_irr_[ju][tu];
   }
   const std::int64_t n =
       result_.macs / (uinst_[static_cast<std::size_t>(i)] * irrelevant_spatial * latch);
@@ -453,17 +477,23 @@ void Evaluator::count_mac_side(int t, int i, std::int64_t latch, TensorCounts &c
 
 // Level i serves the fetches of t's next keeper below it, `child`, once per relevant spatial
 // instance in between; in hcl mode that sets the child's memory-port beats.
-void Evaluator::count_parent(int t, int child, int i, TensorCounts &c) {
-  const bool rw = flat_[static_cast<std::size_t>(t)].read_write;
-  std::int64_t relevant_spatial = 1;
+void Evaluator::count_parent(const Mapping &m, int t, int child, int i, TensorCounts &c) {
+  const auto tu = static_cast<std::size_t>(t);
+  const bool rw = flat_[tu].read_write;
+  // Served: the child instances the parent sends to (or takes from) one by one; without
+  // multicast and reduction at a fan-out, also those over dimensions irrelevant to t.
+  std::int64_t relevant_spatial = 1, served = 1;
   for (int j = child + 1; j <= i; ++j) {
-    relevant_spatial *= sp_rel_[static_cast<std::size_t>(j)][static_cast<std::size_t>(t)];
+    const auto ju = static_cast<std::size_t>(j);
+    relevant_spatial *= sp_rel_[ju][tu];
+    served *= sp_rel_[ju][tu] * (m.levels[ju].no_multicast[tu] ? sp_irr_[ju][tu] : 1);
   }
   const std::int64_t child_fetches = fetches_[att(child, t)];
   const std::int64_t child_first = rw ? distinct_[att(child, t)] : 0;
-  c.reads = (child_fetches - child_first) * relevant_spatial;
+  // A first touch is elided once per word, however many children add into it.
+  c.reads = child_fetches * served - child_first * relevant_spatial;
   if (rw) {
-    c.updates = child_fetches * relevant_spatial;
+    c.updates = child_fetches * served;
   }
   parent_spatial_[att(child, t)] = relevant_spatial;
   if (mode_ != Mode::Hcl) {

@@ -214,4 +214,10 @@ TEST_CASE("remaining schedule errors name their line and key") {
   wrong.levels.resize(2);
   const auto w = spec_error([&] { mapping_to_yaml(p, a, wrong); });
   CHECK(w.message() == "mapping has 2 levels, architecture 'small' has 3");
+
+  // Timeloop's model switches have no key in a schedule: refused, never dropped.
+  wrong.levels.resize(3);
+  wrong.levels[1].no_temporal_reuse[0] = true;
+  const auto s = spec_error([&] { mapping_to_yaml(p, a, wrong); });
+  CHECK_THAT(s.message(), Catch::Contains("no place in a schedule YAML"));
 }

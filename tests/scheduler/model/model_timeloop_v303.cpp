@@ -3,6 +3,7 @@
 // data/timeloop_v303_random.txt (its header says how they were made). Each case is rebuilt
 // here in Timeloop's own input formats and imported by the Timeloop readers, so the test
 // also covers the import of what Timeloop ran.
+#include <scheduler/io/timeloop_export.h>
 #include <scheduler/io/timeloop_import.h>
 #include <scheduler/model/model.h>
 
@@ -62,12 +63,20 @@ std::string mapping_entry(const std::vector<std::string> &w) {
     return fmt::format("  - target: {}\n    type: bypass\n    keep: [{}]\n    bypass: [{}]\n", w[1],
                        list_of(w[2]), bypass);
   }
+  // Trailing `key:T,T` tokens are the directive's model switches.
+  std::size_t end = w.size();
+  std::string switches;
+  while (w[end - 1].find(':') != std::string::npos) {
+    const std::string &t = w[--end];
+    const auto colon = t.find(':');
+    switches += fmt::format("    {}: [{}]\n", t.substr(0, colon), list_of(t.substr(colon + 1)));
+  }
   std::string factors;
-  for (std::size_t i = 2; i + 1 < w.size(); ++i) {
+  for (std::size_t i = 2; i + 1 < end; ++i) {
     factors += (factors.empty() ? "" : " ") + w[i];
   }
-  return fmt::format("  - target: {}\n    type: {}\n    factors: {}\n    permutation: {}\n", w[1],
-                     w[0], factors, w.back());
+  return fmt::format("  - target: {}\n    type: {}\n    factors: {}\n    permutation: {}\n{}", w[1],
+                     w[0], factors, w[end - 1], switches);
 }
 
 // The cases of a golden file; lines before the first `case` line belong to one unnamed case.
@@ -104,9 +113,8 @@ std::vector<OracleCase> parse_cases(const std::string &path) {
   return cases;
 }
 
-std::vector<OracleCase> load_cases() {
-  auto cases = parse_cases(std::string(HCL_SOURCE_DIR) +
-                           "/tests/scheduler/model/data/timeloop_v303_random.txt");
+std::vector<OracleCase> load_cases(const char *file) {
+  auto cases = parse_cases(std::string(HCL_SOURCE_DIR) + "/tests/scheduler/model/data/" + file);
   cases.erase(cases.begin()); // the header
   return cases;
 }
@@ -201,16 +209,22 @@ void check_counts(const Problem &p, const Arch &a, const Evaluation &e,
   }
 }
 
+// One golden case, imported from the Timeloop inputs it stands for and checked; the import.
+tl_test::Imported check_case(const OracleCase &c) {
+  auto im = tl_test::import_strings(problem_yaml(c), arch_yaml(c.pes, c.levels), c.mapping);
+  check_counts(im.problem, im.arch.arch,
+               evaluate(im.problem, im.arch.arch, im.mapping, Mode::Timeloop), c.counts, c.cycles);
+  return im;
+}
+
 } // namespace
 
 TEST_CASE("model: Timeloop mode equals Timeloop v3.0.3 on 90 random 2-D conv mappings") {
-  const auto cases = load_cases();
+  const auto cases = load_cases("timeloop_v303_random.txt");
   REQUIRE(cases.size() == 90);
   for (const auto &c : cases) {
     INFO("case " << c.name);
-    const auto im = tl_test::import_strings(problem_yaml(c), arch_yaml(c.pes, c.levels), c.mapping);
-    const Evaluation e = evaluate(im.problem, im.arch.arch, im.mapping, Mode::Timeloop);
-    check_counts(im.problem, im.arch.arch, e, c.counts, c.cycles);
+    check_case(c);
   }
 }
 
@@ -227,5 +241,24 @@ TEST_CASE("model: the Timeloop example designs' mapper optima count as Timeloop 
     const Mapping m = load_timeloop_mapping(dir + "/timeloop-mapper.map.yaml", p, ta.arch);
     const OracleCase golden = load_counts(dir + "/counts.txt");
     check_counts(p, ta.arch, evaluate(p, ta.arch, m, Mode::Timeloop), golden.counts, golden.cycles);
+  }
+}
+
+TEST_CASE(
+    "model: Timeloop mode honours no_temporal_reuse and no_multicast_no_reduction as v3.0.3") {
+  const auto cases = load_cases("timeloop_v303_switches.txt");
+  REQUIRE(cases.size() == 21);
+  for (const auto &c : cases) {
+    INFO("case " << c.name);
+    const auto im = check_case(c);
+    // The switches travel with the mapping when it is exported for Timeloop, and hcl mode,
+    // which counts the generated hardware, refuses them.
+    const std::string exported = mapping_to_timeloop_yaml(im.problem, im.arch.arch, im.mapping);
+    const Mapping back =
+        parse_timeloop_mapping(load_yaml_string(exported, "x"), im.problem, im.arch.arch);
+    check_counts(im.problem, im.arch.arch, evaluate(im.problem, im.arch.arch, back, Mode::Timeloop),
+                 c.counts, c.cycles);
+    CHECK_THROWS_WITH(evaluate(im.problem, im.arch.arch, im.mapping, Mode::Hcl),
+                      Catch::Contains("Timeloop-mode switches"));
   }
 }

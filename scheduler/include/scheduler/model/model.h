@@ -104,9 +104,10 @@ private:
   std::int64_t latch_of(int t) const;
   std::int64_t fetches_of(int t, int i, std::int64_t words, int &refetch_loop) const;
   std::int64_t slide_overlap(const FlatTensor &ft, int i, const NestLoop &l) const;
+  std::int64_t iterations_above(int i) const;
   void count_tensor(const Mapping &m, int t);
-  void count_mac_side(int t, int i, std::int64_t latch, TensorCounts &c) const;
-  void count_parent(int t, int child, int i, TensorCounts &c);
+  void count_mac_side(const Mapping &m, int t, int i, std::int64_t latch, TensorCounts &c) const;
+  void count_parent(const Mapping &m, int t, int child, int i, TensorCounts &c);
   void set_cycles(std::int64_t steps);
   void set_energy();
   // Hcl mode's cycles from the counts just computed; `steps` = product of all temporal factors.
