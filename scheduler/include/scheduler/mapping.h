@@ -3,6 +3,7 @@
 // evaluated form of the Halide-style schedule API and of Timeloop's mapping YAML.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -27,6 +28,13 @@ struct LevelMapping {
   // below it are neither multicast nor spatially reduced (`no_multicast_no_reduction`).
   std::array<bool, kMaxTensors> no_temporal_reuse{};
   std::array<bool, kMaxTensors> no_multicast{};
+  bool multicast_switched() const {
+    return std::find(no_multicast.begin(), no_multicast.end(), true) != no_multicast.end();
+  }
+  bool switched() const {
+    return multicast_switched() || std::find(no_temporal_reuse.begin(), no_temporal_reuse.end(),
+                                             true) != no_temporal_reuse.end();
+  }
 };
 
 struct Mapping {

@@ -228,11 +228,7 @@ std::string mapping_to_yaml(const Problem &p, const Arch &a, const Mapping &m) {
                                 a.name, a.levels.size()));
   }
   for (std::size_t i = 0; i < m.levels.size(); ++i) {
-    const auto &lm = m.levels[i];
-    const auto set = [](const std::array<bool, kMaxTensors> &a) {
-      return std::find(a.begin(), a.end(), true) != a.end();
-    };
-    if (set(lm.no_temporal_reuse) || set(lm.no_multicast)) {
+    if (m.levels[i].switched()) {
       // Never dropped in silence: only the Timeloop mapping form can say these.
       throw SpecError("", 0, "levels",
                       fmt::format("level {}: no_temporal_reuse / no_multicast_no_reduction have "

@@ -83,9 +83,7 @@ std::string mapping_to_timeloop_yaml(const Problem &p, const Arch &arch, const M
     const auto &lm = m.levels[k];
     const std::string &name = arch.levels[k].name;
     directive(out, p, name, "temporal", lm.temporal, -1, lm.no_temporal_reuse);
-    const bool multicast_flag =
-        std::find(lm.no_multicast.begin(), lm.no_multicast.end(), true) != lm.no_multicast.end();
-    if (!lm.spatial_x.empty() || !lm.spatial_y.empty() || multicast_flag) {
+    if (!lm.spatial_x.empty() || !lm.spatial_y.empty() || lm.multicast_switched()) {
       std::vector<Loop> loops = lm.spatial_x;
       loops.insert(loops.end(), lm.spatial_y.begin(), lm.spatial_y.end());
       directive(out, p, name, "spatial", loops, static_cast<int>(lm.spatial_x.size()),

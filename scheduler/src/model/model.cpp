@@ -149,10 +149,7 @@ void Evaluator::check(const Mapping &m) const {
         p = saturating_mul(p, loop.factor);
       }
     }
-    const auto any = [](const std::array<bool, kMaxTensors> &a) {
-      return std::find(a.begin(), a.end(), true) != a.end();
-    };
-    if (mode_ != Mode::Timeloop && (any(lm.no_temporal_reuse) || any(lm.no_multicast))) {
+    if (mode_ != Mode::Timeloop && lm.switched()) {
       throw std::invalid_argument(fmt::format(
           "mapping level {}: no_temporal_reuse and no_multicast_no_reduction are Timeloop-mode "
           "switches (--mode timeloop); hcl mode counts the generated accelerator, which reuses "
